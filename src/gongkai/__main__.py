@@ -1,0 +1,19 @@
+"""The ``gongkai`` console command: Django management commands plus project commands.
+
+``gongkai migrate``, ``gongkai createsuperuser``, ``gongkai load_demo``,
+``gongkai audit verify`` ... all run through Django's command machinery.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gongkai", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

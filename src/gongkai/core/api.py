@@ -1,0 +1,150 @@
+"""Core REST endpoints: organisations, the current user, the calendar, audit events."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions as drf_permissions, serializers, viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from . import permissions, selectors, workdays
+from .models import AuditEvent, Holiday, Organisation, Role
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "parent",
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "credit_code",
+            "division_code",
+            "contact_phone",
+            "address",
+            "website",
+            "depth",
+            "is_active",
+        ]
+
+
+class OrgScopedPermission(drf_permissions.BasePermission):
+    """Object-level check: the object's unit must be visible to the user.
+
+    Views set ``unit_of(obj)`` (default: ``obj.unit``) to name the owning unit.
+    """
+
+    def has_permission(self, request, view):
+        return permissions.is_staff_user(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        unit = view.unit_of(obj) if hasattr(view, "unit_of") else getattr(obj, "unit", None)
+        return permissions.can_view(request.user, unit)
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Units visible to the current user (own units and those overseen)."""
+
+    serializer_class = OrganisationSerializer
+    permission_classes = [OrgScopedPermission]
+    filterset_fields = ["kind", "level", "parent"]
+
+    def get_queryset(self):
+        return permissions.visible_units(self.request.user).order_by("path")
+
+    def unit_of(self, obj):
+        return obj
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "created_at",
+            "actor_name",
+            "unit",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "request_id",
+            "hash",
+        ]
+
+
+class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Audit events of the units the disclosure office oversees."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [OrgScopedPermission]
+    filterset_fields = ["action", "object_type", "object_id", "unit"]
+
+    def get_queryset(self):
+        if not permissions.units_with_role(self.request.user, Role.DISCLOSURE_OFFICE).exists():
+            raise PermissionDenied("只有政务公开办管理员可以查看审计日志")
+        return selectors.audit_events_for(self.request.user)
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Holiday
+        fields = ["date", "kind", "name"]
+
+
+class HolidayViewSet(viewsets.ReadOnlyModelViewSet):
+    """The working-day calendar (public)."""
+
+    serializer_class = HolidaySerializer
+    permission_classes = [drf_permissions.AllowAny]
+    queryset = Holiday.objects.order_by("date")
+    filterset_fields = ["kind"]
+    lookup_field = "date"
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    unit = serializers.IntegerField(allow_null=True)
+    roles = serializers.ListField(child=serializers.DictField())
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+@permission_classes([drf_permissions.IsAuthenticated])
+def me(request):
+    """The current user, their unit and roles."""
+    user = request.user
+    roles = [
+        {"unit": m.unit_id, "unit_name": m.unit.name, "role": m.role}
+        for m in user.memberships.select_related("unit")
+    ]
+    return Response({"username": user.username, "full_name": user.full_name, "unit": user.unit_id, "roles": roles})
+
+
+class WorkdayQuerySerializer(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField(min_value=0, max_value=366)
+
+
+@extend_schema(parameters=[WorkdayQuerySerializer], responses={200: dict})
+@api_view(["GET"])
+@permission_classes([drf_permissions.AllowAny])
+def add_working_days(request):
+    """The n-th working day after a date (the start day is not counted)."""
+    query = WorkdayQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    start, days = query.validated_data["start"], query.validated_data["days"]
+    try:
+        result = workdays.add_working_days(start, days)
+    except workdays.CalendarMissing as exc:
+        return Response({"detail": str(exc)}, status=409)
+    return Response({"start": start, "days": days, "date": result})
+
+

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import api
+
+router = DefaultRouter()
+router.register("organisations", api.OrganisationViewSet, basename="organisation")
+router.register("audit-events", api.AuditEventViewSet, basename="audit-event")
+router.register("holidays", api.HolidayViewSet, basename="holiday")
+
+urlpatterns = [
+    path("me/", api.me, name="api-me"),
+    path("workdays/add/", api.add_working_days, name="api-workdays-add"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,72 @@
+"""Request id propagation (logs, audit events) and 繁體 rendering of public pages."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+
+from django.utils import translation
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("gongkai_request_id", default="")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Take X-Request-ID from the proxy when well-formed, else make one; echo it back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = rid
+        token = _request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = current_request_id() or "-"
+        return True
+
+
+class TraditionalChineseMiddleware:
+    """When the active language is 繁體, convert database text on rendered pages.
+
+    UI strings come from the zh_Hant catalogue; content typed by staff (titles,
+    bodies, names) is stored in 简体 and converted here with OpenCC. Only GET
+    HTML responses are converted, so values echoed back into forms after a POST
+    keep exactly what the user typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and translation.get_language() == "zh-hant"
+            and response.get("Content-Type", "").startswith("text/html")
+            and not getattr(response, "streaming", False)
+            and response.status_code == 200
+        ):
+            from gongkai.core.chinese import to_traditional
+
+            charset = response.charset or "utf-8"
+            response.content = to_traditional(response.content.decode(charset)).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

@@ -1,0 +1,382 @@
+"""State-changing use cases of the core app. Each runs in one transaction and audits itself."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from . import audit, credit_code, permissions, workdays
+from .models import (
+    CalendarYear,
+    Holiday,
+    HolidayKind,
+    Level,
+    Membership,
+    Organisation,
+    OrgKind,
+    Role,
+    User,
+)
+
+ORG_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "credit_code",
+    "division_code",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "website",
+    "office_hours",
+    "sort_order",
+    "is_active",
+]
+
+
+def _path_for(pk: int, parent: Organisation | None) -> str:
+    return (parent.path if parent else "") + f"{pk:06d}."
+
+
+def _validate_parent(org: Organisation, parent: Organisation | None) -> None:
+    if parent is None:
+        return
+    if org.pk and (parent.pk == org.pk or parent.path.startswith(org.path)):
+        raise ValidationError({"parent": "上级单位不能是本单位或其下级单位（会形成循环）"})
+    if org.kind == OrgKind.GOVERNMENT:
+        if parent.kind != OrgKind.GOVERNMENT:
+            raise ValidationError({"parent": "人民政府的上级单位必须是上一级人民政府"})
+        order = [str(x) for x in (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)]
+        if order.index(org.level) != order.index(parent.level) + 1:
+            raise ValidationError({"level": "政府层级应为上级政府的下一级（省→市→县→乡）"})
+
+
+def _check_authority(actor: User | None, parent: Organisation | None) -> None:
+    if actor is None:  # system (migrations, demo loader, management commands)
+        return
+    if parent is None:
+        if not permissions.is_sysadmin(actor):
+            raise permissions.PermissionDenied("只有系统管理员可以创建顶级单位")
+        return
+    permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
+
+
+@transaction.atomic
+def organisation_create(*, actor: User | None, parent: Organisation | None, **data) -> Organisation:
+    _check_authority(actor, parent)
+    unknown = set(data) - set(ORG_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if parent is not None and "level" not in data:
+        data["level"] = parent.level
+    data["credit_code"] = (data.get("credit_code") or "").strip().upper()
+    org = Organisation(parent=parent, **data)
+    _validate_parent(org, parent)
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = _path_for(org.pk, parent)
+    org.depth = org.path.count(".") - 1
+    org.save(update_fields=["path", "depth"])
+    audit.record(actor=actor, action="organisation.create", obj=org, unit=org, after=audit.snapshot(org))
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: User | None, org: Organisation, parent=..., **data) -> Organisation:
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    if actor is not None:
+        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org.parent or org)
+    before = audit.snapshot(org)
+    for key, value in data.items():
+        if key not in ORG_FIELDS:
+            raise TypeError(f"unknown field {key}")
+        setattr(org, key, value)
+    org.credit_code = org.credit_code.strip().upper()
+    moved = parent is not ... and (parent.pk if parent else None) != org.parent_id
+    if moved:
+        if actor is not None and parent is not None:
+            permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
+        _validate_parent(org, parent)
+        org.parent = parent
+    else:
+        _validate_parent(org, org.parent)
+    org.full_clean(exclude=["path"])
+    org.save()
+    if moved:
+        old_prefix = org.path
+        new_prefix = _path_for(org.pk, org.parent)
+        for node in Organisation.objects.select_for_update().filter(path__startswith=old_prefix):
+            node.path = new_prefix + node.path[len(old_prefix) :]
+            node.depth = node.path.count(".") - 1
+            node.save(update_fields=["path", "depth"])
+        org.refresh_from_db()
+    audit.record(actor=actor, action="organisation.update", obj=org, unit=org, before=before, after=audit.snapshot(org))
+    return org
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    unit: Organisation | None = None,
+    roles: list[str] = (),
+    phone: str = "",
+    email: str = "",
+) -> User:
+    if actor is not None and unit is not None:
+        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+    user = User(username=username, full_name=full_name, unit=unit, phone=phone, email=email, is_staff=False)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        actor=actor, action="user.create", obj=user, unit=unit, after={"username": username, "full_name": full_name}
+    )
+    for role in roles:
+        membership_grant(actor=actor, user=user, unit=unit, role=role)
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor: User | None, user: User, unit: Organisation, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": f"未知角色：{role}"})
+    if actor is not None:
+        if role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
+            raise permissions.PermissionDenied("只有系统管理员可以授予系统管理员角色")
+        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        audit.record(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            unit=unit,
+            after={"user": user.username, "unit": unit.pk, "role": role},
+        )
+    if role == Role.SYSADMIN and not user.is_staff:
+        user.is_staff = True  # Django admin holds reference data only
+        user.save(update_fields=["is_staff"])
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+    if actor is not None:
+        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], membership.unit)
+    before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
+    audit.record(actor=actor, action="membership.revoke", obj=membership, unit=membership.unit, before=before)
+    membership.delete()
+
+
+# --- Working-day calendar -----------------------------------------------------
+
+
+@dataclass
+class HolidayRow:
+    date: dt.date
+    kind: str
+    name: str
+
+
+@dataclass
+class HolidayImportReport:
+    rows: list[HolidayRow] = field(default_factory=list)
+    years: set[int] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_holiday_file(content: bytes, filename: str = "") -> HolidayImportReport:
+    """Parse a holiday-cn JSON file or a CSV (date,kind,name) into rows, collecting errors.
+
+    holiday-cn layout: ``{"year": 2026, "papers": [...], "days": [{"name": "春节",
+    "date": "2026-02-15", "isOffDay": true}, ...]}`` (isOffDay false = 调休上班).
+    CSV: header ``date,kind,name`` with kind ``holiday``/``workday`` (or 休/班).
+    """
+    report = HolidayImportReport()
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append("文件不是 UTF-8 编码，请另存为 UTF-8 后再导入")
+        return report
+    stripped = text.lstrip()
+    if filename.lower().endswith(".json") or stripped.startswith(("{", "[")):
+        _parse_holiday_json(stripped, report)
+    else:
+        _parse_holiday_csv(text, report)
+    seen: dict[dt.date, int] = {}
+    for i, row in enumerate(report.rows, start=1):
+        if row.date in seen:
+            report.errors.append(f"第{i}条：日期 {row.date} 重复（与第{seen[row.date]}条）")
+        seen.setdefault(row.date, i)
+    if not report.rows and not report.errors:
+        report.errors.append("文件中没有任何节假日记录")
+    return report
+
+
+def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        report.errors.append(f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列 {exc.msg}")
+        return
+    files = data if isinstance(data, list) else [data]
+    for f_index, obj in enumerate(files, start=1):
+        if not isinstance(obj, dict) or "days" not in obj or not isinstance(obj["days"], list):
+            report.errors.append(f"第{f_index}个对象不是 holiday-cn 格式（缺少 days 列表）")
+            continue
+        year = obj.get("year")
+        if not isinstance(year, int) or not 1990 <= year <= 2200:
+            report.errors.append(f"第{f_index}个对象的 year 无效：{year!r}")
+            continue
+        report.years.add(year)
+        for d_index, day in enumerate(obj["days"], start=1):
+            where = f"{year}年第{d_index}条"
+            if not isinstance(day, dict):
+                report.errors.append(f"{where}：不是对象")
+                continue
+            missing = [k for k in ("name", "date", "isOffDay") if k not in day]
+            if missing:
+                report.errors.append(f"{where}：缺少字段 {', '.join(missing)}")
+                continue
+            try:
+                date = dt.date.fromisoformat(str(day["date"]))
+            except ValueError:
+                report.errors.append(f"{where}：日期格式错误 {day['date']!r}（应为 YYYY-MM-DD）")
+                continue
+            if not isinstance(day["isOffDay"], bool):
+                report.errors.append(f"{where}：isOffDay 应为 true 或 false")
+                continue
+            name = str(day["name"]).strip()[:40]
+            if not name:
+                report.errors.append(f"{where}：名称为空")
+                continue
+            kind = HolidayKind.HOLIDAY if day["isOffDay"] else HolidayKind.WORKDAY
+            report.rows.append(HolidayRow(date, kind, name))
+
+
+_KIND_ALIASES = {
+    "holiday": HolidayKind.HOLIDAY,
+    "休": HolidayKind.HOLIDAY,
+    "假": HolidayKind.HOLIDAY,
+    "workday": HolidayKind.WORKDAY,
+    "班": HolidayKind.WORKDAY,
+    "调休上班": HolidayKind.WORKDAY,
+}
+
+
+def _parse_holiday_csv(text: str, report: HolidayImportReport) -> None:
+    reader = csv.DictReader(io.StringIO(text))
+    expected = {"date", "kind", "name"}
+    if not reader.fieldnames or not expected <= {(h or "").strip().lower() for h in reader.fieldnames}:
+        report.errors.append("CSV 表头应为 date,kind,name（日期,类型,名称）")
+        return
+    for line_no, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        try:
+            date = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            report.errors.append(f"第{line_no}行：日期格式错误 {row['date']!r}（应为 YYYY-MM-DD）")
+            continue
+        kind = _KIND_ALIASES.get(row["kind"].lower())
+        if kind is None:
+            report.errors.append(f"第{line_no}行：类型应为 holiday 或 workday，而不是 {row['kind']!r}")
+            continue
+        if not row["name"]:
+            report.errors.append(f"第{line_no}行：名称为空")
+            continue
+        report.rows.append(HolidayRow(date, kind, row["name"][:40]))
+        report.years.add(date.year)
+
+
+@transaction.atomic
+def holidays_import(*, actor: User | None, report: HolidayImportReport, source: str = "") -> HolidayImportReport:
+    """Save a parsed holiday file all-or-nothing; the years it covers become known."""
+    if not report.ok:
+        raise ValidationError(report.errors)
+    if actor is not None and not permissions.is_sysadmin(actor):
+        raise permissions.PermissionDenied("只有系统管理员可以导入工作日历")
+    for row in report.rows:
+        _, created = Holiday.objects.update_or_create(date=row.date, defaults={"kind": row.kind, "name": row.name})
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+    for year in sorted(report.years):
+        CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:255]})
+    audit.record(
+        actor=actor,
+        action="calendar.import",
+        object_type="core.calendaryear",
+        object_id=",".join(str(y) for y in sorted(report.years)),
+        object_repr=f"节假日导入 {source}"[:255],
+        after={"created": report.created, "updated": report.updated, "years": sorted(report.years)},
+    )
+    transaction.on_commit(workdays.invalidate)
+    return report
+
+
+@transaction.atomic
+def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> Holiday:
+    if actor is not None and not permissions.is_sysadmin(actor):
+        raise permissions.PermissionDenied("只有系统管理员可以修改工作日历")
+    existing = Holiday.objects.filter(date=date).first()
+    before = audit.snapshot(existing) if existing else None
+    holiday = existing or Holiday(date=date)
+    holiday.kind = kind
+    holiday.name = name
+    holiday.full_clean()
+    holiday.save()
+    CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "手工录入"})
+    audit.record(actor=actor, action="calendar.save", obj=holiday, before=before, after=audit.snapshot(holiday))
+    transaction.on_commit(workdays.invalidate)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
+    if actor is not None and not permissions.is_sysadmin(actor):
+        raise permissions.PermissionDenied("只有系统管理员可以修改工作日历")
+    audit.record(actor=actor, action="calendar.delete", obj=holiday, before=audit.snapshot(holiday))
+    holiday.delete()
+    transaction.on_commit(workdays.invalidate)
+
+
+def next_sort_order(parent: Organisation | None) -> int:
+    return (Organisation.objects.filter(parent=parent).aggregate(m=Max("sort_order"))["m"] or 0) + 10
+
+
+__all__ = [
+    "credit_code",
+    "holiday_delete",
+    "holiday_save",
+    "holidays_import",
+    "membership_grant",
+    "membership_revoke",
+    "organisation_create",
+    "organisation_update",
+    "parse_holiday_file",
+    "user_create",
+]

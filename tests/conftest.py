@@ -1,0 +1,105 @@
+"""Shared fixtures: an organisation tree with staff in every role, API clients, a browser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's DB access is still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import OrgTree, build_org_tree  # noqa: E402
+
+
+@pytest.fixture
+def tree(db) -> OrgTree:
+    """province → city → county (with disclosure office) → 2 townships; 2 county departments; a school."""
+    return build_org_tree()
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the Django test client: ``client_for(user)``."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_for():
+    from rest_framework.test import APIClient
+
+    def _make(user=None):
+        api = APIClient()
+        if user is not None:
+            api.force_authenticate(user)
+        return api
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.fail(f"Chromium not found at {executable}: install Debian's chromium package (see .ci/run)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login_page(page, live_server):
+    """Log a user in through the real login form: ``login_page(user, password)``."""
+
+    def _login(username: str, password: str = "pw-12345678"):
+        page.goto("/staff/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/workbench/**")
+        return page
+
+    return _login
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe-core on the current page and fail with the violations listed (WCAG 2.1 A/AA)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    violations = results.response["violations"]
+    if violations:
+        lines = [
+            f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
+        ]
+        raise AssertionError(f"axe violations {context} on {page.url}:\n" + "\n".join(lines))
