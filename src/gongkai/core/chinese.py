@@ -23,3 +23,48 @@ def to_traditional(text: str) -> str:
 
 def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
+
+
+# --- Segmentation -------------------------------------------------------------
+
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+
+import rjieba  # noqa: E402
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), Traditional → Simplified, lower case."""
+    if not text:
+        return ""
+    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
+
+
+def is_cjk(char: str) -> bool:
+    return bool(_CJK.match(char))
+
+
+def words(text: str, *, normalised: bool = False) -> list[str]:
+    """Search-mode words (jieba ``cut_for_search``: 人民政府 → 人民, 政府, 人民政府),
+    punctuation and whitespace dropped. Input is normalised first unless told otherwise."""
+    text = text if normalised else normalise(text)
+    return [w for w in rjieba.cut_for_search(text) if _WORD.fullmatch(w)]
+
+
+def precise_words(text: str) -> list[str]:
+    """Precise-mode words (one segmentation, no overlapping sub-words), normalised."""
+    return [w for w in rjieba.cut(normalise(text)) if _WORD.fullmatch(w)]
+
+
+def cjk_chars(text: str) -> list[str]:
+    return _CJK.findall(text)
+
+
+def pinyin_key(text: str) -> str:
+    """Toneless pinyin without spaces (for sorting and pinyin-insensitive suggestions)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(normalise(text)))
