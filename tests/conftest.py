@@ -12,6 +12,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from tests.factories import OrgTree, build_org_tree  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_snapshot():
+    """Drop the process-local working-day calendar around each test.
+
+    Tests roll their transactions back, so a snapshot cached by one test (say,
+    after importing 2027) must not leak into the next.
+    """
+    from gongkai.core import workdays
+
+    workdays._forget()
+    yield
+    workdays._forget()
+
+
 @pytest.fixture
 def tree(db) -> OrgTree:
     """province → city → county (with disclosure office) → 2 townships; 2 county departments; a school."""

@@ -8,8 +8,8 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from . import permissions, selectors, workdays
-from .models import AuditEvent, Holiday, Organisation, Role
+from . import permissions, privacy, selectors, workdays
+from .models import AuditEvent, Holiday, Organisation, Role, User
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -92,6 +92,38 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if not permissions.units_with_role(self.request.user, Role.DISCLOSURE_OFFICE).exists():
             raise PermissionDenied("只有政务公开办管理员可以查看审计日志")
         return selectors.audit_events_for(self.request.user)
+
+
+class StaffUserSerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField(help_text="Masked unless the caller oversees the user's unit.")
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "unit", "phone", "is_active", "roles"]
+
+    def get_phone(self, obj) -> str:
+        viewer = self.context["request"].user
+        return obj.phone if privacy.can_see_phone(viewer, obj) else privacy.mask_phone(obj.phone)
+
+    def get_roles(self, obj) -> list[dict]:
+        return [{"unit": m.unit_id, "role": m.role} for m in obj.memberships.all()]
+
+
+class StaffUserViewSet(viewsets.ReadOnlyModelViewSet):
+    """Staff accounts of the units visible to the current user (phones masked unless overseen)."""
+
+    serializer_class = StaffUserSerializer
+    permission_classes = [OrgScopedPermission]
+    filterset_fields = ["unit", "is_active"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return selectors.staff_list_for(self.request.user)
+
+    def unit_of(self, obj):
+        return obj.unit
 
 
 class HolidaySerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from . import api
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("audit-events", api.AuditEventViewSet, basename="audit-event")
+router.register("users", api.StaffUserViewSet, basename="staff-user")
 router.register("holidays", api.HolidayViewSet, basename="holiday")
 
 urlpatterns = [

@@ -10,5 +10,6 @@ class CoreConfig(AppConfig):
     workbench_nav = [
         (_("组织机构"), "core:org-list", 90, None),
         (_("审计日志"), "core:audit-list", 95, "disclosure_office"),
+        (_("工作人员"), "core:user-list", 92, None),
         (_("工作日历"), "core:holiday-list", 96, None),
     ]

@@ -5,6 +5,8 @@ division code (6), organisation identifier (9, itself checksummed under GB 11714
 and a check character computed modulo 31 over the alphabet below.
 """
 
+import unicodedata
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -18,9 +20,15 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
+def normalise(code: str) -> str:
+    """Full-width → ASCII (NFKC), trimmed, upper case."""
+    return unicodedata.normalize("NFKC", code or "").strip().upper()
+
+
 def validate(code: str) -> str:
     """Return the normalised code or raise CreditCodeError with a readable reason."""
-    code = (code or "").strip().upper()
+    # NFKC: full-width letters and digits typed with a Chinese input method become ASCII.
+    code = normalise(code)
     if len(code) != 18:
         raise CreditCodeError(f"统一社会信用代码应为18位，当前为{len(code)}位")
     bad = [c for c in code if c not in ALPHABET]

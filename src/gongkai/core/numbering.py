@@ -57,9 +57,42 @@ def index_number(*, unit_code: str, category: str, year: int, fmt: str | None = 
     return layout.format(unit_code=unit_code, category=category, year=year, seq=seq)
 
 
+def _gf32_mul(a: int, b: int) -> int:
+    """Multiply in GF(2^5) (polynomial x^5 + x^2 + 1)."""
+    result = 0
+    while b:
+        if b & 1:
+            result ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= 0b100101
+    return result
+
+
+def _gf32_weights(n: int) -> list[int]:
+    weights, w = [], 1
+    for _ in range(n):
+        weights.append(w)
+        w = _gf32_mul(w, 2)  # powers of the generator x: all distinct and non-zero
+    return weights
+
+
+_WEIGHTS = _gf32_weights(CODE_GROUPS * GROUP_LEN)
+
+
 def _check_char(body: str) -> str:
-    total = sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(body))
-    return ALPHABET[total % len(ALPHABET)]
+    """Check character over GF(32): a weighted XOR-sum with distinct non-zero weights.
+
+    Because GF(32) is a field, changing any single character changes the sum
+    (w * delta != 0), and swapping two different characters does too
+    ((w_i + w_j) * delta != 0), so every single-character typo and every
+    transposition is caught.
+    """
+    total = 0
+    for weight, char in zip(_WEIGHTS, body, strict=False):
+        total ^= _gf32_mul(weight, ALPHABET.index(char))
+    return ALPHABET[total]
 
 
 def tracking_code(prefix: str = "") -> str:
@@ -70,27 +103,51 @@ def tracking_code(prefix: str = "") -> str:
     return "-".join(([prefix] if prefix else []) + groups)
 
 
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_BODY_LEN = CODE_GROUPS * GROUP_LEN
+
+
 def normalise_tracking_code(code: str) -> str:
-    """Upper-case, map look-alikes (O→0, I/L→1), and re-insert dashes."""
-    raw = (code or "").strip().upper().replace(" ", "")
-    parts = raw.split("-")
-    prefix = parts[0] if len(parts) > 1 and not _is_body_group(parts[0]) else ""
-    body = "".join(parts[1:] if prefix else parts)
-    body = body.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    """Canonical form of a typed code: upper case, look-alikes mapped (O→0, I/L→1), dashes re-inserted.
+
+    The body is always the last 12 letters/digits, whatever dashes or spaces the
+    citizen typed (or left out); anything before it is the prefix.
+    """
+    raw = "".join((code or "").split()).upper()
+    raw = raw.replace("－", "-").replace("—", "-").replace("–", "-")
+    compact = raw.replace("-", "")
+    if len(compact) <= _BODY_LEN:
+        prefix, body = "", compact
+    else:
+        # Walk back over the last 12 non-dash characters; the rest is the prefix.
+        seen, cut = 0, len(raw)
+        while seen < _BODY_LEN:
+            cut -= 1
+            if raw[cut] != "-":
+                seen += 1
+        prefix, body = raw[:cut].strip("-"), raw[cut:].replace("-", "")
+    body = body.translate(_LOOKALIKES)
     groups = [body[i : i + GROUP_LEN] for i in range(0, len(body), GROUP_LEN)]
     return "-".join(([prefix] if prefix else []) + groups)
 
 
 def _is_body_group(part: str) -> bool:
-    return len(part) == GROUP_LEN and all(c in ALPHABET for c in part) and any(c.isdigit() for c in part)
+    return len(part) == GROUP_LEN and all(c in ALPHABET for c in part)
 
 
-def tracking_code_is_wellformed(code: str) -> bool:
-    parts = normalise_tracking_code(code).split("-")
+def tracking_code_is_wellformed(code: str, prefix: str | None = None) -> bool:
+    """True when ``code`` (in any typed form) has 12 valid characters and a correct check character.
+
+    With ``prefix`` given, the code must carry exactly that prefix.
+    """
+    normal = normalise_tracking_code(code)
+    parts = normal.split("-")
     body = "".join(parts[-CODE_GROUPS:])
-    if len(parts) < CODE_GROUPS or len(body) != CODE_GROUPS * GROUP_LEN:
+    if len(parts) < CODE_GROUPS or len(body) != _BODY_LEN:
         return False
     if any(c not in ALPHABET for c in body):
+        return False
+    if prefix is not None and "-".join(parts[:-CODE_GROUPS]) != prefix.upper():
         return False
     return _check_char(body[:-1]) == body[-1]
 

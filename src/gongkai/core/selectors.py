@@ -71,3 +71,17 @@ def holidays_by_year() -> list[tuple[CalendarYear, list[Holiday]]]:
     for h in Holiday.objects.order_by("date"):
         by_year.setdefault(h.date.year, []).append(h)
     return [(y, by_year.get(y.year, [])) for y in CalendarYear.objects.order_by("-year")]
+
+
+def staff_list_for(user, *, q: str = "", unit_id: int | None = None, active: bool | None = None):
+    """Staff accounts whose unit the viewer may see (own units, or everything overseen)."""
+    from .models import User
+
+    qs = User.objects.filter(unit__in=permissions.visible_units(user)).select_related("unit")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.prefetch_related("memberships__unit").order_by("unit__path", "username")

@@ -8,6 +8,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -55,8 +56,15 @@ def _validate_parent(org: Organisation, parent: Organisation | None) -> None:
         if parent.kind != OrgKind.GOVERNMENT:
             raise ValidationError({"parent": "人民政府的上级单位必须是上一级人民政府"})
         order = [str(x) for x in (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)]
-        if order.index(org.level) != order.index(parent.level) + 1:
+        if org.level not in order or order.index(org.level) != order.index(parent.level) + 1:
             raise ValidationError({"level": "政府层级应为上级政府的下一级（省→市→县→乡）"})
+    elif org.level != parent.level:
+        raise ValidationError({"level": "部门和企事业单位的层级应与上级单位相同"})
+
+
+def _validate_root(org: Organisation) -> None:
+    if org.kind != OrgKind.GOVERNMENT:
+        raise ValidationError({"parent": "部门和企事业单位必须有上级单位"})
 
 
 def _check_authority(actor: User | None, parent: Organisation | None) -> None:
@@ -77,8 +85,10 @@ def organisation_create(*, actor: User | None, parent: Organisation | None, **da
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if parent is not None and "level" not in data:
         data["level"] = parent.level
-    data["credit_code"] = (data.get("credit_code") or "").strip().upper()
+    data["credit_code"] = credit_code.normalise(data.get("credit_code") or "")
     org = Organisation(parent=parent, **data)
+    if parent is None:
+        _validate_root(org)
     _validate_parent(org, parent)
     org.full_clean(exclude=["path"])
     org.save()
@@ -99,11 +109,16 @@ def organisation_update(*, actor: User | None, org: Organisation, parent=..., **
         if key not in ORG_FIELDS:
             raise TypeError(f"unknown field {key}")
         setattr(org, key, value)
-    org.credit_code = org.credit_code.strip().upper()
+    org.credit_code = credit_code.normalise(org.credit_code)
     moved = parent is not ... and (parent.pk if parent else None) != org.parent_id
     if moved:
-        if actor is not None and parent is not None:
-            permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
+        if actor is not None:
+            if parent is None and not permissions.is_sysadmin(actor):
+                raise permissions.PermissionDenied("只有系统管理员可以把单位设为顶级单位")
+            if parent is not None:
+                permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
+        if parent is None:
+            _validate_root(org)
         _validate_parent(org, parent)
         org.parent = parent
     else:
@@ -134,8 +149,22 @@ def user_create(
     phone: str = "",
     email: str = "",
 ) -> User:
-    if actor is not None and unit is not None:
-        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+    if actor is not None:
+        if unit is None:
+            if not permissions.is_sysadmin(actor):
+                raise permissions.PermissionDenied("只有系统管理员可以创建不属于任何单位的账号")
+        else:
+            permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+    if roles and unit is None:
+        raise ValidationError({"unit": "分配角色前须指定所属单位"})
+    username = (username or "").strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"账号 {username} 已存在"})
+    if password:
+        try:
+            password_validation.validate_password(password, User(username=username, full_name=full_name))
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from exc
     user = User(username=username, full_name=full_name, unit=unit, phone=phone, email=email, is_staff=False)
     if password:
         user.set_password(password)
@@ -159,6 +188,9 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
         if role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
             raise permissions.PermissionDenied("只有系统管理员可以授予系统管理员角色")
         permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+        _require_manages_user(actor, user)
+    if not user.is_active:
+        raise ValidationError({"user": "该账号已停用，不能分配角色"})
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record(
@@ -177,10 +209,51 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
 @transaction.atomic
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     if actor is not None:
+        if membership.role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
+            raise permissions.PermissionDenied("只有系统管理员可以撤销系统管理员角色")
         permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], membership.unit)
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
     audit.record(actor=actor, action="membership.revoke", obj=membership, unit=membership.unit, before=before)
     membership.delete()
+
+
+def _require_manages_user(actor: User, user: User) -> None:
+    """Staff accounts are managed by the disclosure office over the user's own unit, or a sysadmin."""
+    if permissions.is_sysadmin(actor):
+        return
+    if user.unit is None or not permissions.has_any_role(actor, [Role.DISCLOSURE_OFFICE], user.unit):
+        raise permissions.PermissionDenied("您无权管理该工作人员账号")
+
+
+USER_FIELDS = ["full_name", "phone", "email", "unit", "is_active"]
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, **data) -> User:
+    """Change a staff account's name, contact details, unit or active flag (audited)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    unknown = set(data) - set(USER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if actor is not None:
+        _require_manages_user(actor, user)
+        new_unit = data.get("unit", user.unit)
+        if new_unit is not None and new_unit != user.unit:
+            permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], new_unit)
+        if new_unit is None and not permissions.is_sysadmin(actor):
+            raise permissions.PermissionDenied("只有系统管理员可以取消账号的所属单位")
+        if data.get("is_active") is False and user.pk == actor.pk:
+            raise ValidationError({"is_active": "不能停用自己的账号"})
+    fields = ["full_name", "phone", "email", "unit_id", "is_active"]
+    before = audit.snapshot(user, fields)
+    for key, value in data.items():
+        setattr(user, key, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(
+        actor=actor, action="user.update", obj=user, unit=user.unit, before=before, after=audit.snapshot(user, fields)
+    )
+    return user
 
 
 # --- Working-day calendar -----------------------------------------------------
@@ -334,6 +407,7 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
         object_repr=f"节假日导入 {source}"[:255],
         after={"created": report.created, "updated": report.updated, "years": sorted(report.years)},
     )
+    workdays.bump_version()
     transaction.on_commit(workdays.invalidate)
     return report
 
@@ -351,6 +425,7 @@ def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> 
     holiday.save()
     CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "手工录入"})
     audit.record(actor=actor, action="calendar.save", obj=holiday, before=before, after=audit.snapshot(holiday))
+    workdays.bump_version()
     transaction.on_commit(workdays.invalidate)
     return holiday
 
@@ -361,6 +436,7 @@ def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
         raise permissions.PermissionDenied("只有系统管理员可以修改工作日历")
     audit.record(actor=actor, action="calendar.delete", obj=holiday, before=audit.snapshot(holiday))
     holiday.delete()
+    workdays.bump_version()
     transaction.on_commit(workdays.invalidate)
 
 
@@ -379,4 +455,5 @@ __all__ = [
     "organisation_update",
     "parse_holiday_file",
     "user_create",
+    "user_update",
 ]

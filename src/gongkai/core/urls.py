@@ -13,4 +13,7 @@ urlpatterns = [
     path("orgs/<int:parent_pk>/new/", views.org_create, name="org-create"),
     path("audit/", views.audit_list, name="audit-list"),
     path("calendar/", views.holiday_list, name="holiday-list"),
+    path("users/", views.user_list, name="user-list"),
+    path("users/new/", views.user_create, name="user-create"),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
 ]

@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, selectors, services
+from . import permissions, privacy, selectors, services
 from .decorators import staff_required
-from .models import Organisation, OrgKind, Level, Role
+from .models import Level, Membership, Organisation, OrgKind, Role, User
 
 
 class LoginView(auth_views.LoginView):
@@ -57,6 +57,35 @@ class OrganisationForm(forms.ModelForm):
         ]
 
 
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            messages_ = [m for e in errors for m in e.messages]
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class OrganisationEditForm(OrganisationForm):
+    """The edit form adds the parent unit, so a unit (and its subtree) can be moved."""
+
+    parent = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False, label=_("上级单位"))
+
+    class Meta(OrganisationForm.Meta):
+        fields = ["parent", *OrganisationForm.Meta.fields]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        org = self.instance
+        allowed = permissions.units_with_role(user, Role.DISCLOSURE_OFFICE) if user else Organisation.objects.none()
+        allowed = allowed.exclude(path__startswith=org.path) if org.pk else allowed
+        if org.parent_id:
+            allowed = allowed | Organisation.objects.filter(pk=org.parent_id)
+        self.fields["parent"].queryset = allowed.distinct().order_by("path")
+        self.fields["parent"].required = org.parent_id is not None and not permissions.is_sysadmin(user)
+
+
 @staff_required
 def org_detail(request, pk: int):
     org = get_object_or_404(Organisation, pk=pk)
@@ -64,25 +93,34 @@ def org_detail(request, pk: int):
     can_edit = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org.parent or org)
     form = None
     if can_edit:
-        form = OrganisationForm(request.POST or None, instance=org)
+        form = OrganisationEditForm(request.POST or None, instance=Organisation.objects.get(pk=org.pk), user=request.user)
         if request.method == "POST" and form.is_valid():
+            data = {k: form.cleaned_data[k] for k in OrganisationForm.Meta.fields}
             try:
-                services.organisation_update(actor=request.user, org=org, **{
-                    k: form.cleaned_data[k] for k in form.Meta.fields
-                })
+                services.organisation_update(
+                    actor=request.user, org=Organisation.objects.get(pk=org.pk), parent=form.cleaned_data["parent"], **data
+                )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("单位信息已保存"))
                 return redirect("core:org-detail", pk=org.pk)
     elif request.method == "POST":
         raise PermissionDenied
     members = org.memberships.select_related("user").order_by("role", "user__username")
+    can_manage_staff = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org)
     children = org.children.order_by("sort_order", "name")
     return render(
         request,
         "core/org_detail.html",
-        {"org": org, "form": form, "members": members, "children": children, "ancestors": org.ancestors()},
+        {
+            "org": org,
+            "form": form,
+            "members": members,
+            "children": children,
+            "ancestors": org.ancestors(),
+            "can_manage_staff": can_manage_staff,
+        },
     )
 
 
@@ -97,7 +135,7 @@ def org_create(request, parent_pk: int):
                 actor=request.user, parent=parent, **{k: form.cleaned_data[k] for k in form.Meta.fields}
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("单位已创建"))
             return redirect("core:org-detail", pk=org.pk)
@@ -169,18 +207,27 @@ def holiday_list(request):
                 else:
                     report = services.parse_holiday_file(upload.read(), upload.name)
                     if report.ok:
-                        services.holidays_import(actor=request.user, report=report, source=upload.name)
-                        messages.success(
-                            request, _("已导入 %(n)s 条节假日记录") % {"n": report.created + report.updated}
-                        )
-                        return redirect("core:holiday-list")
-                    import_errors = report.errors
+                        try:
+                            services.holidays_import(actor=request.user, report=report, source=upload.name)
+                        except ValidationError as exc:
+                            import_errors = exc.messages
+                        else:
+                            messages.success(
+                                request, _("已导入 %(n)s 条节假日记录") % {"n": report.created + report.updated}
+                            )
+                            return redirect("core:holiday-list")
+                    else:
+                        import_errors = report.errors
         else:
             form = HolidayForm(request.POST, prefix="h")
             if form.is_valid():
-                services.holiday_save(actor=request.user, **form.cleaned_data)
-                messages.success(request, _("已保存"))
-                return redirect("core:holiday-list")
+                try:
+                    services.holiday_save(actor=request.user, **form.cleaned_data)
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("已保存"))
+                    return redirect("core:holiday-list")
     return render(
         request,
         "core/holiday_list.html",
@@ -191,5 +238,220 @@ def holiday_list(request):
             "import_errors": import_errors,
             "can_edit": can_edit,
             "today": dt.date.today(),
+        },
+    )
+
+
+# --- Staff accounts -----------------------------------------------------------
+
+
+def _manageable_units(user):
+    return permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).order_by("path")
+
+
+def _require_staff_manager(user) -> None:
+    if not (permissions.is_sysadmin(user) or _manageable_units(user).exists()):
+        raise PermissionDenied("只有政务公开办管理员或系统管理员可以管理工作人员账号")
+
+
+def _role_choices(user):
+    choices = list(Role.choices)
+    if not permissions.is_sysadmin(user):
+        choices = [c for c in choices if c[0] != Role.SYSADMIN]
+    return choices
+
+
+class StaffFilterForm(forms.Form):
+    q = forms.CharField(required=False, label=_("姓名或账号"))
+    unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False, label=_("单位"))
+
+
+@staff_required
+def user_list(request):
+    form = StaffFilterForm(request.GET or None)
+    form.fields["unit"].queryset = permissions.visible_units(request.user).order_by("path")
+    q, unit_id = "", None
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        unit_id = form.cleaned_data["unit"].pk if form.cleaned_data["unit"] else None
+    users = selectors.staff_list_for(request.user, q=q, unit_id=unit_id)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    rows = [(u, u.phone if privacy.can_see_phone(request.user, u) else privacy.mask_phone(u.phone)) for u in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_create = permissions.is_sysadmin(request.user) or _manageable_units(request.user).exists()
+    return render(
+        request,
+        "core/user_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "can_create": can_create},
+    )
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("账号"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("字母、数字或 @ . + - _"),
+        error_messages={"invalid": _("账号只能包含字母、数字和 @ . + - _")},
+    )
+    full_name = forms.CharField(label=_("姓名"), max_length=60)
+    unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("所属单位"))
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    phone = forms.RegexField(
+        label=_("手机号码"),
+        regex=r"^[0-9+\- ]{5,20}$",
+        required=False,
+        error_messages={"invalid": _("请输入有效的电话号码")},
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    password = forms.CharField(
+        label=_("初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text=_("至少 8 位；留空则账号暂不能登录，须由管理员设置密码"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _manageable_units(user)
+        self.fields["roles"].choices = _role_choices(user)
+
+
+@staff_required
+def user_create(request):
+    _require_staff_manager(request.user)
+    initial = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = int(request.GET["unit"])
+    form = UserCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                password=data["password"] or None,
+                full_name=data["full_name"],
+                unit=data["unit"],
+                roles=data["roles"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("工作人员账号已创建"))
+            return redirect("core:user-detail", pk=user.pk)
+    return render(request, "core/user_form.html", {"form": form})
+
+
+class UserEditForm(forms.Form):
+    full_name = forms.CharField(label=_("姓名"), max_length=60)
+    unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("所属单位"))
+    phone = forms.RegexField(
+        label=_("手机号码"),
+        regex=r"^[0-9+\- ]{5,20}$",
+        required=False,
+        error_messages={"invalid": _("请输入有效的电话号码")},
+    )
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False)
+
+    def __init__(self, *args, user=None, staff_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _manageable_units(user)
+        if staff_user is not None and staff_user.unit_id:
+            units = (units | Organisation.objects.filter(pk=staff_user.unit_id)).distinct().order_by("path")
+        self.fields["unit"].queryset = units
+
+
+class GrantForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("单位"))
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _manageable_units(user)
+        self.fields["role"].choices = _role_choices(user)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk: int):
+    staff_user = get_object_or_404(User.objects.select_related("unit"), pk=pk)
+    if staff_user.unit is None:
+        if not permissions.is_sysadmin(request.user):
+            raise PermissionDenied
+    else:
+        permissions.require_view(request.user, staff_user.unit)
+    can_manage = permissions.is_sysadmin(request.user) or (
+        staff_user.unit is not None and permissions.oversees(request.user, staff_user.unit)
+    )
+    edit_form = grant_form = None
+    if can_manage:
+        edit_form = UserEditForm(
+            request.POST if request.POST.get("action") == "edit" else None,
+            user=request.user,
+            staff_user=staff_user,
+            initial={
+                "full_name": staff_user.full_name,
+                "unit": staff_user.unit_id,
+                "phone": staff_user.phone,
+                "email": staff_user.email,
+                "is_active": staff_user.is_active,
+            },
+            prefix="e",
+        )
+        grant_form = GrantForm(
+            request.POST if request.POST.get("action") == "grant" else None,
+            user=request.user,
+            initial={"unit": staff_user.unit_id},
+            prefix="g",
+        )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("您无权管理该工作人员账号")
+        action = request.POST.get("action")
+        try:
+            if action == "edit" and edit_form.is_valid():
+                services.user_update(actor=request.user, user=staff_user, **edit_form.cleaned_data)
+                messages.success(request, _("账号信息已保存"))
+                return redirect("core:user-detail", pk=staff_user.pk)
+            if action == "grant" and grant_form.is_valid():
+                services.membership_grant(
+                    actor=request.user,
+                    user=staff_user,
+                    unit=grant_form.cleaned_data["unit"],
+                    role=grant_form.cleaned_data["role"],
+                )
+                messages.success(request, _("角色已授予"))
+                return redirect("core:user-detail", pk=staff_user.pk)
+            if action == "revoke":
+                membership = get_object_or_404(Membership, pk=request.POST.get("membership"), user=staff_user)
+                services.membership_revoke(actor=request.user, membership=membership)
+                messages.success(request, _("角色已撤销"))
+                return redirect("core:user-detail", pk=staff_user.pk)
+            if action not in {"edit", "grant", "revoke"}:
+                messages.error(request, _("未知操作"))
+        except ValidationError as exc:
+            add_service_errors(edit_form if action == "edit" else grant_form, exc)
+    memberships = staff_user.memberships.select_related("unit").order_by("unit__path", "role")
+    phone = staff_user.phone if privacy.can_see_phone(request.user, staff_user) else privacy.mask_phone(staff_user.phone)
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "staff_user": staff_user,
+            "memberships": memberships,
+            "phone": phone,
+            "can_manage": can_manage,
+            "edit_form": edit_form,
+            "grant_form": grant_form,
+            "manageable_ids": set(_manageable_units(request.user).values_list("pk", flat=True))
+            if can_manage
+            else set(),
         },
     )

@@ -19,6 +19,7 @@ than silently treating that year as weekends-only.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ __all__ = [
     "Calendar",
     "CalendarMissing",
     "add_working_days",
+    "bump_version",
     "current_calendar",
     "invalidate",
     "is_working_day",
@@ -96,7 +98,17 @@ class Calendar:
         return count
 
 
-_cached: tuple[str, Calendar] | None = None
+# Process-local snapshot, revalidated against a version counter stored in the
+# database (NumberSequence "calendar:version", bumped by every calendar service
+# in its own transaction). The database, not the Django cache, is the source of
+# truth: with the embedded local-memory cache a holiday import run by
+# ``gongkai import_holidays`` in another process must still reach the web
+# server and the workers. The check is one indexed single-row query, made at
+# most once every CHECK_SECONDS per process.
+CHECK_SECONDS = 2.0
+VERSION_SCOPE = "calendar:version"
+_cached: tuple[int, Calendar] | None = None
+_checked_at = 0.0
 
 
 def _load() -> Calendar:
@@ -107,23 +119,41 @@ def _load() -> Calendar:
     return Calendar(overrides=overrides, years=years)
 
 
-def invalidate() -> None:
-    """Call after any change to the holiday table (services do, on commit)."""
-    global _cached
+def _db_version() -> int:
+    from .models import NumberSequence
+
+    return NumberSequence.objects.filter(scope=VERSION_SCOPE).values_list("last_value", flat=True).first() or 0
+
+
+def bump_version() -> None:
+    """Record a calendar change; call inside the transaction that changes the holiday table."""
+    from .numbering import next_value
+
+    next_value(VERSION_SCOPE)
+    _forget()
+
+
+def _forget() -> None:
+    global _cached, _checked_at
     _cached = None
+    _checked_at = 0.0
+
+
+def invalidate() -> None:
+    """Drop this process's snapshot (services call it, and :func:`bump_version`, on change)."""
+    _forget()
     cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def current_calendar() -> Calendar:
     """The calendar as stored now; reloaded in every process when it changes."""
-    global _cached
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY) or version
-    if _cached is None or _cached[0] != version:
-        _cached = (version, _load())
+    global _cached, _checked_at
+    now = time.monotonic()
+    if _cached is None or now - _checked_at >= CHECK_SECONDS:
+        version = _db_version()
+        if _cached is None or _cached[0] != version:
+            _cached = (version, _load())
+        _checked_at = now
     return _cached[1]
 
 
