@@ -108,3 +108,15 @@ def build_org_tree() -> OrgTree:
         town_editor=staff(town_a, Role.EDITOR, username="xp_editor", full_name="叶芳"),
         sysadmin=sysadmin,
     )
+
+
+def ensure_holiday_seed() -> None:
+    """Put the migrations' 2019–2026 holiday schedules back if a flush removed them."""
+    from gongkai.core.models import Holiday
+
+    if not Holiday.objects.exists():
+        import importlib
+
+        from django.apps import apps as django_apps
+
+        importlib.import_module("gongkai.core.migrations.0002_seed_holidays").seed(django_apps, None)

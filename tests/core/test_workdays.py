@@ -102,7 +102,10 @@ dates = st.dates(min_value=D(2019, 1, 1), max_value=D(2026, 10, 31))
 
 @pytest.fixture(scope="module")
 def cal(django_db_blocker):
+    from tests.factories import ensure_holiday_seed
+
     with django_db_blocker.unblock():
+        ensure_holiday_seed()
         return workdays._load()
 
 

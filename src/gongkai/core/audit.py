@@ -146,6 +146,8 @@ def verify(batch_size: int = 2000) -> VerifyResult:
             checked += 1
             last_id = event.pk
     head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None and checked:
+        return VerifyResult(False, checked, None, "链头记录缺失（审计链头被删除）")
     if head and head.last_hash != prev:
         return VerifyResult(False, checked, head.last_event_id or None, "链尾与最新事件不符（最新的事件被删除）")
     return VerifyResult(True, checked)

@@ -38,6 +38,8 @@ def org_list(request):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("网站"), required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = Organisation
         fields = [
