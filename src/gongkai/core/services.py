@@ -264,6 +264,7 @@ class HolidayRow:
     date: dt.date
     kind: str
     name: str
+    where: str = ""  # "第5行" (CSV) or "2027年第3条" (JSON), for error messages
 
 
 @dataclass
@@ -293,15 +294,19 @@ def parse_holiday_file(content: bytes, filename: str = "") -> HolidayImportRepor
         report.errors.append("文件不是 UTF-8 编码，请另存为 UTF-8 后再导入")
         return report
     stripped = text.lstrip()
+    if not stripped:
+        report.errors.append("文件为空，没有任何节假日记录")
+        return report
     if filename.lower().endswith(".json") or stripped.startswith(("{", "[")):
         _parse_holiday_json(stripped, report)
     else:
         _parse_holiday_csv(text, report)
-    seen: dict[dt.date, int] = {}
+    seen: dict[dt.date, str] = {}
     for i, row in enumerate(report.rows, start=1):
+        where = row.where or f"第{i}条"
         if row.date in seen:
-            report.errors.append(f"第{i}条：日期 {row.date} 重复（与第{seen[row.date]}条）")
-        seen.setdefault(row.date, i)
+            report.errors.append(f"{where}：日期 {row.date} 重复（与{seen[row.date]}）")
+        seen.setdefault(row.date, where)
     if not report.rows and not report.errors:
         report.errors.append("文件中没有任何节假日记录")
     return report
@@ -337,6 +342,9 @@ def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
             except ValueError:
                 report.errors.append(f"{where}：日期格式错误 {day['date']!r}（应为 YYYY-MM-DD）")
                 continue
+            if abs(date.year - year) > 1:
+                report.errors.append(f"{where}：日期 {date} 不属于{year}年的安排")
+                continue
             if not isinstance(day["isOffDay"], bool):
                 report.errors.append(f"{where}：isOffDay 应为 true 或 false")
                 continue
@@ -345,7 +353,7 @@ def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
                 report.errors.append(f"{where}：名称为空")
                 continue
             kind = HolidayKind.HOLIDAY if day["isOffDay"] else HolidayKind.WORKDAY
-            report.rows.append(HolidayRow(date, kind, name))
+            report.rows.append(HolidayRow(date, kind, name, where))
 
 
 _KIND_ALIASES = {
@@ -380,7 +388,7 @@ def _parse_holiday_csv(text: str, report: HolidayImportReport) -> None:
         if not row["name"]:
             report.errors.append(f"第{line_no}行：名称为空")
             continue
-        report.rows.append(HolidayRow(date, kind, row["name"][:40]))
+        report.rows.append(HolidayRow(date, kind, row["name"][:40], f"第{line_no}行"))
         report.years.add(date.year)
 
 
