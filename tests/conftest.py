@@ -128,7 +128,7 @@ def login_page(page, live_server):
         page.goto("/staff/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")  # not the language buttons in the header
         page.wait_for_url("**/workbench/**")
         return page
 
