@@ -20,11 +20,31 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .middleware import current_request_id
 from .models import AuditChainHead, AuditEvent, Organisation, User
 
 GENESIS = "0" * 64
+
+# Readable names of the core actions for the audit log. Other apps may add theirs
+# (``audit.ACTION_LABELS["publication.publish"] = _("发布信息")``) in AppConfig.ready();
+# unknown actions are shown by their code.
+ACTION_LABELS: dict[str, Any] = {
+    "organisation.create": _("新建单位"),
+    "organisation.update": _("修改单位"),
+    "user.create": _("新建账号"),
+    "user.update": _("修改账号"),
+    "membership.grant": _("授予角色"),
+    "membership.revoke": _("撤销角色"),
+    "calendar.import": _("导入节假日"),
+    "calendar.save": _("修改节假日"),
+    "calendar.delete": _("删除节假日"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _default(value: Any):

@@ -7,16 +7,30 @@ from .models import Role
 
 
 def mask_phone(value: str | None) -> str:
-    """``13905781234`` → ``139****1234``; landlines keep the area code and last 4 digits."""
+    """Mask the middle of a phone number, keeping what identifies the line's owner least.
+
+    ``13905781234`` → ``139****1234`` (mobile: network prefix and last 4 digits),
+    ``+86 139 0578 1234`` → ``+86 139 **** 1234``, ``0578-8061234`` → ``0578-***1234``
+    (landline: area code and last 4 digits); anything else keeps only its last 4 digits.
+    """
     value = (value or "").strip()
     if not value:
         return ""
-    digits = [i for i, c in enumerate(value) if c.isdigit()]
+    positions = [i for i, c in enumerate(value) if c.isdigit()]
+    digits = "".join(value[i] for i in positions)
     if len(digits) <= 4:
-        return "*" * len(value)
-    keep = set(digits[-4:])
-    if len(digits) >= 11:
-        keep |= set(digits[:3])
+        return "".join("*" if c.isdigit() else c for c in value)
+    keep = set(positions[-4:])
+    national = positions
+    if digits.startswith("86") and len(digits) == 13:
+        keep |= set(positions[:2])
+        national = positions[2:]
+    national_digits = "".join(value[i] for i in national)
+    if len(national_digits) == 11 and national_digits.startswith("1"):
+        keep |= set(national[:3])
+    elif value.startswith("0") and "-" in value:
+        area_end = value.index("-")
+        keep |= {i for i in positions if i < area_end}
     return "".join(c if (i in keep or not c.isdigit()) else "*" for i, c in enumerate(value))
 
 

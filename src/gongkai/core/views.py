@@ -156,8 +156,10 @@ def org_create(request, parent_pk: int):
 
 
 class AuditFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False, label=_("单位"))
-    action = forms.CharField(required=False, label=_("操作"))
+    unit = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, label=_("单位"), empty_label=_("全部单位")
+    )
+    action = forms.CharField(required=False, label=_("操作代码"))
     actor = forms.CharField(required=False, label=_("操作人"))
     object_type = forms.CharField(required=False, label=_("对象类型"))
     object_id = forms.CharField(required=False, label=_("对象编号"))
@@ -276,7 +278,9 @@ def _role_choices(user):
 
 class StaffFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("姓名或账号"))
-    unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False, label=_("单位"))
+    unit = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, label=_("单位"), empty_label=_("全部单位")
+    )
 
 
 @staff_required

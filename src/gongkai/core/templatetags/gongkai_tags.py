@@ -10,3 +10,11 @@ register = template.Library()
 @register.filter
 def mask_phone(value):
     return _mask_phone(value)
+
+
+@register.filter
+def audit_action(value):
+    """Readable name of an audit action code (falls back to the code)."""
+    from gongkai.core.audit import action_label
+
+    return action_label(value)
