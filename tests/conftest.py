@@ -26,6 +26,22 @@ def _fresh_calendar_snapshot():
     workdays._forget()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start every test in the default language (简体).
+
+    LocaleMiddleware activates the request's language in the test thread and
+    leaves it active, so one test asking for 繁體 or English would otherwise
+    change the messages that the next tests see.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The standard test database, with the migrations' holiday schedules present (also after --reuse-db)."""

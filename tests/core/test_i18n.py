@@ -108,3 +108,42 @@ def test_command_compile_only(tmp_path, monkeypatch, capsys):
     assert "workbench en: " in capsys.readouterr().out
     with pytest.raises(Exception, match="没有名为 nope 的 gongkai 应用"):
         call_command("i18n_update", "--app", "nope")
+
+
+def test_traditional_conversion_keeps_form_values():
+    from gongkai.core.middleware import to_traditional_html
+
+    html = (
+        '<h1>松阳县民政局</h1><input name="name" value="松阳县民政局">'
+        "<input value='县' type=text><textarea name=b>关于调整最低生活保障标准的通知</textarea><p>标准</p>"
+    )
+    out = to_traditional_html(html)
+    assert out.startswith("<h1>松陽縣民政局</h1>")
+    assert 'value="松阳县民政局"' in out and "value='县'" in out
+    assert "<textarea name=b>关于调整最低生活保障标准的通知</textarea>" in out and out.endswith("<p>標準</p>")
+
+
+@pytest.mark.django_db
+def test_editing_in_traditional_does_not_rewrite_stored_text(tree, client_for):
+    client = client_for(tree.office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    page = client.get(reverse("core:org-detail", args=[tree.dept_a.pk])).content.decode()
+    assert "<h1>松陽縣民政局</h1>" in page
+    assert 'value="松阳县民政局"' in page  # the form sends back the stored simplified name
+
+
+def test_error_messages_follow_the_language():
+    from gongkai.core import credit_code
+
+    for lang, expected in [("zh-hans", "统一社会信用代码应为18位，当前为3位"),
+                           ("zh-hant", "統一社會信用代碼應為18位，當前為3位"),
+                           ("en", "A unified social credit code has 18 characters, this one has 3")]:
+        with translation.override(lang), pytest.raises(credit_code.CreditCodeError) as excinfo:
+            credit_code.validate("123")
+        assert str(excinfo.value) == expected
+
+
+def test_traditional_keeps_official_terms():
+    assert to_traditional("统一社会信用代码") == "統一社會信用代碼"
+    assert to_traditional("政府信息公开") == "政府信息公開"
+    assert to_traditional("政策文件") == "政策文件"

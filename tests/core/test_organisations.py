@@ -246,3 +246,9 @@ def test_office_moves_unit_in_workbench_and_cycle_is_an_error(tree, client_for):
     assert client.post(url, data).status_code == 302
     tree.school.refresh_from_db()
     assert tree.school.path.startswith(tree.dept_b.path)
+
+
+def test_office_can_add_units_below_its_own_unit_but_not_edit_it(tree, client_for):
+    page = client_for(tree.office).get(reverse("core:org-detail", args=[tree.county.pk])).content.decode()
+    assert reverse("core:org-create", args=[tree.county.pk]) in page  # 新增下级单位
+    assert "编辑单位信息" not in page  # the county itself is edited by the city's office or a sysadmin

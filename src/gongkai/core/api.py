@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions as drf_permissions, serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
@@ -90,7 +91,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if getattr(self, "swagger_fake_view", False):
             return AuditEvent.objects.none()
         if not permissions.units_with_role(self.request.user, Role.DISCLOSURE_OFFICE).exists():
-            raise PermissionDenied("只有政务公开办管理员可以查看审计日志")
+            raise PermissionDenied(_("只有政务公开办管理员可以查看审计日志"))
         return selectors.audit_events_for(self.request.user)
 
 

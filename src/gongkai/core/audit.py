@@ -114,7 +114,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)[:255]
-    head, _ = AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
     head = AuditChainHead.objects.select_for_update().get(pk=1)
     actor_user = actor if (actor is not None and getattr(actor, "pk", None)) else None
     event = AuditEvent(

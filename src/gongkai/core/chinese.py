@@ -7,9 +7,16 @@ from functools import lru_cache
 import opencc
 
 
+# "s2tw": Simplified → Traditional characters (Taiwan forms) WITHOUT phrase
+# substitution. "s2twp" also rewrites mainland terms into Taiwanese vocabulary,
+# which is wrong for mainland government text: 统一社会信用代码 → 統一社會信用程式碼,
+# 政策文件 → 政策檔案, 政府信息公开 → 政府資訊公開. Official terms must stay terms.
+TRADITIONAL_CONFIG = "s2tw"
+
+
 @lru_cache(maxsize=1)
 def _s2t() -> opencc.OpenCC:
-    return opencc.OpenCC("s2twp")
+    return opencc.OpenCC(TRADITIONAL_CONFIG)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,8 @@ and a check character computed modulo 31 over the alphabet below.
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -30,15 +32,15 @@ def validate(code: str) -> str:
     # NFKC: full-width letters and digits typed with a Chinese input method become ASCII.
     code = normalise(code)
     if len(code) != 18:
-        raise CreditCodeError(f"统一社会信用代码应为18位，当前为{len(code)}位")
+        raise CreditCodeError(_("统一社会信用代码应为18位，当前为%(length)s位") % {"length": len(code)})
     bad = [c for c in code if c not in ALPHABET]
     if bad:
-        raise CreditCodeError(f"统一社会信用代码含有非法字符：{''.join(sorted(set(bad)))}")
+        raise CreditCodeError(_("统一社会信用代码含有非法字符：%(chars)s") % {"chars": ''.join(sorted(set(bad)))})
     if not code[2:8].isdigit():
-        raise CreditCodeError("统一社会信用代码第3至8位应为行政区划代码（数字）")
+        raise CreditCodeError(_("统一社会信用代码第3至8位应为行政区划代码（数字）"))
     expected = check_character(code[:17])
     if code[17] != expected:
-        raise CreditCodeError(f"统一社会信用代码校验位错误（应为 {expected}）")
+        raise CreditCodeError(_("统一社会信用代码校验位错误（应为 %(expected)s）") % {"expected": expected})
     return code
 
 

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from . import permissions
 
@@ -16,7 +17,7 @@ def staff_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not permissions.is_staff_user(request.user):
-            raise PermissionDenied("该账号未分配任何单位角色")
+            raise PermissionDenied(_("该账号未分配任何单位角色"))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -42,13 +42,31 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+# Form values are never converted: an edit form opened in 繁體 must send back
+# exactly the stored (简体) text, or saving it would silently rewrite the data.
+_PROTECTED = re.compile(
+    r"""(<textarea\b[^>]*>.*?</textarea\s*>|\bvalue\s*=\s*(?:"[^"]*"|'[^']*'))""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def to_traditional_html(html: str) -> str:
+    """Convert an HTML page to 繁體, leaving form field values and textarea contents untouched."""
+    from gongkai.core.chinese import to_traditional
+
+    parts = _PROTECTED.split(html)
+    # split() with one capturing group alternates: text, protected, text, protected, ...
+    return "".join(part if i % 2 else to_traditional(part) for i, part in enumerate(parts))
+
+
 class TraditionalChineseMiddleware:
     """When the active language is 繁體, convert database text on rendered pages.
 
     UI strings come from the zh_Hant catalogue; content typed by staff (titles,
     bodies, names) is stored in 简体 and converted here with OpenCC. Only GET
-    HTML responses are converted, so values echoed back into forms after a POST
-    keep exactly what the user typed.
+    HTML responses are converted, and never the values of form fields
+    (``value="..."``, ``<textarea>``), so what a form submits is what is stored
+    or what the user typed.
     """
 
     def __init__(self, get_response):
@@ -63,10 +81,8 @@ class TraditionalChineseMiddleware:
             and not getattr(response, "streaming", False)
             and response.status_code == 200
         ):
-            from gongkai.core.chinese import to_traditional
-
             charset = response.charset or "utf-8"
-            response.content = to_traditional(response.content.decode(charset)).encode(charset)
+            response.content = to_traditional_html(response.content.decode(charset)).encode(charset)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Membership, Organisation, Role, User
 
@@ -93,12 +94,12 @@ def require(user, role: str | Iterable[str], unit: Organisation) -> None:
     """Raise PermissionDenied unless the user may act as (one of) ``role`` for ``unit``."""
     wanted = [role] if isinstance(role, str) else list(role)
     if not has_any_role(user, wanted, unit):
-        raise PermissionDenied("您没有在该单位执行此操作的权限")
+        raise PermissionDenied(_("您没有在该单位执行此操作的权限"))
 
 
 def require_view(user, unit: Organisation) -> None:
     if not can_view(user, unit):
-        raise PermissionDenied("您无权查看该单位的信息")
+        raise PermissionDenied(_("您无权查看该单位的信息"))
 
 
 def visible_units(user) -> QuerySet[Organisation]:

@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from . import audit, credit_code, permissions, workdays
 from .models import (
@@ -51,20 +52,20 @@ def _validate_parent(org: Organisation, parent: Organisation | None) -> None:
     if parent is None:
         return
     if org.pk and (parent.pk == org.pk or parent.path.startswith(org.path)):
-        raise ValidationError({"parent": "上级单位不能是本单位或其下级单位（会形成循环）"})
+        raise ValidationError({"parent": _("上级单位不能是本单位或其下级单位（会形成循环）")})
     if org.kind == OrgKind.GOVERNMENT:
         if parent.kind != OrgKind.GOVERNMENT:
-            raise ValidationError({"parent": "人民政府的上级单位必须是上一级人民政府"})
+            raise ValidationError({"parent": _("人民政府的上级单位必须是上一级人民政府")})
         order = [str(x) for x in (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)]
         if org.level not in order or order.index(org.level) != order.index(parent.level) + 1:
-            raise ValidationError({"level": "政府层级应为上级政府的下一级（省→市→县→乡）"})
+            raise ValidationError({"level": _("政府层级应为上级政府的下一级（省→市→县→乡）")})
     elif org.level != parent.level:
-        raise ValidationError({"level": "部门和企事业单位的层级应与上级单位相同"})
+        raise ValidationError({"level": _("部门和企事业单位的层级应与上级单位相同")})
 
 
 def _validate_root(org: Organisation) -> None:
     if org.kind != OrgKind.GOVERNMENT:
-        raise ValidationError({"parent": "部门和企事业单位必须有上级单位"})
+        raise ValidationError({"parent": _("部门和企事业单位必须有上级单位")})
 
 
 def _check_authority(actor: User | None, parent: Organisation | None) -> None:
@@ -72,7 +73,7 @@ def _check_authority(actor: User | None, parent: Organisation | None) -> None:
         return
     if parent is None:
         if not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied("只有系统管理员可以创建顶级单位")
+            raise permissions.PermissionDenied(_("只有系统管理员可以创建顶级单位"))
         return
     permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
 
@@ -114,7 +115,7 @@ def organisation_update(*, actor: User | None, org: Organisation, parent=..., **
     if moved:
         if actor is not None:
             if parent is None and not permissions.is_sysadmin(actor):
-                raise permissions.PermissionDenied("只有系统管理员可以把单位设为顶级单位")
+                raise permissions.PermissionDenied(_("只有系统管理员可以把单位设为顶级单位"))
             if parent is not None:
                 permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
         if parent is None:
@@ -152,14 +153,14 @@ def user_create(
     if actor is not None:
         if unit is None:
             if not permissions.is_sysadmin(actor):
-                raise permissions.PermissionDenied("只有系统管理员可以创建不属于任何单位的账号")
+                raise permissions.PermissionDenied(_("只有系统管理员可以创建不属于任何单位的账号"))
         else:
             permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
     if roles and unit is None:
-        raise ValidationError({"unit": "分配角色前须指定所属单位"})
+        raise ValidationError({"unit": _("分配角色前须指定所属单位")})
     username = (username or "").strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"账号 {username} 已存在"})
+        raise ValidationError({"username": _("账号 %(username)s 已存在") % {"username": username}})
     if password:
         try:
             password_validation.validate_password(password, User(username=username, full_name=full_name))
@@ -183,14 +184,14 @@ def user_create(
 @transaction.atomic
 def membership_grant(*, actor: User | None, user: User, unit: Organisation, role: str) -> Membership:
     if role not in Role.values:
-        raise ValidationError({"role": f"未知角色：{role}"})
+        raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
     if actor is not None:
         if role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied("只有系统管理员可以授予系统管理员角色")
+            raise permissions.PermissionDenied(_("只有系统管理员可以授予系统管理员角色"))
         permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
         _require_manages_user(actor, user)
     if not user.is_active:
-        raise ValidationError({"user": "该账号已停用，不能分配角色"})
+        raise ValidationError({"user": _("该账号已停用，不能分配角色")})
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record(
@@ -210,7 +211,7 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     if actor is not None:
         if membership.role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied("只有系统管理员可以撤销系统管理员角色")
+            raise permissions.PermissionDenied(_("只有系统管理员可以撤销系统管理员角色"))
         permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], membership.unit)
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
     audit.record(actor=actor, action="membership.revoke", obj=membership, unit=membership.unit, before=before)
@@ -222,7 +223,7 @@ def _require_manages_user(actor: User, user: User) -> None:
     if permissions.is_sysadmin(actor):
         return
     if user.unit is None or not permissions.has_any_role(actor, [Role.DISCLOSURE_OFFICE], user.unit):
-        raise permissions.PermissionDenied("您无权管理该工作人员账号")
+        raise permissions.PermissionDenied(_("您无权管理该工作人员账号"))
 
 
 USER_FIELDS = ["full_name", "phone", "email", "unit", "is_active"]
@@ -241,9 +242,9 @@ def user_update(*, actor: User | None, user: User, **data) -> User:
         if new_unit is not None and new_unit != user.unit:
             permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], new_unit)
         if new_unit is None and not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied("只有系统管理员可以取消账号的所属单位")
+            raise permissions.PermissionDenied(_("只有系统管理员可以取消账号的所属单位"))
         if data.get("is_active") is False and user.pk == actor.pk:
-            raise ValidationError({"is_active": "不能停用自己的账号"})
+            raise ValidationError({"is_active": _("不能停用自己的账号")})
     fields = ["full_name", "phone", "email", "unit_id", "is_active"]
     before = audit.snapshot(user, fields)
     for key, value in data.items():
@@ -291,11 +292,11 @@ def parse_holiday_file(content: bytes, filename: str = "") -> HolidayImportRepor
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        report.errors.append("文件不是 UTF-8 编码，请另存为 UTF-8 后再导入")
+        report.errors.append(_("文件不是 UTF-8 编码，请另存为 UTF-8 后再导入"))
         return report
     stripped = text.lstrip()
     if not stripped:
-        report.errors.append("文件为空，没有任何节假日记录")
+        report.errors.append(_("文件为空，没有任何节假日记录"))
         return report
     if filename.lower().endswith(".json") or stripped.startswith(("{", "[")):
         _parse_holiday_json(stripped, report)
@@ -303,12 +304,12 @@ def parse_holiday_file(content: bytes, filename: str = "") -> HolidayImportRepor
         _parse_holiday_csv(text, report)
     seen: dict[dt.date, str] = {}
     for i, row in enumerate(report.rows, start=1):
-        where = row.where or f"第{i}条"
+        where = row.where or _("第%(i)s条") % {"i": i}
         if row.date in seen:
-            report.errors.append(f"{where}：日期 {row.date} 重复（与{seen[row.date]}）")
+            report.errors.append(_("%(where)s：日期 %(date)s 重复（与%(first)s）") % {"where": where, "date": row.date, "first": seen[row.date]})
         seen.setdefault(row.date, where)
     if not report.rows and not report.errors:
-        report.errors.append("文件中没有任何节假日记录")
+        report.errors.append(_("文件中没有任何节假日记录"))
     return report
 
 
@@ -316,41 +317,41 @@ def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        report.errors.append(f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列 {exc.msg}")
+        report.errors.append(_("JSON 格式错误：第%(lineno)s行第%(colno)s列 %(msg)s") % {"lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg})
         return
     files = data if isinstance(data, list) else [data]
     for f_index, obj in enumerate(files, start=1):
         if not isinstance(obj, dict) or "days" not in obj or not isinstance(obj["days"], list):
-            report.errors.append(f"第{f_index}个对象不是 holiday-cn 格式（缺少 days 列表）")
+            report.errors.append(_("第%(f_index)s个对象不是 holiday-cn 格式（缺少 days 列表）") % {"f_index": f_index})
             continue
         year = obj.get("year")
         if not isinstance(year, int) or not 1990 <= year <= 2200:
-            report.errors.append(f"第{f_index}个对象的 year 无效：{year!r}")
+            report.errors.append(_("第%(f_index)s个对象的 year 无效：%(year)s") % {"f_index": f_index, "year": repr(year)})
             continue
         report.years.add(year)
         for d_index, day in enumerate(obj["days"], start=1):
-            where = f"{year}年第{d_index}条"
+            where = _("%(year)s年第%(d_index)s条") % {"year": year, "d_index": d_index}
             if not isinstance(day, dict):
-                report.errors.append(f"{where}：不是对象")
+                report.errors.append(_("%(where)s：不是对象") % {"where": where})
                 continue
             missing = [k for k in ("name", "date", "isOffDay") if k not in day]
             if missing:
-                report.errors.append(f"{where}：缺少字段 {', '.join(missing)}")
+                report.errors.append(_("%(where)s：缺少字段 %(fields)s") % {"where": where, "fields": ', '.join(missing)})
                 continue
             try:
                 date = dt.date.fromisoformat(str(day["date"]))
             except ValueError:
-                report.errors.append(f"{where}：日期格式错误 {day['date']!r}（应为 YYYY-MM-DD）")
+                report.errors.append(_("%(where)s：日期格式错误 %(value)s（应为 YYYY-MM-DD）") % {"where": where, "value": repr(day['date'])})
                 continue
             if abs(date.year - year) > 1:
-                report.errors.append(f"{where}：日期 {date} 不属于{year}年的安排")
+                report.errors.append(_("%(where)s：日期 %(date)s 不属于%(year)s年的安排") % {"where": where, "date": date, "year": year})
                 continue
             if not isinstance(day["isOffDay"], bool):
-                report.errors.append(f"{where}：isOffDay 应为 true 或 false")
+                report.errors.append(_("%(where)s：isOffDay 应为 true 或 false") % {"where": where})
                 continue
             name = str(day["name"]).strip()[:40]
             if not name:
-                report.errors.append(f"{where}：名称为空")
+                report.errors.append(_("%(where)s：名称为空") % {"where": where})
                 continue
             kind = HolidayKind.HOLIDAY if day["isOffDay"] else HolidayKind.WORKDAY
             report.rows.append(HolidayRow(date, kind, name, where))
@@ -370,7 +371,7 @@ def _parse_holiday_csv(text: str, report: HolidayImportReport) -> None:
     reader = csv.DictReader(io.StringIO(text))
     expected = {"date", "kind", "name"}
     if not reader.fieldnames or not expected <= {(h or "").strip().lower() for h in reader.fieldnames}:
-        report.errors.append("CSV 表头应为 date,kind,name（日期,类型,名称）")
+        report.errors.append(_("CSV 表头应为 date,kind,name（日期,类型,名称）"))
         return
     for line_no, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
@@ -379,16 +380,16 @@ def _parse_holiday_csv(text: str, report: HolidayImportReport) -> None:
         try:
             date = dt.date.fromisoformat(row["date"])
         except ValueError:
-            report.errors.append(f"第{line_no}行：日期格式错误 {row['date']!r}（应为 YYYY-MM-DD）")
+            report.errors.append(_("第%(line_no)s行：日期格式错误 %(value)s（应为 YYYY-MM-DD）") % {"line_no": line_no, "value": repr(row['date'])})
             continue
         kind = _KIND_ALIASES.get(row["kind"].lower())
         if kind is None:
-            report.errors.append(f"第{line_no}行：类型应为 holiday 或 workday，而不是 {row['kind']!r}")
+            report.errors.append(_("第%(line_no)s行：类型应为 holiday 或 workday，而不是 %(value)s") % {"line_no": line_no, "value": repr(row['kind'])})
             continue
         if not row["name"]:
-            report.errors.append(f"第{line_no}行：名称为空")
+            report.errors.append(_("第%(line_no)s行：名称为空") % {"line_no": line_no})
             continue
-        report.rows.append(HolidayRow(date, kind, row["name"][:40], f"第{line_no}行"))
+        report.rows.append(HolidayRow(date, kind, row["name"][:40], _("第%(line_no)s行") % {"line_no": line_no}))
         report.years.add(date.year)
 
 
@@ -398,9 +399,9 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
     if not report.ok:
         raise ValidationError(report.errors)
     if actor is not None and not permissions.is_sysadmin(actor):
-        raise permissions.PermissionDenied("只有系统管理员可以导入工作日历")
+        raise permissions.PermissionDenied(_("只有系统管理员可以导入工作日历"))
     for row in report.rows:
-        _, created = Holiday.objects.update_or_create(date=row.date, defaults={"kind": row.kind, "name": row.name})
+        _holiday, created = Holiday.objects.update_or_create(date=row.date, defaults={"kind": row.kind, "name": row.name})
         if created:
             report.created += 1
         else:
@@ -423,7 +424,7 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
 @transaction.atomic
 def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> Holiday:
     if actor is not None and not permissions.is_sysadmin(actor):
-        raise permissions.PermissionDenied("只有系统管理员可以修改工作日历")
+        raise permissions.PermissionDenied(_("只有系统管理员可以修改工作日历"))
     existing = Holiday.objects.filter(date=date).first()
     before = audit.snapshot(existing) if existing else None
     holiday = existing or Holiday(date=date)
@@ -441,7 +442,7 @@ def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> 
 @transaction.atomic
 def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
     if actor is not None and not permissions.is_sysadmin(actor):
-        raise permissions.PermissionDenied("只有系统管理员可以修改工作日历")
+        raise permissions.PermissionDenied(_("只有系统管理员可以修改工作日历"))
     audit.record(actor=actor, action="calendar.delete", obj=holiday, before=audit.snapshot(holiday))
     holiday.delete()
     workdays.bump_version()

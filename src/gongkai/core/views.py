@@ -121,6 +121,7 @@ def org_detail(request, pk: int):
     elif request.method == "POST":
         raise PermissionDenied
     members = org.memberships.select_related("user").order_by("role", "user__username")
+    # Creating units and staff below ``org`` needs authority over ``org`` itself (editing it needs its parent).
     can_manage_staff = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org)
     children = org.children.order_by("sort_order", "name")
     return render(
@@ -133,6 +134,7 @@ def org_detail(request, pk: int):
             "children": children,
             "ancestors": org.ancestors(),
             "can_manage_staff": can_manage_staff,
+            "can_add_child": can_manage_staff,
         },
     )
 
@@ -171,7 +173,7 @@ class AuditFilterForm(forms.Form):
 def audit_list(request):
     overseen = permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE)
     if not overseen.exists():
-        raise PermissionDenied("只有政务公开办管理员可以查看审计日志")
+        raise PermissionDenied(_("只有政务公开办管理员可以查看审计日志"))
     form = AuditFilterForm(request.GET or None)
     form.fields["unit"].queryset = overseen.order_by("path")
     filters = {}
@@ -218,7 +220,7 @@ def holiday_list(request):
             if import_form.is_valid():
                 upload = import_form.cleaned_data["file"]
                 if upload.size > 2 * 1024 * 1024:
-                    import_errors = ["文件过大（上限 2 MB）"]
+                    import_errors = [_("文件过大（上限 2 MB）")]
                 else:
                     report = services.parse_holiday_file(upload.read(), upload.name)
                     if report.ok:
@@ -266,7 +268,7 @@ def _manageable_units(user):
 
 def _require_staff_manager(user) -> None:
     if not (permissions.is_sysadmin(user) or _manageable_units(user).exists()):
-        raise PermissionDenied("只有政务公开办管理员或系统管理员可以管理工作人员账号")
+        raise PermissionDenied(_("只有政务公开办管理员或系统管理员可以管理工作人员账号"))
 
 
 def _role_choices(user):
@@ -430,7 +432,7 @@ def user_detail(request, pk: int):
         )
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("您无权管理该工作人员账号")
+            raise PermissionDenied(_("您无权管理该工作人员账号"))
         action = request.POST.get("action")
         try:
             if action == "edit" and edit_form.is_valid():

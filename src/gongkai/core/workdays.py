@@ -45,10 +45,15 @@ class CalendarMissing(LookupError):
 
     def __init__(self, year: int):
         self.year = year
+        from django.utils.translation import gettext
+
         super().__init__(
-            f"{year}年的节假日安排尚未录入工作日历，无法计算工作日。"
-            f"请在“工作日历”中录入或导入国务院办公厅发布的{year}年节假日安排"
-            f"（gongkai import_holidays FILE）。"
+            gettext(
+                "%(year)s年的节假日安排尚未录入工作日历，无法计算工作日。"
+                "请在“工作日历”中录入或导入国务院办公厅发布的%(year)s年节假日安排"
+                "（gongkai import_holidays FILE）。"
+            )
+            % {"year": year}
         )
 
 

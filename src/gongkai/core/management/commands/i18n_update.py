@@ -4,7 +4,9 @@ For each app (``src/gongkai/<app>/locale/``):
 1. ``makemessages`` for zh_Hant and en (needs GNU gettext's xgettext/msgmerge, a
    development-time tool; the product itself never needs gettext at run time);
 2. every zh_Hant ``msgstr`` is generated from the Simplified msgid with OpenCC
-   (s2twp: Taiwan standard with phrases), so 繁體 never lags behind;
+   (``gongkai.core.chinese.to_traditional``: s2tw, characters only — s2twp's
+   phrase rewriting turns 信用代码 into 信用程式碼 and 文件 into 檔案), so 繁體
+   never lags behind;
 3. English translations already in the catalogue are kept; ``msgmerge``'s fuzzy
    guesses are dropped (an English string guessed from a different Chinese one is
    wrong more often than not) and listed as untranslated;
