@@ -121,6 +121,8 @@ def test_traditional_conversion_keeps_form_values():
     assert out.startswith("<h1>松陽縣民政局</h1>")
     assert 'value="松阳县民政局"' in out and "value='县'" in out
     assert "<textarea name=b>关于调整最低生活保障标准的通知</textarea>" in out and out.endswith("<p>標準</p>")
+    button = '<button type="submit" name="language" value="zh-hans" lang="zh-Hans">简体中文</button>'
+    assert to_traditional_html(button + "<p>简体</p>") == button + "<p>簡體</p>"
 
 
 @pytest.mark.django_db

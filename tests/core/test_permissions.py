@@ -319,3 +319,9 @@ def test_audit_event_counts_untouched_by_refused_requests(tree, client_for):
     before = AuditEvent.objects.count()
     client_for(tree.editor_a).post(reverse("core:org-create", args=[tree.dept_b.pk]), {"name": "x"})
     assert AuditEvent.objects.count() == before
+
+
+def test_breadcrumbs_do_not_link_to_units_the_user_cannot_see(tree, client_for):
+    page = _names(client_for(tree.office).get(reverse("core:org-detail", args=[tree.dept_a.pk])))
+    assert reverse("core:org-detail", args=[tree.city.pk]) not in page and "<li>丽水市人民政府</li>" in page
+    assert reverse("core:org-detail", args=[tree.county.pk]) in page

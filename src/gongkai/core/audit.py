@@ -107,7 +107,13 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the caller's transaction."""
+    """Append one event. Must run inside the caller's transaction.
+
+    Appending locks the chain head row until the transaction ends (that is what
+    keeps the chain linear under concurrent writers), so call ``record()`` as the
+    last step of a service, after its own ``select_for_update()`` locks: taking
+    row locks in the opposite order in two services can deadlock on PostgreSQL.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the service's transaction")
     if obj is not None:

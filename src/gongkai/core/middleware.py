@@ -44,8 +44,12 @@ class RequestIdLogFilter(logging.Filter):
 
 # Form values are never converted: an edit form opened in 繁體 must send back
 # exactly the stored (简体) text, or saving it would silently rewrite the data.
+# Text explicitly marked as Simplified Chinese (lang="zh-Hans", e.g. the 简体中文
+# language button) stays as it is, too.
 _PROTECTED = re.compile(
-    r"""(<textarea\b[^>]*>.*?</textarea\s*>|\bvalue\s*=\s*(?:"[^"]*"|'[^']*'))""",
+    r"""(<textarea\b[^>]*>.*?</textarea\s*>"""
+    r"""|<(?:button|span|a|option|p|li)\b[^>]*\blang\s*=\s*["']zh-Hans["'][^>]*>[^<]*"""
+    r"""|\bvalue\s*=\s*(?:"[^"]*"|'[^']*'))""",
     re.IGNORECASE | re.DOTALL,
 )
 

@@ -408,6 +408,7 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
             report.updated += 1
     for year in sorted(report.years):
         CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:255]})
+    workdays.bump_version()
     audit.record(
         actor=actor,
         action="calendar.import",
@@ -416,7 +417,6 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
         object_repr=f"节假日导入 {source}"[:255],
         after={"created": report.created, "updated": report.updated, "years": sorted(report.years)},
     )
-    workdays.bump_version()
     transaction.on_commit(workdays.invalidate)
     return report
 
@@ -433,8 +433,8 @@ def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> 
     holiday.full_clean()
     holiday.save()
     CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "手工录入"})
-    audit.record(actor=actor, action="calendar.save", obj=holiday, before=before, after=audit.snapshot(holiday))
     workdays.bump_version()
+    audit.record(actor=actor, action="calendar.save", obj=holiday, before=before, after=audit.snapshot(holiday))
     transaction.on_commit(workdays.invalidate)
     return holiday
 
@@ -443,9 +443,18 @@ def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> 
 def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
     if actor is not None and not permissions.is_sysadmin(actor):
         raise permissions.PermissionDenied(_("只有系统管理员可以修改工作日历"))
-    audit.record(actor=actor, action="calendar.delete", obj=holiday, before=audit.snapshot(holiday))
+    snapshot = audit.snapshot(holiday)
+    holiday_id = holiday.pk
     holiday.delete()
     workdays.bump_version()
+    audit.record(
+        actor=actor,
+        action="calendar.delete",
+        object_type="core.holiday",
+        object_id=holiday_id,
+        object_repr=str(holiday)[:255],
+        before=snapshot,
+    )
     transaction.on_commit(workdays.invalidate)
 
 

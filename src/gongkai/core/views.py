@@ -133,6 +133,7 @@ def org_detail(request, pk: int):
             "members": members,
             "children": children,
             "ancestors": org.ancestors(),
+            "viewable_ancestor_ids": {a.pk for a in org.ancestors() if permissions.can_view(request.user, a)},
             "can_manage_staff": can_manage_staff,
             "can_add_child": can_manage_staff,
         },
