@@ -325,3 +325,16 @@ def test_breadcrumbs_do_not_link_to_units_the_user_cannot_see(tree, client_for):
     page = _names(client_for(tree.office).get(reverse("core:org-detail", args=[tree.dept_a.pk])))
     assert reverse("core:org-detail", args=[tree.city.pk]) not in page and "<li>丽水市人民政府</li>" in page
     assert reverse("core:org-detail", args=[tree.county.pk]) in page
+
+
+def test_workbench_home_panels(tree, client_for):
+    import time_machine
+
+    with time_machine.travel("2026-11-23 10:00 +0800", tick=False):
+        page = _names(client_for(tree.office).get(reverse("workbench:home")))
+        assert "公开办管理" in page and "所辖单位 6 个" in page
+        assert "尚未录入2027年节假日安排" in page
+        page = _names(client_for(tree.editor_a).get(reverse("workbench:home")))
+        assert "公开办管理" not in page and "尚未录入2027年节假日安排" in page
+    with time_machine.travel("2026-05-01 10:00 +0800", tick=False):
+        assert "尚未录入" not in _names(client_for(tree.editor_a).get(reverse("workbench:home")))
