@@ -129,6 +129,13 @@ class Catalogue(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="owned_catalogues", verbose_name=_("编制单位")
     )
     description = models.TextField(_("说明"), blank=True)
+    target_units = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="+",
+        verbose_name=_("限定适用单位"),
+        help_text=_("留空：编制单位下属所有该类型、该层级的单位；填写：只派生到这些单位（如领域牵头部门）"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,6 +247,11 @@ class UnitList(models.Model):
         return f"{self.unit.name} · {self.catalogue.domain.name}"
 
 
+class RetiredKind(models.TextChoices):
+    DROPPED = "dropped", _("本单位删除（非必选事项）")
+    WITHDRAWN = "withdrawn", _("标准目录新版本已取消")
+
+
 class UnitItem(models.Model):
     """An item of a unit's list: derived from a standard item, or a local item (is_local)."""
 
@@ -274,6 +286,7 @@ class UnitItem(models.Model):
     column_name = models.CharField(_("公开栏目"), max_length=120, blank=True)
     note = models.CharField(_("细化说明"), max_length=500, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    retired_kind = models.CharField(_("停用类型"), max_length=12, choices=RetiredKind.choices, blank=True)
     retired_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -155,13 +155,13 @@ _NUM = r"(\d+|[零〇一二两三四五六七八九十百]+)"
 _RE_WORKING = re.compile(rf"(?:(?:自|从|于)?(?P<event>[^，。；,;]*?)(?:之日|之时|后|起|以来)+)?[^0-9零〇一二两三四五六七八九十百]*?{_NUM}\s*个?\s*工作日")
 _RE_DAYS = re.compile(rf"(?:(?:自|从|于)?(?P<event>[^，。；,;]*?)(?:之日|之时|后|起)+)?[^0-9零〇一二两三四五六七八九十百]*?{_NUM}\s*(?:个)?\s*(?:自然日|日|天)(?:内|以内|之内)")
 _RE_FIXED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_RE_PERIOD = re.compile(r"(?:每|按)\s*(月|月度|季|季度|半年|半年度|年|年度)")
+_RE_PERIOD = re.compile(r"(?:每|按)\s*(月|月度|季|季度|半年|半年度|学期|年|年度)")
 _RE_MONTH_DAY = re.compile(rf"{_NUM}\s*月\s*(?:{_NUM}\s*日|(底|末|份))")
 _RE_DAY_ONLY = re.compile(rf"{_NUM}\s*(?:日|号)\s*(?:前|以前|之前)")
 _RE_AFTER_PERIOD = re.compile(rf"(?:结束|届满|期满|终了)后\s*{_NUM}\s*个?\s*(工作日|日|天)")
 _RE_FIRST_MONTH = re.compile(rf"(?:首月|第一个月)\s*{_NUM}\s*日")
 
-_PERIOD_WORDS = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "半年": "half_year", "半年度": "half_year", "年": "year", "年度": "year"}
+_PERIOD_WORDS = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "半年": "half_year", "半年度": "half_year", "年": "year", "年度": "year", "学期": "half_year"}
 _REALTIME = ("实时", "即时", "随时")
 _STANDING = ("长期", "常年", "动态更新", "动态调整", "常态化")
 
