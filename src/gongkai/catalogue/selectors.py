@@ -80,6 +80,18 @@ def published_items(version: CatalogueVersion) -> QuerySet[CatalogueItem]:
     return version.items.order_by("sort_order", "id")
 
 
+def with_cells(items, elements) -> list:
+    """Attach the display value of each element (``item.cells``) so templates render tables cheaply."""
+    from .elements import display_value
+
+    keys = [e.key for e in elements]
+    out = list(items)
+    for item in out:
+        values = item.elements or {}
+        item.cells = [display_value(values.get(k)) for k in keys]
+    return out
+
+
 def publications_for(unit_item: UnitItem) -> list | None:
     """Content published under an item, if the publications app provides the selector.
 

@@ -56,7 +56,7 @@ def standard_detail(request, pk):
     return render(
         request,
         "catalogue/portal/standard.html",
-        {"catalogue": catalogue, "version": version, "items": selectors.published_items(version), "elements": elements},
+        {"catalogue": catalogue, "version": version, "items": selectors.with_cells(selectors.published_items(version), elements), "elements": elements},
     )
 
 
@@ -71,17 +71,17 @@ def unit_detail(request, pk, *, printable: bool = False):
     code = request.GET.get("domain", "")
     if code:
         lists = [ul for ul in lists if ul.catalogue.domain.code == code]
+    # All domains at once: a compact overview (name, timeframe, responsible unit); one domain or
+    # the printable view: every element.
+    compact = not code and not printable
     sections = []
     for ul in lists:
+        elements = [] if compact else [d for d in ul.catalogue.template.ordered_elements() if not d.is_column]
         sections.append(
-            {
-                "list": ul,
-                "items": list(selectors.unit_list_items(ul)),
-                "elements": [d for d in ul.catalogue.template.ordered_elements() if not d.is_column],
-            }
+            {"list": ul, "items": selectors.with_cells(selectors.unit_list_items(ul), elements), "elements": elements}
         )
     template = "catalogue/portal/unit_print.html" if printable else "catalogue/portal/unit.html"
-    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "all_lists": selectors.unit_lists_of(unit)})
+    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "compact": compact, "all_lists": selectors.unit_lists_of(unit)})
 
 
 def unit_print(request, pk):
