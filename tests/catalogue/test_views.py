@@ -25,8 +25,14 @@ def test_portal_browse_unit_item_and_search(client, tree, published):
     for text in ("公开内容（要素）", "《社会救助暂行办法》", "责任单位", "西屏街道", "信息形成或变更后20个工作日内"):
         assert text in page.text
     found = client.get("/catalogue/search/", {"q": "審核確認"})  # 繁體 query finds 简体 item
-    assert "审核确认结果公示" in found.text and "找到 2 个事项" in found.text
+    assert "审核确认结果公示" in found.text and "找到 1 个事项" in found.text and "适用于 2 个单位" in found.text
     assert "找到 0 个事项" in client.get("/catalogue/search/", {"q": "审核确认", "level": "county"}).text
+    in_unit = client.get("/catalogue/search/", {"q": "审核确认", "unit": tree.town_a.pk})
+    assert "找到 1 个事项" in in_unit.text and f"/catalogue/item/{UnitItem.objects.get(unit=tree.town_a, name='审核确认结果公示').pk}/" in in_unit.text
+    ul = UnitList.objects.get(unit=tree.town_b)
+    services.unit_item_add_local(actor=tree.office, unit_list=ul, level1="困难群众走访", elements=national_elements(), timeframe_text=T20)
+    local = client.get("/catalogue/search/", {"q": "走访"})
+    assert "各单位自增事项" in local.text and "古市镇" in local.text
     assert client.get(f"/catalogue/domain/social-assistance/", {"level": "township"}).status_code == 200
     assert client.get(f"/catalogue/standard/{published.pk}/").status_code == 200
     printable = client.get(f"/catalogue/unit/{tree.town_a.pk}/print/")

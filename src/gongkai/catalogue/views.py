@@ -119,18 +119,29 @@ def item_detail(request, pk):
 
 
 def search(request):
+    """Search the catalogue: standard items (once each, with how many units keep them) and units' local
+    items; with ``unit`` every item of that unit's lists."""
+    from urllib.parse import urlencode
+
     q = request.GET.get("q", "").strip()[:100]
     level = _level(request)
     domain = Domain.objects.filter(code=request.GET.get("domain", "")).first()
-    results = selectors.search_items(q, domain=domain, level=level) if q else UnitItem.objects.none()
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = Organisation.objects.filter(pk=int(request.GET["unit"]), is_active=True).first()
+    standard = []
+    if q and unit is None:
+        standard = list(selectors.search_standard_items(q, domain=domain, level=level)[:100])
+    results = selectors.search_items(q, domain=domain, unit=unit, level=level) if q else UnitItem.objects.none()
     page = Paginator(results, 50).get_page(request.GET.get("page"))
-    from urllib.parse import urlencode
-
-    query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else ""}.items() if v})
+    query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else "", "unit": unit.pk if unit else ""}.items() if v})
     return render(
         request,
         "catalogue/portal/search.html",
-        {"q": q, "page": page, "query": query, "level": level, "levels": Level.choices, "domain": domain, "domains": Domain.objects.filter(is_active=True)},
+        {
+            "q": q, "page": page, "standard": standard, "total": len(standard) + page.paginator.count, "query": query,
+            "level": level, "levels": Level.choices, "domain": domain, "domains": Domain.objects.filter(is_active=True), "unit": unit,
+        },
     )
 
 
