@@ -74,7 +74,7 @@ def build_tree(n_units: int):
     counties = max(1, round(n_units / 20))
     cities = max(1, round(counties / 10))
     per_county_towns = 10
-    per_county_depts = max(1, (n_units - 1 - cities - counties) // counties - per_county_towns)
+    spare = max(counties, n_units - 1 - cities - counties * (1 + per_county_towns))  # county departments
     seq = iter(range(1, 10**7))
 
     def code():
@@ -99,9 +99,10 @@ def build_tree(n_units: int):
         for i in range(counties)
     ])
     rows = []
-    for c in county_objs:
+    for i, c in enumerate(county_objs):
+        n_depts = spare // counties + (1 if i < spare % counties else 0)
         rows += [Organisation(parent=c, name=f"{c.name[:-4]}第{j}镇", kind=OrgKind.GOVERNMENT, level=Level.TOWNSHIP, credit_code=code()) for j in range(per_county_towns)]
-        rows += [Organisation(parent=c, name=f"{c.name[:-4]}第{j}局", kind=OrgKind.DEPARTMENT, level=Level.COUNTY, credit_code=code()) for j in range(per_county_depts)]
+        rows += [Organisation(parent=c, name=f"{c.name[:-4]}第{j}局", kind=OrgKind.DEPARTMENT, level=Level.COUNTY, credit_code=code()) for j in range(n_depts)]
     make(rows)
     return province, Organisation.objects.count()
 

@@ -125,3 +125,16 @@ def test_unit_item_changes_audited(tree, published):
     services.unit_item_drop(actor=tree.town_editor, item=item)
     event = AuditEvent.objects.get(action="catalogue.unititem.drop")
     assert event.actor == tree.town_editor and event.unit == tree.town_a
+
+
+def test_rederive_gives_new_units_their_list(tree, published):
+    from tests.factories import org
+
+    new_town = org(parent=tree.county, name="象溪镇", level=Level.TOWNSHIP)
+    assert not UnitList.objects.filter(unit=new_town).exists()
+    stats = services.catalogue_rederive(actor=tree.office, catalogue=published)
+    assert stats["lists_created"] == 1 and stats["items_created"] == 3
+    assert UnitList.objects.get(unit=new_town).items.count() == 3
+    assert services.catalogue_rederive(actor=tree.office, catalogue=published)["items_created"] == 0
+    with pytest.raises(PermissionDenied):
+        services.catalogue_rederive(actor=tree.town_editor, catalogue=published)

@@ -144,3 +144,18 @@ def test_import_wizard_shows_errors_and_refuses(client_for, tree, national):
     assert not Catalogue.objects.exists()
     other = client_for(tree.editor_a)
     assert other.get(r["Location"]).status_code == 404  # token lives in the office user's session
+
+
+def test_workbench_targets_and_rederive(client_for, tree, national):
+    from gongkai.catalogue.models import Domain
+
+    catalogue = services.catalogue_create(actor=tree.office, owner=tree.county, domain=Domain.objects.get(name="养老服务"), template=national, target_kind="department", target_level="county")
+    client = client_for(tree.office)
+    r = client.post(f"/workbench/catalogue/{catalogue.pk}/targets/", {"units": [tree.dept_a.pk]}, follow=True)
+    assert "已保存适用单位" in r.text
+    services.item_add(actor=tree.office, version=catalogue.current_draft(), level1="养老机构名录", elements=national_elements(level=["县级"]), timeframe_text=T20)
+    services.version_publish(actor=tree.office, version=catalogue.current_draft())
+    assert list(UnitList.objects.filter(catalogue=catalogue).values_list("unit__name", flat=True)) == ["松阳县民政局"]
+    r = client.post(f"/workbench/catalogue/{catalogue.pk}/rederive/", follow=True)
+    assert "已重新派生：1个单位" in r.text
+    assert client_for(tree.editor_a).post(f"/workbench/catalogue/{catalogue.pk}/rederive/").status_code == 404

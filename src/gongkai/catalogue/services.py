@@ -754,6 +754,19 @@ def derive_unit_lists(version: CatalogueVersion, *, batch_size: int = 2000) -> d
     return stats
 
 
+@transaction.atomic
+def catalogue_rederive(*, actor: User | None, catalogue: Catalogue) -> dict:
+    """Derive the current published version again: units created (or re-activated) since the
+    last publication get their list; existing lists are brought in line. Idempotent."""
+    _office(actor, catalogue.owner)
+    version = catalogue.latest_published()
+    if version is None:
+        raise ValidationError("该目录尚未发布")
+    stats = derive_unit_lists(version)
+    audit.record(actor=actor, action="catalogue.catalogue.rederive", obj=catalogue, unit=catalogue.owner, after={"derived": stats})
+    return stats
+
+
 # --- unit lists ---------------------------------------------------------------------------------
 
 
