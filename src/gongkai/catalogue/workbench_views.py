@@ -27,7 +27,11 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _office_units(request):
-    return selectors.office_units(request.user).filter(is_active=True).order_by("path")
+    """Units where the user acts as 政务公开办: candidate owners of catalogues, templates and domains
+    (governments only — the office sits in a government)."""
+    from gongkai.core.models import OrgKind
+
+    return selectors.office_units(request.user).filter(is_active=True, kind=OrgKind.GOVERNMENT).order_by("path")
 
 
 def _require_office_any(request) -> None:
