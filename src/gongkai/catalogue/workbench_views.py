@@ -510,6 +510,7 @@ def my_lists(request):
     if unit.isdigit():
         lists = lists.filter(unit_id=int(unit))
     page = Paginator(lists, 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_counts(page.object_list)
     return render(request, "catalogue/wb/my_lists.html", {"page": page, "query": f"unit={unit}" if unit else ""})
 
 
