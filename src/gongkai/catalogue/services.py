@@ -425,9 +425,12 @@ def item_add(
     _draft(version)
     level1, name = (level1 or "").strip(), (name or "").strip()
     checked = _checked(version, level1=level1, name=name, elements=elements, timeframe_text=timeframe_text)
+    norm = chinese.normalise(f"{level1}|{name}")
+    if any(chinese.normalise(f"{a}|{b}") == norm for a, b in version.items.values_list("level1", "name")):
+        raise ValidationError(f"本版本已有事项“{level1} {name}”".strip())
     key = item_key or item_key_for(level1, name)
     if version.items.filter(item_key=key).exists():
-        raise ValidationError(f"本版本已有事项“{level1} {name}”".strip())
+        key = new_key("k")  # the name-derived key is held by an item that was renamed since
     if sort_order is None:
         sort_order = (version.items.aggregate(m=Max("sort_order"))["m"] or 0) + 1
     item = CatalogueItem.objects.create(
@@ -460,6 +463,10 @@ def item_update(*, actor: User | None, item: CatalogueItem, **data) -> Catalogue
     checked = _checked(
         version, level1=merged["level1"], name=merged["name"], elements=merged["elements"], timeframe_text=merged["timeframe_text"]
     )
+    norm = chinese.normalise(f"{merged['level1']}|{merged['name']}")
+    others = version.items.exclude(pk=item.pk).values_list("level1", "name")
+    if any(chinese.normalise(f"{a}|{b}") == norm for a, b in others):
+        raise ValidationError(f"本版本已有事项“{merged['level1']} {merged['name']}”".strip())
     for f in ITEM_FIELDS:
         setattr(item, f, merged[f])
     item.elements = checked.elements
