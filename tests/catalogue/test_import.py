@@ -207,6 +207,8 @@ def test_too_many_rows_refused(national, monkeypatch):
     assert not report.ok and "上限" in report.file_errors[0]
     report = importer.parse(csv_bytes(rows), template=national)
     assert not report.ok and "上限" in report.file_errors[0]
+    report = importer.parse(csv_bytes(rows), template=national, max_rows=30)
+    assert "上限 30 行" in report.file_errors[0] and "gongkai import_catalogue" in report.file_errors[0]
 
 
 def test_same_as_above_without_row_above(national):
