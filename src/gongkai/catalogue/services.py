@@ -521,37 +521,44 @@ def items_replace(
     _draft(version)
     removed = version.items.count()
     version.items.all().delete()
-    objs = []
     seen: set[str] = set()
+    values = []
     for n, row in enumerate(rows, start=1):
         key = row.item_key or item_key_for(row.level1, row.name)
         if key in seen:
             raise ValidationError(f"事项重复：{row.level1} {row.name}")
         seen.add(key)
-        objs.append(
-            CatalogueItem(
-                version=version,
-                item_key=key,
-                sort_order=n,
-                level1=row.level1,
-                name=row.name,
-                elements=row.elements,
-                mandatory=row.mandatory,
-                timeframe_text=row.timeframe_text,
-                timeframe_rule=row.timeframe_rule,
-                search_text=el.search_text(row.level1, row.name, row.elements, row.timeframe_text),
-            )
+        values.append(
+            (key, n, row.level1, row.name, row.elements, row.mandatory, row.timeframe_text, row.timeframe_rule,
+             el.search_text(row.level1, row.name, row.elements, row.timeframe_text))
         )
-    CatalogueItem.objects.bulk_create(objs, batch_size=2000)
+    _insert_items(version, values)
     audit.record(
         actor=actor,
         action="catalogue.version.import",
         obj=version,
         unit=version.catalogue.owner,
         before={"items": removed},
-        after={"items": len(objs), "source": source[:200]},
+        after={"items": len(values), "source": source[:200]},
     )
-    return len(objs)
+    return len(values)
+
+
+def _insert_items(version: CatalogueVersion, values: list[tuple]) -> None:
+    """Insert validated rows with one prepared statement (executemany): a province-size import
+    spends its time reading the spreadsheet, not compiling 20,000 ORM INSERTs."""
+    from django.db import connection
+
+    ops, qn = connection.ops, connection.ops.quote_name
+    cols = ["version_id", "item_key", "sort_order", "level1", "name", "elements", "mandatory", "timeframe_text", "timeframe_rule", "search_text"]
+    sql = f"INSERT INTO {qn(CatalogueItem._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+    params = [
+        (version.pk, key, n, level1, name, ops.adapt_json_value(elements, None), mandatory, tf_text, ops.adapt_json_value(tf_rule, None), text)
+        for key, n, level1, name, elements, mandatory, tf_text, tf_rule, text in values
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])
 
 
 # --- diff ----------------------------------------------------------------------------------
