@@ -381,6 +381,29 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
         transaction.on_commit(lambda: None if _file_shared(name) else storage.delete(name))
 
 
+@transaction.atomic
+def publication_link_unit_item(*, actor: User, publication: Publication, unit_item) -> Publication:
+    """Link an item (in any state) to the catalogue item it fulfils, or unlink (None).
+
+    The due date and, for published items, the late flag are recomputed from the
+    catalogue item's timeframe."""
+    pub = _lock(publication)
+    permissions.require(actor, [Role.EDITOR, Role.REVIEWER], pub.unit)
+    before = _snapshot(pub)
+    cleaned = _clean({"unit_item": unit_item}, unit=pub.unit, instance=pub)
+    pub.unit_item = cleaned["unit_item"]
+    if cleaned.get("domain") is not None and not getattr(pub, "domain_id", None):
+        pub.domain = cleaned["domain"]
+    pub.due_on = timeliness.due_date_for(pub)
+    if pub.published_on:
+        pub.is_late = timeliness.is_late(pub)
+    pub.save()
+    _record(actor, "link_unit_item", pub, before, _snapshot(pub))
+    if pub.state == State.PUBLISHED:
+        indexing.schedule(pub)
+    return pub
+
+
 # --- review workflow -------------------------------------------------------------
 
 
