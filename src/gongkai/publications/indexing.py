@@ -120,6 +120,15 @@ def schedule(pub) -> None:
     schedule_index(doc_id(pub.pk))
 
 
+def schedule_now(pk: int) -> None:
+    """Queue (re)indexing outside a transaction (periodic jobs). Never raises."""
+    try:
+        from gongkai.search.tasks import schedule_index
+    except ImportError:
+        return
+    schedule_index(doc_id(pk))  # on_commit runs at once when no transaction is open
+
+
 def index_batch(ids) -> int:
     """Index many publications at once through the search backend's bulk path (the one
     ``gongkai reindex`` uses), not one task per item. Called after the import committed;
