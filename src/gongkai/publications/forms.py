@@ -147,6 +147,11 @@ class AttributeReviewForm(forms.Form):
     )
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, needs_interpretation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_interpretation:
+            del self.fields["interpretation_waiver"]
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(

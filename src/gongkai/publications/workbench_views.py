@@ -240,7 +240,7 @@ def detail(request, pk: int):
             "status": pub.legal_status(),
             "steps": services.review_steps(pub.unit),
             "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
-            "attribute_form": forms.AttributeReviewForm(),
+            "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
             "comment_form": forms.CommentForm(),
             "reject_form": forms.RejectForm(),
             "withdraw_form": forms.WithdrawForm(),
