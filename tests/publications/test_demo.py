@@ -26,3 +26,4 @@ def test_demo_loads_twice_with_all_statuses():
     assert policy.interpretations.filter(state=State.PUBLISHED).exists()
     assert Publication.objects.filter(doc_type="budget", state=State.PUBLISHED).get().attachments.exists()
     assert Publication.objects.filter(doc_type="draft_decision", state=State.PUBLISHED).exists()
+    assert Publication.objects.filter(is_late=True, title="关于公布2024年度最低工资标准的通知").exists()

@@ -65,6 +65,12 @@ HISTORY = [  # (unit name, row) — migrated from the old website
         "body": "第一条 为完善临时救助制度，发挥临时救助兜底作用，制定本办法。\n第二十五条 本办法自2024年3月1日起施行，《松阳县临时救助实施细则》（松民发〔2021〕8号）同时废止。",
         "url": "http://www.songyang.gov.cn/art/2024/1/23/art_1229373_80102.html",
     }),
+    ("松阳县人力资源和社会保障局", {  # published late: made 2 Jan, due 30 Jan 2024
+        "type": "通知公告", "title": "关于公布2024年度最低工资标准的通知", "document_number": "松人社发〔2024〕1号",
+        "issuer": "松阳县人力资源和社会保障局", "made_on": "2024-01-02", "published_on": "2024-03-20",
+        "topic": "劳动、人事、监察", "body": "根据省政府有关规定，本县执行第三档月最低工资标准2,010元，非全日制小时最低工资标准18.4元。",
+        "url": "http://www.songyang.gov.cn/art/2024/3/20/art_1229374_81020.html",
+    }),
     ("松阳县人力资源和社会保障局", {
         "type": "通知公告", "title": "2025年松阳县事业单位公开招聘工作人员公告", "issuer": "松阳县人力资源和社会保障局",
         "made_on": "2025-03-03", "published_on": "2025-03-05", "topic": "劳动、人事、监察",
