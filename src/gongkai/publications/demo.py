@@ -15,9 +15,10 @@ import datetime as dt
 import io
 import json
 
+from django.db import transaction
 from django.utils import timezone
 
-from . import services
+from . import indexing, services
 from .importer import Importer
 from .models import Publication, ReviewPolicy, State
 
@@ -93,8 +94,11 @@ def load(ctx) -> None:
     u = lambda n: _actor(ctx, n)  # noqa: E731
 
     # 1) history migrated from the old website (original dates kept)
+    imported: list[int] = []
     for unit_name, row in HISTORY:
-        Importer(unit=units[unit_name]).run([json.dumps(row, ensure_ascii=False)])
+        imported += Importer(unit=units[unit_name]).run([json.dumps(row, ensure_ascii=False)]).ids
+    if imported:
+        transaction.on_commit(lambda: indexing.index_batch(imported))
 
     def get(title):
         return Publication.objects.filter(title=title).first()
