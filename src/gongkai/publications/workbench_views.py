@@ -217,7 +217,11 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = get_object_or_404(Attachment, pk=attachment_id, publication=pub)
     if attachment.is_link:
         return redirect(attachment.external_url)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件缺失") from exc
+    response = FileResponse(handle, content_type=attachment.content_type)
     response["Content-Disposition"] = att.content_disposition(attachment.name)
     response["Cache-Control"] = "private, no-store"
     return response
