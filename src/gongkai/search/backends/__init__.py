@@ -38,6 +38,14 @@ class SearchBackend:
     def count(self) -> int:
         raise NotImplementedError
 
+    def delete_kind(self, kind: str) -> None:
+        """Remove every document of one source kind."""
+        while True:
+            res = self.search(SearchQuery(text="", filters={"kind": [kind]}, per_page=100, sort="date"))
+            if not res.hits:
+                return
+            self.delete([h.id for h in res.hits])
+
 
 _lock = threading.Lock()
 _cache: dict[tuple, SearchBackend] = {}
