@@ -57,3 +57,21 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.query} ×{self.count}"
+
+
+class IndexFailure(models.Model):
+    """An index update that still failed after its retries; ``retry_failed_updates`` (every
+    few minutes, Celery beat) tries it again, so nothing stays out of the index for long."""
+
+    doc_id = models.CharField(_("文档标识"), max_length=200, unique=True)
+    operation = models.CharField(_("操作"), max_length=10, choices=[("index", _("索引")), ("remove", _("移除"))])
+    error = models.TextField(_("错误"), blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("索引失败记录")
+        verbose_name_plural = _("索引失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.doc_id}"
