@@ -358,6 +358,41 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def run_pg_fts(args, docs, queries, known) -> None:
+    """The multi-server backend: same documents, same queries, through PostgresBackend."""
+    os.environ.setdefault("GONGKAI_DEMO", "1")
+    os.environ["DATABASE_URL"] = args.pg_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from gongkai.search.backends.postgres import PostgresBackend
+
+    call_command("migrate", "search", verbosity=0)
+    backend = PostgresBackend()
+    backend.clear()
+    t0 = time.perf_counter()
+    backend.index(docs, batch=1000)
+    build_s = time.perf_counter() - t0
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE search_searchentry")
+    print(f"PG FTS BUILD: {len(docs) / build_s:,.0f} docs/s ({build_s:.1f} s)")
+    lat = []
+    for _kind, q in queries:
+        t = time.perf_counter()
+        backend.search(q)
+        lat.append((time.perf_counter() - t) * 1000)
+    print(f"PG FTS backend {len(lat)} mixed queries: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms")
+    found = sum(1 for doc_id, frag in known if doc_id in [h.id for h in backend.search(SearchQuery(text=frag, per_page=10)).hits])
+    print(f"PG FTS RECALL@10 known-item: {found / len(known):.3f}")
+    if not args.keep:
+        backend.clear()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=1_000_000)
@@ -374,6 +409,8 @@ def main() -> None:
     ap.add_argument("--heap-mb", type=int, default=512)
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--keep", action="store_true", help="keep the index and the PG table")
+    ap.add_argument("--pg-fts", action="store_true",
+                    help="also measure gongkai's PostgreSQL full-text backend (SearchEntry) on the same documents")
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
@@ -479,6 +516,9 @@ def main() -> None:
             with conn.cursor() as cur:
                 cur.execute("DROP TABLE IF EXISTS bench_search_docs")
         conn.close()
+
+    if args.pg_fts:
+        run_pg_fts(args, docs, queries, known)
 
     target = "met" if pct(lat, 95) < 50 else "NOT met"
     print(f"TARGETS: p95 < 50 ms {target}; recall@10 >= 0.95 {'met' if recall >= 0.95 else 'NOT met'}")
