@@ -11,6 +11,13 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def search_index(settings, tmp_path):
+    from gongkai.search.testing import isolated_index
+
+    yield from isolated_index(settings, tmp_path)
+
+
 def _logout(page):
     page.click("form[action*='logout'] button")
 
@@ -70,3 +77,6 @@ def test_editor_reviewer_leader_publish_and_portal(tree, page, login, live_serve
     assert_accessible(page, context="publication page")
     page.goto("/publications/library/")
     assert_accessible(page, context="library")
+    # …and in search (index updated by the Celery task, eager in tests)
+    page.goto("/search/?q=取暖补贴")
+    assert page.locator(f"text={title}").count() >= 1
