@@ -345,3 +345,15 @@ def test_openapi_schema_builds(client, tree):
     assert r.status_code == 200
     text = r.content.decode()
     assert "/api/v1/staff/publications/{id}/sign-off/" in text and "/api/v1/publications/" in text
+
+
+@pytest.mark.parametrize("doc_type", ["policy", "regulation", "normative", "interpretation", "notice", "budget", "draft_decision", "general"])
+def test_create_form_renders_for_every_type(tree, client, doc_type):
+    client.force_login(tree.editor_a)
+    r = client.get(reverse("publications_wb:create") + f"?type={doc_type}")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'name="title"' in html and 'name="body"' in html
+    assert ('name="effective_from"' in html) == (doc_type in ("regulation", "normative"))
+    assert ('name="drafting_notes"' in html) == (doc_type == "draft_decision")
+    assert ('name="interprets"' in html) == (doc_type == "interpretation")
