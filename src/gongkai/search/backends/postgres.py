@@ -49,9 +49,12 @@ def needle_tsquery(needle: analysis.Needle, weight: str = "") -> str:
     parts = []
     for _kind, tokens in needle.part_queries():
         if len(tokens) == 1:
-            parts.append(_tok(tokens[0], weight))
+            parts.append(_tok(tokens[0][1], weight))
         else:
-            parts.append("(" + " <-> ".join(_tok(t, weight) for t in tokens) + ")")
+            chain = _tok(tokens[0][1], weight)
+            for (prev, _), (offset, token) in zip(tokens, tokens[1:]):
+                chain += f" <{offset - prev}> " + _tok(token, weight)
+            parts.append("(" + chain + ")")
     return "(" + " & ".join(parts) + ")"
 
 
