@@ -357,3 +357,14 @@ def test_create_form_renders_for_every_type(tree, client, doc_type):
     assert ('name="effective_from"' in html) == (doc_type in ("regulation", "normative"))
     assert ('name="drafting_notes"' in html) == (doc_type == "draft_decision")
     assert ('name="interprets"' in html) == (doc_type == "interpretation")
+
+
+def test_editor_home_lists_drafts_and_items_in_review(tree, client, draft):
+    d = draft(title="草稿甲")
+    r = services.publication_submit(actor=tree.editor_a, publication=draft(title="送审乙"))
+    client.force_login(tree.editor_a)
+    html = client.get(reverse("publications_wb:home")).content.decode()
+    assert d.title in html and r.title in html and "待公开属性审查" in html
+    client.force_login(tree.editor_b)
+    html = client.get(reverse("publications_wb:home")).content.decode()
+    assert d.title not in html and r.title not in html

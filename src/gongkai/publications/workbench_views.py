@@ -49,6 +49,7 @@ def home(request):
         "publications/wb/home.html",
         {
             "drafts": drafts,
+            "in_review": selectors.in_review_for_editor(request.user)[:50],
             "returned_ids": {p.pk for p in returned},
             "counts": selectors.queue_counts(request.user),
             "doc_types": DocType.choices,
