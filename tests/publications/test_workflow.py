@@ -368,3 +368,18 @@ def test_editor_home_lists_drafts_and_items_in_review(tree, client, draft):
     client.force_login(tree.editor_b)
     html = client.get(reverse("publications_wb:home")).content.decode()
     assert d.title not in html and r.title not in html
+
+
+def test_http_review_errors_keep_what_the_reviewer_typed(tree, client, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    client.force_login(tree.reviewer_a)
+    r = client.post(
+        reverse("publications_wb:review-attribute", args=[pub.pk]),
+        {"attribute": "not_disclosed", "ground": "", "reason": "涉及低保对象家庭收入等个人隐私信息"},
+    )
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "不主动公开的，须选择法律依据" in html
+    assert "涉及低保对象家庭收入等个人隐私信息</textarea>" in html
+    pub.refresh_from_db()
+    assert pub.state == State.ATTRIBUTE_REVIEW

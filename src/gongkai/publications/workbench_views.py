@@ -233,87 +233,97 @@ def attachment_download(request, pk: int, attachment_id: int):
     return response
 
 
+def _detail_context(request, pub, **overrides) -> dict:
+    actions = services.available_actions(request.user, pub)
+    context = {
+        "pub": pub,
+        "actions": actions,
+        "history": pub.transitions.select_related("actor"),
+        "attachments": pub.attachments.all(),
+        "interpretations": pub.interpretations.all(),
+        "links": pub.legal_links_in.select_related("by"),
+        "status": pub.legal_status(),
+        "steps": services.review_steps(pub.unit),
+        "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
+        "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
+        "comment_form": forms.CommentForm(),
+        "reject_form": forms.RejectForm(),
+        "withdraw_form": forms.WithdrawForm(),
+        "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
+        "unit_item_form": forms.UnitItemLinkForm(unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)})
+        if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
+        else None,
+        "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
+        and permissions.has_role(request.user, Role.EDITOR, pub.unit)
+        and pub.state not in (State.WITHDRAWN, State.RETAINED),
+        "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
+        "status_labels": dict(LegalStatus.choices),
+    }
+    context.update(overrides)
+    return context
+
+
 @staff_required
 def detail(request, pk: int):
     pub = _get(request, pk)
-    actions = services.available_actions(request.user, pub)
-    return render(
-        request,
-        "publications/wb/detail.html",
-        {
-            "pub": pub,
-            "actions": actions,
-            "history": pub.transitions.select_related("actor"),
-            "attachments": pub.attachments.all(),
-            "interpretations": pub.interpretations.all(),
-            "links": pub.legal_links_in.select_related("by"),
-            "status": pub.legal_status(),
-            "steps": services.review_steps(pub.unit),
-            "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
-            "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
-            "comment_form": forms.CommentForm(),
-            "reject_form": forms.RejectForm(),
-            "withdraw_form": forms.WithdrawForm(),
-            "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
-            "unit_item_form": forms.UnitItemLinkForm(unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)})
-            if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
-            else None,
-            "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
-            and permissions.has_role(request.user, Role.EDITOR, pub.unit)
-            and pub.state not in (State.WITHDRAWN, State.RETAINED),
-            "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
-            "status_labels": dict(LegalStatus.choices),
-        },
-    )
+    return render(request, "publications/wb/detail.html", _detail_context(request, pub))
 
 
-def _run(request, pub, fn, success: str, **kwargs):
+def _redisplay(request, pub, form_name: str, form, errors: list[str]):
+    """Show the item again with the submitted form and its errors: what the reviewer typed
+    (comments, reasons) is kept instead of being lost in a redirect."""
+    for msg in errors:
+        messages.error(request, msg)
+    pub = _get(request, pub.pk)
+    return render(request, "publications/wb/detail.html", _detail_context(request, pub, **{form_name: form}), status=400)
+
+
+def _run(request, pub, fn, success: str, *, form_name: str, form, **kwargs):
     try:
         fn(actor=request.user, publication=pub, **kwargs)
     except ValidationError as exc:
-        for msg in _errors(exc):
-            messages.error(request, msg)
-    else:
-        messages.success(request, success)
+        _apply_errors(form, exc)
+        return _redisplay(request, pub, form_name, form, _errors(exc))
+    messages.success(request, success)
     return redirect("publications_wb:detail", pk=pub.pk)
+
+
+def _comment_action(request, pk, fn, success):
+    pub = _get(request, pk)
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    return _run(request, pub, fn, success, form_name="comment_form", form=form, comment=form.cleaned_data.get("comment", ""))
 
 
 @staff_required
 @require_POST
 def submit(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(request, pub, services.publication_submit, _("已提交公开属性审查"), comment=form.cleaned_data.get("comment", ""))
+    return _comment_action(request, pk, services.publication_submit, _("已提交公开属性审查"))
 
 
 @staff_required
 @require_POST
 def review_attribute(request, pk: int):
     pub = _get(request, pk)
-    form = forms.AttributeReviewForm(request.POST)
+    form = forms.AttributeReviewForm(request.POST, needs_interpretation=pub.needs_interpretation)
     if not form.is_valid():
-        messages.error(request, _("请选择公开属性"))
-        return redirect("publications_wb:detail", pk=pub.pk)
-    return _run(request, pub, services.publication_review_attribute, _("公开属性审查已完成"), **form.cleaned_data)
+        return _redisplay(request, pub, "attribute_form", form, [_("请选择公开属性")])
+    return _run(
+        request, pub, services.publication_review_attribute, _("公开属性审查已完成"), form_name="attribute_form", form=form,
+        **{"interpretation_waiver": "", **form.cleaned_data},
+    )
 
 
 @staff_required
 @require_POST
 def review_confidentiality(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(request, pub, services.publication_review_confidentiality, _("保密审查已通过"), comment=form.cleaned_data.get("comment", ""))
+    return _comment_action(request, pk, services.publication_review_confidentiality, _("保密审查已通过"))
 
 
 @staff_required
 @require_POST
 def sign_off(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(request, pub, services.publication_sign_off, _("已签发并发布"), comment=form.cleaned_data.get("comment", ""))
+    return _comment_action(request, pk, services.publication_sign_off, _("已签发并发布"))
 
 
 @staff_required
@@ -322,9 +332,8 @@ def reject(request, pk: int):
     pub = _get(request, pk)
     form = forms.RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("退回修改须填写审核意见"))
-        return redirect("publications_wb:detail", pk=pub.pk)
-    return _run(request, pub, services.publication_reject, _("已退回起草人修改"), comment=form.cleaned_data["comment"])
+        return _redisplay(request, pub, "reject_form", form, [_("退回修改须填写审核意见")])
+    return _run(request, pub, services.publication_reject, _("已退回起草人修改"), form_name="reject_form", form=form, comment=form.cleaned_data["comment"])
 
 
 @staff_required
@@ -333,16 +342,18 @@ def withdraw(request, pk: int):
     pub = _get(request, pk)
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("撤回须填写公开说明的理由（不超过500字）"))
-        return redirect("publications_wb:detail", pk=pub.pk)
-    return _run(request, pub, services.publication_withdraw, _("信息已撤回，网站页面将显示撤回说明"), reason=form.cleaned_data["reason"])
+        return _redisplay(request, pub, "withdraw_form", form, [_("撤回须填写公开说明的理由（不超过500字）")])
+    return _run(
+        request, pub, services.publication_withdraw, _("信息已撤回，网站页面将显示撤回说明"),
+        form_name="withdraw_form", form=form, reason=form.cleaned_data["reason"],
+    )
 
 
 @staff_required
 @require_POST
 def reopen(request, pk: int):
     pub = _get(request, pk)
-    return _run(request, pub, services.publication_reopen, _("已恢复为草稿"))
+    return _run(request, pub, services.publication_reopen, _("已恢复为草稿"), form_name="comment_form", form=forms.CommentForm())
 
 
 @staff_required
@@ -365,17 +376,13 @@ def legal_link(request, pk: int):
     pub = _get(request, pk)
     form = forms.LegalLinkForm(request.POST, target=pub)
     if not form.is_valid():
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
-        return redirect("publications_wb:detail", pk=pub.pk)
+        return _redisplay(request, pub, "link_form", form, [])
     try:
         services.legal_link_add(actor=request.user, target=pub, **form.cleaned_data)
     except ValidationError as exc:
-        for msg in _errors(exc):
-            messages.error(request, msg)
-    else:
-        messages.success(request, _("已登记，文件效力状态将在生效日期自动更新"))
+        _apply_errors(form, exc)
+        return _redisplay(request, pub, "link_form", form, _errors(exc))
+    messages.success(request, _("已登记，文件效力状态将在生效日期自动更新"))
     return redirect("publications_wb:detail", pk=pub.pk)
 
 
