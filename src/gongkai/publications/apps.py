@@ -1,0 +1,62 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicationsConfig(AppConfig):
+    name = "gongkai.publications"
+    label = "publications"
+    verbose_name = _("主动公开")
+    default_auto_field = "django.db.models.BigAutoField"
+    portal_nav = [
+        (_("政府信息公开"), "publications:index", 20, None),
+        (_("政策文件"), "publications:policies", 21, None),
+        (_("规范性文件库"), "publications:library", 22, None),
+    ]
+    workbench_nav = [
+        (_("信息发布"), "publications_wb:home", 20, None),
+        (_("审核签发"), "publications_wb:queues", 21, None),
+        (_("全部信息"), "publications_wb:list", 22, None),
+        (_("发布时效"), "publications_wb:late", 23, None),
+    ]
+
+    def ready(self):
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        from . import indexing
+
+        indexing.register()
+        # Daily at 00:10: re-index normative documents whose status changes that day.
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "publications-refresh-status-changes",
+            {"task": "publications.refresh_status_changes", "schedule": crontab(minute=10, hour=0)},
+        )
+
+    def workbench_panels(self, user):
+        from django.urls import reverse
+        from django.utils.translation import gettext as _g
+
+        from . import selectors
+        from .models import State
+
+        items = []
+        drafts = selectors.my_drafts(user).count()
+        if drafts:
+            items.append((_g("草稿 %(n)s 件") % {"n": drafts}, reverse("publications_wb:home")))
+        labels = {
+            State.ATTRIBUTE_REVIEW: "待公开属性审查",
+            State.CONFIDENTIALITY_REVIEW: "待保密审查",
+            State.SIGNOFF: "待签发",
+        }
+        for state, n in selectors.queue_counts(user).items():
+            if n:
+                items.append((_g("%(step)s %(n)s 件") % {"step": labels[state], "n": n}, reverse("publications_wb:queue", args=[state])))
+        late = selectors.late_items(user).count()
+        if late:
+            items.append((_g("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))
+        return [{"title": _g("信息发布"), "items": items, "empty": _g("没有待办的发布事项")}]
+
+    def load_demo(self, ctx):
+        from .demo import load
+
+        load(ctx)
