@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 from functools import lru_cache
 
 from django.core.files.base import ContentFile
@@ -30,6 +31,9 @@ from .models import (
     LetterTemplate,
     Outcome,
 )
+
+for _name in ("weasyprint", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 REMEDIES = (
     "申请人对本{{ doc_name }}不服的，可以自收到之日起六十日内向{{ review_body }}申请行政复议，"

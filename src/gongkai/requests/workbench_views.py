@@ -148,17 +148,17 @@ def _detail_context(request, req):
     }
     if handle:
         ctx.update({
-            "assign_form": forms.AssignForm(unit=req.unit, initial={"handler": req.handler_id}),
-            "note_form": forms.NoteForm(),
-            "correction_form": forms.CorrectionForm(initial=d()),
-            "corrected_form": forms.CorrectedForm(initial={"corrected_on": today}),
-            "consult_form": forms.ConsultForm(initial=d()),
-            "answer_form": forms.ConsultAnswerForm(initial={"answered_on": today}),
-            "transfer_form": forms.TransferForm(),
-            "extension_form": forms.ExtensionForm(),
-            "decision_form": forms.ExtensionDecisionForm(),
-            "reply_form": forms.ReplyForm(initial={"replied_on": today}),
-            "case_form": forms.ReviewCaseForm(),
+            "assign_form": forms.AssignForm(unit=req.unit, initial={"handler": req.handler_id}, prefix="assign"),
+            "note_form": forms.NoteForm(prefix="note"),
+            "correction_form": forms.CorrectionForm(initial=d(), prefix="correction"),
+            "corrected_form": forms.CorrectedForm(initial={"corrected_on": today}, prefix="corrected"),
+            "consult_form": forms.ConsultForm(initial=d(), prefix="consult"),
+            "answer_form": forms.ConsultAnswerForm(initial={"answered_on": today}, prefix="answer"),
+            "transfer_form": forms.TransferForm(prefix="transfer"),
+            "extension_form": forms.ExtensionForm(prefix="extension"),
+            "decision_form": forms.ExtensionDecisionForm(prefix="extension_decide"),
+            "reply_form": forms.ReplyForm(initial={"replied_on": today}, prefix="reply"),
+            "case_form": forms.ReviewCaseForm(prefix="case"),
             "letter_kinds": LetterKind.choices,
         })
         ctx["transfer_form"].fields["to_unit"].queryset = Organisation.objects.filter(is_active=True).exclude(pk=req.unit_id)
@@ -183,7 +183,7 @@ def action(name):
 
 @action("assign")
 def _assign(request, req):
-    form = forms.AssignForm(request.POST, unit=req.unit)
+    form = forms.AssignForm(request.POST, unit=req.unit, prefix="assign")
     if form.is_valid():
         services.request_assign(actor=request.user, req=req, handler=form.cleaned_data["handler"])
         return "已分配承办人"
@@ -192,7 +192,7 @@ def _assign(request, req):
 
 @action("note")
 def _note(request, req):
-    form = forms.NoteForm(request.POST)
+    form = forms.NoteForm(request.POST, prefix="note")
     if form.is_valid():
         services.request_add_note(actor=request.user, req=req, note=form.cleaned_data["note"])
         return "已添加内部备注"
@@ -201,7 +201,7 @@ def _note(request, req):
 
 @action("correction")
 def _correction(request, req):
-    form = forms.CorrectionForm(request.POST)
+    form = forms.CorrectionForm(request.POST, prefix="correction")
     if form.is_valid():
         req = services.request_correction_notice(actor=request.user, req=req, items=form.cleaned_data["items"],
                                                  sent_on=form.cleaned_data["sent_on"],
@@ -214,7 +214,7 @@ def _correction(request, req):
 
 @action("corrected")
 def _corrected(request, req):
-    form = forms.CorrectedForm(request.POST)
+    form = forms.CorrectedForm(request.POST, prefix="corrected")
     if form.is_valid():
         req = services.request_receive_correction(actor=request.user, req=req, corrected_on=form.cleaned_data["corrected_on"],
                                                   note=form.cleaned_data["note"])
@@ -230,7 +230,7 @@ def _deem(request, req):
 
 @action("consult")
 def _consult(request, req):
-    form = forms.ConsultForm(request.POST)
+    form = forms.ConsultForm(request.POST, prefix="consult")
     if form.is_valid():
         c = services.consultation_send(actor=request.user, req=req, kind=form.cleaned_data["kind"],
                                        recipient=form.cleaned_data["recipient"], question=form.cleaned_data["question"],
@@ -245,7 +245,7 @@ def _consult(request, req):
 @action("answer")
 def _answer(request, req):
     consultation = get_object_or_404(Consultation, pk=request.POST.get("consultation"), request=req)
-    form = forms.ConsultAnswerForm(request.POST)
+    form = forms.ConsultAnswerForm(request.POST, prefix="answer")
     if form.is_valid():
         services.consultation_answer(actor=request.user, consultation=consultation,
                                      answered_on=form.cleaned_data["answered_on"], answer=form.cleaned_data["answer"],
@@ -256,7 +256,7 @@ def _answer(request, req):
 
 @action("transfer")
 def _transfer(request, req):
-    form = forms.TransferForm(request.POST)
+    form = forms.TransferForm(request.POST, prefix="transfer")
     if form.is_valid():
         services.request_transfer(actor=request.user, req=req, to_unit=form.cleaned_data["to_unit"],
                                   note=form.cleaned_data["note"])
@@ -266,7 +266,7 @@ def _transfer(request, req):
 
 @action("extension")
 def _extension(request, req):
-    form = forms.ExtensionForm(request.POST)
+    form = forms.ExtensionForm(request.POST, prefix="extension")
     if form.is_valid():
         services.extension_request(actor=request.user, req=req, days=form.cleaned_data["days"],
                                    reason=form.cleaned_data["reason"])
@@ -277,7 +277,7 @@ def _extension(request, req):
 @action("extension_decide")
 def _extension_decide(request, req):
     ext = get_object_or_404(Extension, pk=request.POST.get("extension"), request=req)
-    form = forms.ExtensionDecisionForm(request.POST)
+    form = forms.ExtensionDecisionForm(request.POST, prefix="extension_decide")
     if form.is_valid():
         services.extension_decide(actor=request.user, extension=ext, approve=form.cleaned_data["approve"],
                                   note=form.cleaned_data["note"])
@@ -289,7 +289,7 @@ def _extension_decide(request, req):
 
 @action("reply")
 def _reply(request, req):
-    form = forms.ReplyForm(request.POST)
+    form = forms.ReplyForm(request.POST, prefix="reply")
     if form.is_valid():
         req = services.request_reply(actor=request.user, req=req, outcome=form.cleaned_data["outcome"],
                                      reason=form.cleaned_data["reason"], legal_basis=form.cleaned_data["legal_basis"],
@@ -317,7 +317,7 @@ def _letter(request, req):
 
 @action("case")
 def _case(request, req):
-    form = forms.ReviewCaseForm(request.POST)
+    form = forms.ReviewCaseForm(request.POST, prefix="case")
     if form.is_valid():
         services.review_case_record(actor=request.user, req=req, **form.cleaned_data)
         return "已登记复议/诉讼"
@@ -327,7 +327,7 @@ def _case(request, req):
 @action("case_update")
 def _case_update(request, req):
     case = get_object_or_404(ReviewCase, pk=request.POST.get("case"), request=req)
-    form = forms.ReviewCaseForm(request.POST)
+    form = forms.ReviewCaseForm(request.POST, prefix="case_update")
     form.fields["kind"].required = False
     form.fields["filed_on"].required = False
     if form.is_valid():
