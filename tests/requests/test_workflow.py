@@ -35,7 +35,9 @@ def test_full_timeline_due_date_at_each_step(tree, submit, frozen):
     assert req.status == Status.REGISTERED
     assert req.due_date == D(2026, 10, 22)
     assert req.correction_notice_due == D(2026, 9, 29)  # 9/20(班)=1, 9/21–24=2..5, 9/28=6, 9/29=7
-    req = services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a)
+    with pytest.raises(ValidationError):  # not before receipt
+        services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a, on=D(2026, 9, 17))
+    req = services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a, on=D(2026, 9, 18))
     assert req.status == Status.IN_PROGRESS
 
     req = services.request_correction_notice(actor=tree.editor_a, req=req, items="请写明资金发放的具体年份和乡镇",

@@ -82,7 +82,7 @@ def load(ctx) -> None:
                                          receipt_evidence=evidence)
 
     def assign(req, user):
-        return services.request_assign(actor=user, req=req, handler=user)
+        return services.request_assign(actor=user, req=req, handler=user, on=req.received_on)
 
     def reply(req, user, outcome, days_ago, reason="", letter=True):
         req = services.request_reply(actor=user, req=req, outcome=outcome, reason=reason, replied_on=ago(days_ago))

@@ -322,7 +322,7 @@ class RequestStep(models.Model):
     due_after = models.DateField(_("答复期限"), null=True, blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["on", "at", "id"]
         verbose_name = _("办理环节")
         verbose_name_plural = _("办理环节")
 

@@ -150,7 +150,7 @@ def public_lookup(code: str, phone_tail: str) -> InformationRequest | None:
 
 
 def public_steps(req: InformationRequest):
-    return req.steps.filter(internal=False).order_by("at", "id")
+    return req.steps.filter(internal=False).order_by("on", "at", "id")
 
 
 def public_letters(req: InformationRequest):

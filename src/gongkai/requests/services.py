@@ -320,9 +320,13 @@ def _lock(req: InformationRequest) -> InformationRequest:
 
 
 @transaction.atomic
-def request_assign(*, actor: User, req: InformationRequest, handler: User) -> InformationRequest:
+def request_assign(*, actor: User, req: InformationRequest, handler: User,
+                   on: dt.date | None = None) -> InformationRequest:
     req = _lock(req)
     require_handler(actor, req)
+    on = on or today()
+    if on < req.received_on or on > today():
+        raise ValidationError({"on": "分配日期应在收到申请之后且不晚于今天"})
     if not permissions.has_any_role(handler, HANDLER_ROLES, req.unit):
         raise ValidationError({"handler": "承办人必须是本单位工作人员"})
     before = audit_view(req)
@@ -330,7 +334,7 @@ def request_assign(*, actor: User, req: InformationRequest, handler: User) -> In
     if req.status == Status.REGISTERED:
         req.start()
     _save(req, "handler")
-    _step(req, StepKind.ASSIGNED, actor=actor, internal=True, internal_note=f"承办人：{handler.display_name}")
+    _step(req, StepKind.ASSIGNED, actor=actor, on=on, internal=True, internal_note=f"承办人：{handler.display_name}")
     _audit(actor, "assign", req, before)
     return req
 

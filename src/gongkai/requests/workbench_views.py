@@ -353,9 +353,11 @@ def act(request, pk: int, name: str):
     except PermissionDenied:
         raise
     except Exception as exc:  # noqa: BLE001 - a transition not allowed in this state
-        from django_fsm import TransitionNotAllowed
+        from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-        if isinstance(exc, TransitionNotAllowed):
+        if isinstance(exc, ConcurrentTransition):
+            messages.error(request, "该申请刚被其他人办理，请查看最新状态后重试")
+        elif isinstance(exc, TransitionNotAllowed):
             messages.error(request, "当前状态下不能执行该操作")
         else:
             raise
@@ -406,5 +408,5 @@ def statistics(request):
     return render(request, "requests/wb_stats.html", {
         "units": units, "unit": unit, "year": year, "t3": t3, "t3_rows": t3.as_rows(), "t4_rows": t4_rows,
         "t4_results": stats.TABLE4_RESULTS, "years": range(services.today().year, services.today().year - 6, -1),
-        "includes_below": permissions.oversees(request.user, unit),
+        "includes_below": permissions.oversees(request.user, unit), "check_note": stats.CHECK_NOTE,
     })
