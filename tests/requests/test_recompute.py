@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from gongkai.core import services as core_services, workdays
-from gongkai.core.models import CalendarYear, Holiday
+from gongkai.core.models import CalendarYear
 from gongkai.requests import selectors, services
 from gongkai.requests.models import ReminderSent, StepKind
 
@@ -71,8 +71,6 @@ def test_reminders_once_per_threshold(tree, submit, settings):
         # 10/22: 0 → threshold 0; 10/23: overdue → -1 once
         with time_machine.travel(dt.datetime.combine(day, dt.time(9)), tick=False):
             mail.outbox.clear()
-            from django.test.utils import CaptureQueriesContext  # noqa: F401
-
             sent = services.send_reminders(as_of=day)
         assert sent == expected, day
     assert sorted(ReminderSent.objects.values_list("threshold", flat=True)) == [-1, 0, 2, 5]

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import audit, chinese, numbering, permissions, workdays
 from gongkai.core.models import Organisation, Role, User
@@ -231,7 +232,7 @@ def _validate_applicant(data: ApplicantData) -> None:
 def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_evidence, files, submitted_at):
     _validate_applicant(data)
     if not unit.is_active:
-        raise ValidationError({"unit": "该机关已停用，不能受理申请"})
+        raise ValidationError({"unit": _("该机关已停用，不能受理申请")})
     key_source = (data.id_type, data.id_number) if data.applicant_type == ApplicantType.PERSON else ("credit", data.credit_code)
 
     def create(code: str) -> InformationRequest:
@@ -288,13 +289,13 @@ def request_register(*, actor: User, unit: Organisation, data: ApplicantData, ch
     """
     permissions.require(actor, HANDLER_ROLES, unit)
     if channel not in Channel.values:
-        raise ValidationError({"channel": "请选择提交方式"})
+        raise ValidationError({"channel": _("请选择提交方式")})
     if received_on > today():
-        raise ValidationError({"received_on": "收到申请日期不能晚于今天"})
+        raise ValidationError({"received_on": _("收到申请日期不能晚于今天")})
     if channel in (Channel.POST_ORDINARY, Channel.FAX, Channel.EMAIL) and not receipt_evidence.strip():
-        raise ValidationError({"receipt_evidence": "请注明与申请人确认收到的方式和时间（第三十一条）"})
+        raise ValidationError({"receipt_evidence": _("请注明与申请人确认收到的方式和时间（第三十一条）")})
     if channel == Channel.POST_SIGNED and not receipt_evidence.strip():
-        raise ValidationError({"receipt_evidence": "请填写邮件单号或签收记录"})
+        raise ValidationError({"receipt_evidence": _("请填写邮件单号或签收记录")})
     return _create(actor=actor, unit=unit, data=data, channel=channel, received_on=received_on,
                    receipt_evidence=receipt_evidence, files=files, submitted_at=timezone.now())
 
@@ -326,9 +327,9 @@ def request_assign(*, actor: User, req: InformationRequest, handler: User,
     require_handler(actor, req)
     on = on or today()
     if on < req.received_on or on > today():
-        raise ValidationError({"on": "分配日期应在收到申请之后且不晚于今天"})
+        raise ValidationError({"on": _("分配日期应在收到申请之后且不晚于今天")})
     if not permissions.has_any_role(handler, HANDLER_ROLES, req.unit):
-        raise ValidationError({"handler": "承办人必须是本单位工作人员"})
+        raise ValidationError({"handler": _("承办人必须是本单位工作人员")})
     before = audit_view(req)
     req.handler = handler
     if req.status == Status.REGISTERED:
@@ -344,7 +345,7 @@ def request_add_note(*, actor: User, req: InformationRequest, note: str) -> Requ
     require_handler(actor, req)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "备注不能为空"})
+        raise ValidationError({"note": _("备注不能为空")})
     step = _step(req, StepKind.NOTE, actor=actor, internal=True, internal_note=note[:4000])
     audit.record(actor=actor, action="requests.request.note", obj=req, unit=req.unit, after={"step": step.pk})
     return step
@@ -361,10 +362,10 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     require_handler(actor, req)
     items = (items or "").strip()
     if not items:
-        raise ValidationError({"items": "请一次性列明需要补正的全部事项（第三十条）"})
+        raise ValidationError({"items": _("请一次性列明需要补正的全部事项（第三十条）")})
     sent_on = sent_on or today()
     if sent_on < req.received_on or sent_on > today():
-        raise ValidationError({"sent_on": "告知日期应在收到申请之后且不晚于今天"})
+        raise ValidationError({"sent_on": _("告知日期应在收到申请之后且不晚于今天")})
     if req.correction_requested_on is not None:
         raise ValidationError("补正告知只能发出一次（第三十条：一次性告知）")
     try:
@@ -372,7 +373,7 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     except workdays.CalendarMissing as exc:
         raise ValidationError(str(exc)) from exc
     if deadline <= sent_on:
-        raise ValidationError({"deadline": "补正期限应晚于告知日期"})
+        raise ValidationError({"deadline": _("补正期限应晚于告知日期")})
     before = audit_view(req)
     req.request_correction()
     req.correction_requested_on = sent_on
@@ -392,7 +393,7 @@ def request_receive_correction(*, actor: User, req: InformationRequest, correcte
     req = _lock(req)
     require_handler(actor, req)
     if corrected_on < (req.correction_requested_on or req.received_on) or corrected_on > today():
-        raise ValidationError({"corrected_on": "收到补正日期应在补正告知之后且不晚于今天"})
+        raise ValidationError({"corrected_on": _("收到补正日期应在补正告知之后且不晚于今天")})
     before = audit_view(req)
     req.corrected_on = corrected_on
     req.receive_correction()
@@ -448,11 +449,11 @@ def consultation_send(*, actor: User, req: InformationRequest, kind: str, recipi
     require_handler(actor, req)
     sent_on = sent_on or today()
     if kind not in ConsultationKind.values:
-        raise ValidationError({"kind": "请选择征求意见类型"})
+        raise ValidationError({"kind": _("请选择征求意见类型")})
     if not recipient.strip() or not question.strip():
         raise ValidationError("请填写征求对象和征求意见事项")
     if sent_on < req.clock_start or sent_on > today():
-        raise ValidationError({"sent_on": "发函日期应在收到申请（补正）之后且不晚于今天"})
+        raise ValidationError({"sent_on": _("发函日期应在收到申请（补正）之后且不晚于今天")})
     try:
         reply_due = deadlines.third_party_reply_due(sent_on)
     except workdays.CalendarMissing as exc:
@@ -481,7 +482,7 @@ def consultation_answer(*, actor: User, consultation: Consultation, answered_on:
     if consultation.answered_on:
         raise ValidationError("该征求意见已登记答复")
     if answered_on < consultation.sent_on or answered_on > today():
-        raise ValidationError({"answered_on": "收到意见日期应在发函之后且不晚于今天"})
+        raise ValidationError({"answered_on": _("收到意见日期应在发函之后且不晚于今天")})
     before = audit_view(req)
     consultation.answered_on = answered_on
     consultation.answer = answer
@@ -508,7 +509,7 @@ def request_transfer(*, actor: User, req: InformationRequest, to_unit: Organisat
     req = _lock(req)
     require_handler(actor, req)
     if to_unit.pk == req.unit_id or not to_unit.is_active:
-        raise ValidationError({"to_unit": "请选择另一个启用的机关"})
+        raise ValidationError({"to_unit": _("请选择另一个启用的机关")})
     if not req.is_open:
         raise ValidationError("已办结的申请不能转交")
     before = audit_view(req)
@@ -531,9 +532,9 @@ def extension_request(*, actor: User, req: InformationRequest, days: int, reason
     if req.extensions.exclude(status=ExtensionStatus.REJECTED).exists():
         raise ValidationError("答复期限只能延长一次（第三十三条）")
     if not 1 <= int(days) <= deadlines.MAX_EXTENSION_DAYS:
-        raise ValidationError({"days": "延长期限为1至20个工作日（第三十三条）"})
+        raise ValidationError({"days": _("延长期限为1至20个工作日（第三十三条）")})
     if not reason.strip():
-        raise ValidationError({"reason": "请填写延期理由"})
+        raise ValidationError({"reason": _("请填写延期理由")})
     ext = Extension.objects.create(request=req, days=int(days), reason=reason.strip(), requested_by=actor,
                                    requested_at=timezone.now())
     _step(req, StepKind.EXTENSION_REQUESTED, actor=actor, internal=True, internal_note=f"申请延长{days}个工作日：{reason}")
@@ -581,14 +582,14 @@ def request_reply(*, actor: User, req: InformationRequest, outcome: str, reason:
     req = _lock(req)
     require_handler(actor, req)
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": "请选择答复类型"})
+        raise ValidationError({"outcome": _("请选择答复类型")})
     if outcome == Outcome.OTHER_NO_CORRECTION:
-        raise ValidationError({"outcome": "逾期不补正请使用“视为放弃申请”操作"})
+        raise ValidationError({"outcome": _("逾期不补正请使用“视为放弃申请”操作")})
     replied_on = replied_on or today()
     if replied_on < req.received_on or replied_on > today():
-        raise ValidationError({"replied_on": "答复日期应在收到申请之后且不晚于今天"})
+        raise ValidationError({"replied_on": _("答复日期应在收到申请之后且不晚于今天")})
     if outcome in WITHHELD_OUTCOMES and not reason.strip():
-        raise ValidationError({"reason": "不予公开的，应当告知申请人不予公开的理由（第三十六条第三项）"})
+        raise ValidationError({"reason": _("不予公开的，应当告知申请人不予公开的理由（第三十六条第三项）")})
     if req.consultations.filter(answered_on__isnull=True).exists():
         raise ValidationError("尚有征求意见未登记答复，请先登记意见或对方逾期未答复的情况")
     before = audit_view(req)
@@ -667,13 +668,13 @@ def _validate_case(kind, filed_on, outcome, decided_on):
     from .models import ReviewKind
 
     if kind not in ReviewKind.values:
-        raise ValidationError({"kind": "请选择案件类型"})
+        raise ValidationError({"kind": _("请选择案件类型")})
     if outcome not in ReviewOutcome.values:
-        raise ValidationError({"outcome": "请选择结果"})
+        raise ValidationError({"outcome": _("请选择结果")})
     if outcome != ReviewOutcome.PENDING and not decided_on:
-        raise ValidationError({"decided_on": "已审结的案件请填写审结日期"})
+        raise ValidationError({"decided_on": _("已审结的案件请填写审结日期")})
     if decided_on and decided_on < filed_on:
-        raise ValidationError({"decided_on": "审结日期不能早于受理日期"})
+        raise ValidationError({"decided_on": _("审结日期不能早于受理日期")})
 
 
 # --- periodic jobs --------------------------------------------------------------------

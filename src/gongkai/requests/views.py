@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -30,7 +31,7 @@ def _remember(request, code: str) -> None:
 def _authorised(request, code: str) -> InformationRequest:
     code = numbering.normalise_tracking_code(code)
     if code not in request.session.get(SESSION_CODES, []):
-        raise Http404("请先输入查询码和电话号码后4位")
+        raise Http404(_("请先输入查询码和电话号码后4位"))
     return get_object_or_404(InformationRequest.objects.select_related("unit"), tracking_code=code)
 
 
@@ -100,7 +101,7 @@ def track(request):
             if req is not None:
                 _remember(request, req.tracking_code)
                 return redirect("requests:status", code=req.tracking_code)
-            form.add_error(None, "查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。")
+            form.add_error(None, _("查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。"))
     return render(request, "requests/track.html", {"form": form})
 
 
@@ -136,5 +137,5 @@ def guide(request):
 
 def forget(request):
     request.session.pop(SESSION_CODES, None)
-    messages.info(request, "已清除本设备上的查询记录。")
+    messages.info(request, _("已清除本设备上的查询记录。"))
     return redirect("requests:track")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,6 @@ from .models import (
     Extension,
     ExtensionStatus,
     LetterKind,
-    Outcome,
     OUTCOME_BASIS,
     ReviewCase,
     Status,
