@@ -183,6 +183,14 @@ def workbench_panels(user) -> list[dict]:
     items += [(f"临期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in soon]
     if missing:
         items.insert(0, (f"日历缺失：{missing} 件申请无法计算答复期限", reverse("requests_wb:queue") + "?view=calendar_missing"))
+    from gongkai.core.models import Role
+
+    from .models import Extension, ExtensionStatus
+
+    leader_units = permissions.units_with_role(user, Role.LEADER)
+    for ext in Extension.objects.filter(status=ExtensionStatus.PENDING, request__unit__in=leader_units).select_related("request")[:10]:
+        items.insert(0, (f"待审批延期 {ext.request.tracking_code}（{ext.days}个工作日）",
+                         reverse("requests_wb:detail", args=[ext.request_id])))
     if not qs.exists() and not items:
         return []
     return [{"title": "依申请公开", "items": items, "empty": "没有逾期或临期的申请"}]

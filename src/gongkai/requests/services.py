@@ -715,6 +715,13 @@ def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
                              before=before, after=audit_view(req))
             elif req.due_problem:
                 report.missing += 1
+    if report.missing:
+        from django.core.mail import mail_admins
+
+        log.error("requests: %d open requests have no due date (calendar missing)", report.missing)
+        mail_admins("依申请公开：工作日历缺失",
+                    f"有 {report.missing} 件在办申请因工作日历缺少节假日安排而无法计算答复期限，请尽快录入。",
+                    fail_silently=True)
     return report
 
 

@@ -141,6 +141,8 @@ def _detail_context(request, req):
         "similar": selectors.similar_requests(req) if handle else [],
         "stale": bool(selectors.check_stored_due_dates([req])),
         "pending_ext": pending_ext,
+        "silent_consultations": [c for c in req.consultations.all()
+                                 if not c.answered_on and c.reply_due and c.reply_due < today],
         "correction_overdue": req.status == Status.CORRECTION and req.correction_deadline and today > req.correction_deadline,
         "outcome_basis": {k.value: v for k, v in OUTCOME_BASIS.items()},
     }
@@ -157,6 +159,8 @@ def _detail_context(request, req):
             "decision_form": forms.ExtensionDecisionForm(prefix="extension_decide"),
             "reply_form": forms.ReplyForm(initial={"replied_on": today}, prefix="reply"),
             "case_form": forms.ReviewCaseForm(prefix="case"),
+            "case_update_forms": [(c, forms.ReviewCaseForm(prefix="case_update", initial={
+                "outcome": c.outcome, "decided_on": c.decided_on, "note": c.note})) for c in req.review_cases.all()],
             "letter_kinds": LetterKind.choices,
         })
         ctx["transfer_form"].fields["to_unit"].queryset = Organisation.objects.filter(is_active=True).exclude(pk=req.unit_id)
@@ -170,6 +174,19 @@ def detail(request, pk: int):
 
 
 ACTIONS = {}
+
+
+def _issue_letter(request, req, kind, consultation=None) -> None:
+    """Generate a letter after its step has been committed; a rendering failure is reported, not a 500."""
+    import logging
+
+    try:
+        services.letter_issue(actor=request.user, req=req, kind=kind, consultation=consultation)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - template or PDF rendering problem
+        logging.getLogger(__name__).exception("letter rendering failed for %s", req.tracking_code)
+        messages.error(request, "办理环节已保存，但文书生成失败（请检查文书模板），可在“文书”栏重新生成。")
 
 
 def action(name):
@@ -205,7 +222,7 @@ def _correction(request, req):
                                                  sent_on=form.cleaned_data["sent_on"],
                                                  deadline=form.cleaned_data["deadline"])
         if form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.CORRECTION)
+            _issue_letter(request, req, LetterKind.CORRECTION)
         return "已发出补正告知"
     return form
 
@@ -235,7 +252,7 @@ def _consult(request, req):
                                        sent_on=form.cleaned_data["sent_on"],
                                        recipient_address=form.cleaned_data["recipient_address"])
         if form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.CONSULTATION, consultation=c)
+            _issue_letter(request, req, LetterKind.CONSULTATION, consultation=c)
         return f"已发函征求意见，对方答复期限 {c.reply_due}；答复期限暂停计算"
     return form
 
@@ -280,7 +297,7 @@ def _extension_decide(request, req):
         services.extension_decide(actor=request.user, extension=ext, approve=form.cleaned_data["approve"],
                                   note=form.cleaned_data["note"])
         if form.cleaned_data["approve"] and form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.EXTENSION)
+            _issue_letter(request, req, LetterKind.EXTENSION)
         return "已审批延期申请"
     return form
 
@@ -293,7 +310,7 @@ def _reply(request, req):
                                      reason=form.cleaned_data["reason"], legal_basis=form.cleaned_data["legal_basis"],
                                      replied_on=form.cleaned_data["replied_on"])
         if form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.REPLY)
+            _issue_letter(request, req, LetterKind.REPLY)
         return "已答复"
     return form
 
