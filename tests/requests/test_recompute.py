@@ -106,3 +106,18 @@ def test_management_commands(tree, submit, capsys):
 def test_beat_schedule_registered(settings):
     tasks = {v["task"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"gongkai.requests.tasks.recompute_due_dates", "gongkai.requests.tasks.send_reminders"} <= tasks
+
+
+def test_calendar_change_is_picked_up_at_next_page_view(tree, submit, client_for, now_2026,
+                                                        django_capture_on_commit_callbacks):
+    req = submit(tree.dept_a, received_on=D(2026, 10, 9))
+    c = client_for(tree.editor_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        c.get("/workbench/requests/")  # first view: remembers the calendar version
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.holiday_save(actor=tree.sysadmin, date=D(2026, 10, 30), kind="holiday", name="测试临时假日")
+    with django_capture_on_commit_callbacks(execute=True):
+        c.get("/workbench/requests/")
+    req.refresh_from_db()
+    assert req.due_date == D(2026, 11, 6)  # recomputed (eager Celery in the embedded default)
+    assert services.recompute_if_calendar_changed() is False  # nothing new

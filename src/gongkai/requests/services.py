@@ -725,6 +725,35 @@ def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
     return report
 
 
+CALENDAR_SEEN_KEY = "gongkai:requests:calendar-version-seen"
+
+
+def recompute_if_calendar_changed() -> bool:
+    """Schedule ``recompute_due_dates`` when the holiday table changed since the last check.
+
+    Core bumps a version in the shared cache on every calendar change
+    (``workdays.invalidate``); the workbench calls this on each queue/detail view, so a
+    change is picked up at the next page view instead of waiting for the hourly beat job.
+    Returns True when a recomputation was scheduled.
+    """
+    from django.core.cache import cache
+
+    workdays.current_calendar()  # makes sure a version exists
+    version = cache.get(workdays._VERSION_KEY)
+    if not version or cache.get(CALENDAR_SEEN_KEY) == version:
+        return False
+    if not cache.add(f"{CALENDAR_SEEN_KEY}:{version}", 1, 300):  # another process got there first
+        return False
+    cache.set(CALENDAR_SEEN_KEY, version, None)
+    from . import tasks
+
+    try:
+        transaction.on_commit(tasks.recompute_due_dates.delay)
+    except Exception:  # noqa: BLE001 - broker down: the beat job will catch up
+        log.warning("requests: could not schedule recompute_due_dates", exc_info=True)
+    return True
+
+
 def reminder_thresholds() -> list[int]:
     return sorted({int(x) for x in getattr(settings, "GONGKAI_REQUEST_REMINDER_DAYS", (5, 2, 0))}, reverse=True)
 
