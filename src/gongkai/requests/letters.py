@@ -48,8 +48,12 @@ DEFAULTS = {
         "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}），"
         "申请获取：“{{ description }}”。{% if corrected_on %}您于{{ corrected_on }}补正了申请内容。{% endif %}",
         "经审查，现答复如下：{{ outcome_label }}。",
-        "{% if reason %}{{ reason }}{% endif %}",
-        "{% if delivery_text %}{{ delivery_text }}{% endif %}",
+        "{%p if reason %}",
+        "{{ reason }}",
+        "{%p endif %}",
+        "{%p if delivery_text %}",
+        "{{ delivery_text }}",
+        "{%p endif %}",
         "法律依据：{{ legal_basis }}。",
         REMEDIES,
     ]),
@@ -195,9 +199,13 @@ def context_for(req: InformationRequest, kind: str, *, number: str, consultation
     }
 
 
-def render_docx(kind: str, context: dict) -> bytes:
-    from docxtpl import DocxTemplate
+MULTILINE = ("description", "reason", "correction_items", "question")
 
+
+def render_docx(kind: str, context: dict) -> bytes:
+    from docxtpl import DocxTemplate, Listing
+
+    context = {k: (Listing(v) if k in MULTILINE and isinstance(v, str) and "\n" in v else v) for k, v in context.items()}
     tpl = DocxTemplate(io.BytesIO(template_bytes(kind)))
     tpl.render(context, autoescape=True)
     out = io.BytesIO()
@@ -216,7 +224,7 @@ def docx_to_html(docx_bytes: bytes, title: str) -> str:
         text = p.text.strip()
         if not text:
             continue
-        esc = html.escape(text)
+        esc = html.escape(text).replace("\n", "<br>")
         if not seen_title and text == title:
             parts.append(f"<h1>{esc}</h1>")
             seen_title = True
