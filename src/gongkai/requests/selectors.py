@@ -81,6 +81,7 @@ class Row:
     due_soon: bool
     name: str
     phone: str
+    correction_overdue: bool = False
 
 
 def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
@@ -99,7 +100,8 @@ def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
         overdue = bool(r.is_open and not paused and r.due_date and r.due_date < today)
         rows.append(Row(r, left, overdue, bool(left is not None and 0 <= left <= DUE_SOON_DAYS and not paused),
                         identity.mask_name(r.name) if r.applicant_type == "person" else r.name,
-                        identity.mask_phone(r.phone)))
+                        identity.mask_phone(r.phone),
+                        bool(paused and r.correction_deadline and today > r.correction_deadline)))
     return rows
 
 
