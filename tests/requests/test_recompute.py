@@ -35,7 +35,7 @@ def test_holiday_change_recomputes(tree, submit, now_2026, django_capture_on_com
     req.refresh_from_db()
     assert req.due_date == D(2026, 11, 6)
     step = req.steps.get(kind=StepKind.DUE_RECOMPUTED)
-    assert not step.internal and "2026年11月06日" in step.public_note
+    assert not step.internal and "2026年11月6日" in step.public_note
     assert services.recompute_due_dates().changed == 0  # idempotent
 
 

@@ -87,7 +87,7 @@ def load(ctx) -> None:
     def reply(req, user, outcome, days_ago, reason="", letter=True):
         req = services.request_reply(actor=user, req=req, outcome=outcome, reason=reason, replied_on=ago(days_ago))
         if letter:
-            services.letter_issue(actor=user, req=req, kind=LetterKind.REPLY)
+            services.letter_issue(actor=user, req=req, kind=LetterKind.REPLY, issued_on=ago(days_ago))
         return req
 
     try:
@@ -104,7 +104,7 @@ def load(ctx) -> None:
         r = new(mz, person(5, "我要民政的文件"), 12)
         services.request_correction_notice(actor=ed, req=r, items="请写明所需文件的名称、文号或者大致内容及时间范围",
                                            sent_on=ago(10))
-        services.letter_issue(actor=ed, req=r, kind=LetterKind.CORRECTION)
+        services.letter_issue(actor=ed, req=r, kind=LetterKind.CORRECTION, issued_on=ago(10))
         # 6 correction deadline passed, deemed withdrawn
         r = new(mz, person(6, "关于那个补助的材料"), 60)
         services.request_correction_notice(actor=ed, req=r, items="请写明补助名称和所需信息的年份", sent_on=ago(58),
@@ -118,7 +118,7 @@ def load(ctx) -> None:
         r = assign(new(mz, person(8, "请公开松阳县某养老机构2025年获得的运营补贴金额"), 20), ed)
         c = services.consultation_send(actor=ed, req=r, kind=ConsultationKind.THIRD_PARTY, recipient="松阳县康乐养老服务中心",
                                        question="申请人申请公开贵单位2025年获得的运营补贴金额，是否同意公开？", sent_on=ago(9))
-        services.letter_issue(actor=ed, req=r, kind=LetterKind.CONSULTATION, consultation=c)
+        services.letter_issue(actor=ed, req=r, kind=LetterKind.CONSULTATION, consultation=c, issued_on=ago(9))
         # 9 consultation answered, back in progress
         r = assign(new(mz, person(9, "请公开2025年度福利彩票公益金使用情况"), 35), ed)
         c = services.consultation_send(actor=ed, req=r, kind=ConsultationKind.OTHER_BODY, recipient="松阳县财政局",
@@ -132,7 +132,7 @@ def load(ctx) -> None:
                        channel="post_signed", actor=ed, evidence="EMS 1104567890 签收"), ed)
         ext = services.extension_request(actor=ed, req=r, days=20, reason="需对多年度文件进行检索和区分处理")
         services.extension_decide(actor=leader, extension=ext, approve=True, on=ago(5))
-        services.letter_issue(actor=ed, req=r, kind=LetterKind.EXTENSION)
+        services.letter_issue(actor=ed, req=r, kind=LetterKind.EXTENSION, issued_on=ago(5))
         # 12 replied (public) and archived
         r = assign(new(mz, person(12, "请公开2025年度松阳县困难残疾人生活补贴标准"), 50), ed)
         r = reply(r, ed, Outcome.PUBLIC, 30, reason="现将《关于调整困难残疾人生活补贴标准的通知》全文提供给您。")

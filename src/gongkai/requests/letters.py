@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gongkai.core import numbering
 
+from .services import cn_date
 from .models import (
     ConsultationKind,
     IdType,
@@ -148,7 +149,7 @@ def template_bytes(kind: str) -> bytes:
 
 
 def _d(value) -> str:
-    return f"{value:%Y年%m月%d日}" if value else ""
+    return cn_date(value) if value else ""
 
 
 def _review_body(req: InformationRequest) -> str:
@@ -159,7 +160,7 @@ def _review_body(req: InformationRequest) -> str:
     return unit.government().name
 
 
-def context_for(req: InformationRequest, kind: str, *, number: str, consultation=None) -> dict:
+def context_for(req: InformationRequest, kind: str, *, number: str, consultation=None, issued_on=None) -> dict:
     from . import services
 
     ext = req.extensions.filter(status="approved").last()
@@ -195,7 +196,7 @@ def context_for(req: InformationRequest, kind: str, *, number: str, consultation
         "question": consultation.question if consultation else "",
         "consultation_due": _d(consultation.reply_due) if consultation else "",
         "third_party": bool(consultation and consultation.kind == ConsultationKind.THIRD_PARTY),
-        "issued_on": _d(services.today()),
+        "issued_on": _d(issued_on or services.today()),
     }
 
 
@@ -246,17 +247,18 @@ def render_pdf(docx_bytes: bytes, title: str) -> bytes:
     return HTML(string=docx_to_html(docx_bytes, title)).write_pdf()
 
 
-def issue(*, req: InformationRequest, kind: str, actor, consultation=None) -> Letter:
+def issue(*, req: InformationRequest, kind: str, actor, consultation=None, issued_on=None) -> Letter:
     title, code, _ = DEFAULTS[kind]
-    year = timezone.localdate().year
+    issued_on = issued_on or timezone.localdate()
+    year = issued_on.year
     seq = numbering.next_value(f"requests-letter:{req.unit_id}:{code}:{year}")
     short = req.unit.short_name or req.unit.name
     number = f"{short}依申{code}〔{year}〕{seq}号"
-    ctx = context_for(req, kind, number=number, consultation=consultation)
+    ctx = context_for(req, kind, number=number, consultation=consultation, issued_on=issued_on)
     docx_bytes = render_docx(kind, ctx)
     pdf_bytes = render_pdf(docx_bytes, title)
     letter = Letter(request=req, kind=kind, number=number, consultation=consultation,
-                    to_applicant=kind != LetterKind.CONSULTATION, issued_on=timezone.localdate(), created_by=actor)
+                    to_applicant=kind != LetterKind.CONSULTATION, issued_on=issued_on, created_by=actor)
     stem = f"{kind}-{year}-{seq}"
     letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
     letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)

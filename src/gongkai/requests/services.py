@@ -59,6 +59,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def cn_date(d: dt.date) -> str:
+    """2026年9月30日 (no leading zeros, as in official documents)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def content_words(text: str) -> str:
     """Normalised word set of a description (duplicate detection), space-separated."""
     return " ".join(sorted({w for w in chinese.words(text) if w not in STOPWORDS and len(w) > 1 or w.isdigit()}))
@@ -262,7 +267,7 @@ def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_e
     if channel == Channel.ONLINE:
         _step(req, StepKind.SUBMITTED, on=received_on, public_note=str(Channel(channel).label))
     _step(req, StepKind.REGISTERED, actor=actor, on=received_on,
-          public_note=f"收到申请日期：{received_on:%Y年%m月%d日}（{Channel(channel).label}）")
+          public_note=f"收到申请日期：{cn_date(received_on)}（{Channel(channel).label}）")
     _audit(actor, "create", req)
     return req
 
@@ -381,7 +386,7 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     _save(req, "correction_requested_on", "correction_deadline")
     late = req.correction_notice_due and sent_on > req.correction_notice_due
     _step(req, StepKind.CORRECTION_REQUESTED, actor=actor, on=sent_on,
-          public_note=f"需补正事项：{items}\n请于{deadline:%Y年%m月%d日}前补正。补正后，答复期限自收到补正申请之日起重新计算。",
+          public_note=f"需补正事项：{items}\n请于{cn_date(deadline)}前补正。补正后，答复期限自收到补正申请之日起重新计算。",
           internal_note="注意：已超过第三十条规定的7个工作日告知期限" if late else "")
     _audit(actor, "correction_notice", req, before)
     return req
@@ -400,7 +405,7 @@ def request_receive_correction(*, actor: User, req: InformationRequest, correcte
     refresh_due(req)
     _save(req, "corrected_on")
     _step(req, StepKind.CORRECTED, actor=actor, on=corrected_on,
-          public_note=f"已收到补正材料，答复期限自{corrected_on:%Y年%m月%d日}起重新计算。" + (f"\n{note}" if note else ""))
+          public_note=f"已收到补正材料，答复期限自{cn_date(corrected_on)}起重新计算。" + (f"\n{note}" if note else ""))
     _audit(actor, "correction_received", req, before)
     return req
 
@@ -420,7 +425,7 @@ def request_deem_withdrawn(*, actor: User, req: InformationRequest, on: dt.date 
     req.finished_on = on
     _save(req, "outcome", "legal_basis", "finished_on")
     _step(req, StepKind.DEEMED_WITHDRAWN, actor=actor, on=on,
-          public_note=f"申请人未在{req.correction_deadline:%Y年%m月%d日}前补正，依照条例第三十条视为放弃申请，本机关不再处理该申请。")
+          public_note=f"申请人未在{cn_date(req.correction_deadline)}前补正，依照条例第三十条视为放弃申请，本机关不再处理该申请。")
     _audit(actor, "deemed_withdrawn", req, before)
     return req
 
@@ -466,7 +471,7 @@ def consultation_send(*, actor: User, req: InformationRequest, kind: str, recipi
     _save(req)
     _step(req, StepKind.CONSULTATION_SENT, actor=actor, on=sent_on,
           public_note=f"因需征求{'第三方' if kind == ConsultationKind.THIRD_PARTY else '其他机关'}意见，"
-                      f"自{sent_on:%Y年%m月%d日}起暂停计算答复期限（条例第三十三条第二款）。",
+                      f"自{cn_date(sent_on)}起暂停计算答复期限（条例第三十三条第二款）。",
           internal_note=f"征求对象：{c.recipient}；对方答复期限：{reply_due:%Y-%m-%d}")
     _audit(actor, "consultation_sent", req, before)
     return c
@@ -493,7 +498,7 @@ def consultation_answer(*, actor: User, consultation: Consultation, answered_on:
     refresh_due(req)
     _save(req)
     _step(req, StepKind.CONSULTATION_ANSWERED, actor=actor, on=answered_on,
-          public_note=f"征求意见已于{answered_on:%Y年%m月%d日}结束，恢复计算答复期限。",
+          public_note=f"征求意见已于{cn_date(answered_on)}结束，恢复计算答复期限。",
           internal_note=f"{consultation.recipient}：{answer}")
     _audit(actor, "consultation_answered", req, before)
     return consultation
@@ -567,7 +572,7 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
         _save(req, "extension_days")
         _step(req, StepKind.EXTENSION_APPROVED, actor=actor, on=on,
               public_note=f"经政府信息公开工作机构负责人同意，答复期限延长{extension.days}个工作日，"
-                          f"延长后的答复期限为{req.due_date:%Y年%m月%d日}（条例第三十三条第二款）。" if req.due_date else
+                          f"延长后的答复期限为{cn_date(req.due_date)}（条例第三十三条第二款）。" if req.due_date else
                           f"经负责人同意，答复期限延长{extension.days}个工作日。")
     else:
         _step(req, StepKind.EXTENSION_REJECTED, actor=actor, on=on, internal=True, internal_note=note)
@@ -623,14 +628,18 @@ def request_close(*, actor: User, req: InformationRequest) -> InformationRequest
 # --- letters ---------------------------------------------------------------------
 
 @transaction.atomic
-def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultation: Consultation | None = None):
+def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultation: Consultation | None = None,
+                 issued_on: dt.date | None = None):
     """Render a letter from its template to DOCX and PDF, file it with the request, deliver it to the tracking page."""
     from . import letters
 
     req = InformationRequest.objects.select_related("unit").get(pk=req.pk)  # the state as committed by earlier steps
     require_handler(actor, req)
-    letter = letters.issue(req=req, kind=kind, actor=actor, consultation=consultation)
-    _step(req, StepKind.LETTER, actor=actor, internal=not letter.to_applicant,
+    issued_on = issued_on or today()
+    if issued_on > today() or issued_on < req.received_on:
+        raise ValidationError({"issued_on": _("文书日期应在收到申请之后且不晚于今天")})
+    letter = letters.issue(req=req, kind=kind, actor=actor, consultation=consultation, issued_on=issued_on)
+    _step(req, StepKind.LETTER, actor=actor, on=issued_on, internal=not letter.to_applicant,
           public_note=f"出具《{letter.get_kind_display()}》（{letter.number}）",
           internal_note="" if letter.to_applicant else f"{letter.get_kind_display()}送{consultation.recipient if consultation else ''}")
     audit.record(actor=actor, action="requests.letter.issue", obj=req, unit=req.unit,
@@ -710,7 +719,7 @@ def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
                 paused = req.status == Status.CONSULTING
                 if req.due_date and old != req.due_date and not paused:
                     _step(req, StepKind.DUE_RECOMPUTED,
-                          public_note=f"因工作日历（节假日安排）调整，答复期限重新计算为{req.due_date:%Y年%m月%d日}。")
+                          public_note=f"因工作日历（节假日安排）调整，答复期限重新计算为{cn_date(req.due_date)}。")
                 audit.record(actor=None, action="requests.request.due_recomputed", obj=req, unit=req.unit,
                              before=before, after=audit_view(req))
             elif req.due_problem:
@@ -793,7 +802,7 @@ def send_reminders(*, as_of: dt.date | None = None) -> int:
             obj.save(update_fields=["recipients"])
             subject = (f"【逾期】依申请公开 {req.tracking_code} 已超过答复期限" if threshold < 0 else
                        f"【提醒】依申请公开 {req.tracking_code} 距答复期限还有{left}个工作日")
-            body = (f"申请 {req.tracking_code}（{req.unit.name}）答复期限：{req.due_date:%Y年%m月%d日}。\n"
+            body = (f"申请 {req.tracking_code}（{req.unit.name}）答复期限：{cn_date(req.due_date)}。\n"
                     f"请登录工作台办理：{reverse('requests_wb:detail', args=[req.pk])}")
             if recipients:
                 transaction.on_commit(lambda s=subject, b=body, r=recipients: send_mail(
