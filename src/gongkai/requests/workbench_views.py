@@ -422,6 +422,20 @@ def statistics(request):
     t3 = selectors.table3(request.user, unit, year)
     t4 = selectors.table4(request.user, unit, year)
     t4_rows = [(label, [t4[g][r] for r, _ in stats.TABLE4_RESULTS]) for g, label in stats.TABLE4_GROUPS]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="table3-4-{year}.csv"'
+        response.write("\ufeff")
+        w = csv.writer(response)
+        w.writerow([f"{unit.name} {year}年 三、收到和处理政府信息公开申请情况"])
+        w.writerow([stats.CHECK_NOTE] + [label for _, label in stats.COLUMNS])
+        for label, _indent, values in t3.as_rows():
+            w.writerow([label, *values])
+        w.writerow([])
+        w.writerow(["四、政府信息公开行政复议、行政诉讼情况"] + [label for _, label in stats.TABLE4_RESULTS])
+        for label, values in t4_rows:
+            w.writerow([label, *values])
+        return response
     return render(request, "requests/wb_stats.html", {
         "units": units, "unit": unit, "year": year, "t3": t3, "t3_rows": t3.as_rows(), "t4_rows": t4_rows,
         "t4_results": stats.TABLE4_RESULTS, "years": range(services.today().year, services.today().year - 6, -1),
