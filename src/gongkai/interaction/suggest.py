@@ -43,7 +43,7 @@ QUESTION_BOOST = 3
 ANSWER_CHARS = 120
 # Share of the best attainable score (of the query or of the FAQ question, whichever is
 # smaller) above which a FAQ entry counts as "the same question"; tuned in bench/interaction_suggest.py.
-DEFAULT_THRESHOLD = 0.45
+DEFAULT_THRESHOLD = 0.35
 
 # Question words and fillers: removed before segmentation (longest first).
 STOP_PHRASES = sorted(
