@@ -107,3 +107,14 @@ def test_promote_answered_appeal_removes_personal_data(tree, assigned, client_fo
 def test_promote_before_answer_is_refused(tree, assigned):
     with pytest.raises(ValidationError):
         services.faq_promote_from_appeal(actor=tree.editor_a, appeal=assigned)
+
+
+def test_periodic_stale_check_mails_the_unit(tree, entry):
+    from django.core import mail
+
+    tree.editor_a.email = "lina@example.gov.cn"
+    tree.editor_a.save()
+    assert services.faq_notify_stale(today=dt.date(2029, 12, 31), force=True) == 0
+    assert services.faq_notify_stale(today=dt.date(2030, 2, 4)) == 1  # a Monday
+    assert len(mail.outbox) == 1 and entry.question in mail.outbox[0].body
+    assert mail.outbox[0].to == ["lina@example.gov.cn"]
