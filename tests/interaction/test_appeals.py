@@ -8,7 +8,7 @@ from django_fsm import TransitionNotAllowed
 
 from gongkai.core.models import AuditEvent
 from gongkai.interaction import selectors, services
-from gongkai.interaction.models import Appeal, AppealStatus, AppealType, StepKind
+from gongkai.interaction.models import Appeal, AppealStatus, StepKind
 
 
 def kinds(appeal):

@@ -29,7 +29,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.core import permissions as core_permissions
 from gongkai.core.api import OrgScopedPermission
 from gongkai.core.models import Organisation, OrgKind
 
@@ -252,5 +251,3 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return Response({"detail": str(exc)}, status=403)
         return Response(self.get_serializer(appeal).data)
 
-
-_ = core_permissions
