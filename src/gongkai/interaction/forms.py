@@ -183,7 +183,9 @@ class FaqForm(forms.Form):
     question = forms.CharField(label=_("问题"), max_length=200)
     answer = forms.CharField(label=_("标准答复"), widget=forms.Textarea(attrs={"rows": 8}))
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Organisation.objects.none())
-    domain_name = forms.CharField(label=_("领域"), max_length=60, required=False)
+    domain = forms.ModelChoiceField(label=_("公开领域"), queryset=None, required=False, empty_label=_("（不属于标准目录领域）"))
+    domain_name = forms.CharField(label=_("其他领域名称"), max_length=60, required=False,
+                                  help_text=_("未选择公开领域时填写，如“婚姻登记”"))
     topics = forms.CharField(label=_("主题词（用逗号或顿号分隔）"), max_length=500, required=False)
     review_date = forms.DateField(label=_("复核日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("到期后答复被标记为待复核；不填则按默认复核周期"))
@@ -191,7 +193,10 @@ class FaqForm(forms.Form):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from gongkai.catalogue.models import Domain
+
         self.fields["unit"].queryset = units
+        self.fields["domain"].queryset = Domain.objects.filter(is_active=True)
 
     def topic_list(self) -> list[str]:
         return [t for t in re.split(r"[,，、;；\s]+", self.cleaned_data.get("topics") or "") if t]

@@ -117,7 +117,11 @@ class FaqEntry(models.Model):
     question = models.CharField(_("问题"), max_length=200)
     answer = models.TextField(_("标准答复"))
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="faq_entries", verbose_name=_("责任单位"))
-    domain_name = models.CharField(_("领域"), max_length=60, blank=True)
+    domain = models.ForeignKey(
+        "catalogue.Domain", null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries",
+        verbose_name=_("公开领域"),
+    )
+    domain_name = models.CharField(_("领域"), max_length=60, blank=True, help_text=_("选择公开领域时自动填写"))
     topics = models.ManyToManyField(TopicWord, blank=True, related_name="entries", verbose_name=_("主题词"))
     review_date = models.DateField(_("复核日期"), help_text=_("到期未复核的答复会被标记为待复核"))
     status = models.CharField(_("状态"), max_length=12, choices=FaqStatus.choices, default=FaqStatus.PUBLISHED)

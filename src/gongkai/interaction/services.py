@@ -544,9 +544,9 @@ def faq_create(
     question = _check_text(question, "问题", 200)
     answer = _check_text(answer, "标准答复", ANSWER_MAX)
     entry = FaqEntry.objects.create(
-        unit=unit, question=question, answer=answer, domain_name=(domain_name or "")[:60],
+        unit=unit, question=question, answer=answer, domain=domain,
+        domain_name=(domain.name if domain is not None else (domain_name or ""))[:60],
         review_date=review_date or _default_review_date(), source_appeal=source_appeal,
-        **({"domain": domain} if domain is not None and hasattr(FaqEntry, "domain_id") else {}),
     )
     entry.topics.set(_topics(topics))
     _faq_version(entry, actor, note)
@@ -569,9 +569,8 @@ def faq_update(
     before = audit.snapshot(entry)
     entry.question = _check_text(question, "问题", 200)
     entry.answer = _check_text(answer, "标准答复", ANSWER_MAX)
-    entry.domain_name = (domain_name or "")[:60]
-    if domain is not None and hasattr(entry, "domain_id"):
-        entry.domain = domain
+    entry.domain = domain
+    entry.domain_name = (domain.name if domain is not None else (domain_name or ""))[:60]
     entry.review_date = review_date or _default_review_date()
     entry.version += 1
     entry.save()

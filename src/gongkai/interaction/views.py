@@ -243,6 +243,7 @@ def appeal_detail(request, pk):
 def faq(request):
     q = request.GET.get("q", "").strip()[:100]
     topic = request.GET.get("topic", "").strip()[:30]
+    domain = request.GET.get("domain", "").strip()[:40]
     if q:
         entries = selectors.faq_search(q)
         page = Paginator(entries, 20).get_page(request.GET.get("page"))
@@ -250,12 +251,19 @@ def faq(request):
         qs = selectors.published_faq().order_by("domain_name", "question")
         if topic:
             qs = qs.filter(topics__name=topic)
+        if domain:
+            qs = qs.filter(domain__code=domain)
         page = Paginator(qs, 20).get_page(request.GET.get("page"))
     from .models import TopicWord
 
     topics = TopicWord.objects.filter(entries__status=FaqStatus.PUBLISHED).distinct().order_by("name")[:200]
-    query = "&".join(p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else ""] if p)
-    return render(request, "interaction/public/faq.html", {"page": page, "q": q, "topic": topic, "topics": topics, "query": query})
+    from gongkai.catalogue.models import Domain
+
+    domains = Domain.objects.filter(faq_entries__status=FaqStatus.PUBLISHED).distinct()
+    query = "&".join(p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else "", f"domain={domain}" if domain else ""] if p)
+    return render(request, "interaction/public/faq.html", {
+        "page": page, "q": q, "topic": topic, "topics": topics, "query": query, "domains": domains, "domain": domain,
+    })
 
 
 @require_GET

@@ -265,7 +265,7 @@ def faq_edit(request, pk=None):
         form = FaqForm(request.POST, units=units)
         if form.is_valid():
             d = form.cleaned_data
-            kwargs = dict(actor=request.user, question=d["question"], answer=d["answer"], domain_name=d["domain_name"],
+            kwargs = dict(actor=request.user, question=d["question"], answer=d["answer"], domain=d["domain"], domain_name=d["domain_name"],
                           topics=form.topic_list(), review_date=d["review_date"], note=d["note"])
             try:
                 if entry is None:
@@ -281,7 +281,8 @@ def faq_edit(request, pk=None):
     else:
         initial = {}
         if entry is not None:
-            initial = {"question": entry.question, "answer": entry.answer, "unit": entry.unit, "domain_name": entry.domain_name,
+            initial = {"question": entry.question, "answer": entry.answer, "unit": entry.unit, "domain": entry.domain,
+                       "domain_name": "" if entry.domain_id else entry.domain_name,
                        "topics": "、".join(entry.topics.values_list("name", flat=True)), "review_date": entry.review_date}
         elif units.count() == 1:
             initial = {"unit": units.first()}
