@@ -84,6 +84,18 @@ def _content_hash(*parts: str) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
+def _serialise_on(digest: str) -> None:
+    """Make identical submissions arriving in parallel wait for each other (duplicate check + insert).
+
+    PostgreSQL: a transaction-scoped advisory lock on the content hash. SQLite runs
+    write transactions one at a time (IMMEDIATE mode), which serialises them already.
+    """
+    conn = transaction.get_connection()
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)])
+
+
 def _step(appeal, kind, summary, *, actor=None, unit=None, detail="", by_requester=False, internal=False):
     return AppealStep.objects.create(
         appeal=appeal, kind=kind, summary=summary[:200], detail=detail, actor=actor if getattr(actor, "pk", None) else None,
@@ -152,6 +164,7 @@ def appeal_submit(
     digest = _content_hash(title, content, phone, email)
     since = timezone.now() - dt.timedelta(hours=policy.duplicate_window_hours)
     with transaction.atomic():
+        _serialise_on(digest)
         existing = Appeal.objects.filter(content_hash=digest, received_at__gte=since).order_by("pk").first()
         if existing:
             return existing, False
@@ -829,6 +842,7 @@ def comment_submit(*, consultation: Consultation, content: str, author_name: str
     digest = _content_hash(content, contact, str(consultation.pk))
     since = timezone.now() - dt.timedelta(hours=Policy.get().duplicate_window_hours)
     with transaction.atomic():
+        _serialise_on(digest)
         existing = Comment.objects.filter(consultation=consultation, content_hash=digest, created_at__gte=since).first()
         if existing:
             return existing, False
