@@ -222,3 +222,17 @@ def test_publication_requires_consent_and_clean_text(tree, assigned):
     appeal = services.appeal_publish(actor=tree.office, appeal=appeal, public_title=proposal["title"].masked,
                                      public_content=proposal["content"].masked, public_answer=proposal["answer"].masked)
     assert appeal.public_status == "published"
+
+
+def test_lead_unit_sends_back_for_reassignment(tree, assigned):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.appeal_send_back(actor=tree.editor_b, appeal=assigned, reason="不是我们的")
+    with pytest.raises(ValidationError):
+        services.appeal_send_back(actor=tree.editor_a, appeal=assigned, reason="")
+    appeal = services.appeal_send_back(actor=tree.editor_a, appeal=assigned, reason="属于人社局职责")
+    assert appeal.status == AppealStatus.ACCEPTED and appeal.unit is None
+    assert appeal.steps.filter(kind=StepKind.RETURNED).exists()
+    appeal = services.appeal_assign(actor=tree.office, appeal=appeal, unit=tree.dept_b)
+    assert appeal.status == AppealStatus.ASSIGNED and appeal.unit == tree.dept_b

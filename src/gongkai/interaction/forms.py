@@ -59,6 +59,8 @@ class AppealForm(HumanCheckMixin, forms.Form):
     content = forms.CharField(label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
                               error_messages={"required": _("请填写留言内容")},
                               help_text=_("请说明事由、时间、地点。请勿在内容中填写身份证号等个人信息；公开时个人信息会被遮盖。"))
+    address_string = forms.CharField(label=_("事发地点（可不填）"), max_length=200, required=False,
+                                     help_text=_("如“西屏街道紫荆路与解放街交叉口”；请勿填写家庭住址门牌号"))
     name = forms.CharField(label=_("姓名"), max_length=40, required=False)
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
                             help_text=_("手机号码或电子邮箱至少填一项，用于查询进度；联系方式不会公开"))

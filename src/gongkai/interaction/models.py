@@ -295,6 +295,10 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     def assign(self):
         pass
 
+    @transition(field=status, source=[AppealStatus.ASSIGNED, AppealStatus.IN_PROGRESS], target=AppealStatus.ACCEPTED)
+    def send_back(self):
+        """The assigned unit returns the appeal to the dispatching office (退回: not its responsibility)."""
+
     @transition(field=status, source=AppealStatus.ASSIGNED, target=AppealStatus.IN_PROGRESS)
     def start(self):
         pass
@@ -354,6 +358,7 @@ class StepKind(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
     ASSIGNED = "assigned", _("分拨")
     REASSIGNED = "reassigned", _("改派")
+    RETURNED = "returned", _("退回")
     HANDLING = "handling", _("处置")
     NOTE = "note", _("会办意见")
     SUPPLEMENT = "supplement", _("补充材料")

@@ -345,6 +345,24 @@ def appeal_assign(
 
 
 @transaction.atomic
+def appeal_send_back(*, actor, appeal: Appeal, reason: str) -> Appeal:
+    """The lead unit returns a wrongly assigned appeal to the office for re-assignment (退回)."""
+    reason = _check_text(reason, "退回理由", 2000)
+    appeal = _lock(appeal)
+    if not access.leads(actor, appeal):
+        raise PermissionDenied("只有主办单位可以退回该留言")
+    before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
+    unit = appeal.unit
+    _transition(appeal, "send_back", "该留言当前不能退回")
+    appeal.unit = None
+    appeal.save()
+    appeal.co_units.clear()
+    _step(appeal, StepKind.RETURNED, f"{unit.display_name}退回，等待重新分拨", actor=actor, unit=unit, detail=reason)
+    _audit(actor, "interaction.appeal.send_back", appeal, before, unit=unit)
+    return appeal
+
+
+@transaction.atomic
 def appeal_start(*, actor, appeal: Appeal) -> Appeal:
     appeal = _lock(appeal)
     if not access.leads(actor, appeal):

@@ -88,7 +88,7 @@ def submit(request):
                 appeal, created = services.appeal_submit(
                     appeal_type=d["type"], target_unit=d["target_unit"], title=d["title"], content=d["content"],
                     name=d["name"], phone=d["phone"], email=d["email"], anonymous=d["anonymous"],
-                    publish_consent=d["publish_consent"],
+                    publish_consent=d["publish_consent"], address_string=d["address_string"],
                 )
             except ValidationError as exc:
                 _errors_to_form(form, exc)

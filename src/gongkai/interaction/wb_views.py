@@ -100,6 +100,7 @@ def _appeal_context(request, appeal, **forms):
         "can_promote": (lead or dispatch) and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED)
         and not appeal.faq_entries.exists(),
         "reject_form": forms.get("reject_form") or ReasonForm(),
+        "return_form": forms.get("return_form") or ReasonForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "answer_form": forms.get("answer_form") or AnswerForm(initial={"answer": appeal.answer}),
         "today": timezone.localdate(),
@@ -174,6 +175,13 @@ def appeal_assign(request, pk):
 
     return _appeal_post(request, pk, AssignForm, "assign_form", action,
                         form_kwargs=lambda a: {"units": _dispatch_units(request.user, a)})
+
+
+@staff_required
+@require_POST
+def appeal_send_back(request, pk):
+    return _appeal_post(request, pk, ReasonForm, "return_form",
+                        lambda a, d: (services.appeal_send_back(actor=request.user, appeal=a, reason=d["reason"]), "已退回政务公开办")[1])
 
 
 @staff_required
