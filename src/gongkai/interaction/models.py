@@ -129,7 +129,6 @@ class FaqEntry(models.Model):
     source_appeal = models.ForeignKey(
         "Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries", verbose_name=_("来源留言")
     )
-    views = models.PositiveIntegerField(_("浏览次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
