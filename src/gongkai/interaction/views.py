@@ -66,7 +66,10 @@ def _authorised(request, code: str) -> Appeal:
 def index(request):
     types = AppealType.objects.filter(is_active=True)
     recent = selectors.public_appeals()[:8]
-    return render(request, "interaction/public/index.html", {"types": types, "recent": recent})
+    from django.utils import timezone
+
+    summary = selectors.public_summary(timezone.localdate().year)
+    return render(request, "interaction/public/index.html", {"types": types, "recent": recent, "summary": summary})
 
 
 @require_http_methods(["GET", "POST"])
