@@ -88,21 +88,46 @@ EXTRA_INTENTS = ["有什么新政策", "可以委托别人代办吗", "材料不
 
 
 def faq_base() -> list[tuple[int, str, str, str]]:
+    """The demo FAQ plus topic × intent questions; a templated question that says the same as a
+    demo question (same analysed terms, e.g. 最低生活保障怎么申请 = 低保怎么申请) is left out, so
+    the knowledge base has no duplicates and every paraphrase has one right answer."""
+    synonyms = suggest.SynonymMap(suggest.default_synonym_groups())
     docs = []
+    seen: dict[frozenset, int] = {}
     for i, (_unit, _domain, topics, question, answer) in enumerate(DEMO_FAQ, start=1):
         docs.append((i, question, topics.replace("、", " "), answer))
+        seen.setdefault(frozenset(suggest.analyse(question, synonyms)), i)
     n = len(docs)
     for topic, names in TOPICS.items():
         for key, (template, _p) in INTENTS.items():
+            question = template.format(t=names[0])
+            if frozenset(suggest.analyse(question, synonyms)) in seen:
+                continue
             n += 1
-            docs.append((n, template.format(t=names[0]), topic, f"关于{names[0]}的{key}答复：请向县政务服务中心咨询。"))
+            docs.append((n, question, topic, f"关于{names[0]}的{key}答复：请向县政务服务中心咨询。"))
     return docs
+
+
+def faq_id_for(question: str, base) -> int:
+    """The FAQ entry that asks ``question`` (or the demo entry that asks the same)."""
+    synonyms = suggest.SynonymMap(suggest.default_synonym_groups())
+    terms = frozenset(suggest.analyse(question, synonyms))
+    for i, q, _t, _a in base:
+        if q == question:
+            return i
+    for i, q, _t, _a in base:
+        if frozenset(suggest.analyse(q, synonyms)) == terms:
+            return i
+    raise KeyError(question)
 
 
 def paraphrase_pairs(rng: random.Random) -> list[tuple[str, int, bool, str]]:
     """(user question, FAQ id, is paraphrase, kind)."""
     base = faq_base()
-    by_question = {q: i for i, q, _t, _a in base}
+    by_question = {}
+    for topic, names in TOPICS.items():
+        for _key, (template, _p) in INTENTS.items():
+            by_question[template.format(t=names[0])] = faq_id_for(template.format(t=names[0]), base)
     pairs = []
     for topic, names in TOPICS.items():
         for key, (template, paras) in INTENTS.items():

@@ -215,24 +215,28 @@ class BM25Index:
             touched = True
         if not touched or best <= 0:
             return []
-        k = min(limit, self.n)
+        # The best-scoring candidates by BM25 are re-ordered by similarity, so a FAQ question
+        # that matches the query completely wins over a longer one that merely contains it.
+        k = min(max(limit * 4, 20), self.n)
         if self.n > k:
             top = np.argpartition(-scores, k - 1)[:k]
         else:
             top = np.arange(self.n)
-        top = top[np.argsort(-scores[top], kind="stable")]
         hits = []
         for i in top:
             s = float(scores[i])
             if s <= 0:
-                break
+                continue
             # Similarity: the smaller of "how much of the query" and "how much of the FAQ question"
             # is matched decides, so a long message that contains a short FAQ question still finds it.
             sim = min(1.0, s / min(best, float(self.self_best[i])))
             if sim < min_similarity:
                 continue
-            hits.append(Hit(int(self.ids[i]), s, sim))
-        return hits
+            # Order by the symmetric share (matched ÷ the larger side): complete matches first.
+            order = s / max(best, float(self.self_best[i]))
+            hits.append((order, Hit(int(self.ids[i]), s, sim)))
+        hits.sort(key=lambda pair: -pair[0])
+        return [h for _order, h in hits[:limit]]
 
 
 # --- process-wide cache --------------------------------------------------------------------
