@@ -14,7 +14,9 @@ words once, and the beginning of the answer once (BM25, k1=1.2, b=0.75). The
 index lives in process memory, built once and rebuilt when the FAQ version
 counter in the cache changes (services bump it on commit). Scoring is a numpy
 accumulation over precomputed per-posting weights, so a query costs one
-vector add per query term.
+vector add per query term. The best BM25 candidates are then ordered by how
+completely query and FAQ question match each other, and kept when the matched
+share of the shorter side reaches the threshold.
 """
 
 from __future__ import annotations
