@@ -9,7 +9,7 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django's DB access is still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.factories import OrgTree, build_org_tree, ensure_holiday_seed  # noqa: E402
+from tests.factories import OrgTree, build_org_tree, ensure_reference_data  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,16 @@ def _fresh_calendar_snapshot():
     workdays._forget()
     yield
     workdays._forget()
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate-limit counters and other cached state must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -44,9 +54,9 @@ def _default_language():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The standard test database, with the migrations' holiday schedules present (also after --reuse-db)."""
+    """The standard test database, with the migrations' reference data present (also after --reuse-db)."""
     with django_db_blocker.unblock():
-        ensure_holiday_seed()
+        ensure_reference_data()
 
 
 _FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
@@ -54,10 +64,11 @@ _FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequen
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Re-seed the holiday table after a transactional test (live server, parallel writers).
+    """Re-seed reference data after a transactional test (live server, parallel writers).
 
     Such tests end with a flush of every table, which would leave the tests that
-    follow without a calendar (CalendarMissing). Runs after all fixtures are torn down.
+    follow without a calendar (CalendarMissing), domains, templates or appeal types.
+    Runs after all fixtures are torn down.
     """
     yield
     marker = item.get_closest_marker("django_db")
@@ -68,7 +79,7 @@ def pytest_runtest_teardown(item, nextitem):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            ensure_holiday_seed()
+            ensure_reference_data()
 
 
 @pytest.fixture

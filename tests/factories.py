@@ -120,3 +120,23 @@ def ensure_holiday_seed() -> None:
         from django.apps import apps as django_apps
 
         importlib.import_module("gongkai.core.migrations.0002_seed_holidays").seed(django_apps, None)
+
+
+# Reference data that data migrations load and that a flush (after a transactional
+# test: live server, parallel writers) removes. Each seeder is idempotent.
+REFERENCE_SEEDS = [
+    ("gongkai.catalogue", "gongkai.catalogue.migrations.0002_seed_builtin", "seed"),
+    ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
+]
+
+
+def ensure_reference_data() -> None:
+    """Holidays plus every app's migration-seeded reference rows, restored if missing."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    ensure_holiday_seed()
+    for app, module, function in REFERENCE_SEEDS:
+        if django_apps.is_installed(app):
+            getattr(importlib.import_module(module), function)(django_apps, None)

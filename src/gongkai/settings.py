@@ -165,6 +165,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 GONGKAI_MAX_UPLOAD_BYTES = env.int("GONGKAI_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
@@ -179,6 +180,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers, never from the cookie
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+FORMS_URLFIELD_ASSUME_HTTPS = True
 X_FRAME_OPTIONS = "DENY"
 
 # --- Email ------------------------------------------------------------------
@@ -191,8 +195,8 @@ if TESTING:
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # first: a bad token gets 401, not 403
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -218,6 +222,17 @@ GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Information requests (see docs/requests.md): applicant's correction period (art. 30 says only
+# "reasonable"), reminder thresholds in working days before the due date, attachment size,
+# and private storage for letters and applicants' files (never served from MEDIA_URL).
+GONGKAI_REQUEST_CORRECTION_DAYS = env.int("GONGKAI_REQUEST_CORRECTION_DAYS", default=15)
+GONGKAI_REQUEST_REMINDER_DAYS = tuple(env.list("GONGKAI_REQUEST_REMINDER_DAYS", cast=int, default=[5, 2, 0]))
+GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES = env.int("GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Empty = "private-media" beside MEDIA_ROOT.
+GONGKAI_PRIVATE_MEDIA_ROOT = env.str("GONGKAI_PRIVATE_MEDIA_ROOT", default="") or None
+# Catalogue spreadsheet imports: row limits for the command line and the browser wizard.
+GONGKAI_CATALOGUE_IMPORT_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", default=50_000)
+GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", default=10_000)
 GONGKAI_SEARCH_INDEX_DIR = Path(env.str("GONGKAI_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 
 LOGGING = {
