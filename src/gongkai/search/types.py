@@ -30,6 +30,12 @@ class SearchDocument:
     document_number: str = ""
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Sources may hand over lazy translation strings (labels) or None: store plain text.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            setattr(self, name, "" if value is None else str(value))
+
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict (a recursive deep copy): this runs once per indexed document.
         data = {name: getattr(self, name) for name in _DOC_FIELDS}
@@ -60,6 +66,10 @@ class SearchDocument:
 
 
 _DOC_FIELDS = tuple(SearchDocument.__dataclass_fields__)
+_TEXT_FIELDS = (
+    "id", "kind", "title", "body", "url", "unit_name", "doc_type", "domain", "status", "index_number",
+    "document_number",
+)
 
 
 @dataclass

@@ -54,6 +54,23 @@ def _to_datetime(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
 
 
+class _WriterGuard:
+    """Holds the tantivy IndexWriter for the duration of one write; releasable on demand."""
+
+    __slots__ = ("writer",)
+
+    def __init__(self, writer: tantivy.IndexWriter):
+        self.writer = writer
+
+    def __getattr__(self, name):
+        if self.writer is None:
+            raise RuntimeError("the index writer has been released")
+        return getattr(self.writer, name)
+
+    def release(self) -> None:
+        self.writer = None
+
+
 class TantivyBackend(SearchBackend):
     name = "tantivy"
 
@@ -111,20 +128,23 @@ class TantivyBackend(SearchBackend):
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def _writer(self, heap: int = 64_000_000, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
+    def _writer(self, heap: int = 64_000_000, threads: int = 1) -> Iterator[_WriterGuard]:
         index = self._open()
         with self._write_lock():
-            writer = index.writer(heap_size=heap, num_threads=threads)
+            guard = _WriterGuard(index.writer(heap_size=heap, num_threads=threads))
             try:
-                yield writer
-                writer.commit()
-                writer.wait_merging_threads()
+                yield guard
+                guard.writer.commit()
+                guard.writer.wait_merging_threads()
             except BaseException:
                 with contextlib.suppress(Exception):
-                    writer.rollback()
+                    guard.writer.rollback()
                 raise
             finally:
-                del writer
+                # Drop the native writer (and with it tantivy's directory lock) now, even if a
+                # traceback or a caller's frame still refers to the guard: otherwise one failed
+                # write would leave every later write failing with "LockBusy".
+                guard.release()
             index.reload()
             self._meta_mtime = self._current_mtime()
 
