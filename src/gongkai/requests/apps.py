@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestsConfig(AppConfig):
+    """依申请公开: information requests under the 2019 Regulations (arts. 27–45)."""
+
+    name = "gongkai.requests"
+    label = "requests"
+    verbose_name = _("依申请公开")
+    default_auto_field = "django.db.models.BigAutoField"
+    portal_nav = [(_("依申请公开"), "requests:apply", 40, None)]
+    workbench_nav = [
+        (_("依申请公开"), "requests_wb:queue", 30, None),
+        (_("依申请统计"), "requests_wb:stats", 31, None),
+    ]
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        schedule = settings.CELERY_BEAT_SCHEDULE
+        schedule.setdefault(
+            "requests-recompute-due-dates",
+            {"task": "gongkai.requests.tasks.recompute_due_dates", "schedule": crontab(minute=15, hour="*/1")},
+        )
+        schedule.setdefault(
+            "requests-send-reminders",
+            {"task": "gongkai.requests.tasks.send_reminders", "schedule": crontab(minute=0, hour="8")},
+        )
+
+    def workbench_panels(self, user):
+        from . import selectors
+
+        return selectors.workbench_panels(user)
+
+    def load_demo(self, ctx):
+        from . import demo
+
+        demo.load(ctx)

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from gongkai.requests import services
+
+
+class Command(BaseCommand):
+    help = "按设定的工作日阈值向承办人发送依申请公开期限提醒（可重复执行，不会重复提醒）。"
+
+    def handle(self, *args, **options):
+        sent = services.send_reminders()
+        self.stdout.write(f"发送提醒 {sent} 条")

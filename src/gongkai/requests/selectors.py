@@ -1,0 +1,188 @@
+"""Read queries for information requests (always scoped to what the user may see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from gongkai.core import numbering, permissions, workdays
+
+from . import identity, services, stats
+from .models import OPEN_STATUSES, InformationRequest, Status
+
+DUE_SOON_DAYS = 5
+
+
+def visible_requests(user) -> QuerySet[InformationRequest]:
+    return permissions.scope(InformationRequest.objects.select_related("unit", "handler"), user)
+
+
+def get_visible(user, pk: int) -> InformationRequest:
+    """The request if the user may read it, else PermissionDenied (404 would leak less, 403 is clearer to staff)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    req = InformationRequest.objects.select_related("unit", "handler").filter(pk=pk).first()
+    if req is None:
+        raise Http404("申请不存在")
+    if not permissions.can_view(user, req.unit):
+        raise PermissionDenied("您无权查看其他单位的依申请公开件")
+    return req
+
+
+def due_soon_limit(today: dt.date, *, calendar=None) -> dt.date | None:
+    try:
+        return workdays.add_working_days(today, DUE_SOON_DAYS, calendar=calendar)
+    except workdays.CalendarMissing:
+        return None
+
+
+def queue(user, *, view: str = "open", unit=None, handler=None, q: str = "", today: dt.date | None = None):
+    """The workbench queue. Overdue requests are in every view of open work until replied."""
+    today = today or services.today()
+    qs = visible_requests(user)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if handler is not None:
+        qs = qs.filter(handler=handler)
+    if q:
+        code = numbering.normalise_tracking_code(q)
+        qs = qs.filter(Q(tracking_code__icontains=code) | Q(description__icontains=q) | Q(name__icontains=q))
+    overdue = Q(status__in=OPEN_STATUSES, due_date__lt=today) & ~Q(status=Status.CORRECTION)
+    if view == "overdue":
+        qs = qs.filter(overdue)
+    elif view == "due_soon":
+        limit = due_soon_limit(today)
+        soon = Q(status__in=OPEN_STATUSES, due_date__gte=today) & ~Q(status=Status.CORRECTION)
+        if limit:
+            soon &= Q(due_date__lte=limit)
+        qs = qs.filter(soon | overdue)
+    elif view == "calendar_missing":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_date__isnull=True)
+    elif view == "correction":
+        qs = qs.filter(status=Status.CORRECTION)
+    elif view == "finished":
+        qs = qs.exclude(status__in=OPEN_STATUSES)
+    elif view == "all":
+        pass
+    else:  # open (default): all unfinished work, overdue first
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs.order_by("due_date", "received_on", "pk") if view != "finished" else qs.order_by("-finished_on", "-pk")
+
+
+@dataclass
+class Row:
+    req: InformationRequest
+    days_left: int | None
+    overdue: bool
+    due_soon: bool
+    name: str
+    phone: str
+
+
+def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
+    """Rows for lists: days left, flags, masked personal data."""
+    today = today or services.today()
+    calendar = workdays.current_calendar()
+    rows = []
+    for r in reqs:
+        left = None
+        if r.due_date and r.is_open:
+            try:
+                left = calendar.working_days_between(today, r.due_date)
+            except workdays.CalendarMissing:
+                left = None
+        paused = r.status == Status.CORRECTION
+        overdue = bool(r.is_open and not paused and r.due_date and r.due_date < today)
+        rows.append(Row(r, left, overdue, bool(left is not None and 0 <= left <= DUE_SOON_DAYS and not paused),
+                        identity.mask_name(r.name) if r.applicant_type == "person" else r.name,
+                        identity.mask_phone(r.phone)))
+    return rows
+
+
+def check_stored_due_dates(reqs) -> list[InformationRequest]:
+    """Requests whose stored due date differs from a recomputation now (stale after a calendar change)."""
+    calendar = workdays.current_calendar()
+    stale = []
+    for r in reqs:
+        if not r.is_open:
+            continue
+        due, problem = services.compute_due(r, calendar=calendar)
+        if due != r.due_date or problem != r.due_problem:
+            stale.append(r)
+    return stale
+
+
+def similar_requests(req: InformationRequest, *, threshold: float = 0.5, limit: int = 10):
+    """Earlier/later requests by the same applicant (ID or credit code, or phone), with content similarity.
+
+    Similarity is the Jaccard index of the normalised word sets (gongkai.core.chinese.words).
+    Returns [(other, score, likely_repeat)], most similar first.
+    """
+    same = InformationRequest.objects.filter(Q(applicant_key=req.applicant_key) | Q(phone=req.phone)).exclude(pk=req.pk)
+    mine = set(req.content_words.split())
+    result = []
+    for other in same.select_related("unit").order_by("-received_on")[:200]:
+        theirs = set(other.content_words.split())
+        score = len(mine & theirs) / len(mine | theirs) if (mine or theirs) else 0.0
+        result.append((other, round(score, 2), score >= threshold))
+    result.sort(key=lambda t: (-t[1], -t[0].pk))
+    return result[:limit]
+
+
+def public_lookup(code: str, phone_tail: str) -> InformationRequest | None:
+    """A request by tracking code and the last four digits of the applicant's phone (both must match)."""
+    if not numbering.tracking_code_is_wellformed(code):
+        return None
+    req = InformationRequest.objects.select_related("unit").filter(
+        tracking_code=numbering.normalise_tracking_code(code)).first()
+    if req is None:
+        return None
+    tail = identity.phone_tail(req.phone)
+    import hmac
+
+    if not tail or not hmac.compare_digest(tail, (phone_tail or "").strip()):
+        return None
+    return req
+
+
+def public_steps(req: InformationRequest):
+    return req.steps.filter(internal=False).order_by("at", "id")
+
+
+def public_letters(req: InformationRequest):
+    return req.letters.filter(to_applicant=True).order_by("created_at")
+
+
+def units_for_intake():
+    from gongkai.core.models import Organisation
+
+    return Organisation.objects.filter(is_active=True).order_by("path")
+
+
+def table3(user, unit, year: int):
+    units = unit.descendants() if permissions.oversees(user, unit) else [unit]
+    return stats.annual_table3(units, year)
+
+
+def table4(user, unit, year: int):
+    units = unit.descendants() if permissions.oversees(user, unit) else [unit]
+    return stats.annual_table4(units, year)
+
+
+def workbench_panels(user) -> list[dict]:
+    qs = visible_requests(user)
+    today = services.today()
+    overdue = list(queue(user, view="overdue", today=today)[:5])
+    soon = list(queue(user, view="due_soon", today=today).exclude(pk__in=[r.pk for r in overdue])[:5])
+    missing = qs.filter(status__in=OPEN_STATUSES, due_date__isnull=True).count()
+    items = [(f"逾期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in overdue]
+    items += [(f"临期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in soon]
+    if missing:
+        items.insert(0, (f"日历缺失：{missing} 件申请无法计算答复期限", reverse("requests_wb:queue") + "?view=calendar_missing"))
+    if not qs.exists() and not items:
+        return []
+    return [{"title": "依申请公开", "items": items, "empty": "没有逾期或临期的申请"}]

@@ -1,0 +1,140 @@
+"""Public pages: the application form, the receipt, and the status page (tracking code + phone tail)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from gongkai.core import numbering, workdays
+
+from . import deadlines, selectors, services
+from .forms import HumanCheck, PublicRequestForm, TrackForm
+from .models import CHANNEL_RULES, Channel, InformationRequest, Status
+
+SESSION_CODES = "requests_tracking_codes"
+TRACK_RATE = "20/h"
+
+
+def _remember(request, code: str) -> None:
+    codes = list(request.session.get(SESSION_CODES, []))
+    if code not in codes:
+        codes.append(code)
+    request.session[SESSION_CODES] = codes[-20:]
+
+
+def _authorised(request, code: str) -> InformationRequest:
+    code = numbering.normalise_tracking_code(code)
+    if code not in request.session.get(SESSION_CODES, []):
+        raise Http404("请先输入查询码和电话号码后4位")
+    return get_object_or_404(InformationRequest.objects.select_related("unit"), tracking_code=code)
+
+
+def _limited(request):
+    return render(request, "requests/limited.html", status=429)
+
+
+@ratelimit(key="ip", rate=lambda g, r: settings.GONGKAI_PUBLIC_FORM_RATE, method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    check = HumanCheck(request.session)
+    units = selectors.units_for_intake()
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request)
+        form = PublicRequestForm(request.POST, request.FILES, check=check, units=units)
+        if form.is_valid():
+            try:
+                req = services.request_submit(unit=form.cleaned_data["unit"], data=form.applicant_data(),
+                                              files=form.cleaned_data["attachments"])
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, msgs)
+            else:
+                check.reset()
+                _remember(request, req.tracking_code)
+                request.session["requests_receipt"] = req.tracking_code
+                return redirect("requests:receipt")
+    else:
+        form = PublicRequestForm(check=check, units=units)
+    return render(request, "requests/apply.html", {"form": form, "rule": CHANNEL_RULES[Channel.ONLINE]})
+
+
+def receipt(request):
+    code = request.session.get("requests_receipt")
+    if not code:
+        return redirect("requests:track")
+    req = _authorised(request, code)
+    return render(request, "requests/receipt.html", {"req": req, **_due_context(req)})
+
+
+def _due_context(req):
+    explain = []
+    explain.append(f"收到申请日期：{req.received_on:%Y年%m月%d日}（{req.get_channel_display()}）。")
+    if req.corrected_on:
+        explain.append(f"补正日期：{req.corrected_on:%Y年%m月%d日}，答复期限自该日起重新计算（条例第三十条）。")
+    explain.append("答复期限为收到申请之日起20个工作日，起算日不计入，法定节假日不计入、调休上班日计入（条例第三十三条）。")
+    paused = [c for c in req.consultations.all()]
+    if paused:
+        explain.append("征求第三方或其他机关意见的时间不计入答复期限（条例第三十三条第二款）。")
+    if req.extension_days:
+        explain.append(f"经负责人同意延长{req.extension_days}个工作日（条例第三十三条第二款）。")
+    if req.status == Status.CORRECTION:
+        explain.append(f"目前等待您补正，补正期限为{req.correction_deadline:%Y年%m月%d日}；收到补正后重新计算答复期限。")
+    return {"due_explain": explain, "paused": req.status == Status.CONSULTING}
+
+
+@ratelimit(key="ip", rate=TRACK_RATE, method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def track(request):
+    form = TrackForm(request.POST or None)
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _limited(request)
+        if form.is_valid():
+            req = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
+            if req is not None:
+                _remember(request, req.tracking_code)
+                return redirect("requests:status", code=req.tracking_code)
+            form.add_error(None, "查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。")
+    return render(request, "requests/track.html", {"form": form})
+
+
+def status(request, code: str):
+    req = _authorised(request, code)
+    return render(request, "requests/status.html", {
+        "req": req,
+        "steps": selectors.public_steps(req),
+        "letters": selectors.public_letters(req),
+        **_due_context(req),
+    })
+
+
+def letter(request, code: str, pk: int, fmt: str):
+    req = _authorised(request, code)
+    obj = get_object_or_404(req.letters.filter(to_applicant=True), pk=pk)
+    field = obj.pdf if fmt == "pdf" else obj.docx
+    if not field:
+        raise Http404()
+    name = f"{obj.get_kind_display()}-{obj.number}.{ 'pdf' if fmt == 'pdf' else 'docx'}"
+    return FileResponse(field.open("rb"), as_attachment=fmt != "pdf", filename=name)
+
+
+def guide(request):
+    """How to apply (the 申请指南), with the periods computed from the live calendar."""
+    today = services.today()
+    try:
+        example = deadlines.due_date(today)
+    except workdays.CalendarMissing:
+        example = None
+    return render(request, "requests/guide.html", {"today": today, "example": example, "rules": CHANNEL_RULES.items()})
+
+
+def forget(request):
+    request.session.pop(SESSION_CODES, None)
+    messages.info(request, "已清除本设备上的查询记录。")
+    return redirect("requests:track")
