@@ -1,0 +1,53 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicationsConfig(AppConfig):
+    name = "gongkai.publications"
+    label = "publications"
+    verbose_name = _("主动公开")
+    default_auto_field = "django.db.models.BigAutoField"
+    portal_nav = [
+        (_("政府信息公开"), "publications:index", 20, None),
+        (_("政策文件"), "publications:policies", 21, None),
+        (_("规范性文件库"), "publications:library", 22, None),
+    ]
+    workbench_nav = [
+        (_("信息发布"), "publications_wb:home", 20, None),
+        (_("审核签发"), "publications_wb:queues", 21, None),
+        (_("全部信息"), "publications_wb:list", 22, None),
+        (_("发布时效"), "publications_wb:late", 23, None),
+    ]
+
+    def ready(self):
+        from . import indexing
+
+        indexing.register()
+
+    def workbench_panels(self, user):
+        from django.urls import reverse
+
+        from . import selectors
+        from .models import State
+
+        items = []
+        drafts = selectors.my_drafts(user).count()
+        if drafts:
+            items.append((f"草稿 {drafts} 件", reverse("publications_wb:home")))
+        labels = {
+            State.ATTRIBUTE_REVIEW: "待公开属性审查",
+            State.CONFIDENTIALITY_REVIEW: "待保密审查",
+            State.SIGNOFF: "待签发",
+        }
+        for state, n in selectors.queue_counts(user).items():
+            if n:
+                items.append((f"{labels[state]} {n} 件", reverse("publications_wb:queue", args=[state])))
+        late = selectors.late_items(user).count()
+        if late:
+            items.append((f"逾期或超期未发布 {late} 件", reverse("publications_wb:late")))
+        return [{"title": "信息发布", "items": items, "empty": "没有待办的发布事项"}]
+
+    def load_demo(self, ctx):
+        from .demo import load
+
+        load(ctx)

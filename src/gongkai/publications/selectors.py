@@ -1,0 +1,246 @@
+"""Read queries for publications: the public portal, staff queues, statistics for other apps.
+
+Public selectors only ever return items that are public (published, or withdrawn with
+a notice); staff selectors are scoped with ``gongkai.core.permissions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.core import permissions
+from gongkai.core.models import Organisation, Role
+
+from .models import NORMATIVE_TYPES, REVIEW_STATES, DocType, LegalLink, LinkKind, Publication, State
+from .status import IN_FORCE, annotate_status, status_expression
+
+
+def _has_domain() -> bool:
+    return any(f.name == "domain" for f in Publication._meta.get_fields())
+
+
+def _related(qs: QuerySet) -> QuerySet:
+    qs = qs.select_related("unit")
+    if _has_domain():
+        qs = qs.select_related("domain")
+    return qs
+
+
+# --- public -----------------------------------------------------------------------
+
+
+def published(
+    *,
+    doc_type: str | Iterable[str] | None = None,
+    unit: Organisation | None = None,
+    include_sub_units: bool = False,
+    domain=None,
+    year: int | None = None,
+    q: str = "",
+) -> QuerySet[Publication]:
+    """Published items (not withdrawn), newest first."""
+    qs = _related(Publication.objects.filter(state=State.PUBLISHED))
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type) if isinstance(doc_type, str) else qs.filter(doc_type__in=list(doc_type))
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path) if include_sub_units else qs.filter(unit=unit)
+    if domain is not None and _has_domain():
+        qs = qs.filter(domain=domain)
+    if year:
+        qs = qs.filter(published_on__year=year)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(document_number__icontains=q) | Q(index_number__icontains=q))
+    return qs.order_by("-published_on", "-id")
+
+
+def public_detail(pk: int) -> Publication | None:
+    """A published or withdrawn item (withdrawn items keep a page saying so)."""
+    qs = _related(Publication.objects.filter(state__in=[State.PUBLISHED, State.WITHDRAWN]))
+    qs = qs.select_related("interprets").prefetch_related("attachments", "legal_links_in__by", "legal_links_out__target")
+    if any(f.name == "unit_item" for f in Publication._meta.get_fields()):
+        qs = qs.select_related("unit_item")
+    return qs.filter(pk=pk).first()
+
+
+def public_interpretations(pub: Publication) -> QuerySet[Publication]:
+    return Publication.objects.filter(interprets=pub, state=State.PUBLISHED).order_by("published_on", "id")
+
+
+def library(
+    *,
+    status: str = "",
+    doc_type: str = "",
+    unit: Organisation | None = None,
+    q: str = "",
+    on: dt.date | None = None,
+) -> QuerySet[Publication]:
+    """The regulations and normative documents library (规章/规范性文件库) with derived status."""
+    qs = _related(Publication.objects.filter(state=State.PUBLISHED, doc_type__in=NORMATIVE_TYPES))
+    qs = annotate_status(qs, on)
+    if status:
+        qs = qs.filter(status_value=status)
+    if doc_type in NORMATIVE_TYPES:
+        qs = qs.filter(doc_type=doc_type)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(document_number__icontains=q) | Q(issuer__icontains=q))
+    return qs.order_by("-effective_from", "-published_on", "-id")
+
+
+def publishing_units() -> QuerySet[Organisation]:
+    """Units that have published something (for portal filters and unit listings)."""
+    return Organisation.objects.filter(publications__state=State.PUBLISHED).distinct().order_by("path")
+
+
+def published_for_unit_item(unit_item) -> QuerySet[Publication]:
+    """Published items fulfilling a catalogue item (used by the catalogue portal)."""
+    return Publication.objects.filter(unit_item=unit_item, state=State.PUBLISHED).select_related("unit").order_by(
+        "-published_on", "-id"
+    )
+
+
+def feed_items(*, unit: Organisation | None = None, doc_type: str = "", limit: int = 50) -> list[Publication]:
+    qs = Publication.objects.filter(state=State.PUBLISHED).select_related("unit")
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    return list(qs.order_by("-published_at", "-published_on", "-id")[:limit])
+
+
+# --- staff ------------------------------------------------------------------------
+
+
+def staff_list(user, *, state: str = "", doc_type: str = "", unit_id: int | None = None, q: str = "") -> QuerySet:
+    qs = _related(permissions.scope(Publication.objects.all(), user))
+    if state:
+        qs = qs.filter(state=state)
+    if doc_type:
+        qs = qs.filter(doc_type=doc_type)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(document_number__icontains=q) | Q(index_number__icontains=q))
+    return qs.order_by("-updated_at", "-id")
+
+
+def staff_get(user, pk: int) -> Publication | None:
+    """One item if the user may see its unit (None otherwise, so views answer 404)."""
+    pub = _related(Publication.objects.filter(pk=pk)).select_related("interprets", "created_by").first()
+    if pub is None or not permissions.can_view(user, pub.unit):
+        return None
+    return pub
+
+
+def my_drafts(user) -> QuerySet[Publication]:
+    """Drafts the user may edit: their own, plus drafts returned to their units' editors."""
+    units = permissions.units_with_role(user, Role.EDITOR)
+    return _related(Publication.objects.filter(state=State.DRAFT, unit__in=units)).order_by("-updated_at")
+
+
+def review_queue(user, state: str) -> QuerySet[Publication]:
+    """Items waiting at ``state`` in units where the user holds that step's role."""
+    from .services import STEP_ROLE
+
+    if state not in REVIEW_STATES:
+        return Publication.objects.none()
+    units = permissions.units_with_role(user, STEP_ROLE[state])
+    return _related(Publication.objects.filter(state=state, unit__in=units)).order_by("updated_at", "id")
+
+
+def queue_counts(user) -> dict[str, int]:
+    return {state: review_queue(user, state).count() for state in REVIEW_STATES}
+
+
+def late_items(user, *, unit_id: int | None = None, on: dt.date | None = None) -> QuerySet[Publication]:
+    """Published late, or still unpublished after the due date (visible units only)."""
+    on = on or timezone.localdate()
+    qs = permissions.scope(Publication.objects.all(), user)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    pending = Q(state__in=[State.DRAFT, *REVIEW_STATES], due_on__lt=on, attribute="proactive")
+    late = Q(state__in=[State.PUBLISHED, State.WITHDRAWN], is_late=True)
+    return _related(qs.filter(pending | late)).order_by("due_on", "id")
+
+
+# --- statistics for other apps (reports, assessment, catalogue) ----------------------
+
+
+def timeliness_stats(units: Iterable[Organisation], year: int, *, on: dt.date | None = None) -> dict[int, dict]:
+    """Per unit, for items published in ``year``: how many were assessed against a due date,
+    on time, late; plus items still unpublished past their due date (as of ``on``).
+
+    Returns ``{unit_id: {"unit", "published", "assessed", "on_time", "late", "late_rate",
+    "overdue_pending"}}`` for every unit given (zeros included).
+    """
+    units = list(units)
+    on = on or timezone.localdate()
+    ids = [u.pk for u in units]
+    public = [State.PUBLISHED, State.WITHDRAWN]
+    rows = (
+        Publication.objects.filter(unit_id__in=ids, state__in=public, published_on__year=year)
+        .values("unit_id")
+        .annotate(
+            published=Count("id"),
+            assessed=Count("id", filter=Q(due_on__isnull=False)),
+            late=Count("id", filter=Q(is_late=True)),
+        )
+    )
+    pending = (
+        Publication.objects.filter(
+            unit_id__in=ids, state__in=[State.DRAFT, *REVIEW_STATES], due_on__lt=on, due_on__year=year, attribute="proactive"
+        )
+        .values("unit_id")
+        .annotate(n=Count("id"))
+    )
+    by_unit = {r["unit_id"]: r for r in rows}
+    pending_by_unit = {r["unit_id"]: r["n"] for r in pending}
+    result = {}
+    for unit in units:
+        r = by_unit.get(unit.pk, {})
+        assessed, late = r.get("assessed", 0), r.get("late", 0)
+        result[unit.pk] = {
+            "unit": unit,
+            "published": r.get("published", 0),
+            "assessed": assessed,
+            "on_time": assessed - late,
+            "late": late,
+            "late_rate": round(late / assessed, 4) if assessed else 0.0,
+            "overdue_pending": pending_by_unit.get(unit.pk, 0),
+        }
+    return result
+
+
+REPORT_ROWS = {"规章": DocType.REGULATION, "行政规范性文件": DocType.NORMATIVE}
+
+
+def normative_counts(units: Iterable[Organisation], year: int) -> dict[str, dict[str, int]]:
+    """Annual report table 二, 第二十条第（一）项 (国办公开办函〔2021〕30号).
+
+    - made (本年制发件数): published in ``year`` (withdrawn items excluded: they were retracted);
+    - repealed (本年废止件数): repeal records taking effect in ``year``;
+    - in_force (现行有效件数): status 有效 or 已修改 on 31 December of ``year`` (or today,
+      for the current year).
+    """
+    ids = [u.pk for u in units]
+    year_end = min(dt.date(year, 12, 31), timezone.localdate())
+    result = {}
+    for label, doc_type in REPORT_ROWS.items():
+        base = Publication.objects.filter(unit_id__in=ids, doc_type=doc_type, state=State.PUBLISHED)
+        made = base.filter(published_on__year=year).count()
+        repealed = LegalLink.objects.filter(
+            kind=LinkKind.REPEAL, target__in=base, effective_on__year=year
+        ).values("target").distinct().count()
+        in_force = (
+            base.filter(published_on__lte=year_end)
+            .annotate(status_value=status_expression(year_end))
+            .filter(status_value__in=[s.value for s in IN_FORCE])
+            .count()
+        )
+        result[label] = {"made": made, "repealed": repealed, "in_force": in_force}
+    return result

@@ -1,0 +1,406 @@
+"""Staff pages: drafting, review queues, transitions, attachments, timeliness, review policy."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongkai.core import permissions
+from gongkai.core.decorators import staff_required
+from gongkai.core.models import Organisation, Role
+
+from . import attachments as att
+from . import forms, selectors, services
+from .models import REVIEW_STATES, Attachment, DocType, LegalStatus, State
+
+
+def _get(request, pk: int):
+    pub = selectors.staff_get(request.user, pk)
+    if pub is None:
+        raise Http404("信息不存在或您无权查看")
+    return pub
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@staff_required
+def home(request):
+    drafts = selectors.my_drafts(request.user).prefetch_related("transitions")
+    returned = [p for p in drafts if any(t.step == "reject" for t in p.transitions.all())]
+    return render(
+        request,
+        "publications/wb/home.html",
+        {
+            "drafts": drafts,
+            "returned_ids": {p.pk for p in returned},
+            "counts": selectors.queue_counts(request.user),
+            "doc_types": DocType.choices,
+            "can_create": permissions.units_with_role(request.user, Role.EDITOR).exists(),
+            "states": dict(State.choices),
+        },
+    )
+
+
+@staff_required
+def staff_list(request):
+    state = request.GET.get("state", "")
+    doc_type = request.GET.get("type", "")
+    q = request.GET.get("q", "").strip()[:100]
+    unit_id = request.GET.get("unit", "")
+    qs = selectors.staff_list(
+        request.user,
+        state=state if state in State.values else "",
+        doc_type=doc_type if doc_type in DocType.values else "",
+        unit_id=int(unit_id) if unit_id.isdigit() else None,
+        q=q,
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "publications/wb/list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "state": state,
+            "doc_type": doc_type,
+            "q": q,
+            "unit_id": unit_id,
+            "states": State.choices,
+            "doc_types": DocType.choices,
+            "units": permissions.visible_units(request.user).order_by("path"),
+        },
+    )
+
+
+@staff_required
+def queues(request):
+    first = next((s for s, n in selectors.queue_counts(request.user).items() if n), State.ATTRIBUTE_REVIEW)
+    return redirect("publications_wb:queue", state=first)
+
+
+@staff_required
+def queue(request, state: str):
+    if state not in REVIEW_STATES:
+        raise Http404
+    items = selectors.review_queue(request.user, state)
+    template = "publications/wb/_queue_table.html" if request.htmx else "publications/wb/queue.html"
+    return render(
+        request,
+        template,
+        {
+            "items": items,
+            "state": state,
+            "state_label": State(state).label,
+            "counts": selectors.queue_counts(request.user),
+            "labels": dict(State.choices),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    doc_type = request.GET.get("type") or request.POST.get("doc_type", "")
+    if doc_type not in DocType.values:
+        return render(request, "publications/wb/choose_type.html", {"doc_types": DocType.choices})
+    if not permissions.units_with_role(request.user, Role.EDITOR).exists():
+        raise PermissionDenied("您不是任何单位的信息员，不能起草信息")
+    form = forms.PublicationForm(request.POST or None, user=request.user, doc_type=doc_type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pub = services.publication_create(
+                actor=request.user, unit=form.cleaned_data["unit"], doc_type=doc_type, **form.service_data()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "草稿已保存。可继续上传附件，完成后提交审核。")
+            return redirect("publications_wb:edit", pk=pub.pk)
+    return render(request, "publications/wb/form.html", {"form": form, "doc_type": DocType(doc_type)})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    pub = _get(request, pk)
+    if not permissions.has_role(request.user, Role.EDITOR, pub.unit):
+        raise PermissionDenied("只有本单位信息员可以修改")
+    if pub.state != State.DRAFT:
+        messages.error(request, "只有草稿可以修改")
+        return redirect("publications_wb:detail", pk=pub.pk)
+    form = forms.PublicationForm(request.POST or None, instance=pub, user=request.user, doc_type=pub.doc_type, unit=pub.unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_update(actor=request.user, publication=pub, **form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "草稿已保存")
+            return redirect("publications_wb:edit", pk=pub.pk)
+    return render(
+        request,
+        "publications/wb/form.html",
+        {
+            "form": form,
+            "pub": pub,
+            "doc_type": DocType(pub.doc_type),
+            "attachment_form": forms.AttachmentForm(),
+            "attachments": pub.attachments.all(),
+            "missing": services.readiness_errors(pub),
+            "max_upload": att.max_bytes(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def attachment_add(request, pk: int):
+    pub = _get(request, pk)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, "请选择要上传的文件")
+    for upload in files:
+        if upload.size > att.max_bytes():
+            messages.error(request, f"“{att.clean_filename(upload.name)}”过大，单个附件不能超过 {att.max_bytes() // 1024 // 1024} MB。")
+            continue
+        try:
+            services.attachment_add(actor=request.user, publication=pub, name=upload.name, data=upload.read())
+        except ValidationError as exc:
+            for msg in _errors(exc):
+                messages.error(request, msg)
+        else:
+            messages.success(request, f"已上传“{att.clean_filename(upload.name)}”")
+    return redirect("publications_wb:edit", pk=pub.pk)
+
+
+@staff_required
+@require_POST
+def attachment_remove(request, pk: int, attachment_id: int):
+    pub = _get(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, publication=pub)
+    try:
+        services.attachment_remove(actor=request.user, attachment=attachment)
+    except ValidationError as exc:
+        for msg in _errors(exc):
+            messages.error(request, msg)
+    else:
+        messages.success(request, f"已删除附件“{attachment.name}”")
+    return redirect("publications_wb:edit", pk=pub.pk)
+
+
+@staff_required
+def attachment_download(request, pk: int, attachment_id: int):
+    pub = _get(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, publication=pub)
+    if attachment.is_link:
+        return redirect(attachment.external_url)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+
+
+@staff_required
+def detail(request, pk: int):
+    pub = _get(request, pk)
+    actions = services.available_actions(request.user, pub)
+    return render(
+        request,
+        "publications/wb/detail.html",
+        {
+            "pub": pub,
+            "actions": actions,
+            "history": pub.transitions.select_related("actor"),
+            "attachments": pub.attachments.all(),
+            "interpretations": pub.interpretations.all(),
+            "links": pub.legal_links_in.select_related("by"),
+            "status": pub.legal_status(),
+            "steps": services.review_steps(pub.unit),
+            "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
+            "attribute_form": forms.AttributeReviewForm(),
+            "comment_form": forms.CommentForm(),
+            "reject_form": forms.RejectForm(),
+            "withdraw_form": forms.WithdrawForm(),
+            "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
+            "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
+            "status_labels": dict(LegalStatus.choices),
+        },
+    )
+
+
+def _run(request, pub, fn, success: str, **kwargs):
+    try:
+        fn(actor=request.user, publication=pub, **kwargs)
+    except ValidationError as exc:
+        for msg in _errors(exc):
+            messages.error(request, msg)
+    else:
+        messages.success(request, success)
+    return redirect("publications_wb:detail", pk=pub.pk)
+
+
+@staff_required
+@require_POST
+def submit(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    return _run(request, pub, services.publication_submit, "已提交公开属性审查", comment=form.cleaned_data.get("comment", ""))
+
+
+@staff_required
+@require_POST
+def review_attribute(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.AttributeReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择公开属性")
+        return redirect("publications_wb:detail", pk=pub.pk)
+    return _run(request, pub, services.publication_review_attribute, "公开属性审查已完成", **form.cleaned_data)
+
+
+@staff_required
+@require_POST
+def review_confidentiality(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    return _run(request, pub, services.publication_review_confidentiality, "保密审查已通过", comment=form.cleaned_data.get("comment", ""))
+
+
+@staff_required
+@require_POST
+def sign_off(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    return _run(request, pub, services.publication_sign_off, "已签发并发布", comment=form.cleaned_data.get("comment", ""))
+
+
+@staff_required
+@require_POST
+def reject(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "退回修改须填写审核意见")
+        return redirect("publications_wb:detail", pk=pub.pk)
+    return _run(request, pub, services.publication_reject, "已退回起草人修改", comment=form.cleaned_data["comment"])
+
+
+@staff_required
+@require_POST
+def withdraw(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "撤回须填写公开说明的理由（不超过500字）")
+        return redirect("publications_wb:detail", pk=pub.pk)
+    return _run(request, pub, services.publication_withdraw, "信息已撤回，网站页面将显示撤回说明", reason=form.cleaned_data["reason"])
+
+
+@staff_required
+@require_POST
+def reopen(request, pk: int):
+    pub = _get(request, pk)
+    return _run(request, pub, services.publication_reopen, "已恢复为草稿")
+
+
+@staff_required
+@require_POST
+def delete(request, pk: int):
+    pub = _get(request, pk)
+    try:
+        services.publication_delete(actor=request.user, publication=pub)
+    except ValidationError as exc:
+        for msg in _errors(exc):
+            messages.error(request, msg)
+        return redirect("publications_wb:detail", pk=pub.pk)
+    messages.success(request, "草稿已删除")
+    return redirect("publications_wb:home")
+
+
+@staff_required
+@require_POST
+def legal_link(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.LegalLinkForm(request.POST, target=pub)
+    if not form.is_valid():
+        for errs in form.errors.values():
+            for e in errs:
+                messages.error(request, e)
+        return redirect("publications_wb:detail", pk=pub.pk)
+    try:
+        services.legal_link_add(actor=request.user, target=pub, **form.cleaned_data)
+    except ValidationError as exc:
+        for msg in _errors(exc):
+            messages.error(request, msg)
+    else:
+        messages.success(request, "已登记，文件效力状态将在生效日期自动更新")
+    return redirect("publications_wb:detail", pk=pub.pk)
+
+
+@staff_required
+def late(request):
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() else timezone.localdate().year
+    unit_id = request.GET.get("unit", "")
+    units = permissions.visible_units(request.user).order_by("path")
+    stats = selectors.timeliness_stats(units, year)
+    rows = [s for s in stats.values() if s["published"] or s["overdue_pending"]]
+    items = selectors.late_items(request.user, unit_id=int(unit_id) if unit_id.isdigit() else None)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "publications/wb/late.html",
+        {"rows": rows, "page": page, "year": year, "unit_id": unit_id, "units": units, "today": timezone.localdate()},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def policy(request, unit_id: int):
+    unit = get_object_or_404(Organisation, pk=unit_id)
+    permissions.require(request.user, [Role.LEADER, Role.DISCLOSURE_OFFICE], unit)
+    current = services.review_policy(unit)
+    form = forms.ReviewPolicyForm(
+        request.POST or None,
+        initial={
+            "require_confidentiality": current.require_confidentiality,
+            "require_signoff": current.require_signoff,
+            "separate_reviewer": current.separate_reviewer,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.review_policy_set(actor=request.user, unit=unit, **form.cleaned_data)
+        messages.success(request, "审核流程设置已保存")
+        return redirect("publications_wb:policy", unit_id=unit.pk)
+    return render(request, "publications/wb/policy.html", {"form": form, "unit": unit, "steps": services.review_steps(unit)})
+
+
+@staff_required
+def policies(request):
+    units = (
+        permissions.units_with_role(request.user, Role.LEADER) | permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE)
+    ).distinct().order_by("path")
+    rows = [(u, services.review_steps(u)) for u in units[:500]]
+    return render(request, "publications/wb/policies.html", {"rows": rows, "labels": dict(State.choices)})
