@@ -1,0 +1,310 @@
+"""Text analysis for the search index, in one place, shared by every backend.
+
+Indexing
+    Text is normalised (NFKC, 繁→简, lower case: ``gongkai.core.chinese.normalise``) and cut
+    into *runs*: runs of CJK characters and runs of other letters/digits. Each CJK run becomes
+    its overlapping character bigrams (县民政局 → 县民 民政 政局; a one-character run stays a
+    unigram), each other run one token. Positions are consecutive, so a phrase of bigrams
+    matches contiguous text. A second stream holds every CJK character (unigrams) so a
+    one-character query works. This is the classic CJK bigram scheme: any 2-character word
+    (民政, 低保, 医保) is found wherever it occurs, including inside longer words that a
+    precise-mode segmenter keeps whole (人民政府, 县民政局).
+
+Querying
+    A query is split into quoted phrases ("…") and free words. Free text is segmented with
+    rjieba (precise mode) into words; every word is a required *needle* (matched as a
+    contiguous string, i.e. a bigram phrase); the whole unquoted chunk is added as an optional
+    needle so documents that contain it contiguously rank higher. A quoted phrase is one
+    required needle. Needles are normalised the same way as the index, so 简/繁 queries
+    find both.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import rjieba
+
+from gongkai.core.chinese import normalise, to_simplified
+
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"([{CJK_CLASS}]+)|([^\W_{CJK_CLASS}]+)")
+_CJK_CHAR = re.compile(rf"[{CJK_CLASS}]")
+
+MAX_QUERY_LENGTH = 200
+
+
+# --- index side -----------------------------------------------------------------
+
+
+def runs(normalised_text: str) -> list[tuple[bool, str]]:
+    """``[(is_cjk, run), ...]`` for already-normalised text."""
+    return [(bool(m.group(1)), m.group(0)) for m in _RUN.finditer(normalised_text)]
+
+
+def run_tokens(is_cjk: bool, run: str) -> list[str]:
+    if is_cjk and len(run) > 1:
+        return [run[i : i + 2] for i in range(len(run) - 1)]
+    return [run]
+
+
+def bigram_tokens(text: str, *, normalised: bool = False) -> list[str]:
+    """The positional token stream (CJK bigrams + other words) of ``text``."""
+    text = text if normalised else normalise(text)
+    out: list[str] = []
+    for m in _RUN.finditer(text):
+        run = m.group(0)
+        if m.group(1) and len(run) > 1:
+            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            out.append(run)
+    return out
+
+
+def unigram_tokens(text: str, *, normalised: bool = False) -> list[str]:
+    text = text if normalised else normalise(text)
+    return _CJK_CHAR.findall(text)
+
+
+@dataclass
+class Analysed:
+    """A document field analysed for indexing: space-joined token streams."""
+
+    bigrams: str
+    unigrams: str
+
+
+def analyse(text: str) -> Analysed:
+    norm = normalise(text or "")
+    return Analysed(" ".join(bigram_tokens(norm, normalised=True)), " ".join(unigram_tokens(norm, normalised=True)))
+
+
+# --- query side -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Needle:
+    """A normalised string that must occur contiguously. ``parts`` are its runs:
+    each part is matched as a bigram phrase / single term / unigram."""
+
+    text: str
+    parts: tuple[tuple[bool, str], ...]
+
+    def part_queries(self) -> list[tuple[str, list[str]]]:
+        """For each part: ``("uni", [char])`` for a lone CJK character, ``("bi", tokens)``
+        otherwise (one token = a term, several = a phrase)."""
+        out = []
+        for is_cjk, run in self.parts:
+            if is_cjk and len(run) == 1:
+                out.append(("uni", [run]))
+            else:
+                out.append(("bi", run_tokens(is_cjk, run)))
+        return out
+
+
+@dataclass
+class ParsedQuery:
+    required: list[Needle] = field(default_factory=list)
+    optional: list[Needle] = field(default_factory=list)
+    excluded: list[Needle] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.required and not self.optional
+
+    def highlight_terms(self) -> list[str]:
+        """Strings to highlight, longest first."""
+        terms = {n.text for n in self.required + self.optional}
+        return sorted(terms, key=len, reverse=True)
+
+
+def make_needle(text: str) -> Needle | None:
+    norm = normalise(text)
+    parts = tuple(runs(norm))
+    if not parts:
+        return None
+    # The contiguous string as it appears in normalised text (punctuation between runs kept).
+    return Needle(norm.strip(), parts)
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """``[(kind, chunk)]`` with kind in {"phrase", "words", "not"}. Tolerates unbalanced quotes."""
+    text = text.replace("“", '"').replace("”", '"').replace("「", '"').replace("」", '"')
+    chunks: list[tuple[str, str]] = []
+    pieces = text.split('"')
+    for i, piece in enumerate(pieces):
+        if i % 2 == 1 and i < len(pieces) - 1:  # inside a closed pair of quotes
+            if piece.strip():
+                chunks.append(("phrase", piece.strip()))
+            continue
+        for word in piece.split():
+            if word.startswith("-") and len(word) > 1:
+                chunks.append(("not", word[1:]))
+            else:
+                chunks.append(("words", word))
+    return chunks
+
+
+def parse_query(text: str) -> ParsedQuery:
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    parsed = ParsedQuery()
+    seen: set[str] = set()
+
+    def add(target: list[Needle], raw: str) -> None:
+        needle = make_needle(raw)
+        if needle and needle.text not in seen:
+            seen.add(needle.text)
+            target.append(needle)
+
+    for kind, chunk in _split(text):
+        if kind == "phrase":
+            add(parsed.required, chunk)
+        elif kind == "not":
+            needle = make_needle(chunk)
+            if needle:
+                parsed.excluded.append(needle)
+        else:
+            norm = normalise(chunk)
+            words = [w for w in rjieba.cut(norm) if _RUN.search(w)]
+            if len(words) <= 1:
+                add(parsed.required, chunk)
+                continue
+            for w in words:
+                add(parsed.required, w)
+            add(parsed.optional, chunk)  # contiguous occurrence ranks higher
+    return parsed
+
+
+# --- highlighting ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def _norm_char(ch: str) -> str:
+    return to_simplified(unicodedata.normalize("NFKC", ch)).lower()
+
+
+def _normalised_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalise char by char; ``offsets[i]`` = index in ``text`` of normalised char ``i``."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        n = _norm_char(ch)
+        out.append(n)
+        offsets.extend([i] * len(n))
+    return "".join(out), offsets
+
+
+def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping spans (in ``text`` coordinates) where any term occurs."""
+    if not text or not terms:
+        return []
+    norm, offsets = _normalised_with_map(text)
+    # Needles keep punctuation between runs; match tolerant of whitespace differences.
+    patterns = []
+    for term in terms:
+        term = term.strip()
+        if not term:
+            continue
+        patterns.append(r"\s*".join(re.escape(c) for c in term if not c.isspace()))
+    if not patterns:
+        return []
+    rx = re.compile("|".join(f"(?:{p})" for p in patterns))
+    spans = []
+    for m in rx.finditer(norm):
+        if m.end() == m.start():
+            continue
+        start = offsets[m.start()]
+        end = offsets[m.end() - 1] + 1
+        if spans and start < spans[-1][1]:
+            continue
+        spans.append((start, end))
+    return spans
+
+
+def _render(text: str, spans: list[tuple[int, int]]) -> str:
+    parts = []
+    pos = 0
+    for start, end in spans:
+        parts.append(html.escape(text[pos:start]))
+        parts.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        pos = end
+    parts.append(html.escape(text[pos:]))
+    return "".join(parts)
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """The whole ``text``, HTML-escaped, with every occurrence of a term wrapped in <mark>."""
+    return _render(text or "", _match_spans(text or "", terms))
+
+
+_WS = re.compile(r"\s+")
+
+
+def snippet(text: str, terms: list[str], *, length: int = 160) -> str:
+    """An HTML-escaped excerpt of about ``length`` characters around the best cluster of
+    matches, matches wrapped in <mark>; the text's beginning when nothing matches."""
+    text = _WS.sub(" ", text or "").strip()
+    if not text:
+        return ""
+    spans = _match_spans(text, terms)
+    if not spans:
+        cut = text[:length]
+        return html.escape(cut) + ("…" if len(text) > length else "")
+    # Window with the most distinct matched strings, starting a little before a match.
+    best_start, best_score = spans[0][0], -1
+    for i, (s, _e) in enumerate(spans):
+        window_end = s + length
+        distinct = {text[a:b].lower() for a, b in spans[i:] if b <= window_end}
+        score = len(distinct) * 100 + sum(1 for a, b in spans[i:] if b <= window_end)
+        if score > best_score:
+            best_start, best_score = s, score
+        if i > 200:
+            break
+    start = 0 if best_start < length * 2 // 3 else best_start - 20
+    end = min(len(text), start + length)
+    inner = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    body = _render(text[start:end], inner)
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+# --- suggestions ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=200_000)
+def _pinyin(word: str) -> tuple[str, str]:
+    from pypinyin import Style, lazy_pinyin
+
+    full = lazy_pinyin(word, errors="ignore")
+    initials = lazy_pinyin(word, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(full), "".join(initials)
+
+
+def pinyin_keys(title: str) -> str:
+    """Space-separated pinyin keys for a title: for each precise-mode CJK word and for the
+    title's leading words, full toneless pinyin and initials (民政局 → minzhengju mzj)."""
+    norm = normalise(title or "")
+    words = [w for w in rjieba.cut(norm) if _CJK_CHAR.search(w)]
+    keys: list[str] = []
+    for w in words[:12]:
+        full, initials = _pinyin(w)
+        if full:
+            keys.append(full)
+        if len(initials) > 1:
+            keys.append(initials)
+    # Whole-title prefix keys so "minzhengjuguanyu" continues across words.
+    if words:
+        lead = "".join(words[:4])
+        full, initials = _pinyin(lead)
+        keys.extend([full, initials])
+    return " ".join(k for k in keys if k.isascii() and k.isalnum())
+
+
+_PINYIN_QUERY = re.compile(r"^[a-z]+$")
+
+
+def is_pinyin_prefix(text: str) -> bool:
+    return bool(_PINYIN_QUERY.match(normalise(text).replace(" ", "")))

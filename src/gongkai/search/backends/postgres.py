@@ -1,0 +1,287 @@
+"""PostgreSQL full-text backend (``GONGKAI_SEARCH_BACKEND=postgres``) for multi-server installs.
+
+PostgreSQL has no Chinese parser here, so the same analysis as the embedded backend
+produces CJK bigram/unigram tokens, and ``to_tsvector('simple', ...)`` indexes them
+(title weight A, body weight D) in ``search_searchentry.tsv`` with a GIN index. Phrases are
+``<->`` chains of bigrams; ranking is ``ts_rank_cd``; facets are GROUP BY queries.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from .. import analysis
+from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
+from . import SearchBackend, SearchUnavailable
+
+# tsvector positions stop at 16383 and a tsvector is at most 1 MB: index the first part
+# of very long bodies (attachments) only.
+MAX_BODY_CHARS = 30_000
+FACET_SIZE = 50
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A: a title match counts 10× a body match
+_FACET_COLUMN = {
+    "unit": "unit_name",
+    "type": "doc_type",
+    "year": "year",
+    "domain": "domain",
+    "status": "status",
+    "kind": "kind",
+}
+_COLUMNS = (
+    "doc_id, kind, title, body, url, unit_id, unit_name, doc_type, domain, year, status, "
+    "published_on, index_number, document_number, extra"
+)
+
+
+def _tok(token: str, weight: str = "") -> str:
+    # Tokens are CJK characters or [^\W_]+ runs: no quotes or operators inside.
+    return f"'{token}'" + (f":{weight}" if weight else "")
+
+
+def needle_tsquery(needle: analysis.Needle, weight: str = "") -> str:
+    parts = []
+    for _kind, tokens in needle.part_queries():
+        if len(tokens) == 1:
+            parts.append(_tok(tokens[0], weight))
+        else:
+            parts.append("(" + " <-> ".join(_tok(t, weight) for t in tokens) + ")")
+    return "(" + " & ".join(parts) + ")"
+
+
+class PostgresBackend(SearchBackend):
+    name = "postgres"
+
+    def __init__(self):
+        self._check()
+
+    def _check(self) -> None:
+        if connection.vendor != "postgresql":
+            raise SearchUnavailable(
+                f"PostgreSQL 全文检索后端需要 PostgreSQL 数据库（当前数据库为 {connection.vendor}）；"
+                "请设置 DATABASE_URL 为 PostgreSQL，或使用内嵌检索后端 GONGKAI_SEARCH_BACKEND=tantivy。"
+            )
+
+    # --- writing ---------------------------------------------------------------
+
+    def _row(self, doc: SearchDocument) -> tuple:
+        title = analysis.analyse(doc.title)
+        extra = " ".join(x for x in (doc.document_number, doc.index_number) if x)
+        body = analysis.analyse((doc.body or "")[:MAX_BODY_CHARS] + ("\n" + extra if extra else ""))
+        return (
+            doc.id,
+            doc.kind,
+            doc.title,
+            doc.body or "",
+            doc.url or "",
+            doc.unit_id,
+            doc.unit_name or "",
+            doc.doc_type or "",
+            doc.domain or "",
+            doc.year,
+            doc.status or "",
+            doc.published_on,
+            doc.index_number or "",
+            doc.document_number or "",
+            json.dumps(doc.extra or {}, ensure_ascii=False),
+            f"{title.bigrams} {title.unigrams}",
+            f"{body.bigrams} {body.unigrams}",
+            analysis.pinyin_keys(doc.title),
+        )
+
+    _UPSERT = (
+        f"INSERT INTO search_searchentry ({_COLUMNS}, tsv, py) VALUES "
+        "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+        "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'), "
+        "to_tsvector('simple', %s)) "
+        "ON CONFLICT (doc_id) DO UPDATE SET "
+        + ", ".join(
+            f"{c} = EXCLUDED.{c}"
+            for c in [*(c.strip() for c in _COLUMNS.split(",")), "tsv", "py"]
+            if c != "doc_id"
+        )
+    )
+
+    def index(self, docs: Iterable[SearchDocument], *, batch: int = 500, progress=None, **_ignored) -> int:
+        self._check()
+        n = 0
+        rows: list[tuple] = []
+
+        def flush():
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.executemany(self._UPSERT, rows)
+            rows.clear()
+
+        for doc in docs:
+            rows.append(self._row(doc))
+            n += 1
+            if len(rows) >= batch:
+                flush()
+                if progress:
+                    progress(n)
+        if rows:
+            flush()
+        return n
+
+    def delete(self, ids: Iterable[str]) -> None:
+        self._check()
+        ids = list(ids)
+        if ids:
+            with connection.cursor() as cur:
+                cur.execute("DELETE FROM search_searchentry WHERE doc_id = ANY(%s)", [ids])
+
+    def delete_kind(self, kind: str) -> None:
+        self._check()
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM search_searchentry WHERE kind = %s", [kind])
+
+    def clear(self) -> None:
+        self._check()
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE search_searchentry")
+
+    def count(self) -> int:
+        self._check()
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM search_searchentry")
+            return cur.fetchone()[0]
+
+    # --- reading ---------------------------------------------------------------
+
+    def _where(self, q: SearchQuery, parsed: analysis.ParsedQuery) -> tuple[str, list]:
+        where, params = [], []
+        match = [needle_tsquery(n) for n in parsed.required]
+        match += ["!" + needle_tsquery(n) for n in parsed.excluded]
+        if parsed.required:
+            where.append("tsv @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(match))
+        elif parsed.excluded:
+            where.append("NOT (tsv @@ to_tsquery('simple', %s))")
+            params.append(" | ".join(needle_tsquery(n) for n in parsed.excluded))
+        for key, values in (q.filters or {}).items():
+            values = [str(v) for v in values if str(v)]
+            if key not in _FACET_COLUMN or not values:
+                continue
+            column = _FACET_COLUMN[key]
+            if key == "unit":
+                where.append("(unit_name = ANY(%s) OR unit_id::text = ANY(%s))")
+                params += [values, values]
+            elif key == "year":
+                where.append("year::text = ANY(%s)")
+                params.append(values)
+            else:
+                where.append(f"{column} = ANY(%s)")
+                params.append(values)
+        if q.date_from:
+            where.append("published_on >= %s")
+            params.append(q.date_from)
+        if q.date_to:
+            where.append("published_on <= %s")
+            params.append(q.date_to)
+        return (" AND ".join(where) or "TRUE"), params
+
+    def search(self, q: SearchQuery) -> SearchResults:
+        self._check()
+        started = time.perf_counter()
+        parsed = analysis.parse_query(q.text)
+        where, params = self._where(q, parsed)
+        per_page = max(1, min(q.per_page, 100))
+        offset = (max(q.page, 1) - 1) * per_page
+        ranked = bool(parsed.required) and q.sort != "date"
+        if ranked:
+            rank_q = " | ".join(needle_tsquery(n) for n in parsed.required + parsed.optional)
+            rank = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, to_tsquery('simple', %s), 1)"
+            order = "score DESC, published_on DESC NULLS LAST, id"
+            rank_params = [rank_q]
+        else:
+            rank, order, rank_params = "0.0", "published_on DESC NULLS LAST, id DESC", []
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT {_COLUMNS}, {rank} AS score FROM search_searchentry WHERE {where} "
+                f"ORDER BY {order} LIMIT %s OFFSET %s",
+                [*rank_params, *params, per_page, offset],
+            )
+            rows = cur.fetchall()
+            cur.execute(f"SELECT count(*) FROM search_searchentry WHERE {where}", params)
+            total = cur.fetchone()[0]
+            facets = self._facets(cur, where, params) if total else {k: [] for k in FACET_KEYS}
+        terms = parsed.highlight_terms()
+        hits = []
+        for row in rows:
+            doc = _doc(row)
+            hits.append(
+                Hit(
+                    id=doc.id,
+                    score=float(row[-1]),
+                    title_html=analysis.highlight(doc.title, terms),
+                    snippet_html=analysis.snippet(doc.body, terms),
+                    document=doc,
+                )
+            )
+        return SearchResults(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000, query=q)
+
+    def _facets(self, cur, where: str, params: list) -> dict[str, list[tuple[str, int]]]:
+        facets: dict[str, list[tuple[str, int]]] = {}
+        for key in FACET_KEYS:
+            column = _FACET_COLUMN[key]
+            order = f"{column} DESC" if key == "year" else f"count(*) DESC, {column}"
+            cur.execute(
+                f"SELECT {column}::text, count(*) FROM search_searchentry WHERE {where} AND {column} IS NOT NULL "
+                f"AND {column}::text <> '' GROUP BY {column} ORDER BY {order} LIMIT {FACET_SIZE}",
+                params,
+            )
+            facets[key] = [(str(v), int(c)) for v, c in cur.fetchall()]
+        return facets
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        self._check()
+        prefix = (prefix or "").strip()[: analysis.MAX_QUERY_LENGTH]
+        if not prefix:
+            return []
+        if analysis.is_pinyin_prefix(prefix):
+            key = analysis.normalise(prefix).replace(" ", "")
+            sql = "SELECT title FROM search_searchentry WHERE py @@ to_tsquery('simple', %s) ORDER BY published_on DESC NULLS LAST LIMIT %s"
+            params = [f"'{key}':*", limit * 3]
+        else:
+            needle = analysis.make_needle(prefix)
+            if needle is None:
+                return []
+            tsq = needle_tsquery(needle, "A")
+            sql = (
+                "SELECT title FROM search_searchentry WHERE tsv @@ to_tsquery('simple', %s) "
+                f"ORDER BY ts_rank_cd('{RANK_WEIGHTS}', tsv, to_tsquery('simple', %s), 1) DESC LIMIT %s"
+            )
+            params = [tsq, tsq, limit * 3]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            titles: list[str] = []
+            for (title,) in cur.fetchall():
+                if title not in titles:
+                    titles.append(title)
+        return titles[:limit]
+
+
+def _doc(row) -> SearchDocument:
+    extra = row[14]
+    if isinstance(extra, str):
+        extra = json.loads(extra or "{}")
+    return SearchDocument(
+        id=row[0],
+        kind=row[1],
+        title=row[2],
+        body=row[3],
+        url=row[4],
+        unit_id=row[5],
+        unit_name=row[6],
+        doc_type=row[7],
+        domain=row[8],
+        year=row[9],
+        status=row[10],
+        published_on=row[11],
+        index_number=row[12],
+        document_number=row[13],
+        extra=extra or {},
+    )

@@ -1,0 +1,331 @@
+"""Embedded backend: a tantivy index on local disk (the default install).
+
+tantivy has no Chinese tokenizer, so text is analysed in Python (``..analysis``) and fed
+to tantivy as whitespace-separated tokens. One writer at a time per index directory: every
+write takes an exclusive file lock, so the web process, Celery workers and ``gongkai
+reindex`` serialise their writes; readers reload when the index's meta file changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import tantivy
+
+from .. import analysis
+from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
+from . import SearchBackend
+
+SCHEMA_VERSION = "3"
+TITLE_BOOST = 4.0
+FACET_SIZE = 50
+_FACET_FIELD = {"unit": "unit", "type": "doc_type", "year": "year", "domain": "domain", "status": "status", "kind": "kind"}
+
+
+def _build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("kind", "unit", "unit_id", "doc_type", "year", "domain", "status"):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_date_field("published", indexed=True, fast=True)
+    sb.add_text_field("title_bi", tokenizer_name="ws", index_option="position")
+    sb.add_text_field("title_uni", tokenizer_name="ws", index_option="freq")
+    sb.add_text_field("body_bi", tokenizer_name="ws", index_option="position")
+    sb.add_text_field("body_uni", tokenizer_name="ws", index_option="freq")
+    sb.add_text_field("py", tokenizer_name="ws", index_option="basic")
+    sb.add_bytes_field("payload", stored=True)
+    return sb.build()
+
+
+def _ws_analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.remove_long(80)).build()
+
+
+def _to_datetime(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
+
+
+class TantivyBackend(SearchBackend):
+    name = "tantivy"
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.schema = _build_schema()
+        self._index: tantivy.Index | None = None
+        self._meta_mtime = 0.0
+        self._open_lock = threading.RLock()
+
+    # --- index lifecycle -------------------------------------------------------
+
+    def _open(self) -> tantivy.Index:
+        with self._open_lock:
+            if self._index is None:
+                self.path.mkdir(parents=True, exist_ok=True)
+                version_file = self.path / "gongkai-schema"
+                if (self.path / "meta.json").exists() and (
+                    not version_file.exists() or version_file.read_text().strip() != SCHEMA_VERSION
+                ):
+                    # Older layout: start afresh (``gongkai reindex`` rebuilds the content).
+                    with self._write_lock():
+                        for child in self.path.iterdir():
+                            if child.name != ".writer.lock":
+                                shutil.rmtree(child) if child.is_dir() else child.unlink()
+                index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+                index.register_tokenizer("ws", _ws_analyzer())
+                version_file.write_text(SCHEMA_VERSION)
+                self._index = index
+                self._meta_mtime = self._current_mtime()
+            return self._index
+
+    def _current_mtime(self) -> float:
+        try:
+            return (self.path / "meta.json").stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    def _searcher(self) -> tantivy.Searcher:
+        index = self._open()
+        mtime = self._current_mtime()
+        if mtime != self._meta_mtime:  # another process committed
+            index.reload()
+            self._meta_mtime = mtime
+        return index.searcher()
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".writer.lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _writer(self, heap: int = 64_000_000, threads: int = 1) -> Iterator[tantivy.IndexWriter]:
+        index = self._open()
+        with self._write_lock():
+            writer = index.writer(heap_size=heap, num_threads=threads)
+            try:
+                yield writer
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.rollback()
+                raise
+            finally:
+                del writer
+            index.reload()
+            self._meta_mtime = self._current_mtime()
+
+    # --- writing ---------------------------------------------------------------
+
+    def _document(self, doc: SearchDocument) -> tantivy.Document:
+        td = tantivy.Document()
+        td.add_text("id", doc.id)
+        facets = doc.facet_values()
+        td.add_text("kind", doc.kind)
+        for key, field in _FACET_FIELD.items():
+            if key != "kind" and facets[key]:
+                td.add_text(field, facets[key])
+        if doc.unit_id is not None:
+            td.add_text("unit_id", str(doc.unit_id))
+        if doc.published_on:
+            td.add_date("published", _to_datetime(doc.published_on))
+        title = analysis.analyse(doc.title)
+        # Index number and document number are searchable like the title.
+        extra = " ".join(x for x in (doc.document_number, doc.index_number) if x)
+        body = analysis.analyse(doc.body + ("\n" + extra if extra else ""))
+        td.add_text("title_bi", title.bigrams)
+        td.add_text("title_uni", title.unigrams)
+        td.add_text("body_bi", body.bigrams)
+        td.add_text("body_uni", body.unigrams)
+        keys = analysis.pinyin_keys(doc.title)
+        if keys:
+            td.add_text("py", keys)
+        td.add_bytes("payload", json.dumps(doc.to_dict(), ensure_ascii=False).encode())
+        return td
+
+    def index(self, docs: Iterable[SearchDocument], *, replace: bool = True, heap: int = 64_000_000,
+              threads: int = 1, progress=None) -> int:
+        n = 0
+        it = iter(docs)
+        first = next(it, None)
+        if first is None:
+            return 0
+        with self._writer(heap=heap, threads=threads) as writer:
+            for doc in _chain(first, it):
+                if replace:
+                    writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._document(doc))
+                n += 1
+                if progress and n % 1000 == 0:
+                    progress(n)
+        return n
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._writer() as writer:
+            for doc_id in ids:
+                writer.delete_documents_by_term("id", doc_id)
+
+    def delete_kind(self, kind: str) -> None:
+        with self._writer() as writer:
+            writer.delete_documents_by_term("kind", kind)
+
+    def clear(self) -> None:
+        with self._writer() as writer:
+            writer.delete_all_documents()
+
+    def count(self) -> int:
+        return self._searcher().num_docs
+
+    # --- reading ---------------------------------------------------------------
+
+    def _field_query(self, prefix: str, needle: analysis.Needle) -> tantivy.Query:
+        clauses = []
+        for kind, tokens in needle.part_queries():
+            field = f"{prefix}_{kind}"
+            if len(tokens) == 1:
+                q = tantivy.Query.term_query(self.schema, field, tokens[0])
+            else:
+                q = tantivy.Query.phrase_query(self.schema, field, tokens)
+            clauses.append(q)
+        if len(clauses) == 1:
+            return clauses[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
+
+    def _needle_query(self, needle: analysis.Needle) -> tantivy.Query:
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.boost_query(self._field_query("title", needle), TITLE_BOOST)),
+                (tantivy.Occur.Should, self._field_query("body", needle)),
+            ]
+        )
+
+    def _filter_clauses(self, q: SearchQuery) -> list[tuple]:
+        clauses = []
+        for key, values in (q.filters or {}).items():
+            values = [str(v) for v in values if str(v)]
+            if key not in _FACET_FIELD or not values:
+                continue
+            sub = tantivy.Query.term_set_query(self.schema, _FACET_FIELD[key], values)
+            if key == "unit":
+                sub = tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, sub),
+                        (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "unit_id", values)),
+                    ]
+                )
+            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(sub, 0.0)))
+        if q.date_from or q.date_to:
+            rq = tantivy.Query.range_query(
+                self.schema,
+                "published",
+                tantivy.FieldType.Date,
+                _to_datetime(q.date_from) if q.date_from else None,
+                _to_datetime(q.date_to) if q.date_to else None,
+            )
+            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(rq, 0.0)))
+        return clauses
+
+    def build_query(self, q: SearchQuery, parsed: analysis.ParsedQuery) -> tantivy.Query:
+        clauses: list[tuple] = []
+        for needle in parsed.required:
+            clauses.append((tantivy.Occur.Must, self._needle_query(needle)))
+        for needle in parsed.optional:
+            clauses.append((tantivy.Occur.Should, self._needle_query(needle)))
+        for needle in parsed.excluded:
+            clauses.append((tantivy.Occur.MustNot, self._needle_query(needle)))
+        clauses.extend(self._filter_clauses(q))
+        if not parsed.required and not parsed.optional:
+            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)))
+        return tantivy.Query.boolean_query(clauses)
+
+    def search(self, q: SearchQuery) -> SearchResults:
+        started = time.perf_counter()
+        parsed = analysis.parse_query(q.text)
+        searcher = self._searcher()
+        query = self.build_query(q, parsed)
+        per_page = max(1, min(q.per_page, 100))
+        offset = (max(q.page, 1) - 1) * per_page
+        if q.sort == "date" or parsed.empty:
+            result = searcher.search(query, limit=per_page, offset=offset, order_by_field="published")
+        else:
+            result = searcher.search(query, limit=per_page, offset=offset)
+        terms = parsed.highlight_terms()
+        hits = []
+        for key, address in result.hits:
+            stored = searcher.doc(address)
+            doc = SearchDocument.from_dict(json.loads(bytes(stored.get_first("payload"))))
+            score = float(key) if parsed and not (q.sort == "date" or parsed.empty) else 0.0
+            hits.append(
+                Hit(
+                    id=doc.id,
+                    score=score,
+                    title_html=analysis.highlight(doc.title, terms),
+                    snippet_html=analysis.snippet(doc.body, terms),
+                    document=doc,
+                )
+            )
+        facets = self._facets(searcher, query)
+        return SearchResults(
+            total=result.count or 0,
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            query=q,
+        )
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
+        spec = {key: {"terms": {"field": field, "size": FACET_SIZE}} for key, field in _FACET_FIELD.items()}
+        raw = searcher.aggregate(query, spec)
+        facets: dict[str, list[tuple[str, int]]] = {}
+        for key in FACET_KEYS:
+            buckets = (raw.get(key) or {}).get("buckets", [])
+            items = [(str(b["key"]), int(b["doc_count"])) for b in buckets if str(b["key"])]
+            if key == "year":
+                items.sort(key=lambda kv: kv[0], reverse=True)
+            facets[key] = items
+        return facets
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        prefix = (prefix or "").strip()[: analysis.MAX_QUERY_LENGTH]
+        if not prefix:
+            return []
+        searcher = self._searcher()
+        if analysis.is_pinyin_prefix(prefix):
+            key = analysis.normalise(prefix).replace(" ", "")
+            query = tantivy.Query.regex_query(self.schema, "py", f"{key}.*")
+        else:
+            needle = analysis.make_needle(prefix)
+            if needle is None:
+                return []
+            query = self._field_query("title", needle)
+        result = searcher.search(query, limit=limit * 3)
+        titles: list[str] = []
+        for _score, address in result.hits:
+            payload = json.loads(bytes(searcher.doc(address).get_first("payload")))
+            title = payload.get("title", "")
+            if title and title not in titles:
+                titles.append(title)
+            if len(titles) >= limit:
+                break
+        return titles
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest

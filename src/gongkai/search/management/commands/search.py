@@ -1,0 +1,97 @@
+"""``gongkai search QUERY [--json] [--type ...] [--unit ...]``: query the search index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gongkai.search.backends import SearchUnavailable, get_backend
+from gongkai.search.types import SearchQuery
+
+_TAG = re.compile(r"</?mark>")
+
+
+def _plain(fragment: str, *, color: bool) -> str:
+    if color:
+        fragment = fragment.replace("<mark>", "\033[1;31m").replace("</mark>", "\033[0m")
+    return html.unescape(_TAG.sub("", fragment))
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
+
+
+class Command(BaseCommand):
+    help = "检索已索引的公开信息，按相关度列出索引号、标题、单位、日期和摘要"
+
+    def add_arguments(self, parser):
+        parser.add_argument("query", nargs="*", help='检索词；"带引号的短语" 须连续出现；-词 表示排除')
+        parser.add_argument("--json", action="store_true", help="输出 JSON")
+        parser.add_argument("--type", action="append", default=[], help="文件类型（可重复）")
+        parser.add_argument("--unit", action="append", default=[], help="单位名称或编号（可重复）")
+        parser.add_argument("--year", action="append", default=[])
+        parser.add_argument("--domain", action="append", default=[])
+        parser.add_argument("--status", action="append", default=[])
+        parser.add_argument("--kind", action="append", default=[])
+        parser.add_argument("--from", dest="date_from", type=_date, help="发布日期起 YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", type=_date, help="发布日期止 YYYY-MM-DD")
+        parser.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+        parser.add_argument("--page", type=int, default=1)
+        parser.add_argument("--limit", type=int, default=10)
+
+    def handle(self, *args, **o):
+        filters = {k: o[k] for k in ("type", "unit", "year", "domain", "status", "kind") if o[k]}
+        q = SearchQuery(
+            text=" ".join(o["query"]),
+            filters=filters,
+            date_from=o["date_from"],
+            date_to=o["date_to"],
+            page=max(1, o["page"]),
+            per_page=max(1, min(o["limit"], 100)),
+            sort=o["sort"],
+        )
+        try:
+            res = get_backend().search(q)
+        except SearchUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        if o["json"]:
+            out = {
+                "total": res.total,
+                "took_ms": round(res.took_ms, 2),
+                "results": [
+                    {
+                        "rank": (q.page - 1) * q.per_page + i,
+                        "score": round(h.score, 4),
+                        "title_html": h.title_html,
+                        "snippet_html": h.snippet_html,
+                        **h.document.to_dict(),
+                    }
+                    for i, h in enumerate(res.hits, 1)
+                ],
+                "facets": {k: [[v, c] for v, c in items] for k, items in res.facets.items()},
+            }
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        color = self.stdout.isatty() and not o.get("no_color")
+        self.stdout.write(f"共 {res.total} 条结果（{res.took_ms:.1f} 毫秒）")
+        for i, h in enumerate(res.hits, (q.page - 1) * q.per_page + 1):
+            d = h.document
+            date = d.published_on.isoformat() if d.published_on else "—"
+            self.stdout.write(f"\n{i}. {_plain(h.title_html, color=color)}")
+            meta = [d.index_number or "—", d.unit_name or "—", date]
+            if d.document_number:
+                meta.append(d.document_number)
+            if d.status:
+                meta.append(d.status)
+            self.stdout.write("   " + " | ".join(meta))
+            if h.snippet_html:
+                self.stdout.write("   " + _plain(h.snippet_html, color=color))
+            if d.url:
+                self.stdout.write("   " + d.url)

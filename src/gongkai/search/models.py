@@ -1,0 +1,77 @@
+"""Search storage: the PostgreSQL full-text table and the anonymous search-term log."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    """One indexed document for the PostgreSQL backend (``GONGKAI_SEARCH_BACKEND=postgres``).
+
+    ``tsv`` = setweight(to_tsvector('simple', <title tokens>), 'A') ||
+    setweight(to_tsvector('simple', <body tokens>), 'D'), where tokens are the CJK
+    bigrams/unigrams of ``gongkai.search.analysis``; ``py`` holds pinyin keys of the title
+    for suggestions. The GIN indexes are created on PostgreSQL only (see the migration).
+    """
+
+    doc_id = models.CharField(_("文档标识"), max_length=200, unique=True)
+    kind = models.CharField(_("来源"), max_length=50, db_index=True)
+    title = models.TextField(_("标题"))
+    body = models.TextField(_("正文"), blank=True)
+    url = models.CharField(_("地址"), max_length=500, blank=True)
+    unit_id = models.BigIntegerField(_("单位"), null=True, blank=True)
+    unit_name = models.CharField(_("单位名称"), max_length=200, blank=True)
+    doc_type = models.CharField(_("类型"), max_length=50, blank=True)
+    domain = models.CharField(_("领域"), max_length=100, blank=True)
+    year = models.IntegerField(_("年份"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, blank=True)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    index_number = models.CharField(_("索引号"), max_length=100, blank=True)
+    document_number = models.CharField(_("发文字号"), max_length=200, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    tsv = SearchVectorField(null=True)
+    py = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("检索条目")
+        verbose_name_plural = _("检索条目")
+
+    def __str__(self) -> str:
+        return f"{self.doc_id} {self.title}"
+
+
+class SearchLog(models.Model):
+    """How often a normalised query was searched on a day. No user, IP or session is stored."""
+
+    day = models.DateField(_("日期"))
+    query = models.CharField(_("检索词"), max_length=100)
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("检索词统计")
+        verbose_name_plural = _("检索词统计")
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="search_log_day_query")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.query} ×{self.count}"
+
+
+class IndexFailure(models.Model):
+    """An index update that still failed after its retries; ``retry_failed_updates`` (every
+    few minutes, Celery beat) tries it again, so nothing stays out of the index for long."""
+
+    doc_id = models.CharField(_("文档标识"), max_length=200, unique=True)
+    operation = models.CharField(_("操作"), max_length=10, choices=[("index", _("索引")), ("remove", _("移除"))])
+    error = models.TextField(_("错误"), blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("索引失败记录")
+        verbose_name_plural = _("索引失败记录")
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.doc_id}"

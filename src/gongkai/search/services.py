@@ -1,0 +1,79 @@
+"""Search actions: run a public search (and count its terms), rebuild the index."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gongkai.core.chinese import normalise
+
+from . import registry
+from .backends import get_backend
+from .models import SearchLog
+from .types import SearchQuery, SearchResults
+
+log = logging.getLogger(__name__)
+
+# Queries that look like personal data are never logged (ID card, phone, long digit runs, e-mail).
+_PERSONAL = re.compile(r"\d{6,}|[0-9]{17}[0-9x]|@", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_term(text: str) -> str:
+    """The form in which a query is counted: normalised, single-spaced, at most 100 chars."""
+    return _SPACES.sub(" ", normalise(text or "")).strip()[:100]
+
+
+def log_search_term(text: str) -> None:
+    """Count one search of ``text`` for today. Cheap (one UPDATE, an INSERT on the first
+    search of the day), anonymous, and never raises into the search page."""
+    term = normalise_term(text)
+    if not term or _PERSONAL.search(term):
+        return
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            updated = SearchLog.objects.filter(day=today, query=term).update(count=F("count") + 1)
+            if not updated:
+                SearchLog.objects.create(day=today, query=term, count=1)
+    except IntegrityError:  # a concurrent first insert won the race
+        SearchLog.objects.filter(day=today, query=term).update(count=F("count") + 1)
+    except Exception:
+        log.exception("search: could not log a search term")
+
+
+def run_search(q: SearchQuery, *, log_terms: bool = True) -> SearchResults:
+    """Run a public search. Only first-page searches with text are counted (paging and facet
+    clicks on the same query are not new searches)."""
+    results = get_backend().search(q)
+    if log_terms and q.text.strip() and q.page == 1 and not q.filters and not (q.date_from or q.date_to):
+        log_search_term(q.text)
+    return results
+
+
+def reindex(*, kind: str | None = None, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Rebuild the index from every registered source (or only ``kind``: that kind's documents
+    are removed first, so documents deleted at the source disappear). Returns counts per kind."""
+    backend = get_backend()
+    chosen = registry.sources()
+    if kind is not None:
+        if kind not in chosen:
+            raise ValueError(f"未注册的检索来源：{kind}（已注册：{', '.join(sorted(chosen)) or '无'}）")
+        chosen = {kind: chosen[kind]}
+    else:
+        backend.clear()
+    counts: dict[str, int] = {}
+    for name, source in sorted(chosen.items()):
+        if kind is not None:
+            backend.delete_kind(name)
+        counts[name] = backend.index(
+            source.iter_all(), progress=(lambda n, _name=name: progress(_name, n)) if progress else None
+        )
+        if progress:
+            progress(name, counts[name])
+    return counts

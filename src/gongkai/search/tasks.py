@@ -1,0 +1,129 @@
+"""Index maintenance tasks. Source apps call :func:`schedule_index` / :func:`schedule_remove`
+from their services (they wrap ``transaction.on_commit``), or use the tasks directly:
+``transaction.on_commit(lambda: index_document.delay(doc_id))``.
+
+A failing index update is retried by Celery with exponential backoff; when it still fails
+it is recorded in :class:`IndexFailure` and retried by the periodic ``retry_failed_updates``
+job. Scheduling never raises into the caller, so publishing is never blocked by the index.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import transaction
+
+from . import registry
+from .backends import get_backend
+
+log = logging.getLogger(__name__)
+
+
+class IndexTask(Task):
+    autoretry_for = (Exception,)
+    dont_autoretry_for = (ValueError,)
+    retry_backoff = 2
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 6
+    operation = "index"
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if args and not isinstance(exc, ValueError):
+            record_failure(args[0], self.operation, exc)
+
+    def on_success(self, retval, task_id, args, kwargs):
+        if args:
+            clear_failure(args[0])
+
+
+class RemoveTask(IndexTask):
+    operation = "remove"
+
+
+def record_failure(doc_id: str, operation: str, exc: BaseException) -> None:
+    from django.db.models import F
+
+    from .models import IndexFailure
+
+    log.error("search: %s %s failed after retries: %s; it will be retried (or run `gongkai reindex`)", operation, doc_id, exc)
+    try:
+        updated = IndexFailure.objects.filter(doc_id=doc_id).update(
+            operation=operation, error=str(exc)[:2000], attempts=F("attempts") + 1
+        )
+        if not updated:
+            IndexFailure.objects.create(doc_id=doc_id, operation=operation, error=str(exc)[:2000])
+    except Exception:
+        log.exception("search: could not record the failed index update of %s", doc_id)
+
+
+def clear_failure(doc_id: str) -> None:
+    from .models import IndexFailure
+
+    try:
+        IndexFailure.objects.filter(doc_id=doc_id).delete()
+    except Exception:
+        log.exception("search: could not clear the failure record of %s", doc_id)
+
+
+@shared_task(base=IndexTask, name="search.index_document")
+def index_document(doc_id: str) -> str:
+    """(Re)index one document from its registered source; removes it when the source
+    says it is no longer public (``get`` returned ``None``: withdrawn, unpublished, deleted)."""
+    kind, _pk = registry.split_id(doc_id)
+    if registry.get_source(kind) is None:
+        log.warning("search: no source registered for %s", doc_id)
+        return "unknown-kind"
+    doc = registry.fetch(doc_id)
+    backend = get_backend()
+    if doc is None:
+        backend.delete([doc_id])
+        return "removed"
+    backend.index([doc])
+    return "indexed"
+
+
+@shared_task(base=RemoveTask, name="search.remove_document")
+def remove_document(doc_id: str) -> str:
+    registry.split_id(doc_id)
+    get_backend().delete([doc_id])
+    return "removed"
+
+
+@shared_task(name="search.retry_failed_updates")
+def retry_failed_updates(limit: int = 500) -> int:
+    """Periodic: run the updates that failed after their retries once more."""
+    from .models import IndexFailure
+
+    n = 0
+    for failure in IndexFailure.objects.order_by("updated_at")[:limit]:
+        task = remove_document if failure.operation == "remove" else index_document
+        _run(task, failure.doc_id)
+        n += 1
+    return n
+
+
+def _run(task, doc_id: str) -> None:
+    try:
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            # In-process (embedded install): retries run at once; a final failure is recorded.
+            result = task.apply(args=[doc_id], throw=False)
+            if result.failed():
+                log.error("search: %s %s failed: %s", task.name, doc_id, result.result)
+        else:
+            task.delay(doc_id)
+    except Exception as exc:  # broker down, or anything unexpected
+        log.exception("search: could not run %s for %s; run `gongkai reindex` to repair", task.name, doc_id)
+        record_failure(doc_id, "remove" if task is remove_document else "index", exc)
+
+
+def schedule_index(doc_id: str) -> None:
+    """Queue an index update after the current transaction commits. Never raises."""
+    transaction.on_commit(lambda: _run(index_document, doc_id))
+
+
+def schedule_remove(doc_id: str) -> None:
+    """Queue a removal after the current transaction commits. Never raises."""
+    transaction.on_commit(lambda: _run(remove_document, doc_id))
