@@ -1,0 +1,181 @@
+"""Read queries of the catalogue app (public and staff)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+
+from gongkai.core import chinese, permissions
+from gongkai.core.models import Level, Organisation, Role
+
+from .models import Catalogue, CatalogueItem, CatalogueVersion, Domain, ElementTemplate, UnitItem, UnitList, VersionStatus
+
+# --- public ---------------------------------------------------------------------------
+
+
+def public_domains() -> QuerySet[Domain]:
+    """Active domains, with the number of units that keep a list in each."""
+    return Domain.objects.filter(is_active=True).annotate(
+        unit_count=Count("catalogues__unit_lists", distinct=True),
+        catalogue_count=Count("catalogues", filter=Q(catalogues__versions__status=VersionStatus.PUBLISHED), distinct=True),
+    )
+
+
+def published_catalogues(*, domain: Domain | None = None, level: str = "") -> QuerySet[Catalogue]:
+    qs = Catalogue.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
+    if domain is not None:
+        qs = qs.filter(domain=domain)
+    if level in Level.values:
+        qs = qs.filter(target_level=level)
+    return qs.select_related("domain", "owner", "template").order_by("domain__sort_order", "target_level", "id")
+
+
+def units_with_lists(*, domain: Domain | None = None, level: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(is_active=True, catalogue_lists__isnull=False)
+    if domain is not None:
+        qs = qs.filter(catalogue_lists__catalogue__domain=domain)
+    if level in Level.values:
+        qs = qs.filter(level=level)
+    return qs.annotate(list_count=Count("catalogue_lists", distinct=True)).order_by("path")
+
+
+def unit_lists_of(unit: Organisation) -> QuerySet[UnitList]:
+    return (
+        UnitList.objects.filter(unit=unit)
+        .select_related("catalogue__domain", "catalogue__template", "version")
+        .annotate(item_count=Count("items", filter=Q(items__is_active=True)))
+        .order_by("catalogue__domain__sort_order", "catalogue_id")
+    )
+
+
+def unit_list_items(unit_list: UnitList, *, include_inactive: bool = False) -> QuerySet[UnitItem]:
+    qs = unit_list.items.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.select_related("responsible_unit").order_by("is_local", "sort_order", "id")
+
+
+def search_items(query: str, *, domain: Domain | None = None, unit: Organisation | None = None, level: str = "") -> QuerySet[UnitItem]:
+    """Simple normalised search: every word of the query must occur in the item (简/繁, 全角/半角 insensitive)."""
+    norm = chinese.normalise(query).strip()
+    qs = UnitItem.objects.filter(is_active=True)
+    terms = [t for t in norm.split() if t]
+    if not terms:
+        return qs.none()
+    for term in terms[:6]:
+        qs = qs.filter(search_text__contains=term)
+    if domain is not None:
+        qs = qs.filter(unit_list__catalogue__domain=domain)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if level in Level.values:
+        qs = qs.filter(unit__level=level)
+    return qs.select_related("unit", "unit_list__catalogue__domain").order_by("unit__path", "unit_list_id", "sort_order")
+
+
+def published_items(version: CatalogueVersion) -> QuerySet[CatalogueItem]:
+    return version.items.order_by("sort_order", "id")
+
+
+def publications_for(unit_item: UnitItem) -> list | None:
+    """Content published under an item, if the publications app provides the selector.
+
+    Returns None when the publications capability is not installed (the portal then
+    shows nothing rather than an empty "no content" claim).
+    """
+    if importlib.util.find_spec("gongkai.publications") is None:
+        return None
+    try:
+        module = importlib.import_module("gongkai.publications.selectors")
+    except ImportError:
+        return None
+    fn = getattr(module, "published_for_unit_item", None)
+    if fn is None:
+        return None
+    return list(fn(unit_item)[:50])
+
+
+# --- staff ------------------------------------------------------------------------------
+
+
+def office_units(user) -> QuerySet[Organisation]:
+    return permissions.units_with_role(user, Role.DISCLOSURE_OFFICE)
+
+
+def catalogues_for_staff(user) -> QuerySet[Catalogue]:
+    qs = Catalogue.objects.select_related("domain", "owner", "template")
+    if permissions.is_sysadmin(user):
+        return qs
+    return qs.filter(owner__in=office_units(user))
+
+
+def templates_for_staff(user) -> QuerySet[ElementTemplate]:
+    qs = ElementTemplate.objects.annotate(element_count=Count("elements", distinct=True))
+    if permissions.is_sysadmin(user):
+        return qs
+    return qs.filter(Q(is_builtin=True) | Q(owner_unit__in=office_units(user)))
+
+
+def unit_lists_for_staff(user) -> QuerySet[UnitList]:
+    return (
+        permissions.scope(UnitList.objects.all(), user)
+        .select_related("unit", "catalogue__domain", "version")
+        .annotate(
+            item_count=Count("items", filter=Q(items__is_active=True)),
+            local_count=Count("items", filter=Q(items__is_active=True, items__is_local=True)),
+        )
+        .order_by("unit__path", "catalogue__domain__sort_order")
+    )
+
+
+def adoption(catalogue: Catalogue) -> QuerySet[UnitList]:
+    return (
+        UnitList.objects.filter(catalogue=catalogue)
+        .select_related("unit", "version")
+        .annotate(
+            item_count=Count("items", filter=Q(items__is_active=True)),
+            local_count=Count("items", filter=Q(items__is_active=True, items__is_local=True)),
+            dropped_count=Count("items", filter=Q(items__is_active=False, items__retired_kind="dropped")),
+        )
+        .order_by("unit__path")
+    )
+
+
+def workbench_panels(user) -> list[dict]:
+    panels = []
+    if permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists():
+        drafts = catalogues_for_staff(user).filter(versions__status=VersionStatus.DRAFT).distinct()[:8]
+        panels.append(
+            {
+                "title": "标准目录草稿（待发布）",
+                "items": [(c.title, reverse("catalogue_wb:catalogue-detail", args=[c.pk])) for c in drafts],
+                "empty": "没有待发布的标准目录草稿",
+            }
+        )
+    lists = unit_lists_for_staff(user).filter(unit__in=_own_units(user))[:8]
+    panels.append(
+        {
+            "title": "本单位公开目录",
+            "items": [
+                (f"{ul.unit.display_name} · {ul.catalogue.domain.name}（{ul.item_count}项）", reverse("catalogue_wb:unitlist-detail", args=[ul.pk]))
+                for ul in lists
+            ],
+            "empty": "本单位还没有公开目录（由政务公开办发布标准目录后自动生成）",
+        }
+    )
+    return panels
+
+
+def _own_units(user) -> QuerySet[Organisation]:
+    from gongkai.core.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=Membership.objects.filter(user=user).values("unit_id"))
+
+
+def manageable_unit_list(user, unit_list: UnitList) -> bool:
+    return permissions.has_any_role(user, [Role.EDITOR, Role.LEADER, Role.DISCLOSURE_OFFICE], unit_list.unit)
