@@ -64,13 +64,48 @@ class TableData:
 
 
 def fetch(units, year: int) -> TableData:
+    from . import record_sets
+
     data = TableData()
     for attr, fn in (("t3", sources.table3), ("t4", sources.table4), ("normative", sources.normative)):
         try:
             setattr(data, attr, fn(units, year))
         except sources.SourceUnavailable as exc:
             data.errors[attr] = f"未接入：{exc}"
+    # the records behind each figure (ids), for "click a number → the records counted"
+    if data.t3 is not None:
+        record_sets.attach_ids(data.t3, record_sets.requests_table3_ids(units, year))
+        _mark_traced(data.t3, exclude_derived="t3")
+    if data.t4 is not None:
+        ids4 = record_sets.requests_table4_ids(units, year)
+        if ids4 is not None:
+            record_sets.attach_ids(data.t4, {(T.T4_ROW, c): pks for c, pks in ids4.items()})
+            _mark_traced(data.t4, exclude_derived="t4")
+    if data.normative is not None:
+        record_sets.attach_ids(data.normative, record_sets.normative_ids(units, year))
+        _mark_traced(data.normative, exclude_derived="")
+        url = _reverse("publications_wb:list")
+        for r, doc_type in (("rules", "regulation"), ("normative", "normative")):
+            for c in data.normative[r].values():
+                c["url"] = c.get("url") or (f"{url}?doc_type={doc_type}" if url else "")
     return data
+
+
+def _reverse(name: str) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _mark_traced(table: dict, exclude_derived: str) -> None:
+    for r, cols in table.items():
+        for c, cell in cols.items():
+            if exclude_derived and T.is_derived(exclude_derived, r, c):
+                continue
+            cell["traced"] = True
 
 
 def build_figures(data: TableData, *, previous: dict | None = None) -> dict:
@@ -121,5 +156,23 @@ def library_counts(data: TableData) -> dict | None:
 
 
 def checks_for(figures: dict, data: TableData, previous_carried_out: dict | None) -> list[T.Check]:
-    return T.run_checks(figures, library=library_counts(data), library_wired=data.normative is not None,
-                        previous_carried_out=previous_carried_out)
+    checks = T.run_checks(figures, library=library_counts(data), library_wired=data.normative is not None,
+                          previous_carried_out=previous_carried_out)
+    checks.append(traceability_check(figures))
+    return checks
+
+
+def traceability_check(figures: dict) -> T.Check:
+    """Every computed figure equals the number of records listed behind it."""
+    bad = []
+    for table in ("t2", "t3", "t4"):
+        for r, cols in figures.get(table, {}).items():
+            for c, cell in cols.items():
+                if not cell.get("traced"):
+                    continue
+                computed = cell.get("computed") if cell.get("src") == "adjusted" else cell.get("v")
+                if computed is not None and int(computed) != len(cell.get("ids") or []):
+                    bad.append((table, r, c))
+    return T.Check("traceable", not bad, "每个统计数字都能追溯到对应的记录" if not bad else
+                   "以下数字与可追溯的记录条数不一致：" + "；".join(
+                       f"{T.row_label(t, r)}·{T.col_label(t, r, c)}" for t, r, c in bad[:10]), bad)

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import Organisation
@@ -29,7 +29,7 @@ NARRATIVE_FIELDS = [
 ]
 
 
-class AnnualReport(models.Model):
+class AnnualReport(FSMModelMixin, models.Model):
     """One version of a unit's annual report for a year.
 
     A draft's figures are recomputed from the records on demand; publishing freezes them

@@ -42,16 +42,21 @@ class Source:
     key: str
     label: str  # what it feeds, in Chinese
     app: str  # app label
-    module: str
+    module: str  # one module, or several separated by spaces (searched in order)
     functions: tuple[str, ...]
 
     def _module(self):
         if not apps.is_installed(f"gongkai.{self.app}"):
             return None
-        try:
-            return importlib.import_module(self.module)
-        except ImportError:
+        mods = []
+        for name in self.module.split():
+            try:
+                mods.append(importlib.import_module(name))
+            except ImportError:
+                continue
+        if not mods:
             return None
+        return _Chain(mods)
 
     def status(self) -> str:
         mod = self._module()
@@ -75,7 +80,20 @@ class Source:
         return fn(*args, **kwargs)
 
 
-REQUESTS = Source("requests", "依申请公开（表三、表四）", "requests", "gongkai.requests.selectors",
+class _Chain:
+    """Attribute lookup over several modules (an app's selectors, then its stats module)."""
+
+    def __init__(self, mods):
+        self._mods = mods
+
+    def __getattr__(self, name):
+        for m in self._mods:
+            if hasattr(m, name):
+                return getattr(m, name)
+        raise AttributeError(name)
+
+
+REQUESTS = Source("requests", "依申请公开（表三、表四）", "requests", "gongkai.requests.selectors gongkai.requests.stats",
                   ("annual_table3", "annual_table4"))
 PUBLICATIONS = Source("publications", "规章和规范性文件库（表二）、主动公开及时率", "publications",
                       "gongkai.publications.selectors", ("normative_counts",))
@@ -115,7 +133,16 @@ def _index(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 _T3_ROW_INDEX = _index((r.key, r.label) for r in T.T3_ROWS if not r.header)
+# the requests app's own row keys ("withheld.1" = first item of （三）不予公开, ...)
+_T3_ROW_INDEX.update({"carried": "carried_in", "public": "open", "finished": "result_total", "forward": "carried_out"})
+for _section in ("withheld", "unavailable", "not_handled", "other"):
+    for _i, _leaf in enumerate([k for k in T.T3_RESULT_LEAVES if k.startswith(_section + "_")], start=1):
+        _T3_ROW_INDEX[f"{_section}.{_i}"] = _leaf
+# section and heading rows are sums of their items: recomputed here, so ignored in a source's data
+T3_SECTION_ROWS = {"outcomes", "results", "withheld", "unavailable", "not_handled", "other", "三、本年度办理结果",
+                   "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"}
 _T3_COL_INDEX = _index([(c.key, c.label) for c in T.T3_COLS] + [("other_org", "法人或其他组织其他")])
+_T3_COL_INDEX.update({"charity": "nonprofit", "other": "other_org"})
 _T4_COL_INDEX = _index(
     [(c.key, c.label) for c in T.T4_COLS]
     + [(f"{g}_{o}", f"{top}{glabel}{olabel}") for g, glabel, top in T.T4_GROUPS for o, olabel in T.T4_OUTCOMES]
@@ -154,6 +181,8 @@ def _matrix(raw) -> dict:
     """Accept {row: {col: cell}}, or an object with ``.rows``/``["rows"]`` of that shape."""
     if isinstance(raw, dict) and "rows" in raw and isinstance(raw["rows"], dict):
         return raw["rows"]
+    if hasattr(raw, "cells") and isinstance(raw.cells, dict):
+        return raw.cells
     if hasattr(raw, "rows") and isinstance(raw.rows, dict):
         return raw.rows
     if hasattr(raw, "as_dict"):
@@ -168,6 +197,8 @@ def normalise_table3(raw) -> dict:
            for r in T.T3_ROW_KEYS}
     unknown = []
     for rname, cols in _matrix(raw).items():
+        if rname in T3_SECTION_ROWS:
+            continue
         rkey = _lookup(_T3_ROW_INDEX, rname)
         if rkey is None:
             unknown.append(str(rname))
@@ -185,6 +216,7 @@ def normalise_table3(raw) -> dict:
 
 _T4_GROUP_INDEX = _index([(g, lbl) for g, lbl, _top in T.T4_GROUPS] + [(g, f"{top}{lbl}") for g, lbl, top in T.T4_GROUPS]
                          + [("suit_direct", "直接起诉"), ("suit_after", "行政诉讼复议后起诉")])
+_T4_GROUP_INDEX.update({"litigation_direct": "suit_direct", "litigation_after_review": "suit_after"})
 _T4_OUTCOME_INDEX = _index(T.T4_OUTCOMES)
 _CELL_KEYS = {"count", "value", "v", "n", "ids", "url"}
 

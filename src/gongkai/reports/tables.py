@@ -244,16 +244,17 @@ def derive_totals(figures: dict) -> dict:
 
 def _as_computed(c: dict) -> int:
     """The value the source gave for a cell (before any manual adjustment)."""
-    v = c.get("computed") if c.get("src") == "adjusted" else c.get("v")
+    v = c.get("computed") if c.get("src") in ("adjusted", "derived") and c.get("computed") is not None else c.get("v")
     return int(v or 0)
 
 
 def _total_cell(parts: list[dict], old: dict) -> dict:
     total = sum(int(p["v"] or 0) for p in parts)
-    out = cell(total, src="derived", ids=_merge_ids(parts), url=old.get("url", ""))
+    out = cell(total, src="derived", ids=_merge_ids(parts), url=old.get("url", ""),
+               computed=sum(_as_computed(p) for p in parts))
     # a source that sent its own total: it must equal the sum of its own detail cells
     if old.get("src") == "computed" and old.get("v") is not None:
-        if int(old["v"]) != sum(_as_computed(p) for p in parts):
+        if int(old["v"]) != out["computed"]:
             out["reported"] = old["v"]
     elif old.get("reported") is not None:
         out["reported"] = old["reported"]

@@ -11,10 +11,18 @@ from gongkai.core import permissions
 # table -> (app label, model names to try, in order)
 TRACE_MODELS = {
     "t3": ("requests", ("InformationRequest", "Request", "DisclosureRequest")),
-    "t4": ("requests", ("Appeal", "ReviewCase", "LegalChallenge", "Remedy", "InformationRequest", "Request")),
+    "t4": ("requests", ("ReviewCase",)),
     "t2": ("publications", ("NormativeDocument", "Regulation", "Publication")),
 }
-T4_MODEL_OVERRIDE: tuple[str, ...] = ()
+# table -> (workbench URL name of the owning app, attribute giving the pk to link to)
+TRACE_URLS = {"t3": ("requests_wb:detail", "pk"), "t4": ("requests_wb:detail", "request_id"),
+              "t2": ("publications_wb:detail", "pk")}
+# extra facts shown per record (never personal data): (attribute or get_X_display, heading)
+TRACE_FACTS = {
+    "t3": [("received_on", "收到日期"), ("finished_on", "办结日期"), ("get_outcome_display", "答复类型")],
+    "t4": [("get_kind_display", "类型"), ("filed_on", "受理日期"), ("get_outcome_display", "结果")],
+    "t2": [("document_number", "发文字号"), ("published_on", "发布日期")],
+}
 
 
 def model_for(table: str):
@@ -29,7 +37,13 @@ def model_for(table: str):
     return None
 
 
-def _url(obj) -> str:
+def _url(obj, table: str = "") -> str:
+    if table in TRACE_URLS:
+        name, attr = TRACE_URLS[table]
+        try:
+            return reverse(name, args=[getattr(obj, attr)])
+        except (NoReverseMatch, AttributeError):
+            pass
     for attr in ("get_workbench_url", "get_staff_url", "get_absolute_url"):
         fn = getattr(obj, attr, None)
         if callable(fn):
@@ -40,12 +54,16 @@ def _url(obj) -> str:
     return ""
 
 
+def fact_headings(table: str) -> list[str]:
+    return [h for _a, h in TRACE_FACTS.get(table, [])]
+
+
 def records(table: str, row: str, ids: list, *, user) -> list[dict]:
     if not ids:
         return []
     model = model_for(table)
     if model is None:
-        return [{"id": i, "label": f"记录 #{i}", "url": "", "unit": ""} for i in ids]
+        return [{"id": i, "label": f"记录 #{i}", "url": "", "unit": "", "facts": []} for i in ids]
     qs = model._default_manager.filter(pk__in=ids)
     unit_field = next((f for f in ("unit", "organisation", "responsible_unit", "owner") if hasattr(model, f)), None)
     if unit_field and not permissions.is_sysadmin(user):
@@ -58,5 +76,10 @@ def records(table: str, row: str, ids: list, *, user) -> list[dict]:
         o = found.get(i)
         if o is None:
             continue  # not visible to this user, or deleted since
-        out.append({"id": i, "label": str(o), "url": _url(o), "unit": str(getattr(o, unit_field, "") or "") if unit_field else ""})
+        facts = []
+        for attr, _heading in TRACE_FACTS.get(table, []):
+            v = getattr(o, attr, "")
+            facts.append(v() if callable(v) else (v if v not in (None, "") else "—"))
+        out.append({"id": i, "label": str(o), "url": _url(o, table), "facts": facts,
+                    "unit": str(getattr(o, unit_field, "") or "") if unit_field else ""})
     return out

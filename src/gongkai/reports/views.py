@@ -198,6 +198,7 @@ def trace(request, pk, table, row, col):
     records = tracing.records(table, row, info.get("ids") or [], user=request.user)
     page = Paginator(records, 100).get_page(request.GET.get("page"))
     return render(request, "reports/wb_trace.html", {"report": report, "info": info, "page": page,
+                                                     "fact_headings": tracing.fact_headings(table),
                                                      "history": selectors.changes_for(report, table, row, col)})
 
 
