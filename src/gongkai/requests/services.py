@@ -131,6 +131,8 @@ def _audit(actor, action, req, before=None):
 
 def pauses_of(req: InformationRequest, *, as_of: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
     """Consultation pauses; an unanswered consultation pauses the clock up to today (art. 33)."""
+    if req.pk is None:
+        return []
     now = as_of or today()
     pauses = []
     for c in req.consultations.all():
@@ -368,9 +370,9 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     if deadline <= sent_on:
         raise ValidationError({"deadline": "补正期限应晚于告知日期"})
     before = audit_view(req)
+    req.request_correction()
     req.correction_requested_on = sent_on
     req.correction_deadline = deadline
-    req.request_correction()
     _save(req, "correction_requested_on", "correction_deadline")
     late = req.correction_notice_due and sent_on > req.correction_notice_due
     _step(req, StepKind.CORRECTION_REQUESTED, actor=actor, on=sent_on,
@@ -620,6 +622,7 @@ def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultatio
     """Render a letter from its template to DOCX and PDF, file it with the request, deliver it to the tracking page."""
     from . import letters
 
+    req = InformationRequest.objects.select_related("unit").get(pk=req.pk)  # the state as committed by earlier steps
     require_handler(actor, req)
     letter = letters.issue(req=req, kind=kind, actor=actor, consultation=consultation)
     _step(req, StepKind.LETTER, actor=actor, internal=not letter.to_applicant,

@@ -1,0 +1,131 @@
+"""Public form, receipt and status page through HTTP."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from gongkai.requests.forms import HumanCheck
+from gongkai.requests.models import InformationRequest, StepKind
+from tests.requests.conftest import resident_id
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def form_data(unit, **kw):
+    data = {
+        "unit": unit.pk, "applicant_type": "person", "name": "王小明", "id_type": "resident", "id_number": resident_id(),
+        "phone": "13905781234", "email": "wxm@example.cn", "address": "浙江省丽水市松阳县西屏街道长松路18号",
+        "postcode": "323400", "description": "请公开2024年度松阳县城乡居民最低生活保障资金发放情况",
+        "preferred_format": "email", "delivery": "email", "confirm": "on",
+    }
+    data.update(kw)
+    return data
+
+
+def answer(client) -> str:
+    client.get(reverse("requests:apply"))
+    return client.session[HumanCheck.KEY]["a"]
+
+
+def test_apply_form_renders_without_login(client, tree):
+    resp = client.get(reverse("requests:apply"))
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert "政府信息公开申请" in body and "验证问题" in body and tree.dept_a.name in body
+
+
+def test_submit_receipt_and_status(client, tree):
+    a = answer(client)
+    upload = io.BytesIO(PNG)
+    upload.name = "身份证.png"
+    resp = client.post(reverse("requests:apply"), {**form_data(tree.dept_a, human=a), "attachments": [upload]})
+    assert resp.status_code == 302 and resp.url == reverse("requests:receipt")
+    req = InformationRequest.objects.get()
+    assert req.attachments.get().mime == "image/png"
+    receipt = client.get(resp.url).content.decode()
+    assert req.tracking_code in receipt and f"{req.due_date:%Y年%-m月%-d日}" in receipt
+    assert "20个工作日" in receipt
+    status = client.get(reverse("requests:status", args=[req.tracking_code])).content.decode()
+    assert "提交申请" in status and req.phone not in status and req.id_number not in status
+
+
+def test_errors_keep_input_and_explain(client, tree):
+    a = answer(client)
+    resp = client.post(reverse("requests:apply"), form_data(tree.dept_a, human=a, id_number="331125198503120021",
+                                                            description=""))
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert "校验位错误" in body and "这个字段是必填项" in body or "必填" in body
+    assert "13905781234" in body  # input kept
+    assert InformationRequest.objects.count() == 0
+
+
+def test_wrong_human_check_rejected(client, tree):
+    answer(client)
+    resp = client.post(reverse("requests:apply"), form_data(tree.dept_a, human="999"))
+    assert "验证问题回答不正确" in resp.content.decode()
+    assert InformationRequest.objects.count() == 0
+
+
+def test_upload_type_is_sniffed(client, tree):
+    a = answer(client)
+    fake = io.BytesIO(b"MZ\x90\x00 this is an exe")
+    fake.name = "身份证.pdf"
+    resp = client.post(reverse("requests:apply"), {**form_data(tree.dept_a, human=a), "attachments": [fake]})
+    assert "类型不支持" in resp.content.decode()
+    assert InformationRequest.objects.count() == 0
+
+
+def test_organisation_needs_valid_credit_code(client, tree):
+    a = answer(client)
+    resp = client.post(reverse("requests:apply"), form_data(
+        tree.dept_a, human=a, applicant_type="organisation", name="松阳县某公司", id_type="", id_number="",
+        org_type="commercial", credit_code="91331124MA2A12345X", contact_person="李四"))
+    assert "校验位错误" in resp.content.decode()
+
+
+def test_form_is_rate_limited(client, tree, settings):
+    settings.GONGKAI_PUBLIC_FORM_RATE = "2/h"
+    for _ in range(2):
+        client.post(reverse("requests:apply"), form_data(tree.dept_a, human="0"))
+    resp = client.post(reverse("requests:apply"), form_data(tree.dept_a, human="0"))
+    assert resp.status_code == 429
+
+
+def test_status_needs_code_and_phone_tail(client, tree, submit):
+    req = submit(tree.dept_a)
+    other = submit(tree.dept_a)
+    # no session authorisation: not found
+    assert client.get(reverse("requests:status", args=[req.tracking_code])).status_code == 404
+    bad = client.post(reverse("requests:track"), {"code": req.tracking_code, "phone_tail": "0000"})
+    assert "不正确" in bad.content.decode()
+    ok = client.post(reverse("requests:track"), {"code": req.tracking_code.lower(), "phone_tail": "1234"})
+    assert ok.status_code == 302
+    assert client.get(ok.url).status_code == 200
+    # the session is authorised for this code only
+    assert client.get(reverse("requests:status", args=[other.tracking_code])).status_code == 404
+
+
+def test_status_hides_internal_steps(client, tree, submit):
+    from gongkai.requests import services
+
+    req = submit(tree.dept_a)
+    services.request_add_note(actor=tree.editor_a, req=req, note="申请人疑似重复申请，内部讨论")
+    client.post(reverse("requests:track"), {"code": req.tracking_code, "phone_tail": "1234"})
+    body = client.get(reverse("requests:status", args=[req.tracking_code])).content.decode()
+    assert "内部讨论" not in body and str(StepKind.NOTE.label) not in body
+
+
+def test_wrong_codes_are_rate_limited(client, tree, submit):
+    req = submit(tree.dept_a)
+    for _ in range(20):
+        client.post(reverse("requests:track"), {"code": req.tracking_code, "phone_tail": "0000"})
+    resp = client.post(reverse("requests:track"), {"code": req.tracking_code, "phone_tail": "1234"})
+    assert resp.status_code == 429
+
+
+def test_guide_page(client, db):
+    assert "第三十三条" in client.get(reverse("requests:guide")).content.decode()
