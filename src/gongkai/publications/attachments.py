@@ -198,3 +198,16 @@ def _xlsx_text(data: bytes) -> str:
     finally:
         wb.close()
     return "\n".join(parts).strip()
+
+
+def content_disposition(name: str) -> str:
+    """RFC 6266 / RFC 5987 header: an ASCII fallback plus the exact UTF-8 name (Chinese
+    names survive in every current browser; old clients get a sane ASCII name)."""
+    from urllib.parse import quote
+
+    ext = os.path.splitext(name)[1]
+    ascii_name = name.encode("ascii", "ignore").decode().strip() or ""
+    if not ascii_name or ascii_name == ext:
+        ascii_name = "attachment" + ext
+    ascii_name = ascii_name.replace("\\", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

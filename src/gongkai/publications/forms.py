@@ -43,10 +43,11 @@ class PublicationForm(forms.ModelForm):
     """Fields depend on the content type; the unit is chosen among the user's editor units."""
 
     unit = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("发布单位"))
+    video_url = forms.URLField(label=_("视频链接"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Publication
-        fields = sorted({f for fs in TYPE_FIELDS.values() for f in fs} | set(COMMON) - {"unit_item", "domain"})
+        fields = sorted({f for fs in TYPE_FIELDS.values() for f in fs} | set(COMMON) - {"unit_item", "domain", "video_url"})
         widgets = {
             "made_on": DATE,
             "changed_on": DATE,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from gongkai.core.models import Organisation
 
 from . import selectors
+from .attachments import content_disposition
 from .models import NORMATIVE_TYPES, Attachment, DocType, LegalStatus, State
 from .status import legal_status
 
@@ -166,6 +167,7 @@ def attachment(request, pk: int):
         handle = att.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("附件文件缺失，请联系发布单位") from exc
-    response = FileResponse(handle, as_attachment=True, filename=att.name, content_type=att.content_type)
+    response = FileResponse(handle, content_type=att.content_type)
+    response["Content-Disposition"] = content_disposition(att.name)
     response["Cache-Control"] = "public, max-age=3600"
     return response

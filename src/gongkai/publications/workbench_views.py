@@ -214,9 +214,10 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = get_object_or_404(Attachment, pk=attachment_id, publication=pub)
     if attachment.is_link:
         return redirect(attachment.external_url)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
-    )
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = att.content_disposition(attachment.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required

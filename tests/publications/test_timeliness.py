@@ -1,0 +1,78 @@
+"""Due dates from the working-day calendar with real holidays (National Day 2024 with
+make-up Sundays/Saturdays), late flags and per-unit counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from gongkai.publications import selectors, services
+from gongkai.publications.timeliness import default_due_date
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(day):
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 10, tzinfo=CST), tick=False)
+
+
+def test_default_is_20_working_days_with_real_holidays():
+    # 2024-09-20 (Fri) + 20 working days: Sun 29 Sep and Sat 12 Oct are make-up workdays,
+    # 1–7 Oct is the National Day holiday → 23 Oct (a naive Mon–Fri count gives 18 Oct).
+    assert default_due_date(D(2024, 9, 20)) == D(2024, 10, 23)
+    # Spring Festival 2025 (28 Jan–4 Feb off, Sun 26 Jan and Sat 8 Feb worked)
+    assert default_due_date(D(2025, 1, 20)) == D(2025, 2, 21)
+
+
+def test_year_without_calendar_gives_no_due_date():
+    assert default_due_date(D(2012, 5, 2)) is None
+
+
+def test_on_time_and_late(tree, draft, publish):
+    with at(D(2024, 10, 23)):
+        on_time = publish(draft(made_on=D(2024, 9, 20)))
+    with at(D(2024, 10, 24)):
+        late = publish(draft(made_on=D(2024, 9, 20), title="松阳县特困人员认定办法"))
+    assert on_time.due_on == late.due_on == D(2024, 10, 23)
+    assert on_time.is_late is False
+    assert late.is_late is True
+
+
+def test_changed_on_restarts_the_period(tree, draft, publish):
+    with at(D(2024, 10, 25)):
+        pub = publish(draft(made_on=D(2024, 9, 20), changed_on=D(2024, 10, 8)))
+    assert pub.due_on == default_due_date(D(2024, 10, 8))
+    assert pub.is_late is False
+
+
+def test_timeliness_stats_per_unit(tree, draft, publish):
+    with at(D(2024, 10, 24)):
+        publish(draft(made_on=D(2024, 9, 20)))  # late
+        publish(draft(made_on=D(2024, 10, 8), title="通知二"))  # on time
+        publish(draft(unit=tree.dept_b, actor=tree.editor_b, made_on=D(2024, 10, 10), title="人社通知"))
+        draft(made_on=D(2024, 8, 1), title="一直没发的草稿")  # overdue, unpublished
+    with at(D(2024, 12, 1)):
+        stats = selectors.timeliness_stats([tree.dept_a, tree.dept_b, tree.town_a], 2024)
+    a, b, t = stats[tree.dept_a.pk], stats[tree.dept_b.pk], stats[tree.town_a.pk]
+    assert (a["published"], a["assessed"], a["on_time"], a["late"], a["overdue_pending"]) == (2, 2, 1, 1, 1)
+    assert a["late_rate"] == 0.5
+    assert (b["published"], b["late"]) == (1, 0)
+    assert t["published"] == 0 and t["late_rate"] == 0.0
+
+
+def test_late_page_lists_units_items(tree, client, draft, publish):
+    with at(D(2024, 10, 24)):
+        late = publish(draft(made_on=D(2024, 9, 20), title="逾期发布的通知"))
+        publish(draft(unit=tree.dept_b, actor=tree.editor_b, made_on=D(2024, 9, 20), title="人社局逾期通知"))
+    client.force_login(tree.reviewer_a)
+    html = client.get(reverse("publications_wb:late") + "?year=2024").content.decode()
+    assert late.title in html
+    assert "人社局逾期通知" not in html  # unit B is not visible to unit A staff
+    client.force_login(tree.office)
+    html = client.get(reverse("publications_wb:late") + "?year=2024").content.decode()
+    assert "人社局逾期通知" in html and late.title in html

@@ -1,0 +1,328 @@
+"""The review workflow: every allowed and forbidden transition, through services and HTTP,
+with the audit rows and review trail each one leaves."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from gongkai.core.models import AuditEvent
+from gongkai.publications import services
+from gongkai.publications.models import Publication, ReviewPolicy, State, Transition
+
+pytestmark = pytest.mark.django_db
+
+
+def actions(pub):
+    return list(
+        AuditEvent.objects.filter(object_type="publications.publication", object_id=str(pub.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+
+
+def test_full_chain_publishes_with_index_number_and_audit(tree, draft):
+    pub = draft()
+    assert pub.state == State.DRAFT
+    pub = services.publication_submit(actor=tree.editor_a, publication=pub, comment="请审核")
+    assert pub.state == State.ATTRIBUTE_REVIEW
+    pub = services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="proactive")
+    assert pub.state == State.CONFIDENTIALITY_REVIEW
+    pub = services.publication_review_confidentiality(actor=tree.reviewer_a, publication=pub, comment="不涉密")
+    assert pub.state == State.SIGNOFF
+    assert pub.index_number is None
+    pub = services.publication_sign_off(actor=tree.leader_a, publication=pub, comment="同意发布")
+    assert pub.state == State.PUBLISHED
+    assert pub.index_number.endswith("-ZC-%d-00001" % pub.published_on.year)
+    assert pub.index_number.startswith(tree.dept_a.credit_code)
+    assert pub.published_at is not None
+    assert actions(pub) == [
+        "publications.publication.create",
+        "publications.publication.submit",
+        "publications.publication.attribute",
+        "publications.publication.confidentiality",
+        "publications.publication.sign_off",
+        "publications.publication.publish",
+    ]
+    publish_event = AuditEvent.objects.get(action="publications.publication.publish", object_id=str(pub.pk))
+    assert publish_event.actor == tree.leader_a
+    assert publish_event.after["index_number"] == pub.index_number
+    steps = list(pub.transitions.values_list("step", "to_state", "comment"))
+    assert steps[0] == ("submit", "attribute_review", "请审核")
+    assert steps[-1] == ("signoff", "published", "同意发布")
+
+
+def test_second_publication_gets_next_index_number(tree, draft, publish):
+    a = publish(draft())
+    b = publish(draft(title="松阳县临时救助实施细则"))
+    assert a.index_number[-5:] == "00001" and b.index_number[-5:] == "00002"
+
+
+@pytest.mark.parametrize("state_step", ["attribute_review", "confidentiality_review", "signoff"])
+def test_reject_from_each_step_requires_comment_and_returns_to_draft(tree, draft, state_step):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    if state_step in ("confidentiality_review", "signoff"):
+        pub = services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="proactive")
+    if state_step == "signoff":
+        pub = services.publication_review_confidentiality(actor=tree.reviewer_a, publication=pub)
+    assert pub.state == state_step
+    actor = tree.leader_a if state_step == "signoff" else tree.reviewer_a
+    with pytest.raises(ValidationError):
+        services.publication_reject(actor=actor, publication=pub, comment="   ")
+    pub = services.publication_reject(actor=actor, publication=pub, comment="第三条表述不准确，请修改")
+    assert pub.state == State.DRAFT
+    last = AuditEvent.objects.filter(object_id=str(pub.pk)).order_by("-id").first()
+    assert last.action == "publications.publication.reject"
+    assert last.after["comment"] == "第三条表述不准确，请修改"
+    assert Transition.objects.filter(publication=pub, step="reject").get().comment == "第三条表述不准确，请修改"
+    # the editor can now change and resubmit
+    services.publication_update(actor=tree.editor_a, publication=pub, title="松阳县最低生活保障审核确认办法（修改稿）")
+    pub = services.publication_submit(actor=tree.editor_a, publication=pub)
+    assert pub.state == State.ATTRIBUTE_REVIEW
+
+
+def test_forbidden_transitions(tree, draft):
+    pub = draft()
+    # cannot review/sign/withdraw a draft
+    with pytest.raises(ValidationError):
+        services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="proactive")
+    with pytest.raises(ValidationError):
+        services.publication_sign_off(actor=tree.leader_a, publication=pub)
+    with pytest.raises(ValidationError):
+        services.publication_withdraw(actor=tree.leader_a, publication=pub, reason="x")
+    with pytest.raises(ValidationError):
+        services.publication_reject(actor=tree.reviewer_a, publication=pub, comment="x")
+    pub = services.publication_submit(actor=tree.editor_a, publication=pub)
+    # submit twice, skip confidentiality, sign off early
+    with pytest.raises(ValidationError):
+        services.publication_submit(actor=tree.editor_a, publication=pub)
+    with pytest.raises(ValidationError):
+        services.publication_review_confidentiality(actor=tree.reviewer_a, publication=pub)
+    with pytest.raises(ValidationError):
+        services.publication_sign_off(actor=tree.leader_a, publication=pub)
+    # an item in review cannot be edited
+    with pytest.raises(ValidationError):
+        services.publication_update(actor=tree.editor_a, publication=pub, title="改")
+    # wrong roles
+    with pytest.raises(PermissionDenied):
+        services.publication_review_attribute(actor=tree.editor_a, publication=pub, attribute="proactive")
+    with pytest.raises(PermissionDenied):
+        services.publication_review_attribute(actor=tree.leader_a, publication=pub, attribute="proactive")
+    pub.refresh_from_db()
+    assert pub.state == State.ATTRIBUTE_REVIEW
+    assert actions(pub) == ["publications.publication.create", "publications.publication.submit"]
+
+
+def test_leader_role_needed_for_sign_off(tree, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    pub = services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="proactive")
+    pub = services.publication_review_confidentiality(actor=tree.reviewer_a, publication=pub)
+    with pytest.raises(PermissionDenied):
+        services.publication_sign_off(actor=tree.reviewer_a, publication=pub)
+    with pytest.raises(PermissionDenied):
+        services.publication_sign_off(actor=tree.leader_b, publication=pub)
+
+
+def test_not_proactive_requires_ground_and_reason_and_is_retained(tree, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft(title="关于某低保对象家庭收入核查情况的报告"))
+    with pytest.raises(ValidationError) as err:
+        services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="not_disclosed")
+    assert set(err.value.message_dict) == {"ground", "reason"}
+    pub = services.publication_review_attribute(
+        actor=tree.reviewer_a,
+        publication=pub,
+        attribute="not_disclosed",
+        ground="art15",
+        reason="涉及低保对象个人收入等隐私",
+    )
+    assert pub.state == State.RETAINED
+    assert pub.index_number is None
+    ev = AuditEvent.objects.filter(object_id=str(pub.pk)).order_by("-id").first()
+    assert ev.action == "publications.publication.retain" and ev.after["ground"] == "art15"
+    pub = services.publication_reopen(actor=tree.editor_a, publication=pub)
+    assert pub.state == State.DRAFT and pub.attribute == "proactive"
+
+
+def test_withdraw_requires_public_reason(tree, draft, publish):
+    pub = publish(draft())
+    with pytest.raises(ValidationError):
+        services.publication_withdraw(actor=tree.leader_a, publication=pub, reason="")
+    with pytest.raises(PermissionDenied):
+        services.publication_withdraw(actor=tree.editor_a, publication=pub, reason="错误")
+    pub = services.publication_withdraw(actor=tree.leader_a, publication=pub, reason="文件内容有误，已重新发布更正版本")
+    assert pub.state == State.WITHDRAWN
+    assert pub.withdrawn_reason == "文件内容有误，已重新发布更正版本"
+    assert actions(pub)[-1] == "publications.publication.withdraw"
+    with pytest.raises(ValidationError):
+        services.publication_withdraw(actor=tree.leader_a, publication=pub, reason="再次")
+
+
+def test_disclosure_office_may_withdraw(tree, draft, publish):
+    pub = publish(draft())
+    pub = services.publication_withdraw(actor=tree.office, publication=pub, reason="经县政务公开办核查，存在泄露个人信息风险")
+    assert pub.state == State.WITHDRAWN
+
+
+def test_review_policy_skips_layers(tree, draft):
+    services.review_policy_set(
+        actor=tree.leader_a, unit=tree.dept_a, require_confidentiality=False, require_signoff=False, separate_reviewer=True
+    )
+    assert AuditEvent.objects.filter(action="publications.review_policy.update").count() == 1
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    pub = services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="proactive")
+    assert pub.state == State.PUBLISHED
+    assert pub.index_number
+
+
+def test_review_policy_signoff_only(tree, draft):
+    ReviewPolicy.objects.create(unit=tree.dept_a, require_confidentiality=False, require_signoff=True)
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    pub = services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="proactive")
+    assert pub.state == State.SIGNOFF
+
+
+def test_review_policy_set_needs_leader_or_office(tree):
+    with pytest.raises(PermissionDenied):
+        services.review_policy_set(
+            actor=tree.editor_a, unit=tree.dept_a, require_confidentiality=False, require_signoff=False, separate_reviewer=False
+        )
+    with pytest.raises(PermissionDenied):
+        services.review_policy_set(
+            actor=tree.leader_b, unit=tree.dept_a, require_confidentiality=False, require_signoff=False, separate_reviewer=False
+        )
+    services.review_policy_set(
+        actor=tree.office, unit=tree.dept_a, require_confidentiality=True, require_signoff=False, separate_reviewer=True
+    )
+
+
+def test_separate_reviewer_blocks_self_review(tree, draft):
+    from gongkai.core.models import Membership
+
+    Membership.objects.create(user=tree.editor_a, unit=tree.dept_a, role="reviewer")
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    with pytest.raises(PermissionDenied):
+        services.publication_review_attribute(actor=tree.editor_a, publication=pub, attribute="proactive")
+    ReviewPolicy.objects.create(unit=tree.dept_a, separate_reviewer=False)
+    tree.editor_a._gk_roles = None
+    pub = services.publication_review_attribute(actor=tree.editor_a, publication=pub, attribute="proactive")
+    assert pub.state == State.CONFIDENTIALITY_REVIEW
+
+
+def test_submit_checks_completeness(tree, draft):
+    pub = draft(doc_type="normative", document_number="", effective_from=None, title="松阳县农村宅基地管理办法")
+    with pytest.raises(ValidationError) as err:
+        services.publication_submit(actor=tree.editor_a, publication=pub)
+    assert {"document_number", "effective_from"} <= set(err.value.message_dict)
+    empty = draft(body="", title="只有标题")
+    with pytest.raises(ValidationError) as err:
+        services.publication_submit(actor=tree.editor_a, publication=empty)
+    assert "body" in err.value.message_dict
+
+
+def test_draft_decision_comment_period(tree, draft):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    pub = draft(
+        doc_type="draft_decision",
+        title="松阳县城区停车收费管理办法（征求意见稿）",
+        drafting_notes="<p>一、起草背景……</p>",
+        comment_until=today + dt.timedelta(days=10),
+    )
+    with pytest.raises(ValidationError) as err:
+        services.publication_submit(actor=tree.editor_a, publication=pub)
+    assert "comment_until" in err.value.message_dict
+    services.publication_update(actor=tree.editor_a, publication=pub, short_comment_reason="涉及春节前紧急事项，征求意见期缩短为10日")
+    pub = services.publication_submit(actor=tree.editor_a, publication=pub)
+    assert pub.state == State.ATTRIBUTE_REVIEW
+
+
+# --- HTTP -------------------------------------------------------------------------
+
+
+def test_http_full_chain(tree, client, draft):
+    pub = draft()
+    client.force_login(tree.editor_a)
+    r = client.post(reverse("publications_wb:submit", args=[pub.pk]), {"comment": "请审核"})
+    assert r.status_code == 302
+    client.force_login(tree.reviewer_a)
+    r = client.get(reverse("publications_wb:queue", args=["attribute_review"]))
+    assert pub.title in r.content.decode()
+    client.post(reverse("publications_wb:review-attribute", args=[pub.pk]), {"attribute": "proactive"})
+    client.post(reverse("publications_wb:review-confidentiality", args=[pub.pk]), {"comment": "不涉密"})
+    client.force_login(tree.leader_a)
+    r = client.get(reverse("publications_wb:detail", args=[pub.pk]))
+    assert "签发并发布" in r.content.decode()
+    r = client.post(reverse("publications_wb:sign-off", args=[pub.pk]), {"comment": "同意"})
+    assert r.status_code == 302
+    pub.refresh_from_db()
+    assert pub.state == State.PUBLISHED
+    assert actions(pub)[-2:] == ["publications.publication.sign_off", "publications.publication.publish"]
+    r = client.get(reverse("publications_wb:detail", args=[pub.pk]))
+    html = r.content.decode()
+    assert "流转记录" in html and "同意" in html and pub.index_number in html
+
+
+def test_http_forbidden_transition_shows_message_and_changes_nothing(tree, client, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    client.force_login(tree.reviewer_a)
+    r = client.post(reverse("publications_wb:sign-off", args=[pub.pk]), follow=True)
+    assert "不在负责人签发环节" in r.content.decode()
+    client.force_login(tree.editor_a)
+    r = client.post(reverse("publications_wb:review-attribute", args=[pub.pk]), {"attribute": "proactive"})
+    assert r.status_code == 403
+    pub.refresh_from_db()
+    assert pub.state == State.ATTRIBUTE_REVIEW
+
+
+def test_http_reject_without_comment_is_refused(tree, client, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    client.force_login(tree.reviewer_a)
+    r = client.post(reverse("publications_wb:reject", args=[pub.pk]), {"comment": ""}, follow=True)
+    assert "须填写审核意见" in r.content.decode()
+    client.post(reverse("publications_wb:reject", args=[pub.pk]), {"comment": "请补充附件"})
+    pub.refresh_from_db()
+    assert pub.state == State.DRAFT
+
+
+def test_http_create_edit_draft(tree, client):
+    client.force_login(tree.editor_a)
+    r = client.get(reverse("publications_wb:create") + "?type=notice")
+    assert r.status_code == 200
+    r = client.post(
+        reverse("publications_wb:create") + "?type=notice",
+        {
+            "doc_type": "notice",
+            "unit": tree.dept_a.pk,
+            "title": "关于2026年度城乡低保标准调整的公告<script>alert(1)</script>",
+            "topic": "civil",
+            "issuer": "松阳县民政局",
+            "made_on": "2026-11-02",
+            "body": "自2026年12月1日起，全县城乡低保标准统一调整为每人每月1150元。\n特此公告。",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    pub = Publication.objects.get()
+    assert pub.title == "关于2026年度城乡低保标准调整的公告"
+    assert pub.body.count("<p>") == 2
+    r = client.post(
+        reverse("publications_wb:edit", args=[pub.pk]),
+        {"title": "", "topic": "civil", "made_on": "2026-11-02", "body": "x"},
+    )
+    assert r.status_code == 200 and 'class="field has-error required"' in r.content.decode()
+    pub.refresh_from_db()
+    assert pub.title == "关于2026年度城乡低保标准调整的公告"
+    r = client.post(
+        reverse("publications_wb:edit", args=[pub.pk]),
+        {"title": "关于调整城乡低保标准的公告", "topic": "civil", "made_on": "2099-01-01", "body": "x"},
+    )
+    assert "成文日期不能晚于今天" in r.content.decode()
+
+
+def test_http_anonymous_redirected_to_login(client, tree, draft):
+    pub = draft()
+    r = client.get(reverse("publications_wb:detail", args=[pub.pk]))
+    assert r.status_code == 302 and "/staff/login/" in r["Location"]
