@@ -42,7 +42,7 @@ class SearchForm(forms.Form):
 
     def filters(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        if self._raw is None:
+        if self._raw is None or not hasattr(self._raw, "getlist"):
             return out
         for key in FACET_KEYS:
             values = [v.strip()[:100] for v in self._raw.getlist(key) if v.strip()][:MAX_FILTER_VALUES]

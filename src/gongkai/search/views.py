@@ -23,8 +23,12 @@ PER_PAGE = 20
 STATUS_BADGE = {"有效": "ok", "失效": "danger", "尚未生效": "warn", "已修改": "warn", "已撤回": "danger"}
 
 
-def search_rate() -> str:
+def search_rate(group=None, request=None) -> str:
     return getattr(settings, "GONGKAI_SEARCH_RATE", "120/m")
+
+
+def suggest_rate(group=None, request=None) -> str:
+    return getattr(settings, "GONGKAI_SUGGEST_RATE", "600/m")
 
 
 def _facet_groups(results, filters: dict[str, list[str]]) -> list[dict]:
@@ -95,7 +99,7 @@ def search(request):
 
 
 @require_GET
-@ratelimit(key="ip", rate=search_rate, block=False)
+@ratelimit(key="ip", rate=suggest_rate, block=False)
 def suggest(request):
     """Suggestions for the query box: titles (by characters or pinyin) and popular terms.
     JSON by default; a <datalist> fragment for htmx."""
