@@ -1,0 +1,140 @@
+"""Public portal pages of the standard catalogue (/catalogue/): browse, item pages, search, print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from gongkai.core.models import Level, Organisation
+
+from . import exporter, selectors
+from .models import Catalogue, Domain, UnitItem, UnitList
+
+SAMPLE = Path(__file__).parent / "samples" / "sample_catalogue.xlsx"
+
+
+def _level(request) -> str:
+    level = request.GET.get("level", "")
+    return level if level in Level.values else ""
+
+
+def home(request):
+    level = _level(request)
+    domains = [d for d in selectors.public_domains() if d.catalogue_count or d.unit_count]
+    units = selectors.units_with_lists(level=level)
+    by_level: dict[str, list] = {}
+    for u in units:
+        by_level.setdefault(u.get_level_display(), []).append(u)
+    return render(
+        request,
+        "catalogue/portal/home.html",
+        {"domains": domains, "by_level": by_level, "level": level, "levels": Level.choices, "all_domains": Domain.objects.filter(is_active=True)},
+    )
+
+
+def domain_detail(request, code):
+    domain = get_object_or_404(Domain, code=code, is_active=True)
+    level = _level(request)
+    catalogues = selectors.published_catalogues(domain=domain, level=level)
+    units = selectors.units_with_lists(domain=domain, level=level)
+    return render(
+        request,
+        "catalogue/portal/domain.html",
+        {"domain": domain, "catalogues": catalogues, "units": units, "level": level, "levels": Level.choices},
+    )
+
+
+def standard_detail(request, pk):
+    catalogue = get_object_or_404(Catalogue.objects.select_related("domain", "owner", "template"), pk=pk)
+    version = catalogue.latest_published()
+    if version is None:
+        raise Http404
+    elements = [d for d in catalogue.template.ordered_elements() if not d.is_column]
+    return render(
+        request,
+        "catalogue/portal/standard.html",
+        {"catalogue": catalogue, "version": version, "items": selectors.published_items(version), "elements": elements},
+    )
+
+
+def _unit(pk) -> Organisation:
+    unit = get_object_or_404(Organisation, pk=pk, is_active=True)
+    return unit
+
+
+def unit_detail(request, pk, *, printable: bool = False):
+    unit = _unit(pk)
+    lists = list(selectors.unit_lists_of(unit))
+    code = request.GET.get("domain", "")
+    if code:
+        lists = [ul for ul in lists if ul.catalogue.domain.code == code]
+    sections = []
+    for ul in lists:
+        sections.append(
+            {
+                "list": ul,
+                "items": list(selectors.unit_list_items(ul)),
+                "elements": [d for d in ul.catalogue.template.ordered_elements() if not d.is_column],
+            }
+        )
+    template = "catalogue/portal/unit_print.html" if printable else "catalogue/portal/unit.html"
+    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "all_lists": selectors.unit_lists_of(unit)})
+
+
+def unit_print(request, pk):
+    return unit_detail(request, pk, printable=True)
+
+
+def unit_export(request, pk):
+    unit = _unit(pk)
+    lists = list(UnitList.objects.filter(unit=unit).select_related("unit", "catalogue__domain", "catalogue__template", "version"))
+    if not lists:
+        raise Http404
+    from urllib.parse import quote
+
+    response = HttpResponse(
+        exporter.export_unit_lists(lists), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(unit.name + '政务公开事项目录.xlsx')}"
+    return response
+
+
+def item_detail(request, pk):
+    item = get_object_or_404(
+        UnitItem.objects.select_related("unit", "responsible_unit", "unit_list__catalogue__domain", "unit_list__catalogue__template", "unit_list__version", "source_item"),
+        pk=pk,
+    )
+    if not item.is_active:
+        raise Http404
+    catalogue = item.unit_list.catalogue
+    elements = [d for d in catalogue.template.ordered_elements() if not d.is_column]
+    return render(
+        request,
+        "catalogue/portal/item.html",
+        {"item": item, "catalogue": catalogue, "elements": elements, "publications": selectors.publications_for(item)},
+    )
+
+
+def search(request):
+    q = request.GET.get("q", "").strip()[:100]
+    level = _level(request)
+    domain = Domain.objects.filter(code=request.GET.get("domain", "")).first()
+    results = selectors.search_items(q, domain=domain, level=level) if q else UnitItem.objects.none()
+    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else ""}.items() if v})
+    return render(
+        request,
+        "catalogue/portal/search.html",
+        {"q": q, "page": page, "query": query, "level": level, "levels": Level.choices, "domain": domain, "domains": Domain.objects.filter(is_active=True)},
+    )
+
+
+def sample(request):
+    if not SAMPLE.exists():
+        raise Http404
+    return FileResponse(SAMPLE.open("rb"), as_attachment=True, filename="标准目录导入样例.xlsx")
