@@ -22,9 +22,8 @@ log = logging.getLogger(__name__)
 
 # route name -> (object type, URL kwarg carrying the record id, model label or "")
 COUNTED_ROUTES: dict[str, tuple[str, str, str]] = {
-    "catalogue:item-detail": ("catalogue.item", "pk", ""),
-    "catalogue:item": ("catalogue.item", "pk", ""),
-    "publications:detail": ("publications.publication", "pk", ""),
+    "catalogue:item": ("catalogue.item", "pk", "catalogue.UnitItem"),
+    "publications:detail": ("publications.publication", "pk", "publications.Publication"),
 }
 _BOT = re.compile(r"bot|spider|crawl|slurp|curl|wget|python-requests|httpx", re.I)
 

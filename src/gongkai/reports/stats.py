@@ -60,18 +60,44 @@ def _publication_charts(units, year: int) -> list[Chart]:
     out = []
     specs = [("by_unit", "主动公开信息数量（按单位）", "hbar"), ("by_type", "主动公开信息数量（按类型）", "pie"),
              ("by_domain", "主动公开信息数量（按领域）", "hbar"), ("by_month", "主动公开信息数量（按月份）", "line")]
-    raw, err = sources.optional(lambda: sources.PUBLICATIONS.call("publication_stats", units, year))
+    raw, err = sources.optional(lambda: _publication_counts(units, year))
     for key, title, kind in specs:
         c = Chart(f"pub_{key}", title, kind, ["分组", "信息数量"])
         if err:
             c.error = err
         else:
-            data = raw.get(key) if isinstance(raw, dict) else getattr(raw, key, None)
-            c.rows = _rows_from(data)
-            if key == "by_month":
-                c.rows.sort(key=lambda r: r[0])
+            data = raw.get(key)
+            if data is None:
+                c.error = "公开信息尚未关联领域（发布应用没有领域字段），暂不能按领域统计"
+            c.rows = data or []
         out.append(c)
     return out
+
+
+def _publication_counts(units, year: int) -> dict:
+    """Published proactive-disclosure items by unit, type, domain and month (GROUP BY queries on
+    the publications app's model; that app offers no selector for these counts)."""
+    if not apps.is_installed("gongkai.publications"):
+        raise sources.SourceUnavailable("gongkai.publications")
+    from django.db.models import Count
+    from django.db.models.functions import ExtractMonth
+
+    from gongkai.publications.models import DocType, Publication, State
+
+    qs = Publication.objects.filter(unit__in=units, state__in=[State.PUBLISHED, State.WITHDRAWN],
+                                    published_on__year=year)
+    types = dict(DocType.choices)
+    by_unit = [[r["unit__short_name"] or r["unit__name"], r["n"]] for r in
+               qs.values("unit__name", "unit__short_name").annotate(n=Count("id")).order_by("-n")[:20]]
+    by_type = [[str(types.get(r["doc_type"], r["doc_type"])), r["n"]] for r in
+               qs.values("doc_type").annotate(n=Count("id")).order_by("-n")]
+    months = {r["m"]: r["n"] for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()}
+    by_month = [[f"{m}月", months.get(m, 0)] for m in range(1, 13)]
+    by_domain = None
+    if any(f.name == "domain" for f in Publication._meta.get_fields()):
+        by_domain = [[r["domain__name"] or "未归类", r["n"]] for r in
+                     qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]]
+    return {"by_unit": by_unit, "by_type": by_type, "by_month": by_month, "by_domain": by_domain}
 
 
 def _timeliness_chart(units, year: int) -> Chart:
@@ -80,19 +106,19 @@ def _timeliness_chart(units, year: int) -> Chart:
     if err:
         c.error = err
         return c
-    items = raw.get("by_unit") if isinstance(raw, dict) and "by_unit" in raw else raw
-    rows = []
-    if isinstance(items, dict) and {"due", "on_time"} & set(items):
-        items = [{"label": "合计", **items}]
-    for it in items or []:
-        if isinstance(it, dict):
-            due = int(it.get("due", it.get("total", 0)) or 0)
-            on_time = int(it.get("on_time", 0) or 0)
-            rate = it.get("rate")
-            rate = round(100 * on_time / due, 1) if rate is None and due else (round(float(rate) * (100 if rate is not None and float(rate) <= 1 else 1), 1) if rate is not None else None)
-            rows.append([str(it.get("unit") or it.get("label") or it.get("name") or ""), due, on_time, rate])
-        elif isinstance(it, list | tuple):
-            rows.append(list(it))
+    items = list(raw.values()) if isinstance(raw, dict) else list(raw or [])
+    rows, total_due, total_on_time = [], 0, 0
+    for it in items:
+        due = int(it.get("assessed", it.get("due", 0)) or 0)
+        on_time = int(it.get("on_time", 0) or 0)
+        if not due:
+            continue
+        unit = it.get("unit")
+        rows.append([getattr(unit, "display_name", str(unit)), due, on_time, round(100 * on_time / due, 1)])
+        total_due, total_on_time = total_due + due, total_on_time + on_time
+    rows.sort(key=lambda r: r[3])
+    if total_due:
+        rows.append(["合计", total_due, total_on_time, round(100 * total_on_time / total_due, 1)])
     c.rows = rows
     c.note = "及时率 = 在标准目录规定时限内公开的数量 ÷ 应公开数量（《条例》第二十六条：20个工作日）"
     return c
@@ -145,12 +171,15 @@ def _search_chart(since: dt.date) -> Chart:
 def catalogue_item_names(ids: list[str]) -> dict[str, str]:
     if not apps.is_installed("gongkai.catalogue"):
         return {}
-    for name in ("CatalogueItem", "Item", "StandardItem"):
+    for name in ("UnitItem", "CatalogueItem"):
         try:
             model = apps.get_model("catalogue", name)
         except LookupError:
             continue
-        return {str(o.pk): str(o) for o in model._default_manager.filter(pk__in=[i for i in ids if str(i).isdigit()])}
+        qs = model._default_manager.filter(pk__in=[i for i in ids if str(i).isdigit()])
+        if hasattr(model, "unit"):
+            qs = qs.select_related("unit")
+        return {str(o.pk): f"{o}（{o.unit.display_name}）" if hasattr(o, "unit") else str(o) for o in qs}
     return {}
 
 
@@ -167,14 +196,20 @@ def _viewed_chart(since: dt.date) -> Chart:
 
 
 def _interaction_chart(units, year: int) -> Chart:
-    c = Chart("interaction", "互动交流（留言、诉求）办理情况", "bar", ["项目", "数量"])
+    c = Chart("interaction", "互动交流（诉求）办理情况（按单位）", "bar", ["单位", "受理", "已答复", "按期答复", "逾期未办结"])
     raw, err = sources.optional(sources.interaction_stats, units, year)
     if err:
         c.error = err
-    elif isinstance(raw, dict):
-        c.rows = [[str(k), v] for k, v in raw.items() if isinstance(v, int | float)]
-    else:
-        c.rows = _rows_from(raw)
+        return c
+    names = {u.pk: u.display_name for u in units}
+    rows = []
+    for it in raw or []:
+        if not isinstance(it, dict) or not it.get("volume"):
+            continue
+        unit = it.get("unit")
+        label = getattr(unit, "display_name", None) or names.get(unit if isinstance(unit, int) else getattr(unit, "pk", None), str(unit))
+        rows.append([label, it.get("volume", 0), it.get("answered", 0), it.get("on_time", 0), it.get("overdue_open", 0)])
+    c.rows = sorted(rows, key=lambda r: -r[1])[:20]
     return c
 
 
