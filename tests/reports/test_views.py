@@ -153,3 +153,53 @@ def test_dashboards_and_csv(tree, county_records, client_for):
     assert public.status_code == 200
     assert c.get(reverse("reports:statistics-csv", args=["requests_by_applicant"]) + "?year=2025").status_code == 200
     assert c.get(reverse("reports:statistics-csv", args=["nope"])).status_code == 404
+
+
+def test_on_time_rate_and_page_view_counter(tree, county_records, client_for):
+    import datetime as dt
+
+    from gongkai.reports import pageviews, selectors, stats
+    from gongkai.reports.models import PageView
+
+    r = county_records["requests"]
+    from gongkai.requests.models import InformationRequest
+
+    InformationRequest.objects.filter(pk=r["open1"].pk).update(due_date=dt.date(2025, 3, 31))  # answered 20 Mar
+    InformationRequest.objects.filter(pk=r["partial"].pk).update(due_date=dt.date(2025, 5, 20))  # answered 30 May
+    chart = next(c for c in stats.dashboard(tree.county, 2025, public=True) if c.key == "requests_on_time")
+    assert chart.rows[-1] == ["合计", 2, 1, 50.0]
+    # the counter: one row per object and day, counts only
+    pageviews.record_view("catalogue.item", 7)
+    pageviews.record_view("catalogue.item", 7)
+    pageviews.record_view("catalogue.item", 9)
+    assert PageView.objects.get(object_type="catalogue.item", object_id="7").count == 2
+    assert selectors.top_viewed("catalogue.item", since=dt.date(2000, 1, 1)) == [("7", 2), ("9", 1)]
+
+
+def test_public_pages_do_not_list_drafts_and_show_versions(tree, county_records, client):
+    report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
+    assert report.title not in client.get(reverse("reports:index")).content.decode()
+    assert client.get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
+    v1 = services.report_publish(actor=tree.office, report=fill_manual(report, tree.office))
+    v2 = services.report_publish(actor=tree.office, report=services.report_correct(
+        actor=tree.office, report=v1, note="更正表二行政许可数量"))
+    old = client.get(reverse("reports:detail", args=[v1.pk])).content.decode()
+    assert "这是已被更正的第1版" in old and reverse("reports:detail", args=[v2.pk]) in old
+    new = client.get(reverse("reports:detail", args=[v2.pk])).content.decode()
+    assert "更正表二行政许可数量" in new
+    index = client.get(reverse("reports:index")).content.decode()
+    assert index.count(report.title) == 1  # the archive lists the current version
+    assert client.get(reverse("reports:download", args=[v2.pk, "docx"])).status_code == 200
+
+
+def test_request_hook_counts_public_record_pages_only(tree, county_records, client):
+    from gongkai.reports.models import PageView
+
+    doc = county_records["docs"]["n1"]
+    url = reverse("publications:detail", args=[doc.pk])
+    assert client.get(url).status_code == 200
+    client.get(url, HTTP_USER_AGENT="Baiduspider/2.0")  # crawlers are not counted
+    client.get(reverse("publications:detail", args=[999999]))  # no such record
+    client.get(reverse("reports:index"))  # not a counted page
+    views = list(PageView.objects.values_list("object_type", "object_id", "count"))
+    assert views == [("publications.publication", str(doc.pk), 1)]

@@ -49,6 +49,7 @@ class Layout:
     ncols: int
     caption: str = ""
     notes: list[str] = field(default_factory=list)
+    caption_hidden: bool = False  # the caption repeats the first header row (表二 blocks): for screen readers only
 
 
 def _v(report, table, row, col, links: bool) -> VCell:
@@ -68,7 +69,7 @@ def table2(report, links: bool = False) -> list[Layout]:
     for b in T.T2_BLOCKS:
         head = [[HCell(b.heading, colspan=1 + len(b.cols))], [HCell("信息内容")] + [HCell(c.label) for c in b.cols]]
         body = [([HCell(r.label)], [_v(report, "t2", r.key, c.key, links) for c in b.cols]) for r in b.rows]
-        out.append(Layout(head, body, 1 + len(b.cols), caption=b.heading))
+        out.append(Layout(head, body, 1 + len(b.cols), caption=b.heading, caption_hidden=True))
     return out
 
 

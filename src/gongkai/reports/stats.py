@@ -34,9 +34,11 @@ class Chart:
     error: str | None = None
     note: str = ""
     public: bool = True
+    plot: list[int] | None = None  # which columns the chart draws (the table shows all); default all
 
     def as_echarts(self) -> dict:
-        return {"kind": self.kind, "title": self.title, "columns": self.columns, "rows": self.rows}
+        return {"kind": self.kind, "title": self.title, "columns": self.columns, "rows": self.rows,
+                "plot": self.plot or list(range(1, len(self.columns)))}
 
 
 def _rows_from(raw, label_keys=("label", "name", "key", "unit", "month", "type", "domain")) -> list[list]:
@@ -101,7 +103,8 @@ def _publication_counts(units, year: int) -> dict:
 
 
 def _timeliness_chart(units, year: int) -> Chart:
-    c = Chart("timeliness", "主动公开及时率（对照标准目录公开时限）", "bar", ["单位", "应公开", "按时公开", "及时率（%）"])
+    c = Chart("timeliness", "主动公开及时率（对照标准目录公开时限）", "bar", ["单位", "应公开", "按时公开", "及时率（%）"],
+              plot=[3])
     raw, err = sources.optional(sources.timeliness, units, year)
     if err:
         c.error = err
@@ -139,8 +142,9 @@ def _request_charts(units, year: int) -> list[Chart]:
                   ("（六）其他处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")])]
         outcomes.rows = [[label, sum(int(data[r][c]["v"] or 0) for r in rows for c in T.T3_APPLICANT_COLS)]
                          for label, rows in groups]
-    ontime = Chart("requests_on_time", "依申请公开：按期答复率", "bar", ["单位", "已答复", "按期答复", "按期率（%）"])
-    raw, err2 = sources.optional(lambda: sources.REQUESTS.call("on_time_stats", units, year))
+    ontime = Chart("requests_on_time", "依申请公开：按期答复率", "bar", ["单位", "已答复", "按期答复", "按期率（%）"],
+                   plot=[3])
+    raw, err2 = sources.optional(_on_time, units, year)
     if err2:
         ontime.error = err2
     else:
@@ -155,6 +159,26 @@ def _request_charts(units, year: int) -> list[Chart]:
                          round(100 * on_time / answered, 1) if answered else None])
         ontime.rows = rows
     return [vol, outcomes, ontime]
+
+
+def _on_time(units, year: int) -> list[dict]:
+    """Requests answered in ``year``, and how many by their stored legal due date (art. 33),
+    per unit — a GROUP BY on the requests app's model (it offers no selector for this)."""
+    if sources.REQUESTS.status() != "wired":
+        raise sources.SourceUnavailable("gongkai.requests")
+    from django.db.models import Count, F, Q
+
+    from gongkai.requests.models import InformationRequest
+
+    rows = (InformationRequest.objects.filter(unit__in=units, finished_on__year=year, due_date__isnull=False)
+            .values("unit__name", "unit__short_name")
+            .annotate(answered=Count("id"), on_time=Count("id", filter=Q(finished_on__lte=F("due_date"))))
+            .order_by("unit__name"))
+    out = [{"label": r["unit__short_name"] or r["unit__name"], "answered": r["answered"], "on_time": r["on_time"]}
+           for r in rows]
+    if out:
+        out.append({"label": "合计", "answered": sum(r["answered"] for r in out), "on_time": sum(r["on_time"] for r in out)})
+    return out
 
 
 def _search_chart(since: dt.date) -> Chart:

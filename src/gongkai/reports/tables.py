@@ -350,7 +350,7 @@ def run_checks(figures: dict, *, library: dict | None = None, library_wired: boo
             elif _num(v) < 0:
                 negative.append((table, r, c))
     checks.append(Check("complete", not missing, "所有数字均已填写" if not missing else
-                        "以下数字尚未填写：" + "；".join(f"{TABLES[t][:3]} {row_label(t, r)}·{col_label(t, r, c)}"
+                        "以下数字尚未填写：" + "；".join(f"{TABLES[t].split()[0]} {row_label(t, r)}·{col_label(t, r, c)}"
                                                   for t, r, c in missing), missing))
     checks.append(Check("non_negative", not negative, "没有负数" if not negative else "存在负数", negative))
 

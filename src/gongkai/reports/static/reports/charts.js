@@ -11,12 +11,12 @@
       return base;
     }
     var series = [];
-    for (var i = 1; i < d.columns.length; i++) {
+    (d.plot || []).forEach(function (i) {
       series.push({ name: d.columns[i], type: d.kind === "line" ? "line" : "bar", data: d.rows.map(function (r) { return r[i]; }) });
-    }
+    });
     if (series.length > 1) { base.legend = { top: 0 }; base.grid.top = 32; }
     var cat = { type: "category", data: labels, axisLabel: { interval: 0, width: 140, overflow: "truncate" } };
-    var val = { type: "value" };
+    var val = { type: "value", minInterval: 1 };
     if (d.kind === "hbar") { cat.inverse = true; base.xAxis = val; base.yAxis = cat; } else { base.xAxis = cat; base.yAxis = val; }
     base.series = series;
     return base;
