@@ -181,3 +181,25 @@ def test_deadlines_art_49():
     dept = Organisation(kind="department")
     assert engine.legal_deadline(dept, 2025) == dt.date(2026, 1, 31)
     assert engine.legal_deadline(gov, 2025) == dt.date(2026, 3, 31)
+
+
+def test_generated_text_follows_figures_until_staff_edit_it(tree, county_records):
+    report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
+    assert "新收政府信息公开申请7件" in report.requests_text
+    make_request(tree.county, received_on=dt.date(2025, 9, 9), finished_on=dt.date(2025, 9, 19), outcome="public")
+    report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
+    assert "新收政府信息公开申请8件" in report.requests_text
+    report = services.report_update_text(actor=tree.office, report=report, title=report.title,
+                                         requests_text="本年度申请量较上年明显增加，主要集中在社会救助领域。")
+    make_request(tree.county, received_on=dt.date(2025, 9, 10))
+    report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
+    assert report.requests_text == "本年度申请量较上年明显增加，主要集中在社会救助领域。"
+
+
+def test_workbench_panel_lists_units_not_yet_published(tree, county_records):
+    from gongkai.reports import selectors
+
+    panels = selectors.workbench_panels(tree.office)
+    assert panels and "年度报告发布进度" in panels[0]["title"]
+    assert any("松阳县民政局" in label or "民政局" in label for label, _url in panels[0]["items"])
+    assert selectors.workbench_panels(tree.editor_b) == []

@@ -54,6 +54,7 @@ class AnnualReport(FSMModelMixin, models.Model):
     checks = models.JSONField(_("核对结果"), default=list)
     sources = models.JSONField(_("数据来源状态"), default=list)
     unit_ids = models.JSONField(_("汇总的单位"), default=list)
+    auto_texts = models.JSONField(_("系统生成的说明"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("统计时间"), null=True, blank=True)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="superseded_by", verbose_name=_("更正的版本"))
@@ -81,6 +82,10 @@ class AnnualReport(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         suffix = f"（第{self.version}版）" if self.version > 1 else ""
         return f"{self.title}{suffix}"
+
+    @property
+    def failing_count(self) -> int:
+        return sum(1 for c in self.checks or [] if not c.get("ok"))
 
     @property
     def is_frozen(self) -> bool:

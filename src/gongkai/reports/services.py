@@ -61,6 +61,8 @@ def _store(report: AnnualReport, figures: dict, data: engine.TableData) -> None:
 
 
 def _default_narrative(report: AnnualReport) -> None:
+    """Starting text for the sections next to the tables, written from the figures. A text that
+    staff have edited is never overwritten; an untouched generated text follows the figures."""
     f = report.figures
     year = report.year
 
@@ -68,23 +70,29 @@ def _default_narrative(report: AnnualReport) -> None:
         x = T.value(f, t, r, c)
         return "—" if x is None else x
 
-    if not report.proactive_text and f.get("t2"):
-        report.proactive_text = (
+    texts = {
+        "proactive_text": (
             f"{year}年，本机关制发规章{v('t2', 'rules', 'made')}件、行政规范性文件{v('t2', 'normative', 'made')}件，"
             f"废止规章{v('t2', 'rules', 'repealed')}件、行政规范性文件{v('t2', 'normative', 'repealed')}件；"
             f"截至年底，现行有效规章{v('t2', 'rules', 'in_force')}件、行政规范性文件{v('t2', 'normative', 'in_force')}件。"
-        )
-    if not report.requests_text and f.get("t3"):
-        report.requests_text = (
+        ),
+        "requests_text": (
             f"{year}年，本机关新收政府信息公开申请{v('t3', 'new', 'total')}件，上年结转{v('t3', 'carried_in', 'total')}件；"
             f"本年度办结{v('t3', 'result_total', 'total')}件，其中予以公开{v('t3', 'open', 'total')}件、"
             f"部分公开{v('t3', 'partial', 'total')}件；结转下年度继续办理{v('t3', 'carried_out', 'total')}件。"
-        )
-    if not report.appeals_text and f.get("t4"):
-        report.appeals_text = (
+        ),
+        "appeals_text": (
             f"{year}年，本机关因政府信息公开被申请行政复议{v('t4', 'count', 'review_total')}件，"
             f"被提起行政诉讼{_sum_or_dash(v('t4', 'count', 'suit_direct_total'), v('t4', 'count', 'suit_after_total'))}件。"
-        )
+        ),
+    }
+    auto = dict(report.auto_texts or {})
+    for field, text in texts.items():
+        current = getattr(report, field)
+        if not current.strip() or current == auto.get(field):
+            setattr(report, field, text)
+            auto[field] = text
+    report.auto_texts = auto
 
 
 def _sum_or_dash(a, b):
@@ -296,6 +304,7 @@ def report_correct(*, actor: User | None, report: AnnualReport, note: str) -> An
     new = AnnualReport(
         unit=report.unit, year=report.year, version=report.version + 1, title=report.title,
         figures=copy.deepcopy(report.figures), supersedes=report, correction_note=note, created_by=actor,
+        auto_texts=dict(report.auto_texts or {}),
         **{f: getattr(report, f) for f, _ in NARRATIVE_FIELDS},
     )
     figures, data = _compute(new)

@@ -45,6 +45,13 @@ def _staff_root(request) -> Organisation:
     return unit
 
 
+def _cell(v):
+    """Neutralise spreadsheet formulas in text cells (search terms come from the public)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
 def _csv(chart: stats.Chart, name: str) -> HttpResponse:
     buf = io.StringIO()
     buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
@@ -52,7 +59,7 @@ def _csv(chart: stats.Chart, name: str) -> HttpResponse:
     w.writerow([chart.title])
     w.writerow(chart.columns)
     for row in chart.rows:
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow(["" if v is None else _cell(v) for v in row])
     resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = content_disposition_header(True, f"{name}-{chart.title}.csv")
     return resp
