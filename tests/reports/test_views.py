@@ -131,16 +131,21 @@ def test_oversight_shows_unpublished_units_and_days_left(tree, county_records, c
 
 def test_generate_all_runs_in_parallel_tasks_with_progress(tree, county_records, client_for,
                                                           django_capture_on_commit_callbacks):
+    # 人社局 already published: it is skipped, its figures stay frozen
+    done = services.report_publish(actor=tree.office, report=fill_manual(
+        services.report_generate(actor=tree.office, unit=tree.dept_b, year=2025), tree.office))
     c = client_for(tree.office)
     with django_capture_on_commit_callbacks(execute=True):
         resp = c.post(reverse("reports_wb:generate-all"), {"year": 2025, "root": tree.county.pk})
     assert resp.status_code == 302
     # eager Celery in tests: the chord has run when the transaction committed
     page = c.get(resp.url, HTTP_HX_REQUEST="true").content.decode()
-    assert "100%" in page and "已完成" in page
-    # the county government, its 2 townships and 2 departments (not the school)
+    assert "100%" in page and "已完成 4" in page and "1 个单位已发布" in page
+    # the county government, its 2 townships and the other department (not the school)
     assert set(AnnualReport.objects.filter(year=2025, status="draft").values_list("unit__name", flat=True)) == {
-        "松阳县人民政府", "西屏街道", "古市镇", "松阳县民政局", "松阳县人力资源和社会保障局"}
+        "松阳县人民政府", "西屏街道", "古市镇", "松阳县民政局"}
+    done.refresh_from_db()
+    assert done.status == "published"
 
 
 def test_dashboards_and_csv(tree, county_records, client_for):

@@ -147,6 +147,7 @@ class GenerationJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # already published: never regenerated
     errors = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.RUNNING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -21,15 +21,26 @@ def start_generation(*, actor, root: Organisation, year: int) -> GenerationJob:
     """Create the job row and fan out one task per reporting unit; the chord's callback closes the job.
 
     Progress (done/failed out of total) is kept on the job row, which the workbench polls (htmx)."""
-    unit_ids = list(engine.reporting_units(root).values_list("pk", flat=True))
+    from .models import AnnualReport, ReportStatus
+
+    all_ids = list(engine.reporting_units(root).values_list("pk", flat=True))
+    this_year = AnnualReport.objects.filter(unit_id__in=all_ids, year=year)
+    drafts = set(this_year.filter(status=ReportStatus.DRAFT).values_list("unit_id", flat=True))
+    # published and no correction draft under way: nothing to generate
+    published = set(this_year.filter(status=ReportStatus.PUBLISHED).values_list("unit_id", flat=True)) - drafts
+    unit_ids = [u for u in all_ids if u not in published]
     with transaction.atomic():
-        job = GenerationJob.objects.create(root=root, year=year, total=len(unit_ids), requested_by=actor)
+        job = GenerationJob.objects.create(root=root, year=year, total=len(unit_ids), skipped=len(published),
+                                           requested_by=actor)
         from gongkai.core import audit
 
         audit.record(actor=actor, action="reports.job.start", obj=job, object_repr=f"{root.name} {year}年度报告批量生成",
                      unit=root, after={"year": year, "units": len(unit_ids)})
     header = [generate_unit_draft.s(str(job.pk), uid, year) for uid in unit_ids]
-    transaction.on_commit(lambda: chord(header)(finish_generation.si(str(job.pk))))
+    if header:
+        transaction.on_commit(lambda: chord(header)(finish_generation.si(str(job.pk))))
+    else:
+        transaction.on_commit(lambda: finish_generation.delay(str(job.pk)))
     return job
 
 
