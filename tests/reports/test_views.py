@@ -208,3 +208,21 @@ def test_request_hook_counts_public_record_pages_only(tree, county_records, clie
     client.get(reverse("reports:index"))  # not a counted page
     views = list(PageView.objects.values_list("object_type", "object_id", "count"))
     assert views == [("publications.publication", str(doc.pk), 1)]
+
+
+def test_public_statistics_per_township_and_csv_is_safe(tree, county_records, client):
+    page = client.get(reverse("reports:statistics") + f"?year=2025&unit={tree.town_a.pk}").content.decode()
+    assert "西屏街道" in page
+    csv = client.get(reverse("reports:statistics-csv", args=["requests_by_outcome"])
+                     + f"?year=2025&unit={tree.town_a.pk}").content.decode("utf-8-sig")
+    assert "（四）无法提供,1" in csv and "（一）予以公开,0" in csv  # only the township's request
+    # a unit that is not a government under the county falls back to the county
+    page = client.get(reverse("reports:statistics") + f"?unit={tree.dept_a.pk}").content.decode()
+    assert "政务公开统计 · 松阳县人民政府" in page
+
+
+def test_csv_neutralises_formulas():
+    from gongkai.reports import stats, stats_views
+
+    resp = stats_views._csv(stats.Chart("top_terms", "热门检索词", "hbar", ["检索词", "次数"], [["=HYPERLINK(1)", 3]]), "x")
+    assert "'=HYPERLINK(1),3" in resp.content.decode("utf-8-sig")

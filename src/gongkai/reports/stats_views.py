@@ -83,15 +83,25 @@ def workbench_csv(request, chart):
     return _csv(found, f"{root.name}{year}")
 
 
+def _public_root(request):
+    """The public dashboard covers a government (the deployment's county by default, or one of its townships)."""
+    default = stats.public_root()
+    choices = list(default.descendants().filter(kind="government", is_active=True).order_by("path")) if default else []
+    wanted = request.GET.get("unit")
+    root = next((g for g in choices if str(g.pk) == wanted), default)
+    return root, choices
+
+
 def public_statistics(request):
-    root, year = stats.public_root(), _year(request)
+    (root, choices), year = _public_root(request), _year(request)
     charts = stats.dashboard(root, year, public=True) if root else []
     return render(request, "reports/portal_statistics.html", {"charts": charts, "root": root, "year": year,
+                                                              "units": choices, "unit_param": True,
                                                               "years": range(stats.current_year(), 2017, -1)})
 
 
 def public_csv(request, chart):
-    root, year = stats.public_root(), _year(request)
+    (root, _choices), year = _public_root(request), _year(request)
     found = next((c for c in stats.dashboard(root, year, public=True) if c.key == chart), None) if root else None
     if found is None:
         raise Http404("没有这个图表")
