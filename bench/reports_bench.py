@@ -127,7 +127,7 @@ def build(scale: float, rnd: random.Random) -> list:
         Organisation.objects.bulk_update(counties, ["path", "depth"], batch_size=1000)
         units += counties
         depts = []
-        per = max((n_units - len(units)) // len(counties), 1)
+        per = max(-(-(n_units - len(units)) // len(counties)), 1)  # ceil: exactly n_units in all
         for ci, c in enumerate(counties):
             for j in range(per):
                 if len(units) + len(depts) >= n_units:

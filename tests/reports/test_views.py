@@ -97,6 +97,7 @@ def test_exports_docx_pdf_json(tree, county_records, draft, client_for):
     assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
     doc = Document(io.BytesIO(resp.content))
     assert doc.paragraphs[0].text == draft.title
+    assert doc.paragraphs[1].text == "（草稿，未发布）"
     t3 = next(t for t in doc.tables if t.cell(0, 3).text == "申请人情况")
     assert len(t3.rows) == 3 + 25 and len(t3.columns) == 10
     assert t3.cell(0, 0).text.startswith("（本列数据的勾稽关系")
@@ -226,3 +227,13 @@ def test_csv_neutralises_formulas():
 
     resp = stats_views._csv(stats.Chart("top_terms", "热门检索词", "hbar", ["检索词", "次数"], [["=HYPERLINK(1)", 3]]), "x")
     assert "'=HYPERLINK(1),3" in resp.content.decode("utf-8-sig")
+
+
+def test_trace_of_a_library_figure_lists_the_documents(tree, county_records, draft, client_for):
+    c = client_for(tree.office)
+    page = c.get(reverse("reports_wb:trace", args=[draft.pk, "t2", "normative", "in_force"])).content.decode()
+    docs = county_records["docs"]
+    for key in ("n1", "n2", "old2"):
+        assert docs[key].title in page
+    assert docs["old"].document_number not in page  # repealed in 2025: not in force
+    assert reverse("publications_wb:detail", args=[docs["n1"].pk]) in page

@@ -235,6 +235,8 @@ def to_docx(report) -> bytes:
     _para(doc, report.title, font=FONT_TITLE, size=22, align="center", indent=False, space_after=12)
     if report.version > 1:
         _para(doc, f"（第{report.version}版 更正）", font=FONT_BODY, size=14, align="center", indent=False)
+    if report.status == "draft":
+        _para(doc, "（草稿，未发布）", font=FONT_BODY, size=14, align="center", indent=False)
     _para(doc, "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室"
                "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。",
           size=16)

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.apps import apps
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils import timezone
 
 from . import tables as T
@@ -80,22 +80,33 @@ def requests_table4_ids(units, year: int) -> dict[str, list[int]] | None:
 
 
 def bulk_table3(units, year: int) -> dict[int, dict[str, dict[str, int]]]:
-    """Table 三 for every unit in ``units`` with ONE GROUP BY query (unit × column × bucket × outcome)."""
+    """Table 三 for every unit in ``units`` with ONE query: GROUP BY unit × applicant column, with one
+    filtered COUNT per official row (a pivot in SQL, so only units × 6 rows come back)."""
     from gongkai.requests import stats as rstats
     from gongkai.requests.models import ApplicantType, InformationRequest
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    done = Q(finished_on__isnull=False, finished_on__lte=end)
+    by_leaf: dict[str, list[str]] = defaultdict(list)
+    for outcome, (section, item) in rstats.OUTCOME_ROWS.items():
+        by_leaf[_req_row_key(section, item)].append(str(outcome))
+    known = [o for outs in by_leaf.values() for o in outs]
+    counts = {"new": Count("id", filter=Q(received_on__gte=start)),
+              "carried_in": Count("id", filter=Q(received_on__lt=start)),
+              "carried_out": Count("id", filter=~done),
+              "result_total": Count("id", filter=done)}
+    for leaf in T.T3_RESULT_LEAVES:
+        q = Q(outcome__in=by_leaf.get(leaf, []))
+        if leaf == "other_other":  # the requests app files any unknown outcome under （六）3.其他
+            q |= ~Q(outcome__in=known)
+        counts[f"r_{leaf}"] = Count("id", filter=done & q)
     rows = (
         InformationRequest.objects.filter(unit__in=units, received_on__lte=end)
         .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=start))
-        .annotate(
-            col=Case(When(applicant_type=ApplicantType.PERSON, then=Value("natural")),
-                     When(org_type="", then=Value("other")), default=F("org_type"), output_field=CharField()),
-            is_new=Case(When(received_on__gte=start, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            done=Case(When(finished_on__lte=end, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        )
-        .values("unit_id", "col", "is_new", "done", "outcome")
-        .annotate(n=Count("id"))
+        .annotate(col=Case(When(applicant_type=ApplicantType.PERSON, then=Value("natural")),
+                           When(org_type="", then=Value("other")), default=F("org_type"), output_field=CharField()))
+        .values("unit_id", "col")
+        .annotate(**counts)
         .order_by()
     )
     result: dict[int, dict[str, dict[str, int]]] = {}
@@ -103,16 +114,11 @@ def bulk_table3(units, year: int) -> dict[int, dict[str, dict[str, int]]]:
         t = result.get(r["unit_id"])
         if t is None:
             t = result[r["unit_id"]] = {row: dict.fromkeys(T.T3_COL_KEYS, 0) for row in T.T3_ROW_KEYS}
-        col, n = _req_col_key(r["col"]), r["n"]
-        keys = ["new" if r["is_new"] else "carried_in"]
-        if r["done"]:
-            section, item = rstats.OUTCOME_ROWS.get(r["outcome"], ("other", 3))
-            keys += [_req_row_key(section, item), "result_total"]
-        else:
-            keys.append("carried_out")
-        for k in keys:
-            t[k][col] += n
-            t[k]["total"] += n
+        col = _req_col_key(r["col"])
+        for row in T.T3_ROW_KEYS:
+            n = r[f"r_{row}"] if row in T.T3_RESULT_LEAVES else r[row]
+            t[row][col] += n
+            t[row]["total"] += n
     return result
 
 
