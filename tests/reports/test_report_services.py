@@ -9,7 +9,7 @@ from gongkai.core.models import AuditEvent
 from gongkai.reports import engine, services
 from gongkai.reports.models import AnnualReport, FigureChange, ReportStatus
 
-from .conftest import fill_manual, make_doc, make_request
+from .conftest import fill_manual, make_request
 
 pytestmark = pytest.mark.django_db
 

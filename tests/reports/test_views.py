@@ -237,3 +237,17 @@ def test_trace_of_a_library_figure_lists_the_documents(tree, county_records, dra
         assert docs[key].title in page
     assert docs["old"].document_number not in page  # repealed in 2025: not in force
     assert reverse("publications_wb:detail", args=[docs["n1"].pk]) in page
+
+
+def test_public_api_lists_published_reports_only(tree, county_records, api_for, client):
+    draft = services.report_generate(actor=tree.office, unit=tree.dept_a, year=2025)
+    pub = services.report_publish(actor=tree.office, report=fill_manual(
+        services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office))
+    api = api_for()
+    data = api.get("/api/v1/annual-reports/?year=2025").json()
+    assert [r["id"] for r in data] == [pub.pk]
+    assert api.get(f"/api/v1/annual-reports/{draft.pk}/").status_code == 404
+    detail = api.get(f"/api/v1/annual-reports/{pub.pk}/").json()
+    assert detail["tables"]["表三"]["rows"][0][0] == "一、本年新收政府信息公开申请数量"
+    assert api.get("/api/v1/annual-reports/?year=abc").status_code == 400
+    assert "annual-reports" in client.get("/api/schema/").content.decode()

@@ -72,6 +72,9 @@ def _publication_charts(units, year: int) -> list[Chart]:
             if data is None:
                 c.error = "公开信息尚未关联领域（发布应用没有领域字段），暂不能按领域统计"
             c.rows = data or []
+            if key == "by_domain" and raw.get("domain_note"):
+                c.note = raw["domain_note"]
+                c.columns = ["主题分类", "信息数量"]
         out.append(c)
     return out
 
@@ -95,11 +98,17 @@ def _publication_counts(units, year: int) -> dict:
                qs.values("doc_type").annotate(n=Count("id")).order_by("-n")]
     months = {r["m"]: r["n"] for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()}
     by_month = [[f"{m}月", months.get(m, 0)] for m in range(1, 13)]
-    by_domain = None
+    by_domain, domain_note = None, ""
     if any(f.name == "domain" for f in Publication._meta.get_fields()):
         by_domain = [[r["domain__name"] or "未归类", r["n"]] for r in
                      qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]]
-    return {"by_unit": by_unit, "by_type": by_type, "by_month": by_month, "by_domain": by_domain}
+    elif any(f.name == "topic" for f in Publication._meta.get_fields()):
+        topics = dict(Publication._meta.get_field("topic").choices)
+        by_domain = [[str(topics.get(r["topic"], r["topic"])), r["n"]] for r in
+                     qs.values("topic").annotate(n=Count("id")).order_by("-n")[:20]]
+        domain_note = "发布记录尚未关联标准目录领域，暂按信息的主题分类统计"
+    return {"by_unit": by_unit, "by_type": by_type, "by_month": by_month, "by_domain": by_domain,
+            "domain_note": domain_note}
 
 
 def _timeliness_chart(units, year: int) -> Chart:

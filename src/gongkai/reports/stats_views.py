@@ -101,7 +101,7 @@ def public_statistics(request):
 
 
 def public_csv(request, chart):
-    (root, _choices), year = _public_root(request), _year(request)
+    root, year = _public_root(request)[0], _year(request)
     found = next((c for c in stats.dashboard(root, year, public=True) if c.key == chart), None) if root else None
     if found is None:
         raise Http404("没有这个图表")
