@@ -71,3 +71,27 @@ def test_staff_transitions(api_for, tree, submit):
     r = api.post(f"/api/v1/staff/requests/{req.pk}/transition/", {"action": "corrected"}, format="json")
     assert r.status_code == 400
     assert AuditEvent.objects.filter(action="requests.request.reply", object_id=str(req.pk)).exists()
+
+
+def test_staff_api_consult_extension_flow(api_for, tree, submit):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2025, 10, 20, 10, 0), tick=False):
+        req = submit(tree.dept_a, received_on=dt.date(2025, 9, 26))  # due 2025-10-30
+        url = f"/api/v1/staff/requests/{req.pk}/transition/"
+        ed = api_for(tree.editor_a)
+        r = ed.post(url, {"action": "consult", "kind": "third_party", "recipient": "某公司", "question": "是否同意",
+                          "date": "2025-09-29"}, format="json")
+        assert r.status_code == 200 and r.json()["status"] == "consulting"
+        cid = req.consultations.get().pk
+        r = ed.post(url, {"action": "answer", "consultation": cid, "date": "2025-10-13", "agrees": False,
+                          "note": "涉及商业秘密"}, format="json")
+        assert r.json()["due_date"] == "2025-11-06"  # see test_deadlines row "征求意见暂停"
+        r = ed.post(url, {"action": "extension", "days": 5, "reason": "需区分处理"}, format="json")
+        assert r.status_code == 200
+        ext = req.extensions.get().pk
+        r = ed.post(url, {"action": "extension_decide", "extension": ext, "approve": True}, format="json")
+        assert r.status_code == 403
+        r = api_for(tree.leader_a).post(url, {"action": "extension_decide", "extension": ext, "approve": True},
+                                        format="json")
+        assert r.status_code == 200 and r.json()["due_date"] == "2025-11-13"  # 11/6 + 5: 11/7, 11/10–13

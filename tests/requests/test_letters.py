@@ -75,3 +75,28 @@ def test_placeholders_are_escaped(tree, submit):
 def test_default_templates_have_every_kind():
     for kind in LetterKind.values:
         assert letters.build_default_template(kind)[:2] == b"PK"
+
+
+def test_multiline_reason_and_empty_optional_paragraphs(tree, submit):
+    req = submit(tree.dept_a)
+    services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC_ALREADY,
+                           reason="第一段：已于2026年5月公开。\n第二段：网址见县政府门户网站。")
+    letter = services.letter_issue(actor=tree.editor_a, req=req, kind=LetterKind.REPLY)
+    text = _text(letter.docx)
+    assert "第一段：已于2026年5月公开。\n第二段" in text
+    assert "\n\n" not in text  # no blank paragraphs left by optional parts
+
+
+def test_request_files_are_private(tree, submit, settings):
+    from pathlib import Path
+
+    import pytest
+
+    req = submit(tree.dept_a)
+    services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC)
+    letter = services.letter_issue(actor=tree.editor_a, req=req, kind=LetterKind.REPLY)
+    private = Path(settings.MEDIA_ROOT).parent / "private-media"
+    assert Path(letter.pdf.path).is_relative_to(private)
+    assert not Path(letter.pdf.path).is_relative_to(Path(settings.MEDIA_ROOT))
+    with pytest.raises(ValueError):
+        letter.pdf.url  # noqa: B018 - no public URL exists

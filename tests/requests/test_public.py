@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.urls import reverse
 
 from gongkai.requests.forms import HumanCheck

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from gongkai.core import services as core_services, workdays
-from gongkai.core.models import CalendarYear, Holiday
+from gongkai.core.models import CalendarYear
 from gongkai.requests import selectors, services
 from gongkai.requests.models import ReminderSent, StepKind
 
@@ -35,7 +35,7 @@ def test_holiday_change_recomputes(tree, submit, now_2026, django_capture_on_com
     req.refresh_from_db()
     assert req.due_date == D(2026, 11, 6)
     step = req.steps.get(kind=StepKind.DUE_RECOMPUTED)
-    assert not step.internal and "2026年11月06日" in step.public_note
+    assert not step.internal and "2026年11月6日" in step.public_note
     assert services.recompute_due_dates().changed == 0  # idempotent
 
 
@@ -71,8 +71,6 @@ def test_reminders_once_per_threshold(tree, submit, settings):
         # 10/22: 0 → threshold 0; 10/23: overdue → -1 once
         with time_machine.travel(dt.datetime.combine(day, dt.time(9)), tick=False):
             mail.outbox.clear()
-            from django.test.utils import CaptureQueriesContext  # noqa: F401
-
             sent = services.send_reminders(as_of=day)
         assert sent == expected, day
     assert sorted(ReminderSent.objects.values_list("threshold", flat=True)) == [-1, 0, 2, 5]
@@ -108,3 +106,18 @@ def test_management_commands(tree, submit, capsys):
 def test_beat_schedule_registered(settings):
     tasks = {v["task"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"gongkai.requests.tasks.recompute_due_dates", "gongkai.requests.tasks.send_reminders"} <= tasks
+
+
+def test_calendar_change_is_picked_up_at_next_page_view(tree, submit, client_for, now_2026,
+                                                        django_capture_on_commit_callbacks):
+    req = submit(tree.dept_a, received_on=D(2026, 10, 9))
+    c = client_for(tree.editor_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        c.get("/workbench/requests/")  # first view: remembers the calendar version
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.holiday_save(actor=tree.sysadmin, date=D(2026, 10, 30), kind="holiday", name="测试临时假日")
+    with django_capture_on_commit_callbacks(execute=True):
+        c.get("/workbench/requests/")
+    req.refresh_from_db()
+    assert req.due_date == D(2026, 11, 6)  # recomputed (eager Celery in the embedded default)
+    assert services.recompute_if_calendar_changed() is False  # nothing new

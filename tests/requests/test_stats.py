@@ -105,3 +105,10 @@ def test_stats_page(client_for, tree, records):
     # editor_b asked for dept_a: falls back to own unit, never shows dept_a's figures
     body_b = client_for(tree.editor_b).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025").content.decode()
     assert tree.dept_a.name not in body_b
+
+
+def test_stats_csv(client_for, tree, records):
+    resp = client_for(tree.editor_a).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025&format=csv")
+    text = resp.content.decode("utf-8-sig")
+    assert "一、本年新收政府信息公开申请数量,2,1,1,0,1,0,5" in text
+    assert "行政复议" in text

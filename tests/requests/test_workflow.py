@@ -35,7 +35,9 @@ def test_full_timeline_due_date_at_each_step(tree, submit, frozen):
     assert req.status == Status.REGISTERED
     assert req.due_date == D(2026, 10, 22)
     assert req.correction_notice_due == D(2026, 9, 29)  # 9/20(班)=1, 9/21–24=2..5, 9/28=6, 9/29=7
-    req = services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a)
+    with pytest.raises(ValidationError):  # not before receipt
+        services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a, on=D(2026, 9, 17))
+    req = services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a, on=D(2026, 9, 18))
     assert req.status == Status.IN_PROGRESS
 
     req = services.request_correction_notice(actor=tree.editor_a, req=req, items="请写明资金发放的具体年份和乡镇",
@@ -201,3 +203,22 @@ def test_duplicate_detection(tree, submit):
     assert found[first.pk][1] is True
     assert found[other.pk][1] is False
     assert stranger.pk not in found
+
+
+def test_case_update_and_leader_panel(client_for, tree, submit, frozen):
+    from gongkai.requests import selectors
+    from gongkai.requests.models import ReviewOutcome
+
+    req = submit(tree.dept_a, received_on=D(2026, 10, 12))
+    services.extension_request(actor=tree.editor_a, req=req, days=5, reason="数据量大")
+    titles = [label for panel in selectors.workbench_panels(tree.leader_a) for label, _ in panel["items"]]
+    assert any("待审批延期" in t for t in titles)
+    assert not any("待审批延期" in label for p in selectors.workbench_panels(tree.leader_b) for label, _ in p["items"])
+    req = services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC, replied_on=D(2026, 10, 20))
+    case = services.review_case_record(actor=tree.editor_a, req=req, kind="review", filed_on=D(2026, 10, 26))
+    c = client_for(tree.editor_a)
+    assert "登记结果" in c.get(f"/workbench/requests/{req.pk}/").content.decode()
+    c.post(f"/workbench/requests/{req.pk}/act/case_update/", {"case": case.pk, "case_update-outcome": "upheld",
+                                                            "case_update-decided_on": "2026-10-29"})
+    case.refresh_from_db()
+    assert case.outcome == ReviewOutcome.UPHELD and case.decided_on == D(2026, 10, 29)

@@ -117,9 +117,9 @@ class ApplicantForm(forms.Form):
             for field, msgs in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, msgs)
         if data.get("delivery") == Delivery.EMAIL and not data.get("email"):
-            self.add_error("email", "选择电子邮件获取的，请填写电子邮箱")
+            self.add_error("email", _("选择电子邮件获取的，请填写电子邮箱"))
         if data.get("delivery") == Delivery.POST and not data.get("address"):
-            self.add_error("address", "选择邮寄的，请填写通信地址")
+            self.add_error("address", _("选择邮寄的，请填写通信地址"))
         return data
 
     def applicant_data(self) -> services.ApplicantData:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 from functools import lru_cache
 
 from django.core.files.base import ContentFile
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from gongkai.core import numbering
 
+from .services import cn_date
 from .models import (
     ConsultationKind,
     IdType,
@@ -30,6 +32,9 @@ from .models import (
     LetterTemplate,
     Outcome,
 )
+
+for _name in ("weasyprint", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 REMEDIES = (
     "申请人对本{{ doc_name }}不服的，可以自收到之日起六十日内向{{ review_body }}申请行政复议，"
@@ -44,8 +49,12 @@ DEFAULTS = {
         "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}），"
         "申请获取：“{{ description }}”。{% if corrected_on %}您于{{ corrected_on }}补正了申请内容。{% endif %}",
         "经审查，现答复如下：{{ outcome_label }}。",
-        "{% if reason %}{{ reason }}{% endif %}",
-        "{% if delivery_text %}{{ delivery_text }}{% endif %}",
+        "{%p if reason %}",
+        "{{ reason }}",
+        "{%p endif %}",
+        "{%p if delivery_text %}",
+        "{{ delivery_text }}",
+        "{%p endif %}",
         "法律依据：{{ legal_basis }}。",
         REMEDIES,
     ]),
@@ -140,7 +149,7 @@ def template_bytes(kind: str) -> bytes:
 
 
 def _d(value) -> str:
-    return f"{value:%Y年%m月%d日}" if value else ""
+    return cn_date(value) if value else ""
 
 
 def _review_body(req: InformationRequest) -> str:
@@ -151,7 +160,7 @@ def _review_body(req: InformationRequest) -> str:
     return unit.government().name
 
 
-def context_for(req: InformationRequest, kind: str, *, number: str, consultation=None) -> dict:
+def context_for(req: InformationRequest, kind: str, *, number: str, consultation=None, issued_on=None) -> dict:
     from . import services
 
     ext = req.extensions.filter(status="approved").last()
@@ -187,13 +196,17 @@ def context_for(req: InformationRequest, kind: str, *, number: str, consultation
         "question": consultation.question if consultation else "",
         "consultation_due": _d(consultation.reply_due) if consultation else "",
         "third_party": bool(consultation and consultation.kind == ConsultationKind.THIRD_PARTY),
-        "issued_on": _d(services.today()),
+        "issued_on": _d(issued_on or services.today()),
     }
 
 
-def render_docx(kind: str, context: dict) -> bytes:
-    from docxtpl import DocxTemplate
+MULTILINE = ("description", "reason", "correction_items", "question")
 
+
+def render_docx(kind: str, context: dict) -> bytes:
+    from docxtpl import DocxTemplate, Listing
+
+    context = {k: (Listing(v) if k in MULTILINE and isinstance(v, str) and "\n" in v else v) for k, v in context.items()}
     tpl = DocxTemplate(io.BytesIO(template_bytes(kind)))
     tpl.render(context, autoescape=True)
     out = io.BytesIO()
@@ -212,7 +225,7 @@ def docx_to_html(docx_bytes: bytes, title: str) -> str:
         text = p.text.strip()
         if not text:
             continue
-        esc = html.escape(text)
+        esc = html.escape(text).replace("\n", "<br>")
         if not seen_title and text == title:
             parts.append(f"<h1>{esc}</h1>")
             seen_title = True
@@ -234,17 +247,18 @@ def render_pdf(docx_bytes: bytes, title: str) -> bytes:
     return HTML(string=docx_to_html(docx_bytes, title)).write_pdf()
 
 
-def issue(*, req: InformationRequest, kind: str, actor, consultation=None) -> Letter:
+def issue(*, req: InformationRequest, kind: str, actor, consultation=None, issued_on=None) -> Letter:
     title, code, _ = DEFAULTS[kind]
-    year = timezone.localdate().year
+    issued_on = issued_on or timezone.localdate()
+    year = issued_on.year
     seq = numbering.next_value(f"requests-letter:{req.unit_id}:{code}:{year}")
     short = req.unit.short_name or req.unit.name
     number = f"{short}依申{code}〔{year}〕{seq}号"
-    ctx = context_for(req, kind, number=number, consultation=consultation)
+    ctx = context_for(req, kind, number=number, consultation=consultation, issued_on=issued_on)
     docx_bytes = render_docx(kind, ctx)
     pdf_bytes = render_pdf(docx_bytes, title)
     letter = Letter(request=req, kind=kind, number=number, consultation=consultation,
-                    to_applicant=kind != LetterKind.CONSULTATION, issued_on=timezone.localdate(), created_by=actor)
+                    to_applicant=kind != LetterKind.CONSULTATION, issued_on=issued_on, created_by=actor)
     stem = f"{kind}-{year}-{seq}"
     letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
     letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)

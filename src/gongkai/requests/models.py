@@ -17,6 +17,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from gongkai.core.models import Organisation
 
+from .storage import private_storage
+
 
 class Status(models.TextChoices):
     REGISTERED = "registered", _("已登记")
@@ -322,7 +324,7 @@ class RequestStep(models.Model):
     due_after = models.DateField(_("答复期限"), null=True, blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["on", "at", "id"]
         verbose_name = _("办理环节")
         verbose_name_plural = _("办理环节")
 
@@ -336,7 +338,7 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
     stored_name = models.CharField(max_length=80)
     original_name = models.CharField(_("文件名"), max_length=200)
     mime = models.CharField(max_length=80)
@@ -439,8 +441,8 @@ class Letter(models.Model):
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(_("文书类型"), max_length=20, choices=LetterKind.choices)
     number = models.CharField(_("文号"), max_length=60)
-    docx = models.FileField(upload_to=letter_path)
-    pdf = models.FileField(upload_to=letter_path, blank=True)
+    docx = models.FileField(upload_to=letter_path, storage=private_storage)
+    pdf = models.FileField(upload_to=letter_path, blank=True, storage=private_storage)
     consultation = models.ForeignKey(Consultation, null=True, blank=True, on_delete=models.SET_NULL)
     to_applicant = models.BooleanField(_("送达申请人"), default=True)
     issued_on = models.DateField(_("出具日期"))

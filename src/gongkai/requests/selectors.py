@@ -81,6 +81,7 @@ class Row:
     due_soon: bool
     name: str
     phone: str
+    correction_overdue: bool = False
 
 
 def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
@@ -99,7 +100,8 @@ def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
         overdue = bool(r.is_open and not paused and r.due_date and r.due_date < today)
         rows.append(Row(r, left, overdue, bool(left is not None and 0 <= left <= DUE_SOON_DAYS and not paused),
                         identity.mask_name(r.name) if r.applicant_type == "person" else r.name,
-                        identity.mask_phone(r.phone)))
+                        identity.mask_phone(r.phone),
+                        bool(paused and r.correction_deadline and today > r.correction_deadline)))
     return rows
 
 
@@ -150,7 +152,7 @@ def public_lookup(code: str, phone_tail: str) -> InformationRequest | None:
 
 
 def public_steps(req: InformationRequest):
-    return req.steps.filter(internal=False).order_by("at", "id")
+    return req.steps.filter(internal=False).order_by("on", "at", "id")
 
 
 def public_letters(req: InformationRequest):
@@ -183,6 +185,14 @@ def workbench_panels(user) -> list[dict]:
     items += [(f"临期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in soon]
     if missing:
         items.insert(0, (f"日历缺失：{missing} 件申请无法计算答复期限", reverse("requests_wb:queue") + "?view=calendar_missing"))
+    from gongkai.core.models import Role
+
+    from .models import Extension, ExtensionStatus
+
+    leader_units = permissions.units_with_role(user, Role.LEADER)
+    for ext in Extension.objects.filter(status=ExtensionStatus.PENDING, request__unit__in=leader_units).select_related("request")[:10]:
+        items.insert(0, (f"待审批延期 {ext.request.tracking_code}（{ext.days}个工作日）",
+                         reverse("requests_wb:detail", args=[ext.request_id])))
     if not qs.exists() and not items:
         return []
     return [{"title": "依申请公开", "items": items, "empty": "没有逾期或临期的申请"}]

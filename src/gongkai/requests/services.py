@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import audit, chinese, numbering, permissions, workdays
 from gongkai.core.models import Organisation, Role, User
@@ -56,6 +57,11 @@ STOPWORDS = {"的", "了", "和", "与", "及", "关于", "申请", "公开", "�
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def cn_date(d: dt.date) -> str:
+    """2026年9月30日 (no leading zeros, as in official documents)."""
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def content_words(text: str) -> str:
@@ -231,7 +237,7 @@ def _validate_applicant(data: ApplicantData) -> None:
 def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_evidence, files, submitted_at):
     _validate_applicant(data)
     if not unit.is_active:
-        raise ValidationError({"unit": "该机关已停用，不能受理申请"})
+        raise ValidationError({"unit": _("该机关已停用，不能受理申请")})
     key_source = (data.id_type, data.id_number) if data.applicant_type == ApplicantType.PERSON else ("credit", data.credit_code)
 
     def create(code: str) -> InformationRequest:
@@ -261,7 +267,7 @@ def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_e
     if channel == Channel.ONLINE:
         _step(req, StepKind.SUBMITTED, on=received_on, public_note=str(Channel(channel).label))
     _step(req, StepKind.REGISTERED, actor=actor, on=received_on,
-          public_note=f"收到申请日期：{received_on:%Y年%m月%d日}（{Channel(channel).label}）")
+          public_note=f"收到申请日期：{cn_date(received_on)}（{Channel(channel).label}）")
     _audit(actor, "create", req)
     return req
 
@@ -288,13 +294,13 @@ def request_register(*, actor: User, unit: Organisation, data: ApplicantData, ch
     """
     permissions.require(actor, HANDLER_ROLES, unit)
     if channel not in Channel.values:
-        raise ValidationError({"channel": "请选择提交方式"})
+        raise ValidationError({"channel": _("请选择提交方式")})
     if received_on > today():
-        raise ValidationError({"received_on": "收到申请日期不能晚于今天"})
+        raise ValidationError({"received_on": _("收到申请日期不能晚于今天")})
     if channel in (Channel.POST_ORDINARY, Channel.FAX, Channel.EMAIL) and not receipt_evidence.strip():
-        raise ValidationError({"receipt_evidence": "请注明与申请人确认收到的方式和时间（第三十一条）"})
+        raise ValidationError({"receipt_evidence": _("请注明与申请人确认收到的方式和时间（第三十一条）")})
     if channel == Channel.POST_SIGNED and not receipt_evidence.strip():
-        raise ValidationError({"receipt_evidence": "请填写邮件单号或签收记录"})
+        raise ValidationError({"receipt_evidence": _("请填写邮件单号或签收记录")})
     return _create(actor=actor, unit=unit, data=data, channel=channel, received_on=received_on,
                    receipt_evidence=receipt_evidence, files=files, submitted_at=timezone.now())
 
@@ -320,17 +326,21 @@ def _lock(req: InformationRequest) -> InformationRequest:
 
 
 @transaction.atomic
-def request_assign(*, actor: User, req: InformationRequest, handler: User) -> InformationRequest:
+def request_assign(*, actor: User, req: InformationRequest, handler: User,
+                   on: dt.date | None = None) -> InformationRequest:
     req = _lock(req)
     require_handler(actor, req)
+    on = on or today()
+    if on < req.received_on or on > today():
+        raise ValidationError({"on": _("分配日期应在收到申请之后且不晚于今天")})
     if not permissions.has_any_role(handler, HANDLER_ROLES, req.unit):
-        raise ValidationError({"handler": "承办人必须是本单位工作人员"})
+        raise ValidationError({"handler": _("承办人必须是本单位工作人员")})
     before = audit_view(req)
     req.handler = handler
     if req.status == Status.REGISTERED:
         req.start()
     _save(req, "handler")
-    _step(req, StepKind.ASSIGNED, actor=actor, internal=True, internal_note=f"承办人：{handler.display_name}")
+    _step(req, StepKind.ASSIGNED, actor=actor, on=on, internal=True, internal_note=f"承办人：{handler.display_name}")
     _audit(actor, "assign", req, before)
     return req
 
@@ -340,7 +350,7 @@ def request_add_note(*, actor: User, req: InformationRequest, note: str) -> Requ
     require_handler(actor, req)
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "备注不能为空"})
+        raise ValidationError({"note": _("备注不能为空")})
     step = _step(req, StepKind.NOTE, actor=actor, internal=True, internal_note=note[:4000])
     audit.record(actor=actor, action="requests.request.note", obj=req, unit=req.unit, after={"step": step.pk})
     return step
@@ -357,10 +367,10 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     require_handler(actor, req)
     items = (items or "").strip()
     if not items:
-        raise ValidationError({"items": "请一次性列明需要补正的全部事项（第三十条）"})
+        raise ValidationError({"items": _("请一次性列明需要补正的全部事项（第三十条）")})
     sent_on = sent_on or today()
     if sent_on < req.received_on or sent_on > today():
-        raise ValidationError({"sent_on": "告知日期应在收到申请之后且不晚于今天"})
+        raise ValidationError({"sent_on": _("告知日期应在收到申请之后且不晚于今天")})
     if req.correction_requested_on is not None:
         raise ValidationError("补正告知只能发出一次（第三十条：一次性告知）")
     try:
@@ -368,7 +378,7 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     except workdays.CalendarMissing as exc:
         raise ValidationError(str(exc)) from exc
     if deadline <= sent_on:
-        raise ValidationError({"deadline": "补正期限应晚于告知日期"})
+        raise ValidationError({"deadline": _("补正期限应晚于告知日期")})
     before = audit_view(req)
     req.request_correction()
     req.correction_requested_on = sent_on
@@ -376,7 +386,7 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     _save(req, "correction_requested_on", "correction_deadline")
     late = req.correction_notice_due and sent_on > req.correction_notice_due
     _step(req, StepKind.CORRECTION_REQUESTED, actor=actor, on=sent_on,
-          public_note=f"需补正事项：{items}\n请于{deadline:%Y年%m月%d日}前补正。补正后，答复期限自收到补正申请之日起重新计算。",
+          public_note=f"需补正事项：{items}\n请于{cn_date(deadline)}前补正。补正后，答复期限自收到补正申请之日起重新计算。",
           internal_note="注意：已超过第三十条规定的7个工作日告知期限" if late else "")
     _audit(actor, "correction_notice", req, before)
     return req
@@ -388,14 +398,14 @@ def request_receive_correction(*, actor: User, req: InformationRequest, correcte
     req = _lock(req)
     require_handler(actor, req)
     if corrected_on < (req.correction_requested_on or req.received_on) or corrected_on > today():
-        raise ValidationError({"corrected_on": "收到补正日期应在补正告知之后且不晚于今天"})
+        raise ValidationError({"corrected_on": _("收到补正日期应在补正告知之后且不晚于今天")})
     before = audit_view(req)
     req.corrected_on = corrected_on
     req.receive_correction()
     refresh_due(req)
     _save(req, "corrected_on")
     _step(req, StepKind.CORRECTED, actor=actor, on=corrected_on,
-          public_note=f"已收到补正材料，答复期限自{corrected_on:%Y年%m月%d日}起重新计算。" + (f"\n{note}" if note else ""))
+          public_note=f"已收到补正材料，答复期限自{cn_date(corrected_on)}起重新计算。" + (f"\n{note}" if note else ""))
     _audit(actor, "correction_received", req, before)
     return req
 
@@ -415,7 +425,7 @@ def request_deem_withdrawn(*, actor: User, req: InformationRequest, on: dt.date 
     req.finished_on = on
     _save(req, "outcome", "legal_basis", "finished_on")
     _step(req, StepKind.DEEMED_WITHDRAWN, actor=actor, on=on,
-          public_note=f"申请人未在{req.correction_deadline:%Y年%m月%d日}前补正，依照条例第三十条视为放弃申请，本机关不再处理该申请。")
+          public_note=f"申请人未在{cn_date(req.correction_deadline)}前补正，依照条例第三十条视为放弃申请，本机关不再处理该申请。")
     _audit(actor, "deemed_withdrawn", req, before)
     return req
 
@@ -444,11 +454,11 @@ def consultation_send(*, actor: User, req: InformationRequest, kind: str, recipi
     require_handler(actor, req)
     sent_on = sent_on or today()
     if kind not in ConsultationKind.values:
-        raise ValidationError({"kind": "请选择征求意见类型"})
+        raise ValidationError({"kind": _("请选择征求意见类型")})
     if not recipient.strip() or not question.strip():
         raise ValidationError("请填写征求对象和征求意见事项")
     if sent_on < req.clock_start or sent_on > today():
-        raise ValidationError({"sent_on": "发函日期应在收到申请（补正）之后且不晚于今天"})
+        raise ValidationError({"sent_on": _("发函日期应在收到申请（补正）之后且不晚于今天")})
     try:
         reply_due = deadlines.third_party_reply_due(sent_on)
     except workdays.CalendarMissing as exc:
@@ -461,7 +471,7 @@ def consultation_send(*, actor: User, req: InformationRequest, kind: str, recipi
     _save(req)
     _step(req, StepKind.CONSULTATION_SENT, actor=actor, on=sent_on,
           public_note=f"因需征求{'第三方' if kind == ConsultationKind.THIRD_PARTY else '其他机关'}意见，"
-                      f"自{sent_on:%Y年%m月%d日}起暂停计算答复期限（条例第三十三条第二款）。",
+                      f"自{cn_date(sent_on)}起暂停计算答复期限（条例第三十三条第二款）。",
           internal_note=f"征求对象：{c.recipient}；对方答复期限：{reply_due:%Y-%m-%d}")
     _audit(actor, "consultation_sent", req, before)
     return c
@@ -477,7 +487,7 @@ def consultation_answer(*, actor: User, consultation: Consultation, answered_on:
     if consultation.answered_on:
         raise ValidationError("该征求意见已登记答复")
     if answered_on < consultation.sent_on or answered_on > today():
-        raise ValidationError({"answered_on": "收到意见日期应在发函之后且不晚于今天"})
+        raise ValidationError({"answered_on": _("收到意见日期应在发函之后且不晚于今天")})
     before = audit_view(req)
     consultation.answered_on = answered_on
     consultation.answer = answer
@@ -488,7 +498,7 @@ def consultation_answer(*, actor: User, consultation: Consultation, answered_on:
     refresh_due(req)
     _save(req)
     _step(req, StepKind.CONSULTATION_ANSWERED, actor=actor, on=answered_on,
-          public_note=f"征求意见已于{answered_on:%Y年%m月%d日}结束，恢复计算答复期限。",
+          public_note=f"征求意见已于{cn_date(answered_on)}结束，恢复计算答复期限。",
           internal_note=f"{consultation.recipient}：{answer}")
     _audit(actor, "consultation_answered", req, before)
     return consultation
@@ -504,7 +514,7 @@ def request_transfer(*, actor: User, req: InformationRequest, to_unit: Organisat
     req = _lock(req)
     require_handler(actor, req)
     if to_unit.pk == req.unit_id or not to_unit.is_active:
-        raise ValidationError({"to_unit": "请选择另一个启用的机关"})
+        raise ValidationError({"to_unit": _("请选择另一个启用的机关")})
     if not req.is_open:
         raise ValidationError("已办结的申请不能转交")
     before = audit_view(req)
@@ -527,9 +537,9 @@ def extension_request(*, actor: User, req: InformationRequest, days: int, reason
     if req.extensions.exclude(status=ExtensionStatus.REJECTED).exists():
         raise ValidationError("答复期限只能延长一次（第三十三条）")
     if not 1 <= int(days) <= deadlines.MAX_EXTENSION_DAYS:
-        raise ValidationError({"days": "延长期限为1至20个工作日（第三十三条）"})
+        raise ValidationError({"days": _("延长期限为1至20个工作日（第三十三条）")})
     if not reason.strip():
-        raise ValidationError({"reason": "请填写延期理由"})
+        raise ValidationError({"reason": _("请填写延期理由")})
     ext = Extension.objects.create(request=req, days=int(days), reason=reason.strip(), requested_by=actor,
                                    requested_at=timezone.now())
     _step(req, StepKind.EXTENSION_REQUESTED, actor=actor, internal=True, internal_note=f"申请延长{days}个工作日：{reason}")
@@ -562,7 +572,7 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
         _save(req, "extension_days")
         _step(req, StepKind.EXTENSION_APPROVED, actor=actor, on=on,
               public_note=f"经政府信息公开工作机构负责人同意，答复期限延长{extension.days}个工作日，"
-                          f"延长后的答复期限为{req.due_date:%Y年%m月%d日}（条例第三十三条第二款）。" if req.due_date else
+                          f"延长后的答复期限为{cn_date(req.due_date)}（条例第三十三条第二款）。" if req.due_date else
                           f"经负责人同意，答复期限延长{extension.days}个工作日。")
     else:
         _step(req, StepKind.EXTENSION_REJECTED, actor=actor, on=on, internal=True, internal_note=note)
@@ -577,14 +587,14 @@ def request_reply(*, actor: User, req: InformationRequest, outcome: str, reason:
     req = _lock(req)
     require_handler(actor, req)
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": "请选择答复类型"})
+        raise ValidationError({"outcome": _("请选择答复类型")})
     if outcome == Outcome.OTHER_NO_CORRECTION:
-        raise ValidationError({"outcome": "逾期不补正请使用“视为放弃申请”操作"})
+        raise ValidationError({"outcome": _("逾期不补正请使用“视为放弃申请”操作")})
     replied_on = replied_on or today()
     if replied_on < req.received_on or replied_on > today():
-        raise ValidationError({"replied_on": "答复日期应在收到申请之后且不晚于今天"})
+        raise ValidationError({"replied_on": _("答复日期应在收到申请之后且不晚于今天")})
     if outcome in WITHHELD_OUTCOMES and not reason.strip():
-        raise ValidationError({"reason": "不予公开的，应当告知申请人不予公开的理由（第三十六条第三项）"})
+        raise ValidationError({"reason": _("不予公开的，应当告知申请人不予公开的理由（第三十六条第三项）")})
     if req.consultations.filter(answered_on__isnull=True).exists():
         raise ValidationError("尚有征求意见未登记答复，请先登记意见或对方逾期未答复的情况")
     before = audit_view(req)
@@ -618,14 +628,18 @@ def request_close(*, actor: User, req: InformationRequest) -> InformationRequest
 # --- letters ---------------------------------------------------------------------
 
 @transaction.atomic
-def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultation: Consultation | None = None):
+def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultation: Consultation | None = None,
+                 issued_on: dt.date | None = None):
     """Render a letter from its template to DOCX and PDF, file it with the request, deliver it to the tracking page."""
     from . import letters
 
     req = InformationRequest.objects.select_related("unit").get(pk=req.pk)  # the state as committed by earlier steps
     require_handler(actor, req)
-    letter = letters.issue(req=req, kind=kind, actor=actor, consultation=consultation)
-    _step(req, StepKind.LETTER, actor=actor, internal=not letter.to_applicant,
+    issued_on = issued_on or today()
+    if issued_on > today() or issued_on < req.received_on:
+        raise ValidationError({"issued_on": _("文书日期应在收到申请之后且不晚于今天")})
+    letter = letters.issue(req=req, kind=kind, actor=actor, consultation=consultation, issued_on=issued_on)
+    _step(req, StepKind.LETTER, actor=actor, on=issued_on, internal=not letter.to_applicant,
           public_note=f"出具《{letter.get_kind_display()}》（{letter.number}）",
           internal_note="" if letter.to_applicant else f"{letter.get_kind_display()}送{consultation.recipient if consultation else ''}")
     audit.record(actor=actor, action="requests.letter.issue", obj=req, unit=req.unit,
@@ -663,13 +677,13 @@ def _validate_case(kind, filed_on, outcome, decided_on):
     from .models import ReviewKind
 
     if kind not in ReviewKind.values:
-        raise ValidationError({"kind": "请选择案件类型"})
+        raise ValidationError({"kind": _("请选择案件类型")})
     if outcome not in ReviewOutcome.values:
-        raise ValidationError({"outcome": "请选择结果"})
+        raise ValidationError({"outcome": _("请选择结果")})
     if outcome != ReviewOutcome.PENDING and not decided_on:
-        raise ValidationError({"decided_on": "已审结的案件请填写审结日期"})
+        raise ValidationError({"decided_on": _("已审结的案件请填写审结日期")})
     if decided_on and decided_on < filed_on:
-        raise ValidationError({"decided_on": "审结日期不能早于受理日期"})
+        raise ValidationError({"decided_on": _("审结日期不能早于受理日期")})
 
 
 # --- periodic jobs --------------------------------------------------------------------
@@ -705,12 +719,48 @@ def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
                 paused = req.status == Status.CONSULTING
                 if req.due_date and old != req.due_date and not paused:
                     _step(req, StepKind.DUE_RECOMPUTED,
-                          public_note=f"因工作日历（节假日安排）调整，答复期限重新计算为{req.due_date:%Y年%m月%d日}。")
+                          public_note=f"因工作日历（节假日安排）调整，答复期限重新计算为{cn_date(req.due_date)}。")
                 audit.record(actor=None, action="requests.request.due_recomputed", obj=req, unit=req.unit,
                              before=before, after=audit_view(req))
             elif req.due_problem:
                 report.missing += 1
+    if report.missing:
+        from django.core.mail import mail_admins
+
+        log.error("requests: %d open requests have no due date (calendar missing)", report.missing)
+        mail_admins("依申请公开：工作日历缺失",
+                    f"有 {report.missing} 件在办申请因工作日历缺少节假日安排而无法计算答复期限，请尽快录入。",
+                    fail_silently=True)
     return report
+
+
+CALENDAR_SEEN_KEY = "gongkai:requests:calendar-version-seen"
+
+
+def recompute_if_calendar_changed() -> bool:
+    """Schedule ``recompute_due_dates`` when the holiday table changed since the last check.
+
+    Core bumps a version in the shared cache on every calendar change
+    (``workdays.invalidate``); the workbench calls this on each queue/detail view, so a
+    change is picked up at the next page view instead of waiting for the hourly beat job.
+    Returns True when a recomputation was scheduled.
+    """
+    from django.core.cache import cache
+
+    workdays.current_calendar()  # makes sure a version exists
+    version = cache.get(workdays._VERSION_KEY)
+    if not version or cache.get(CALENDAR_SEEN_KEY) == version:
+        return False
+    if not cache.add(f"{CALENDAR_SEEN_KEY}:{version}", 1, 300):  # another process got there first
+        return False
+    cache.set(CALENDAR_SEEN_KEY, version, None)
+    from . import tasks
+
+    try:
+        transaction.on_commit(tasks.recompute_due_dates.delay)
+    except Exception:  # noqa: BLE001 - broker down: the beat job will catch up
+        log.warning("requests: could not schedule recompute_due_dates", exc_info=True)
+    return True
 
 
 def reminder_thresholds() -> list[int]:
@@ -752,7 +802,7 @@ def send_reminders(*, as_of: dt.date | None = None) -> int:
             obj.save(update_fields=["recipients"])
             subject = (f"【逾期】依申请公开 {req.tracking_code} 已超过答复期限" if threshold < 0 else
                        f"【提醒】依申请公开 {req.tracking_code} 距答复期限还有{left}个工作日")
-            body = (f"申请 {req.tracking_code}（{req.unit.name}）答复期限：{req.due_date:%Y年%m月%d日}。\n"
+            body = (f"申请 {req.tracking_code}（{req.unit.name}）答复期限：{cn_date(req.due_date)}。\n"
                     f"请登录工作台办理：{reverse('requests_wb:detail', args=[req.pk])}")
             if recipients:
                 transaction.on_commit(lambda s=subject, b=body, r=recipients: send_mail(

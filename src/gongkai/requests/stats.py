@@ -93,6 +93,11 @@ ROWS = [
 ]
 
 
+# Rows that are headings on the national form (no figures of their own).
+HEADER_ROWS = {"outcomes"}
+CHECK_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+
 @dataclass
 class Table:
     columns: list[tuple[str, str]]
@@ -104,7 +109,8 @@ class Table:
 
     def as_rows(self):
         """[(label, indent, [values per column])] for templates and exports."""
-        return [(label, indent, [self.value(key, c) for c, _ in self.columns]) for key, label, indent in self.rows]
+        return [(label, indent, ["" if key in HEADER_ROWS else self.value(key, c) for c, _ in self.columns])
+                for key, label, indent in self.rows]
 
 
 def column_of(req: InformationRequest) -> str:

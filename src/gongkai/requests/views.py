@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from gongkai.core import numbering, workdays
 
 from . import deadlines, selectors, services
+from .services import cn_date
 from .forms import HumanCheck, PublicRequestForm, TrackForm
 from .models import CHANNEL_RULES, Channel, InformationRequest, Status
 
@@ -30,7 +32,7 @@ def _remember(request, code: str) -> None:
 def _authorised(request, code: str) -> InformationRequest:
     code = numbering.normalise_tracking_code(code)
     if code not in request.session.get(SESSION_CODES, []):
-        raise Http404("请先输入查询码和电话号码后4位")
+        raise Http404(_("请先输入查询码和电话号码后4位"))
     return get_object_or_404(InformationRequest.objects.select_related("unit"), tracking_code=code)
 
 
@@ -74,9 +76,9 @@ def receipt(request):
 
 def _due_context(req):
     explain = []
-    explain.append(f"收到申请日期：{req.received_on:%Y年%m月%d日}（{req.get_channel_display()}）。")
+    explain.append(f"收到申请日期：{cn_date(req.received_on)}（{req.get_channel_display()}）。")
     if req.corrected_on:
-        explain.append(f"补正日期：{req.corrected_on:%Y年%m月%d日}，答复期限自该日起重新计算（条例第三十条）。")
+        explain.append(f"补正日期：{cn_date(req.corrected_on)}，答复期限自该日起重新计算（条例第三十条）。")
     explain.append("答复期限为收到申请之日起20个工作日，起算日不计入，法定节假日不计入、调休上班日计入（条例第三十三条）。")
     paused = [c for c in req.consultations.all()]
     if paused:
@@ -84,7 +86,7 @@ def _due_context(req):
     if req.extension_days:
         explain.append(f"经负责人同意延长{req.extension_days}个工作日（条例第三十三条第二款）。")
     if req.status == Status.CORRECTION:
-        explain.append(f"目前等待您补正，补正期限为{req.correction_deadline:%Y年%m月%d日}；收到补正后重新计算答复期限。")
+        explain.append(f"目前等待您补正，补正期限为{cn_date(req.correction_deadline)}；收到补正后重新计算答复期限。")
     return {"due_explain": explain, "paused": req.status == Status.CONSULTING}
 
 
@@ -100,7 +102,7 @@ def track(request):
             if req is not None:
                 _remember(request, req.tracking_code)
                 return redirect("requests:status", code=req.tracking_code)
-            form.add_error(None, "查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。")
+            form.add_error(None, _("查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。"))
     return render(request, "requests/track.html", {"form": form})
 
 
@@ -136,5 +138,5 @@ def guide(request):
 
 def forget(request):
     request.session.pop(SESSION_CODES, None)
-    messages.info(request, "已清除本设备上的查询记录。")
+    messages.info(request, _("已清除本设备上的查询记录。"))
     return redirect("requests:track")

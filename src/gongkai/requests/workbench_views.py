@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,6 @@ from .models import (
     Extension,
     ExtensionStatus,
     LetterKind,
-    Outcome,
     OUTCOME_BASIS,
     ReviewCase,
     Status,
@@ -51,6 +49,7 @@ def _error(request, exc: ValidationError) -> None:
 
 @staff_required
 def queue(request):
+    services.recompute_if_calendar_changed()
     view = request.GET.get("view", "open")
     if view not in dict(VIEWS):
         view = "open"
@@ -143,22 +142,26 @@ def _detail_context(request, req):
         "similar": selectors.similar_requests(req) if handle else [],
         "stale": bool(selectors.check_stored_due_dates([req])),
         "pending_ext": pending_ext,
+        "silent_consultations": [c for c in req.consultations.all()
+                                 if not c.answered_on and c.reply_due and c.reply_due < today],
         "correction_overdue": req.status == Status.CORRECTION and req.correction_deadline and today > req.correction_deadline,
         "outcome_basis": {k.value: v for k, v in OUTCOME_BASIS.items()},
     }
     if handle:
         ctx.update({
-            "assign_form": forms.AssignForm(unit=req.unit, initial={"handler": req.handler_id}),
-            "note_form": forms.NoteForm(),
-            "correction_form": forms.CorrectionForm(initial=d()),
-            "corrected_form": forms.CorrectedForm(initial={"corrected_on": today}),
-            "consult_form": forms.ConsultForm(initial=d()),
-            "answer_form": forms.ConsultAnswerForm(initial={"answered_on": today}),
-            "transfer_form": forms.TransferForm(),
-            "extension_form": forms.ExtensionForm(),
-            "decision_form": forms.ExtensionDecisionForm(),
-            "reply_form": forms.ReplyForm(initial={"replied_on": today}),
-            "case_form": forms.ReviewCaseForm(),
+            "assign_form": forms.AssignForm(unit=req.unit, initial={"handler": req.handler_id}, prefix="assign"),
+            "note_form": forms.NoteForm(prefix="note"),
+            "correction_form": forms.CorrectionForm(initial=d(), prefix="correction"),
+            "corrected_form": forms.CorrectedForm(initial={"corrected_on": today}, prefix="corrected"),
+            "consult_form": forms.ConsultForm(initial=d(), prefix="consult"),
+            "answer_form": forms.ConsultAnswerForm(initial={"answered_on": today}, prefix="answer"),
+            "transfer_form": forms.TransferForm(prefix="transfer"),
+            "extension_form": forms.ExtensionForm(prefix="extension"),
+            "decision_form": forms.ExtensionDecisionForm(prefix="extension_decide"),
+            "reply_form": forms.ReplyForm(initial={"replied_on": today}, prefix="reply"),
+            "case_form": forms.ReviewCaseForm(prefix="case"),
+            "case_update_forms": [(c, forms.ReviewCaseForm(prefix="case_update", initial={
+                "outcome": c.outcome, "decided_on": c.decided_on, "note": c.note})) for c in req.review_cases.all()],
             "letter_kinds": LetterKind.choices,
         })
         ctx["transfer_form"].fields["to_unit"].queryset = Organisation.objects.filter(is_active=True).exclude(pk=req.unit_id)
@@ -167,11 +170,25 @@ def _detail_context(request, req):
 
 @staff_required
 def detail(request, pk: int):
+    services.recompute_if_calendar_changed()
     req = selectors.get_visible(request.user, pk)
     return render(request, "requests/wb_detail.html", _detail_context(request, req))
 
 
 ACTIONS = {}
+
+
+def _issue_letter(request, req, kind, consultation=None) -> None:
+    """Generate a letter after its step has been committed; a rendering failure is reported, not a 500."""
+    import logging
+
+    try:
+        services.letter_issue(actor=request.user, req=req, kind=kind, consultation=consultation)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - template or PDF rendering problem
+        logging.getLogger(__name__).exception("letter rendering failed for %s", req.tracking_code)
+        messages.error(request, "办理环节已保存，但文书生成失败（请检查文书模板），可在“文书”栏重新生成。")
 
 
 def action(name):
@@ -183,7 +200,7 @@ def action(name):
 
 @action("assign")
 def _assign(request, req):
-    form = forms.AssignForm(request.POST, unit=req.unit)
+    form = forms.AssignForm(request.POST, unit=req.unit, prefix="assign")
     if form.is_valid():
         services.request_assign(actor=request.user, req=req, handler=form.cleaned_data["handler"])
         return "已分配承办人"
@@ -192,7 +209,7 @@ def _assign(request, req):
 
 @action("note")
 def _note(request, req):
-    form = forms.NoteForm(request.POST)
+    form = forms.NoteForm(request.POST, prefix="note")
     if form.is_valid():
         services.request_add_note(actor=request.user, req=req, note=form.cleaned_data["note"])
         return "已添加内部备注"
@@ -201,20 +218,20 @@ def _note(request, req):
 
 @action("correction")
 def _correction(request, req):
-    form = forms.CorrectionForm(request.POST)
+    form = forms.CorrectionForm(request.POST, prefix="correction")
     if form.is_valid():
         req = services.request_correction_notice(actor=request.user, req=req, items=form.cleaned_data["items"],
                                                  sent_on=form.cleaned_data["sent_on"],
                                                  deadline=form.cleaned_data["deadline"])
         if form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.CORRECTION)
+            _issue_letter(request, req, LetterKind.CORRECTION)
         return "已发出补正告知"
     return form
 
 
 @action("corrected")
 def _corrected(request, req):
-    form = forms.CorrectedForm(request.POST)
+    form = forms.CorrectedForm(request.POST, prefix="corrected")
     if form.is_valid():
         req = services.request_receive_correction(actor=request.user, req=req, corrected_on=form.cleaned_data["corrected_on"],
                                                   note=form.cleaned_data["note"])
@@ -230,14 +247,14 @@ def _deem(request, req):
 
 @action("consult")
 def _consult(request, req):
-    form = forms.ConsultForm(request.POST)
+    form = forms.ConsultForm(request.POST, prefix="consult")
     if form.is_valid():
         c = services.consultation_send(actor=request.user, req=req, kind=form.cleaned_data["kind"],
                                        recipient=form.cleaned_data["recipient"], question=form.cleaned_data["question"],
                                        sent_on=form.cleaned_data["sent_on"],
                                        recipient_address=form.cleaned_data["recipient_address"])
         if form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.CONSULTATION, consultation=c)
+            _issue_letter(request, req, LetterKind.CONSULTATION, consultation=c)
         return f"已发函征求意见，对方答复期限 {c.reply_due}；答复期限暂停计算"
     return form
 
@@ -245,7 +262,7 @@ def _consult(request, req):
 @action("answer")
 def _answer(request, req):
     consultation = get_object_or_404(Consultation, pk=request.POST.get("consultation"), request=req)
-    form = forms.ConsultAnswerForm(request.POST)
+    form = forms.ConsultAnswerForm(request.POST, prefix="answer")
     if form.is_valid():
         services.consultation_answer(actor=request.user, consultation=consultation,
                                      answered_on=form.cleaned_data["answered_on"], answer=form.cleaned_data["answer"],
@@ -256,7 +273,7 @@ def _answer(request, req):
 
 @action("transfer")
 def _transfer(request, req):
-    form = forms.TransferForm(request.POST)
+    form = forms.TransferForm(request.POST, prefix="transfer")
     if form.is_valid():
         services.request_transfer(actor=request.user, req=req, to_unit=form.cleaned_data["to_unit"],
                                   note=form.cleaned_data["note"])
@@ -266,7 +283,7 @@ def _transfer(request, req):
 
 @action("extension")
 def _extension(request, req):
-    form = forms.ExtensionForm(request.POST)
+    form = forms.ExtensionForm(request.POST, prefix="extension")
     if form.is_valid():
         services.extension_request(actor=request.user, req=req, days=form.cleaned_data["days"],
                                    reason=form.cleaned_data["reason"])
@@ -277,25 +294,25 @@ def _extension(request, req):
 @action("extension_decide")
 def _extension_decide(request, req):
     ext = get_object_or_404(Extension, pk=request.POST.get("extension"), request=req)
-    form = forms.ExtensionDecisionForm(request.POST)
+    form = forms.ExtensionDecisionForm(request.POST, prefix="extension_decide")
     if form.is_valid():
         services.extension_decide(actor=request.user, extension=ext, approve=form.cleaned_data["approve"],
                                   note=form.cleaned_data["note"])
         if form.cleaned_data["approve"] and form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.EXTENSION)
+            _issue_letter(request, req, LetterKind.EXTENSION)
         return "已审批延期申请"
     return form
 
 
 @action("reply")
 def _reply(request, req):
-    form = forms.ReplyForm(request.POST)
+    form = forms.ReplyForm(request.POST, prefix="reply")
     if form.is_valid():
         req = services.request_reply(actor=request.user, req=req, outcome=form.cleaned_data["outcome"],
                                      reason=form.cleaned_data["reason"], legal_basis=form.cleaned_data["legal_basis"],
                                      replied_on=form.cleaned_data["replied_on"])
         if form.cleaned_data["letter"]:
-            services.letter_issue(actor=request.user, req=req, kind=LetterKind.REPLY)
+            _issue_letter(request, req, LetterKind.REPLY)
         return "已答复"
     return form
 
@@ -317,7 +334,7 @@ def _letter(request, req):
 
 @action("case")
 def _case(request, req):
-    form = forms.ReviewCaseForm(request.POST)
+    form = forms.ReviewCaseForm(request.POST, prefix="case")
     if form.is_valid():
         services.review_case_record(actor=request.user, req=req, **form.cleaned_data)
         return "已登记复议/诉讼"
@@ -327,7 +344,7 @@ def _case(request, req):
 @action("case_update")
 def _case_update(request, req):
     case = get_object_or_404(ReviewCase, pk=request.POST.get("case"), request=req)
-    form = forms.ReviewCaseForm(request.POST)
+    form = forms.ReviewCaseForm(request.POST, prefix="case_update")
     form.fields["kind"].required = False
     form.fields["filed_on"].required = False
     if form.is_valid():
@@ -353,9 +370,11 @@ def act(request, pk: int, name: str):
     except PermissionDenied:
         raise
     except Exception as exc:  # noqa: BLE001 - a transition not allowed in this state
-        from django_fsm import TransitionNotAllowed
+        from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-        if isinstance(exc, TransitionNotAllowed):
+        if isinstance(exc, ConcurrentTransition):
+            messages.error(request, "该申请刚被其他人办理，请查看最新状态后重试")
+        elif isinstance(exc, TransitionNotAllowed):
             messages.error(request, "当前状态下不能执行该操作")
         else:
             raise
@@ -403,8 +422,22 @@ def statistics(request):
     t3 = selectors.table3(request.user, unit, year)
     t4 = selectors.table4(request.user, unit, year)
     t4_rows = [(label, [t4[g][r] for r, _ in stats.TABLE4_RESULTS]) for g, label in stats.TABLE4_GROUPS]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="table3-4-{year}.csv"'
+        response.write("\ufeff")
+        w = csv.writer(response)
+        w.writerow([f"{unit.name} {year}年 三、收到和处理政府信息公开申请情况"])
+        w.writerow([stats.CHECK_NOTE] + [label for _, label in stats.COLUMNS])
+        for label, _indent, values in t3.as_rows():
+            w.writerow([label, *values])
+        w.writerow([])
+        w.writerow(["四、政府信息公开行政复议、行政诉讼情况"] + [label for _, label in stats.TABLE4_RESULTS])
+        for label, values in t4_rows:
+            w.writerow([label, *values])
+        return response
     return render(request, "requests/wb_stats.html", {
         "units": units, "unit": unit, "year": year, "t3": t3, "t3_rows": t3.as_rows(), "t4_rows": t4_rows,
         "t4_results": stats.TABLE4_RESULTS, "years": range(services.today().year, services.today().year - 6, -1),
-        "includes_below": permissions.oversees(request.user, unit),
+        "includes_below": permissions.oversees(request.user, unit), "check_note": stats.CHECK_NOTE,
     })
