@@ -98,6 +98,7 @@ def setup_django(db: str, data_dir: Path) -> None:
     os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DEBUG"] = "0"  # no SQL logging overhead
     if db != "sqlite":
         os.environ["DATABASE_URL"] = db
     import django

@@ -65,3 +65,12 @@ def test_policy_page_scoped(tree, client):
     r = client.post(reverse("publications_wb:policy", args=[tree.dept_a.pk]), {"require_signoff": "on", "separate_reviewer": "on"})
     assert r.status_code == 302
     assert services.review_steps(tree.dept_a) == ["attribute_review", "signoff"]
+
+
+def test_cannot_interpret_another_units_hidden_draft(tree, draft):
+    other = draft(unit=tree.dept_b, actor=tree.editor_b, title="人社局草稿")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        draft(doc_type="interpretation", title="解读", interprets=other, interpretation_form="text")
+    assert "interprets" in err.value.message_dict

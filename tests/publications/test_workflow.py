@@ -326,3 +326,22 @@ def test_http_anonymous_redirected_to_login(client, tree, draft):
     pub = draft()
     r = client.get(reverse("publications_wb:detail", args=[pub.pk]))
     assert r.status_code == 302 and "/staff/login/" in r["Location"]
+
+
+def test_workbench_home_panel_and_htmx_queue(tree, client, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    client.force_login(tree.reviewer_a)
+    html = client.get(reverse("workbench:home")).content.decode()
+    assert "待公开属性审查 1 件" in html
+    r = client.get(reverse("publications_wb:queue", args=["attribute_review"]), HTTP_HX_REQUEST="true")
+    body = r.content.decode()
+    assert pub.title in body and "<html" not in body  # partial for htmx
+    client.force_login(tree.leader_b)
+    assert "待公开属性审查" not in client.get(reverse("workbench:home")).content.decode()
+
+
+def test_openapi_schema_builds(client, tree):
+    r = client.get("/api/schema/")
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert "/api/v1/staff/publications/{id}/sign-off/" in text and "/api/v1/publications/" in text

@@ -147,6 +147,11 @@ class AttributeReviewForm(forms.Form):
     )
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, needs_interpretation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_interpretation:
+            del self.fields["interpretation_waiver"]
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
@@ -175,3 +180,19 @@ class ReviewPolicyForm(forms.Form):
     require_confidentiality = forms.BooleanField(label=_("需要保密审查"), required=False)
     require_signoff = forms.BooleanField(label=_("需要单位负责人签发"), required=False)
     separate_reviewer = forms.BooleanField(label=_("起草人不得审核或签发自己起草的信息"), required=False)
+
+
+def has_unit_item() -> bool:
+    return any(f.name == "unit_item" for f in Publication._meta.get_fields())
+
+
+class UnitItemLinkForm(forms.Form):
+    """Link an item (in any state) to the catalogue item it fulfils."""
+
+    unit_item = forms.ModelChoiceField(queryset=None, required=False, label=_("对应的目录事项"), empty_label=_("（不关联）"))
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gongkai.catalogue.models import UnitItem
+
+        self.fields["unit_item"].queryset = UnitItem.objects.filter(unit=unit, is_active=True).order_by("sort_order", "id")

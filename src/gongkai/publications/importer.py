@@ -60,9 +60,17 @@ from .models import (
 )
 from .timeliness import DEFAULT_WORKING_DAYS
 
+def _msgid(label) -> str:
+    """The Simplified Chinese source text of a lazy label, whatever language is active."""
+    from django.utils import translation
+
+    with translation.override(None):
+        return str(label)
+
+
 TYPE_ALIASES = {
     **{t.value: t.value for t in DocType},
-    **{str(t.label): t.value for t in DocType},
+    **{_msgid(t.label): t.value for t in DocType},
     "规范性文件": DocType.NORMATIVE,
     "政府规章": DocType.REGULATION,
     "政策": DocType.POLICY,
@@ -75,7 +83,7 @@ TYPE_ALIASES = {
     "决策草案": DocType.DRAFT_DECISION,
     "其他": DocType.GENERAL,
 }
-TOPIC_ALIASES = {**{t.value: t.value for t in Topic}, **{str(t.label): t.value for t in Topic}}
+TOPIC_ALIASES = {**{t.value: t.value for t in Topic}, **{_msgid(t.label): t.value for t in Topic}}
 KNOWN_KEYS = {
     "type", "title", "document_number", "issuer", "made_on", "published_on", "effective_from",
     "expires_on", "body", "attachments", "topic", "url", "original_url", "id",

@@ -40,8 +40,12 @@ def to_document(pub):
         parts.append(a.name)
         if a.text:
             parts.append(a.text)
+    from django.utils import translation
+
     domain = getattr(pub, "domain", None)
-    status = pub.get_legal_status_display() if pub.is_normative else ""
+    with translation.override(None):  # index the source (Simplified Chinese) labels, whatever the request language
+        status = str(pub.get_legal_status_display()) if pub.is_normative else ""
+        topic = str(pub.get_topic_display())
     return SearchDocument(
         id=doc_id(pub.pk),
         kind=KIND,
@@ -50,14 +54,14 @@ def to_document(pub):
         url=pub.get_absolute_url(),
         unit_id=pub.unit_id,
         unit_name=pub.unit.name,
-        doc_type=pub.get_doc_type_display(),
+        doc_type=pub.doc_type,
         domain=domain.name if domain else "",
         year=pub.published_on.year if pub.published_on else None,
         status=status,
         published_on=pub.published_on,
         index_number=pub.index_number or "",
         document_number=pub.document_number,
-        extra={"issuer": pub.issuer, "topic": pub.get_topic_display(), "type_code": pub.doc_type},
+        extra={"issuer": pub.issuer, "topic": topic},
     )
 
 
@@ -118,6 +122,15 @@ def schedule(pub) -> None:
     except ImportError:
         return
     schedule_index(doc_id(pub.pk))
+
+
+def schedule_now(pk: int) -> None:
+    """Queue (re)indexing outside a transaction (periodic jobs). Never raises."""
+    try:
+        from gongkai.search.tasks import schedule_index
+    except ImportError:
+        return
+    schedule_index(doc_id(pk))  # on_commit runs at once when no transaction is open
 
 
 def index_batch(ids) -> int:

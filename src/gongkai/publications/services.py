@@ -101,6 +101,12 @@ def _is_fk(name: str) -> bool:
     return name in {"interprets", "unit_item", "domain"}
 
 
+def _check_refs(actor: User, cleaned: dict) -> None:
+    interprets = cleaned.get("interprets")
+    if interprets is not None and not permissions.can_view(actor, interprets.unit):
+        raise ValidationError({"interprets": "所选政策文件不存在或无权查看"})
+
+
 def _lock(pub: Publication) -> Publication:
     return Publication.objects.select_for_update().select_related("unit").get(pk=pub.pk)
 
@@ -282,6 +288,7 @@ def publication_create(*, actor: User, unit: Organisation, **data) -> Publicatio
     permissions.require(actor, Role.EDITOR, unit)
     data.setdefault("title", "")
     cleaned = _clean(data, unit=unit)
+    _check_refs(actor, cleaned)
     pub = Publication(unit=unit, created_by=actor, **cleaned)
     if not pub.issuer:
         pub.issuer = unit.name
@@ -300,6 +307,7 @@ def publication_update(*, actor: User, publication: Publication, **data) -> Publ
         raise ValidationError("只有草稿可以修改；审核中的信息请先由审核人退回")
     before = _snapshot(pub)
     cleaned = _clean(data, unit=pub.unit, instance=pub)
+    _check_refs(actor, cleaned)
     for key, value in cleaned.items():
         setattr(pub, key, value)
     pub.plain_text = text.plain_text(pub.body)
@@ -379,6 +387,29 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     attachment.delete()
     if name:
         transaction.on_commit(lambda: None if _file_shared(name) else storage.delete(name))
+
+
+@transaction.atomic
+def publication_link_unit_item(*, actor: User, publication: Publication, unit_item) -> Publication:
+    """Link an item (in any state) to the catalogue item it fulfils, or unlink (None).
+
+    The due date and, for published items, the late flag are recomputed from the
+    catalogue item's timeframe."""
+    pub = _lock(publication)
+    permissions.require(actor, [Role.EDITOR, Role.REVIEWER], pub.unit)
+    before = _snapshot(pub)
+    cleaned = _clean({"unit_item": unit_item}, unit=pub.unit, instance=pub)
+    pub.unit_item = cleaned["unit_item"]
+    if cleaned.get("domain") is not None and not getattr(pub, "domain_id", None):
+        pub.domain = cleaned["domain"]
+    pub.due_on = timeliness.due_date_for(pub)
+    if pub.published_on:
+        pub.is_late = timeliness.is_late(pub)
+    pub.save()
+    _record(actor, "link_unit_item", pub, before, _snapshot(pub))
+    if pub.state == State.PUBLISHED:
+        indexing.schedule(pub)
+    return pub
 
 
 # --- review workflow -------------------------------------------------------------

@@ -12,7 +12,7 @@ from gongkai.core.models import Organisation
 
 from . import selectors
 from .attachments import content_disposition
-from .models import NORMATIVE_TYPES, Attachment, DocType, LegalStatus, State
+from .models import NORMATIVE_TYPES, Attachment, DocType, LegalStatus, Publication, State
 from .status import legal_status
 
 PER_PAGE = 20
@@ -27,8 +27,8 @@ def _int(value) -> int | None:
 
 
 def _years() -> list[int]:
-    this = timezone.localdate().year
-    return list(range(this, this - 12, -1))
+    """Publication years that have items (newest first)."""
+    return [d.year for d in Publication.objects.filter(state=State.PUBLISHED).dates("published_on", "year", order="DESC")]
 
 
 def _listing(request, *, heading: str, doc_type=None, unit=None, domain=None, intro: str = "", feed_query: str = ""):

@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/withdraw/", v.withdraw, name="withdraw"),
     path("<int:pk>/reopen/", v.reopen, name="reopen"),
     path("<int:pk>/legal-links/", v.legal_link, name="legal-link"),
+    path("<int:pk>/unit-item/", v.link_unit_item, name="link-unit-item"),
 ]

@@ -125,7 +125,10 @@ def create(request):
         return render(request, "publications/wb/choose_type.html", {"doc_types": DocType.choices})
     if not permissions.units_with_role(request.user, Role.EDITOR).exists():
         raise PermissionDenied("您不是任何单位的信息员，不能起草信息")
-    form = forms.PublicationForm(request.POST or None, user=request.user, doc_type=doc_type)
+    initial = {}
+    if doc_type == DocType.INTERPRETATION and request.GET.get("interprets", "").isdigit():
+        initial["interprets"] = int(request.GET["interprets"])
+    form = forms.PublicationForm(request.POST or None, user=request.user, doc_type=doc_type, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             pub = services.publication_create(
@@ -214,7 +217,11 @@ def attachment_download(request, pk: int, attachment_id: int):
     attachment = get_object_or_404(Attachment, pk=attachment_id, publication=pub)
     if attachment.is_link:
         return redirect(attachment.external_url)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件缺失") from exc
+    response = FileResponse(handle, content_type=attachment.content_type)
     response["Content-Disposition"] = att.content_disposition(attachment.name)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -237,11 +244,17 @@ def detail(request, pk: int):
             "status": pub.legal_status(),
             "steps": services.review_steps(pub.unit),
             "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
-            "attribute_form": forms.AttributeReviewForm(),
+            "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
             "comment_form": forms.CommentForm(),
             "reject_form": forms.RejectForm(),
             "withdraw_form": forms.WithdrawForm(),
             "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
+            "unit_item_form": forms.UnitItemLinkForm(unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)})
+            if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
+            else None,
+            "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
+            and permissions.has_role(request.user, Role.EDITOR, pub.unit)
+            and pub.state not in (State.WITHDRAWN, State.RETAINED),
             "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
             "status_labels": dict(LegalStatus.choices),
         },
@@ -357,6 +370,24 @@ def legal_link(request, pk: int):
             messages.error(request, msg)
     else:
         messages.success(request, "已登记，文件效力状态将在生效日期自动更新")
+    return redirect("publications_wb:detail", pk=pub.pk)
+
+
+@staff_required
+@require_POST
+def link_unit_item(request, pk: int):
+    pub = _get(request, pk)
+    form = forms.UnitItemLinkForm(request.POST, unit=pub.unit)
+    if not form.is_valid():
+        messages.error(request, "请选择本单位目录中的事项")
+        return redirect("publications_wb:detail", pk=pub.pk)
+    try:
+        services.publication_link_unit_item(actor=request.user, publication=pub, unit_item=form.cleaned_data["unit_item"])
+    except ValidationError as exc:
+        for msg in _errors(exc):
+            messages.error(request, msg)
+    else:
+        messages.success(request, "已更新关联的目录事项，应公开日期已重新计算")
     return redirect("publications_wb:detail", pk=pub.pk)
 
 

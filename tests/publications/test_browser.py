@@ -1,0 +1,72 @@
+"""Done-when of issue 5, in a real browser: an editor drafts, a reviewer and a leader
+approve, and the item appears on the portal (and in search); public pages pass axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import assert_accessible
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _logout(page):
+    page.click("form[action*='logout'] button")
+
+
+@pytest.fixture
+def login(page):
+    """Log in through the real form. (The shared ``login_page`` fixture clicks the first
+    ``button[type=submit]`` on the page, which is the language switch in the header.)"""
+
+    def _login(username: str, password: str = PASSWORD):
+        page.goto("/staff/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.press("#id_password", "Enter")
+        page.wait_for_url("**/workbench/**")
+        return page
+
+    return _login
+
+
+def test_editor_reviewer_leader_publish_and_portal(tree, page, login, live_server):
+    title = "关于2026年冬季困难群众取暖补贴发放的通知"
+    login("mz_editor")
+    page.goto("/workbench/publications/new/?type=notice")
+    page.fill("#id_title", title)
+    page.select_option("#id_topic", "civil")
+    page.fill("#id_made_on", "2026-11-20")
+    page.fill("#id_body", "各乡镇（街道）：今冬取暖补贴标准为每户300元，于12月15日前发放到户。")
+    page.click("button:has-text('保存草稿')")
+    page.wait_for_url("**/edit/")
+    page.click("text=返回信息详情")
+    page.click("button:has-text('提交审核')")
+    page.wait_for_selector("text=已提交公开属性审查")
+    _logout(page)
+
+    login("mz_reviewer")
+    page.goto("/workbench/publications/queues/attribute_review/")
+    page.click(f"text={title}")
+    page.click("button:has-text('审查通过')")
+    page.wait_for_selector("text=公开属性审查已完成")
+    page.click("button:has-text('保密审查通过')")
+    page.wait_for_selector("text=保密审查已通过")
+    _logout(page)
+
+    login("mz_leader")
+    page.goto("/workbench/publications/queues/signoff/")
+    page.click(f"text={title}")
+    page.click("button:has-text('签发并发布')")
+    page.wait_for_selector("text=已签发并发布")
+    _logout(page)
+
+    page.goto("/publications/")
+    assert_accessible(page, context="publication list")
+    page.click(f"text={title}")
+    page.wait_for_selector("text=信息索引")
+    assert "每户300元" in page.content()
+    assert_accessible(page, context="publication page")
+    page.goto("/publications/library/")
+    assert_accessible(page, context="library")
