@@ -204,3 +204,18 @@ def test_bad_queries_do_not_fail(backend, doc):
         res = search(backend, text)
         assert res.total >= 0
     assert backend.suggest('"') == [] or isinstance(backend.suggest('"'), list)
+
+
+def test_paging_through_a_broad_query_returns_every_match_once(backend, doc, monkeypatch):
+    from gongkai.search.backends import postgres
+
+    monkeypatch.setattr(postgres, "RANK_CANDIDATES", 12)  # PG ranks the newest N, then continues by date
+    docs = [doc(f"第{i}号通知" + ("通知" if i % 3 == 0 else ""), "通知正文", published_on=dt.date(2024, 1, 1) + dt.timedelta(days=i))
+            for i in range(30)]
+    backend.index(docs)
+    seen = []
+    for page in range(1, 9):
+        res = search(backend, "通知", per_page=7, page=page)
+        assert res.total == 30
+        seen += ids(res)
+    assert len(seen) == 30 and set(seen) == {d.id for d in docs}

@@ -173,8 +173,11 @@ def parse_query(text: str) -> ParsedQuery:
             if len(words) <= 1:
                 add(parsed.required, chunk)
                 continue
-            for w in words:
-                add(parsed.required, w)
+            for i, w in enumerate(words):
+                # A number or latin word cut off at the chunk's edge ("8年…" from "2018年…") may be
+                # a partial token: it ranks but is not required.
+                partial_edge = (i == 0 or i == len(words) - 1) and w.isdigit() and len(w) < 4
+                add(parsed.optional if partial_edge else parsed.required, w)
             add(parsed.optional, chunk)  # contiguous occurrence ranks higher
     return parsed
 
@@ -284,22 +287,21 @@ def _pinyin(word: str) -> tuple[str, str]:
 
 
 def pinyin_keys(title: str) -> str:
-    """Space-separated pinyin keys for a title: for each precise-mode CJK word and for the
-    title's leading words, full toneless pinyin and initials (民政局 → minzhengju mzj)."""
+    """Space-separated pinyin keys for a title: for each precise-mode CJK word, full toneless
+    pinyin and initials (民政局 → minzhengju mzj), plus the same for the title's first four
+    words run together so a typed pinyin prefix can continue across words."""
     norm = normalise(title or "")
-    words = [w for w in rjieba.cut(norm) if _CJK_CHAR.search(w)]
+    words = [w for w in rjieba.cut(norm) if _CJK_CHAR.search(w)][:12]
     keys: list[str] = []
-    for w in words[:12]:
-        full, initials = _pinyin(w)
+    pinyins = [_pinyin(w) for w in words]
+    for full, initials in pinyins:
         if full:
             keys.append(full)
         if len(initials) > 1:
             keys.append(initials)
-    # Whole-title prefix keys so "minzhengjuguanyu" continues across words.
-    if words:
-        lead = "".join(words[:4])
-        full, initials = _pinyin(lead)
-        keys.extend([full, initials])
+    if len(pinyins) > 1:
+        keys.append("".join(p[0] for p in pinyins[:4]))
+        keys.append("".join(p[1] for p in pinyins[:4]))
     return " ".join(k for k in keys if k.isascii() and k.isalnum())
 
 

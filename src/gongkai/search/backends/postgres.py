@@ -22,7 +22,10 @@ from . import SearchBackend, SearchUnavailable
 # of very long bodies (attachments) only.
 MAX_BODY_CHARS = 30_000
 FACET_SIZE = 50
-RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A: a title match counts 10× a body match
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+# Broad queries: only the newest RANK_CANDIDATES matches are ranked by relevance (ranking
+# reads every candidate's tsvector); later pages continue with the rest by date.
+RANK_CANDIDATES = 1000  # D, C, B, A: a title match counts 10× a body match
 _FACET_COLUMN = {
     "unit": "unit_name",
     "type": "doc_type",
@@ -191,23 +194,37 @@ class PostgresBackend(SearchBackend):
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
         ranked = bool(parsed.required) and q.sort != "date"
-        if ranked:
-            rank_q = " | ".join(needle_tsquery(n) for n in parsed.required + parsed.optional)
-            rank = f"ts_rank_cd('{RANK_WEIGHTS}', tsv, to_tsquery('simple', %s), 1)"
-            order = "score DESC, published_on DESC NULLS LAST, id"
-            rank_params = [rank_q]
-        else:
-            rank, order, rank_params = "0.0", "published_on DESC NULLS LAST, id DESC", []
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT {_COLUMNS}, {rank} AS score FROM search_searchentry WHERE {where} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*rank_params, *params, per_page, offset],
-            )
-            rows = cur.fetchall()
-            cur.execute(f"SELECT count(*) FROM search_searchentry WHERE {where}", params)
-            total = cur.fetchone()[0]
-            facets = self._facets(cur, where, params) if total else {k: [] for k in FACET_KEYS}
+        date_order = "published_on DESC NULLS LAST, id DESC"
+        select = f"SELECT {_COLUMNS}, %s::float AS score FROM search_searchentry WHERE {where} ORDER BY {date_order}"
+        with transaction.atomic(), connection.cursor() as cur:
+            if parsed.required:
+                # The planner prices a sequential scan of the (TOASTed) tsvector column far too
+                # low; the GIN bitmap scan is 20× faster for broad terms.
+                cur.execute("SET LOCAL enable_seqscan = off")
+            rows: list = []
+            if ranked and offset < RANK_CANDIDATES:
+                # Relevance ranking needs each candidate's tsvector: rank the newest
+                # RANK_CANDIDATES matches (all of them for all but very broad queries).
+                rank_q = " | ".join(needle_tsquery(n) for n in parsed.required + parsed.optional)
+                cur.execute(
+                    f"WITH m AS (SELECT id FROM search_searchentry WHERE {where} ORDER BY {date_order} "
+                    f"LIMIT {RANK_CANDIDATES}) "
+                    f"SELECT {_COLUMNS}, ts_rank_cd('{RANK_WEIGHTS}', tsv, to_tsquery('simple', %s), 1) AS score "
+                    f"FROM search_searchentry JOIN m USING (id) "
+                    f"ORDER BY score DESC, {date_order} LIMIT %s OFFSET %s",
+                    [*params, rank_q, min(per_page, RANK_CANDIDATES - offset), offset],
+                )
+                rows = cur.fetchall()
+                if len(rows) < per_page and offset + per_page > RANK_CANDIDATES:
+                    cur.execute(select + " LIMIT %s OFFSET %s", [0.0, *params, offset + per_page - RANK_CANDIDATES, RANK_CANDIDATES])
+                    rows += cur.fetchall()
+            else:
+                cur.execute(select + " LIMIT %s OFFSET %s", [0.0, *params, per_page, offset])
+                rows = cur.fetchall()
+            if not rows and offset == 0:
+                total, facets = 0, {k: [] for k in FACET_KEYS}
+            else:
+                total, facets = self._facets(cur, where, params)
         terms = parsed.highlight_terms()
         hits = []
         for row in rows:
@@ -223,18 +240,34 @@ class PostgresBackend(SearchBackend):
             )
         return SearchResults(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000, query=q)
 
-    def _facets(self, cur, where: str, params: list) -> dict[str, list[tuple[str, int]]]:
-        facets: dict[str, list[tuple[str, int]]] = {}
-        for key in FACET_KEYS:
-            column = _FACET_COLUMN[key]
-            order = f"{column} DESC" if key == "year" else f"count(*) DESC, {column}"
-            cur.execute(
-                f"SELECT {column}::text, count(*) FROM search_searchentry WHERE {where} AND {column} IS NOT NULL "
-                f"AND {column}::text <> '' GROUP BY {column} ORDER BY {order} LIMIT {FACET_SIZE}",
-                params,
-            )
-            facets[key] = [(str(v), int(c)) for v, c in cur.fetchall()]
-        return facets
+    def _facets(self, cur, where: str, params: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """Total and all six facets in one scan (GROUPING SETS)."""
+        cols = [_FACET_COLUMN[k] for k in FACET_KEYS]
+        sets = ", ".join(f"({c})" for c in cols)
+        flags = ", ".join(f"GROUPING({c})" for c in cols)
+        cur.execute(
+            f"SELECT {', '.join(c + '::text' for c in cols)}, {flags}, count(*) FROM search_searchentry "
+            f"WHERE {where} GROUP BY GROUPING SETS ({sets}, ())",
+            params,
+        )
+        n = len(cols)
+        total = 0
+        buckets: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET_KEYS}
+        for row in cur.fetchall():
+            values, grouping, count = row[:n], row[n : 2 * n], row[-1]
+            if all(grouping):
+                total = count
+                continue
+            i = grouping.index(0)
+            if values[i] not in (None, ""):
+                buckets[FACET_KEYS[i]].append((values[i], count))
+        for key, items in buckets.items():
+            if key == "year":
+                items.sort(key=lambda kv: kv[0], reverse=True)
+            else:
+                items.sort(key=lambda kv: (-kv[1], kv[0]))
+            buckets[key] = items[:FACET_SIZE]
+        return total, buckets
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         self._check()
