@@ -253,7 +253,7 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 raise PermissionDenied("只有编制单位的政务公开办可以发布")
             raise ValidationError({"detail": "没有待发布的草稿"})
         _call(services.version_publish, actor=request.user, version=draft, note=request.data.get("note", ""))
-        draft.refresh_from_db()
+        draft = CatalogueVersion.objects.get(pk=draft.pk)
         return Response(VersionSerializer(draft).data)
 
     @extend_schema(request=ItemInputSerializer, responses=CatalogueItemSerializer)

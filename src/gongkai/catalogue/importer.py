@@ -30,7 +30,7 @@ from gongkai.core import chinese
 from gongkai.core.models import Organisation, User
 
 from . import elements as el, services
-from .models import Catalogue, Domain, ElementTemplate, ElementType, VersionStatus
+from .models import Catalogue, Domain, ElementTemplate, ElementType
 
 MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", 50_000)
 MAX_BYTES = getattr(settings, "GONGKAI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
@@ -41,10 +41,6 @@ LEVEL2_HEADERS = {"二级事项", "二级", "子项", "二级目录", "具体事
 NAME_TOP_HEADERS = {"公开事项", "事项名称", "事项", "信息名称"}
 DOMAIN_HEADERS = {"领域", "公开领域", "所属领域", "试点领域"}
 MANDATORY_HEADERS = {"必选事项", "是否必选", "必选"}
-
-
-class ImportError_(ValidationError):
-    pass
 
 
 @dataclass
@@ -198,48 +194,80 @@ def read_csv(data: bytes) -> tuple[list[RawSheet], list[str]]:
     return [RawSheet("CSV", rows, formulas)], warnings
 
 
+def _merged_ranges(zf, path: str) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col), 1-based, from a sheet's <mergeCells> (streamed)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    with zf.open(path) as fh:
+        for _, elem in iterparse(fh, events=("end",)):
+            tag = elem.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell":
+                ref = elem.get("ref") or ""
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(ref)
+                except (ValueError, TypeError):
+                    continue
+                out.append((min_row, min_col, max_row, max_col))
+            elif tag in ("row", "c", "v", "f", "is", "t"):
+                elem.clear()  # keep memory flat while streaming past sheetData
+    return out
+
+
 def read_xlsx(data: bytes) -> list[RawSheet]:
+    """Stream every visible sheet (read-only mode), then apply merged ranges read from the XML:
+    every cell of a merged range takes the top-left value (two-level headers, 一级事项 groups)."""
+    import zipfile
+
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        probe = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, Exception) as exc:  # noqa: BLE001
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a usable workbook"
         raise ValidationError("无法打开该 Excel 文件（文件损坏，或不是 .xlsx 工作簿）") from exc
+    sheets = []
     try:
-        for ws in probe.worksheets:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
             if (ws.max_row or 0) > MAX_ROWS + 20:
                 raise ValidationError(
                     f"工作表“{ws.title}”有 {ws.max_row:,} 行，超过单次导入上限 {MAX_ROWS:,} 行；请按领域拆分为多个文件导入"
                 )
+            grid: list[list[str]] = []
+            formulas: set[tuple[int, int]] = set()
+            try:
+                for ri, row in enumerate(ws.iter_rows(values_only=True)):
+                    if ri > MAX_ROWS + 20:
+                        raise ValidationError(f"工作表“{ws.title}”超过单次导入上限 {MAX_ROWS:,} 行；请按领域拆分为多个文件导入")
+                    values = []
+                    for ci, v in enumerate(row):
+                        if isinstance(v, str) and v.startswith("=") and len(v) > 1:
+                            formulas.add((ri, ci))
+                        values.append(_cell_text(v))
+                    grid.append(values)
+                merges = _merged_ranges(zf, ws._worksheet_path.lstrip("/"))
+            except ValidationError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                raise ValidationError(f"工作表“{ws.title}”无法读取（文件损坏）") from exc
+            for min_row, min_col, max_row, max_col in merges:
+                if min_row - 1 >= len(grid):
+                    continue
+                top_row = grid[min_row - 1]
+                top = top_row[min_col - 1] if min_col - 1 < len(top_row) else ""
+                for r in range(min_row - 1, min(max_row, len(grid))):
+                    row = grid[r]
+                    while len(row) < max_col:
+                        row.append("")
+                    for c in range(min_col - 1, max_col):
+                        row[c] = top
+            sheets.append(RawSheet(ws.title, grid, formulas))
     finally:
-        probe.close()
-    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    sheets = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        grid: list[list[str]] = []
-        formulas: set[tuple[int, int]] = set()
-        for ri, row in enumerate(ws.iter_rows()):
-            values = []
-            for ci, cell in enumerate(row):
-                v = cell.value
-                if cell.data_type == "f" or (isinstance(v, str) and v.startswith("=") and len(v) > 1):
-                    formulas.add((ri, ci))
-                    v = str(v)
-                values.append(_cell_text(v))
-            grid.append(values)
-        # Merged cells: every cell of a merged range takes the top-left value.
-        for rng in ws.merged_cells.ranges:
-            top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else ""
-            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
-                row = grid[r]
-                while len(row) < rng.max_col:
-                    row.append("")
-                for c in range(rng.min_col - 1, rng.max_col):
-                    row[c] = top
-        sheets.append(RawSheet(ws.title, grid, formulas))
+        wb.close()
     return sheets
 
 
@@ -599,7 +627,3 @@ def commit(
             services.version_publish(actor=actor, version=version, note=f"导入自 {report.filename}"[:200])
         done.append((catalogue, count))
     return CommitResult(catalogues=done, published=publish)
-
-
-def assert_status_draft(catalogue: Catalogue) -> bool:
-    return catalogue.versions.filter(status=VersionStatus.DRAFT).exists()

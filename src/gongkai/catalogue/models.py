@@ -300,6 +300,7 @@ class UnitItem(models.Model):
         indexes = [
             models.Index(fields=["unit_list", "is_active", "sort_order"], name="cat_unititem_list_idx"),
             models.Index(fields=["unit", "is_active"], name="cat_unititem_unit_idx"),
+            models.Index(fields=["is_local", "is_active"], name="cat_unititem_local_idx"),
         ]
 
     def __str__(self) -> str:

@@ -58,19 +58,55 @@ def unit_list_items(unit_list: UnitList, *, include_inactive: bool = False) -> Q
     return qs.select_related("responsible_unit").order_by("is_local", "sort_order", "id")
 
 
-def search_items(query: str, *, domain: Domain | None = None, unit: Organisation | None = None, level: str = "") -> QuerySet[UnitItem]:
-    """Simple normalised search: every word of the query must occur in the item (简/繁, 全角/半角 insensitive)."""
-    norm = chinese.normalise(query).strip()
-    qs = UnitItem.objects.filter(is_active=True)
-    terms = [t for t in norm.split() if t]
+def latest_published_versions() -> QuerySet[CatalogueVersion]:
+    from django.db.models import OuterRef, Subquery
+
+    latest = (
+        CatalogueVersion.objects.filter(catalogue=OuterRef("catalogue"), status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return CatalogueVersion.objects.filter(pk=Subquery(latest))
+
+
+def _terms(query: str) -> list[str]:
+    return [t for t in chinese.normalise(query).split() if t][:6]
+
+
+def search_standard_items(query: str, *, domain: Domain | None = None, level: str = "") -> QuerySet[CatalogueItem]:
+    """Items of the current standard catalogues (one row per item, not per unit), with how many units keep them."""
+    terms = _terms(query)
     if not terms:
-        return qs.none()
-    for term in terms[:6]:
+        return CatalogueItem.objects.none()
+    qs = CatalogueItem.objects.filter(version__in=latest_published_versions())
+    for term in terms:
+        qs = qs.filter(search_text__contains=term)
+    if domain is not None:
+        qs = qs.filter(version__catalogue__domain=domain)
+    if level in Level.values:
+        qs = qs.filter(version__catalogue__target_level=level)
+    return qs.select_related("version__catalogue__domain", "version__catalogue__owner").annotate(
+        unit_count=Count("version__catalogue__unit_lists", distinct=True)
+    ).order_by("version__catalogue__domain__sort_order", "version__catalogue_id", "sort_order")
+
+
+def search_items(query: str, *, domain: Domain | None = None, unit: Organisation | None = None, level: str = "") -> QuerySet[UnitItem]:
+    """Unit-list items matching every word of the query (简/繁, 全角/半角 insensitive).
+
+    Without a unit, only local items are searched here (standard items are found once each by
+    :func:`search_standard_items`), which keeps the query off the province-size table scan."""
+    terms = _terms(query)
+    if not terms:
+        return UnitItem.objects.none()
+    qs = UnitItem.objects.filter(is_active=True)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    else:
+        qs = qs.filter(is_local=True)
+    for term in terms:
         qs = qs.filter(search_text__contains=term)
     if domain is not None:
         qs = qs.filter(unit_list__catalogue__domain=domain)
-    if unit is not None:
-        qs = qs.filter(unit=unit)
     if level in Level.values:
         qs = qs.filter(unit__level=level)
     return qs.select_related("unit", "unit_list__catalogue__domain").order_by("unit__path", "unit_list_id", "sort_order")
@@ -78,6 +114,18 @@ def search_items(query: str, *, domain: Domain | None = None, unit: Organisation
 
 def published_items(version: CatalogueVersion) -> QuerySet[CatalogueItem]:
     return version.items.order_by("sort_order", "id")
+
+
+def with_cells(items, elements) -> list:
+    """Attach the display value of each element (``item.cells``) so templates render tables cheaply."""
+    from .elements import display_value
+
+    keys = [e.key for e in elements]
+    out = list(items)
+    for item in out:
+        values = item.elements or {}
+        item.cells = [display_value(values.get(k)) for k in keys]
+    return out
 
 
 def publications_for(unit_item: UnitItem) -> list | None:

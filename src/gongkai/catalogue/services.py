@@ -668,93 +668,102 @@ def catalogue_set_target_units(*, actor: User | None, catalogue: Catalogue, unit
 
 
 def derive_unit_lists(version: CatalogueVersion, *, batch_size: int = 2000) -> dict:
-    """Create or update every matching unit's list from a published version (bulk; in the caller's transaction).
+    """Create or update every matching unit's list from a published version (set-based; in the caller's transaction).
 
-    - new standard items are added (responsible unit = the unit itself);
-    - existing derived items take the new elements, names and timeframe; items the
-      unit dropped stay dropped unless they became mandatory;
-    - items no longer in the standard are retired (kept for the content linked to them);
-    - local items are never touched.
+    - new standard items are added to every list (responsible unit = the unit itself);
+    - existing derived items take the new names, elements, timeframe and mandatory flag (one
+      UPDATE per standard item across all units); items a unit dropped stay dropped unless
+      they became mandatory; items withdrawn earlier and now back are reactivated;
+    - items no longer in the standard are retired (kept for content linked to them);
+    - local items and each unit's own details (responsible unit, column, note) are never touched.
     """
+    from django.db.models import Q
+
     catalogue = version.catalogue
     now = timezone.now()
-    units = list(target_units(catalogue).only("id", "path"))
+    units = list(target_units(catalogue).values_list("id", flat=True))
     std = list(version.items.all())
-    lists = {ul.unit_id: ul for ul in UnitList.objects.filter(catalogue=catalogue)}
-    new_lists = [UnitList(unit_id=u.id, catalogue=catalogue, version=version, adopted_at=now) for u in units if u.id not in lists]
+    lists = dict(UnitList.objects.filter(catalogue=catalogue).values_list("unit_id", "id"))
+    new_lists = [UnitList(unit_id=u, catalogue=catalogue, version=version, adopted_at=now) for u in units if u not in lists]
     UnitList.objects.bulk_create(new_lists, batch_size=batch_size)
     if new_lists:
-        lists = {ul.unit_id: ul for ul in UnitList.objects.filter(catalogue=catalogue)}
-    UnitList.objects.filter(catalogue=catalogue, unit_id__in=[u.id for u in units]).update(version=version, adopted_at=now)
-    target_ids = [lists[u.id].id for u in units]
-    unit_of = {lists[u.id].id: u.id for u in units}
-    std_keys = {i.item_key for i in std}
+        lists = dict(UnitList.objects.filter(catalogue=catalogue).values_list("unit_id", "id"))
+    UnitList.objects.filter(catalogue=catalogue, unit_id__in=units).update(version=version, adopted_at=now)
+    target_ids = [lists[u] for u in units]
+    unit_of = {lists[u]: u for u in units}
+    std_keys = [i.item_key for i in std]
+    std_text = {i.item_key: i.search_text or el.search_text(i.level1, i.name, i.elements, i.timeframe_text) for i in std}
     stats = {"units": len(units), "lists_created": len(new_lists), "items_created": 0, "items_updated": 0, "items_retired": 0}
-    # Process unit lists in chunks to bound memory at province scale.
-    chunk = max(1, batch_size // max(1, len(std)) * 4) if std else 200
+    derived = UnitItem.objects.filter(unit_list__catalogue=catalogue, is_local=False)
+
+    # Existing derived items: one UPDATE per standard item, across every unit's list.
+    for item in std if derived.exists() else []:
+        same = derived.filter(item_key=item.item_key)
+        revive = Q(retired_kind=RetiredKind.WITHDRAWN) | (Q(pk__isnull=False) if item.mandatory else Q(pk__isnull=True))
+        same.filter(is_active=False).filter(revive).update(is_active=True, retired_kind="", retired_reason="")
+        stats["items_updated"] += same.update(
+            source_item=item,
+            mandatory=item.mandatory,
+            sort_order=item.sort_order,
+            level1=item.level1,
+            name=item.name,
+            elements=item.elements,
+            timeframe_text=item.timeframe_text,
+            timeframe_rule=item.timeframe_rule,
+            search_text=std_text[item.item_key],
+            updated_at=now,
+        )
+    stats["items_retired"] = (
+        derived.filter(is_active=True)
+        .exclude(item_key__in=std_keys)
+        .update(
+            is_active=False,
+            retired_kind=RetiredKind.WITHDRAWN,
+            retired_reason=f"第{version.number}版标准目录已取消该事项",
+            updated_at=now,
+        )
+    )
+
+    # Missing (unit, item) pairs: bulk insert, in chunks of lists to bound memory at province scale.
+    chunk = max(1, (batch_size * 10) // max(1, len(std)))
     for start in range(0, len(target_ids), chunk):
         ids = target_ids[start : start + chunk]
-        existing: dict[int, dict[str, UnitItem]] = {i: {} for i in ids}
-        for ui in UnitItem.objects.filter(unit_list_id__in=ids, is_local=False).only(
-            "id", "unit_list_id", "item_key", "is_active", "retired_kind", "mandatory", "level1", "name", "elements",
-            "timeframe_text", "timeframe_rule", "source_item_id", "sort_order", "column_name", "note",
-        ):
-            existing[ui.unit_list_id][ui.item_key] = ui
-        to_create, to_update = [], []
-        for list_id in ids:
-            have = existing[list_id]
-            unit_id = unit_of[list_id]
-            for item in std:
-                ui = have.get(item.item_key)
-                text = el.search_text(item.level1, item.name, item.elements, item.timeframe_text)
-                if ui is None:
-                    to_create.append(
-                        UnitItem(
-                            unit_list_id=list_id,
-                            unit_id=unit_id,
-                            source_item=item,
-                            item_key=item.item_key,
-                            mandatory=item.mandatory,
-                            sort_order=item.sort_order,
-                            level1=item.level1,
-                            name=item.name,
-                            elements=item.elements,
-                            timeframe_text=item.timeframe_text,
-                            timeframe_rule=item.timeframe_rule,
-                            responsible_unit_id=unit_id,
-                            search_text=text,
-                        )
-                    )
-                    continue
-                ui.source_item_id = item.id
-                ui.mandatory = item.mandatory
-                ui.sort_order = item.sort_order
-                ui.level1, ui.name, ui.elements = item.level1, item.name, item.elements
-                ui.timeframe_text, ui.timeframe_rule = item.timeframe_text, item.timeframe_rule
-                ui.search_text = text
-                ui.updated_at = now
-                if not ui.is_active and (ui.retired_kind == RetiredKind.WITHDRAWN or item.mandatory):
-                    ui.is_active, ui.retired_kind, ui.retired_reason = True, "", ""
-                to_update.append(ui)
-            for key, ui in have.items():
-                if key not in std_keys and ui.is_active:
-                    ui.is_active = False
-                    ui.retired_kind = RetiredKind.WITHDRAWN
-                    ui.retired_reason = f"第{version.number}版标准目录已取消该事项"
-                    ui.updated_at = now
-                    to_update.append(ui)
-                    stats["items_retired"] += 1
+        have = set(UnitItem.objects.filter(unit_list_id__in=ids, is_local=False).values_list("unit_list_id", "item_key"))
+        to_create = [
+            UnitItem(
+                unit_list_id=list_id,
+                unit_id=unit_of[list_id],
+                source_item=item,
+                item_key=item.item_key,
+                mandatory=item.mandatory,
+                sort_order=item.sort_order,
+                level1=item.level1,
+                name=item.name,
+                elements=item.elements,
+                timeframe_text=item.timeframe_text,
+                timeframe_rule=item.timeframe_rule,
+                responsible_unit_id=unit_of[list_id],
+                search_text=std_text[item.item_key],
+            )
+            for list_id in ids
+            for item in std
+            if (list_id, item.item_key) not in have
+        ]
         UnitItem.objects.bulk_create(to_create, batch_size=batch_size)
-        UnitItem.objects.bulk_update(
-            to_update,
-            [
-                "source_item", "mandatory", "sort_order", "level1", "name", "elements", "timeframe_text", "timeframe_rule",
-                "search_text", "is_active", "retired_kind", "retired_reason", "updated_at",
-            ],
-            batch_size=batch_size // 2,
-        )
         stats["items_created"] += len(to_create)
-        stats["items_updated"] += len(to_update)
+    return stats
+
+
+@transaction.atomic
+def catalogue_rederive(*, actor: User | None, catalogue: Catalogue) -> dict:
+    """Derive the current published version again: units created (or re-activated) since the
+    last publication get their list; existing lists are brought in line. Idempotent."""
+    _office(actor, catalogue.owner)
+    version = catalogue.latest_published()
+    if version is None:
+        raise ValidationError("该目录尚未发布")
+    stats = derive_unit_lists(version)
+    audit.record(actor=actor, action="catalogue.catalogue.rederive", obj=catalogue, unit=catalogue.owner, after={"derived": stats})
     return stats
 
 

@@ -30,7 +30,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from gongkai.core import workdays
 
@@ -360,4 +360,3 @@ def rule_json(text: str) -> tuple[dict, str]:
 
 
 __all__ += ["rule_json"]
-_ = field  # dataclass helpers re-exported for callers building rules by hand

@@ -56,7 +56,7 @@ def standard_detail(request, pk):
     return render(
         request,
         "catalogue/portal/standard.html",
-        {"catalogue": catalogue, "version": version, "items": selectors.published_items(version), "elements": elements},
+        {"catalogue": catalogue, "version": version, "items": selectors.with_cells(selectors.published_items(version), elements), "elements": elements},
     )
 
 
@@ -71,17 +71,17 @@ def unit_detail(request, pk, *, printable: bool = False):
     code = request.GET.get("domain", "")
     if code:
         lists = [ul for ul in lists if ul.catalogue.domain.code == code]
+    # All domains at once: a compact overview (name, timeframe, responsible unit); one domain or
+    # the printable view: every element.
+    compact = not code and not printable
     sections = []
     for ul in lists:
+        elements = [] if compact else [d for d in ul.catalogue.template.ordered_elements() if not d.is_column]
         sections.append(
-            {
-                "list": ul,
-                "items": list(selectors.unit_list_items(ul)),
-                "elements": [d for d in ul.catalogue.template.ordered_elements() if not d.is_column],
-            }
+            {"list": ul, "items": selectors.with_cells(selectors.unit_list_items(ul), elements), "elements": elements}
         )
     template = "catalogue/portal/unit_print.html" if printable else "catalogue/portal/unit.html"
-    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "all_lists": selectors.unit_lists_of(unit)})
+    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "compact": compact, "all_lists": selectors.unit_lists_of(unit)})
 
 
 def unit_print(request, pk):
@@ -119,18 +119,29 @@ def item_detail(request, pk):
 
 
 def search(request):
+    """Search the catalogue: standard items (once each, with how many units keep them) and units' local
+    items; with ``unit`` every item of that unit's lists."""
+    from urllib.parse import urlencode
+
     q = request.GET.get("q", "").strip()[:100]
     level = _level(request)
     domain = Domain.objects.filter(code=request.GET.get("domain", "")).first()
-    results = selectors.search_items(q, domain=domain, level=level) if q else UnitItem.objects.none()
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = Organisation.objects.filter(pk=int(request.GET["unit"]), is_active=True).first()
+    standard = []
+    if q and unit is None:
+        standard = list(selectors.search_standard_items(q, domain=domain, level=level)[:100])
+    results = selectors.search_items(q, domain=domain, unit=unit, level=level) if q else UnitItem.objects.none()
     page = Paginator(results, 50).get_page(request.GET.get("page"))
-    from urllib.parse import urlencode
-
-    query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else ""}.items() if v})
+    query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else "", "unit": unit.pk if unit else ""}.items() if v})
     return render(
         request,
         "catalogue/portal/search.html",
-        {"q": q, "page": page, "query": query, "level": level, "levels": Level.choices, "domain": domain, "domains": Domain.objects.filter(is_active=True)},
+        {
+            "q": q, "page": page, "standard": standard, "total": len(standard) + page.paginator.count, "query": query,
+            "level": level, "levels": Level.choices, "domain": domain, "domains": Domain.objects.filter(is_active=True), "unit": unit,
+        },
     )
 
 

@@ -27,7 +27,11 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _office_units(request):
-    return selectors.office_units(request.user).filter(is_active=True).order_by("path")
+    """Units where the user acts as 政务公开办: candidate owners of catalogues, templates and domains
+    (governments only — the office sits in a government)."""
+    from gongkai.core.models import OrgKind
+
+    return selectors.office_units(request.user).filter(is_active=True, kind=OrgKind.GOVERNMENT).order_by("path")
 
 
 def _require_office_any(request) -> None:
@@ -249,6 +253,10 @@ def catalogue_detail(request, pk):
             "preview_diff": preview_diff,
             "targets": list(services.target_units(catalogue)[:200]),
             "target_count": services.target_units(catalogue).count(),
+            "candidates": catalogue.owner.descendants(include_self=True).filter(
+                kind=catalogue.target_kind, level=catalogue.target_level, is_active=True
+            )[:500],
+            "chosen": set(catalogue.target_units.values_list("pk", flat=True)),
         },
     )
 
@@ -608,3 +616,35 @@ def unititem_restore(request, pk):
     else:
         messages.success(request, _("已恢复“%(n)s”") % {"n": item.display_name})
     return redirect("catalogue_wb:unitlist-detail", pk=ul.pk)
+
+
+@staff_required
+@require_POST
+def catalogue_rederive(request, pk):
+    catalogue = _catalogue_for(request, pk)
+    try:
+        stats = services.catalogue_rederive(actor=request.user, catalogue=catalogue)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request,
+            _("已重新派生：%(units)s个单位，新建目录%(lists)s个，新增事项%(created)s项")
+            % {"units": stats["units"], "lists": stats["lists_created"], "created": stats["items_created"]},
+        )
+    return redirect("catalogue_wb:adoption", pk=catalogue.pk)
+
+
+@staff_required
+@require_POST
+def catalogue_targets(request, pk):
+    catalogue = _catalogue_for(request, pk)
+    ids = [int(x) for x in request.POST.getlist("units") if x.isdigit()]
+    units = list(Organisation.objects.filter(pk__in=ids))
+    try:
+        services.catalogue_set_target_units(actor=request.user, catalogue=catalogue, units=units)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已保存适用单位；发布新版本或“重新派生”后生效"))
+    return redirect("catalogue_wb:catalogue-detail", pk=catalogue.pk)

@@ -1,0 +1,89 @@
+"""Versions: draft → published (immutable), revisions copy the last version, readable diffs."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from gongkai.catalogue import services
+from gongkai.catalogue.models import CatalogueVersion
+from gongkai.core.models import AuditEvent
+
+from .conftest import T20, national_elements
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publish_records_diff_and_audit(tree, township_catalogue):
+    draft = township_catalogue.current_draft()
+    result = services.version_publish(actor=tree.office, version=draft, note="首版")
+    draft = CatalogueVersion.objects.get(pk=draft.pk)
+    assert draft.status == "published" and draft.published_at and draft.published_by == tree.office
+    assert result["diff"]["summary"] == {"added": 3, "removed": 0, "changed": 0, "total": 3}
+    assert AuditEvent.objects.filter(action="catalogue.version.publish", object_id=str(draft.pk)).exists()
+
+
+def test_published_version_is_immutable(tree, published):
+    version = published.latest_published()
+    item = version.items.first()
+    with pytest.raises(ValidationError):
+        services.item_add(actor=tree.office, version=version, level1="新事项", elements=national_elements(), timeframe_text=T20)
+    with pytest.raises(ValidationError):
+        services.item_update(actor=tree.office, item=item, name="改名")
+    with pytest.raises(ValidationError):
+        services.item_delete(actor=tree.office, item=item)
+    with pytest.raises(ValidationError):
+        services.version_publish(actor=tree.office, version=version)
+
+
+def test_revision_diff_lists_added_removed_and_changed_elements(tree, published):
+    draft = services.version_start_draft(actor=tree.office, catalogue=published, note="2025年修订")
+    assert draft.number == 2 and draft.items.count() == 3
+    with pytest.raises(ValidationError):
+        services.version_start_draft(actor=tree.office, catalogue=published)
+    guide = draft.items.get(name="办事指南")
+    services.item_update(actor=tree.office, item=guide, elements=national_elements(basis="《社会救助暂行办法》《最低生活保障审核确认办法》"), timeframe_text="信息形成或变更之日起10个工作日内")
+    services.item_delete(actor=tree.office, item=draft.items.get(name="救助结果"))
+    services.item_add(actor=tree.office, version=draft, level1="特困人员救助供养", name="办事指南", elements=national_elements(), timeframe_text=T20)
+    diff = services.version_publish(actor=tree.office, version=draft)["diff"]
+    assert diff["previous"] == 1
+    assert [a["name"] for a in diff["added"]] == ["特困人员救助供养 · 办事指南"]
+    assert [a["name"] for a in diff["removed"]] == ["临时救助 · 救助结果"]
+    (changed,) = diff["changed"]
+    labels = {c["label"]: c for c in changed["changes"]}
+    assert set(labels) == {"公开依据", "公开时限"}
+    assert labels["公开时限"]["old"] == T20 and labels["公开时限"]["new"] == "信息形成或变更之日起10个工作日内"
+
+
+def test_cannot_publish_empty_draft(tree, national, assistance):
+    catalogue = services.catalogue_create(actor=tree.office, owner=tree.county, domain=assistance, template=national, target_kind="department", target_level="county")
+    with pytest.raises(ValidationError, match="没有事项"):
+        services.version_publish(actor=tree.office, version=catalogue.current_draft())
+
+
+def test_item_with_missing_element_rejected(tree, township_catalogue):
+    with pytest.raises(ValidationError) as exc:
+        services.item_add(actor=tree.office, version=township_catalogue.current_draft(), level1="医疗救助", elements={"content": "x"}, timeframe_text=T20)
+    assert "公开依据" in "；".join(exc.value.messages)
+
+
+def test_duplicate_item_rejected(tree, township_catalogue):
+    with pytest.raises(ValidationError, match="已有事项"):
+        services.item_add(actor=tree.office, version=township_catalogue.current_draft(), level1="最低生活保障", name="办事指南", elements=national_elements(), timeframe_text=T20)
+
+
+def test_discard_draft(tree, published):
+    draft = services.version_start_draft(actor=tree.office, catalogue=published)
+    services.version_discard(actor=tree.office, version=draft)
+    assert published.current_draft() is None and published.versions.count() == 1
+
+
+def test_only_office_of_owner_or_ancestor_edits(tree, township_catalogue, national, assistance):
+    draft = township_catalogue.current_draft()
+    for user in (tree.editor_a, tree.leader_a, tree.town_editor):
+        with pytest.raises(PermissionDenied):
+            services.item_add(actor=user, version=draft, level1="x", elements=national_elements(), timeframe_text=T20)
+        with pytest.raises(PermissionDenied):
+            services.version_publish(actor=user, version=draft)
+    with pytest.raises(PermissionDenied):
+        services.catalogue_create(actor=tree.editor_a, owner=tree.dept_a, domain=assistance, template=national, target_kind="department", target_level="county")
