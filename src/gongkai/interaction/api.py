@@ -29,7 +29,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.core import permissions as core_permissions
 from gongkai.core.api import OrgScopedPermission
 from gongkai.core.models import Organisation, OrgKind
 
@@ -106,6 +105,22 @@ class Open311Services(APIView):
         return Response(data)
 
 
+class Open311PostSerializer(serializers.Serializer):
+    """GeoReport v2 POST requests.json fields (documentation only; the view validates)."""
+
+    service_code = serializers.CharField()
+    description = serializers.CharField(required=False)
+    lat = serializers.FloatField(required=False)
+    long = serializers.FloatField(required=False)
+    address_string = serializers.CharField(required=False)
+    email = serializers.EmailField(required=False)
+    phone = serializers.CharField(required=False)
+    first_name = serializers.CharField(required=False)
+    last_name = serializers.CharField(required=False)
+    api_key = serializers.CharField(required=False)
+    jurisdiction_id = serializers.CharField(required=False)
+
+
 class Open311Requests(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -134,7 +149,7 @@ class Open311Requests(APIView):
         qs = qs.select_related("type", "unit", "target_unit")
         return Response([request_json(a, request) for a in qs])
 
-    @extend_schema(summary="Open311 GeoReport v2: submit a request", responses=dict)
+    @extend_schema(summary="Open311 GeoReport v2: submit a request", request=Open311PostSerializer, responses=dict)
     def post(self, request):
         if is_ratelimited(request, group="interaction:open311", key="ip", rate=settings.GONGKAI_PUBLIC_FORM_RATE,
                           method="POST", increment=True):
@@ -252,5 +267,3 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return Response({"detail": str(exc)}, status=403)
         return Response(self.get_serializer(appeal).data)
 
-
-_ = core_permissions

@@ -44,7 +44,7 @@ class HumanCheckMixin:
 
 
 def county_governments():
-    return Organisation.objects.filter(kind=OrgKind.GOVERNMENT, level__in=["county", "city"], is_active=True).order_by("path")
+    return Organisation.objects.filter(kind=OrgKind.GOVERNMENT, level="county", is_active=True).order_by("path")
 
 
 class AppealForm(HumanCheckMixin, forms.Form):
@@ -71,6 +71,14 @@ class AppealForm(HumanCheckMixin, forms.Form):
         self.fields["target_unit"].queryset = county_governments()
         if self.fields["target_unit"].queryset.count() == 1:
             self.fields["target_unit"].initial = self.fields["target_unit"].queryset.first()
+        # htmx: while the citizen types, similar FAQ entries appear next to the form (debounced).
+        from django.urls import reverse
+
+        for name in ("title", "content"):
+            self.fields[name].widget.attrs.update({
+                "hx-get": reverse("interaction:suggest"), "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#suggestions", "hx-include": "#id_title, #id_content", "hx-sync": "closest form:replace",
+            })
         if request is not None:
             self.setup_human_check(request)
 

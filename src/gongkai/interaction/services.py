@@ -612,6 +612,28 @@ def faq_set_status(*, actor, entry: FaqEntry, status: str) -> FaqEntry:
     return entry
 
 
+def faq_notify_stale(*, today: dt.date | None = None, force: bool = False) -> int:
+    """Periodic check: tell each unit which of its answers are past their review date.
+
+    Runs daily (Celery beat); mails on Mondays (or when ``force``) so staff get one
+    digest a week. Returns the number of stale entries.
+    """
+    today = today or timezone.localdate()
+    stale = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED, review_date__lt=today).select_related("unit").order_by("unit_id", "review_date")
+    by_unit: dict[Organisation, list[FaqEntry]] = {}
+    for entry in stale:
+        by_unit.setdefault(entry.unit, []).append(entry)
+    if force or today.weekday() == 0:
+        for unit, entries in by_unit.items():
+            recipients = list(unit.staff.exclude(email="").values_list("email", flat=True))
+            if not recipients:
+                continue
+            lines = "\n".join(f"- {e.question}（复核日期 {e.review_date:%Y-%m-%d}）" for e in entries)
+            send_mail(f"【常见问题待复核】{unit.display_name} {len(entries)} 条", f"以下答复已过复核日期，请核对后修改或确认复核：\n{lines}",
+                      settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+    return sum(len(v) for v in by_unit.values())
+
+
 def faq_promotion_proposal(appeal: Appeal) -> dict:
     known = [appeal.name, appeal.phone, appeal.email]
     question = screening.screen(appeal.public_title or appeal.title, known=known)

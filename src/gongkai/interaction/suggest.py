@@ -41,14 +41,15 @@ B = 0.75
 BIGRAM_WEIGHT = 0.5
 QUESTION_BOOST = 3
 ANSWER_CHARS = 120
-# Fraction of the best attainable score above which a FAQ entry counts as "the same question".
-DEFAULT_THRESHOLD = 0.45
+# Share of the best attainable score (of the query or of the FAQ question, whichever is
+# smaller) above which a FAQ entry counts as "the same question"; tuned in bench/interaction_suggest.py.
+DEFAULT_THRESHOLD = 0.35
 
 # Question words and fillers: removed before segmentation (longest first).
 STOP_PHRASES = sorted(
     [
         "请问一下", "请问", "咨询一下", "想咨询", "我想问", "我想知道", "想了解", "了解一下", "问一下", "你好", "您好",
-        "怎么样", "怎么办", "怎么", "如何", "怎样", "需要什么", "需要哪些", "要什么", "有哪些", "是什么", "什么",
+        "怎么样", "怎么", "如何", "怎样", "需要什么", "需要哪些", "要什么", "有哪些", "是什么", "什么",
         "哪些", "能否", "是否", "可不可以", "可以", "能不能", "应该", "需要", "谢谢", "一下", "吗", "呢", "吧",
         "啊", "的", "了", "我", "我们", "您", "你们",
     ],
@@ -153,9 +154,12 @@ class BM25Index:
         ids: list[int] = []
         lengths: list[int] = []
         tfs: list[Counter] = []
+        question_terms: list[tuple[str, ...]] = []
         for entry_id, question, topics, answer in docs:
             tf = Counter()
-            for t, n in analyse(question, self.synonyms).items():
+            q_terms = analyse(question, self.synonyms)
+            question_terms.append(tuple(q_terms))
+            for t, n in q_terms.items():
                 tf[t] += n * QUESTION_BOOST
             if topics:
                 tf.update(analyse(topics, self.synonyms))
@@ -180,6 +184,11 @@ class BM25Index:
             df = len(docs_of_t)
             self.idf[t] = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
             self.postings[t] = (np.asarray(docs_of_t, dtype=np.int32), np.asarray(post_w[t], dtype=np.float32))
+        # What a query would score if it matched the whole question of a document.
+        self.self_best = np.asarray(
+            [sum(term_weight(t) * self.idf[t] * (K1 + 1) for t in terms) or 1.0 for terms in question_terms],
+            dtype=np.float32,
+        )
         self.build_seconds = time.perf_counter() - started
         self._scores = np.zeros(self.n, dtype=np.float32)
 
@@ -217,7 +226,9 @@ class BM25Index:
             s = float(scores[i])
             if s <= 0:
                 break
-            sim = min(1.0, s / best)
+            # Similarity: the smaller of "how much of the query" and "how much of the FAQ question"
+            # is matched decides, so a long message that contains a short FAQ question still finds it.
+            sim = min(1.0, s / min(best, float(self.self_best[i])))
             if sim < min_similarity:
                 continue
             hits.append(Hit(int(self.ids[i]), s, sim))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services, suggest
+from . import services
 
 
 @shared_task(name="interaction.appeal_reminders")
@@ -21,8 +21,5 @@ def consultation_close_expired() -> int:
 
 @shared_task(name="interaction.faq_stale_check")
 def faq_stale_check() -> int:
-    """Daily: count answers past their review date (they are flagged in the workbench) and refresh the index."""
-    from .selectors import stale_faq
-
-    suggest.get_index()
-    return stale_faq().count()
+    """Daily: answers past their review date are flagged in the workbench; mail each unit its list once a week (Mondays)."""
+    return services.faq_notify_stale()

@@ -21,7 +21,6 @@ from .models import (
     CommentStatus,
     Consultation,
     ConsultationStatus,
-    FaqEntry,
     FaqStatus,
     Policy,
     PublicStatus,

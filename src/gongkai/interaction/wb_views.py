@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
 from gongkai.core.decorators import staff_required
-from gongkai.core.models import Organisation, Role
+from gongkai.core.models import Role
 
 from . import access, selectors, services
 from .forms import (
@@ -28,7 +28,7 @@ from .forms import (
     ReportForm,
     ReviewForm,
 )
-from .models import Appeal, AppealStatus, Comment, CommentStatus, Consultation, ConsultationStatus, FaqEntry, FaqStatus
+from .models import Appeal, AppealStatus, Comment, Consultation, ConsultationStatus, FaqEntry, FaqStatus
 
 QUEUES = [
     ("received", "待受理/分拨"),
@@ -502,5 +502,3 @@ def stats(request):
     return render(request, "interaction/wb/stats.html", {"rows": rows, "year": year,
                                                          "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1)})
 
-
-_ = (Organisation, CommentStatus)

@@ -1,0 +1,160 @@
+"""Public submission, tracking, rating and reopening through HTTP; anti-abuse and XSS."""
+
+import pytest
+from django.test import override_settings
+
+from gongkai.interaction import services
+from gongkai.interaction.models import Appeal, AppealStatus
+
+from .conftest import human_answer
+
+
+def form_data(client, types, **extra):
+    client.get("/interaction/submit/")
+    data = {
+        "type": types["consult"].pk,
+        "title": "低保申请需要哪些材料",
+        "content": "我母亲一个人在古市镇生活，想问申请低保要准备什么材料？",
+        "name": "吴秀英",
+        "phone": "13905781234",
+        "email": "",
+        "anonymous": "on",
+        "publish_consent": "on",
+        "human_check": human_answer(client, "appeal"),
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def form(tree, types, client):
+    def _data(**extra):
+        data = form_data(client, types, **extra)
+        data.setdefault("target_unit", tree.county.pk)
+        return data
+
+    return _data
+
+
+def test_submit_and_follow(client, form):
+    r = client.post("/interaction/submit/", form())
+    assert r.status_code == 302
+    appeal = Appeal.objects.get()
+    assert r["Location"].endswith(f"/interaction/track/{appeal.tracking_code}/")
+    page = client.get(r["Location"]).content.decode()
+    assert appeal.tracking_code in page and "已接收" in page
+
+
+def test_wrong_human_check_stores_nothing(client, form):
+    data = form()
+    data["human_check"] = data["human_check"] + 1
+    r = client.post("/interaction/submit/", data)
+    assert r.status_code == 200 and "验证问题回答不正确" in r.content.decode()
+    assert not Appeal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"title": "", "content": ""}, "请填写标题"),
+        ({"content": "长" * 5001}, "5000"),
+        ({"phone": "", "email": ""}, "手机号码或电子邮箱至少填写一项"),
+        ({"phone": "12345"}, "请填写正确的11位手机号码"),
+        ({"type": ""}, "请选择留言类型"),
+    ],
+)
+def test_bad_input_gets_clear_messages(client, form, extra, message):
+    r = client.post("/interaction/submit/", form(**extra))
+    assert r.status_code == 200 and message in r.content.decode()
+    assert not Appeal.objects.exists()
+
+
+def test_script_is_escaped(client, form, tree):
+    r = client.post("/interaction/submit/", form(title="<script>alert(1)</script>", content="<img src=x onerror=alert(2)>"))
+    page = client.get(r["Location"]).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page
+
+
+def test_duplicate_submission_shows_existing_code(client, form):
+    first = client.post("/interaction/submit/", form())
+    second = client.post("/interaction/submit/", form(), follow=True)
+    assert Appeal.objects.count() == 1
+    code = Appeal.objects.get().tracking_code
+    assert "无需重复提交" in second.content.decode() and code in second.content.decode()
+    assert first.status_code == 302
+
+
+@override_settings(GONGKAI_PUBLIC_FORM_RATE="2/m")
+def test_rate_limit(client, form):
+    for i in range(2):
+        client.post("/interaction/submit/", form(title=f"留言{i}"))
+    r = client.post("/interaction/submit/", form(title="第三条"))
+    assert r.status_code == 429 and "提交过于频繁" in r.content.decode()
+    assert Appeal.objects.count() == 2
+
+
+def test_suggestions_without_javascript(client, form, tree):
+    services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？", answer="向乡镇（街道）申请。")
+    data = form(title="最低生活保障怎么申请", preview="1")
+    r = client.post("/interaction/submit/", data)
+    page = r.content.decode()
+    assert r.status_code == 200 and "低保怎么申请？" in page and "最低生活保障怎么申请" in page
+    assert not Appeal.objects.exists()
+
+
+def test_suggest_partial(client, tree):
+    services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="住房公积金如何提取？", answer="可通过浙里办提取。")
+    r = client.get("/interaction/suggest/", {"title": "公积金怎么取出来"}, HTTP_HX_REQUEST="true")
+    assert "住房公积金如何提取？" in r.content.decode() and "<html" not in r.content.decode()
+
+
+def test_tracking_needs_code_and_second_factor(client, submit):
+    appeal = submit()
+    assert client.get(f"/interaction/track/{appeal.tracking_code}/").status_code == 302  # not authorised yet
+    client.get("/interaction/track/")
+    r = client.post("/interaction/track/", {"code": appeal.tracking_code, "factor": "13900000000",
+                                             "human_check": human_answer(client, "track")})
+    assert "查询码或联系方式不正确" in r.content.decode()
+    r = client.post("/interaction/track/", {"code": appeal.tracking_code.lower(), "factor": "13905781234",
+                                             "human_check": human_answer(client, "track")})
+    assert r.status_code == 302
+    assert appeal.title in client.get(r["Location"]).content.decode()
+
+
+def test_requester_supplements_rates_and_reopens(client, tree, assigned):
+    session = client.session
+    session["gk_interaction_codes"] = [assigned.tracking_code]
+    session.save()
+    base = f"/interaction/track/{assigned.tracking_code}/"
+    assert client.post(base + "supplement/", {"text": ""}).status_code == 400
+    assert client.post(base + "supplement/", {"text": "补充：户籍在古市镇"}).status_code == 302
+    services.appeal_answer(actor=tree.editor_a, appeal=assigned, answer="请到古市镇社会事务办申请。")
+    page = client.get(base).content.decode()
+    assert "请到古市镇社会事务办申请" in page and "补充：户籍在古市镇" in page
+    assert client.post(base + "rate/", {"speed": 5, "outcome": 2, "attitude": 4}).status_code == 302
+    appeal = Appeal.objects.get(pk=assigned.pk)
+    assert appeal.status == AppealStatus.CLOSED and appeal.rating_outcome == 2
+    assert client.post(base + "reopen/", {"reason": "问题没有解决"}).status_code == 302
+    assert Appeal.objects.get(pk=assigned.pk).status == AppealStatus.IN_PROGRESS
+
+
+def test_other_session_cannot_act(client, assigned):
+    r = client.post(f"/interaction/track/{assigned.tracking_code}/supplement/", {"text": "冒充"})
+    assert r.status_code == 404
+
+
+def test_published_appeal_has_no_personal_data(client, tree, assigned):
+    Appeal.objects.filter(pk=assigned.pk).update(publish_consent=True, anonymous=False)
+    appeal = services.appeal_answer(actor=tree.editor_a, appeal=Appeal.objects.get(pk=assigned.pk),
+                                    answer="吴秀英您好，已电话13905781234联系您。")
+    proposal = services.appeal_publication_proposal(appeal)
+    services.appeal_publish(actor=tree.office, appeal=appeal, public_title=proposal["title"].masked,
+                            public_content=proposal["content"].masked, public_answer=proposal["answer"].masked)
+    page = client.get(f"/interaction/appeals/{appeal.pk}/").content.decode()
+    assert "13905781234" not in page and "吴秀英" not in page and "吴**" in page
+    assert appeal.public_title in client.get("/interaction/appeals/").content.decode()
+
+
+def test_unpublished_appeal_is_not_public(client, assigned):
+    assert client.get(f"/interaction/appeals/{assigned.pk}/").status_code == 404
