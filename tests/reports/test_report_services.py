@@ -203,3 +203,15 @@ def test_workbench_panel_lists_units_not_yet_published(tree, county_records):
     assert panels and "年度报告发布进度" in panels[0]["title"]
     assert any("松阳县民政局" in label or "民政局" in label for label, _url in panels[0]["items"])
     assert selectors.workbench_panels(tree.editor_b) == []
+
+
+def test_demo_loader_generates_last_years_county_draft_once(tree, county_records, time_machine):
+    from django.apps import apps
+
+    time_machine.move_to("2026-02-10 10:00 +08:00")
+    config = apps.get_app_config("reports")
+    ctx = {"county": tree.county, "units": {}, "users": {}, "admin": None}
+    config.load_demo(ctx)
+    config.load_demo(ctx)
+    reports = AnnualReport.objects.filter(unit=tree.county)
+    assert reports.count() == 1 and reports[0].year == 2025 and reports[0].overview
