@@ -251,3 +251,14 @@ def test_public_api_lists_published_reports_only(tree, county_records, api_for, 
     assert detail["tables"]["表三"]["rows"][0][0] == "一、本年新收政府信息公开申请数量"
     assert api.get("/api/v1/annual-reports/?year=abc").status_code == 400
     assert "annual-reports" in client.get("/api/schema/").content.decode()
+
+
+def test_trace_of_a_total_lists_the_records_of_its_parts(tree, county_records, draft, client_for):
+    c = client_for(tree.office)
+    page = c.get(reverse("reports_wb:trace", args=[draft.pk, "t3", "result_total", "total"])).content.decode()
+    r = county_records["requests"]
+    for key in ("open1", "open2", "carried", "partial", "not_held", "process", "repeat"):
+        assert r[key].tracking_code in page
+    assert r["open_eoy"].tracking_code not in page
+    page = c.get(reverse("reports_wb:trace", args=[draft.pk, "t4", "count", "review_total"])).content.decode()
+    assert r["process"].tracking_code in page and r["not_held"].tracking_code not in page

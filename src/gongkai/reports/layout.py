@@ -57,7 +57,7 @@ def _v(report, table, row, col, links: bool) -> VCell:
     vc = VCell(table, row, col, c.get("v"), c.get("src", ""), c.get("note", ""))
     if links and report.pk:
         args = [report.pk, table, row, col]
-        if c.get("src") not in ("manual", "unwired") and (c.get("ids") or c.get("url") or c.get("v") == 0):
+        if c.get("src") not in ("manual", "unwired") and (c.get("traced") or c.get("src") == "derived" or c.get("url")):
             vc.trace_url = reverse("reports_wb:trace", args=args)
         if report.status == "draft" and not T.is_derived(table, row, col) and c.get("src") != "unwired":
             vc.edit_url = reverse("reports_wb:figure", args=args)

@@ -250,7 +250,8 @@ def _as_computed(c: dict) -> int:
 
 def _total_cell(parts: list[dict], old: dict) -> dict:
     total = sum(int(p["v"] or 0) for p in parts)
-    out = cell(total, src="derived", ids=_merge_ids(parts), url=old.get("url", ""),
+    # a total's records are its parts' records (see cell_ids); not stored twice
+    out = cell(total, src="derived", url=old.get("url", ""),
                computed=sum(_as_computed(p) for p in parts))
     # a source that sent its own total: it must equal the sum of its own detail cells
     if old.get("src") == "computed" and old.get("v") is not None:
@@ -274,6 +275,24 @@ def derive_t4_totals(t4: dict) -> None:
     for g, _l, _t in T4_GROUPS:
         parts = [t4[f"{g}_{o}"] for o, _ in T4_OUTCOMES if o != "total"]
         t4[f"{g}_total"] = _total_cell(parts, t4.get(f"{g}_total") or {})
+
+
+def cell_ids(figures: dict, table: str, row: str, col: str) -> list:
+    """The ids of the records behind a cell; for a derived total, those of the cells it adds up."""
+    c = figures[table][row][col]
+    if c.get("src") != "derived":
+        return list(c.get("ids") or [])
+    if table == "t3":
+        if row == "result_total":
+            rows = T3_RESULT_LEAVES
+            cols = T3_APPLICANT_COLS if col == "total" else [col]
+        else:
+            rows, cols = [row], T3_APPLICANT_COLS
+        return _merge_ids(figures["t3"][r][k] for r in rows for k in cols)
+    if table == "t4":
+        g = col.rsplit("_", 1)[0]
+        return _merge_ids(figures["t4"][row][f"{g}_{o}"] for o, _ in T4_OUTCOMES if o != "total")
+    return list(c.get("ids") or [])
 
 
 def _merge_ids(cells) -> list:

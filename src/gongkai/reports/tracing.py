@@ -20,7 +20,7 @@ TRACE_URLS = {"t3": ("requests_wb:detail", "pk"), "t4": ("requests_wb:detail", "
 # extra facts shown per record (never personal data): (attribute or get_X_display, heading)
 TRACE_FACTS = {
     "t3": [("received_on", "收到日期"), ("finished_on", "办结日期"), ("get_outcome_display", "答复类型")],
-    "t4": [("get_kind_display", "类型"), ("filed_on", "受理日期"), ("get_outcome_display", "结果")],
+    "t4": [("request", "申请查询码"), ("get_kind_display", "类型"), ("filed_on", "受理日期"), ("get_outcome_display", "结果")],
     "t2": [("document_number", "发文字号"), ("published_on", "发布日期")],
 }
 

@@ -194,7 +194,9 @@ def trace(request, pk, table, row, col):
     info = selectors.cell_info(report, table, row, col)
     from . import tracing
 
-    records = tracing.records(table, row, info.get("ids") or [], user=request.user)
+    ids = T.cell_ids(report.figures, table, row, col)
+    info["ids"] = ids
+    records = tracing.records(table, row, ids, user=request.user)
     page = Paginator(records, 100).get_page(request.GET.get("page"))
     return render(request, "reports/wb_trace.html", {"report": report, "info": info, "page": page,
                                                      "fact_headings": tracing.fact_headings(table),
