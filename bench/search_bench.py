@@ -434,8 +434,13 @@ def main() -> None:
     backend = TantivyBackend(index_dir)
     gc.collect()
     t0 = time.perf_counter()
-    backend.index(docs, replace=False, heap=args.heap_mb * 1_000_000, threads=args.threads,
-                  progress=lambda n: print(f"  indexed {n:,}", file=sys.stderr) if n % 100_000 == 0 else None)
+
+    def progress(n: int) -> None:
+        if n % 50_000 == 0:
+            el = time.perf_counter() - t0
+            print(f"  indexed {n:,} in {el:.0f} s ({n / el:,.0f} docs/s)", file=sys.stderr, flush=True)
+
+    backend.index(docs, replace=False, heap=args.heap_mb * 1_000_000, threads=args.threads, progress=progress)
     build_s = time.perf_counter() - t0
     assert backend.count() == len(docs), backend.count()
     size = dir_size(index_dir)

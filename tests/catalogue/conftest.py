@@ -25,6 +25,18 @@ def national_elements(**over) -> dict:
     return data
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """National domains and built-in templates come from data migration 0002. A transactional test
+    elsewhere in the session (browser tests) flushes the database, and ``--reuse-db`` keeps that
+    flushed database for the next run; so make sure they exist for every database test here."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and not marker.kwargs.get("transaction") and "transactional_db" not in request.fixturenames:
+        request.getfixturevalue("db")
+        services.ensure_reference_data()
+    yield
+
+
 @pytest.fixture
 def national(db) -> ElementTemplate:
     return ElementTemplate.objects.get(key="national")

@@ -15,6 +15,20 @@ from tests.factories import PASSWORD, build_org_tree
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migration_data_afterwards(django_db_blocker):
+    """A transactional test ends with a flush, which also removes the rows the data migrations
+    seeded (holidays, national domains, templates). Put them back once this module is done so
+    that database tests scheduled after it on the same worker still find them."""
+    yield
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
+
+
 def _login(page, username: str) -> None:
     # The shared ``login_page`` fixture clicks the first submit button on the page, which is the
     # language switcher in the toolbar; target the login form's own button instead.

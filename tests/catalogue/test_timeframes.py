@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -13,6 +14,21 @@ from gongkai.catalogue.timeframes import TimeframeRule, due_date, parse, parse_r
 from gongkai.core import workdays
 
 D = dt.date
+HOLIDAYS = Path(__file__).resolve().parents[2] / "src" / "gongkai" / "core" / "data" / "holidays"
+
+
+def _calendar() -> workdays.Calendar:
+    """The official calendar from the seeded holiday files (no database needed)."""
+    overrides, years = {}, set()
+    for path in HOLIDAYS.glob("*.json"):
+        data = json.loads(path.read_text("utf-8"))
+        years.add(int(data["year"]))
+        for day in data["days"]:
+            overrides[dt.date.fromisoformat(day["date"])] = not day["isOffDay"]
+    return workdays.Calendar(overrides=overrides, years=frozenset(years))
+
+
+CAL = _calendar()
 
 
 @pytest.mark.parametrize(
@@ -70,62 +86,61 @@ def test_rule_json_round_trip():
         assert rule.describe()
 
 
-@pytest.mark.django_db
 class TestDueDate:
     def test_working_days_skip_national_day_holiday(self):
         # 2025-09-30 is a Tuesday; 10-01..10-08 is the National Day holiday, 10-11 (Sat) a make-up workday.
         rule = parse("信息形成或变更之日起5个工作日内")
-        cal = workdays.current_calendar()
-        assert due_date(rule, D(2025, 9, 30)) == cal.add_working_days(D(2025, 9, 30), 5)
-        assert due_date(rule, D(2025, 9, 30)) > D(2025, 10, 8)
+        cal = CAL
+        assert due_date(rule, D(2025, 9, 30), calendar=CAL) == cal.add_working_days(D(2025, 9, 30), 5)
+        assert due_date(rule, D(2025, 9, 30), calendar=CAL) == D(2025, 10, 14)  # 9,10,11(调休),13,14
 
     def test_default_is_twenty_working_days(self):
-        expected = workdays.add_working_days(D(2025, 3, 3), 20)
-        assert due_date(None, D(2025, 3, 3)) == expected
-        assert due_date(parse("及时公开"), D(2025, 3, 3)) == expected
-        assert due_date(parse("长期公开"), D(2025, 3, 3)) == expected
+        expected = CAL.add_working_days(D(2025, 3, 3), 20)
+        assert due_date(None, D(2025, 3, 3), calendar=CAL) == expected
+        assert due_date(parse("及时公开"), D(2025, 3, 3), calendar=CAL) == expected
+        assert due_date(parse("长期公开"), D(2025, 3, 3), calendar=CAL) == expected
 
     def test_calendar_days(self):
-        assert due_date(parse("收到申请之日起15日内"), D(2025, 1, 20)) == D(2025, 2, 4)
+        assert due_date(parse("收到申请之日起15日内"), D(2025, 1, 20), calendar=CAL) == D(2025, 2, 4)
 
     def test_realtime_and_fixed(self):
-        assert due_date(parse("实时"), D(2025, 5, 6)) == D(2025, 5, 6)
-        assert due_date(parse("2025年3月31日前"), D(2025, 1, 2)) == D(2025, 3, 31)
+        assert due_date(parse("实时"), D(2025, 5, 6), calendar=CAL) == D(2025, 5, 6)
+        assert due_date(parse("2025年3月31日前"), D(2025, 1, 2), calendar=CAL) == D(2025, 3, 31)
 
     def test_quarter_after_end(self):
         rule = parse("每季度结束后15日内")
-        assert due_date(rule, D(2025, 5, 10)) == D(2025, 7, 15)
+        assert due_date(rule, D(2025, 5, 10), calendar=CAL) == D(2025, 7, 15)
         assert due_date(rule, D(2025, 5, 10), period=(D(2025, 1, 1), D(2025, 3, 31))) == D(2025, 4, 15)
 
     def test_quarter_after_end_working_days(self):
         rule = parse("每季度结束后10个工作日内")
-        assert due_date(rule, D(2025, 8, 1)) == workdays.add_working_days(D(2025, 9, 30), 10)
+        assert due_date(rule, D(2025, 8, 1), calendar=CAL) == CAL.add_working_days(D(2025, 9, 30), 10)
 
     def test_annual_previous_year(self):
         rule = parse("每年3月底前公开上一年度决算")
-        assert due_date(rule, D(2025, 6, 1)) == D(2026, 3, 31)
-        assert due_date(rule, D(2025, 6, 1), period=D(2024, 7, 1)) == D(2025, 3, 31)
+        assert due_date(rule, D(2025, 6, 1), calendar=CAL) == D(2026, 3, 31)
+        assert due_date(rule, D(2025, 6, 1), period=D(2024, 7, 1), calendar=CAL) == D(2025, 3, 31)
 
     def test_annual_plain_deadline_is_next_occurrence(self):
         rule = parse("每年1月31日前")
-        assert due_date(rule, D(2025, 1, 10)) == D(2025, 1, 31)
-        assert due_date(rule, D(2025, 3, 10)) == D(2026, 1, 31)
+        assert due_date(rule, D(2025, 1, 10), calendar=CAL) == D(2025, 1, 31)
+        assert due_date(rule, D(2025, 3, 10), calendar=CAL) == D(2026, 1, 31)
 
     def test_monthly(self):
-        assert due_date(parse("每月10日前"), D(2025, 2, 14)) == D(2025, 3, 10)
-        assert due_date(parse("每月底前"), D(2025, 2, 14)) == D(2025, 2, 28)
-        assert due_date(parse("每月"), D(2024, 2, 3)) == D(2024, 2, 29)
+        assert due_date(parse("每月10日前"), D(2025, 2, 14), calendar=CAL) == D(2025, 3, 10)
+        assert due_date(parse("每月底前"), D(2025, 2, 14), calendar=CAL) == D(2025, 2, 28)
+        assert due_date(parse("每月"), D(2024, 2, 3), calendar=CAL) == D(2024, 2, 29)
 
     def test_quarter_first_month(self):
-        assert due_date(parse("每季度首月15日前"), D(2025, 11, 3)) == D(2026, 1, 15)
+        assert due_date(parse("每季度首月15日前"), D(2025, 11, 3), calendar=CAL) == D(2026, 1, 15)
 
     def test_plain_periodic_is_end_of_period(self):
-        assert due_date(parse("每半年"), D(2025, 8, 1)) == D(2025, 12, 31)
-        assert due_date(parse("每年"), D(2025, 8, 1)) == D(2025, 12, 31)
+        assert due_date(parse("每半年"), D(2025, 8, 1), calendar=CAL) == D(2025, 12, 31)
+        assert due_date(parse("每年"), D(2025, 8, 1), calendar=CAL) == D(2025, 12, 31)
 
     def test_accepts_json(self):
         rule = parse("信息形成或变更之日起20个工作日内").to_json()
-        assert due_date(rule, D(2025, 3, 3)) == workdays.add_working_days(D(2025, 3, 3), 20)
+        assert due_date(rule, D(2025, 3, 3), calendar=CAL) == CAL.add_working_days(D(2025, 3, 3), 20)
 
 
 _NUMERALS = {1: "一", 2: "二", 3: "三", 5: "五", 7: "七", 10: "十", 15: "十五", 20: "二十", 30: "三十"}

@@ -159,3 +159,22 @@ def test_workbench_targets_and_rederive(client_for, tree, national):
     r = client.post(f"/workbench/catalogue/{catalogue.pk}/rederive/", follow=True)
     assert "已重新派生：1个单位" in r.text
     assert client_for(tree.editor_a).post(f"/workbench/catalogue/{catalogue.pk}/rederive/").status_code == 404
+
+
+def test_workbench_templates_and_domains_pages(client_for, tree, national):
+    client = client_for(tree.office)
+    r = client.post("/workbench/catalogue/templates/", {"name": "松阳县十要素", "owner_unit": tree.county.pk, "copy_from": national.pk})
+    assert r.status_code == 302
+    detail = client.get(r["Location"])
+    assert "公开渠道和载体" in detail.text and "添加要素" in detail.text
+    r = client.post(r["Location"], {"name": "公开栏目", "type": "choice", "required": "on"})
+    assert r.status_code == 200 and "必须列出可选值" in r.text
+    assert client.get(f"/workbench/catalogue/templates/{national.pk}/").status_code == 200
+    assert "内置模板只能由系统管理员修改" in client.get(f"/workbench/catalogue/templates/{national.pk}/").text
+    r = client.post("/workbench/catalogue/domains/", {"name": "茶产业", "owner_unit": tree.county.pk}, follow=True)
+    assert "已添加地方领域" in r.text
+    r = client.post("/workbench/catalogue/domains/", {"name": "茶产业", "owner_unit": tree.county.pk})
+    assert "已存在" in r.text
+    check = client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "每季度结束后15日内"})
+    assert "识别为" in check.text and "期满后15日内" in check.text
+    assert "无法识别" in client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "尽快"}).text

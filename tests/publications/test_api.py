@@ -80,3 +80,19 @@ def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+def test_repeal_via_api(tree, api_for, draft, publish):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pub = publish(draft(doc_type="normative", made_on=dt.date(2025, 12, 1), effective_from=dt.date(2026, 1, 1)))
+    today = timezone.localdate()
+    r = api_for(tree.editor_a).post(f"/api/v1/staff/publications/{pub.pk}/legal-links/", {"kind": "repeal", "effective_on": str(today)}, format="json")
+    assert r.status_code == 403
+    r = api_for(tree.reviewer_a).post(f"/api/v1/staff/publications/{pub.pk}/legal-links/", {"kind": "repeal", "effective_on": "2025-01-01"}, format="json")
+    assert r.status_code == 400 and "effective_on" in r.json()
+    r = api_for(tree.reviewer_a).post(f"/api/v1/staff/publications/{pub.pk}/legal-links/", {"kind": "repeal", "effective_on": str(today), "note": "清理"}, format="json")
+    assert r.status_code == 201 and r.json()["legal_status"] == "invalid"
+    assert api_for().get(f"/api/v1/publications/{pub.pk}/").json()["legal_status_label"] == "失效"

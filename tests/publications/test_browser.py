@@ -11,6 +11,13 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def search_index(settings, tmp_path):
+    from gongkai.search.testing import isolated_index
+
+    yield from isolated_index(settings, tmp_path)
+
+
 def _logout(page):
     page.click("form[action*='logout'] button")
 
@@ -70,3 +77,26 @@ def test_editor_reviewer_leader_publish_and_portal(tree, page, login, live_serve
     assert_accessible(page, context="publication page")
     page.goto("/publications/library/")
     assert_accessible(page, context="library")
+    # …and in search (index updated by the Celery task, eager in tests)
+    page.goto("/search/?q=取暖补贴")
+    assert page.locator(f"text={title}").count() >= 1
+
+
+def test_withdrawn_and_not_yet_effective_pages_accessible(tree, page, draft, publish):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongkai.publications import services
+
+    future = publish(draft(doc_type="normative", title="松阳县养老服务补贴管理办法", effective_from=timezone.localdate() + dt.timedelta(days=40)))
+    gone = publish(draft(doc_type="notice", title="关于社保缴费基数的通知（错误版本）"))
+    services.publication_withdraw(actor=tree.leader_a, publication=gone, reason="数据有误，已发布更正通知")
+    page.goto(future.get_absolute_url())
+    assert "尚未生效" in page.content()
+    assert_accessible(page, context="not yet effective")
+    page.goto(gone.get_absolute_url())
+    assert "本信息已撤回" in page.content() and "数据有误" in page.content()
+    assert_accessible(page, context="withdrawn")
+    page.goto(future.get_absolute_url() + "?print=1")
+    assert_accessible(page, context="print view")

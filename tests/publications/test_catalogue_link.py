@@ -74,6 +74,9 @@ def test_published_for_unit_item_and_pages(tree, client, draft, publish, unit_it
     assert list(selectors.published_for_unit_item(unit_item)) == [pub]
     html = client.get(pub.get_absolute_url()).content.decode()
     assert "公开目录事项" in html and "最低生活保障" in html
+    assert reverse("catalogue:item", args=[unit_item.pk]) in html
+    item_page = client.get(reverse("catalogue:item", args=[unit_item.pk])).content.decode()
+    assert pub.title in item_page and hidden.title not in item_page
     html = client.get(reverse("publications:domain", args=[unit_item.unit_list.catalogue.domain_id])).content.decode()
     assert pub.title in html and hidden.title not in html
 

@@ -126,3 +126,10 @@ def test_print_view(tree, client, draft, publish):
 def test_portal_nav_entries(client, tree):
     html = client.get("/").content.decode()
     assert reverse("publications:index") in html and reverse("publications:library") in html
+
+
+def test_traditional_chinese_page(tree, client, draft, publish):
+    pub = publish(draft(title="关于调整城乡低保标准的通知"))
+    client.cookies["django_language"] = "zh-hant"
+    html = client.get(pub.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "關於調整城鄉低保標準的通知" in html

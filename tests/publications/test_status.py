@@ -120,7 +120,7 @@ def test_library_filter_and_normative_counts(tree, normative):
         valid = normative(title="松阳县城乡居民医疗救助实施办法")
         later = normative(title="松阳县养老服务补贴管理办法", effective_from=D(2026, 9, 1), expires_on=None)
         expired = normative(title="松阳县2025年春耕补贴发放办法", effective_from=D(2025, 3, 15), expires_on=D(2025, 12, 31))
-        regulation = normative(doc_type="regulation", title="丽水市城市市容和环境卫生管理规定", effective_from=D(2025, 5, 1), expires_on=None)
+        normative(doc_type="regulation", title="丽水市城市市容和环境卫生管理规定", effective_from=D(2025, 5, 1), expires_on=None)
     with at(D(2025, 11, 1)):
         repealed = normative(title="松阳县殡葬管理暂行规定", made_on=D(2025, 10, 1), effective_from=D(2025, 10, 15), expires_on=None)
         services.legal_link_add(actor=tree.reviewer_a, target=repealed, kind="repeal", effective_on=D(2025, 11, 20))

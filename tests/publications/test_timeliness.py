@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from gongkai.publications import selectors, services
+from gongkai.publications import selectors
 from gongkai.publications.timeliness import default_due_date
 
 pytestmark = pytest.mark.django_db

@@ -345,3 +345,41 @@ def test_openapi_schema_builds(client, tree):
     assert r.status_code == 200
     text = r.content.decode()
     assert "/api/v1/staff/publications/{id}/sign-off/" in text and "/api/v1/publications/" in text
+
+
+@pytest.mark.parametrize("doc_type", ["policy", "regulation", "normative", "interpretation", "notice", "budget", "draft_decision", "general"])
+def test_create_form_renders_for_every_type(tree, client, doc_type):
+    client.force_login(tree.editor_a)
+    r = client.get(reverse("publications_wb:create") + f"?type={doc_type}")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'name="title"' in html and 'name="body"' in html
+    assert ('name="effective_from"' in html) == (doc_type in ("regulation", "normative"))
+    assert ('name="drafting_notes"' in html) == (doc_type == "draft_decision")
+    assert ('name="interprets"' in html) == (doc_type == "interpretation")
+
+
+def test_editor_home_lists_drafts_and_items_in_review(tree, client, draft):
+    d = draft(title="草稿甲")
+    r = services.publication_submit(actor=tree.editor_a, publication=draft(title="送审乙"))
+    client.force_login(tree.editor_a)
+    html = client.get(reverse("publications_wb:home")).content.decode()
+    assert d.title in html and r.title in html and "待公开属性审查" in html
+    client.force_login(tree.editor_b)
+    html = client.get(reverse("publications_wb:home")).content.decode()
+    assert d.title not in html and r.title not in html
+
+
+def test_http_review_errors_keep_what_the_reviewer_typed(tree, client, draft):
+    pub = services.publication_submit(actor=tree.editor_a, publication=draft())
+    client.force_login(tree.reviewer_a)
+    r = client.post(
+        reverse("publications_wb:review-attribute", args=[pub.pk]),
+        {"attribute": "not_disclosed", "ground": "", "reason": "涉及低保对象家庭收入等个人隐私信息"},
+    )
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "不主动公开的，须选择法律依据" in html
+    assert "涉及低保对象家庭收入等个人隐私信息</textarea>" in html
+    pub.refresh_from_db()
+    assert pub.state == State.ATTRIBUTE_REVIEW

@@ -167,3 +167,8 @@ def test_api_is_in_the_schema(client):
     assert resp.status_code == 200
     body = resp.content.decode()
     assert "/api/v1/search/" in body and "/api/v1/search/suggest/" in body
+
+
+def test_htmx_gets_errors_in_a_swappable_response(client, indexed):
+    resp = client.get(reverse("search:search"), {"date_from": "2024-05-01", "date_to": "2024-01-01"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and "起始日期不能晚于截止日期" in resp.content.decode()

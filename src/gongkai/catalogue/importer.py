@@ -596,7 +596,9 @@ def commit(
     template = report.template
     done = []
     for domain_name, rows in report.by_domain().items():
-        domain = Domain.objects.get(pk=rows[0].domain_id)
+        domain = Domain.objects.filter(pk=rows[0].domain_id, is_active=True).first()
+        if domain is None:
+            raise ValidationError(f"领域“{domain_name}”已不存在或已停用，请重新上传")
         catalogue = Catalogue.objects.filter(owner=owner, domain=domain, target_kind=target_kind, target_level=target_level).first()
         if catalogue is None:
             catalogue = services.catalogue_create(

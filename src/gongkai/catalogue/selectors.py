@@ -42,11 +42,31 @@ def units_with_lists(*, domain: Domain | None = None, level: str = "") -> QueryS
     return qs.annotate(list_count=Count("catalogue_lists", distinct=True)).order_by("path")
 
 
-def unit_lists_of(unit: Organisation) -> QuerySet[UnitList]:
-    return (
+def attach_counts(lists) -> list[UnitList]:
+    """Set ``item_count`` (active), ``local_count`` and ``dropped_count`` on each list with one grouped
+    query over just these lists (an annotate over the joined table scans every unit item at province scale)."""
+    lists = list(lists)
+    rows = (
+        UnitItem.objects.filter(unit_list_id__in=[ul.pk for ul in lists])
+        .order_by()
+        .values("unit_list_id")
+        .annotate(
+            active=Count("id", filter=Q(is_active=True)),
+            local=Count("id", filter=Q(is_active=True, is_local=True)),
+            dropped=Count("id", filter=Q(is_active=False, retired_kind="dropped")),
+        )
+    )
+    by_list = {r["unit_list_id"]: r for r in rows}
+    for ul in lists:
+        r = by_list.get(ul.pk, {})
+        ul.item_count, ul.local_count, ul.dropped_count = r.get("active", 0), r.get("local", 0), r.get("dropped", 0)
+    return lists
+
+
+def unit_lists_of(unit: Organisation) -> list[UnitList]:
+    return attach_counts(
         UnitList.objects.filter(unit=unit)
         .select_related("catalogue__domain", "catalogue__template", "version")
-        .annotate(item_count=Count("items", filter=Q(items__is_active=True)))
         .order_by("catalogue__domain__sort_order", "catalogue_id")
     )
 
@@ -73,21 +93,32 @@ def _terms(query: str) -> list[str]:
     return [t for t in chinese.normalise(query).split() if t][:6]
 
 
-def search_standard_items(query: str, *, domain: Domain | None = None, level: str = "") -> QuerySet[CatalogueItem]:
-    """Items of the current standard catalogues (one row per item, not per unit), with how many units keep them."""
+def search_standard_items(query: str, *, domain: Domain | None = None, level: str = "", limit: int = 100) -> list[CatalogueItem]:
+    """Items of the current standard catalogues (one row per item, not per unit); each carries
+    ``unit_count``, the number of units whose list is derived from its catalogue."""
     terms = _terms(query)
     if not terms:
-        return CatalogueItem.objects.none()
-    qs = CatalogueItem.objects.filter(version__in=latest_published_versions())
+        return []
+    version_ids = list(latest_published_versions().values_list("pk", flat=True))
+    qs = CatalogueItem.objects.filter(version_id__in=version_ids)
     for term in terms:
         qs = qs.filter(search_text__contains=term)
     if domain is not None:
         qs = qs.filter(version__catalogue__domain=domain)
     if level in Level.values:
         qs = qs.filter(version__catalogue__target_level=level)
-    return qs.select_related("version__catalogue__domain", "version__catalogue__owner").annotate(
-        unit_count=Count("version__catalogue__unit_lists", distinct=True)
-    ).order_by("version__catalogue__domain__sort_order", "version__catalogue_id", "sort_order")
+    items = list(
+        qs.select_related("version__catalogue__domain", "version__catalogue__owner").order_by(
+            "version__catalogue__domain__sort_order", "version__catalogue_id", "sort_order"
+        )[:limit]
+    )
+    catalogue_ids = {i.version.catalogue_id for i in items}
+    counts = dict(
+        UnitList.objects.filter(catalogue_id__in=catalogue_ids).order_by().values("catalogue_id").annotate(n=Count("id")).values_list("catalogue_id", "n")
+    )
+    for i in items:
+        i.unit_count = counts.get(i.version.catalogue_id, 0)
+    return items
 
 
 def search_items(query: str, *, domain: Domain | None = None, unit: Organisation | None = None, level: str = "") -> QuerySet[UnitItem]:
@@ -168,28 +199,16 @@ def templates_for_staff(user) -> QuerySet[ElementTemplate]:
 
 
 def unit_lists_for_staff(user) -> QuerySet[UnitList]:
+    """Lists of the units the user may see (call :func:`attach_counts` on the page shown)."""
     return (
         permissions.scope(UnitList.objects.all(), user)
         .select_related("unit", "catalogue__domain", "version")
-        .annotate(
-            item_count=Count("items", filter=Q(items__is_active=True)),
-            local_count=Count("items", filter=Q(items__is_active=True, items__is_local=True)),
-        )
         .order_by("unit__path", "catalogue__domain__sort_order")
     )
 
 
-def adoption(catalogue: Catalogue) -> QuerySet[UnitList]:
-    return (
-        UnitList.objects.filter(catalogue=catalogue)
-        .select_related("unit", "version")
-        .annotate(
-            item_count=Count("items", filter=Q(items__is_active=True)),
-            local_count=Count("items", filter=Q(items__is_active=True, items__is_local=True)),
-            dropped_count=Count("items", filter=Q(items__is_active=False, items__retired_kind="dropped")),
-        )
-        .order_by("unit__path")
-    )
+def adoption(catalogue: Catalogue) -> list[UnitList]:
+    return attach_counts(UnitList.objects.filter(catalogue=catalogue).select_related("unit", "version").order_by("unit__path"))
 
 
 def workbench_panels(user) -> list[dict]:
@@ -203,7 +222,7 @@ def workbench_panels(user) -> list[dict]:
                 "empty": "没有待发布的标准目录草稿",
             }
         )
-    lists = unit_lists_for_staff(user).filter(unit__in=_own_units(user))[:8]
+    lists = attach_counts(unit_lists_for_staff(user).filter(unit__in=_own_units(user))[:8])
     panels.append(
         {
             "title": "本单位公开目录",

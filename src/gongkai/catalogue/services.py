@@ -689,8 +689,6 @@ def derive_unit_lists(version: CatalogueVersion, *, batch_size: int = 2000) -> d
     if new_lists:
         lists = dict(UnitList.objects.filter(catalogue=catalogue).values_list("unit_id", "id"))
     UnitList.objects.filter(catalogue=catalogue, unit_id__in=units).update(version=version, adopted_at=now)
-    target_ids = [lists[u] for u in units]
-    unit_of = {lists[u]: u for u in units}
     std_keys = [i.item_key for i in std]
     std_text = {i.item_key: i.search_text or el.search_text(i.level1, i.name, i.elements, i.timeframe_text) for i in std}
     stats = {"units": len(units), "lists_created": len(new_lists), "items_created": 0, "items_updated": 0, "items_retired": 0}
@@ -724,33 +722,13 @@ def derive_unit_lists(version: CatalogueVersion, *, batch_size: int = 2000) -> d
         )
     )
 
-    # Missing (unit, item) pairs: bulk insert, in chunks of lists to bound memory at province scale.
-    chunk = max(1, (batch_size * 10) // max(1, len(std)))
-    for start in range(0, len(target_ids), chunk):
-        ids = target_ids[start : start + chunk]
-        have = set(UnitItem.objects.filter(unit_list_id__in=ids, is_local=False).values_list("unit_list_id", "item_key"))
-        to_create = [
-            UnitItem(
-                unit_list_id=list_id,
-                unit_id=unit_of[list_id],
-                source_item=item,
-                item_key=item.item_key,
-                mandatory=item.mandatory,
-                sort_order=item.sort_order,
-                level1=item.level1,
-                name=item.name,
-                elements=item.elements,
-                timeframe_text=item.timeframe_text,
-                timeframe_rule=item.timeframe_rule,
-                responsible_unit_id=unit_of[list_id],
-                search_text=std_text[item.item_key],
-            )
-            for list_id in ids
-            for item in std
-            if (list_id, item.item_key) not in have
-        ]
-        UnitItem.objects.bulk_create(to_create, batch_size=batch_size)
-        stats["items_created"] += len(to_create)
+    # Missing (unit, item) pairs: one INSERT … SELECT (unit lists × standard items) run by the
+    # database, so a province-size publication does not round-trip 500,000 rows through Python.
+    for item in std:
+        if not item.search_text:
+            item.search_text = std_text[item.item_key]
+            item.save(update_fields=["search_text"])
+    stats["items_created"] = _insert_missing_items(version, now)
     return stats
 
 
@@ -765,6 +743,29 @@ def catalogue_rederive(*, actor: User | None, catalogue: Catalogue) -> dict:
     stats = derive_unit_lists(version)
     audit.record(actor=actor, action="catalogue.catalogue.rederive", obj=catalogue, unit=catalogue.owner, after={"derived": stats})
     return stats
+
+
+def _insert_missing_items(version: CatalogueVersion, now) -> int:
+    """INSERT every (unit list on this version, standard item) pair that has no derived item yet."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    ui, ul, ci = UnitItem._meta.db_table, UnitList._meta.db_table, CatalogueItem._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    sql = f"""
+        INSERT INTO {qn(ui)} (unit_list_id, unit_id, source_item_id, item_key, is_local, mandatory, sort_order,
+            level1, name, elements, timeframe_text, timeframe_rule, responsible_unit_id, column_name, note,
+            is_active, retired_kind, retired_reason, search_text, created_at, updated_at)
+        SELECT l.id, l.unit_id, c.id, c.item_key, %s, c.mandatory, c.sort_order,
+            c.level1, c.name, c.elements, c.timeframe_text, c.timeframe_rule, l.unit_id, '', '',
+            %s, '', '', c.search_text, %s, %s
+        FROM {qn(ul)} l JOIN {qn(ci)} c ON c.version_id = %s
+        WHERE l.catalogue_id = %s AND l.version_id = %s
+          AND NOT EXISTS (SELECT 1 FROM {qn(ui)} x WHERE x.unit_list_id = l.id AND x.item_key = c.item_key)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [False, True, stamp, stamp, version.pk, version.catalogue_id, version.pk])
+        return max(cursor.rowcount, 0)
 
 
 # --- unit lists ---------------------------------------------------------------------------------

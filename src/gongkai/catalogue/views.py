@@ -67,7 +67,8 @@ def _unit(pk) -> Organisation:
 
 def unit_detail(request, pk, *, printable: bool = False):
     unit = _unit(pk)
-    lists = list(selectors.unit_lists_of(unit))
+    all_lists = selectors.unit_lists_of(unit)
+    lists = list(all_lists)
     code = request.GET.get("domain", "")
     if code:
         lists = [ul for ul in lists if ul.catalogue.domain.code == code]
@@ -81,7 +82,7 @@ def unit_detail(request, pk, *, printable: bool = False):
             {"list": ul, "items": selectors.with_cells(selectors.unit_list_items(ul), elements), "elements": elements}
         )
     template = "catalogue/portal/unit_print.html" if printable else "catalogue/portal/unit.html"
-    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "compact": compact, "all_lists": selectors.unit_lists_of(unit)})
+    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "compact": compact, "all_lists": all_lists})
 
 
 def unit_print(request, pk):
@@ -131,7 +132,7 @@ def search(request):
         unit = Organisation.objects.filter(pk=int(request.GET["unit"]), is_active=True).first()
     standard = []
     if q and unit is None:
-        standard = list(selectors.search_standard_items(q, domain=domain, level=level)[:100])
+        standard = selectors.search_standard_items(q, domain=domain, level=level)
     results = selectors.search_items(q, domain=domain, unit=unit, level=level) if q else UnitItem.objects.none()
     page = Paginator(results, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else "", "unit": unit.pk if unit else ""}.items() if v})

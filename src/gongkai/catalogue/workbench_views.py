@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -420,6 +421,19 @@ def _import_dir() -> Path:
     return path
 
 
+def _purge_stale_uploads(max_age_hours: int = 24) -> None:
+    """Uploads that were previewed but never confirmed are removed after a day."""
+    import time
+
+    cutoff = time.time() - max_age_hours * 3600
+    for stale in _import_dir().iterdir():
+        try:
+            if stale.is_file() and stale.stat().st_mtime < cutoff:
+                stale.unlink()
+        except OSError:
+            pass
+
+
 @staff_required
 def import_start(request):
     _require_office_any(request)
@@ -431,6 +445,7 @@ def import_start(request):
             form.add_error("file", _("文件过大，上限 %(n)s MB") % {"n": importer.MAX_BYTES // 1024 // 1024})
         else:
             data = upload.read()
+            _purge_stale_uploads()
             token = secrets.token_hex(16)
             (_import_dir() / token).write_bytes(data)
             params = {
@@ -456,7 +471,12 @@ def _load_import(request, token):
         raise PermissionDenied
     template = get_object_or_404(ElementTemplate, pk=params["template"])
     domain = Domain.objects.filter(pk=params["domain"]).first() if params["domain"] else None
-    report = importer.parse(path.read_bytes(), filename=params["filename"], template=template, domain=domain)
+    key = f"catalogue_import_report_{token}"
+    report = None if request.method == "POST" else cache.get(key)  # confirming always re-checks the file
+    if report is None:
+        report = importer.parse(path.read_bytes(), filename=params["filename"], template=template, domain=domain)
+        if len(report.rows) <= 20_000:
+            cache.set(key, report, 3600)
     return params, owner, report, path
 
 
@@ -481,6 +501,7 @@ def import_preview(request, token):
             else:
                 path.unlink(missing_ok=True)
                 request.session.pop(f"catalogue_import_{token}", None)
+                cache.delete(f"catalogue_import_report_{token}")
                 names = "、".join(f"{c.domain.name}（{n}项）" for c, n in result.catalogues)
                 messages.success(request, (_("已导入并发布：%(x)s") if result.published else _("已导入为草稿：%(x)s")) % {"x": names})
                 if len(result.catalogues) == 1:
@@ -510,6 +531,7 @@ def my_lists(request):
     if unit.isdigit():
         lists = lists.filter(unit_id=int(unit))
     page = Paginator(lists, 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_counts(page.object_list)
     return render(request, "catalogue/wb/my_lists.html", {"page": page, "query": f"unit={unit}" if unit else ""})
 
 

@@ -187,6 +187,13 @@ class WithdrawInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
+class LegalLinkInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("repeal", "废止"), ("amend", "修改")])
+    effective_on = serializers.DateField()
+    by = serializers.PrimaryKeyRelatedField(queryset=Publication.objects.filter(state=State.PUBLISHED), required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
 class UploadInput(serializers.Serializer):
     file = serializers.FileField()
 
@@ -306,6 +313,19 @@ class StaffPublicationViewSet(
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._transition(request, services.publication_reopen)
+
+    @extend_schema(request=LegalLinkInput, responses=StaffPublicationSerializer)
+    @action(detail=True, methods=["post"], url_path="legal-links")
+    def legal_links(self, request, pk=None):
+        """Record a repeal or amendment of a published regulation/normative document."""
+        pub = self.get_object()
+        s = LegalLinkInput(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            services.legal_link_add(actor=request.user, target=pub, **s.validated_data)
+        except DjangoValidationError as exc:
+            _raise(exc)
+        return self._out(pub, status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses=AttachmentSerializer)
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])

@@ -34,6 +34,7 @@ class PublicationsConfig(AppConfig):
 
     def workbench_panels(self, user):
         from django.urls import reverse
+        from django.utils.translation import gettext as _g
 
         from . import selectors
         from .models import State
@@ -41,7 +42,7 @@ class PublicationsConfig(AppConfig):
         items = []
         drafts = selectors.my_drafts(user).count()
         if drafts:
-            items.append((f"草稿 {drafts} 件", reverse("publications_wb:home")))
+            items.append((_g("草稿 %(n)s 件") % {"n": drafts}, reverse("publications_wb:home")))
         labels = {
             State.ATTRIBUTE_REVIEW: "待公开属性审查",
             State.CONFIDENTIALITY_REVIEW: "待保密审查",
@@ -49,11 +50,11 @@ class PublicationsConfig(AppConfig):
         }
         for state, n in selectors.queue_counts(user).items():
             if n:
-                items.append((f"{labels[state]} {n} 件", reverse("publications_wb:queue", args=[state])))
+                items.append((_g("%(step)s %(n)s 件") % {"step": labels[state], "n": n}, reverse("publications_wb:queue", args=[state])))
         late = selectors.late_items(user).count()
         if late:
-            items.append((f"逾期或超期未发布 {late} 件", reverse("publications_wb:late")))
-        return [{"title": "信息发布", "items": items, "empty": "没有待办的发布事项"}]
+            items.append((_g("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))
+        return [{"title": _g("信息发布"), "items": items, "empty": _g("没有待办的发布事项")}]
 
     def load_demo(self, ctx):
         from .demo import load

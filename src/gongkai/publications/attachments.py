@@ -25,6 +25,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +95,12 @@ def check_file(name: str, data: bytes) -> CheckedFile:
     name = clean_filename(name)
     limit = max_bytes()
     if len(data) > limit:
-        raise ValidationError(f"“{name}”过大（{_human(len(data))}），单个附件不能超过 {_human(limit)}。")
+        raise ValidationError(
+            _("“%(name)s”过大（%(size)s），单个附件不能超过 %(limit)s。")
+            % {"name": name, "size": _human(len(data)), "limit": _human(limit)}
+        )
     if not data:
-        raise ValidationError(f"“{name}”是空文件。")
+        raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
     guess = filetype.guess(data[:8192] if len(data) > 8192 else data)
     if guess is None and data[:4] == b"PK\x03\x04":
         guess = filetype.guess(data)  # OOXML: the member list may lie beyond the first 8 KB
@@ -104,12 +108,15 @@ def check_file(name: str, data: bytes) -> CheckedFile:
     if kind == "jpeg":
         kind = "jpg"
     if kind not in ALLOWED:
-        raise ValidationError(f"“{name}”的文件类型不受支持。可上传：{ALLOWED_LABEL}。")
+        raise ValidationError(
+            _("“%(name)s”的文件类型不受支持。可上传：%(allowed)s。") % {"name": name, "allowed": _(ALLOWED_LABEL)}
+        )
     mime, extensions = ALLOWED[kind]
     ext = os.path.splitext(name)[1].lower()
     if ext not in extensions:
         raise ValidationError(
-            f"“{name}”的扩展名与文件内容不符（文件实际为 {kind.upper()} 格式），请核对后重新上传。"
+            _("“%(name)s”的扩展名与文件内容不符（文件实际为 %(kind)s 格式），请核对后重新上传。")
+            % {"name": name, "kind": kind.upper()}
         )
     try:
         _scanner()(data, name)
@@ -117,7 +124,7 @@ def check_file(name: str, data: bytes) -> CheckedFile:
         raise
     except Exception as exc:  # a scanner failure must not let the file through
         log.warning("attachment scanner rejected %s: %s", name, exc)
-        raise ValidationError(f"“{name}”未通过病毒扫描，不能上传。") from exc
+        raise ValidationError(_("“%(name)s”未通过病毒扫描，不能上传。") % {"name": name}) from exc
     text = extract_text(kind, data, name)
     return CheckedFile(
         name=name,
@@ -148,7 +155,7 @@ def extract_text(kind: str, data: bytes, name: str = "") -> str:
             return ""
     except Exception as exc:
         log.info("could not read %s (%s): %s", name, kind, exc)
-        raise ValidationError(f"“{name}”已损坏或无法读取，请检查后重新上传。") from exc
+        raise ValidationError(_("“%(name)s”已损坏或无法读取，请检查后重新上传。") % {"name": name}) from exc
     return ""
 
 

@@ -203,7 +203,7 @@ def load(ctx) -> None:
          body=_body("各有关单位：为切实保障农民工劳动报酬权益……"))
     flow(*mz_team, stop="draft", doc_type="general", title="松阳县民政局政府信息公开指南", topic="general", made_on=made,
          body=_body("一、主动公开：本机关主动公开的政府信息通过松阳县人民政府门户网站发布。"))
-    _link_catalogue(mz, u("mz_editor"))
+    _link_catalogue(ctx)
 
 
 def _budget_xlsx(year: int) -> bytes:
@@ -220,19 +220,26 @@ def _budget_xlsx(year: int) -> bytes:
     return buf.getvalue()
 
 
-def _link_catalogue(unit, actor) -> None:
-    """Link demo items to the unit's catalogue items when the catalogue demo provides them."""
+CATALOGUE_LINKS = [  # (unit, editor, title contains, catalogue item level1, item name)
+    ("松阳县民政局", "mz_editor", "最低生活保障审核确认办法", "政策文件", "最低生活保障政策"),
+    ("松阳县民政局", "mz_editor", "城乡居民最低生活保障标准", "政策文件", "最低生活保障政策"),
+    ("松阳县民政局", "mz_editor", "临时救助实施", "临时救助", "办事指南"),
+    ("松阳县民政局", "mz_editor", "特困人员救助供养实施办法", "特困人员救助供养", "办事指南"),
+    ("松阳县民政局", "mz_editor", "养老服务补贴管理办法", "养老服务补贴", "经济困难老年人养老服务补贴"),
+    ("松阳县人力资源和社会保障局", "rs_editor", "高校毕业生", "政策文件", "就业创业政策"),
+]
+
+
+def _link_catalogue(ctx) -> None:
+    """Link demo items to the catalogue items they fulfil (when the catalogue demo has them)."""
     try:
         from gongkai.catalogue.models import UnitItem
     except ImportError:
         return
-    if not any(f.name == "unit_item" for f in Publication._meta.get_fields()):
-        return
-    for keyword, title_part in (("低保", "最低生活保障"), ("救助", "临时救助"), ("预算", "部门预算")):
-        item = UnitItem.objects.filter(unit=unit, is_active=True).filter(level1__contains=keyword).first() or (
-            UnitItem.objects.filter(unit=unit, is_active=True, name__contains=keyword).first()
-        )
-        if item is None:
+    for unit_name, editor, title_part, level1, name in CATALOGUE_LINKS:
+        unit = ctx["units"].get(unit_name)
+        item = UnitItem.objects.filter(unit=unit, is_active=True, level1=level1, name=name).first()
+        if unit is None or item is None:
             continue
         for pub in Publication.objects.filter(unit=unit, title__contains=title_part, unit_item__isnull=True):
-            services.publication_link_unit_item(actor=actor, publication=pub, unit_item=item)
+            services.publication_link_unit_item(actor=ctx["users"][editor], publication=pub, unit_item=item)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
 log = logging.getLogger(__name__)
 
 KIND = "publication"
@@ -22,7 +20,6 @@ def doc_id(pk: int) -> str:
 
 def _search():
     try:
-        from gongkai import search  # noqa: F401
         from gongkai.search.types import SearchDocument
     except ImportError:  # search app not installed
         return None

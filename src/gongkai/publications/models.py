@@ -149,6 +149,24 @@ class Publication(FSMModelMixin, models.Model):
     )
     published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # --- standard catalogue ---
+    unit_item = models.ForeignKey(
+        "catalogue.UnitItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+        verbose_name=_("公开目录事项"),
+        help_text=_("本信息对应的标准目录事项；公开时限按该事项计算"),
+    )
+    domain = models.ForeignKey(
+        "catalogue.Domain",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+        verbose_name=_("公开领域"),
+    )
     # --- normative documents ---
     effective_from = models.DateField(_("施行日期"), null=True, blank=True)
     expires_on = models.DateField(

@@ -143,6 +143,12 @@ def my_drafts(user) -> QuerySet[Publication]:
     return _related(Publication.objects.filter(state=State.DRAFT, unit__in=units)).order_by("-updated_at")
 
 
+def in_review_for_editor(user) -> QuerySet[Publication]:
+    """Items of the user's editor units that are waiting in review (to follow their progress)."""
+    units = permissions.units_with_role(user, Role.EDITOR)
+    return _related(Publication.objects.filter(state__in=REVIEW_STATES, unit__in=units)).order_by("-updated_at")
+
+
 def review_queue(user, state: str) -> QuerySet[Publication]:
     """Items waiting at ``state`` in units where the user holds that step's role."""
     from .services import STEP_ROLE

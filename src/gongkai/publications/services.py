@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import audit, permissions
 from gongkai.core.models import Organisation, Role, User
@@ -104,7 +105,7 @@ def _is_fk(name: str) -> bool:
 def _check_refs(actor: User, cleaned: dict) -> None:
     interprets = cleaned.get("interprets")
     if interprets is not None and not permissions.can_view(actor, interprets.unit):
-        raise ValidationError({"interprets": "所选政策文件不存在或无权查看"})
+        raise ValidationError({"interprets": _("所选政策文件不存在或无权查看")})
 
 
 def _lock(pub: Publication) -> Publication:
@@ -144,11 +145,11 @@ def is_final_step(pub: Publication) -> bool:
 def _require_step_role(actor: User, pub: Publication) -> None:
     role = STEP_ROLE.get(pub.state)
     if role is None:
-        raise ValidationError("该信息当前不在审核环节")
+        raise ValidationError(_("该信息当前不在审核环节"))
     permissions.require(actor, role, pub.unit)
     if review_policy(pub.unit).separate_reviewer and pub.created_by_id and pub.created_by_id == actor.pk:
         if not permissions.is_sysadmin(actor):
-            raise PermissionDenied("起草人不能审核或签发自己起草的信息（本单位审核流程要求审核人与起草人分离）")
+            raise PermissionDenied(_("起草人不能审核或签发自己起草的信息（本单位审核流程要求审核人与起草人分离）"))
 
 
 def _trail(pub: Publication, step: str, before_state: str, actor: User | None, comment: str = "") -> None:
@@ -180,9 +181,9 @@ def _clean(data: dict, *, unit: Organisation, instance: Publication | None = Non
     if "title" in out:
         out["title"] = text.clean_title(out["title"])
         if not out["title"]:
-            errors["title"] = "请填写标题（标题为纯文本，不能只包含标签或符号）"
+            errors["title"] = _("请填写标题（标题为纯文本，不能只包含标签或符号）")
         elif len(out["title"]) > 300:
-            errors["title"] = "标题不能超过300字"
+            errors["title"] = _("标题不能超过300字")
     if "body" in out:
         out["body"] = text.sanitize_html(out["body"] or "")
     if "drafting_notes" in out:
@@ -194,35 +195,35 @@ def _clean(data: dict, *, unit: Organisation, instance: Publication | None = Non
     merged.update(out)
     doc_type = merged.get("doc_type")
     if doc_type not in DocType.values:
-        errors["doc_type"] = "请选择信息类型"
+        errors["doc_type"] = _("请选择信息类型")
     made_on = merged.get("made_on")
     if made_on and made_on > _today():
-        errors["made_on"] = "成文日期不能晚于今天"
+        errors["made_on"] = _("成文日期不能晚于今天")
     if merged.get("changed_on") and made_on and merged["changed_on"] < made_on:
-        errors["changed_on"] = "变更日期不能早于成文日期"
+        errors["changed_on"] = _("变更日期不能早于成文日期")
     eff, exp = merged.get("effective_from"), merged.get("expires_on")
     if eff and exp and exp <= eff:
-        errors["expires_on"] = "失效日期必须晚于施行日期"
+        errors["expires_on"] = _("失效日期必须晚于施行日期")
     if eff and made_on and eff < made_on:
-        errors["effective_from"] = "施行日期不能早于成文日期"
+        errors["effective_from"] = _("施行日期不能早于成文日期")
     interprets = merged.get("interprets")
     if doc_type == DocType.INTERPRETATION:
         if interprets is not None:
             if interprets.doc_type not in INTERPRETABLE_TYPES:
-                errors["interprets"] = "只能解读政策文件、规章、规范性文件或决策草案"
+                errors["interprets"] = _("只能解读政策文件、规章、规范性文件或决策草案")
             elif instance is not None and interprets.pk == instance.pk:
-                errors["interprets"] = "解读不能指向自身"
+                errors["interprets"] = _("解读不能指向自身")
             elif interprets.state in (State.WITHDRAWN, State.RETAINED):
-                errors["interprets"] = "所选政策文件已撤回或不予主动公开"
+                errors["interprets"] = _("所选政策文件已撤回或不予主动公开")
         if merged.get("interpretation_form") == InterpretationForm.VIDEO and not merged.get("video_url"):
-            errors["video_url"] = "视频解读须填写视频链接"
+            errors["video_url"] = _("视频解读须填写视频链接")
     elif "interprets" in out and interprets is not None:
-        errors["interprets"] = "只有政策解读可以关联所解读的文件"
+        errors["interprets"] = _("只有政策解读可以关联所解读的文件")
     unit_item = merged.get("unit_item")
     if unit_item is not None and unit_item.unit_id != unit.pk and getattr(unit_item, "responsible_unit_id", None) != unit.pk:
-        errors["unit_item"] = "只能关联本单位目录中的事项"
+        errors["unit_item"] = _("只能关联本单位目录中的事项")
     if out.get("fiscal_year") is not None and not (1990 <= out["fiscal_year"] <= _today().year + 1):
-        errors["fiscal_year"] = "预决算年度不正确"
+        errors["fiscal_year"] = _("预决算年度不正确")
     if errors:
         raise ValidationError(errors)
     if _has_field("domain") and unit_item is not None and not merged.get("domain"):
@@ -236,34 +237,34 @@ def readiness_errors(pub: Publication) -> dict[str, str]:
     """What is missing before an item can go to review (shown to the editor)."""
     errors: dict[str, str] = {}
     if not pub.title:
-        errors["title"] = "请填写标题"
+        errors["title"] = _("请填写标题")
     has_files = pub.pk and pub.attachments.exists()
     if not text.plain_text(pub.body) and not has_files and not (pub.doc_type == DocType.INTERPRETATION and pub.video_url):
-        errors["body"] = "请填写正文或上传附件"
+        errors["body"] = _("请填写正文或上传附件")
     if not pub.made_on:
-        errors["made_on"] = "请填写成文日期"
+        errors["made_on"] = _("请填写成文日期")
     if pub.doc_type in NORMATIVE_TYPES:
         if not pub.issuer:
-            errors["issuer"] = "规章和规范性文件须填写发文机关"
+            errors["issuer"] = _("规章和规范性文件须填写发文机关")
         if not pub.document_number:
-            errors["document_number"] = "规章和规范性文件须填写发文字号"
+            errors["document_number"] = _("规章和规范性文件须填写发文字号")
         if not pub.effective_from:
-            errors["effective_from"] = "规章和规范性文件须填写施行日期"
+            errors["effective_from"] = _("规章和规范性文件须填写施行日期")
     if pub.doc_type == DocType.INTERPRETATION:
         if not pub.interprets_id:
-            errors["interprets"] = "请选择所解读的政策文件"
+            errors["interprets"] = _("请选择所解读的政策文件")
         if not pub.interpretation_form:
-            errors["interpretation_form"] = "请选择解读形式"
+            errors["interpretation_form"] = _("请选择解读形式")
     if pub.doc_type == DocType.DRAFT_DECISION:
         if not text.plain_text(pub.drafting_notes):
-            errors["drafting_notes"] = "重大行政决策草案须附起草说明"
+            errors["drafting_notes"] = _("重大行政决策草案须附起草说明")
         if not pub.comment_until:
-            errors["comment_until"] = "请填写意见征集截止日期"
+            errors["comment_until"] = _("请填写意见征集截止日期")
     if pub.doc_type == DocType.BUDGET:
         if not pub.fiscal_year:
-            errors["fiscal_year"] = "请填写预决算年度"
+            errors["fiscal_year"] = _("请填写预决算年度")
         if not pub.budget_kind:
-            errors["budget_kind"] = "请选择预算或决算"
+            errors["budget_kind"] = _("请选择预算或决算")
     return errors
 
 
@@ -274,8 +275,10 @@ def _check_comment_period(pub: Publication, start: dt.date) -> None:
     if days < MIN_COMMENT_DAYS and not pub.short_comment_reason:
         raise ValidationError(
             {
-                "comment_until": f"意见征集期自发布之日起仅 {max(days, 0)} 日，少于30日须说明理由"
-                "（重大行政决策程序暂行条例第十五条）"
+                "comment_until": _(
+                    "意见征集期自发布之日起仅 %(days)s 日，少于30日须说明理由（重大行政决策程序暂行条例第十五条）"
+                )
+                % {"days": max(days, 0)}
             }
         )
 
@@ -304,7 +307,7 @@ def publication_update(*, actor: User, publication: Publication, **data) -> Publ
     pub = _lock(publication)
     permissions.require(actor, Role.EDITOR, pub.unit)
     if pub.state != State.DRAFT:
-        raise ValidationError("只有草稿可以修改；审核中的信息请先由审核人退回")
+        raise ValidationError(_("只有草稿可以修改；审核中的信息请先由审核人退回"))
     before = _snapshot(pub)
     cleaned = _clean(data, unit=pub.unit, instance=pub)
     _check_refs(actor, cleaned)
@@ -322,9 +325,9 @@ def publication_delete(*, actor: User, publication: Publication) -> None:
     pub = _lock(publication)
     permissions.require(actor, Role.EDITOR, pub.unit)
     if pub.state != State.DRAFT or pub.transitions.exists():
-        raise ValidationError("只能删除从未提交审核的草稿")
+        raise ValidationError(_("只能删除从未提交审核的草稿"))
     if pub.interpretations.exists():
-        raise ValidationError("已有政策解读关联此文件，不能删除")
+        raise ValidationError(_("已有政策解读关联此文件，不能删除"))
     _record(actor, "delete", pub, _snapshot(pub), None)
     files = [a.file for a in pub.attachments.all() if a.file]
     pub.delete()
@@ -340,7 +343,7 @@ def attachment_add(*, actor: User, publication: Publication, name: str, data: by
     pub = _lock(publication)
     permissions.require(actor, Role.EDITOR, pub.unit)
     if pub.state != State.DRAFT:
-        raise ValidationError("只能在草稿阶段添加附件")
+        raise ValidationError(_("只能在草稿阶段添加附件"))
     checked = att.check_file(name, data)
     attachment = Attachment(
         publication=pub,
@@ -374,7 +377,7 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     pub = _lock(attachment.publication)
     permissions.require(actor, Role.EDITOR, pub.unit)
     if pub.state != State.DRAFT:
-        raise ValidationError("只能在草稿阶段删除附件")
+        raise ValidationError(_("只能在草稿阶段删除附件"))
     audit.record(
         actor=actor,
         action="publications.attachment.remove",
@@ -420,7 +423,7 @@ def publication_submit(*, actor: User, publication: Publication, comment: str = 
     pub = _lock(publication)
     permissions.require(actor, Role.EDITOR, pub.unit)
     if pub.state != State.DRAFT:
-        raise ValidationError("只有草稿可以提交审核")
+        raise ValidationError(_("只有草稿可以提交审核"))
     errors = readiness_errors(pub)
     if errors:
         raise ValidationError(errors)
@@ -448,18 +451,18 @@ def publication_review_attribute(
     ground and a reason (政府信息公开条例 art. 14–16) and the item is kept, not published."""
     pub = _lock(publication)
     if pub.state != State.ATTRIBUTE_REVIEW:
-        raise ValidationError("该信息当前不在公开属性审查环节")
+        raise ValidationError(_("该信息当前不在公开属性审查环节"))
     _require_step_role(actor, pub)
     if attribute not in Attribute.values:
-        raise ValidationError({"attribute": "请选择公开属性"})
+        raise ValidationError({"attribute": _("请选择公开属性")})
     reason, comment, waiver = reason.strip(), comment.strip(), interpretation_waiver.strip()
     before = {"state": pub.state, "attribute": pub.attribute}
     if attribute != Attribute.PROACTIVE:
         errors = {}
         if not ground:
-            errors["ground"] = "不主动公开的，须选择法律依据"
+            errors["ground"] = _("不主动公开的，须选择法律依据")
         if not reason:
-            errors["reason"] = "不主动公开的，须说明理由"
+            errors["reason"] = _("不主动公开的，须说明理由")
         if errors:
             raise ValidationError(errors)
         pub.attribute, pub.attribute_ground, pub.attribute_reason = attribute, ground, reason
@@ -484,7 +487,7 @@ def publication_review_confidentiality(*, actor: User, publication: Publication,
     information that may not be disclosed (保守国家秘密法; 政府信息公开条例 art. 17)."""
     pub = _lock(publication)
     if pub.state != State.CONFIDENTIALITY_REVIEW:
-        raise ValidationError("该信息当前不在保密审查环节")
+        raise ValidationError(_("该信息当前不在保密审查环节"))
     _require_step_role(actor, pub)
     before = {"state": pub.state}
     target = next_state(pub)
@@ -498,7 +501,7 @@ def publication_review_confidentiality(*, actor: User, publication: Publication,
 def publication_sign_off(*, actor: User, publication: Publication, comment: str = "") -> Publication:
     pub = _lock(publication)
     if pub.state != State.SIGNOFF:
-        raise ValidationError("该信息当前不在负责人签发环节")
+        raise ValidationError(_("该信息当前不在负责人签发环节"))
     _require_step_role(actor, pub)
     before = {"state": pub.state}
     companions = _publish_checks(pub, actor)
@@ -511,11 +514,11 @@ def publication_sign_off(*, actor: User, publication: Publication, comment: str 
 def publication_reject(*, actor: User, publication: Publication, comment: str) -> Publication:
     pub = _lock(publication)
     if pub.state not in REVIEW_STATES:
-        raise ValidationError("该信息当前不在审核环节，不能退回")
+        raise ValidationError(_("该信息当前不在审核环节，不能退回"))
     _require_step_role(actor, pub)
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError({"comment": "退回修改须填写审核意见"})
+        raise ValidationError({"comment": _("退回修改须填写审核意见")})
     before = pub.state
     pub.reject()
     pub.save()
@@ -530,7 +533,7 @@ def publication_reopen(*, actor: User, publication: Publication, comment: str = 
     pub = _lock(publication)
     permissions.require(actor, [Role.EDITOR, Role.REVIEWER], pub.unit)
     if pub.state != State.RETAINED:
-        raise ValidationError("只有不予主动公开的信息可以重新编辑")
+        raise ValidationError(_("只有不予主动公开的信息可以重新编辑"))
     before = pub.state
     pub.reopen()
     pub.attribute, pub.attribute_ground, pub.attribute_reason = Attribute.PROACTIVE, "", ""
@@ -546,10 +549,10 @@ def publication_withdraw(*, actor: User, publication: Publication, reason: str) 
     pub = _lock(publication)
     permissions.require(actor, [Role.LEADER, Role.DISCLOSURE_OFFICE], pub.unit)
     if pub.state != State.PUBLISHED:
-        raise ValidationError("只有已发布的信息可以撤回")
+        raise ValidationError(_("只有已发布的信息可以撤回"))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "撤回须填写公开说明的理由"})
+        raise ValidationError({"reason": _("撤回须填写公开说明的理由")})
     before = pub.state
     pub.withdraw()
     pub.withdrawn_at = timezone.now()
@@ -578,12 +581,15 @@ def _publish_checks(pub: Publication, actor: User) -> list[Publication]:
     if pub.doc_type == DocType.INTERPRETATION and pub.interprets_id:
         policy = Publication.objects.select_for_update().get(pk=pub.interprets_id)
         if policy.state in (State.WITHDRAWN, State.RETAINED):
-            raise ValidationError("所解读的政策文件已撤回或不予主动公开，解读不能发布")
+            raise ValidationError(_("所解读的政策文件已撤回或不予主动公开，解读不能发布"))
         if policy.state != State.PUBLISHED:
             if policy.state not in REVIEW_STATES or not is_final_step(policy):
                 raise ValidationError(
-                    f"所解读的政策文件《{policy.title}》尚未发布，也未到达最后审核环节；"
-                    "政策解读应与政策文件同步发布，请待文件审核到最后环节后一并办理"
+                    _(
+                        "所解读的政策文件《%(title)s》尚未发布，也未到达最后审核环节；"
+                        "政策解读应与政策文件同步发布，请待文件审核到最后环节后一并办理"
+                    )
+                    % {"title": policy.title}
                 )
             _require_step_role(actor, policy)
             _check_comment_period(policy, _today())
@@ -594,8 +600,10 @@ def _publish_checks(pub: Publication, actor: User) -> list[Publication]:
             ready = [i for i in interps.filter(state__in=REVIEW_STATES).select_related("unit") if is_final_step(i)]
             if not ready:
                 raise ValidationError(
-                    "该政策文件标记为需要解读，但还没有已发布或已审核到最后环节的政策解读。"
-                    "请先起草并报审解读材料（同步发布），或由审核员在公开属性审查时填写不同步解读的理由"
+                    _(
+                        "该政策文件标记为需要解读，但还没有已发布或已审核到最后环节的政策解读。"
+                        "请先起草并报审解读材料（同步发布），或由审核员在公开属性审查时填写不同步解读的理由"
+                    )
                 )
             for interp in ready:
                 _require_step_role(actor, interp)
@@ -672,24 +680,24 @@ def legal_link_add(
     permissions.require(actor, [Role.REVIEWER, Role.LEADER, Role.DISCLOSURE_OFFICE], target.unit)
     errors = {}
     if target.doc_type not in NORMATIVE_TYPES:
-        errors["target"] = "只有规章和规范性文件可以登记废止或修改"
+        errors["target"] = _("只有规章和规范性文件可以登记废止或修改")
     elif target.state != State.PUBLISHED:
-        errors["target"] = "只能对已发布的文件登记废止或修改"
+        errors["target"] = _("只能对已发布的文件登记废止或修改")
     if kind not in LinkKind.values:
-        errors["kind"] = "请选择废止或修改"
+        errors["kind"] = _("请选择废止或修改")
     if effective_on is None:
-        errors["effective_on"] = "请填写生效日期"
+        errors["effective_on"] = _("请填写生效日期")
     elif target.effective_from and effective_on < target.effective_from:
-        errors["effective_on"] = "废止/修改的生效日期不能早于该文件的施行日期"
+        errors["effective_on"] = _("废止/修改的生效日期不能早于该文件的施行日期")
     if by is not None:
         if by.pk == target.pk:
-            errors["by"] = "文件不能废止或修改自身"
+            errors["by"] = _("文件不能废止或修改自身")
         elif by.state != State.PUBLISHED:
-            errors["by"] = "依据文件须为已发布的文件"
+            errors["by"] = _("依据文件须为已发布的文件")
     if kind == LinkKind.REPEAL and target.legal_links_in.filter(kind=LinkKind.REPEAL).exists():
-        errors["kind"] = "该文件已登记废止"
+        errors["kind"] = _("该文件已登记废止")
     if LegalLink.objects.filter(kind=kind, target=target, by=by).exists():
-        errors["by"] = "该记录已存在"
+        errors["by"] = _("该记录已存在")
     if errors:
         raise ValidationError(errors)
     link = LegalLink.objects.create(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gongkai.core.models import Organisation
@@ -69,30 +70,30 @@ def _listing(request, *, heading: str, doc_type=None, unit=None, domain=None, in
 
 @require_GET
 def index(request):
-    return _listing(request, heading="政府信息公开", intro="各单位依法主动公开的政策文件、解读、通知公告、预决算等信息。")
+    return _listing(request, heading=_("政府信息公开"), intro=_("各单位依法主动公开的政策文件、解读、通知公告、预决算等信息。"))
 
 
 @require_GET
 def policies(request):
-    return _listing(request, heading="政策文件", doc_type=POLICY_TYPES, intro="政策文件、规章和行政规范性文件。")
+    return _listing(request, heading=_("政策文件"), doc_type=POLICY_TYPES, intro=_("政策文件、规章和行政规范性文件。"))
 
 
 @require_GET
 def interpretations(request):
-    return _listing(request, heading="政策解读", doc_type=DocType.INTERPRETATION, feed_query="type=interpretation")
+    return _listing(request, heading=_("政策解读"), doc_type=DocType.INTERPRETATION, feed_query="type=interpretation")
 
 
 @require_GET
 def by_type(request, doc_type: str):
     if doc_type not in DocType.values:
-        raise Http404("没有这种信息类型")
+        raise Http404(_("没有这种信息类型"))
     return _listing(request, heading=DocType(doc_type).label, doc_type=doc_type, feed_query=f"type={doc_type}")
 
 
 @require_GET
 def by_unit(request, unit_id: int):
     unit = get_object_or_404(Organisation, pk=unit_id, is_active=True)
-    return _listing(request, heading=f"{unit.name} · 主动公开信息", unit=unit, feed_query=f"unit={unit.pk}")
+    return _listing(request, heading=_("%(unit)s · 主动公开信息") % {"unit": unit.name}, unit=unit, feed_query=f"unit={unit.pk}")
 
 
 @require_GET
@@ -100,7 +101,7 @@ def by_domain(request, domain_id: int):
     from gongkai.catalogue.models import Domain
 
     domain = get_object_or_404(Domain, pk=domain_id)
-    return _listing(request, heading=f"{domain.name}领域 · 主动公开信息", domain=domain)
+    return _listing(request, heading=_("%(domain)s领域 · 主动公开信息") % {"domain": domain.name}, domain=domain)
 
 
 @require_GET
@@ -139,7 +140,7 @@ def library(request):
 def detail(request, pk: int):
     pub = selectors.public_detail(pk)
     if pub is None:
-        raise Http404("该信息不存在或尚未公开")
+        raise Http404(_("该信息不存在或尚未公开"))
     today = timezone.localdate()
     context = {
         "pub": pub,
@@ -160,13 +161,13 @@ def detail(request, pk: int):
 def attachment(request, pk: int):
     att = get_object_or_404(Attachment.objects.select_related("publication"), pk=pk)
     if att.publication.state != State.PUBLISHED:
-        raise Http404("该附件不存在或所属信息已撤回")
+        raise Http404(_("该附件不存在或所属信息已撤回"))
     if att.is_link:
         return redirect(att.external_url)
     try:
         handle = att.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("附件文件缺失，请联系发布单位") from exc
+        raise Http404(_("附件文件缺失，请联系发布单位")) from exc
     response = FileResponse(handle, content_type=att.content_type)
     response["Content-Disposition"] = content_disposition(att.name)
     response["Cache-Control"] = "public, max-age=3600"

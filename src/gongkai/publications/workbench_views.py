@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core import permissions
@@ -22,7 +23,7 @@ from .models import REVIEW_STATES, Attachment, DocType, LegalStatus, State
 def _get(request, pk: int):
     pub = selectors.staff_get(request.user, pk)
     if pub is None:
-        raise Http404("信息不存在或您无权查看")
+        raise Http404(_("信息不存在或您无权查看"))
     return pub
 
 
@@ -49,6 +50,7 @@ def home(request):
         "publications/wb/home.html",
         {
             "drafts": drafts,
+            "in_review": selectors.in_review_for_editor(request.user)[:50],
             "returned_ids": {p.pk for p in returned},
             "counts": selectors.queue_counts(request.user),
             "doc_types": DocType.choices,
@@ -124,7 +126,7 @@ def create(request):
     if doc_type not in DocType.values:
         return render(request, "publications/wb/choose_type.html", {"doc_types": DocType.choices})
     if not permissions.units_with_role(request.user, Role.EDITOR).exists():
-        raise PermissionDenied("您不是任何单位的信息员，不能起草信息")
+        raise PermissionDenied(_("您不是任何单位的信息员，不能起草信息"))
     initial = {}
     if doc_type == DocType.INTERPRETATION and request.GET.get("interprets", "").isdigit():
         initial["interprets"] = int(request.GET["interprets"])
@@ -137,7 +139,7 @@ def create(request):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "草稿已保存。可继续上传附件，完成后提交审核。")
+            messages.success(request, _("草稿已保存。可继续上传附件，完成后提交审核。"))
             return redirect("publications_wb:edit", pk=pub.pk)
     return render(request, "publications/wb/form.html", {"form": form, "doc_type": DocType(doc_type)})
 
@@ -147,9 +149,9 @@ def create(request):
 def edit(request, pk: int):
     pub = _get(request, pk)
     if not permissions.has_role(request.user, Role.EDITOR, pub.unit):
-        raise PermissionDenied("只有本单位信息员可以修改")
+        raise PermissionDenied(_("只有本单位信息员可以修改"))
     if pub.state != State.DRAFT:
-        messages.error(request, "只有草稿可以修改")
+        messages.error(request, _("只有草稿可以修改"))
         return redirect("publications_wb:detail", pk=pub.pk)
     form = forms.PublicationForm(request.POST or None, instance=pub, user=request.user, doc_type=pub.doc_type, unit=pub.unit)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +160,7 @@ def edit(request, pk: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, "草稿已保存")
+            messages.success(request, _("草稿已保存"))
             return redirect("publications_wb:edit", pk=pub.pk)
     return render(
         request,
@@ -181,10 +183,14 @@ def attachment_add(request, pk: int):
     pub = _get(request, pk)
     files = request.FILES.getlist("files")
     if not files:
-        messages.error(request, "请选择要上传的文件")
+        messages.error(request, _("请选择要上传的文件"))
     for upload in files:
         if upload.size > att.max_bytes():
-            messages.error(request, f"“{att.clean_filename(upload.name)}”过大，单个附件不能超过 {att.max_bytes() // 1024 // 1024} MB。")
+            messages.error(
+                request,
+                _("“%(name)s”过大，单个附件不能超过 %(mb)s MB。")
+                % {"name": att.clean_filename(upload.name), "mb": att.max_bytes() // 1024 // 1024},
+            )
             continue
         try:
             services.attachment_add(actor=request.user, publication=pub, name=upload.name, data=upload.read())
@@ -192,7 +198,7 @@ def attachment_add(request, pk: int):
             for msg in _errors(exc):
                 messages.error(request, msg)
         else:
-            messages.success(request, f"已上传“{att.clean_filename(upload.name)}”")
+            messages.success(request, _("已上传“%(name)s”") % {"name": att.clean_filename(upload.name)})
     return redirect("publications_wb:edit", pk=pub.pk)
 
 
@@ -207,7 +213,7 @@ def attachment_remove(request, pk: int, attachment_id: int):
         for msg in _errors(exc):
             messages.error(request, msg)
     else:
-        messages.success(request, f"已删除附件“{attachment.name}”")
+        messages.success(request, _("已删除附件“%(name)s”") % {"name": attachment.name})
     return redirect("publications_wb:edit", pk=pub.pk)
 
 
@@ -220,94 +226,104 @@ def attachment_download(request, pk: int, attachment_id: int):
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("附件文件缺失") from exc
+        raise Http404(_("附件文件缺失")) from exc
     response = FileResponse(handle, content_type=attachment.content_type)
     response["Content-Disposition"] = att.content_disposition(attachment.name)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
+def _detail_context(request, pub, **overrides) -> dict:
+    actions = services.available_actions(request.user, pub)
+    context = {
+        "pub": pub,
+        "actions": actions,
+        "history": pub.transitions.select_related("actor"),
+        "attachments": pub.attachments.all(),
+        "interpretations": pub.interpretations.all(),
+        "links": pub.legal_links_in.select_related("by"),
+        "status": pub.legal_status(),
+        "steps": services.review_steps(pub.unit),
+        "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
+        "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
+        "comment_form": forms.CommentForm(),
+        "reject_form": forms.RejectForm(),
+        "withdraw_form": forms.WithdrawForm(),
+        "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
+        "unit_item_form": forms.UnitItemLinkForm(unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)})
+        if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
+        else None,
+        "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
+        and permissions.has_role(request.user, Role.EDITOR, pub.unit)
+        and pub.state not in (State.WITHDRAWN, State.RETAINED),
+        "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
+        "status_labels": dict(LegalStatus.choices),
+    }
+    context.update(overrides)
+    return context
+
+
 @staff_required
 def detail(request, pk: int):
     pub = _get(request, pk)
-    actions = services.available_actions(request.user, pub)
-    return render(
-        request,
-        "publications/wb/detail.html",
-        {
-            "pub": pub,
-            "actions": actions,
-            "history": pub.transitions.select_related("actor"),
-            "attachments": pub.attachments.all(),
-            "interpretations": pub.interpretations.all(),
-            "links": pub.legal_links_in.select_related("by"),
-            "status": pub.legal_status(),
-            "steps": services.review_steps(pub.unit),
-            "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
-            "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
-            "comment_form": forms.CommentForm(),
-            "reject_form": forms.RejectForm(),
-            "withdraw_form": forms.WithdrawForm(),
-            "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
-            "unit_item_form": forms.UnitItemLinkForm(unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)})
-            if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
-            else None,
-            "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
-            and permissions.has_role(request.user, Role.EDITOR, pub.unit)
-            and pub.state not in (State.WITHDRAWN, State.RETAINED),
-            "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
-            "status_labels": dict(LegalStatus.choices),
-        },
-    )
+    return render(request, "publications/wb/detail.html", _detail_context(request, pub))
 
 
-def _run(request, pub, fn, success: str, **kwargs):
+def _redisplay(request, pub, form_name: str, form, errors: list[str]):
+    """Show the item again with the submitted form and its errors: what the reviewer typed
+    (comments, reasons) is kept instead of being lost in a redirect."""
+    for msg in errors:
+        messages.error(request, msg)
+    pub = _get(request, pub.pk)
+    return render(request, "publications/wb/detail.html", _detail_context(request, pub, **{form_name: form}), status=400)
+
+
+def _run(request, pub, fn, success: str, *, form_name: str, form, **kwargs):
     try:
         fn(actor=request.user, publication=pub, **kwargs)
     except ValidationError as exc:
-        for msg in _errors(exc):
-            messages.error(request, msg)
-    else:
-        messages.success(request, success)
+        _apply_errors(form, exc)
+        return _redisplay(request, pub, form_name, form, _errors(exc))
+    messages.success(request, success)
     return redirect("publications_wb:detail", pk=pub.pk)
+
+
+def _comment_action(request, pk, fn, success):
+    pub = _get(request, pk)
+    form = forms.CommentForm(request.POST)
+    form.is_valid()
+    return _run(request, pub, fn, success, form_name="comment_form", form=form, comment=form.cleaned_data.get("comment", ""))
 
 
 @staff_required
 @require_POST
 def submit(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(request, pub, services.publication_submit, "已提交公开属性审查", comment=form.cleaned_data.get("comment", ""))
+    return _comment_action(request, pk, services.publication_submit, _("已提交公开属性审查"))
 
 
 @staff_required
 @require_POST
 def review_attribute(request, pk: int):
     pub = _get(request, pk)
-    form = forms.AttributeReviewForm(request.POST)
+    form = forms.AttributeReviewForm(request.POST, needs_interpretation=pub.needs_interpretation)
     if not form.is_valid():
-        messages.error(request, "请选择公开属性")
-        return redirect("publications_wb:detail", pk=pub.pk)
-    return _run(request, pub, services.publication_review_attribute, "公开属性审查已完成", **form.cleaned_data)
+        return _redisplay(request, pub, "attribute_form", form, [_("请选择公开属性")])
+    return _run(
+        request, pub, services.publication_review_attribute, _("公开属性审查已完成"), form_name="attribute_form", form=form,
+        **{"interpretation_waiver": "", **form.cleaned_data},
+    )
 
 
 @staff_required
 @require_POST
 def review_confidentiality(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(request, pub, services.publication_review_confidentiality, "保密审查已通过", comment=form.cleaned_data.get("comment", ""))
+    return _comment_action(request, pk, services.publication_review_confidentiality, _("保密审查已通过"))
 
 
 @staff_required
 @require_POST
 def sign_off(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(request, pub, services.publication_sign_off, "已签发并发布", comment=form.cleaned_data.get("comment", ""))
+    return _comment_action(request, pk, services.publication_sign_off, _("已签发并发布"))
 
 
 @staff_required
@@ -316,9 +332,8 @@ def reject(request, pk: int):
     pub = _get(request, pk)
     form = forms.RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "退回修改须填写审核意见")
-        return redirect("publications_wb:detail", pk=pub.pk)
-    return _run(request, pub, services.publication_reject, "已退回起草人修改", comment=form.cleaned_data["comment"])
+        return _redisplay(request, pub, "reject_form", form, [_("退回修改须填写审核意见")])
+    return _run(request, pub, services.publication_reject, _("已退回起草人修改"), form_name="reject_form", form=form, comment=form.cleaned_data["comment"])
 
 
 @staff_required
@@ -327,16 +342,18 @@ def withdraw(request, pk: int):
     pub = _get(request, pk)
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "撤回须填写公开说明的理由（不超过500字）")
-        return redirect("publications_wb:detail", pk=pub.pk)
-    return _run(request, pub, services.publication_withdraw, "信息已撤回，网站页面将显示撤回说明", reason=form.cleaned_data["reason"])
+        return _redisplay(request, pub, "withdraw_form", form, [_("撤回须填写公开说明的理由（不超过500字）")])
+    return _run(
+        request, pub, services.publication_withdraw, _("信息已撤回，网站页面将显示撤回说明"),
+        form_name="withdraw_form", form=form, reason=form.cleaned_data["reason"],
+    )
 
 
 @staff_required
 @require_POST
 def reopen(request, pk: int):
     pub = _get(request, pk)
-    return _run(request, pub, services.publication_reopen, "已恢复为草稿")
+    return _run(request, pub, services.publication_reopen, _("已恢复为草稿"), form_name="comment_form", form=forms.CommentForm())
 
 
 @staff_required
@@ -349,7 +366,7 @@ def delete(request, pk: int):
         for msg in _errors(exc):
             messages.error(request, msg)
         return redirect("publications_wb:detail", pk=pub.pk)
-    messages.success(request, "草稿已删除")
+    messages.success(request, _("草稿已删除"))
     return redirect("publications_wb:home")
 
 
@@ -359,17 +376,13 @@ def legal_link(request, pk: int):
     pub = _get(request, pk)
     form = forms.LegalLinkForm(request.POST, target=pub)
     if not form.is_valid():
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
-        return redirect("publications_wb:detail", pk=pub.pk)
+        return _redisplay(request, pub, "link_form", form, [])
     try:
         services.legal_link_add(actor=request.user, target=pub, **form.cleaned_data)
     except ValidationError as exc:
-        for msg in _errors(exc):
-            messages.error(request, msg)
-    else:
-        messages.success(request, "已登记，文件效力状态将在生效日期自动更新")
+        _apply_errors(form, exc)
+        return _redisplay(request, pub, "link_form", form, _errors(exc))
+    messages.success(request, _("已登记，文件效力状态将在生效日期自动更新"))
     return redirect("publications_wb:detail", pk=pub.pk)
 
 
@@ -379,7 +392,7 @@ def link_unit_item(request, pk: int):
     pub = _get(request, pk)
     form = forms.UnitItemLinkForm(request.POST, unit=pub.unit)
     if not form.is_valid():
-        messages.error(request, "请选择本单位目录中的事项")
+        messages.error(request, _("请选择本单位目录中的事项"))
         return redirect("publications_wb:detail", pk=pub.pk)
     try:
         services.publication_link_unit_item(actor=request.user, publication=pub, unit_item=form.cleaned_data["unit_item"])
@@ -387,7 +400,7 @@ def link_unit_item(request, pk: int):
         for msg in _errors(exc):
             messages.error(request, msg)
     else:
-        messages.success(request, "已更新关联的目录事项，应公开日期已重新计算")
+        messages.success(request, _("已更新关联的目录事项，应公开日期已重新计算"))
     return redirect("publications_wb:detail", pk=pub.pk)
 
 
@@ -424,7 +437,7 @@ def policy(request, unit_id: int):
     )
     if request.method == "POST" and form.is_valid():
         services.review_policy_set(actor=request.user, unit=unit, **form.cleaned_data)
-        messages.success(request, "审核流程设置已保存")
+        messages.success(request, _("审核流程设置已保存"))
         return redirect("publications_wb:policy", unit_id=unit.pk)
     return render(request, "publications/wb/policy.html", {"form": form, "unit": unit, "steps": services.review_steps(unit)})
 

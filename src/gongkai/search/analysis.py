@@ -22,6 +22,7 @@ Querying
 from __future__ import annotations
 
 import html
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from functools import lru_cache
 
 import rjieba
 
-from gongkai.core.chinese import normalise, to_simplified
+from gongkai.core.chinese import to_simplified
 
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"([{CJK_CLASS}]+)|([^\W_{CJK_CLASS}]+)")
@@ -39,6 +40,23 @@ MAX_QUERY_LENGTH = 200
 
 
 # --- index side -----------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Same result as ``gongkai.core.chinese.normalise`` (NFKC, 繁→简, lower case), with a
+    quick check that skips the NFKC pass for text that is already normalised (most Chinese
+    text: the pass costs more than the rest of the analysis together)."""
+    if not text:
+        return ""
+    # Full-width ASCII forms (，（）：) are what usually keeps Chinese text from being NFKC:
+    # map them (their NFKC form is the ASCII character) and check the rest quickly.
+    text = text.translate(_FULLWIDTH)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return to_simplified(text).lower()
+
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def runs(normalised_text: str) -> list[tuple[bool, str]]:
@@ -59,7 +77,7 @@ def bigram_tokens(text: str, *, normalised: bool = False) -> list[str]:
     for m in _RUN.finditer(text):
         run = m.group(0)
         if m.group(1) and len(run) > 1:
-            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            out.extend(map(operator.add, run, run[1:]))
         else:
             out.append(run)
     return out
@@ -80,7 +98,17 @@ class Analysed:
 
 def analyse(text: str) -> Analysed:
     norm = normalise(text or "")
-    return Analysed(" ".join(bigram_tokens(norm, normalised=True)), " ".join(unigram_tokens(norm, normalised=True)))
+    bigrams: list[str] = []
+    cjk: list[str] = []
+    for m in _RUN.finditer(norm):
+        run = m.group(0)
+        if m.group(1):
+            cjk.append(run)
+            if len(run) > 1:
+                bigrams.extend(map(operator.add, run, run[1:]))
+                continue
+        bigrams.append(run)
+    return Analysed(" ".join(bigrams), " ".join("".join(cjk)))
 
 
 # --- query side -----------------------------------------------------------------
@@ -94,15 +122,24 @@ class Needle:
     text: str
     parts: tuple[tuple[bool, str], ...]
 
-    def part_queries(self) -> list[tuple[str, list[str]]]:
-        """For each part: ``("uni", [char])`` for a lone CJK character, ``("bi", tokens)``
-        otherwise (one token = a term, several = a phrase)."""
+    def part_queries(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """For each part: ``("uni", [(0, char)])`` for a lone CJK character, else
+        ``("bi", [(offset, token), ...])``: one token is a term query, several a phrase.
+
+        A phrase of overlapping bigrams is fully determined by every other bigram plus the
+        last one (农村危房改造 → 农村@0 危房@2 改造@4): half the posting lists to intersect."""
         out = []
         for is_cjk, run in self.parts:
             if is_cjk and len(run) == 1:
-                out.append(("uni", [run]))
+                out.append(("uni", [(0, run)]))
+            elif is_cjk:
+                last = len(run) - 2
+                offsets = list(range(0, last + 1, 2))
+                if offsets[-1] != last:
+                    offsets.append(last)
+                out.append(("bi", [(i, run[i : i + 2]) for i in offsets]))
             else:
-                out.append(("bi", run_tokens(is_cjk, run)))
+                out.append(("bi", [(0, run)]))
         return out
 
 
@@ -190,8 +227,12 @@ def _norm_char(ch: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", ch)).lower()
 
 
-def _normalised_with_map(text: str) -> tuple[str, list[int]]:
-    """Normalise char by char; ``offsets[i]`` = index in ``text`` of normalised char ``i``."""
+def _normalised_with_map(text: str) -> tuple[str, list[int] | None]:
+    """Normalise ``text``; ``offsets[i]`` = index in ``text`` of normalised char ``i``
+    (``None`` when normalisation kept every character in place, the usual case)."""
+    norm = normalise(text)
+    if len(norm) == len(text):
+        return norm, None
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -220,8 +261,10 @@ def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     for m in rx.finditer(norm):
         if m.end() == m.start():
             continue
-        start = offsets[m.start()]
-        end = offsets[m.end() - 1] + 1
+        if offsets is None:
+            start, end = m.start(), m.end()
+        else:
+            start, end = offsets[m.start()], offsets[m.end() - 1] + 1
         if spans and start < spans[-1][1]:
             continue
         spans.append((start, end))

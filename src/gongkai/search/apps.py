@@ -17,3 +17,23 @@ class SearchConfig(AppConfig):
             "search-retry-failed-updates",
             {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
         )
+
+    def workbench_panels(self, user) -> list[dict]:
+        """System administrators see the state of the search index."""
+        from gongkai.core import permissions
+
+        if not permissions.is_sysadmin(user):
+            return []
+        from .backends import SearchUnavailable, backend_name, get_backend
+        from .models import IndexFailure
+
+        try:
+            count = get_backend().count()
+            state = _("检索后端 %(name)s：已索引 %(count)s 条") % {"name": backend_name(), "count": count}
+        except SearchUnavailable as exc:
+            state = str(exc)
+        items = [(state, "/search/")]
+        failures = IndexFailure.objects.count()
+        if failures:
+            items.append((_("%(n)s 条索引更新失败，等待自动重试（或运行 gongkai reindex）") % {"n": failures}, "/search/"))
+        return [{"title": _("一网通查索引"), "items": items, "empty": ""}]

@@ -3,7 +3,7 @@ and what a search returns). Backends, views and the API all speak these types.""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -31,8 +31,10 @@ class SearchDocument:
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not dataclasses.asdict (a recursive deep copy): this runs once per indexed document.
+        data = {name: getattr(self, name) for name in _DOC_FIELDS}
         data["published_on"] = self.published_on.isoformat() if self.published_on else None
+        data["extra"] = dict(self.extra or {})
         return data
 
     @classmethod
@@ -55,6 +57,9 @@ class SearchDocument:
             "status": self.status or "",
             "kind": self.kind or "",
         }
+
+
+_DOC_FIELDS = tuple(SearchDocument.__dataclass_fields__)
 
 
 @dataclass

@@ -63,7 +63,8 @@ def search(request):
         context["error"] = "检索过于频繁，请稍后再试。"
         return render(request, "search/search.html", context, status=429)
     if request.GET and not form.is_valid():
-        status = 400
+        # htmx swaps only 2xx responses: show the message in place for live updates.
+        status = 200 if request.headers.get("HX-Request") else 400
     else:
         if not request.GET:
             form = SearchForm({})

@@ -49,9 +49,12 @@ def needle_tsquery(needle: analysis.Needle, weight: str = "") -> str:
     parts = []
     for _kind, tokens in needle.part_queries():
         if len(tokens) == 1:
-            parts.append(_tok(tokens[0], weight))
+            parts.append(_tok(tokens[0][1], weight))
         else:
-            parts.append("(" + " <-> ".join(_tok(t, weight) for t in tokens) + ")")
+            chain = _tok(tokens[0][1], weight)
+            for (prev, _), (offset, token) in zip(tokens, tokens[1:]):
+                chain += f" <{offset - prev}> " + _tok(token, weight)
+            parts.append("(" + chain + ")")
     return "(" + " & ".join(parts) + ")"
 
 
@@ -194,37 +197,55 @@ class PostgresBackend(SearchBackend):
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
         ranked = bool(parsed.required) and q.sort != "date"
+        cols = [_FACET_COLUMN[k] for k in FACET_KEYS]
         date_order = "published_on DESC NULLS LAST, id DESC"
-        select = f"SELECT {_COLUMNS}, %s::float AS score FROM search_searchentry WHERE {where} ORDER BY {date_order}"
+        # One statement evaluates the match once (a phrase re-checks positions in every
+        # candidate's TOASTed tsvector, the expensive part): ``m`` holds the matches' facet
+        # columns; facets + total come from GROUPING SETS over ``m``; the page's ids from
+        # ranking the newest RANK_CANDIDATES matches (relevance needs each candidate's
+        # tsvector), or by date. Page rows are fetched afterwards by id.
+        ctes = [f"m AS MATERIALIZED (SELECT id, published_on, {', '.join(cols)} FROM search_searchentry WHERE {where})"]
+        parts = []
+        sql_params: list = list(params)
+        if ranked and offset < RANK_CANDIDATES:
+            rank_q = " | ".join(needle_tsquery(n) for n in parsed.required + parsed.optional)
+            ctes.append(f"c AS (SELECT id, published_on FROM m ORDER BY {date_order} LIMIT {RANK_CANDIDATES})")
+            ctes.append(
+                f"h AS (SELECT c.id, c.published_on, ts_rank_cd('{RANK_WEIGHTS}', s.tsv, to_tsquery('simple', %s), 1) AS score "
+                f"FROM c JOIN search_searchentry s ON s.id = c.id "
+                f"ORDER BY score DESC, c.published_on DESC NULLS LAST, c.id DESC LIMIT %s OFFSET %s)"
+            )
+            sql_params += [rank_q, min(per_page, RANK_CANDIDATES - offset), offset]
+            parts.append(("1, id, published_on, score", "h"))
+            if offset + per_page > RANK_CANDIDATES:
+                ctes.append(f"d AS (SELECT id, published_on FROM m ORDER BY {date_order} LIMIT %s OFFSET %s)")
+                sql_params += [offset + per_page - RANK_CANDIDATES, RANK_CANDIDATES]
+                parts.append(("2, id, published_on, 0.0", "d"))
+        else:
+            ctes.append(f"d AS (SELECT id, published_on FROM m ORDER BY {date_order} LIMIT %s OFFSET %s)")
+            sql_params += [per_page, offset]
+            parts.append(("2, id, published_on, 0.0", "d"))
+        null_cols = ", ".join(["NULL::text"] * len(cols) + ["0"] * len(cols))
+        hit_selects = [f"SELECT {cols_}, {null_cols}, 0 FROM {src}" for cols_, src in parts]
+        facet_select = (
+            f"SELECT 0, NULL::bigint, NULL::date, NULL::float, {', '.join(c + '::text' for c in cols)}, "
+            f"{', '.join(f'GROUPING({c})' for c in cols)}, count(*) FROM m "
+            f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in cols)}, ())"
+        )
+        sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join([facet_select, *hit_selects])
         with transaction.atomic(), connection.cursor() as cur:
             if parsed.required:
                 # The planner prices a sequential scan of the (TOASTed) tsvector column far too
-                # low; the GIN bitmap scan is 20× faster for broad terms.
+                # low; the GIN bitmap scan is 20x faster for broad terms.
                 cur.execute("SET LOCAL enable_seqscan = off")
-            rows: list = []
-            if ranked and offset < RANK_CANDIDATES:
-                # Relevance ranking needs each candidate's tsvector: rank the newest
-                # RANK_CANDIDATES matches (all of them for all but very broad queries).
-                rank_q = " | ".join(needle_tsquery(n) for n in parsed.required + parsed.optional)
-                cur.execute(
-                    f"WITH m AS (SELECT id FROM search_searchentry WHERE {where} ORDER BY {date_order} "
-                    f"LIMIT {RANK_CANDIDATES}) "
-                    f"SELECT {_COLUMNS}, ts_rank_cd('{RANK_WEIGHTS}', tsv, to_tsquery('simple', %s), 1) AS score "
-                    f"FROM search_searchentry JOIN m USING (id) "
-                    f"ORDER BY score DESC, {date_order} LIMIT %s OFFSET %s",
-                    [*params, rank_q, min(per_page, RANK_CANDIDATES - offset), offset],
-                )
-                rows = cur.fetchall()
-                if len(rows) < per_page and offset + per_page > RANK_CANDIDATES:
-                    cur.execute(select + " LIMIT %s OFFSET %s", [0.0, *params, offset + per_page - RANK_CANDIDATES, RANK_CANDIDATES])
-                    rows += cur.fetchall()
-            else:
-                cur.execute(select + " LIMIT %s OFFSET %s", [0.0, *params, per_page, offset])
-                rows = cur.fetchall()
-            if not rows and offset == 0:
-                total, facets = 0, {k: [] for k in FACET_KEYS}
-            else:
-                total, facets = self._facets(cur, where, params)
+            cur.execute(sql, sql_params)
+            result = cur.fetchall()
+            total, facets, page_ids = _split_result(result, len(cols))
+            rows = []
+            if page_ids:
+                cur.execute(f"SELECT {_COLUMNS}, id FROM search_searchentry WHERE id = ANY(%s)", [[i for i, _ in page_ids]])
+                by_id = {row[-1]: row for row in cur.fetchall()}
+                rows = [(*by_id[i][:-1], score) for i, score in page_ids if i in by_id]
         terms = parsed.highlight_terms()
         hits = []
         for row in rows:
@@ -239,35 +260,6 @@ class PostgresBackend(SearchBackend):
                 )
             )
         return SearchResults(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000, query=q)
-
-    def _facets(self, cur, where: str, params: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-        """Total and all six facets in one scan (GROUPING SETS)."""
-        cols = [_FACET_COLUMN[k] for k in FACET_KEYS]
-        sets = ", ".join(f"({c})" for c in cols)
-        flags = ", ".join(f"GROUPING({c})" for c in cols)
-        cur.execute(
-            f"SELECT {', '.join(c + '::text' for c in cols)}, {flags}, count(*) FROM search_searchentry "
-            f"WHERE {where} GROUP BY GROUPING SETS ({sets}, ())",
-            params,
-        )
-        n = len(cols)
-        total = 0
-        buckets: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET_KEYS}
-        for row in cur.fetchall():
-            values, grouping, count = row[:n], row[n : 2 * n], row[-1]
-            if all(grouping):
-                total = count
-                continue
-            i = grouping.index(0)
-            if values[i] not in (None, ""):
-                buckets[FACET_KEYS[i]].append((values[i], count))
-        for key, items in buckets.items():
-            if key == "year":
-                items.sort(key=lambda kv: kv[0], reverse=True)
-            else:
-                items.sort(key=lambda kv: (-kv[1], kv[0]))
-            buckets[key] = items[:FACET_SIZE]
-        return total, buckets
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         self._check()
@@ -295,6 +287,37 @@ class PostgresBackend(SearchBackend):
                 if title not in titles:
                     titles.append(title)
         return titles[:limit]
+
+
+def _split_result(result, n: int):
+    """Split the combined result: facet rows (part 0), ranked hits (1), date-ordered hits (2)."""
+    total = 0
+    buckets: dict[str, list[tuple[str, int]]] = {k: [] for k in FACET_KEYS}
+    ranked, dated = [], []
+    for row in result:
+        part, doc_pk, published, score = row[:4]
+        if part == 0:
+            values, grouping, count = row[4 : 4 + n], row[4 + n : 4 + 2 * n], row[-1]
+            if all(grouping):
+                total = count
+                continue
+            i = list(grouping).index(0)
+            if values[i] not in (None, ""):
+                buckets[FACET_KEYS[i]].append((values[i], count))
+        elif part == 1:
+            ranked.append((doc_pk, published, float(score)))
+        else:
+            dated.append((doc_pk, published, 0.0))
+    for key, items in buckets.items():
+        if key == "year":
+            items.sort(key=lambda kv: kv[0], reverse=True)
+        else:
+            items.sort(key=lambda kv: (-kv[1], kv[0]))
+        buckets[key] = items[:FACET_SIZE]
+    # Same orders as in SQL: score, then newest first, then id; dated rows newest first.
+    ranked.sort(key=lambda h: (-h[2], -(h[1].toordinal() if h[1] else 0), -h[0]))
+    dated.sort(key=lambda h: (-(h[1].toordinal() if h[1] else 0), -h[0]))
+    return total, buckets, [(pk, score) for pk, _, score in ranked + dated]
 
 
 def _doc(row) -> SearchDocument:

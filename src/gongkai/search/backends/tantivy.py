@@ -199,7 +199,7 @@ class TantivyBackend(SearchBackend):
         for kind, tokens in needle.part_queries():
             field = f"{prefix}_{kind}"
             if len(tokens) == 1:
-                q = tantivy.Query.term_query(self.schema, field, tokens[0])
+                q = tantivy.Query.term_query(self.schema, field, tokens[0][1])
             else:
                 q = tantivy.Query.phrase_query(self.schema, field, tokens)
             clauses.append(q)
