@@ -13,7 +13,7 @@ from gongkai.catalogue.models import Catalogue, CatalogueItem, Domain
 from gongkai.catalogue.sample import PATH as SAMPLE
 from gongkai.core.models import Level, OrgKind
 
-from .conftest import T20
+from .conftest import T20, national_elements
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +207,8 @@ def test_too_many_rows_refused(national, monkeypatch):
     assert not report.ok and "上限" in report.file_errors[0]
     report = importer.parse(csv_bytes(rows), template=national)
     assert not report.ok and "上限" in report.file_errors[0]
+    report = importer.parse(csv_bytes(rows), template=national, max_rows=30)
+    assert "上限 30 行" in report.file_errors[0] and "gongkai import_catalogue" in report.file_errors[0]
 
 
 def test_same_as_above_without_row_above(national):
@@ -236,3 +238,33 @@ def test_haizhu_template_plain_columns(tree):
     report = importer.parse(csv_bytes(rows, header=header), template=haizhu, domain=Domain.objects.get(name="就业"))
     assert report.ok, report.text()
     assert report.rows[0].elements["mode"] == "主动" and report.rows[0].elements["stage"] == "服务"
+
+
+def test_putuo_nine_element_template(tree):
+    from gongkai.catalogue.models import ElementTemplate
+
+    putuo = ElementTemplate.objects.get(key="putuo-9")
+    header = ["信息名称", "公开主体", "公开属性", "部分公开情况", "公开理由", "公开依据", "公开形式", "公开时限", "公开平台", "公开载体"]
+    rows = [
+        ["区级预算执行情况", "区财政局", "主动公开", "", "", "《预算法》第十四条", "全文公开", "每年", "普陀区政府门户网站", "网页"],
+        ["某信访事项处理意见", "区信访办", "不予公开", "", "涉及个人隐私", "《政府信息公开条例》第十五条", "—", "实时", "—", "—"],
+        ["错误属性", "区财政局", "内部", "", "", "依据", "全文", "每年", "网站", ""],
+    ]
+    report = importer.parse(csv_bytes(rows, header=header), template=putuo, domain=Domain.objects.get(name="财政预决算"))
+    assert [bool(r.errors) for r in report.rows] == [False, False, True]
+    assert report.rows[0].elements["attribute"] == "主动公开"
+    assert "公开属性" in report.rows[2].errors[0]
+
+
+def test_unit_export_has_source_and_responsible_unit(tree, published):
+    from openpyxl import load_workbook
+
+    from gongkai.catalogue.models import UnitList
+
+    ul = UnitList.objects.get(unit=tree.town_a)
+    services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="结对帮扶", elements=national_elements(), timeframe_text=T20)
+    ws = load_workbook(io.BytesIO(exporter.export_unit_lists([ul])))["社会救助"]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]
+    flat = [v for row in values for v in row if v]
+    assert "事项来源" in flat and "责任单位" in flat and "本单位自增" in flat and "西屏街道" in flat
+    assert importer.parse(exporter.export_unit_lists([ul]), template=ul.catalogue.template).ok

@@ -87,3 +87,19 @@ def test_only_office_of_owner_or_ancestor_edits(tree, township_catalogue, nation
             services.version_publish(actor=user, version=draft)
     with pytest.raises(PermissionDenied):
         services.catalogue_create(actor=tree.editor_a, owner=tree.dept_a, domain=assistance, template=national, target_kind="department", target_level="county")
+
+
+def test_renamed_item_keeps_key_and_name_can_be_reused(tree, published):
+    draft = services.version_start_draft(actor=tree.office, catalogue=published)
+    guide = draft.items.get(name="办事指南")
+    key = guide.item_key
+    services.item_update(actor=tree.office, item=guide, name="办事指南（申请）")
+    guide.refresh_from_db()
+    assert guide.item_key == key
+    again = services.item_add(actor=tree.office, version=draft, level1="最低生活保障", name="办事指南", elements=national_elements(), timeframe_text=T20)
+    assert again.item_key != key
+    with pytest.raises(ValidationError, match="已有事项"):
+        services.item_update(actor=tree.office, item=again, name="办事指南（申请）")
+    diff = services.compute_diff(published.latest_published(), draft)
+    assert [c["name"] for c in diff["changed"]] == ["最低生活保障 · 办事指南（申请）"]
+    assert [a["name"] for a in diff["added"]] == ["最低生活保障 · 办事指南"]

@@ -178,3 +178,23 @@ def test_workbench_templates_and_domains_pages(client_for, tree, national):
     check = client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "每季度结束后15日内"})
     assert "识别为" in check.text and "期满后15日内" in check.text
     assert "无法识别" in client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "尽快"}).text
+
+
+def test_workbench_unit_item_edit(client_for, tree, published):
+    client = client_for(tree.town_editor)
+    derived = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
+    page = client.get(f"/workbench/catalogue/unit-items/{derived.pk}/")
+    assert "要素由政务公开办统一规定" in page.text and "el_basis" not in page.text
+    r = client.post(f"/workbench/catalogue/unit-items/{derived.pk}/", {"responsible_unit": tree.town_a.pk, "column_name": "社会救助", "note": "社会事务办负责"})
+    assert r.status_code == 302
+    derived.refresh_from_db()
+    assert derived.note == "社会事务办负责"
+    r = client.post(f"/workbench/catalogue/unit-items/{derived.pk}/", {"responsible_unit": tree.town_b.pk})
+    assert r.status_code == 200  # not a unit below 西屏街道: the form refuses the choice
+    ul = UnitList.objects.get(unit=tree.town_a)
+    local = services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="结对帮扶", elements=national_elements(), timeframe_text=T20)
+    data = {"level1": "结对帮扶走访", "el_content": "名单", "el_basis": "方案", "timeframe_text": "每季度", "el_subject": "街道",
+            "el_channel": "公示栏", "el_audience": ["特定群体"], "el_mode": ["主动"], "el_level": ["乡级"]}
+    assert client.post(f"/workbench/catalogue/unit-items/{local.pk}/", data).status_code == 302
+    local.refresh_from_db()
+    assert local.level1 == "结对帮扶走访" and local.timeframe_rule["period"] == "quarter"

@@ -33,6 +33,8 @@ from . import elements as el, services
 from .models import Catalogue, Domain, ElementTemplate, ElementType
 
 MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", 50_000)
+# The browser wizard checks files within one request; larger files go through the command line.
+WEB_MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", 10_000)
 MAX_BYTES = getattr(settings, "GONGKAI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 SAME_AS_ABOVE = {"同上", "同上。", "〃", "同前"}
 IGNORED_HEADERS = {"序号", "编号", "备注", "说明", "事项来源", "责任单位", "公开栏目", "细化说明", "状态"}
@@ -177,7 +179,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
-def read_csv(data: bytes) -> tuple[list[RawSheet], list[str]]:
+def _too_many(limit: int, where: str = "文件") -> ValidationError:
+    hint = "；更大的文件请由管理员用命令 gongkai import_catalogue 导入" if limit < MAX_ROWS else ""
+    return ValidationError(f"{where}超过单次导入上限 {limit:,} 行，请按领域拆分为多个文件导入{hint}")
+
+
+def read_csv(data: bytes, limit: int | None = None) -> tuple[list[RawSheet], list[str]]:
+    limit = limit or MAX_ROWS
     text, encoding = decode_text(data)
     warnings = [] if encoding.startswith("utf") else [f"CSV 文件为 {encoding.upper()} 编码，已自动转换"]
     sample = text[:4096]
@@ -187,8 +195,8 @@ def read_csv(data: bytes) -> tuple[list[RawSheet], list[str]]:
         dialect = csv.excel
     rows = []
     for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if i > MAX_ROWS + 20:
-            raise ValidationError(f"文件超过 {MAX_ROWS:,} 行的导入上限，请按领域拆分为多个文件导入")
+        if i > limit + 20:
+            raise _too_many(limit)
         rows.append([c.strip() for c in row])
     formulas = {(ri, ci) for ri, row in enumerate(rows) for ci, c in enumerate(row) if c.startswith("=") and len(c) > 1}
     return [RawSheet("CSV", rows, formulas)], warnings
@@ -216,13 +224,14 @@ def _merged_ranges(zf, path: str) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def read_xlsx(data: bytes) -> list[RawSheet]:
+def read_xlsx(data: bytes, limit: int | None = None) -> list[RawSheet]:
     """Stream every visible sheet (read-only mode), then apply merged ranges read from the XML:
     every cell of a merged range takes the top-left value (two-level headers, 一级事项 groups)."""
     import zipfile
 
     import openpyxl
 
+    limit = limit or MAX_ROWS
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -233,16 +242,14 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
         for ws in wb.worksheets:
             if ws.sheet_state != "visible":
                 continue
-            if (ws.max_row or 0) > MAX_ROWS + 20:
-                raise ValidationError(
-                    f"工作表“{ws.title}”有 {ws.max_row:,} 行，超过单次导入上限 {MAX_ROWS:,} 行；请按领域拆分为多个文件导入"
-                )
+            if (ws.max_row or 0) > limit + 20:
+                raise _too_many(limit, f"工作表“{ws.title}”（{ws.max_row:,} 行）")
             grid: list[list[str]] = []
             formulas: set[tuple[int, int]] = set()
             try:
                 for ri, row in enumerate(ws.iter_rows(values_only=True)):
-                    if ri > MAX_ROWS + 20:
-                        raise ValidationError(f"工作表“{ws.title}”超过单次导入上限 {MAX_ROWS:,} 行；请按领域拆分为多个文件导入")
+                    if ri > limit + 20:
+                        raise _too_many(limit, f"工作表“{ws.title}”")
                     values = []
                     for ci, v in enumerate(row):
                         if isinstance(v, str) and v.startswith("=") and len(v) > 1:
@@ -417,8 +424,10 @@ def parse(
     filename: str = "",
     template: ElementTemplate | None = None,
     domain: Domain | None = None,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Read and validate a catalogue file; never saves anything."""
+    limit = max_rows or MAX_ROWS
     template = template or ElementTemplate.objects.get(key="national")
     report = ImportReport(filename=filename or "（上传文件）", template=template)
     if len(data) > MAX_BYTES:
@@ -427,9 +436,9 @@ def parse(
     try:
         kind = sniff(data, filename)
         if kind == "xlsx":
-            sheets = read_xlsx(data)
+            sheets = read_xlsx(data, limit)
         else:
-            sheets, warnings = read_csv(data)
+            sheets, warnings = read_csv(data, limit)
             report.warnings.extend(warnings)
     except ValidationError as exc:
         report.file_errors.extend(exc.messages)
@@ -555,8 +564,8 @@ def parse(
                 prev[ci] = cell(ci)
             if level1:
                 prev_level1 = level1
-            if len(report.rows) > MAX_ROWS:
-                report.file_errors.append(f"事项超过单次导入上限 {MAX_ROWS:,} 行，请按领域拆分为多个文件导入")
+            if len(report.rows) > limit:
+                report.file_errors.extend(_too_many(limit, "事项").messages)
                 return report
     if not report.sheets and not report.file_errors:
         report.file_errors.append("文件中没有任何内容")

@@ -458,7 +458,7 @@ def import_start(request):
             }
             request.session[f"catalogue_import_{token}"] = params
             return redirect("catalogue_wb:import-preview", token=token)
-    return render(request, "catalogue/wb/import_start.html", {"form": form, "max_rows": importer.MAX_ROWS})
+    return render(request, "catalogue/wb/import_start.html", {"form": form, "max_rows": importer.WEB_MAX_ROWS})
 
 
 def _load_import(request, token):
@@ -474,7 +474,9 @@ def _load_import(request, token):
     key = f"catalogue_import_report_{token}"
     report = None if request.method == "POST" else cache.get(key)  # confirming always re-checks the file
     if report is None:
-        report = importer.parse(path.read_bytes(), filename=params["filename"], template=template, domain=domain)
+        report = importer.parse(
+            path.read_bytes(), filename=params["filename"], template=template, domain=domain, max_rows=importer.WEB_MAX_ROWS
+        )
         if len(report.rows) <= 20_000:
             cache.set(key, report, 3600)
     return params, owner, report, path
