@@ -88,21 +88,46 @@ EXTRA_INTENTS = ["有什么新政策", "可以委托别人代办吗", "材料不
 
 
 def faq_base() -> list[tuple[int, str, str, str]]:
+    """The demo FAQ plus topic × intent questions; a templated question that says the same as a
+    demo question (same analysed terms, e.g. 最低生活保障怎么申请 = 低保怎么申请) is left out, so
+    the knowledge base has no duplicates and every paraphrase has one right answer."""
+    synonyms = suggest.SynonymMap(suggest.default_synonym_groups())
     docs = []
+    seen: dict[frozenset, int] = {}
     for i, (_unit, _domain, topics, question, answer) in enumerate(DEMO_FAQ, start=1):
         docs.append((i, question, topics.replace("、", " "), answer))
+        seen.setdefault(frozenset(suggest.analyse(question, synonyms)), i)
     n = len(docs)
     for topic, names in TOPICS.items():
         for key, (template, _p) in INTENTS.items():
+            question = template.format(t=names[0])
+            if frozenset(suggest.analyse(question, synonyms)) in seen:
+                continue
             n += 1
-            docs.append((n, template.format(t=names[0]), topic, f"关于{names[0]}的{key}答复：请向县政务服务中心咨询。"))
+            docs.append((n, question, topic, f"关于{names[0]}的{key}答复：请向县政务服务中心咨询。"))
     return docs
+
+
+def faq_id_for(question: str, base) -> int:
+    """The FAQ entry that asks ``question`` (or the demo entry that asks the same)."""
+    synonyms = suggest.SynonymMap(suggest.default_synonym_groups())
+    terms = frozenset(suggest.analyse(question, synonyms))
+    for i, q, _t, _a in base:
+        if q == question:
+            return i
+    for i, q, _t, _a in base:
+        if frozenset(suggest.analyse(q, synonyms)) == terms:
+            return i
+    raise KeyError(question)
 
 
 def paraphrase_pairs(rng: random.Random) -> list[tuple[str, int, bool, str]]:
     """(user question, FAQ id, is paraphrase, kind)."""
     base = faq_base()
-    by_question = {q: i for i, q, _t, _a in base}
+    by_question = {}
+    for topic, names in TOPICS.items():
+        for _key, (template, _p) in INTENTS.items():
+            by_question[template.format(t=names[0])] = faq_id_for(template.format(t=names[0]), base)
     pairs = []
     for topic, names in TOPICS.items():
         for key, (template, paras) in INTENTS.items():
@@ -230,13 +255,14 @@ def latency(entries: int, queries: int, rng: random.Random, pairs):
     p = lambda x: times[min(len(times) - 1, int(x * len(times)))]  # noqa: E731
     print(f"{queries} queries: mean {statistics.mean(times):.2f} ms, p50 {p(0.5):.2f} ms, p95 {p(0.95):.2f} ms, "
           f"p99 {p(0.99):.2f} ms (target p95 < 30 ms: {'met' if p(0.95) < 30 else 'NOT met'})")
-    # Baseline in the same run: a linear substring scan over all questions.
-    t = time.perf_counter()
-    scan_n = min(200, len(qs))
+    # Baseline in the same run: a linear scan testing every question for a common 4-character substring.
     questions = [clean(d[1]) for d in docs]
+    scan_n = min(20, len(qs))
+    t = time.perf_counter()
     for q in qs[:scan_n]:
         cq = clean(q)
-        [i for i, text in enumerate(questions) if cq in text or common_substring_same(q, text)]
+        grams = [cq[i : i + 4] for i in range(len(cq) - 3)] or [cq]
+        [i for i, text in enumerate(questions) if any(g in text for g in grams)]
     scan = (time.perf_counter() - t) * 1000 / scan_n
     print(f"baseline linear common-substring scan: {scan:.1f} ms per query → suggester p95 is {scan / p(0.95):.0f}x faster")
     return index

@@ -17,9 +17,20 @@ def _clean_cache():
     cache.clear()
 
 
+def ensure_default_types() -> dict[str, AppealType]:
+    """The default types come from a data migration; transactional tests flush them, so recreate them."""
+    from importlib import import_module
+
+    for code, name, desc, days, order in import_module("gongkai.interaction.migrations.0002_default_types").TYPES:
+        AppealType.objects.get_or_create(
+            code=code, defaults={"name": name, "description": desc, "time_limit_days": days, "sort_order": order}
+        )
+    return {t.code: t for t in AppealType.objects.all()}
+
+
 @pytest.fixture
 def types(db):
-    return {t.code: t for t in AppealType.objects.all()}
+    return ensure_default_types()
 
 
 @pytest.fixture

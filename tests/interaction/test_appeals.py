@@ -222,3 +222,44 @@ def test_publication_requires_consent_and_clean_text(tree, assigned):
     appeal = services.appeal_publish(actor=tree.office, appeal=appeal, public_title=proposal["title"].masked,
                                      public_content=proposal["content"].masked, public_answer=proposal["answer"].masked)
     assert appeal.public_status == "published"
+
+
+def test_lead_unit_sends_back_for_reassignment(tree, assigned):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.appeal_send_back(actor=tree.editor_b, appeal=assigned, reason="不是我们的")
+    with pytest.raises(ValidationError):
+        services.appeal_send_back(actor=tree.editor_a, appeal=assigned, reason="")
+    appeal = services.appeal_send_back(actor=tree.editor_a, appeal=assigned, reason="属于人社局职责")
+    assert appeal.status == AppealStatus.ACCEPTED and appeal.unit is None
+    assert appeal.steps.filter(kind=StepKind.RETURNED).exists()
+    appeal = services.appeal_assign(actor=tree.office, appeal=appeal, unit=tree.dept_b)
+    assert appeal.status == AppealStatus.ASSIGNED and appeal.unit == tree.dept_b
+
+
+def test_periodic_jobs_are_scheduled_and_runnable(tree, assigned):
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    tasks = {v["task"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"interaction.appeal_reminders", "interaction.consultation_close_expired", "interaction.faq_stale_check"} <= tasks
+    Appeal.objects.filter(pk=assigned.pk).update(due_date=dt.date.today() - dt.timedelta(days=2))
+    out = StringIO()
+    call_command("interaction_jobs", stdout=out)
+    assert "催办 1 件" in out.getvalue()
+
+
+def test_assign_with_joint_handling_over_http(tree, submit, client_for):
+    appeal = services.appeal_accept(actor=tree.office, appeal=submit())
+    client = client_for(tree.office)
+    r = client.post(f"/workbench/interaction/appeals/{appeal.pk}/assign/",
+                    {"unit": tree.dept_a.pk, "co_units": [tree.dept_b.pk, tree.town_a.pk], "note": "请民政局牵头"})
+    assert r.status_code == 302
+    appeal = Appeal.objects.get(pk=appeal.pk)
+    assert appeal.unit == tree.dept_a and set(appeal.co_units.all()) == {tree.dept_b, tree.town_a}
+    r = client.post(f"/workbench/interaction/appeals/{appeal.pk}/assign/", {"unit": tree.province.pk})
+    assert r.status_code == 400  # not a unit below the office
+    assert Appeal.objects.get(pk=appeal.pk).unit == tree.dept_a

@@ -10,6 +10,8 @@ from gongkai.interaction.models import Appeal, AppealStatus, FaqEntry
 from tests.conftest import assert_accessible
 from tests.factories import PASSWORD, build_org_tree
 
+from .conftest import ensure_default_types
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -33,6 +35,7 @@ def staff_page(browser, live_server, username):
 
 def test_citizen_asks_follows_and_rates_department_answers_and_publishes(page, browser, live_server):
     tree = build_org_tree()
+    ensure_default_types()
     services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？",
                         answer="向户籍所在地乡镇（街道）提出书面申请，也可通过“浙里办”在线申请。", topics=["低保"])
     # 1. the citizen starts typing and gets suggestions

@@ -6,7 +6,9 @@ import pytest
 from django.db import connection, connections
 
 from gongkai.interaction import services
-from gongkai.interaction.models import Appeal, AppealType, Comment
+from gongkai.interaction.models import Appeal, Comment
+
+from .conftest import ensure_default_types
 
 
 @pytest.mark.postgres_only
@@ -14,7 +16,7 @@ from gongkai.interaction.models import Appeal, AppealType, Comment
 def test_parallel_submissions_are_never_lost(tree):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    appeal_type = AppealType.objects.get(code="consult")
+    appeal_type = ensure_default_types()["consult"]
     results, errors = [], []
     barrier = threading.Barrier(8)
 
@@ -74,3 +76,34 @@ def test_parallel_comments_are_never_lost(tree):
         t.join()
     assert not errors, errors
     assert Comment.objects.filter(consultation=c).count() == 30
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_identical_parallel_submissions_make_one_record(tree):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    appeal_type = ensure_default_types()["complain"]
+    codes, errors = [], []
+    barrier = threading.Barrier(6)
+
+    def worker():
+        try:
+            barrier.wait()
+            appeal, _created = services.appeal_submit(
+                appeal_type=appeal_type, target_unit=tree.county, title="工地夜间施工噪音",
+                content="每天晚上十一点后还在施工", phone="13905781234",
+            )
+            codes.append(appeal.tracking_code)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert Appeal.objects.count() == 1 and set(codes) == {Appeal.objects.get().tracking_code}

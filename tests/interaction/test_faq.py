@@ -118,3 +118,16 @@ def test_periodic_stale_check_mails_the_unit(tree, entry):
     assert services.faq_notify_stale(today=dt.date(2030, 2, 4)) == 1  # a Monday
     assert len(mail.outbox) == 1 and entry.question in mail.outbox[0].body
     assert mail.outbox[0].to == ["lina@example.gov.cn"]
+
+
+def test_faq_links_to_a_catalogue_domain(tree, client):
+    from gongkai.catalogue.models import Domain
+
+    domain = Domain.objects.get(name="社会救助")
+    entry = services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="临时救助怎么申请？", answer="向乡镇申请。",
+                                domain=domain)
+    assert entry.domain == domain and entry.domain_name == "社会救助"
+    page = client.get("/interaction/faq/", {"domain": domain.code}).content.decode()
+    assert "临时救助怎么申请？" in page
+    other = Domain.objects.get(name="户籍管理")
+    assert "临时救助怎么申请？" not in client.get("/interaction/faq/", {"domain": other.code}).content.decode()

@@ -158,3 +158,10 @@ def test_published_appeal_has_no_personal_data(client, tree, assigned):
 
 def test_unpublished_appeal_is_not_public(client, assigned):
     assert client.get(f"/interaction/appeals/{assigned.pk}/").status_code == 404
+
+
+def test_index_shows_yearly_figures(client, tree, assigned):
+    appeal = services.appeal_answer(actor=tree.editor_a, appeal=assigned, answer="答复")
+    services.appeal_rate(appeal=appeal, speed=5, outcome=4, attitude=3)
+    page = client.get("/interaction/").content.decode()
+    assert "100.0%" in page and "4.0" in page

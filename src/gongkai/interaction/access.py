@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from gongkai.core import permissions
 from gongkai.core.models import Organisation, Role
@@ -67,7 +68,7 @@ def can_see_contact(user, appeal) -> bool:
 
 def require_view_appeal(user, appeal) -> None:
     if not can_view_appeal(user, appeal):
-        raise PermissionDenied("您无权查看该留言")
+        raise PermissionDenied(_("您无权查看该留言"))
 
 
 def visible_appeals(qs: QuerySet, user) -> QuerySet:
@@ -88,12 +89,12 @@ def can_edit_unit_content(user, unit) -> bool:
 
 def require_unit_content(user, unit) -> None:
     if not can_edit_unit_content(user, unit):
-        raise PermissionDenied("您无权管理该单位的内容")
+        raise PermissionDenied(_("您无权管理该单位的内容"))
 
 
 def require_unit_approver(user, unit) -> None:
     if not (is_handler(user, unit, APPROVER_ROLES) or permissions.oversees(user, unit)):
-        raise PermissionDenied("该操作需要本单位审核员、负责人或政务公开办管理员权限")
+        raise PermissionDenied(_("该操作需要本单位审核员、负责人或政务公开办管理员权限"))
 
 
 def content_units(user) -> QuerySet[Organisation]:

@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 from gongkai.core.api import OrgScopedPermission
 from gongkai.core.models import Organisation, OrgKind
 
-from . import access, services
+from . import access, screening, services
 from .models import Appeal, AppealStatus, AppealType, Policy, PublicStatus
 
 CLOSED = {AppealStatus.CLOSED, AppealStatus.REJECTED, AppealStatus.ANSWERED}
@@ -71,7 +71,7 @@ def request_json(appeal: Appeal, request) -> dict:
         "requested_datetime": _dt(appeal.received_at),
         "updated_datetime": _dt(appeal.updated_at),
         "expected_datetime": _dt(expected),
-        "address": appeal.address_string if published else None,
+        "address": screening.screen(appeal.address_string).masked if published and appeal.address_string else None,
         "address_id": None,
         "zipcode": None,
         "lat": float(appeal.lat) if (published and appeal.lat is not None) else None,

@@ -59,6 +59,8 @@ class AppealForm(HumanCheckMixin, forms.Form):
     content = forms.CharField(label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
                               error_messages={"required": _("请填写留言内容")},
                               help_text=_("请说明事由、时间、地点。请勿在内容中填写身份证号等个人信息；公开时个人信息会被遮盖。"))
+    address_string = forms.CharField(label=_("事发地点（可不填）"), max_length=200, required=False,
+                                     help_text=_("如“西屏街道紫荆路与解放街交叉口”；请勿填写家庭住址门牌号"))
     name = forms.CharField(label=_("姓名"), max_length=40, required=False)
     phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
                             help_text=_("手机号码或电子邮箱至少填一项，用于查询进度；联系方式不会公开"))
@@ -183,7 +185,9 @@ class FaqForm(forms.Form):
     question = forms.CharField(label=_("问题"), max_length=200)
     answer = forms.CharField(label=_("标准答复"), widget=forms.Textarea(attrs={"rows": 8}))
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Organisation.objects.none())
-    domain_name = forms.CharField(label=_("领域"), max_length=60, required=False)
+    domain = forms.ModelChoiceField(label=_("公开领域"), queryset=None, required=False, empty_label=_("（不属于标准目录领域）"))
+    domain_name = forms.CharField(label=_("其他领域名称"), max_length=60, required=False,
+                                  help_text=_("未选择公开领域时填写，如“婚姻登记”"))
     topics = forms.CharField(label=_("主题词（用逗号或顿号分隔）"), max_length=500, required=False)
     review_date = forms.DateField(label=_("复核日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text=_("到期后答复被标记为待复核；不填则按默认复核周期"))
@@ -191,7 +195,10 @@ class FaqForm(forms.Form):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from gongkai.catalogue.models import Domain
+
         self.fields["unit"].queryset = units
+        self.fields["domain"].queryset = Domain.objects.filter(is_active=True)
 
     def topic_list(self) -> list[str]:
         return [t for t in re.split(r"[,，、;；\s]+", self.cleaned_data.get("topics") or "") if t]

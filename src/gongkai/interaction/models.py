@@ -117,7 +117,11 @@ class FaqEntry(models.Model):
     question = models.CharField(_("问题"), max_length=200)
     answer = models.TextField(_("标准答复"))
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="faq_entries", verbose_name=_("责任单位"))
-    domain_name = models.CharField(_("领域"), max_length=60, blank=True)
+    domain = models.ForeignKey(
+        "catalogue.Domain", null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries",
+        verbose_name=_("公开领域"),
+    )
+    domain_name = models.CharField(_("领域"), max_length=60, blank=True, help_text=_("选择公开领域时自动填写"))
     topics = models.ManyToManyField(TopicWord, blank=True, related_name="entries", verbose_name=_("主题词"))
     review_date = models.DateField(_("复核日期"), help_text=_("到期未复核的答复会被标记为待复核"))
     status = models.CharField(_("状态"), max_length=12, choices=FaqStatus.choices, default=FaqStatus.PUBLISHED)
@@ -125,7 +129,6 @@ class FaqEntry(models.Model):
     source_appeal = models.ForeignKey(
         "Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries", verbose_name=_("来源留言")
     )
-    views = models.PositiveIntegerField(_("浏览次数"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -291,6 +294,10 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     def assign(self):
         pass
 
+    @transition(field=status, source=[AppealStatus.ASSIGNED, AppealStatus.IN_PROGRESS], target=AppealStatus.ACCEPTED)
+    def send_back(self):
+        """The assigned unit returns the appeal to the dispatching office (退回: not its responsibility)."""
+
     @transition(field=status, source=AppealStatus.ASSIGNED, target=AppealStatus.IN_PROGRESS)
     def start(self):
         pass
@@ -350,6 +357,7 @@ class StepKind(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
     ASSIGNED = "assigned", _("分拨")
     REASSIGNED = "reassigned", _("改派")
+    RETURNED = "returned", _("退回")
     HANDLING = "handling", _("处置")
     NOTE = "note", _("会办意见")
     SUPPLEMENT = "supplement", _("补充材料")

@@ -210,3 +210,27 @@ def consultation_figures(c: Consultation) -> dict:
         not_adopted=Count("pk", filter=Q(status=CommentStatus.APPROVED, adoption="not_adopted")),
     )
     return counts
+
+
+def public_summary(year: int) -> dict:
+    """Figures for the public 我要留言 page: appeals received this year, answered, on time, satisfaction."""
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+    qs = Appeal.objects.filter(received_at__gte=start, received_at__lt=end)
+    agg = qs.aggregate(
+        received=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        speed=Avg("rating_speed"), outcome=Avg("rating_outcome"), attitude=Avg("rating_attitude"),
+    )
+    on_time = sum(
+        1 for answered_at, due in qs.filter(answered_at__isnull=False, due_date__isnull=False).values_list("answered_at", "due_date")
+        if timezone.localdate(answered_at) <= due
+    )
+    ratings = [agg[k] for k in ("speed", "outcome", "attitude")]
+    return {
+        "year": year,
+        "received": agg["received"],
+        "answered": agg["answered"],
+        "on_time_pct": round(100 * on_time / agg["answered"], 1) if agg["answered"] else None,
+        "satisfaction": round(sum(ratings) / 3, 2) if all(r is not None for r in ratings) else None,
+    }

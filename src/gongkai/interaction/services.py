@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from gongkai.core import audit, numbering, permissions, workdays
@@ -84,6 +85,18 @@ def _content_hash(*parts: str) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
+def _serialise_on(digest: str) -> None:
+    """Make identical submissions arriving in parallel wait for each other (duplicate check + insert).
+
+    PostgreSQL: a transaction-scoped advisory lock on the content hash. SQLite runs
+    write transactions one at a time (IMMEDIATE mode), which serialises them already.
+    """
+    conn = transaction.get_connection()
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)])
+
+
 def _step(appeal, kind, summary, *, actor=None, unit=None, detail="", by_requester=False, internal=False):
     return AppealStep.objects.create(
         appeal=appeal, kind=kind, summary=summary[:200], detail=detail, actor=actor if getattr(actor, "pk", None) else None,
@@ -147,11 +160,12 @@ def appeal_submit(
     if not phone and not email:
         raise ValidationError({"手机号码": "请至少填写手机号码或电子邮箱，用于查询办理进度和接收答复"})
     if not appeal_type.is_active:
-        raise ValidationError("该留言类型已停用")
+        raise ValidationError(_("该留言类型已停用"))
     policy = Policy.get()
     digest = _content_hash(title, content, phone, email)
     since = timezone.now() - dt.timedelta(hours=policy.duplicate_window_hours)
     with transaction.atomic():
+        _serialise_on(digest)
         existing = Appeal.objects.filter(content_hash=digest, received_at__gte=since).order_by("pk").first()
         if existing:
             return existing, False
@@ -204,7 +218,7 @@ def appeal_supplement(*, appeal: Appeal, text: str) -> AppealStep:
     text = _check_text(text, "补充内容", CONTENT_MAX)
     appeal = _lock(appeal)
     if appeal.status in (AppealStatus.CLOSED, AppealStatus.REJECTED):
-        raise ValidationError("该留言已办结或不予受理，不能再补充材料；如对结果不满意，可在期限内申请重新办理")
+        raise ValidationError(_("该留言已办结或不予受理，不能再补充材料；如对结果不满意，可在期限内申请重新办理"))
     step = _step(appeal, StepKind.SUPPLEMENT, "留言人补充了材料", detail=text, by_requester=True)
     _audit(None, "interaction.appeal.supplement", appeal)
     return step
@@ -218,9 +232,9 @@ def appeal_rate(*, appeal: Appeal, speed: int, outcome: int, attitude: int, comm
             raise ValidationError({label: f"{label}评分须为1至5分"})
     appeal = _lock(appeal)
     if appeal.status not in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
-        raise ValidationError("答复之后才能评价")
+        raise ValidationError(_("答复之后才能评价"))
     if appeal.rated_at:
-        raise ValidationError("您已评价过本次办理结果")
+        raise ValidationError(_("您已评价过本次办理结果"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     appeal.rating_speed, appeal.rating_outcome, appeal.rating_attitude = speed, outcome, attitude
     appeal.rating_comment = (comment or "").strip()[:500]
@@ -244,9 +258,9 @@ def appeal_reopen(*, appeal: Appeal, reason: str) -> Appeal:
     reason = _check_text(reason, "重新办理理由", CONTENT_MAX)
     appeal = _lock(appeal)
     if appeal.status != AppealStatus.CLOSED:
-        raise ValidationError("只有已办结的留言可以申请重新办理")
+        raise ValidationError(_("只有已办结的留言可以申请重新办理"))
     if appeal.reopen_count >= 1:
-        raise ValidationError("每件留言只能申请重新办理一次")
+        raise ValidationError(_("每件留言只能申请重新办理一次"))
     deadline = appeal.reopen_deadline()
     if deadline and timezone.localdate() > deadline:
         raise ValidationError(f"申请重新办理的期限已过（截至{deadline:%Y年%m月%d日}）")
@@ -269,7 +283,7 @@ def appeal_reopen(*, appeal: Appeal, reason: str) -> Appeal:
 def appeal_accept(*, actor, appeal: Appeal, note: str = "") -> Appeal:
     appeal = _lock(appeal)
     if not access.dispatches(actor, appeal):
-        raise PermissionDenied("只有受理机关的政务公开办可以受理留言")
+        raise PermissionDenied(_("只有受理机关的政务公开办可以受理留言"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     _transition(appeal, "accept", "该留言不能受理")
     appeal.save()
@@ -283,7 +297,7 @@ def appeal_reject(*, actor, appeal: Appeal, reason: str) -> Appeal:
     reason = _check_text(reason, "不予受理理由", 2000)
     appeal = _lock(appeal)
     if not access.dispatches(actor, appeal):
-        raise PermissionDenied("只有受理机关的政务公开办可以作出不予受理决定")
+        raise PermissionDenied(_("只有受理机关的政务公开办可以作出不予受理决定"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     _transition(appeal, "reject", "该留言不能作不予受理处理")
     appeal.reject_reason = reason
@@ -302,13 +316,13 @@ def appeal_assign(
     """分拨 to a lead unit (and optional co-handling units); calling it again re-assigns (改派)."""
     appeal = _lock(appeal)
     if not access.dispatches(actor, appeal):
-        raise PermissionDenied("只有受理机关的政务公开办可以分拨留言")
+        raise PermissionDenied(_("只有受理机关的政务公开办可以分拨留言"))
     if not permissions.oversees(actor, unit) and not permissions.is_sysadmin(actor):
-        raise PermissionDenied("只能分拨给本级政府及所属单位")
+        raise PermissionDenied(_("只能分拨给本级政府及所属单位"))
     co_units = [u for u in co_units if u.pk != unit.pk]
     for u in co_units:
         if not permissions.oversees(actor, u):
-            raise PermissionDenied("只能分拨给本级政府及所属单位")
+            raise PermissionDenied(_("只能分拨给本级政府及所属单位"))
     reassign = appeal.status in (AppealStatus.ASSIGNED, AppealStatus.IN_PROGRESS)
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     _transition(appeal, "assign", "受理后才能分拨")
@@ -332,10 +346,28 @@ def appeal_assign(
 
 
 @transaction.atomic
+def appeal_send_back(*, actor, appeal: Appeal, reason: str) -> Appeal:
+    """The lead unit returns a wrongly assigned appeal to the office for re-assignment (退回)."""
+    reason = _check_text(reason, "退回理由", 2000)
+    appeal = _lock(appeal)
+    if not access.leads(actor, appeal):
+        raise PermissionDenied(_("只有主办单位可以退回该留言"))
+    before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
+    unit = appeal.unit
+    _transition(appeal, "send_back", "该留言当前不能退回")
+    appeal.unit = None
+    appeal.save()
+    appeal.co_units.clear()
+    _step(appeal, StepKind.RETURNED, f"{unit.display_name}退回，等待重新分拨", actor=actor, unit=unit, detail=reason)
+    _audit(actor, "interaction.appeal.send_back", appeal, before, unit=unit)
+    return appeal
+
+
+@transaction.atomic
 def appeal_start(*, actor, appeal: Appeal) -> Appeal:
     appeal = _lock(appeal)
     if not access.leads(actor, appeal):
-        raise PermissionDenied("只有主办单位可以办理该留言")
+        raise PermissionDenied(_("只有主办单位可以办理该留言"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     _transition(appeal, "start", "该留言不能开始处置")
     appeal.save()
@@ -355,9 +387,9 @@ def appeal_note(*, actor, appeal: Appeal, text: str) -> AppealStep:
     else:
         unit = next((u for u in appeal.co_units.all() if access.is_handler(actor, u)), None)
     if unit is None:
-        raise PermissionDenied("只有主办或协办单位可以填写会办意见")
+        raise PermissionDenied(_("只有主办或协办单位可以填写会办意见"))
     if not appeal.is_open:
-        raise ValidationError("该留言已答复或办结")
+        raise ValidationError(_("该留言已答复或办结"))
     step = _step(appeal, StepKind.NOTE, f"{unit.display_name}提出会办意见", actor=actor, unit=unit, detail=text, internal=True)
     _audit(actor, "interaction.appeal.note", appeal, unit=unit)
     return step
@@ -368,7 +400,7 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
     answer = _check_text(answer, "答复内容", ANSWER_MAX)
     appeal = _lock(appeal)
     if not access.leads(actor, appeal):
-        raise PermissionDenied("只有主办单位可以答复该留言")
+        raise PermissionDenied(_("只有主办单位可以答复该留言"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     if appeal.status == AppealStatus.ASSIGNED:
         appeal.start()
@@ -388,7 +420,7 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
 def appeal_close(*, actor, appeal: Appeal, note: str = "") -> Appeal:
     appeal = _lock(appeal)
     if not (access.leads(actor, appeal) or access.dispatches(actor, appeal)):
-        raise PermissionDenied("只有主办单位或政务公开办可以办结留言")
+        raise PermissionDenied(_("只有主办单位或政务公开办可以办结留言"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     _transition(appeal, "close", "答复之后才能办结")
     appeal.closed_at = timezone.now()
@@ -412,11 +444,11 @@ def appeal_publish(*, actor, appeal: Appeal, public_title: str, public_content: 
     """Publish the (staff-confirmed) masked question and answer on the portal."""
     appeal = _lock(appeal)
     if not (access.leads(actor, appeal, access.APPROVER_ROLES) or access.dispatches(actor, appeal)):
-        raise PermissionDenied("公开留言需要主办单位审核员、负责人或政务公开办确认")
+        raise PermissionDenied(_("公开留言需要主办单位审核员、负责人或政务公开办确认"))
     if appeal.status not in (AppealStatus.ANSWERED, AppealStatus.CLOSED):
-        raise ValidationError("答复之后才能公开")
+        raise ValidationError(_("答复之后才能公开"))
     if not appeal.publish_consent:
-        raise ValidationError("留言人未同意公开，不能公开该留言")
+        raise ValidationError(_("留言人未同意公开，不能公开该留言"))
     public_title = _check_text(public_title, "公开标题", TITLE_MAX)
     public_content = _check_text(public_content, "公开内容", CONTENT_MAX)
     public_answer = _check_text(public_answer, "公开答复", ANSWER_MAX)
@@ -442,7 +474,7 @@ def appeal_publish(*, actor, appeal: Appeal, public_title: str, public_content: 
 def appeal_unpublish(*, actor, appeal: Appeal) -> Appeal:
     appeal = _lock(appeal)
     if not (access.leads(actor, appeal, access.APPROVER_ROLES) or access.dispatches(actor, appeal)):
-        raise PermissionDenied("您无权撤回该公开留言")
+        raise PermissionDenied(_("您无权撤回该公开留言"))
     before = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     appeal.public_status = PublicStatus.PRIVATE
     appeal.save()
@@ -544,9 +576,9 @@ def faq_create(
     question = _check_text(question, "问题", 200)
     answer = _check_text(answer, "标准答复", ANSWER_MAX)
     entry = FaqEntry.objects.create(
-        unit=unit, question=question, answer=answer, domain_name=(domain_name or "")[:60],
+        unit=unit, question=question, answer=answer, domain=domain,
+        domain_name=(domain.name if domain is not None else (domain_name or ""))[:60],
         review_date=review_date or _default_review_date(), source_appeal=source_appeal,
-        **({"domain": domain} if domain is not None and hasattr(FaqEntry, "domain_id") else {}),
     )
     entry.topics.set(_topics(topics))
     _faq_version(entry, actor, note)
@@ -569,9 +601,8 @@ def faq_update(
     before = audit.snapshot(entry)
     entry.question = _check_text(question, "问题", 200)
     entry.answer = _check_text(answer, "标准答复", ANSWER_MAX)
-    entry.domain_name = (domain_name or "")[:60]
-    if domain is not None and hasattr(entry, "domain_id"):
-        entry.domain = domain
+    entry.domain = domain
+    entry.domain_name = (domain.name if domain is not None else (domain_name or ""))[:60]
     entry.review_date = review_date or _default_review_date()
     entry.version += 1
     entry.save()
@@ -602,7 +633,7 @@ def faq_set_status(*, actor, entry: FaqEntry, status: str) -> FaqEntry:
     entry = FaqEntry.objects.select_for_update().get(pk=entry.pk)
     access.require_unit_content(actor, entry.unit)
     if status not in FaqStatus.values:
-        raise ValidationError("无效的状态")
+        raise ValidationError(_("无效的状态"))
     before = {"status": entry.status}
     entry.status = status
     entry.save(update_fields=["status", "updated_at"])
@@ -648,14 +679,14 @@ def faq_promote_from_appeal(*, actor, appeal: Appeal) -> FaqEntry:
     """One click: an answered message becomes a FAQ entry, personal data removed."""
     appeal = _lock(appeal)
     if not access.leads(actor, appeal) and not access.dispatches(actor, appeal):
-        raise PermissionDenied("只有主办单位或政务公开办可以将答复转为常见问题")
+        raise PermissionDenied(_("只有主办单位或政务公开办可以将答复转为常见问题"))
     if appeal.status not in (AppealStatus.ANSWERED, AppealStatus.CLOSED) or not appeal.answer:
-        raise ValidationError("答复之后才能转为常见问题")
+        raise ValidationError(_("答复之后才能转为常见问题"))
     if appeal.faq_entries.exists():
-        raise ValidationError("该留言已转为常见问题")
+        raise ValidationError(_("该留言已转为常见问题"))
     proposal = faq_promotion_proposal(appeal)
     if proposal["question"].sensitive_words or proposal["answer"].sensitive_words:
-        raise ValidationError("留言或答复含敏感词，请在常见问题编辑器中手工整理后再发布")
+        raise ValidationError(_("留言或答复含敏感词，请在常见问题编辑器中手工整理后再发布"))
     entry = faq_create(
         actor=actor, unit=appeal.unit or appeal.target_unit, question=proposal["question"].masked[:200],
         answer=proposal["answer"].masked, topics=proposal["topics"], note=f"由留言 {appeal.tracking_code} 转入",
@@ -670,7 +701,7 @@ def faq_promote_from_appeal(*, actor, appeal: Appeal) -> FaqEntry:
 
 def _check_period(opens_on, closes_on, reason: str) -> None:
     if not opens_on or not closes_on:
-        raise ValidationError("请填写征集开始和截止日期")
+        raise ValidationError(_("请填写征集开始和截止日期"))
     if closes_on <= opens_on:
         raise ValidationError({"截止日期": "截止日期应晚于开始日期"})
     minimum = Policy.get().consultation_min_days
@@ -702,7 +733,7 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
     c = Consultation.objects.select_for_update().get(pk=consultation.pk)
     access.require_unit_content(actor, c.unit)
     if c.status != ConsultationStatus.DRAFT:
-        raise ValidationError("征集开始后不能修改征求意见稿")
+        raise ValidationError(_("征集开始后不能修改征求意见稿"))
     before = audit.snapshot(c)
     for name in ("title", "summary", "opens_on", "closes_on", "short_period_reason", "contact"):
         if name in fields:
@@ -721,7 +752,7 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
 def consultation_add_attachment(*, actor, consultation: Consultation, title: str, upload) -> ConsultationAttachment:
     access.require_unit_content(actor, consultation.unit)
     if consultation.status != ConsultationStatus.DRAFT:
-        raise ValidationError("征集开始后不能再添加附件")
+        raise ValidationError(_("征集开始后不能再添加附件"))
     if upload is None:
         raise ValidationError({"文件": "请选择文件"})
     if upload.size > settings.GONGKAI_MAX_UPLOAD_BYTES:
@@ -763,10 +794,10 @@ def consultation_open(*, actor, consultation: Consultation) -> Consultation:
     access.require_unit_approver(actor, c.unit)
     _check_period(c.opens_on, c.closes_on, c.short_period_reason)
     if c.closes_on < timezone.localdate():
-        raise ValidationError("截止日期已过")
+        raise ValidationError(_("截止日期已过"))
     before = audit.snapshot(c)
     if not can_proceed(c.open):
-        raise ValidationError("只有草稿可以发布征集")
+        raise ValidationError(_("只有草稿可以发布征集"))
     c.open()
     c.save()
     audit.record(actor=actor, action="interaction.consultation.open", obj=c, unit=c.unit, before=before, after=audit.snapshot(c))
@@ -779,7 +810,7 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     if actor is not None:
         access.require_unit_approver(actor, c.unit)
     if not can_proceed(c.close):
-        raise ValidationError("只有征集中的项目可以结束")
+        raise ValidationError(_("只有征集中的项目可以结束"))
     before = audit.snapshot(c)
     c.close()
     if c.closes_on and c.closes_on > timezone.localdate():
@@ -805,9 +836,9 @@ def consultation_report(*, actor, consultation: Consultation, report: str) -> Co
     access.require_unit_approver(actor, c.unit)
     report = _check_text(report, "意见采纳情况说明", 100000)
     if not can_proceed(c.report):
-        raise ValidationError("征集结束后才能发布反馈报告")
+        raise ValidationError(_("征集结束后才能发布反馈报告"))
     if c.comments.filter(status=CommentStatus.PENDING).exists():
-        raise ValidationError("还有待审核的意见，请先审核")
+        raise ValidationError(_("还有待审核的意见，请先审核"))
     undecided = c.comments.filter(status=CommentStatus.APPROVED, adoption="").count()
     if undecided:
         raise ValidationError(f"还有 {undecided} 条意见未标明采纳情况")
@@ -826,10 +857,11 @@ def consultation_report(*, actor, consultation: Consultation, report: str) -> Co
 def comment_submit(*, consultation: Consultation, content: str, author_name: str = "", contact: str = "") -> tuple[Comment, bool]:
     content = _check_text(content, "意见内容", COMMENT_MAX)
     if not consultation.accepting_comments:
-        raise ValidationError("该征集当前不接受意见")
+        raise ValidationError(_("该征集当前不接受意见"))
     digest = _content_hash(content, contact, str(consultation.pk))
     since = timezone.now() - dt.timedelta(hours=Policy.get().duplicate_window_hours)
     with transaction.atomic():
+        _serialise_on(digest)
         existing = Comment.objects.filter(consultation=consultation, content_hash=digest, created_at__gte=since).first()
         if existing:
             return existing, False
@@ -848,7 +880,7 @@ def comment_moderate(*, actor, comment: Comment, approve: bool, reason: str = ""
     comment = Comment.objects.select_for_update().select_related("consultation__unit").get(pk=comment.pk)
     access.require_unit_content(actor, comment.consultation.unit)
     if comment.status != CommentStatus.PENDING and approve == (comment.status == CommentStatus.APPROVED):
-        raise ValidationError("该意见已审核")
+        raise ValidationError(_("该意见已审核"))
     before = {"status": comment.status}
     if approve:
         result = screening.screen(comment.content, known=[comment.author_name, comment.contact])
@@ -871,11 +903,11 @@ def comment_set_adoption(*, actor, comment: Comment, adoption: str, note: str = 
     comment = Comment.objects.select_for_update().select_related("consultation__unit").get(pk=comment.pk)
     access.require_unit_content(actor, comment.consultation.unit)
     if comment.status != CommentStatus.APPROVED:
-        raise ValidationError("只能对已通过审核的意见标明采纳情况")
+        raise ValidationError(_("只能对已通过审核的意见标明采纳情况"))
     if comment.consultation.status == ConsultationStatus.REPORTED:
-        raise ValidationError("反馈报告已发布，不能再修改采纳情况")
+        raise ValidationError(_("反馈报告已发布，不能再修改采纳情况"))
     if adoption not in (Adoption.ADOPTED, Adoption.PARTLY, Adoption.NOT_ADOPTED):
-        raise ValidationError("请选择采纳情况")
+        raise ValidationError(_("请选择采纳情况"))
     note = (note or "").strip()
     if adoption != Adoption.ADOPTED and not note:
         raise ValidationError({"采纳说明": "未采纳或部分采纳的意见须说明理由"})

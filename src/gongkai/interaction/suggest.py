@@ -14,7 +14,9 @@ words once, and the beginning of the answer once (BM25, k1=1.2, b=0.75). The
 index lives in process memory, built once and rebuilt when the FAQ version
 counter in the cache changes (services bump it on commit). Scoring is a numpy
 accumulation over precomputed per-posting weights, so a query costs one
-vector add per query term.
+vector add per query term. The best BM25 candidates are then ordered by how
+completely query and FAQ question match each other, and kept when the matched
+share of the shorter side reaches the threshold.
 """
 
 from __future__ import annotations
@@ -215,24 +217,28 @@ class BM25Index:
             touched = True
         if not touched or best <= 0:
             return []
-        k = min(limit, self.n)
+        # The best-scoring candidates by BM25 are re-ordered by similarity, so a FAQ question
+        # that matches the query completely wins over a longer one that merely contains it.
+        k = min(max(limit * 4, 20), self.n)
         if self.n > k:
             top = np.argpartition(-scores, k - 1)[:k]
         else:
             top = np.arange(self.n)
-        top = top[np.argsort(-scores[top], kind="stable")]
         hits = []
         for i in top:
             s = float(scores[i])
             if s <= 0:
-                break
+                continue
             # Similarity: the smaller of "how much of the query" and "how much of the FAQ question"
             # is matched decides, so a long message that contains a short FAQ question still finds it.
             sim = min(1.0, s / min(best, float(self.self_best[i])))
             if sim < min_similarity:
                 continue
-            hits.append(Hit(int(self.ids[i]), s, sim))
-        return hits
+            # Order by the symmetric share (matched ÷ the larger side): complete matches first.
+            order = s / max(best, float(self.self_best[i]))
+            hits.append((order, Hit(int(self.ids[i]), s, sim)))
+        hits.sort(key=lambda pair: -pair[0])
+        return [h for _order, h in hits[:limit]]
 
 
 # --- process-wide cache --------------------------------------------------------------------

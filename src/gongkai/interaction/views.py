@@ -66,7 +66,10 @@ def _authorised(request, code: str) -> Appeal:
 def index(request):
     types = AppealType.objects.filter(is_active=True)
     recent = selectors.public_appeals()[:8]
-    return render(request, "interaction/public/index.html", {"types": types, "recent": recent})
+    from django.utils import timezone
+
+    summary = selectors.public_summary(timezone.localdate().year)
+    return render(request, "interaction/public/index.html", {"types": types, "recent": recent, "summary": summary})
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +91,7 @@ def submit(request):
                 appeal, created = services.appeal_submit(
                     appeal_type=d["type"], target_unit=d["target_unit"], title=d["title"], content=d["content"],
                     name=d["name"], phone=d["phone"], email=d["email"], anonymous=d["anonymous"],
-                    publish_consent=d["publish_consent"],
+                    publish_consent=d["publish_consent"], address_string=d["address_string"],
                 )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
@@ -243,6 +246,7 @@ def appeal_detail(request, pk):
 def faq(request):
     q = request.GET.get("q", "").strip()[:100]
     topic = request.GET.get("topic", "").strip()[:30]
+    domain = request.GET.get("domain", "").strip()[:40]
     if q:
         entries = selectors.faq_search(q)
         page = Paginator(entries, 20).get_page(request.GET.get("page"))
@@ -250,12 +254,19 @@ def faq(request):
         qs = selectors.published_faq().order_by("domain_name", "question")
         if topic:
             qs = qs.filter(topics__name=topic)
+        if domain:
+            qs = qs.filter(domain__code=domain)
         page = Paginator(qs, 20).get_page(request.GET.get("page"))
     from .models import TopicWord
 
     topics = TopicWord.objects.filter(entries__status=FaqStatus.PUBLISHED).distinct().order_by("name")[:200]
-    query = "&".join(p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else ""] if p)
-    return render(request, "interaction/public/faq.html", {"page": page, "q": q, "topic": topic, "topics": topics, "query": query})
+    from gongkai.catalogue.models import Domain
+
+    domains = Domain.objects.filter(faq_entries__status=FaqStatus.PUBLISHED).distinct()
+    query = "&".join(p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else "", f"domain={domain}" if domain else ""] if p)
+    return render(request, "interaction/public/faq.html", {
+        "page": page, "q": q, "topic": topic, "topics": topics, "query": query, "domains": domains, "domain": domain,
+    })
 
 
 @require_GET

@@ -100,6 +100,7 @@ def _appeal_context(request, appeal, **forms):
         "can_promote": (lead or dispatch) and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED)
         and not appeal.faq_entries.exists(),
         "reject_form": forms.get("reject_form") or ReasonForm(),
+        "return_form": forms.get("return_form") or ReasonForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "answer_form": forms.get("answer_form") or AnswerForm(initial={"answer": appeal.answer}),
         "today": timezone.localdate(),
@@ -174,6 +175,13 @@ def appeal_assign(request, pk):
 
     return _appeal_post(request, pk, AssignForm, "assign_form", action,
                         form_kwargs=lambda a: {"units": _dispatch_units(request.user, a)})
+
+
+@staff_required
+@require_POST
+def appeal_send_back(request, pk):
+    return _appeal_post(request, pk, ReasonForm, "return_form",
+                        lambda a, d: (services.appeal_send_back(actor=request.user, appeal=a, reason=d["reason"]), "已退回政务公开办")[1])
 
 
 @staff_required
@@ -265,7 +273,7 @@ def faq_edit(request, pk=None):
         form = FaqForm(request.POST, units=units)
         if form.is_valid():
             d = form.cleaned_data
-            kwargs = dict(actor=request.user, question=d["question"], answer=d["answer"], domain_name=d["domain_name"],
+            kwargs = dict(actor=request.user, question=d["question"], answer=d["answer"], domain=d["domain"], domain_name=d["domain_name"],
                           topics=form.topic_list(), review_date=d["review_date"], note=d["note"])
             try:
                 if entry is None:
@@ -281,7 +289,8 @@ def faq_edit(request, pk=None):
     else:
         initial = {}
         if entry is not None:
-            initial = {"question": entry.question, "answer": entry.answer, "unit": entry.unit, "domain_name": entry.domain_name,
+            initial = {"question": entry.question, "answer": entry.answer, "unit": entry.unit, "domain": entry.domain,
+                       "domain_name": "" if entry.domain_id else entry.domain_name,
                        "topics": "、".join(entry.topics.values_list("name", flat=True)), "review_date": entry.review_date}
         elif units.count() == 1:
             initial = {"unit": units.first()}

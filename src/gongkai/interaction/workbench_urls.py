@@ -12,6 +12,7 @@ urlpatterns = [
     path("appeals/<int:pk>/reject/", v.appeal_reject, name="appeal-reject"),
     path("appeals/<int:pk>/assign/", v.appeal_assign, name="appeal-assign"),
     path("appeals/<int:pk>/start/", v.appeal_start, name="appeal-start"),
+    path("appeals/<int:pk>/send-back/", v.appeal_send_back, name="appeal-send-back"),
     path("appeals/<int:pk>/note/", v.appeal_note, name="appeal-note"),
     path("appeals/<int:pk>/answer/", v.appeal_answer, name="appeal-answer"),
     path("appeals/<int:pk>/close/", v.appeal_close, name="appeal-close"),
