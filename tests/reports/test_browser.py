@@ -8,7 +8,7 @@ from tests.factories import PASSWORD
 
 from .conftest import fill_manual
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
