@@ -491,7 +491,8 @@ def main() -> None:
             n_base = len(queries) if args.docs <= 50_000 else 100
         n_base = min(n_base, len(queries))
         step = len(queries) / n_base
-        subset_idx = [int(i * step) for i in range(n_base)]  # spread evenly: every kind represented
+        # Spread over the run and rotate through the four kinds (the mix cycles every 4 queries).
+        subset_idx = sorted({min(len(queries) - 1, int(i * step) // 4 * 4 + i % 4) for i in range(n_base)})
         try:
             conn = pg_connect(args.pg_url)
         except Exception as exc:  # noqa: BLE001

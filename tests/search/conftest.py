@@ -14,11 +14,17 @@ _ids = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def search_index(settings, tmp_path):
+    """Every test gets its own index, and the source registry as other apps left it."""
+    from gongkai.search import registry
+
+    saved = dict(registry._sources)
     settings.GONGKAI_SEARCH_BACKEND = "tantivy"
     settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path / "search-index"
     reset_backends()
     yield
     reset_backends()
+    registry._sources.clear()
+    registry._sources.update(saved)
 
 
 @pytest.fixture(params=["tantivy", "postgres"])

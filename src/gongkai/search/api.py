@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -86,14 +87,14 @@ class SearchAPIView(APIView):
         try:
             per_page = int(request.query_params.get("per_page") or 20)
         except ValueError:
-            return Response({"errors": {"per_page": [{"message": "每页条数应为数字。"}]}}, status=400)
+            return Response({"errors": {"per_page": [{"message": _("每页条数应为数字。")}]}}, status=400)
         if not 1 <= per_page <= 100:
-            return Response({"errors": {"per_page": [{"message": "每页条数应在 1 到 100 之间。"}]}}, status=400)
+            return Response({"errors": {"per_page": [{"message": _("每页条数应在 1 到 100 之间。")}]}}, status=400)
         q = form.to_query(per_page=per_page)
         try:
             res = services.run_search(q)
         except SearchUnavailable:
-            return Response({"detail": "检索服务暂时不可用，请稍后再试。"}, status=503)
+            return Response({"detail": _("检索服务暂时不可用，请稍后再试。")}, status=503)
         results = []
         for h in res.hits:
             d = h.document

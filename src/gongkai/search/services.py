@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core.chinese import normalise
 
@@ -63,7 +64,10 @@ def reindex(*, kind: str | None = None, progress: Callable[[str, int], None] | N
     chosen = registry.sources()
     if kind is not None:
         if kind not in chosen:
-            raise ValueError(f"未注册的检索来源：{kind}（已注册：{', '.join(sorted(chosen)) or '无'}）")
+            raise ValueError(
+                _("未注册的检索来源：%(kind)s（已注册：%(known)s）")
+                % {"kind": kind, "known": "、".join(sorted(chosen)) or _("无")}
+            )
         chosen = {kind: chosen[kind]}
     else:
         backend.clear()

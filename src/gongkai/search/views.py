@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
@@ -60,7 +61,7 @@ def search(request):
     context = {"form": form, "results": None, "error": None, "facet_groups": [], "hits": []}
     status = 200
     if getattr(request, "limited", False):
-        context["error"] = "检索过于频繁，请稍后再试。"
+        context["error"] = _("检索过于频繁，请稍后再试。")
         return render(request, "search/search.html", context, status=429)
     if request.GET and not form.is_valid():
         # htmx swaps only 2xx responses: show the message in place for live updates.
@@ -75,7 +76,7 @@ def search(request):
             results = services.run_search(q)
         except SearchUnavailable as exc:
             log.error("search unavailable: %s", exc)
-            context["error"] = "检索服务暂时不可用，请稍后再试。"
+            context["error"] = _("检索服务暂时不可用，请稍后再试。")
             return render(request, "search/search.html", context, status=503)
         paginator = Paginator(range(min(results.total, PER_PAGE * 500)), PER_PAGE)
         page = paginator.get_page(q.page) if results.total else None

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from .. import analysis
 from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
@@ -67,8 +68,11 @@ class PostgresBackend(SearchBackend):
     def _check(self) -> None:
         if connection.vendor != "postgresql":
             raise SearchUnavailable(
-                f"PostgreSQL 全文检索后端需要 PostgreSQL 数据库（当前数据库为 {connection.vendor}）；"
-                "请设置 DATABASE_URL 为 PostgreSQL，或使用内嵌检索后端 GONGKAI_SEARCH_BACKEND=tantivy。"
+                _(
+                    "PostgreSQL 全文检索后端需要 PostgreSQL 数据库（当前数据库为 %(vendor)s）；"
+                    "请设置 DATABASE_URL 为 PostgreSQL，或使用内嵌检索后端 GONGKAI_SEARCH_BACKEND=tantivy。"
+                )
+                % {"vendor": connection.vendor}
             )
 
     # --- writing ---------------------------------------------------------------
