@@ -59,6 +59,7 @@ CAPABILITY_APPS = [
     "gongkai.publications",
     "gongkai.requests",
     "gongkai.interaction",
+    "gongkai.reports",
 ]
 INSTALLED_APPS += [app for app in CAPABILITY_APPS if (BASE_DIR / app.split(".")[1] / "apps.py").exists()]
 
