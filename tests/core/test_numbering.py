@@ -239,3 +239,16 @@ def test_parallel_index_numbers_and_tracking_codes_are_unique():
         seqs = sorted(int(x.rsplit("-", 1)[1]) for x in numbers if f"-{category}-" in x)
         assert seqs == list(range(1, len(seqs) + 1))  # gap-free as well as unique
     assert NumberSequence.objects.filter(scope__startswith="tracking:YS-").count() == total
+
+
+@pytest.mark.django_db
+def test_block_reservation_shares_the_single_number_sequence():
+    core_numbering = numbering
+    with transaction.atomic():
+        first = core_numbering.index_number(unit_code="U1", category="TZ", year=2026)
+        block = core_numbering.index_numbers(unit_code="U1", category="TZ", year=2026, count=3)
+        after = core_numbering.index_number(unit_code="U1", category="TZ", year=2026)
+    assert first.endswith("-00001")
+    assert [b[-5:] for b in block] == ["00002", "00003", "00004"]
+    assert after.endswith("-00005")
+    assert core_numbering.index_numbers(unit_code="U1", category="TZ", year=2026, count=0) == []

@@ -31,18 +31,28 @@ GROUP_LEN = 4
 T = TypeVar("T")
 
 
-def next_value(scope: str) -> int:
-    """Increment and return the counter for ``scope``; call inside a transaction."""
+def next_value(scope: str, count: int = 1) -> int:
+    """Advance the counter for ``scope`` by ``count`` and return its new (last) value.
+
+    Call inside a transaction: the UPDATE holds the row lock until commit, so parallel
+    writers get disjoint values, and a rollback gives the values back.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_value() must run inside a transaction")
+    if count < 1:
+        raise ValueError("count must be >= 1")
     if not NumberSequence.objects.filter(scope=scope).exists():
         try:
             with transaction.atomic():
                 NumberSequence.objects.create(scope=scope, last_value=0)
         except IntegrityError:
             pass  # another writer created it first
-    NumberSequence.objects.filter(scope=scope).update(last_value=F("last_value") + 1)
+    NumberSequence.objects.filter(scope=scope).update(last_value=F("last_value") + count)
     return NumberSequence.objects.get(scope=scope).last_value
+
+
+def _index_scope(unit_code: str, category: str, year: int) -> str:
+    return f"index:{unit_code}:{category}:{year}"
 
 
 def index_number(*, unit_code: str, category: str, year: int, fmt: str | None = None) -> str:
@@ -52,9 +62,19 @@ def index_number(*, unit_code: str, category: str, year: int, fmt: str | None = 
     ``{unit_code}-{category}-{year}-{seq:05d}``); the sequence restarts for each
     unit, category and year.
     """
+    return index_numbers(unit_code=unit_code, category=category, year=year, count=1, fmt=fmt)[0]
+
+
+def index_numbers(*, unit_code: str, category: str, year: int, count: int, fmt: str | None = None) -> list[str]:
+    """Reserve ``count`` consecutive 索引号 in one counter update (bulk imports)."""
+    if count <= 0:
+        return []
     layout = fmt or settings.GONGKAI_INDEX_NUMBER_FORMAT
-    seq = next_value(f"index:{unit_code}:{category}:{year}")
-    return layout.format(unit_code=unit_code, category=category, year=year, seq=seq)
+    last = next_value(_index_scope(unit_code, category, year), count)
+    return [
+        layout.format(unit_code=unit_code, category=category, year=year, seq=seq)
+        for seq in range(last - count + 1, last + 1)
+    ]
 
 
 def _gf32_mul(a: int, b: int) -> int:

@@ -53,21 +53,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "level",
-            "credit_code",
-            "division_code",
-            "contact_phone",
-            "contact_email",
-            "address",
-            "website",
-            "office_hours",
-            "sort_order",
-            "is_active",
-        ]
+        fields = services.ORG_FIELDS
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
