@@ -112,3 +112,15 @@ def test_stats_csv(client_for, tree, records):
     text = resp.content.decode("utf-8-sig")
     assert "一、本年新收政府信息公开申请数量,2,1,1,0,1,0,5" in text
     assert "行政复议" in text
+
+
+def test_table3_query_count_does_not_grow_with_requests(tree, submit, django_assert_max_num_queries):
+    from gongkai.requests.stats import annual_table3
+
+    import datetime as dt
+
+    for _ in range(6):
+        submit(tree.dept_a, received_on=dt.date(2026, 3, 2))
+    with django_assert_max_num_queries(3):
+        table = annual_table3([tree.dept_a], 2026)
+    assert table.cells["new"]["total"] == 6
