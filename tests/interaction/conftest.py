@@ -1,20 +1,11 @@
-"""Fixtures for the interaction app: appeal types, a submitted appeal, the human check, clean caches."""
+"""Fixtures for the interaction app: appeal types, a submitted appeal, the human check."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from gongkai.interaction import services
 from gongkai.interaction.models import AppealType
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    """Rate-limit counters and index versions live in the cache: start every test fresh."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def ensure_default_types() -> dict[str, AppealType]:

@@ -41,39 +41,15 @@ def organisation(**kw) -> services.ApplicantData:
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    from django.core.cache import cache
-
-    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    yield
-    cache.clear()
-
-
-def _seed_calendar() -> None:
-    import importlib
-
-    from django.apps import apps
-
-    from gongkai.core.models import CalendarYear
-
-    if not CalendarYear.objects.filter(year=2026).exists():
-        importlib.import_module("gongkai.core.migrations.0002_seed_holidays").seed(apps, None)
-
-
-@pytest.fixture(scope="session")
-def _calendar_seeded(django_db_setup, django_db_blocker):
-    """The calendar is seeded by a data migration; a transactional test (browser, concurrency)
-    flushes every table at teardown, so a reused test database can lack it. Re-seed once,
-    committed, before the tests run inside their rolled-back transactions."""
-    with django_db_blocker.unblock():
-        _seed_calendar()
 
 
 @pytest.fixture(autouse=True)
-def _calendar(_isolated, _calendar_seeded, db):
+def _calendar(_isolated, db):
+    """Every request test has the database and a freshly loaded calendar (the shared
+    conftest re-seeds the holiday table after any flushing test and clears the cache)."""
     from gongkai.core import workdays
 
-    _seed_calendar()  # after a flush by an earlier transactional test in this session
     workdays.invalidate()
 
 
