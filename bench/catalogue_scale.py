@@ -92,17 +92,48 @@ def build_tree(n_units: int):
         Organisation.objects.bulk_update(objs, ["path", "depth"], batch_size=2000)
         return objs
 
-    (province,) = make([Organisation(name="某省人民政府", kind=OrgKind.GOVERNMENT, level=Level.PROVINCE, credit_code=code())])
-    city_objs = make([Organisation(parent=province, name=f"第{i}市人民政府", kind=OrgKind.GOVERNMENT, level=Level.CITY, credit_code=code()) for i in range(cities)])
-    county_objs = make([
-        Organisation(parent=city_objs[i % cities], name=f"第{i}县人民政府", kind=OrgKind.GOVERNMENT, level=Level.COUNTY, credit_code=code())
-        for i in range(counties)
-    ])
+    (province,) = make(
+        [Organisation(name="某省人民政府", kind=OrgKind.GOVERNMENT, level=Level.PROVINCE, credit_code=code())]
+    )
+    city_objs = make(
+        [
+            Organisation(
+                parent=province, name=f"第{i}市人民政府", kind=OrgKind.GOVERNMENT, level=Level.CITY, credit_code=code()
+            )
+            for i in range(cities)
+        ]
+    )
+    county_objs = make(
+        [
+            Organisation(
+                parent=city_objs[i % cities],
+                name=f"第{i}县人民政府",
+                kind=OrgKind.GOVERNMENT,
+                level=Level.COUNTY,
+                credit_code=code(),
+            )
+            for i in range(counties)
+        ]
+    )
     rows = []
     for i, c in enumerate(county_objs):
         n_depts = spare // counties + (1 if i < spare % counties else 0)
-        rows += [Organisation(parent=c, name=f"{c.name[:-4]}第{j}镇", kind=OrgKind.GOVERNMENT, level=Level.TOWNSHIP, credit_code=code()) for j in range(per_county_towns)]
-        rows += [Organisation(parent=c, name=f"{c.name[:-4]}第{j}局", kind=OrgKind.DEPARTMENT, level=Level.COUNTY, credit_code=code()) for j in range(n_depts)]
+        rows += [
+            Organisation(
+                parent=c,
+                name=f"{c.name[:-4]}第{j}镇",
+                kind=OrgKind.GOVERNMENT,
+                level=Level.TOWNSHIP,
+                credit_code=code(),
+            )
+            for j in range(per_county_towns)
+        ]
+        rows += [
+            Organisation(
+                parent=c, name=f"{c.name[:-4]}第{j}局", kind=OrgKind.DEPARTMENT, level=Level.COUNTY, credit_code=code()
+            )
+            for j in range(n_depts)
+        ]
     make(rows)
     return province, Organisation.objects.count()
 
@@ -111,7 +142,14 @@ def item_rows(domain: str, n: int, *, level: str):
     from gongkai.catalogue.demo_data import CHANNEL
     from gongkai.catalogue.exporter import ExportRow
 
-    timeframes = ["信息形成或变更之日起20个工作日内", "每季度结束后15日内", "实时", "每年1月31日前", "自作出决定之日起7个工作日内", "长期公开"]
+    timeframes = [
+        "信息形成或变更之日起20个工作日内",
+        "每季度结束后15日内",
+        "实时",
+        "每年1月31日前",
+        "自作出决定之日起7个工作日内",
+        "长期公开",
+    ]
     out = []
     for i in range(n):
         out.append(
@@ -139,7 +177,9 @@ def item_rows(domain: str, n: int, *, level: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 2,000 units and ≈500,000 unit-list items")
-    parser.add_argument("--import-rows", type=int, default=0, help="rows of the large import spreadsheet (default 20,000×scale)")
+    parser.add_argument(
+        "--import-rows", type=int, default=0, help="rows of the large import spreadsheet (default 20,000×scale)"
+    )
     parser.add_argument("--pages", type=int, default=200, help="list pages to time")
     args = parser.parse_args()
     setup(os.environ.get("DATABASE_URL"))
@@ -147,7 +187,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from gongkai.catalogue import elements as el, exporter, importer, services
+    from gongkai.catalogue import elements as el
+    from gongkai.catalogue import exporter, importer, services
     from gongkai.catalogue.models import Catalogue, CatalogueItem, Domain, ElementTemplate, UnitItem, UnitList
     from gongkai.core.models import Level, Organisation, OrgKind
 
@@ -159,17 +200,41 @@ def main() -> None:
     depts = Organisation.objects.filter(kind=OrgKind.DEPARTMENT).count()
     print(f"units: {total_units} (townships {towns}, county departments {depts}) built in {t:.1f}s")
     template = ElementTemplate.objects.get(key="national")
-    domains = list(Domain.objects.filter(name__in=["社会救助", "就业", "社会保险", "养老服务", "户籍管理", "义务教育", "卫生健康", "涉农补贴", "救灾", "保障性住房"]))
+    domains = list(
+        Domain.objects.filter(
+            name__in=[
+                "社会救助",
+                "就业",
+                "社会保险",
+                "养老服务",
+                "户籍管理",
+                "义务教育",
+                "卫生健康",
+                "涉农补贴",
+                "救灾",
+                "保障性住房",
+            ]
+        )
+    )
     target_items = 500_000 * args.scale
     per_town = max(5, round(target_items / 2 / max(1, towns) / len(domains)))
     per_dept = max(5, round(target_items / 2 / max(1, depts) / len(domains)))
 
     # 1. Import the province's standard catalogues from merged-header spreadsheets (real path).
-    town_file = exporter.write_layout([(d.name, f"某省乡镇{d.name}领域标准目录", item_rows(d.name, per_town, level="乡级")) for d in domains], template)
-    dept_file = exporter.write_layout([(d.name, f"某省县级部门{d.name}领域标准目录", item_rows(d.name, per_dept, level="县级")) for d in domains], template)
+    town_file = exporter.write_layout(
+        [(d.name, f"某省乡镇{d.name}领域标准目录", item_rows(d.name, per_town, level="乡级")) for d in domains],
+        template,
+    )
+    dept_file = exporter.write_layout(
+        [(d.name, f"某省县级部门{d.name}领域标准目录", item_rows(d.name, per_dept, level="县级")) for d in domains],
+        template,
+    )
     t_total = 0.0
     n_rows = 0
-    for data, kind, level in ((town_file, OrgKind.GOVERNMENT, Level.TOWNSHIP), (dept_file, OrgKind.DEPARTMENT, Level.COUNTY)):
+    for data, kind, level in (
+        (town_file, OrgKind.GOVERNMENT, Level.TOWNSHIP),
+        (dept_file, OrgKind.DEPARTMENT, Level.COUNTY),
+    ):
         report, t1 = timed(importer.parse, data, filename="bench.xlsx", template=template)
         assert report.ok, report.text()
         _, t2 = timed(importer.commit, report, actor=None, owner=province, target_kind=kind, target_level=level)
@@ -183,25 +248,44 @@ def main() -> None:
     big = exporter.write_layout([(local.name, "基准测试", item_rows("基准", big_n, level="乡级"))], template)
     report, t_parse = timed(importer.parse, big, filename="big.xlsx", template=template)
     assert report.ok, report.text()[:2000]
-    _, t_commit = timed(importer.commit, report, actor=None, owner=province, target_kind=OrgKind.INSTITUTION, target_level=Level.COUNTY)
+    _, t_commit = timed(
+        importer.commit, report, actor=None, owner=province, target_kind=OrgKind.INSTITUTION, target_level=Level.COUNTY
+    )
     bulk_rate = big_n / (t_parse + t_commit)
-    print(f"import (parse .xlsx + validate + bulk commit): {big_n} rows in {t_parse + t_commit:.2f}s "
-          f"(parse {t_parse:.2f}s, commit {t_commit:.2f}s) = {bulk_rate:,.0f} rows/s")
+    print(
+        f"import (parse .xlsx + validate + bulk commit): {big_n} rows in {t_parse + t_commit:.2f}s "
+        f"(parse {t_parse:.2f}s, commit {t_commit:.2f}s) = {bulk_rate:,.0f} rows/s"
+    )
     base_n = min(big_n, max(200, int(2000 * args.scale)))
-    base_cat = services.catalogue_create(actor=None, owner=province, domain=local, template=template, target_kind=OrgKind.INSTITUTION, target_level=Level.CITY)
+    base_cat = services.catalogue_create(
+        actor=None,
+        owner=province,
+        domain=local,
+        template=template,
+        target_kind=OrgKind.INSTITUTION,
+        target_level=Level.CITY,
+    )
     draft = base_cat.current_draft()
     t = time.perf_counter()
     for n, r in enumerate(report.rows[:base_n], start=1):  # naive: one INSERT per (already validated) row, autocommit
         CatalogueItem.objects.create(
-            version=draft, item_key=services.item_key_for(r.level1, r.name), sort_order=n, level1=r.level1, name=r.name,
-            elements=r.elements, timeframe_text=r.timeframe_text, timeframe_rule=r.timeframe_rule,
+            version=draft,
+            item_key=services.item_key_for(r.level1, r.name),
+            sort_order=n,
+            level1=r.level1,
+            name=r.name,
+            elements=r.elements,
+            timeframe_text=r.timeframe_text,
+            timeframe_rule=r.timeframe_rule,
             search_text=el.search_text(r.level1, r.name, r.elements, r.timeframe_text),
         )
     naive_rate = base_n / (time.perf_counter() - t)
     commit_rate = big_n / t_commit
-    print(f"import baseline (naive per-row ORM insert of the validated rows, {base_n} rows): {naive_rate:,.0f} rows/s → "
-          f"bulk commit {commit_rate:,.0f} rows/s is {commit_rate / naive_rate:.1f}× faster; "
-          f"end to end incl. reading the .xlsx {bulk_rate / naive_rate:.1f}×")
+    print(
+        f"import baseline (naive per-row ORM insert of the validated rows, {base_n} rows): {naive_rate:,.0f} rows/s → "
+        f"bulk commit {commit_rate:,.0f} rows/s is {commit_rate / naive_rate:.1f}× faster; "
+        f"end to end incl. reading the .xlsx {bulk_rate / naive_rate:.1f}×"
+    )
 
     # 3. Publish: derive every unit's list.
     t = time.perf_counter()
@@ -211,38 +295,67 @@ def main() -> None:
         derived += result["derived"]["items_created"]
     t_pub = time.perf_counter() - t
     total_items = UnitItem.objects.count()
-    print(f"publish + derive: {derived:,} unit-list items for {UnitList.objects.values('unit').distinct().count()} units in {t_pub:.1f}s "
-          f"= {derived / t_pub:,.0f} items/s (unit-list items in database: {total_items:,})")
+    print(
+        f"publish + derive: {derived:,} unit-list items for {UnitList.objects.values('unit').distinct().count()} units in {t_pub:.1f}s "
+        f"= {derived / t_pub:,.0f} items/s (unit-list items in database: {total_items:,})"
+    )
     # Baseline: naive per-row UnitItem insert on a subset.
     sample_list = UnitList.objects.filter(unit__level=Level.TOWNSHIP).first()
     src = list(sample_list.version.items.all())
-    base_units = list(Organisation.objects.filter(level=Level.TOWNSHIP)[:max(2, int(4000 * args.scale) // max(1, len(src)) + 1)])
-    base_cat2 = Catalogue.objects.create(domain=local, template=template, title="基准", target_kind=OrgKind.WATER, target_level=Level.COUNTY, owner=province)
+    base_units = list(
+        Organisation.objects.filter(level=Level.TOWNSHIP)[: max(2, int(4000 * args.scale) // max(1, len(src)) + 1)]
+    )
+    base_cat2 = Catalogue.objects.create(
+        domain=local,
+        template=template,
+        title="基准",
+        target_kind=OrgKind.WATER,
+        target_level=Level.COUNTY,
+        owner=province,
+    )
     from django.utils import timezone
 
     n = 0
     t = time.perf_counter()
     for u in base_units:
-        ul = UnitList.objects.create(unit=u, catalogue=base_cat2, version=sample_list.version, adopted_at=timezone.now())
+        ul = UnitList.objects.create(
+            unit=u, catalogue=base_cat2, version=sample_list.version, adopted_at=timezone.now()
+        )
         for item in src:
             UnitItem.objects.create(
-                unit_list=ul, unit=u, source_item=item, item_key=item.item_key, mandatory=item.mandatory, sort_order=item.sort_order,
-                level1=item.level1, name=item.name, elements=item.elements, timeframe_text=item.timeframe_text,
-                timeframe_rule=item.timeframe_rule, responsible_unit=u, search_text=item.search_text,
+                unit_list=ul,
+                unit=u,
+                source_item=item,
+                item_key=item.item_key,
+                mandatory=item.mandatory,
+                sort_order=item.sort_order,
+                level1=item.level1,
+                name=item.name,
+                elements=item.elements,
+                timeframe_text=item.timeframe_text,
+                timeframe_rule=item.timeframe_rule,
+                responsible_unit=u,
+                search_text=item.search_text,
             )
             n += 1
     naive_derive = n / (time.perf_counter() - t)
-    print(f"derive baseline (naive per-row UnitItem insert, {n:,} rows): {naive_derive:,.0f} items/s → bulk derive is {derived / t_pub / naive_derive:.1f}× faster")
+    print(
+        f"derive baseline (naive per-row UnitItem insert, {n:,} rows): {naive_derive:,.0f} items/s → bulk derive is {derived / t_pub / naive_derive:.1f}× faster"
+    )
 
     # 4. Revision publish of one township catalogue (one item changed, one added).
     catalogue = Catalogue.objects.filter(owner=province, target_level=Level.TOWNSHIP, domain__in=domains).first()
     draft = services.version_start_draft(actor=None, catalogue=catalogue)
     first = draft.items.order_by("sort_order").first()
     services.item_update(actor=None, item=first, timeframe_text="信息形成或变更之日起10个工作日内")
-    services.item_add(actor=None, version=draft, level1="新增类别", name="新增事项", elements=first.elements, timeframe_text="实时")
+    services.item_add(
+        actor=None, version=draft, level1="新增类别", name="新增事项", elements=first.elements, timeframe_text="实时"
+    )
     result, t_rev = timed(services.version_publish, actor=None, version=draft)
     d = result["derived"]
-    print(f"revision publish ({catalogue.domain.name}, {d['units']} units): {d['items_updated']:,} items updated + {d['items_created']:,} created in {t_rev:.1f}s")
+    print(
+        f"revision publish ({catalogue.domain.name}, {d['units']} units): {d['items_updated']:,} items updated + {d['items_created']:,} created in {t_rev:.1f}s"
+    )
 
     # 5. Page timings.
     client = Client()
@@ -257,7 +370,9 @@ def main() -> None:
         assert r.status_code == 200
     items_per_page = UnitItem.objects.filter(unit_id=picks[0], is_active=True).count()
     q = statistics.quantiles(times, n=20)
-    print(f"unit list page (/catalogue/unit/<pk>/, ≈{items_per_page} items, all domains): p50 {statistics.median(times):.0f} ms, p95 {q[18]:.0f} ms over {len(times)} requests")
+    print(
+        f"unit list page (/catalogue/unit/<pk>/, ≈{items_per_page} items, all domains): p50 {statistics.median(times):.0f} ms, p95 {q[18]:.0f} ms over {len(times)} requests"
+    )
     times = []
     for pk in picks[:50]:
         code = rng.choice(domains).code
@@ -272,7 +387,9 @@ def main() -> None:
         client.get("/catalogue/search/", {"q": term}, HTTP_HOST="localhost")
         times.append((time.perf_counter() - t) * 1000)
     q = statistics.quantiles(times, n=20)
-    print(f"search across {UnitItem.objects.filter(is_active=True).count():,} items (/catalogue/search/): p50 {statistics.median(times):.0f} ms, p95 {q[18]:.0f} ms")
+    print(
+        f"search across {UnitItem.objects.filter(is_active=True).count():,} items (/catalogue/search/): p50 {statistics.median(times):.0f} ms, p95 {q[18]:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

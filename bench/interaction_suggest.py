@@ -70,8 +70,14 @@ TOPICS = {
 
 # intent: (canonical FAQ template, paraphrase templates). {t} is the topic word.
 INTENTS = {
-    "apply": ("{t}怎么申请？", ["如何申请{t}", "{t}怎样办理", "想办{t}去哪里申请", "申请{t}的流程是什么", "我要申请{t}，怎么弄"]),
-    "materials": ("办理{t}需要什么材料？", ["{t}要带哪些材料", "申请{t}需要准备什么资料", "{t}办理需要哪些证明材料", "办{t}要带什么东西"]),
+    "apply": (
+        "{t}怎么申请？",
+        ["如何申请{t}", "{t}怎样办理", "想办{t}去哪里申请", "申请{t}的流程是什么", "我要申请{t}，怎么弄"],
+    ),
+    "materials": (
+        "办理{t}需要什么材料？",
+        ["{t}要带哪些材料", "申请{t}需要准备什么资料", "{t}办理需要哪些证明材料", "办{t}要带什么东西"],
+    ),
     "where": ("{t}在哪里办理？", ["去哪里办{t}", "{t}在什么地方办", "{t}到哪个部门办理", "哪个窗口可以办{t}"]),
     "standard": ("{t}的标准是多少？", ["{t}标准多少钱", "{t}一个月能拿多少", "{t}发放标准是什么"]),
     "time": ("{t}多久能办好？", ["{t}办理要多长时间", "{t}几天能办下来", "办{t}要等多久"]),
@@ -81,10 +87,35 @@ INTENTS = {
 }
 
 TOWNS = ["西屏街道", "水南街道", "望松街道", "古市镇", "象溪镇", "大东坝镇", "新兴镇", "玉岩镇", "赤寿乡", "樟溪乡"]
-FILLER = ["农村", "城镇", "外地户籍", "退役军人", "老年人", "残疾人", "大学毕业生", "个体户", "企业职工", "灵活就业人员",
-          "困难家庭", "新市民", "孕产妇", "儿童", "失地农民"]
-EXTRA_INTENTS = ["有什么新政策", "可以委托别人代办吗", "材料不全怎么办", "过期了怎么处理", "需要本人到场吗", "收费吗",
-                 "能加急吗", "在周末可以办吗", "丢了怎么补办", "信息填错了怎么修改"]
+FILLER = [
+    "农村",
+    "城镇",
+    "外地户籍",
+    "退役军人",
+    "老年人",
+    "残疾人",
+    "大学毕业生",
+    "个体户",
+    "企业职工",
+    "灵活就业人员",
+    "困难家庭",
+    "新市民",
+    "孕产妇",
+    "儿童",
+    "失地农民",
+]
+EXTRA_INTENTS = [
+    "有什么新政策",
+    "可以委托别人代办吗",
+    "材料不全怎么办",
+    "过期了怎么处理",
+    "需要本人到场吗",
+    "收费吗",
+    "能加急吗",
+    "在周末可以办吗",
+    "丢了怎么补办",
+    "信息填错了怎么修改",
+]
 
 
 def faq_base() -> list[tuple[int, str, str, str]]:
@@ -125,7 +156,7 @@ def paraphrase_pairs(rng: random.Random) -> list[tuple[str, int, bool, str]]:
     """(user question, FAQ id, is paraphrase, kind)."""
     base = faq_base()
     by_question = {}
-    for topic, names in TOPICS.items():
+    for names in TOPICS.values():
         for _key, (template, _p) in INTENTS.items():
             by_question[template.format(t=names[0])] = faq_id_for(template.format(t=names[0]), base)
     pairs = []
@@ -145,7 +176,14 @@ def paraphrase_pairs(rng: random.Random) -> list[tuple[str, int, bool, str]]:
             other = by_question[template.format(t=TOPICS[other_topic][0])]
             pairs.append((rng.choice(paras).format(t=rng.choice(names)), other, False, "other-topic"))
     # the real (demo) FAQ questions: question-word variation and reordering
-    variants = [("怎么", "如何"), ("怎么", "怎样"), ("如何", "怎么"), ("需要什么", "要哪些"), ("什么", "哪些"), ("？", "")]
+    variants = [
+        ("怎么", "如何"),
+        ("怎么", "怎样"),
+        ("如何", "怎么"),
+        ("需要什么", "要哪些"),
+        ("什么", "哪些"),
+        ("？", ""),
+    ]
     for i, q, _t, _a in base[: len(DEMO_FAQ)]:
         v = q
         for a, b in variants:
@@ -191,7 +229,9 @@ def prf(predictions: list[tuple[bool, bool]]) -> tuple[float, float, float]:
 
 
 def quality(index: suggest.BM25Index, pairs, questions: dict[int, str]):
-    print(f"\n== Quality: {len(pairs)} pairs ({sum(g for _q, _i, g, _k in pairs)} paraphrases) against {index.n} FAQ entries ==")
+    print(
+        f"\n== Quality: {len(pairs)} pairs ({sum(g for _q, _i, g, _k in pairs)} paraphrases) against {index.n} FAQ entries =="
+    )
     rows = []
     for tau in (0.25, 0.3, suggest.DEFAULT_THRESHOLD, 0.45, 0.6):
         top1, top5 = [], []
@@ -201,16 +241,27 @@ def quality(index: suggest.BM25Index, pairs, questions: dict[int, str]):
             top5.append((any(h.entry_id == target for h in hits), gold))
         rows.append((f"suggester top-1, threshold {tau:.2f}", *prf(top1)))
         rows.append((f"suggester in top-5, threshold {tau:.2f}", *prf(top5)))
-    rows.append(("baseline: substring containment", *prf([(substring_same(t, questions[i]), g) for t, i, g, _k in pairs])))
-    rows.append(("baseline: common substring ≥ 4 chars", *prf([(common_substring_same(t, questions[i]), g) for t, i, g, _k in pairs])))
+    rows.append(
+        ("baseline: substring containment", *prf([(substring_same(t, questions[i]), g) for t, i, g, _k in pairs]))
+    )
+    rows.append(
+        (
+            "baseline: common substring ≥ 4 chars",
+            *prf([(common_substring_same(t, questions[i]), g) for t, i, g, _k in pairs]),
+        )
+    )
     print(f"{'method':42} {'precision':>9} {'recall':>7} {'F1':>6}")
     for name, p, r, f in rows:
         print(f"{name:42} {p:9.3f} {r:7.3f} {f:6.3f}")
     main = next(r for r in rows if r[0] == f"suggester top-1, threshold {suggest.DEFAULT_THRESHOLD:.2f}")
     sub = rows[-2]
     best = rows[-1]
-    print(f"F1 ratio (top-1 at default threshold) vs substring containment: {main[3] / sub[3]:.1f}x; "
-          f"vs common substring ≥ 4: {main[3] / best[3]:.2f}x" if sub[3] and best[3] else "baseline F1 = 0")
+    print(
+        f"F1 ratio (top-1 at default threshold) vs substring containment: {main[3] / sub[3]:.1f}x; "
+        f"vs common substring ≥ 4: {main[3] / best[3]:.2f}x"
+        if sub[3] and best[3]
+        else "baseline F1 = 0"
+    )
     # recall by paraphrase kind at the default threshold
     kinds: dict[str, list[bool]] = {}
     for text, target, gold, kind in pairs:
@@ -241,7 +292,10 @@ def latency(entries: int, queries: int, rng: random.Random, pairs):
     build = time.perf_counter() - t0
     print(f"\n== Latency: index of {index.n:,} FAQ entries built in {build:.1f} s ({len(index.postings):,} terms) ==")
     qs = [t for t, _i, _g, _k in pairs]
-    qs += [f"{rng.choice(TOWNS)}{rng.choice(FILLER)}{rng.choice(list(TOPICS))}{rng.choice(EXTRA_INTENTS)}" for _ in range(len(qs))]
+    qs += [
+        f"{rng.choice(TOWNS)}{rng.choice(FILLER)}{rng.choice(list(TOPICS))}{rng.choice(EXTRA_INTENTS)}"
+        for _ in range(len(qs))
+    ]
     rng.shuffle(qs)
     qs = (qs * (queries // len(qs) + 1))[:queries]
     for q in qs[:20]:
@@ -253,8 +307,10 @@ def latency(entries: int, queries: int, rng: random.Random, pairs):
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     p = lambda x: times[min(len(times) - 1, int(x * len(times)))]  # noqa: E731
-    print(f"{queries} queries: mean {statistics.mean(times):.2f} ms, p50 {p(0.5):.2f} ms, p95 {p(0.95):.2f} ms, "
-          f"p99 {p(0.99):.2f} ms (target p95 < 30 ms: {'met' if p(0.95) < 30 else 'NOT met'})")
+    print(
+        f"{queries} queries: mean {statistics.mean(times):.2f} ms, p50 {p(0.5):.2f} ms, p95 {p(0.95):.2f} ms, "
+        f"p99 {p(0.99):.2f} ms (target p95 < 30 ms: {'met' if p(0.95) < 30 else 'NOT met'})"
+    )
     # Baseline in the same run: a linear scan testing every question for a common 4-character substring.
     questions = [clean(d[1]) for d in docs]
     scan_n = min(20, len(qs))
@@ -264,7 +320,9 @@ def latency(entries: int, queries: int, rng: random.Random, pairs):
         grams = [cq[i : i + 4] for i in range(len(cq) - 3)] or [cq]
         [i for i, text in enumerate(questions) if any(g in text for g in grams)]
     scan = (time.perf_counter() - t) * 1000 / scan_n
-    print(f"baseline linear common-substring scan: {scan:.1f} ms per query → suggester p95 is {scan / p(0.95):.0f}x faster")
+    print(
+        f"baseline linear common-substring scan: {scan:.1f} ms per query → suggester p95 is {scan / p(0.95):.0f}x faster"
+    )
     return index
 
 
@@ -278,7 +336,9 @@ def main(argv=None):
     pairs = paraphrase_pairs(rng)
     base = faq_base()
     questions = {i: q for i, q, _t, _a in base}
-    print("Chinese paraphrase datasets on PyPI (LCQMC/PAWS-X/BQ): none found in the registry list; templated pairs only.")
+    print(
+        "Chinese paraphrase datasets on PyPI (LCQMC/PAWS-X/BQ): none found in the registry list; templated pairs only."
+    )
     quality(suggest.BM25Index(base), pairs, questions)
     latency(args.entries, args.queries, rng, pairs)
 

@@ -33,18 +33,55 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-UNITS = ["县民政局", "县人力社保局", "县教育局", "县卫生健康局", "县财政局", "县农业农村局", "县住建局", "县医保局", "县市场监管局", "县自然资源分局"]
+UNITS = [
+    "县民政局",
+    "县人力社保局",
+    "县教育局",
+    "县卫生健康局",
+    "县财政局",
+    "县农业农村局",
+    "县住建局",
+    "县医保局",
+    "县市场监管局",
+    "县自然资源分局",
+]
 ACTIONS = ["印发", "进一步加强", "做好", "调整", "规范", "开展", "推进", "公布", "实施", "完善"]
 TOPICS = [
-    "城乡居民最低生活保障", "特困人员救助供养", "临时救助", "城乡居民基本医疗保险", "义务教育招生入学",
-    "农村宅基地审批", "住房公积金缴存", "高龄津贴发放", "残疾人两项补贴", "退役军人优待",
-    "就业创业补贴", "职业技能培训", "企业职工基本养老保险", "城镇老旧小区改造", "农村生活污水治理",
-    "耕地地力保护补贴", "食品安全抽检", "安全生产专项整治", "文化惠民工程", "公共租赁住房保障",
-    "医疗救助", "学生资助", "村级组织运转经费", "政府采购", "行政事业性收费",
+    "城乡居民最低生活保障",
+    "特困人员救助供养",
+    "临时救助",
+    "城乡居民基本医疗保险",
+    "义务教育招生入学",
+    "农村宅基地审批",
+    "住房公积金缴存",
+    "高龄津贴发放",
+    "残疾人两项补贴",
+    "退役军人优待",
+    "就业创业补贴",
+    "职业技能培训",
+    "企业职工基本养老保险",
+    "城镇老旧小区改造",
+    "农村生活污水治理",
+    "耕地地力保护补贴",
+    "食品安全抽检",
+    "安全生产专项整治",
+    "文化惠民工程",
+    "公共租赁住房保障",
+    "医疗救助",
+    "学生资助",
+    "村级组织运转经费",
+    "政府采购",
+    "行政事业性收费",
 ]
 KINDS = [
-    ("notice", "通知"), ("policy", "实施意见"), ("normative", "管理办法"), ("normative", "实施细则"),
-    ("interpretation", "政策解读"), ("budget", "部门预算"), ("general", "工作方案"), ("notice", "公告"),
+    ("notice", "通知"),
+    ("policy", "实施意见"),
+    ("normative", "管理办法"),
+    ("normative", "实施细则"),
+    ("interpretation", "政策解读"),
+    ("budget", "部门预算"),
+    ("general", "工作方案"),
+    ("notice", "公告"),
 ]
 SENTENCES = [
     "为深入贯彻落实党中央、国务院关于{t}工作的决策部署，切实保障困难群众基本生活，结合本县实际，制定本办法。",
@@ -72,7 +109,8 @@ def make_rows(n: int, seed: int = 7):
         month, day = rng.randint(1, 12), rng.randint(1, 28)
         title = f"松阳{unit}关于{rng.choice(ACTIONS)}{topic}{kind}（{year}年第{i % 97 + 1}号）"
         body = "".join(
-            "<p>" + s.format(t=topic, u=unit.removeprefix("县")) + "</p>" for s in rng.sample(SENTENCES, rng.randint(4, 8))
+            "<p>" + s.format(t=topic, u=unit.removeprefix("县")) + "</p>"
+            for s in rng.sample(SENTENCES, rng.randint(4, 8))
         )
         row = {
             "type": doc_type,
@@ -126,15 +164,30 @@ def main() -> None:
     settings.GONGKAI_SEARCH_INDEX_DIR = tmp / "search-index"
     call_command("migrate", verbosity=0)
 
-    from gongkai.core.models import Level, OrgKind
     from gongkai.core import services as core_services
+    from gongkai.core.models import Level, OrgKind
     from gongkai.publications.importer import Importer
     from gongkai.publications.models import Publication
     from tests.factories import make_credit_code
 
-    county = core_services.organisation_create(actor=None, parent=None, name="松阳县人民政府", kind=OrgKind.GOVERNMENT, level=Level.PROVINCE, credit_code=make_credit_code(1))
-    unit_bulk = core_services.organisation_create(actor=None, parent=county, name="松阳县民政局", kind=OrgKind.DEPARTMENT, credit_code=make_credit_code(2))
-    unit_naive = core_services.organisation_create(actor=None, parent=county, name="松阳县人力资源和社会保障局", kind=OrgKind.DEPARTMENT, credit_code=make_credit_code(3))
+    county = core_services.organisation_create(
+        actor=None,
+        parent=None,
+        name="松阳县人民政府",
+        kind=OrgKind.GOVERNMENT,
+        level=Level.PROVINCE,
+        credit_code=make_credit_code(1),
+    )
+    unit_bulk = core_services.organisation_create(
+        actor=None, parent=county, name="松阳县民政局", kind=OrgKind.DEPARTMENT, credit_code=make_credit_code(2)
+    )
+    unit_naive = core_services.organisation_create(
+        actor=None,
+        parent=county,
+        name="松阳县人力资源和社会保障局",
+        kind=OrgKind.DEPARTMENT,
+        credit_code=make_credit_code(3),
+    )
 
     path = tmp / "items.jsonl"
     t0 = time.perf_counter()
@@ -162,15 +215,22 @@ def main() -> None:
     from gongkai.publications import services as pub_services
     from tests.factories import staff
 
-    unit_svc = core_services.organisation_create(actor=None, parent=county, name="松阳县教育局", kind=OrgKind.DEPARTMENT, credit_code=make_credit_code(4))
+    unit_svc = core_services.organisation_create(
+        actor=None, parent=county, name="松阳县教育局", kind=OrgKind.DEPARTMENT, credit_code=make_credit_code(4)
+    )
     editor, reviewer, leader = (staff(unit_svc, r) for r in (Role.EDITOR, Role.REVIEWER, Role.LEADER))
     n_svc = min(max(n_base // 5, 50), args.items)
     rows_svc = [json.loads(line) for line in subset[:n_svc]]
     t0 = time.perf_counter()
     for row in rows_svc:
         pub = pub_services.publication_create(
-            actor=editor, unit=unit_svc, doc_type="notice", title=row["title"], body=row["body"],
-            document_number=row["document_number"], issuer=row["issuer"],
+            actor=editor,
+            unit=unit_svc,
+            doc_type="notice",
+            title=row["title"],
+            body=row["body"],
+            document_number=row["document_number"],
+            issuer=row["issuer"],
             made_on=dt.date.fromisoformat(row["made_on"]),
         )
         pub = pub_services.publication_submit(actor=editor, publication=pub)
@@ -188,8 +248,12 @@ def main() -> None:
     assert report.imported == args.items, (report.imported, report.errors[:3])
     rate = args.items / bulk
     print(f"bulk import ({args.items:,} items, batches of 2,000): {bulk:.1f} s = {rate:,.0f} items/s")
-    print(f"speed-up vs per-row path: {rate / naive_rate:.1f}x; per-row path would need {args.items / naive_rate / 60:.1f} min for {args.items:,}")
-    print(f"speed-up vs workflow services per row: {rate / svc_rate:.1f}x; that path would need {args.items / svc_rate / 60:.1f} min")
+    print(
+        f"speed-up vs per-row path: {rate / naive_rate:.1f}x; per-row path would need {args.items / naive_rate / 60:.1f} min for {args.items:,}"
+    )
+    print(
+        f"speed-up vs workflow services per row: {rate / svc_rate:.1f}x; that path would need {args.items / svc_rate / 60:.1f} min"
+    )
     assert Publication.objects.filter(unit=unit_bulk).exclude(index_number=None).count() == args.items
 
     if not args.no_search:

@@ -85,8 +85,14 @@ def fast_insert(model, template: dict, varying: list[str], rows) -> int:
         batch = []
         with connection.cursor() as cur:
             for row in rows:
-                batch.append([by_attname[f.attname].get_db_prep_save(row[f.attname], connection)
-                              if f.attname in row else fixed[f.attname] for f in fields])
+                batch.append(
+                    [
+                        by_attname[f.attname].get_db_prep_save(row[f.attname], connection)
+                        if f.attname in row
+                        else fixed[f.attname]
+                        for f in fields
+                    ]
+                )
                 if len(batch) >= 5000:
                     cur.executemany(sql, batch)
                     n += len(batch)
@@ -111,15 +117,21 @@ def build(scale: float, rnd: random.Random) -> list:
     n_pubs = int(2_000_000 * scale)
     t0 = time.perf_counter()
     with transaction.atomic():
-        province = Organisation.objects.create(name="某省人民政府", kind="government", level="province",
-                                               credit_code="11000000BENCH00000")
+        province = Organisation.objects.create(
+            name="某省人民政府", kind="government", level="province", credit_code="11000000BENCH00000"
+        )
         Organisation.objects.filter(pk=province.pk).update(path=f"{province.pk:06d}.", depth=0)
         province.refresh_from_db()
         units = [province]
         counties = []
         for i in range(n_counties):
-            c = Organisation(parent=province, name=f"第{i + 1}县人民政府", kind="government", level="county",
-                             credit_code=f"11{i:06d}C000000000"[:18])
+            c = Organisation(
+                parent=province,
+                name=f"第{i + 1}县人民政府",
+                kind="government",
+                level="county",
+                credit_code=f"11{i:06d}C000000000"[:18],
+            )
             counties.append(c)
         Organisation.objects.bulk_create(counties, batch_size=1000)
         counties = list(Organisation.objects.filter(parent=province).order_by("pk"))
@@ -133,8 +145,15 @@ def build(scale: float, rnd: random.Random) -> list:
             for j in range(per):
                 if len(units) + len(depts) >= n_units:
                     break
-                depts.append(Organisation(parent=c, name=f"第{ci + 1}县第{j + 1}局", kind="department",
-                                          level="county", credit_code=f"11{ci:05d}D{j:04d}00000"[:18]))
+                depts.append(
+                    Organisation(
+                        parent=c,
+                        name=f"第{ci + 1}县第{j + 1}局",
+                        kind="department",
+                        level="county",
+                        credit_code=f"11{ci:05d}D{j:04d}00000"[:18],
+                    )
+                )
         Organisation.objects.bulk_create(depts, batch_size=2000)
         depts = list(Organisation.objects.filter(kind="department").select_related("parent").order_by("pk"))
         for d in depts:
@@ -145,8 +164,14 @@ def build(scale: float, rnd: random.Random) -> list:
     print(f"  units: {len(units):,} ({time.perf_counter() - t0:.1f} s)")
 
     outcomes = list(OUTCOME_ROWS)
-    cols = [("person", ""), ("organisation", "commercial"), ("organisation", "research"), ("organisation", "charity"),
-            ("organisation", "legal"), ("organisation", "other")]
+    cols = [
+        ("person", ""),
+        ("organisation", "commercial"),
+        ("organisation", "research"),
+        ("organisation", "charity"),
+        ("organisation", "legal"),
+        ("organisation", "other"),
+    ]
     weights = [70, 12, 3, 3, 8, 4]
 
     def requests():
@@ -156,49 +181,102 @@ def build(scale: float, rnd: random.Random) -> list:
             if finished > dt.date(2026, 1, 20) or rnd.random() < 0.03:
                 finished = None
             atype, otype = rnd.choices(cols, weights)[0]
-            yield {"unit_id": rnd.choice(unit_ids), "tracking_code": f"B{i:011d}", "applicant_type": atype,
-                   "org_type": otype, "received_on": received, "finished_on": finished,
-                   "outcome": rnd.choice(outcomes) if finished else "", "applicant_key": f"k{i % 50000}",
-                   "submitted_at": dt.datetime.combine(received, dt.time(9), tzinfo=dt.UTC),
-                   "due_date": received + dt.timedelta(days=28)}
+            yield {
+                "unit_id": rnd.choice(unit_ids),
+                "tracking_code": f"B{i:011d}",
+                "applicant_type": atype,
+                "org_type": otype,
+                "received_on": received,
+                "finished_on": finished,
+                "outcome": rnd.choice(outcomes) if finished else "",
+                "applicant_key": f"k{i % 50000}",
+                "submitted_at": dt.datetime.combine(received, dt.time(9), tzinfo=dt.UTC),
+                "due_date": received + dt.timedelta(days=28),
+            }
 
     t0 = time.perf_counter()
     with transaction.atomic():
-        n = fast_insert(InformationRequest, dict(
-            unit_id=unit_ids[0], tracking_code="x", status="closed", applicant_type="person", name="申请人",
-            phone="13900000000", address="某省某县某路1号", description="请公开某县2025年度城乡低保资金发放情况",
-            preferred_format="email", delivery="email", submitted_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-            received_on=dt.date(2025, 1, 1), applicant_key="k"),
-            ["unit_id", "tracking_code", "applicant_type", "org_type", "received_on", "finished_on", "outcome",
-             "applicant_key", "submitted_at", "due_date"], requests())
+        n = fast_insert(
+            InformationRequest,
+            dict(
+                unit_id=unit_ids[0],
+                tracking_code="x",
+                status="closed",
+                applicant_type="person",
+                name="申请人",
+                phone="13900000000",
+                address="某省某县某路1号",
+                description="请公开某县2025年度城乡低保资金发放情况",
+                preferred_format="email",
+                delivery="email",
+                submitted_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                received_on=dt.date(2025, 1, 1),
+                applicant_key="k",
+            ),
+            [
+                "unit_id",
+                "tracking_code",
+                "applicant_type",
+                "org_type",
+                "received_on",
+                "finished_on",
+                "outcome",
+                "applicant_key",
+                "submitted_at",
+                "due_date",
+            ],
+            requests(),
+        )
     print(f"  requests: {n:,} ({time.perf_counter() - t0:.1f} s)")
 
-    kinds = ["regulation"] * 1 + ["normative"] * 10 + ["notice"] * 40 + ["policy"] * 15 + ["general"] * 24 + \
-        ["budget"] * 5 + ["interpretation"] * 5
+    kinds = (
+        ["regulation"] * 1
+        + ["normative"] * 10
+        + ["notice"] * 40
+        + ["policy"] * 15
+        + ["general"] * 24
+        + ["budget"] * 5
+        + ["interpretation"] * 5
+    )
 
     def pubs():
         for i in range(n_pubs):
             published = dt.date(2019, 1, 1) + dt.timedelta(days=rnd.randrange(2557))  # 2019 .. 2025
-            yield {"unit_id": rnd.choice(unit_ids), "doc_type": rnd.choice(kinds), "published_on": published,
-                   "made_on": published, "effective_from": published, "title": f"关于做好第{i}项工作的通知",
-                   "document_number": f"某发〔{published.year}〕{i}号"}
+            yield {
+                "unit_id": rnd.choice(unit_ids),
+                "doc_type": rnd.choice(kinds),
+                "published_on": published,
+                "made_on": published,
+                "effective_from": published,
+                "title": f"关于做好第{i}项工作的通知",
+                "document_number": f"某发〔{published.year}〕{i}号",
+            }
 
     t0 = time.perf_counter()
     with transaction.atomic():
-        n = fast_insert(Publication, dict(unit_id=unit_ids[0], doc_type="notice", title="x", state="published"),
-                        ["unit_id", "doc_type", "published_on", "made_on", "effective_from", "title",
-                         "document_number"], pubs())
+        n = fast_insert(
+            Publication,
+            dict(unit_id=unit_ids[0], doc_type="notice", title="x", state="published"),
+            ["unit_id", "doc_type", "published_on", "made_on", "effective_from", "title", "document_number"],
+            pubs(),
+        )
     print(f"  publications: {n:,} ({time.perf_counter() - t0:.1f} s)")
     t0 = time.perf_counter()
-    normative = list(Publication.objects.filter(doc_type__in=["normative", "regulation"], published_on__year__lt=2025)
-                     .values_list("pk", "unit_id"))
+    normative = list(
+        Publication.objects.filter(doc_type__in=["normative", "regulation"], published_on__year__lt=2025).values_list(
+            "pk", "unit_id"
+        )
+    )
     rnd.shuffle(normative)
     repeals = normative[: len(normative) * 3 // 100]
     by_unit = {}
     for pk, uid in normative:
         by_unit.setdefault(uid, pk)
-    links = [LegalLink(kind="repeal", target_id=pk, by_id=by_unit[uid], effective_on=dt.date(2025, rnd.randint(1, 12), 1))
-             for pk, uid in repeals if by_unit[uid] != pk]
+    links = [
+        LegalLink(kind="repeal", target_id=pk, by_id=by_unit[uid], effective_on=dt.date(2025, rnd.randint(1, 12), 1))
+        for pk, uid in repeals
+        if by_unit[uid] != pk
+    ]
     LegalLink.objects.bulk_create(links, batch_size=5000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -220,7 +298,8 @@ def naive_table3(unit, year: int) -> dict:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     t = {row: dict.fromkeys(T.T3_COL_KEYS, 0) for row in T.T3_ROW_KEYS}
     qs = InformationRequest.objects.filter(unit=unit, received_on__lte=end).filter(
-        Q(finished_on__isnull=True) | Q(finished_on__gte=start))
+        Q(finished_on__isnull=True) | Q(finished_on__gte=start)
+    )
     for req in qs:
         col = record_sets._req_col_key(rstats.column_of(req))
         keys = ["new" if req.received_on >= start else "carried_in"]
@@ -256,11 +335,10 @@ def main() -> None:
     print(f"database: {connection.vendor}; scale {args.scale}")
     units = build(args.scale, rnd)
 
+    from gongkai.core.models import Organisation
     from gongkai.publications.selectors import normative_counts
     from gongkai.reports import record_sets
     from gongkai.requests.stats import annual_table3
-
-    from gongkai.core.models import Organisation
 
     all_units = Organisation.objects.filter(pk__in=[u.pk for u in units])
     t0 = time.perf_counter()
@@ -297,8 +375,13 @@ def main() -> None:
                 if v is not None and mine[r][c] != v:  # (the owner's totals are derived by the report engine)
                     mismatches += 1
         lib = naive2[u.pk]
-        mine2 = t2_all.get(u.pk, {"rules": {"made": 0, "repealed": 0, "in_force": 0},
-                                  "normative": {"made": 0, "repealed": 0, "in_force": 0}})
+        mine2 = t2_all.get(
+            u.pk,
+            {
+                "rules": {"made": 0, "repealed": 0, "in_force": 0},
+                "normative": {"made": 0, "repealed": 0, "in_force": 0},
+            },
+        )
         for label, key in (("规章", "rules"), ("行政规范性文件", "normative")):
             if lib[label] != mine2[key]:
                 mismatches += 1
@@ -308,14 +391,20 @@ def main() -> None:
     print()
     print(f"units {len(units):,}; naive sample {len(sample)} units, extrapolated ×{factor:.1f}")
     print(f"table 三, all units, set-based (1 GROUP BY):          {set_t3:8.2f} s")
-    print(f"table 三, all units, naive per-unit loop (estimated): {est3:8.2f} s  (sample {naive_t3:.2f} s)"
-          f"  → ×{est3 / set_t3:.1f}")
+    print(
+        f"table 三, all units, naive per-unit loop (estimated): {est3:8.2f} s  (sample {naive_t3:.2f} s)"
+        f"  → ×{est3 / set_t3:.1f}"
+    )
     print(f"  (the requests app's own annual_table3([unit]) per unit, estimated: {owner_t3 * factor:.2f} s)")
     print(f"table 二, all units, set-based (2 GROUP BY):          {set_t2:8.2f} s")
-    print(f"table 二, all units, naive per-unit loop (estimated): {est2:8.2f} s  (sample {naive_t2:.2f} s)"
-          f"  → ×{est2 / set_t2:.1f}")
-    print(f"both together: set-based {set_t3 + set_t2:.2f} s vs naive ≈ {est3 + est2:.2f} s "
-          f"(×{(est3 + est2) / (set_t3 + set_t2):.1f})")
+    print(
+        f"table 二, all units, naive per-unit loop (estimated): {est2:8.2f} s  (sample {naive_t2:.2f} s)"
+        f"  → ×{est2 / set_t2:.1f}"
+    )
+    print(
+        f"both together: set-based {set_t3 + set_t2:.2f} s vs naive ≈ {est3 + est2:.2f} s "
+        f"(×{(est3 + est2) / (set_t3 + set_t2):.1f})"
+    )
     print(f"result check on the sample: {'identical' if not mismatches else f'{mismatches} cells differ'}")
 
 

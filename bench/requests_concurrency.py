@@ -63,16 +63,28 @@ def main() -> int:
     unit = Organisation.objects.filter(name="基准测试县民政局").first()
     if unit is None:
         unit = core_services.organisation_create(
-            actor=None, parent=None, name="基准测试县民政局", kind=OrgKind.DEPARTMENT, level=Level.COUNTY,
-            credit_code=credit_code.make("11331124BENCH0001"[:17].replace("BENCH", "BCHDE")))
+            actor=None,
+            parent=None,
+            name="基准测试县民政局",
+            kind=OrgKind.DEPARTMENT,
+            level=Level.COUNTY,
+            credit_code=credit_code.make("11331124BENCH0001"[:17].replace("BENCH", "BCHDE")),
+        )
     run = time.strftime("%H%M%S")
 
     def data(i: int, tag: str) -> services.ApplicantData:
         body = f"3311251985{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i % 1000:03d}"
         return services.ApplicantData(
-            applicant_type="person", name="基准测试", id_type="resident", id_number=body + identity.resident_id_check(body),
-            phone=f"1{i:010d}", address="浙江省丽水市松阳县西屏街道", description=f"基准 {run} {tag} 第{i}号：请公开某文件",
-            preferred_format="email", delivery="online")
+            applicant_type="person",
+            name="基准测试",
+            id_type="resident",
+            id_number=body + identity.resident_id_check(body),
+            phone=f"1{i:010d}",
+            address="浙江省丽水市松阳县西屏街道",
+            description=f"基准 {run} {tag} 第{i}号：请公开某文件",
+            preferred_format="email",
+            delivery="online",
+        )
 
     def submit(i: int, tag: str) -> str:
         try:
@@ -82,8 +94,11 @@ def main() -> int:
                 connections.close_all()
 
     def stored(tag: str):
-        return list(InformationRequest.objects.filter(description__startswith=f"基准 {run} {tag} ")
-                    .values_list("tracking_code", flat=True))
+        return list(
+            InformationRequest.objects.filter(description__startswith=f"基准 {run} {tag} ").values_list(
+                "tracking_code", flat=True
+            )
+        )
 
     # baseline: one writer
     t0 = time.perf_counter()
@@ -116,12 +131,16 @@ def main() -> int:
     chain = audit.verify()
 
     print(f"PostgreSQL {connection.pg_version // 10000}, run {run}")
-    print(f"baseline (sequential): {args.baseline} requests in {t_seq:.2f} s = {seq_rate:.1f} req/s "
-          f"(stored {len(stored('seq'))}/{len(base_codes)})")
+    print(
+        f"baseline (sequential): {args.baseline} requests in {t_seq:.2f} s = {seq_rate:.1f} req/s "
+        f"(stored {len(stored('seq'))}/{len(base_codes)})"
+    )
     print(f"concurrent ({args.workers} threads): {args.n} requests in {t_conc:.2f} s = {conc_rate:.1f} req/s")
     print(f"ratio concurrent/baseline throughput: {conc_rate / seq_rate:.2f}")
-    print(f"errors: {len(errors)}  returned: {len(returned)}  stored: {len(got)}  lost: {lost}  "
-          f"duplicate tracking codes (run): {dupes}  (whole table): {dupes_global}")
+    print(
+        f"errors: {len(errors)}  returned: {len(returned)}  stored: {len(got)}  lost: {lost}  "
+        f"duplicate tracking codes (run): {dupes}  (whole table): {dupes_global}"
+    )
     print(f"audit chain: {'ok' if chain.ok else 'BROKEN at ' + str(chain.first_bad_id)} ({chain.checked} events)")
     for e in errors[:5]:
         print("  error:", e)

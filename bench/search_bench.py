@@ -32,7 +32,6 @@ import argparse
 import bisect
 import datetime as dt
 import gc
-import io
 import os
 import random
 import shutil
@@ -45,20 +44,48 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from gongkai.search import analysis  # noqa: E402
 from gongkai.search.backends.tantivy import TantivyBackend  # noqa: E402
 from gongkai.search.types import SearchDocument, SearchQuery  # noqa: E402
 
 # --- government vocabulary -------------------------------------------------------------------
 
 UNITS = [
-    "县人民政府办公室", "县发展和改革委员会", "县教育体育局", "县科技和工业信息化局", "县公安局",
-    "县民政局", "县司法局", "县财政局", "县人力资源和社会保障局", "县自然资源局", "县生态环境分局",
-    "县住房和城乡建设局", "县交通运输局", "县水利局", "县农业农村局", "县商务局", "县文化和旅游局",
-    "县卫生健康委员会", "县退役军人事务局", "县应急管理局", "县审计局", "县市场监督管理局",
-    "县统计局", "县医疗保障局", "县林业局", "县乡村振兴局", "县数据资源局", "城关镇人民政府",
-    "东关镇人民政府", "西河乡人民政府", "南山镇人民政府", "北塘乡人民政府", "青石镇人民政府",
-    "柳林乡人民政府", "白马镇人民政府", "桃花乡人民政府",
+    "县人民政府办公室",
+    "县发展和改革委员会",
+    "县教育体育局",
+    "县科技和工业信息化局",
+    "县公安局",
+    "县民政局",
+    "县司法局",
+    "县财政局",
+    "县人力资源和社会保障局",
+    "县自然资源局",
+    "县生态环境分局",
+    "县住房和城乡建设局",
+    "县交通运输局",
+    "县水利局",
+    "县农业农村局",
+    "县商务局",
+    "县文化和旅游局",
+    "县卫生健康委员会",
+    "县退役军人事务局",
+    "县应急管理局",
+    "县审计局",
+    "县市场监督管理局",
+    "县统计局",
+    "县医疗保障局",
+    "县林业局",
+    "县乡村振兴局",
+    "县数据资源局",
+    "城关镇人民政府",
+    "东关镇人民政府",
+    "西河乡人民政府",
+    "南山镇人民政府",
+    "北塘乡人民政府",
+    "青石镇人民政府",
+    "柳林乡人民政府",
+    "白马镇人民政府",
+    "桃花乡人民政府",
 ]
 DOMAINS = {
     "社会救助": ["城乡低保", "最低生活保障", "特困人员供养", "临时救助", "残疾人两项补贴", "孤儿基本生活保障"],
@@ -76,12 +103,26 @@ DOMAINS = {
     "交通运输": ["农村公路", "客运班线", "公路养护", "城乡公交", "治超"],
     "自然资源": ["国土空间规划", "耕地保护", "土地征收", "不动产登记", "矿产资源"],
 }
-TYPES = [("policy", 20), ("normative", 10), ("interpretation", 10), ("notice", 35), ("budget", 8),
-         ("draft_decision", 2), ("general", 15)]
+TYPES = [
+    ("policy", 20),
+    ("normative", 10),
+    ("interpretation", 10),
+    ("notice", 35),
+    ("budget", 8),
+    ("draft_decision", 2),
+    ("general", 15),
+]
 DOC_KINDS = ["实施方案", "管理办法", "实施细则", "工作方案", "指导意见", "考核办法", "操作规程", "工作要点"]
 VERBS = ["做好", "加强", "进一步规范", "开展", "推进", "落实", "深化", "完善", "全面实施", "切实做好"]
-LAWS = ["中华人民共和国政府信息公开条例", "社会救助暂行办法", "中华人民共和国预算法", "中华人民共和国安全生产法",
-        "中华人民共和国就业促进法", "中华人民共和国土地管理法", "优化营商环境条例"]
+LAWS = [
+    "中华人民共和国政府信息公开条例",
+    "社会救助暂行办法",
+    "中华人民共和国预算法",
+    "中华人民共和国安全生产法",
+    "中华人民共和国就业促进法",
+    "中华人民共和国土地管理法",
+    "优化营商环境条例",
+]
 PLACES = ["乡镇人民政府", "县直各单位", "各村（社区）", "各有关部门", "各学校"]
 
 
@@ -214,8 +255,32 @@ class Corpus:
 
 def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Random) -> list[tuple[str, SearchQuery]]:
     topics = [t for ts in DOMAINS.values() for t in ts]
-    common = ["通知", "公示", "政策解读", "预算", "补贴", "资金", "申请", "办法", "低保", "医保", "民政", "就业",
-              "养老", "教育", "培训", "安全", "检查", "税", "农村", "乡镇", "改造", "监管", "项目", "标准"]
+    common = [
+        "通知",
+        "公示",
+        "政策解读",
+        "预算",
+        "补贴",
+        "资金",
+        "申请",
+        "办法",
+        "低保",
+        "医保",
+        "民政",
+        "就业",
+        "养老",
+        "教育",
+        "培训",
+        "安全",
+        "检查",
+        "税",
+        "农村",
+        "乡镇",
+        "改造",
+        "监管",
+        "项目",
+        "标准",
+    ]
 
     def word() -> str:
         r = rng.random()
@@ -238,7 +303,7 @@ def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Ra
             cut = [s for s in text.replace("。", "，").split("，") if len(s) >= 6]
             piece = rng.choice(cut) if cut else text[:8]
             start = rng.randrange(0, max(1, len(piece) - 6))
-            q = SearchQuery(text=f'"{piece[start:start + rng.randint(4, 8)]}"', per_page=10)
+            q = SearchQuery(text=f'"{piece[start : start + rng.randint(4, 8)]}"', per_page=10)
         else:
             filters: dict[str, list[str]] = {}
             r = rng.random()
@@ -271,7 +336,7 @@ def known_item_queries(sample: list[Generated], n: int, rng: random.Random) -> l
         if len(frag) > 14:  # long keys: a 10–14 character window inside the key
             width = rng.randint(10, 14)
             off = rng.randrange(0, len(frag) - width + 1)
-            frag = frag[off:off + width]
+            frag = frag[off : off + width]
         out.append((g.doc.id, frag))
     return out
 
@@ -298,8 +363,20 @@ def pg_load(conn, docs: list[SearchDocument]) -> float:
             "index_number) FROM STDIN"
         ) as copy:
             for d in docs:
-                copy.write_row((d.id, d.title, d.body, d.unit_name, d.doc_type, d.domain, d.year, d.status,
-                                d.published_on, d.index_number))
+                copy.write_row(
+                    (
+                        d.id,
+                        d.title,
+                        d.body,
+                        d.unit_name,
+                        d.doc_type,
+                        d.domain,
+                        d.year,
+                        d.status,
+                        d.published_on,
+                        d.index_number,
+                    )
+                )
         cur.execute("CREATE INDEX ON bench_search_docs (published_on)")
         cur.execute("ANALYZE bench_search_docs")
     return time.perf_counter() - started
@@ -387,7 +464,11 @@ def run_pg_fts(args, docs, queries, known) -> None:
         backend.search(q)
         lat.append((time.perf_counter() - t) * 1000)
     print(f"PG FTS backend {len(lat)} mixed queries: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms")
-    found = sum(1 for doc_id, frag in known if doc_id in [h.id for h in backend.search(SearchQuery(text=frag, per_page=10)).hits])
+    found = sum(
+        1
+        for doc_id, frag in known
+        if doc_id in [h.id for h in backend.search(SearchQuery(text=frag, per_page=10)).hits]
+    )
     print(f"PG FTS RECALL@10 known-item: {found / len(known):.3f}")
     if not args.keep:
         backend.clear()
@@ -398,19 +479,29 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--known", type=int, default=200)
-    ap.add_argument("--baseline-queries", type=int, default=None,
-                    help="how many of the queries the ILIKE baseline answers (default: all up to 50k docs, else 100)")
-    ap.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL")
-                    or (os.environ.get("DATABASE_URL") if "postgres" in os.environ.get("DATABASE_URL", "") else None)
-                    or "postgres://postgres@127.0.0.1:5432/gk_search")
+    ap.add_argument(
+        "--baseline-queries",
+        type=int,
+        default=None,
+        help="how many of the queries the ILIKE baseline answers (default: all up to 50k docs, else 100)",
+    )
+    ap.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL")
+        or (os.environ.get("DATABASE_URL") if "postgres" in os.environ.get("DATABASE_URL", "") else None)
+        or "postgres://postgres@127.0.0.1:5432/gk_search",
+    )
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--index-dir", default="/tmp/gongkai-search-bench")
     ap.add_argument("--threads", type=int, default=1, help="tantivy indexing threads")
     ap.add_argument("--heap-mb", type=int, default=512)
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--keep", action="store_true", help="keep the index and the PG table")
-    ap.add_argument("--pg-fts", action="store_true",
-                    help="also measure gongkai's PostgreSQL full-text backend (SearchEntry) on the same documents")
+    ap.add_argument(
+        "--pg-fts",
+        action="store_true",
+        help="also measure gongkai's PostgreSQL full-text backend (SearchEntry) on the same documents",
+    )
     args = ap.parse_args()
 
     rng = random.Random(args.seed)
@@ -424,8 +515,10 @@ def main() -> None:
     gen_s = time.perf_counter() - t0
     avg_title = statistics.fmean(len(d.title) for d in docs[:10000])
     avg_body = statistics.fmean(len(d.body) for d in docs[:10000])
-    print(f"generated {len(docs):,} documents in {gen_s:.1f} s "
-          f"(vocabulary {len(corpus.words):,} words; avg title {avg_title:.0f} chars, body {avg_body:.0f} chars)")
+    print(
+        f"generated {len(docs):,} documents in {gen_s:.1f} s "
+        f"(vocabulary {len(corpus.words):,} words; avg title {avg_title:.0f} chars, body {avg_body:.0f} chars)"
+    )
     print("example:", docs[0].title, "|", docs[0].body[:60], "…")
 
     # --- index build
@@ -460,8 +553,10 @@ def main() -> None:
         lat.append(ms)
         by_kind.setdefault(kind, []).append(ms)
         totals.append(res.total)
-    print(f"EMBEDDED (tantivy) {len(lat)} mixed queries: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, "
-          f"p99 {pct(lat, 99):.1f} ms, max {max(lat):.1f} ms; median hits {int(statistics.median(totals)):,}")
+    print(
+        f"EMBEDDED (tantivy) {len(lat)} mixed queries: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, "
+        f"p99 {pct(lat, 99):.1f} ms, max {max(lat):.1f} ms; median hits {int(statistics.median(totals)):,}"
+    )
     for kind, values in by_kind.items():
         print(f"  {kind:6s} n={len(values):4d}  p50 {pct(values, 50):6.1f} ms  p95 {pct(values, 95):6.1f} ms")
 
@@ -479,8 +574,7 @@ def main() -> None:
         else:
             misses.append((frag, res.total))
     recall = found / len(known)
-    print(f"RECALL@10 known-item (title fragments): {recall:.3f} ({found}/{len(known)}); "
-          f"p95 {pct(klat, 95):.1f} ms")
+    print(f"RECALL@10 known-item (title fragments): {recall:.3f} ({found}/{len(known)}); p95 {pct(klat, 95):.1f} ms")
     for frag, total in misses[:5]:
         print(f"  miss: {frag!r} ({total:,} matching documents)")
 
@@ -515,7 +609,9 @@ def main() -> None:
                 emb_lat.append(lat[i])
         b50, b95 = pct(base_lat, 50), pct(base_lat, 95)
         e50, e95 = pct(emb_lat, 50), pct(emb_lat, 95)
-        print(f"BASELINE PostgreSQL ILIKE '%…%' on the same {len(base_lat)} queries: p50 {b50:.1f} ms, p95 {b95:.1f} ms")
+        print(
+            f"BASELINE PostgreSQL ILIKE '%…%' on the same {len(base_lat)} queries: p50 {b50:.1f} ms, p95 {b95:.1f} ms"
+        )
         print(f"  embedded on those queries: p50 {e50:.1f} ms, p95 {e95:.1f} ms")
         print(f"RATIO (ILIKE / embedded): p50 {b50 / e50:.1f}x, p95 {b95 / e95:.1f}x")
         if not args.keep:

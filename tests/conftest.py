@@ -166,7 +166,9 @@ def assert_accessible(page, *, context: str = "") -> None:
     """Run axe-core on the current page and fail with the violations listed (WCAG 2.1 A/AA)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
     violations = results.response["violations"]
     if violations:
         lines = [

@@ -51,18 +51,38 @@ def assistance(db) -> Domain:
 def township_catalogue(tree, national, assistance):
     """A county-owned 社会救助 catalogue for townships, with a draft of three items (not published)."""
     catalogue = services.catalogue_create(
-        actor=tree.office, owner=tree.county, domain=assistance, template=national,
-        target_kind=OrgKind.GOVERNMENT, target_level=Level.TOWNSHIP,
+        actor=tree.office,
+        owner=tree.county,
+        domain=assistance,
+        template=national,
+        target_kind=OrgKind.GOVERNMENT,
+        target_level=Level.TOWNSHIP,
     )
     draft = catalogue.current_draft()
-    services.item_add(actor=tree.office, version=draft, level1="最低生活保障", name="办事指南", elements=national_elements(), timeframe_text=T20)
     services.item_add(
-        actor=tree.office, version=draft, level1="最低生活保障", name="审核确认结果公示",
-        elements=national_elements(audience=["特定群体"], level=["乡级"]), timeframe_text="审核确认后5个工作日内",
+        actor=tree.office,
+        version=draft,
+        level1="最低生活保障",
+        name="办事指南",
+        elements=national_elements(),
+        timeframe_text=T20,
     )
     services.item_add(
-        actor=tree.office, version=draft, level1="临时救助", name="救助结果", mandatory=False,
-        elements=national_elements(), timeframe_text="每季度结束后15日内",
+        actor=tree.office,
+        version=draft,
+        level1="最低生活保障",
+        name="审核确认结果公示",
+        elements=national_elements(audience=["特定群体"], level=["乡级"]),
+        timeframe_text="审核确认后5个工作日内",
+    )
+    services.item_add(
+        actor=tree.office,
+        version=draft,
+        level1="临时救助",
+        name="救助结果",
+        mandatory=False,
+        elements=national_elements(),
+        timeframe_text="每季度结束后15日内",
     )
     return catalogue
 

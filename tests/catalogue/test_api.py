@@ -40,12 +40,28 @@ def test_office_creates_adds_items_and_publishes(api_for, tree, national):
     api = api_for(tree.office)
     from gongkai.catalogue.models import Domain
 
-    r = api.post(f"{BASE}/catalogues/", {"owner": tree.county.pk, "domain": Domain.objects.get(name="就业").pk, "template": national.pk, "target_kind": "government", "target_level": "township"}, format="json")
+    r = api.post(
+        f"{BASE}/catalogues/",
+        {
+            "owner": tree.county.pk,
+            "domain": Domain.objects.get(name="就业").pk,
+            "template": national.pk,
+            "target_kind": "government",
+            "target_level": "township",
+        },
+        format="json",
+    )
     assert r.status_code == 201, r.content
     cid = r.json()["id"]
-    r = api.post(f"{BASE}/catalogues/{cid}/items/", {"level1": "就业服务", "name": "招聘信息", "elements": national_elements(), "timeframe_text": "实时"}, format="json")
+    r = api.post(
+        f"{BASE}/catalogues/{cid}/items/",
+        {"level1": "就业服务", "name": "招聘信息", "elements": national_elements(), "timeframe_text": "实时"},
+        format="json",
+    )
     assert r.status_code == 201, r.content
-    r = api.post(f"{BASE}/catalogues/{cid}/items/", {"level1": "坏", "elements": {}, "timeframe_text": T20}, format="json")
+    r = api.post(
+        f"{BASE}/catalogues/{cid}/items/", {"level1": "坏", "elements": {}, "timeframe_text": T20}, format="json"
+    )
     assert r.status_code == 400 and "公开依据" in str(r.json())
     r = api.post(f"{BASE}/catalogues/{cid}/publish/", {}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "published"
@@ -56,11 +72,24 @@ def test_staff_of_other_units_cannot_write(api_for, tree, published, national):
     from gongkai.catalogue.models import Domain
 
     api = api_for(tree.editor_a)
-    r = api.post(f"{BASE}/catalogues/", {"owner": tree.county.pk, "domain": Domain.objects.get(name="就业").pk, "template": national.pk, "target_kind": "government", "target_level": "township"}, format="json")
+    r = api.post(
+        f"{BASE}/catalogues/",
+        {
+            "owner": tree.county.pk,
+            "domain": Domain.objects.get(name="就业").pk,
+            "template": national.pk,
+            "target_kind": "government",
+            "target_level": "township",
+        },
+        format="json",
+    )
     assert r.status_code == 403
     assert api.post(f"{BASE}/catalogues/{published.pk}/publish/", {}, format="json").status_code == 403
     item_b = UnitItem.objects.get(unit=tree.town_b, name="救助结果")
-    assert api_for(tree.town_editor).patch(f"{BASE}/unit-items/{item_b.pk}/", {"note": "x"}, format="json").status_code == 403
+    assert (
+        api_for(tree.town_editor).patch(f"{BASE}/unit-items/{item_b.pk}/", {"note": "x"}, format="json").status_code
+        == 403
+    )
     assert api_for(tree.town_editor).post(f"{BASE}/unit-items/{item_b.pk}/drop/", {}, format="json").status_code == 403
     assert api_for().post(f"{BASE}/unit-items/{item_b.pk}/drop/", {}, format="json").status_code in (401, 403)
     std_item = published.latest_published().items.first()
@@ -70,7 +99,11 @@ def test_staff_of_other_units_cannot_write(api_for, tree, published, national):
 def test_unit_staff_add_local_item_and_drop(api_for, tree, published):
     api = api_for(tree.town_editor)
     ul = UnitList.objects.get(unit=tree.town_a)
-    r = api.post(f"{BASE}/unit-items/", {"unit_list": ul.pk, "level1": "结对帮扶", "elements": national_elements(), "timeframe_text": "每季度"}, format="json")
+    r = api.post(
+        f"{BASE}/unit-items/",
+        {"unit_list": ul.pk, "level1": "结对帮扶", "elements": national_elements(), "timeframe_text": "每季度"},
+        format="json",
+    )
     assert r.status_code == 201, r.content
     assert r.json()["is_local"] is True
     mandatory = UnitItem.objects.get(unit=tree.town_a, name="办事指南")

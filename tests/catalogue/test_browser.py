@@ -74,5 +74,5 @@ def test_import_publish_and_browse(page):
     page.goto("/catalogue/search/?q=低保")
     assert page.get_by_role("status").inner_text().startswith("找到")
     assert_accessible(page, context="search")
-    page.goto(f"/catalogue/domain/social-assistance/")
+    page.goto("/catalogue/domain/social-assistance/")
     assert_accessible(page, context="domain page")

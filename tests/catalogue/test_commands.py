@@ -35,7 +35,16 @@ def test_errors_give_non_zero_exit_and_row_report(tree, tmp_path):
 
 def test_import_publish_and_export_unit(tree, tmp_path):
     out = io.StringIO()
-    call_command("import_catalogue", str(SAMPLE), "--owner", tree.county.credit_code, "--level", "township", "--publish", stdout=out)
+    call_command(
+        "import_catalogue",
+        str(SAMPLE),
+        "--owner",
+        tree.county.credit_code,
+        "--level",
+        "township",
+        "--publish",
+        stdout=out,
+    )
     assert "已发布" in out.getvalue()
     assert UnitList.objects.filter(unit=tree.town_a).count() == 3
     target = tmp_path / "xp.xlsx"

@@ -36,7 +36,9 @@ def test_optional_item_dropped_stays_dropped_after_revision(tree, published):
     optional = UnitItem.objects.get(unit=tree.town_a, name="救助结果")
     services.unit_item_drop(actor=tree.town_editor, item=optional, reason="本街道无临时救助审批权")
     draft = services.version_start_draft(actor=tree.office, catalogue=published)
-    services.item_update(actor=tree.office, item=draft.items.get(name="救助结果"), elements=national_elements(basis="新依据"))
+    services.item_update(
+        actor=tree.office, item=draft.items.get(name="救助结果"), elements=national_elements(basis="新依据")
+    )
     services.version_publish(actor=tree.office, version=draft)
     optional.refresh_from_db()
     assert not optional.is_active and optional.retired_kind == "dropped"
@@ -59,15 +61,30 @@ def test_optional_item_that_becomes_mandatory_is_restored(tree, published):
 def test_revision_updates_lists_keeps_local_and_retires_removed(tree, published):
     ul = UnitList.objects.get(unit=tree.town_a, catalogue=published)
     local = services.unit_item_add_local(
-        actor=tree.town_editor, unit_list=ul, level1="困难群众结对帮扶", name="走访名单",
-        elements=national_elements(level=["乡级"]), timeframe_text="每季度结束后15日内",
+        actor=tree.town_editor,
+        unit_list=ul,
+        level1="困难群众结对帮扶",
+        name="走访名单",
+        elements=national_elements(level=["乡级"]),
+        timeframe_text="每季度结束后15日内",
     )
     guide = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
-    services.unit_item_update(actor=tree.town_editor, item=guide, column_name="社会救助 > 低保", note="由社会事务办负责")
+    services.unit_item_update(
+        actor=tree.town_editor, item=guide, column_name="社会救助 > 低保", note="由社会事务办负责"
+    )
     draft = services.version_start_draft(actor=tree.office, catalogue=published)
     services.item_delete(actor=tree.office, item=draft.items.get(name="审核确认结果公示"))
-    services.item_update(actor=tree.office, item=draft.items.get(name="办事指南"), timeframe_text="信息形成或变更之日起10个工作日内")
-    services.item_add(actor=tree.office, version=draft, level1="特困人员救助供养", name="办事指南", elements=national_elements(), timeframe_text=T20)
+    services.item_update(
+        actor=tree.office, item=draft.items.get(name="办事指南"), timeframe_text="信息形成或变更之日起10个工作日内"
+    )
+    services.item_add(
+        actor=tree.office,
+        version=draft,
+        level1="特困人员救助供养",
+        name="办事指南",
+        elements=national_elements(),
+        timeframe_text=T20,
+    )
     result = services.version_publish(actor=tree.office, version=draft)
     assert result["derived"]["items_created"] == 2 and result["derived"]["items_retired"] == 2
     ul.refresh_from_db()
@@ -86,12 +103,23 @@ def test_revision_updates_lists_keeps_local_and_retires_removed(tree, published)
 
 def test_target_units_restrict_derivation(tree, national, assistance):
     catalogue = services.catalogue_create(
-        actor=tree.office, owner=tree.county, domain=assistance, template=national, target_kind=OrgKind.DEPARTMENT, target_level=Level.COUNTY
+        actor=tree.office,
+        owner=tree.county,
+        domain=assistance,
+        template=national,
+        target_kind=OrgKind.DEPARTMENT,
+        target_level=Level.COUNTY,
     )
     services.catalogue_set_target_units(actor=tree.office, catalogue=catalogue, units=[tree.dept_a])
     with pytest.raises(ValidationError):
         services.catalogue_set_target_units(actor=tree.office, catalogue=catalogue, units=[tree.town_a])
-    services.item_add(actor=tree.office, version=catalogue.current_draft(), level1="政策文件", elements=national_elements(level=["县级"]), timeframe_text=T20)
+    services.item_add(
+        actor=tree.office,
+        version=catalogue.current_draft(),
+        level1="政策文件",
+        elements=national_elements(level=["县级"]),
+        timeframe_text=T20,
+    )
     services.version_publish(actor=tree.office, version=catalogue.current_draft())
     assert list(UnitList.objects.filter(catalogue=catalogue).values_list("unit", flat=True)) == [tree.dept_a.pk]
 
@@ -101,9 +129,23 @@ def test_local_item_validated_and_responsible_unit_checked(tree, published):
     with pytest.raises(ValidationError):
         services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="x", elements={}, timeframe_text=T20)
     with pytest.raises(ValidationError, match="同名"):
-        services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="最低生活保障", name="办事指南", elements=national_elements(), timeframe_text=T20)
+        services.unit_item_add_local(
+            actor=tree.town_editor,
+            unit_list=ul,
+            level1="最低生活保障",
+            name="办事指南",
+            elements=national_elements(),
+            timeframe_text=T20,
+        )
     with pytest.raises(ValidationError, match="责任单位"):
-        services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="新", elements=national_elements(), timeframe_text=T20, responsible_unit=tree.town_b)
+        services.unit_item_add_local(
+            actor=tree.town_editor,
+            unit_list=ul,
+            level1="新",
+            elements=national_elements(),
+            timeframe_text=T20,
+            responsible_unit=tree.town_b,
+        )
     item = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
     with pytest.raises(ValidationError, match="标准目录"):
         services.unit_item_update(actor=tree.town_editor, item=item, timeframe_text="实时")
@@ -115,7 +157,9 @@ def test_unit_staff_cannot_touch_other_units_list(tree, published):
         services.unit_item_drop(actor=tree.town_editor, item=other)
     ul_b = UnitList.objects.get(unit=tree.town_b, catalogue=published)
     with pytest.raises(PermissionDenied):
-        services.unit_item_add_local(actor=tree.town_editor, unit_list=ul_b, level1="x", elements=national_elements(), timeframe_text=T20)
+        services.unit_item_add_local(
+            actor=tree.town_editor, unit_list=ul_b, level1="x", elements=national_elements(), timeframe_text=T20
+        )
     with pytest.raises(PermissionDenied):
         services.unit_item_update(actor=tree.editor_a, item=other, note="x")
 

@@ -17,14 +17,32 @@ from .conftest import T20, national_elements
 
 pytestmark = pytest.mark.django_db
 
-PLAIN_HEADER = ["领域", "事项名称", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "公开层级"]
+PLAIN_HEADER = [
+    "领域",
+    "事项名称",
+    "公开内容（要素）",
+    "公开依据",
+    "公开时限",
+    "公开主体",
+    "公开渠道和载体",
+    "公开对象",
+    "公开方式",
+    "公开层级",
+]
 
 
 def plain_row(domain="社会救助", name="低保办事指南", timeframe=T20, **over):
     row = {
-        "领域": domain, "事项名称": name, "公开内容（要素）": "申请条件、材料、流程", "公开依据": "《社会救助暂行办法》",
-        "公开时限": timeframe, "公开主体": "县民政局", "公开渠道和载体": "政府网站", "公开对象": "全社会",
-        "公开方式": "主动", "公开层级": "县级、乡级",
+        "领域": domain,
+        "事项名称": name,
+        "公开内容（要素）": "申请条件、材料、流程",
+        "公开依据": "《社会救助暂行办法》",
+        "公开时限": timeframe,
+        "公开主体": "县民政局",
+        "公开渠道和载体": "政府网站",
+        "公开对象": "全社会",
+        "公开方式": "主动",
+        "公开层级": "县级、乡级",
     }
     row.update(over)
     return [row[h] for h in PLAIN_HEADER]
@@ -61,7 +79,11 @@ def test_sample_spreadsheet_parses_with_merged_headers_ticks_and_same_as_above(n
     assert all(s.header_row == 3 for s in report.sheets)
     rows = report.by_domain()["社会救助"]
     first, second = rows[0], rows[1]
-    assert first.level1 == "政策文件" and first.elements["audience"] == ["全社会"] and first.elements["level"] == ["县级", "乡级"]
+    assert (
+        first.level1 == "政策文件"
+        and first.elements["audience"] == ["全社会"]
+        and first.elements["level"] == ["县级", "乡级"]
+    )
     # 一级事项 merged over rows and 公开主体 "同上" resolved from the row above
     guide, result = rows[1], rows[2]
     assert guide.level1 == result.level1 == "最低生活保障"
@@ -72,7 +94,14 @@ def test_sample_spreadsheet_parses_with_merged_headers_ticks_and_same_as_above(n
 
 def test_commit_all_domains_as_drafts_then_publish(tree, national):
     report = importer.parse(SAMPLE.read_bytes(), filename="sample.xlsx", template=national)
-    result = importer.commit(report, actor=tree.office, owner=tree.county, target_kind=OrgKind.GOVERNMENT, target_level=Level.TOWNSHIP, publish=True)
+    result = importer.commit(
+        report,
+        actor=tree.office,
+        owner=tree.county,
+        target_kind=OrgKind.GOVERNMENT,
+        target_level=Level.TOWNSHIP,
+        publish=True,
+    )
     assert {c.domain.name for c, _ in result.catalogues} == {"社会救助", "养老服务", "就业"}
     for catalogue, count in result.catalogues:
         assert catalogue.latest_published().items.count() == count
@@ -91,12 +120,20 @@ def test_export_then_reimport_round_trip(tree, published, national):
 def test_reimport_revision_diffs_cleanly(tree, published, national):
     version = published.latest_published()
     rows = [
-        exporter.ExportRow(i.level1, i.name, {**i.elements, "basis": "新依据"} if i.name == "办事指南" else i.elements, i.timeframe_text, ["是" if i.mandatory else "否"])
+        exporter.ExportRow(
+            i.level1,
+            i.name,
+            {**i.elements, "basis": "新依据"} if i.name == "办事指南" else i.elements,
+            i.timeframe_text,
+            ["是" if i.mandatory else "否"],
+        )
         for i in version.items.order_by("sort_order")
     ]
     data = exporter.write_layout([("社会救助", "社会救助标准目录", rows)], national, extra_headers=["必选事项"])
     report = importer.parse(data, template=national)
-    importer.commit(report, actor=tree.office, owner=tree.county, target_kind=OrgKind.GOVERNMENT, target_level=Level.TOWNSHIP)
+    importer.commit(
+        report, actor=tree.office, owner=tree.county, target_kind=OrgKind.GOVERNMENT, target_level=Level.TOWNSHIP
+    )
     draft = Catalogue.objects.get(pk=published.pk).current_draft()
     diff = services.compute_diff(version, draft)
     assert diff["summary"]["added"] == 0 and diff["summary"]["removed"] == 0
@@ -135,7 +172,14 @@ def test_commit_refuses_report_with_errors(tree, national):
 def test_commit_is_all_or_nothing(tree, national, assistance):
     # 就业 already has a catalogue with another template → the second domain fails → nothing saved.
     putuo = national.__class__.objects.get(key="putuo-9")
-    services.catalogue_create(actor=tree.office, owner=tree.county, domain=Domain.objects.get(name="就业"), template=putuo, target_kind="government", target_level="township")
+    services.catalogue_create(
+        actor=tree.office,
+        owner=tree.county,
+        domain=Domain.objects.get(name="就业"),
+        template=putuo,
+        target_kind="government",
+        target_level="township",
+    )
     rows = [plain_row(), plain_row(domain="就业", name="招聘信息")]
     report = importer.parse(csv_bytes(rows), template=national)
     assert report.ok
@@ -181,12 +225,16 @@ def test_unrecognised_headers(national):
 
 def test_missing_required_column(national):
     header = ["事项名称", "公开内容（要素）", "公开时限", "随便一列"]
-    report = importer.parse(csv_bytes([["x", "y", T20, "z"]], header=header), template=national, domain=Domain.objects.get(name="就业"))
+    report = importer.parse(
+        csv_bytes([["x", "y", T20, "z"]], header=header), template=national, domain=Domain.objects.get(name="就业")
+    )
     assert "缺少必填要素列" in report.file_errors[0] and "公开依据" in report.file_errors[0]
 
 
 def test_empty_rows_skipped_and_reported(national):
-    data = xlsx_bytes([plain_row(), ["", "", ""], [None] * 10, plain_row(name="第二项")], title="松阳县社会救助领域标准目录")
+    data = xlsx_bytes(
+        [plain_row(), ["", "", ""], [None] * 10, plain_row(name="第二项")], title="松阳县社会救助领域标准目录"
+    )
     report = importer.parse(data, template=national)
     assert report.ok, report.text()
     assert len(report.rows) == 2 and report.sheets[0].empty_rows == 2
@@ -221,7 +269,9 @@ def test_same_as_above_without_row_above(national):
 def test_domain_from_default_and_title(national):
     header = PLAIN_HEADER[1:]
     rows = [plain_row()[1:]]
-    report = importer.parse(xlsx_bytes(rows, header=header, title="松阳县养老服务领域基层政务公开标准目录"), template=national)
+    report = importer.parse(
+        xlsx_bytes(rows, header=header, title="松阳县养老服务领域基层政务公开标准目录"), template=national
+    )
     assert report.ok and report.rows[0].domain == "养老服务"
     report = importer.parse(csv_bytes(rows, header=header), template=national)
     assert not report.ok and "无法确定所属领域" in report.error_rows[0].errors[0]
@@ -233,8 +283,30 @@ def test_haizhu_template_plain_columns(tree):
     from gongkai.catalogue.models import ElementTemplate
 
     haizhu = ElementTemplate.objects.get(key="haizhu-8")
-    header = ["序号", "事项名称", "设立依据", "内容要求", "公开主体", "公开方式", "公开时限", "“五公开”类别", "事项性质"]
-    rows = [[1, "失业登记", "《就业服务与就业管理规定》", "办理条件、材料", "区人社局", "主动公开", "实时", "服务", "公共服务清单"]]
+    header = [
+        "序号",
+        "事项名称",
+        "设立依据",
+        "内容要求",
+        "公开主体",
+        "公开方式",
+        "公开时限",
+        "“五公开”类别",
+        "事项性质",
+    ]
+    rows = [
+        [
+            1,
+            "失业登记",
+            "《就业服务与就业管理规定》",
+            "办理条件、材料",
+            "区人社局",
+            "主动公开",
+            "实时",
+            "服务",
+            "公共服务清单",
+        ]
+    ]
     report = importer.parse(csv_bytes(rows, header=header), template=haizhu, domain=Domain.objects.get(name="就业"))
     assert report.ok, report.text()
     assert report.rows[0].elements["mode"] == "主动" and report.rows[0].elements["stage"] == "服务"
@@ -244,13 +316,48 @@ def test_putuo_nine_element_template(tree):
     from gongkai.catalogue.models import ElementTemplate
 
     putuo = ElementTemplate.objects.get(key="putuo-9")
-    header = ["信息名称", "公开主体", "公开属性", "部分公开情况", "公开理由", "公开依据", "公开形式", "公开时限", "公开平台", "公开载体"]
+    header = [
+        "信息名称",
+        "公开主体",
+        "公开属性",
+        "部分公开情况",
+        "公开理由",
+        "公开依据",
+        "公开形式",
+        "公开时限",
+        "公开平台",
+        "公开载体",
+    ]
     rows = [
-        ["区级预算执行情况", "区财政局", "主动公开", "", "", "《预算法》第十四条", "全文公开", "每年", "普陀区政府门户网站", "网页"],
-        ["某信访事项处理意见", "区信访办", "不予公开", "", "涉及个人隐私", "《政府信息公开条例》第十五条", "—", "实时", "—", "—"],
+        [
+            "区级预算执行情况",
+            "区财政局",
+            "主动公开",
+            "",
+            "",
+            "《预算法》第十四条",
+            "全文公开",
+            "每年",
+            "普陀区政府门户网站",
+            "网页",
+        ],
+        [
+            "某信访事项处理意见",
+            "区信访办",
+            "不予公开",
+            "",
+            "涉及个人隐私",
+            "《政府信息公开条例》第十五条",
+            "—",
+            "实时",
+            "—",
+            "—",
+        ],
         ["错误属性", "区财政局", "内部", "", "", "依据", "全文", "每年", "网站", ""],
     ]
-    report = importer.parse(csv_bytes(rows, header=header), template=putuo, domain=Domain.objects.get(name="财政预决算"))
+    report = importer.parse(
+        csv_bytes(rows, header=header), template=putuo, domain=Domain.objects.get(name="财政预决算")
+    )
     assert [bool(r.errors) for r in report.rows] == [False, False, True]
     assert report.rows[0].elements["attribute"] == "主动公开"
     assert "公开属性" in report.rows[2].errors[0]
@@ -262,7 +369,9 @@ def test_unit_export_has_source_and_responsible_unit(tree, published):
     from gongkai.catalogue.models import UnitList
 
     ul = UnitList.objects.get(unit=tree.town_a)
-    services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="结对帮扶", elements=national_elements(), timeframe_text=T20)
+    services.unit_item_add_local(
+        actor=tree.town_editor, unit_list=ul, level1="结对帮扶", elements=national_elements(), timeframe_text=T20
+    )
     ws = load_workbook(io.BytesIO(exporter.export_unit_lists([ul])))["社会救助"]
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]
     flat = [v for row in values for v in row if v]

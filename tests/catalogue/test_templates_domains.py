@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from gongkai.catalogue import elements as el, services
+from gongkai.catalogue import elements as el
+from gongkai.catalogue import services
 from gongkai.catalogue.builtin import NATIONAL_DOMAINS
 from gongkai.catalogue.models import Domain, ElementTemplate
 from gongkai.core.models import AuditEvent
@@ -22,14 +23,41 @@ def test_26_national_domains_preloaded():
 
 def test_builtin_templates_have_the_published_elements():
     national = [e.name for e in ElementTemplate.objects.get(key="national").ordered_elements()]
-    assert national[:9] == ["事项名称", "公开内容（要素）", "公开依据", "公开时限", "公开主体", "公开渠道和载体", "公开对象", "公开方式", "公开层级"]
+    assert national[:9] == [
+        "事项名称",
+        "公开内容（要素）",
+        "公开依据",
+        "公开时限",
+        "公开主体",
+        "公开渠道和载体",
+        "公开对象",
+        "公开方式",
+        "公开层级",
+    ]
     assert {"五公开类别", "事项性质"} <= set(national)
     putuo = ElementTemplate.objects.get(key="putuo-9").ordered_elements()
     assert [e.name for e in putuo if e.type != "name"] == [
-        "公开主体", "公开属性", "部分公开情况", "公开理由", "公开依据", "公开形式", "公开时限", "公开平台", "公开载体"
+        "公开主体",
+        "公开属性",
+        "部分公开情况",
+        "公开理由",
+        "公开依据",
+        "公开形式",
+        "公开时限",
+        "公开平台",
+        "公开载体",
     ]
     haizhu = ElementTemplate.objects.get(key="haizhu-8").ordered_elements()
-    assert [e.name for e in haizhu] == ["事项名称", "设立依据", "内容要求", "公开主体", "公开方式", "公开时限", "“五公开”类别", "事项性质"]
+    assert [e.name for e in haizhu] == [
+        "事项名称",
+        "设立依据",
+        "内容要求",
+        "公开主体",
+        "公开方式",
+        "公开时限",
+        "“五公开”类别",
+        "事项性质",
+    ]
     audience = next(e for e in ElementTemplate.objects.get(key="national").ordered_elements() if e.key == "audience")
     assert audience.allowed_values == ["全社会", "特定群体"]
 
@@ -57,7 +85,9 @@ def test_national_domain_only_sysadmin(tree):
 
 
 def test_template_copy_and_configure(tree, national):
-    template = services.template_create(actor=tree.office, owner_unit=tree.county, name="松阳县十要素", copy_from=national)
+    template = services.template_create(
+        actor=tree.office, owner_unit=tree.county, name="松阳县十要素", copy_from=national
+    )
     assert [e.key for e in template.ordered_elements()] == [e.key for e in national.ordered_elements()]
     services.element_add(actor=tree.office, template=template, name="公开栏目", type="text", required=True)
     element = template.elements.get(key="audience")
@@ -85,9 +115,19 @@ def test_other_unit_cannot_edit_template(tree, national):
 
 def test_element_check_validates_and_normalises(national):
     result = el.check(
-        national, level1="最低生活保障", name="办事指南",
-        elements={"content": "条件", "basis": "办法", "subject": "民政局", "channel": "网站",
-                  "audience": "全社会、特定群体", "mode": "主动公开", "level": ["乡级", "县级"], "stage": "服务"},
+        national,
+        level1="最低生活保障",
+        name="办事指南",
+        elements={
+            "content": "条件",
+            "basis": "办法",
+            "subject": "民政局",
+            "channel": "网站",
+            "audience": "全社会、特定群体",
+            "mode": "主动公开",
+            "level": ["乡级", "县级"],
+            "stage": "服务",
+        },
         timeframe_text="信息形成或变更之日起20个工作日内",
     )
     assert result.errors == []
@@ -95,6 +135,14 @@ def test_element_check_validates_and_normalises(national):
     assert result.elements["mode"] == ["主动"]
     assert result.elements["level"] == ["县级", "乡级"]
     assert result.timeframe_rule["kind"] == "working_days"
-    bad = el.check(national, level1="", name="", elements={"audience": "外国人", "stage": "其他"}, timeframe_text="尽快")
+    bad = el.check(
+        national, level1="", name="", elements={"audience": "外国人", "stage": "其他"}, timeframe_text="尽快"
+    )
     text = "；".join(bad.errors)
-    assert "事项名称" in text and "公开内容（要素）" in text and "外国人" in text and "公开时限无法识别" in text and "五公开类别" in text
+    assert (
+        "事项名称" in text
+        and "公开内容（要素）" in text
+        and "外国人" in text
+        and "公开时限无法识别" in text
+        and "五公开类别" in text
+    )

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.catalogue import timeframes
 from gongkai.catalogue.timeframes import TimeframeRule, due_date, parse, parse_result
@@ -54,7 +55,10 @@ CAL = _calendar()
         ("每半年", {"kind": "periodic", "period": "half_year"}),
         ("每年", {"kind": "periodic", "period": "year"}),
         ("每年1月31日前", {"kind": "periodic", "period": "year", "month": 1, "day": 31}),
-        ("每年3月底前公开上一年度决算", {"kind": "periodic", "period": "year", "month": 3, "day": 31, "next_period": True}),
+        (
+            "每年3月底前公开上一年度决算",
+            {"kind": "periodic", "period": "year", "month": 3, "day": 31, "next_period": True},
+        ),
         ("次年1月31日前", {"kind": "periodic", "period": "year", "month": 1, "day": 31, "next_period": True}),
         ("2025年3月31日前", {"kind": "fixed_date", "date": "2025-03-31"}),
         ("长期公开", {"kind": "standing"}),
@@ -147,7 +151,10 @@ _NUMERALS = {1: "一", 2: "二", 3: "三", 5: "五", 7: "七", 10: "十", 15: "�
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(min_value=1, max_value=90), event=st.sampled_from(["信息形成或变更", "作出决定", "收到材料", "项目批准"]))
+@given(
+    n=st.integers(min_value=1, max_value=90),
+    event=st.sampled_from(["信息形成或变更", "作出决定", "收到材料", "项目批准"]),
+)
 def test_working_days_phrases_parse_any_number(n, event):
     rule = parse(f"自{event}之日起{n}个工作日内")
     assert rule.kind == "working_days" and rule.days == n and rule.event == event
@@ -171,7 +178,9 @@ def test_parse_never_raises_and_keeps_text(text):
 @settings(max_examples=60, deadline=None)
 @given(
     day=st.dates(min_value=D(2020, 1, 1), max_value=D(2026, 11, 30)),
-    text=st.sampled_from(["每月", "每月10日前", "每季度", "每季度结束后15日内", "每半年", "每年1月31日前", "每年3月底前公开上一年度决算"]),
+    text=st.sampled_from(
+        ["每月", "每月10日前", "每季度", "每季度结束后15日内", "每半年", "每年1月31日前", "每年3月底前公开上一年度决算"]
+    ),
 )
 def test_periodic_due_is_not_before_event_without_period(day, text):
     due = due_date(parse(text), day, calendar=workdays.Calendar(years=frozenset(range(2019, 2028))))

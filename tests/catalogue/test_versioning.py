@@ -27,7 +27,9 @@ def test_published_version_is_immutable(tree, published):
     version = published.latest_published()
     item = version.items.first()
     with pytest.raises(ValidationError):
-        services.item_add(actor=tree.office, version=version, level1="新事项", elements=national_elements(), timeframe_text=T20)
+        services.item_add(
+            actor=tree.office, version=version, level1="新事项", elements=national_elements(), timeframe_text=T20
+        )
     with pytest.raises(ValidationError):
         services.item_update(actor=tree.office, item=item, name="改名")
     with pytest.raises(ValidationError):
@@ -42,9 +44,21 @@ def test_revision_diff_lists_added_removed_and_changed_elements(tree, published)
     with pytest.raises(ValidationError):
         services.version_start_draft(actor=tree.office, catalogue=published)
     guide = draft.items.get(name="办事指南")
-    services.item_update(actor=tree.office, item=guide, elements=national_elements(basis="《社会救助暂行办法》《最低生活保障审核确认办法》"), timeframe_text="信息形成或变更之日起10个工作日内")
+    services.item_update(
+        actor=tree.office,
+        item=guide,
+        elements=national_elements(basis="《社会救助暂行办法》《最低生活保障审核确认办法》"),
+        timeframe_text="信息形成或变更之日起10个工作日内",
+    )
     services.item_delete(actor=tree.office, item=draft.items.get(name="救助结果"))
-    services.item_add(actor=tree.office, version=draft, level1="特困人员救助供养", name="办事指南", elements=national_elements(), timeframe_text=T20)
+    services.item_add(
+        actor=tree.office,
+        version=draft,
+        level1="特困人员救助供养",
+        name="办事指南",
+        elements=national_elements(),
+        timeframe_text=T20,
+    )
     diff = services.version_publish(actor=tree.office, version=draft)["diff"]
     assert diff["previous"] == 1
     assert [a["name"] for a in diff["added"]] == ["特困人员救助供养 · 办事指南"]
@@ -56,20 +70,40 @@ def test_revision_diff_lists_added_removed_and_changed_elements(tree, published)
 
 
 def test_cannot_publish_empty_draft(tree, national, assistance):
-    catalogue = services.catalogue_create(actor=tree.office, owner=tree.county, domain=assistance, template=national, target_kind="department", target_level="county")
+    catalogue = services.catalogue_create(
+        actor=tree.office,
+        owner=tree.county,
+        domain=assistance,
+        template=national,
+        target_kind="department",
+        target_level="county",
+    )
     with pytest.raises(ValidationError, match="没有事项"):
         services.version_publish(actor=tree.office, version=catalogue.current_draft())
 
 
 def test_item_with_missing_element_rejected(tree, township_catalogue):
     with pytest.raises(ValidationError) as exc:
-        services.item_add(actor=tree.office, version=township_catalogue.current_draft(), level1="医疗救助", elements={"content": "x"}, timeframe_text=T20)
+        services.item_add(
+            actor=tree.office,
+            version=township_catalogue.current_draft(),
+            level1="医疗救助",
+            elements={"content": "x"},
+            timeframe_text=T20,
+        )
     assert "公开依据" in "；".join(exc.value.messages)
 
 
 def test_duplicate_item_rejected(tree, township_catalogue):
     with pytest.raises(ValidationError, match="已有事项"):
-        services.item_add(actor=tree.office, version=township_catalogue.current_draft(), level1="最低生活保障", name="办事指南", elements=national_elements(), timeframe_text=T20)
+        services.item_add(
+            actor=tree.office,
+            version=township_catalogue.current_draft(),
+            level1="最低生活保障",
+            name="办事指南",
+            elements=national_elements(),
+            timeframe_text=T20,
+        )
 
 
 def test_discard_draft(tree, published):
@@ -86,7 +120,14 @@ def test_only_office_of_owner_or_ancestor_edits(tree, township_catalogue, nation
         with pytest.raises(PermissionDenied):
             services.version_publish(actor=user, version=draft)
     with pytest.raises(PermissionDenied):
-        services.catalogue_create(actor=tree.editor_a, owner=tree.dept_a, domain=assistance, template=national, target_kind="department", target_level="county")
+        services.catalogue_create(
+            actor=tree.editor_a,
+            owner=tree.dept_a,
+            domain=assistance,
+            template=national,
+            target_kind="department",
+            target_level="county",
+        )
 
 
 def test_renamed_item_keeps_key_and_name_can_be_reused(tree, published):
@@ -96,7 +137,14 @@ def test_renamed_item_keeps_key_and_name_can_be_reused(tree, published):
     services.item_update(actor=tree.office, item=guide, name="办事指南（申请）")
     guide.refresh_from_db()
     assert guide.item_key == key
-    again = services.item_add(actor=tree.office, version=draft, level1="最低生活保障", name="办事指南", elements=national_elements(), timeframe_text=T20)
+    again = services.item_add(
+        actor=tree.office,
+        version=draft,
+        level1="最低生活保障",
+        name="办事指南",
+        elements=national_elements(),
+        timeframe_text=T20,
+    )
     assert again.item_key != key
     with pytest.raises(ValidationError, match="已有事项"):
         services.item_update(actor=tree.office, item=again, name="办事指南（申请）")

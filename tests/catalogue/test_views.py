@@ -28,12 +28,17 @@ def test_portal_browse_unit_item_and_search(client, tree, published):
     assert "审核确认结果公示" in found.text and "找到 1 个事项" in found.text and "适用于 2 个单位" in found.text
     assert "找到 0 个事项" in client.get("/catalogue/search/", {"q": "审核确认", "level": "county"}).text
     in_unit = client.get("/catalogue/search/", {"q": "审核确认", "unit": tree.town_a.pk})
-    assert "找到 1 个事项" in in_unit.text and f"/catalogue/item/{UnitItem.objects.get(unit=tree.town_a, name='审核确认结果公示').pk}/" in in_unit.text
+    assert (
+        "找到 1 个事项" in in_unit.text
+        and f"/catalogue/item/{UnitItem.objects.get(unit=tree.town_a, name='审核确认结果公示').pk}/" in in_unit.text
+    )
     ul = UnitList.objects.get(unit=tree.town_b)
-    services.unit_item_add_local(actor=tree.office, unit_list=ul, level1="困难群众走访", elements=national_elements(), timeframe_text=T20)
+    services.unit_item_add_local(
+        actor=tree.office, unit_list=ul, level1="困难群众走访", elements=national_elements(), timeframe_text=T20
+    )
     local = client.get("/catalogue/search/", {"q": "走访"})
     assert "各单位自增事项" in local.text and "古市镇" in local.text
-    assert client.get(f"/catalogue/domain/social-assistance/", {"level": "township"}).status_code == 200
+    assert client.get("/catalogue/domain/social-assistance/", {"level": "township"}).status_code == 200
     assert client.get(f"/catalogue/standard/{published.pk}/").status_code == 200
     printable = client.get(f"/catalogue/unit/{tree.town_a.pk}/print/")
     assert printable.status_code == 200 and "print-view" in printable.text
@@ -42,7 +47,14 @@ def test_portal_browse_unit_item_and_search(client, tree, published):
 
 
 def test_portal_hides_drafts_and_inactive_items(client, tree, township_catalogue, published):
-    draft_only = services.catalogue_create(actor=tree.office, owner=tree.county, domain=township_catalogue.domain.__class__.objects.get(name="就业"), template=township_catalogue.template, target_kind="government", target_level="township")
+    draft_only = services.catalogue_create(
+        actor=tree.office,
+        owner=tree.county,
+        domain=township_catalogue.domain.__class__.objects.get(name="就业"),
+        template=township_catalogue.template,
+        target_kind="government",
+        target_level="township",
+    )
     assert client.get(f"/catalogue/standard/{draft_only.pk}/").status_code == 404
     item = UnitItem.objects.get(unit=tree.town_a, name="救助结果")
     services.unit_item_drop(actor=tree.town_editor, item=item)
@@ -52,7 +64,13 @@ def test_portal_hides_drafts_and_inactive_items(client, tree, township_catalogue
 
 def test_portal_escapes_local_item_text(client, tree, published):
     ul = UnitList.objects.get(unit=tree.town_a)
-    services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="<script>alert(1)</script>", elements=national_elements(), timeframe_text=T20)
+    services.unit_item_add_local(
+        actor=tree.town_editor,
+        unit_list=ul,
+        level1="<script>alert(1)</script>",
+        elements=national_elements(),
+        timeframe_text=T20,
+    )
     text = client.get(f"/catalogue/unit/{tree.town_a.pk}/").text
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
 
@@ -71,12 +89,26 @@ def test_workbench_catalogue_editing_through_services(client_for, tree, township
     page = client.get(f"/workbench/catalogue/{township_catalogue.pk}/")
     assert page.status_code == 200 and "发布并派生到各单位" in page.text
     draft = township_catalogue.current_draft()
-    r = client.post(f"/workbench/catalogue/versions/{draft.pk}/items/new/", {
-        "level1": "医疗救助", "name": "办事指南", "el_content": "对象、标准", "el_basis": "《社会救助暂行办法》", "timeframe_text": T20,
-        "el_subject": "县医保局", "el_channel": "政府网站", "el_audience": ["全社会"], "el_mode": ["主动"], "el_level": ["县级"], "mandatory": "on",
-    })
+    r = client.post(
+        f"/workbench/catalogue/versions/{draft.pk}/items/new/",
+        {
+            "level1": "医疗救助",
+            "name": "办事指南",
+            "el_content": "对象、标准",
+            "el_basis": "《社会救助暂行办法》",
+            "timeframe_text": T20,
+            "el_subject": "县医保局",
+            "el_channel": "政府网站",
+            "el_audience": ["全社会"],
+            "el_mode": ["主动"],
+            "el_level": ["县级"],
+            "mandatory": "on",
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
-    r = client.post(f"/workbench/catalogue/versions/{draft.pk}/items/new/", {"level1": "缺要素", "timeframe_text": "看情况"})
+    r = client.post(
+        f"/workbench/catalogue/versions/{draft.pk}/items/new/", {"level1": "缺要素", "timeframe_text": "看情况"}
+    )
     assert r.status_code == 200 and "公开依据" in r.text
     r = client.post(f"/workbench/catalogue/versions/{draft.pk}/publish/", {"note": "首版"}, follow=True)
     assert "已发布第1版" in r.text and "2个单位" in r.text
@@ -106,10 +138,21 @@ def test_unit_lists_scoped_to_own_unit(client_for, tree, published):
     item_b = other.items.first()
     assert client.get(f"/workbench/catalogue/unit-items/{item_b.pk}/").status_code == 404
     assert client.post(f"/workbench/catalogue/unit-items/{item_b.pk}/drop/").status_code == 404
-    r = client.post(f"/workbench/catalogue/lists/{mine.pk}/items/new/", {
-        "level1": "结对帮扶", "el_content": "名单", "el_basis": "方案", "timeframe_text": "每季度", "el_subject": "街道",
-        "el_channel": "公示栏", "el_audience": ["特定群体"], "el_mode": ["主动"], "el_level": ["乡级"], "column_name": "社会救助",
-    })
+    r = client.post(
+        f"/workbench/catalogue/lists/{mine.pk}/items/new/",
+        {
+            "level1": "结对帮扶",
+            "el_content": "名单",
+            "el_basis": "方案",
+            "timeframe_text": "每季度",
+            "el_subject": "街道",
+            "el_channel": "公示栏",
+            "el_audience": ["特定群体"],
+            "el_mode": ["主动"],
+            "el_level": ["乡级"],
+            "column_name": "社会救助",
+        },
+    )
     assert r.status_code == 302
     assert mine.items.filter(is_local=True, level1="结对帮扶").exists()
     mandatory = mine.items.get(name="办事指南")
@@ -122,7 +165,16 @@ def test_unit_lists_scoped_to_own_unit(client_for, tree, published):
 def test_import_wizard_preview_then_commit(client_for, tree, national):
     client = client_for(tree.office)
     upload = SimpleUploadedFile("样例.xlsx", SAMPLE.read_bytes())
-    r = client.post("/workbench/catalogue/import/", {"file": upload, "template": national.pk, "owner": tree.county.pk, "target_kind": "government", "target_level": "township"})
+    r = client.post(
+        "/workbench/catalogue/import/",
+        {
+            "file": upload,
+            "template": national.pk,
+            "owner": tree.county.pk,
+            "target_kind": "government",
+            "target_level": "township",
+        },
+    )
     assert r.status_code == 302
     preview = client.get(r["Location"])
     assert preview.status_code == 200 and "全部事项检查通过" in preview.text and "社会救助" in preview.text
@@ -137,7 +189,16 @@ def test_import_wizard_shows_errors_and_refuses(client_for, tree, national):
 
     client = client_for(tree.office)
     upload = SimpleUploadedFile("bad.csv", csv_bytes([plain_row(), plain_row(name="坏", timeframe="看心情")]))
-    r = client.post("/workbench/catalogue/import/", {"file": upload, "template": national.pk, "owner": tree.county.pk, "target_kind": "government", "target_level": "township"})
+    r = client.post(
+        "/workbench/catalogue/import/",
+        {
+            "file": upload,
+            "template": national.pk,
+            "owner": tree.county.pk,
+            "target_kind": "government",
+            "target_level": "township",
+        },
+    )
     preview = client.get(r["Location"])
     assert "公开时限无法识别" in preview.text and "确认导入" not in preview.text
     client.post(r["Location"])
@@ -149,11 +210,24 @@ def test_import_wizard_shows_errors_and_refuses(client_for, tree, national):
 def test_workbench_targets_and_rederive(client_for, tree, national):
     from gongkai.catalogue.models import Domain
 
-    catalogue = services.catalogue_create(actor=tree.office, owner=tree.county, domain=Domain.objects.get(name="养老服务"), template=national, target_kind="department", target_level="county")
+    catalogue = services.catalogue_create(
+        actor=tree.office,
+        owner=tree.county,
+        domain=Domain.objects.get(name="养老服务"),
+        template=national,
+        target_kind="department",
+        target_level="county",
+    )
     client = client_for(tree.office)
     r = client.post(f"/workbench/catalogue/{catalogue.pk}/targets/", {"units": [tree.dept_a.pk]}, follow=True)
     assert "已保存适用单位" in r.text
-    services.item_add(actor=tree.office, version=catalogue.current_draft(), level1="养老机构名录", elements=national_elements(level=["县级"]), timeframe_text=T20)
+    services.item_add(
+        actor=tree.office,
+        version=catalogue.current_draft(),
+        level1="养老机构名录",
+        elements=national_elements(level=["县级"]),
+        timeframe_text=T20,
+    )
     services.version_publish(actor=tree.office, version=catalogue.current_draft())
     assert list(UnitList.objects.filter(catalogue=catalogue).values_list("unit__name", flat=True)) == ["松阳县民政局"]
     r = client.post(f"/workbench/catalogue/{catalogue.pk}/rederive/", follow=True)
@@ -163,7 +237,10 @@ def test_workbench_targets_and_rederive(client_for, tree, national):
 
 def test_workbench_templates_and_domains_pages(client_for, tree, national):
     client = client_for(tree.office)
-    r = client.post("/workbench/catalogue/templates/", {"name": "松阳县十要素", "owner_unit": tree.county.pk, "copy_from": national.pk})
+    r = client.post(
+        "/workbench/catalogue/templates/",
+        {"name": "松阳县十要素", "owner_unit": tree.county.pk, "copy_from": national.pk},
+    )
     assert r.status_code == 302
     detail = client.get(r["Location"])
     assert "公开渠道和载体" in detail.text and "添加要素" in detail.text
@@ -185,16 +262,30 @@ def test_workbench_unit_item_edit(client_for, tree, published):
     derived = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
     page = client.get(f"/workbench/catalogue/unit-items/{derived.pk}/")
     assert "要素由政务公开办统一规定" in page.text and "el_basis" not in page.text
-    r = client.post(f"/workbench/catalogue/unit-items/{derived.pk}/", {"responsible_unit": tree.town_a.pk, "column_name": "社会救助", "note": "社会事务办负责"})
+    r = client.post(
+        f"/workbench/catalogue/unit-items/{derived.pk}/",
+        {"responsible_unit": tree.town_a.pk, "column_name": "社会救助", "note": "社会事务办负责"},
+    )
     assert r.status_code == 302
     derived.refresh_from_db()
     assert derived.note == "社会事务办负责"
     r = client.post(f"/workbench/catalogue/unit-items/{derived.pk}/", {"responsible_unit": tree.town_b.pk})
     assert r.status_code == 200  # not a unit below 西屏街道: the form refuses the choice
     ul = UnitList.objects.get(unit=tree.town_a)
-    local = services.unit_item_add_local(actor=tree.town_editor, unit_list=ul, level1="结对帮扶", elements=national_elements(), timeframe_text=T20)
-    data = {"level1": "结对帮扶走访", "el_content": "名单", "el_basis": "方案", "timeframe_text": "每季度", "el_subject": "街道",
-            "el_channel": "公示栏", "el_audience": ["特定群体"], "el_mode": ["主动"], "el_level": ["乡级"]}
+    local = services.unit_item_add_local(
+        actor=tree.town_editor, unit_list=ul, level1="结对帮扶", elements=national_elements(), timeframe_text=T20
+    )
+    data = {
+        "level1": "结对帮扶走访",
+        "el_content": "名单",
+        "el_basis": "方案",
+        "timeframe_text": "每季度",
+        "el_subject": "街道",
+        "el_channel": "公示栏",
+        "el_audience": ["特定群体"],
+        "el_mode": ["主动"],
+        "el_level": ["乡级"],
+    }
     assert client.post(f"/workbench/catalogue/unit-items/{local.pk}/", data).status_code == 302
     local.refresh_from_db()
     assert local.level1 == "结对帮扶走访" and local.timeframe_rule["period"] == "quarter"

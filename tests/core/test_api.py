@@ -14,8 +14,15 @@ def test_schema_is_valid_openapi3(client):
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
-    for path in ["/api/v1/organisations/", "/api/v1/organisations/{id}/", "/api/v1/audit-events/", "/api/v1/users/",
-                 "/api/v1/holidays/", "/api/v1/me/", "/api/v1/workdays/add/"]:
+    for path in [
+        "/api/v1/organisations/",
+        "/api/v1/organisations/{id}/",
+        "/api/v1/audit-events/",
+        "/api/v1/users/",
+        "/api/v1/holidays/",
+        "/api/v1/me/",
+        "/api/v1/workdays/add/",
+    ]:
         assert path in schema["paths"], path
     from drf_spectacular.validation import validate_schema  # JSON Schema of OpenAPI 3.0, bundled
 

@@ -28,28 +28,70 @@ def _last_id():
 
 def test_each_core_service_writes_its_events(tree):
     cases = [
-        (lambda: services.organisation_create(actor=tree.office, parent=tree.county, name="松阳县统计局",
-                                              kind=OrgKind.DEPARTMENT, credit_code=make_credit_code()),
-         ["organisation.create"]),
-        (lambda: services.organisation_update(actor=tree.office, org=tree.dept_a, contact_phone="0578-8060001"),
-         ["organisation.update"]),
-        (lambda: services.user_create(actor=tree.office, username="tj_editor", password="Songyang-2026!",
-                                      full_name="钱多多", unit=tree.dept_a, roles=[Role.EDITOR, Role.REVIEWER]),
-         ["user.create", "membership.grant", "membership.grant"]),
+        (
+            lambda: services.organisation_create(
+                actor=tree.office,
+                parent=tree.county,
+                name="松阳县统计局",
+                kind=OrgKind.DEPARTMENT,
+                credit_code=make_credit_code(),
+            ),
+            ["organisation.create"],
+        ),
+        (
+            lambda: services.organisation_update(actor=tree.office, org=tree.dept_a, contact_phone="0578-8060001"),
+            ["organisation.update"],
+        ),
+        (
+            lambda: services.user_create(
+                actor=tree.office,
+                username="tj_editor",
+                password="Songyang-2026!",
+                full_name="钱多多",
+                unit=tree.dept_a,
+                roles=[Role.EDITOR, Role.REVIEWER],
+            ),
+            ["user.create", "membership.grant", "membership.grant"],
+        ),
         (lambda: services.user_update(actor=tree.office, user=tree.editor_b, phone="13905780000"), ["user.update"]),
-        (lambda: services.membership_grant(actor=tree.office, user=tree.editor_b, unit=tree.dept_b, role=Role.REVIEWER),
-         ["membership.grant"]),
-        (lambda: services.membership_grant(actor=tree.office, user=tree.editor_b, unit=tree.dept_b, role=Role.REVIEWER),
-         []),  # granting a role the user already holds changes nothing and records nothing
-        (lambda: services.membership_revoke(actor=tree.office, membership=Membership.objects.get(user=tree.leader_b)),
-         ["membership.revoke"]),
-        (lambda: services.holiday_save(actor=tree.sysadmin, date=dt.date(2026, 12, 31), kind="holiday", name="测试"),
-         ["calendar.save"]),
-        (lambda: services.holiday_delete(actor=tree.sysadmin, holiday=Holiday.objects.get(date=dt.date(2026, 12, 31))),
-         ["calendar.delete"]),
-        (lambda: services.holidays_import(actor=tree.sysadmin, report=services.parse_holiday_file(
-            b"date,kind,name\n2027-01-01,holiday,\xe5\x85\x83\xe6\x97\xa6\n", "2027.csv"), source="2027.csv"),
-         ["calendar.import"]),
+        (
+            lambda: services.membership_grant(
+                actor=tree.office, user=tree.editor_b, unit=tree.dept_b, role=Role.REVIEWER
+            ),
+            ["membership.grant"],
+        ),
+        (
+            lambda: services.membership_grant(
+                actor=tree.office, user=tree.editor_b, unit=tree.dept_b, role=Role.REVIEWER
+            ),
+            [],
+        ),  # granting a role the user already holds changes nothing and records nothing
+        (
+            lambda: services.membership_revoke(
+                actor=tree.office, membership=Membership.objects.get(user=tree.leader_b)
+            ),
+            ["membership.revoke"],
+        ),
+        (
+            lambda: services.holiday_save(actor=tree.sysadmin, date=dt.date(2026, 12, 31), kind="holiday", name="测试"),
+            ["calendar.save"],
+        ),
+        (
+            lambda: services.holiday_delete(
+                actor=tree.sysadmin, holiday=Holiday.objects.get(date=dt.date(2026, 12, 31))
+            ),
+            ["calendar.delete"],
+        ),
+        (
+            lambda: services.holidays_import(
+                actor=tree.sysadmin,
+                report=services.parse_holiday_file(
+                    b"date,kind,name\n2027-01-01,holiday,\xe5\x85\x83\xe6\x97\xa6\n", "2027.csv"
+                ),
+                source="2027.csv",
+            ),
+            ["calendar.import"],
+        ),
     ]
     for run, expected in cases:
         start = _last_id()
@@ -107,8 +149,17 @@ def _chain(tree, n=6):
     ids = []
     for i in range(n):
         with transaction.atomic():
-            ids.append(audit.record(actor=tree.office, action=f"test.step{i}", object_type="test", object_id=i,
-                                    unit=tree.county, before={"n": i}, after={"n": i + 1}).pk)
+            ids.append(
+                audit.record(
+                    actor=tree.office,
+                    action=f"test.step{i}",
+                    object_type="test",
+                    object_id=i,
+                    unit=tree.county,
+                    before={"n": i},
+                    after={"n": i + 1},
+                ).pk
+            )
     return ids
 
 
@@ -144,7 +195,9 @@ def test_raw_update_that_also_recomputes_the_hash_is_detected_at_the_next_row(tr
     target.action = "test.forged"
     forged = audit.compute_hash(target.prev_hash, target)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE core_auditevent SET action = %s, hash = %s WHERE id = %s", ["test.forged", forged, ids[2]])
+        cursor.execute(
+            "UPDATE core_auditevent SET action = %s, hash = %s WHERE id = %s", ["test.forged", forged, ids[2]]
+        )
     _verify_fails_naming(ids[3])
 
 
@@ -222,8 +275,13 @@ def test_parallel_writers_keep_the_chain_linear(transactional_db):
             barrier.wait()
             for i in range(per_thread):
                 with transaction.atomic():
-                    audit.record(actor=None, action="test.parallel", object_type="test", object_id=f"{n}-{i}",
-                                 after={"thread": n, "i": i})
+                    audit.record(
+                        actor=None,
+                        action="test.parallel",
+                        object_type="test",
+                        object_id=f"{n}-{i}",
+                        after={"thread": n, "i": i},
+                    )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

@@ -86,7 +86,10 @@ def test_changing_a_body_character_breaks_the_checksum():
 def test_service_rejects_invalid_code_with_field_error(tree):
     with pytest.raises(ValidationError) as excinfo:
         services.organisation_create(
-            actor=tree.office, parent=tree.county, name="松阳县统计局", kind=OrgKind.DEPARTMENT,
+            actor=tree.office,
+            parent=tree.county,
+            name="松阳县统计局",
+            kind=OrgKind.DEPARTMENT,
             credit_code="11331124MB12345670",
         )
     errors = excinfo.value.message_dict

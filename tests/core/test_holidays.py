@@ -106,10 +106,46 @@ BAD_FILES = [
     ("broken.json", b'{"year": 2027, "days": [', "JSON 格式错误"),
     ("layout.json", json.dumps({"year": 2027, "holidays": []}).encode(), "不是 holiday-cn 格式"),
     ("year.json", json.dumps({"year": "明年", "days": []}).encode(), "year 无效"),
-    ("date.json", _json_bytes({**HOLIDAY_CN_2027, "days": HOLIDAY_CN_2027["days"] + [{"name": "劳动节", "date": "2027-05-32", "isOffDay": True}]}), "日期格式错误"),
-    ("far.json", _json_bytes({**HOLIDAY_CN_2027, "days": HOLIDAY_CN_2027["days"] + [{"name": "劳动节", "date": "2031-05-01", "isOffDay": True}]}), "不属于2027年"),
-    ("flag.json", _json_bytes({**HOLIDAY_CN_2027, "days": HOLIDAY_CN_2027["days"] + [{"name": "劳动节", "date": "2027-05-01", "isOffDay": "yes"}]}), "isOffDay 应为 true 或 false"),
-    ("dup.json", _json_bytes({**HOLIDAY_CN_2027, "days": HOLIDAY_CN_2027["days"] + [{"name": "春节", "date": "2027-02-08", "isOffDay": True}]}), "日期 2027-02-08 重复"),
+    (
+        "date.json",
+        _json_bytes(
+            {
+                **HOLIDAY_CN_2027,
+                "days": HOLIDAY_CN_2027["days"] + [{"name": "劳动节", "date": "2027-05-32", "isOffDay": True}],
+            }
+        ),
+        "日期格式错误",
+    ),
+    (
+        "far.json",
+        _json_bytes(
+            {
+                **HOLIDAY_CN_2027,
+                "days": HOLIDAY_CN_2027["days"] + [{"name": "劳动节", "date": "2031-05-01", "isOffDay": True}],
+            }
+        ),
+        "不属于2027年",
+    ),
+    (
+        "flag.json",
+        _json_bytes(
+            {
+                **HOLIDAY_CN_2027,
+                "days": HOLIDAY_CN_2027["days"] + [{"name": "劳动节", "date": "2027-05-01", "isOffDay": "yes"}],
+            }
+        ),
+        "isOffDay 应为 true 或 false",
+    ),
+    (
+        "dup.json",
+        _json_bytes(
+            {
+                **HOLIDAY_CN_2027,
+                "days": HOLIDAY_CN_2027["days"] + [{"name": "春节", "date": "2027-02-08", "isOffDay": True}],
+            }
+        ),
+        "日期 2027-02-08 重复",
+    ),
     ("missing.json", _json_bytes({**HOLIDAY_CN_2027, "days": [{"name": "元旦", "isOffDay": True}]}), "缺少字段 date"),
     ("dup.csv", (CSV_2028 + "2028-01-01,holiday,元旦\n").encode(), "第6行：日期 2028-01-01 重复（与第2行）"),
     ("header.csv", "日期,类型\n2028-01-01,休\n".encode(), "CSV 表头应为 date,kind,name"),
@@ -210,7 +246,9 @@ def test_calendar_page_import_errors_shown_and_nothing_saved(tree, client_for):
 
 def test_calendar_page_single_day_form(tree, client_for):
     client = client_for(tree.sysadmin)
-    response = client.post(reverse("core:holiday-list"), {"h-date": "2026-12-31", "h-kind": "holiday", "h-name": "跨年调休"})
+    response = client.post(
+        reverse("core:holiday-list"), {"h-date": "2026-12-31", "h-kind": "holiday", "h-name": "跨年调休"}
+    )
     assert response.status_code == 302
     assert not workdays.is_working_day(D(2026, 12, 31))
     response = client.post(reverse("core:holiday-list"), {"h-date": "2026-13-01", "h-kind": "holiday", "h-name": "x"})
@@ -231,7 +269,9 @@ def test_admin_edit_goes_through_the_service(tree, client):
     event = AuditEvent.objects.get(action="calendar.save")
     assert event.actor == tree.sysadmin and event.after["name"] == "跨年调休"
     holiday = Holiday.objects.get(date=D(2026, 12, 31))
-    response = client.post(reverse("admin:core_holiday_change", args=[holiday.pk]), {"kind": "workday", "name": "跨年调休"})
+    response = client.post(
+        reverse("admin:core_holiday_change", args=[holiday.pk]), {"kind": "workday", "name": "跨年调休"}
+    )
     assert response.status_code == 302
     holiday.refresh_from_db()
     assert holiday.kind == "workday" and holiday.date == D(2026, 12, 31)

@@ -73,7 +73,14 @@ def test_pages_in_traditional_and_english(tree, client_for):
     assert "松陽縣人民政府" in page  # database text converted on GET pages too
     page = _get(client, reverse("core:org-list"), "en")
     assert 'lang="en"' in page
-    for text in ["Organisations", "Skip to main content", "Audit log", "Filter", "Unified social credit code", "Sign out"]:
+    for text in [
+        "Organisations",
+        "Skip to main content",
+        "Audit log",
+        "Filter",
+        "Unified social credit code",
+        "Sign out",
+    ]:
         assert text in page
     page = _get(client, reverse("portal:home"), "en")
     assert "Accessibility" in page and "Staff sign-in" in page
@@ -137,9 +144,11 @@ def test_editing_in_traditional_does_not_rewrite_stored_text(tree, client_for):
 def test_error_messages_follow_the_language():
     from gongkai.core import credit_code
 
-    for lang, expected in [("zh-hans", "统一社会信用代码应为18位，当前为3位"),
-                           ("zh-hant", "統一社會信用代碼應為18位，當前為3位"),
-                           ("en", "A unified social credit code has 18 characters, this one has 3")]:
+    for lang, expected in [
+        ("zh-hans", "统一社会信用代码应为18位，当前为3位"),
+        ("zh-hant", "統一社會信用代碼應為18位，當前為3位"),
+        ("en", "A unified social credit code has 18 characters, this one has 3"),
+    ]:
         with translation.override(lang), pytest.raises(credit_code.CreditCodeError) as excinfo:
             credit_code.validate("123")
         assert str(excinfo.value) == expected

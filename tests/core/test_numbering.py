@@ -131,7 +131,7 @@ def test_normalise_handles_case_dashes_and_lookalikes(prefix, lower, dashes):
     elif dashes == "fullwidth":
         typed = typed.replace("-", "－")
     # People read 0 as the letter O and 1 as I or L.
-    typed = typed[: -12] + typed[-12:].replace("0", "O").replace("1", "l") if dashes == "none" else typed
+    typed = typed[:-12] + typed[-12:].replace("0", "O").replace("1", "l") if dashes == "none" else typed
     assert numbering.normalise_tracking_code(typed) == code
     assert numbering.tracking_code_is_wellformed(typed)
 
@@ -145,7 +145,9 @@ def test_lookalikes_example():
     assert numbering.normalise_tracking_code("oooo-OOOO-ooo" + zero[-1]) == zero
 
 
-@pytest.mark.parametrize("bad", ["", "YS", "YS-1234", "YS-7KQ4-M9XD-2PHA-XXXX-YYYY!", "你好-7KQ4-M9XD-2PHA", "UUUU-UUUU-UUUU"])
+@pytest.mark.parametrize(
+    "bad", ["", "YS", "YS-1234", "YS-7KQ4-M9XD-2PHA-XXXX-YYYY!", "你好-7KQ4-M9XD-2PHA", "UUUU-UUUU-UUUU"]
+)
 def test_malformed_codes_rejected(bad):
     assert not numbering.tracking_code_is_wellformed(bad)
 
@@ -171,7 +173,9 @@ def test_create_with_tracking_code_retries_on_collision(monkeypatch):
     codes = iter([taken, fresh])
     monkeypatch.setattr(numbering, "tracking_code", lambda prefix="": next(codes))
     with transaction.atomic():
-        row = numbering.create_with_tracking_code(lambda c: NumberSequence.objects.create(scope=f"tracking:{c}"), prefix="YS")
+        row = numbering.create_with_tracking_code(
+            lambda c: NumberSequence.objects.create(scope=f"tracking:{c}"), prefix="YS"
+        )
     assert row.scope == f"tracking:{fresh}"
 
 

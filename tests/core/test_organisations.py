@@ -15,8 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def _dept(parent, name, actor=None, **extra):
     return services.organisation_create(
-        actor=actor, parent=parent, name=name, kind=extra.pop("kind", OrgKind.DEPARTMENT),
-        credit_code=extra.pop("credit_code", make_credit_code()), **extra,
+        actor=actor,
+        parent=parent,
+        name=name,
+        kind=extra.pop("kind", OrgKind.DEPARTMENT),
+        credit_code=extra.pop("credit_code", make_credit_code()),
+        **extra,
     )
 
 
@@ -73,7 +77,11 @@ def test_government_level_rules(tree, parent_attr, level, ok):
 def test_government_cannot_hang_below_a_department(tree):
     with pytest.raises(ValidationError, match="人民政府的上级单位必须是上一级人民政府"):
         services.organisation_create(
-            actor=None, parent=tree.dept_a, name="某镇", kind=OrgKind.GOVERNMENT, level=Level.TOWNSHIP,
+            actor=None,
+            parent=tree.dept_a,
+            name="某镇",
+            kind=OrgKind.GOVERNMENT,
+            level=Level.TOWNSHIP,
             credit_code=make_credit_code(),
         )
 
@@ -86,7 +94,11 @@ def test_department_level_must_match_parent(tree):
 def test_department_needs_a_parent():
     with pytest.raises(ValidationError, match="必须有上级单位"):
         services.organisation_create(
-            actor=None, parent=None, name="孤立部门", kind=OrgKind.DEPARTMENT, level=Level.PROVINCE,
+            actor=None,
+            parent=None,
+            name="孤立部门",
+            kind=OrgKind.DEPARTMENT,
+            level=Level.PROVINCE,
             credit_code=make_credit_code(),
         )
 
@@ -133,7 +145,11 @@ def test_editor_cannot_change_units(tree):
 def test_only_sysadmin_creates_top_level_units(tree):
     with pytest.raises(PermissionDenied):
         services.organisation_create(
-            actor=tree.office, parent=None, name="江苏省人民政府", kind=OrgKind.GOVERNMENT, level=Level.PROVINCE,
+            actor=tree.office,
+            parent=None,
+            name="江苏省人民政府",
+            kind=OrgKind.GOVERNMENT,
+            level=Level.PROVINCE,
             credit_code=make_credit_code(),
         )
 
@@ -193,7 +209,9 @@ def test_office_creates_child_unit_in_workbench(tree, client_for):
 
 def test_create_page_shows_credit_code_error(tree, client_for):
     client = client_for(tree.office)
-    response = client.post(reverse("core:org-create", args=[tree.county.pk]), _form_data(credit_code="11331124MB12345670"))
+    response = client.post(
+        reverse("core:org-create", args=[tree.county.pk]), _form_data(credit_code="11331124MB12345670")
+    )
     assert response.status_code == 200
     assert "统一社会信用代码校验位错误" in response.content.decode()
     assert not Organisation.objects.filter(name="松阳县统计局").exists()

@@ -103,7 +103,11 @@ def test_anonymous_is_redirected_to_login(client, name, args):
 
 
 def test_anonymous_detail_pages_redirect(tree, client):
-    for name, target in [("core:org-detail", tree.dept_a), ("core:org-create", tree.dept_a), ("core:user-detail", tree.editor_a)]:
+    for name, target in [
+        ("core:org-detail", tree.dept_a),
+        ("core:org-create", tree.dept_a),
+        ("core:user-detail", tree.editor_a),
+    ]:
         response = client.get(reverse(name, args=[target.pk]))
         assert response.status_code == 302 and "/staff/login/" in response["Location"]
 
@@ -123,7 +127,14 @@ def test_org_list_is_scoped(tree, client_for):
     page = _names(client_for(tree.editor_a).get(reverse("core:org-list")))
     assert "松阳县民政局" in page and "松阳县人力资源和社会保障局" not in page and "丽水市人民政府</a>" not in page
     page = _names(client_for(tree.office).get(reverse("core:org-list")))
-    for name in ["松阳县人民政府", "西屏街道", "古市镇", "松阳县民政局", "松阳县人力资源和社会保障局", "松阳县第一中学"]:
+    for name in [
+        "松阳县人民政府",
+        "西屏街道",
+        "古市镇",
+        "松阳县民政局",
+        "松阳县人力资源和社会保障局",
+        "松阳县第一中学",
+    ]:
         assert f">{name}</a>" in page
     assert ">丽水市人民政府</a>" not in page and ">浙江省人民政府</a>" not in page
     page = _names(client_for(tree.sysadmin).get(reverse("core:org-list")))
@@ -214,7 +225,8 @@ def test_only_office_or_sysadmin_manage_users(tree, client_for):
         client = client_for(getattr(tree, who))
         assert client.get(reverse("core:user-create")).status_code == 403
         response = client.post(
-            reverse("core:user-detail", args=[tree.editor_a.pk]), {"action": "grant", "g-unit": tree.dept_a.pk, "g-role": "reviewer"}
+            reverse("core:user-detail", args=[tree.editor_a.pk]),
+            {"action": "grant", "g-unit": tree.dept_a.pk, "g-role": "reviewer"},
         )
         assert response.status_code == 403
     assert not Membership.objects.filter(user=tree.editor_a, role="reviewer").exists()
@@ -254,8 +266,13 @@ def test_service_rules_for_staff_accounts(tree):
 
 def test_api_anonymous_refused(tree, api_for):
     api = api_for()
-    for url in ["/api/v1/organisations/", f"/api/v1/organisations/{tree.dept_a.pk}/", "/api/v1/audit-events/",
-                "/api/v1/users/", "/api/v1/me/"]:
+    for url in [
+        "/api/v1/organisations/",
+        f"/api/v1/organisations/{tree.dept_a.pk}/",
+        "/api/v1/audit-events/",
+        "/api/v1/users/",
+        "/api/v1/me/",
+    ]:
         assert api.get(url).status_code in (401, 403), url
 
 

@@ -69,8 +69,9 @@ def test_create_errors_are_shown(tree, client_for):
 
 
 def test_user_without_password_cannot_log_in(tree, client):
-    services.user_create(actor=tree.office, username="pending", password=None, full_name="待激活", unit=tree.dept_a,
-                         roles=[Role.EDITOR])
+    services.user_create(
+        actor=tree.office, username="pending", password=None, full_name="待激活", unit=tree.dept_a, roles=[Role.EDITOR]
+    )
     assert not User.objects.get(username="pending").has_usable_password()
 
 
@@ -86,7 +87,11 @@ def test_grant_and_revoke_in_workbench(tree, client_for):
     response = client.post(url, {"action": "revoke", "membership": membership.pk})
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    assert list(AuditEvent.objects.filter(object_type="core.membership", actor=tree.office).order_by("id").values_list("action", flat=True)) == [
+    assert list(
+        AuditEvent.objects.filter(object_type="core.membership", actor=tree.office)
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == [
         "membership.grant",
         "membership.revoke",
     ]
@@ -133,8 +138,9 @@ def test_cannot_deactivate_yourself(tree):
 def test_deactivated_user_gets_no_new_roles(tree):
     services.user_update(actor=tree.office, user=tree.editor_a, is_active=False)
     with pytest.raises(ValidationError, match="已停用"):
-        services.membership_grant(actor=tree.office, user=User.objects.get(pk=tree.editor_a.pk), unit=tree.dept_a,
-                                  role=Role.REVIEWER)
+        services.membership_grant(
+            actor=tree.office, user=User.objects.get(pk=tree.editor_a.pk), unit=tree.dept_a, role=Role.REVIEWER
+        )
 
 
 def test_sysadmin_grants_sysadmin(tree):

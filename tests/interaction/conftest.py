@@ -26,7 +26,12 @@ def types(db):
 
 @pytest.fixture
 def submit(tree, types):
-    def _submit(title="低保申请需要哪些材料", content="我母亲一个人生活，收入很少，想问申请低保要准备什么材料？", code="consult", **kw):
+    def _submit(
+        title="低保申请需要哪些材料",
+        content="我母亲一个人生活，收入很少，想问申请低保要准备什么材料？",
+        code="consult",
+        **kw,
+    ):
         kw.setdefault("phone", "13905781234")
         kw.setdefault("name", "吴秀英")
         appeal, _created = services.appeal_submit(

@@ -24,10 +24,27 @@ def test_full_lifecycle_with_public_steps_and_audit(tree, submit):
     appeal = services.appeal_answer(actor=tree.editor_a, appeal=appeal, answer="请到乡镇社会事务办申请。")
     appeal = services.appeal_close(actor=tree.editor_a, appeal=appeal)
     assert appeal.status == AppealStatus.CLOSED and appeal.closed_at
-    assert kinds(appeal) == [StepKind.SUBMITTED, StepKind.ACCEPTED, StepKind.ASSIGNED, StepKind.HANDLING, StepKind.ANSWERED, StepKind.CLOSED]
-    actions = set(AuditEvent.objects.filter(object_id=str(appeal.pk), object_type="interaction.appeal").values_list("action", flat=True))
-    assert {"interaction.appeal.submit", "interaction.appeal.accept", "interaction.appeal.assign", "interaction.appeal.start",
-            "interaction.appeal.answer", "interaction.appeal.close"} <= actions
+    assert kinds(appeal) == [
+        StepKind.SUBMITTED,
+        StepKind.ACCEPTED,
+        StepKind.ASSIGNED,
+        StepKind.HANDLING,
+        StepKind.ANSWERED,
+        StepKind.CLOSED,
+    ]
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(appeal.pk), object_type="interaction.appeal").values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "interaction.appeal.submit",
+        "interaction.appeal.accept",
+        "interaction.appeal.assign",
+        "interaction.appeal.start",
+        "interaction.appeal.answer",
+        "interaction.appeal.close",
+    } <= actions
 
 
 @pytest.mark.parametrize("step", ["start", "answer", "close"])
@@ -74,7 +91,9 @@ def test_reject_needs_reason(tree, submit):
 
 
 def test_reassign_and_joint_handling(tree, assigned):
-    appeal = services.appeal_assign(actor=tree.office, appeal=assigned, unit=tree.dept_b, co_units=[tree.dept_a, tree.town_a])
+    appeal = services.appeal_assign(
+        actor=tree.office, appeal=assigned, unit=tree.dept_b, co_units=[tree.dept_a, tree.town_a]
+    )
     assert appeal.unit == tree.dept_b and set(appeal.co_units.all()) == {tree.dept_a, tree.town_a}
     step = appeal.steps.get(kind=StepKind.REASSIGNED)
     assert "改派" in step.summary and "协办" in step.summary
@@ -98,8 +117,13 @@ def test_only_office_dispatches(tree, submit):
 
 def test_due_date_counts_working_days_across_national_day(tree, types):
     with time_machine.travel(dt.datetime(2025, 9, 30, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
-        appeal, _ = services.appeal_submit(appeal_type=types["consult"], target_unit=tree.county, title="国庆前的咨询",
-                                           content="内容", phone="13905781234")
+        appeal, _ = services.appeal_submit(
+            appeal_type=types["consult"],
+            target_unit=tree.county,
+            title="国庆前的咨询",
+            content="内容",
+            phone="13905781234",
+        )
     # 10-01..10-08 holiday, 10-11 (Saturday) make-up workday: 10-09, 10-10, 10-11, 10-13, 10-14
     assert appeal.due_date == dt.date(2025, 10, 14)
 
@@ -146,18 +170,38 @@ def test_supplement_only_while_open(tree, assigned):
 
 def test_duplicate_submission_returns_existing(tree, types, submit):
     first = submit()
-    again, created = services.appeal_submit(appeal_type=types["consult"], target_unit=tree.county, title=first.title,
-                                            content=first.content + " ", phone="13905781234")
+    again, created = services.appeal_submit(
+        appeal_type=types["consult"],
+        target_unit=tree.county,
+        title=first.title,
+        content=first.content + " ",
+        phone="13905781234",
+    )
     assert not created and again.pk == first.pk
-    other, created = services.appeal_submit(appeal_type=types["consult"], target_unit=tree.county, title=first.title,
-                                            content=first.content, phone="13905789999")
+    other, created = services.appeal_submit(
+        appeal_type=types["consult"],
+        target_unit=tree.county,
+        title=first.title,
+        content=first.content,
+        phone="13905789999",
+    )
     assert created and other.pk != first.pk
 
 
-@pytest.mark.parametrize("title,content,phone,email", [("", "内容", "139", ""), ("标题", "", "1", ""), ("标题", "内容", "", ""), ("标" * 101, "内容", "1", "")])
+@pytest.mark.parametrize(
+    "title,content,phone,email",
+    [("", "内容", "139", ""), ("标题", "", "1", ""), ("标题", "内容", "", ""), ("标" * 101, "内容", "1", "")],
+)
 def test_bad_input_is_refused(tree, types, title, content, phone, email):
     with pytest.raises(ValidationError):
-        services.appeal_submit(appeal_type=types["consult"], target_unit=tree.county, title=title, content=content, phone=phone, email=email)
+        services.appeal_submit(
+            appeal_type=types["consult"],
+            target_unit=tree.county,
+            title=title,
+            content=content,
+            phone=phone,
+            email=email,
+        )
     assert not Appeal.objects.exists()
 
 
@@ -171,9 +215,13 @@ def test_queues_and_reminders(tree, submit):
     due = appeal.due_date  # 2025-06-09
     with time_machine.travel(dt.datetime(2025, 6, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
         assert list(selectors.appeal_queue(tree.editor_a, "due_soon")) == []
-    with time_machine.travel(dt.datetime.combine(due, dt.time(9)).replace(tzinfo=dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(days=1)):
+    with time_machine.travel(
+        dt.datetime.combine(due, dt.time(9)).replace(tzinfo=dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(days=1)
+    ):
         assert list(selectors.appeal_queue(tree.editor_a, "due_soon")) == [appeal]
-    with time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+    with time_machine.travel(
+        dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)).replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ):
         assert list(selectors.appeal_queue(tree.office, "overdue")) == [appeal]
         assert list(selectors.appeal_queue(tree.editor_b, "overdue")) == []
         sent = services.appeal_remind_due()
@@ -193,9 +241,15 @@ def test_reminder_mail_is_sent_on_commit(tree, assigned, django_capture_on_commi
 
 def test_statistics_per_unit(tree, submit):
     year = dt.date.today().year
-    a1 = services.appeal_assign(actor=tree.office, appeal=services.appeal_accept(actor=tree.office, appeal=submit(title="一")), unit=tree.dept_a)
-    a2 = services.appeal_assign(actor=tree.office, appeal=services.appeal_accept(actor=tree.office, appeal=submit(title="二")), unit=tree.dept_a)
-    services.appeal_assign(actor=tree.office, appeal=services.appeal_accept(actor=tree.office, appeal=submit(title="三")), unit=tree.dept_b)
+    a1 = services.appeal_assign(
+        actor=tree.office, appeal=services.appeal_accept(actor=tree.office, appeal=submit(title="一")), unit=tree.dept_a
+    )
+    a2 = services.appeal_assign(
+        actor=tree.office, appeal=services.appeal_accept(actor=tree.office, appeal=submit(title="二")), unit=tree.dept_a
+    )
+    services.appeal_assign(
+        actor=tree.office, appeal=services.appeal_accept(actor=tree.office, appeal=submit(title="三")), unit=tree.dept_b
+    )
     a1 = services.appeal_answer(actor=tree.editor_a, appeal=a1, answer="答复")
     services.appeal_rate(appeal=a1, speed=5, outcome=4, attitude=3)
     a2 = services.appeal_answer(actor=tree.editor_a, appeal=a2, answer="答复")
@@ -211,16 +265,28 @@ def test_statistics_per_unit(tree, submit):
 def test_publication_requires_consent_and_clean_text(tree, assigned):
     appeal = services.appeal_answer(actor=tree.editor_a, appeal=assigned, answer="吴秀英您好，请拨打13905781234联系。")
     with pytest.raises(ValidationError, match="未同意公开"):
-        services.appeal_publish(actor=tree.office, appeal=appeal, public_title="t", public_content="c", public_answer="a")
+        services.appeal_publish(
+            actor=tree.office, appeal=appeal, public_title="t", public_content="c", public_answer="a"
+        )
     Appeal.objects.filter(pk=appeal.pk).update(publish_consent=True)
     appeal = Appeal.objects.get(pk=appeal.pk)
     with pytest.raises(ValidationError, match="个人信息"):
-        services.appeal_publish(actor=tree.office, appeal=appeal, public_title=appeal.title, public_content=appeal.content,
-                                public_answer=appeal.answer)
+        services.appeal_publish(
+            actor=tree.office,
+            appeal=appeal,
+            public_title=appeal.title,
+            public_content=appeal.content,
+            public_answer=appeal.answer,
+        )
     proposal = services.appeal_publication_proposal(appeal)
     assert "13905781234" not in proposal["answer"].masked
-    appeal = services.appeal_publish(actor=tree.office, appeal=appeal, public_title=proposal["title"].masked,
-                                     public_content=proposal["content"].masked, public_answer=proposal["answer"].masked)
+    appeal = services.appeal_publish(
+        actor=tree.office,
+        appeal=appeal,
+        public_title=proposal["title"].masked,
+        public_content=proposal["content"].masked,
+        public_answer=proposal["answer"].masked,
+    )
     assert appeal.public_status == "published"
 
 
@@ -245,7 +311,11 @@ def test_periodic_jobs_are_scheduled_and_runnable(tree, assigned):
     from django.core.management import call_command
 
     tasks = {v["task"] for v in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"interaction.appeal_reminders", "interaction.consultation_close_expired", "interaction.faq_stale_check"} <= tasks
+    assert {
+        "interaction.appeal_reminders",
+        "interaction.consultation_close_expired",
+        "interaction.faq_stale_check",
+    } <= tasks
     Appeal.objects.filter(pk=assigned.pk).update(due_date=dt.date.today() - dt.timedelta(days=2))
     out = StringIO()
     call_command("interaction_jobs", stdout=out)
@@ -255,8 +325,10 @@ def test_periodic_jobs_are_scheduled_and_runnable(tree, assigned):
 def test_assign_with_joint_handling_over_http(tree, submit, client_for):
     appeal = services.appeal_accept(actor=tree.office, appeal=submit())
     client = client_for(tree.office)
-    r = client.post(f"/workbench/interaction/appeals/{appeal.pk}/assign/",
-                    {"unit": tree.dept_a.pk, "co_units": [tree.dept_b.pk, tree.town_a.pk], "note": "请民政局牵头"})
+    r = client.post(
+        f"/workbench/interaction/appeals/{appeal.pk}/assign/",
+        {"unit": tree.dept_a.pk, "co_units": [tree.dept_b.pk, tree.town_a.pk], "note": "请民政局牵头"},
+    )
     assert r.status_code == 302
     appeal = Appeal.objects.get(pk=appeal.pk)
     assert appeal.unit == tree.dept_a and set(appeal.co_units.all()) == {tree.dept_b, tree.town_a}

@@ -36,8 +36,13 @@ def staff_page(browser, live_server, username):
 def test_citizen_asks_follows_and_rates_department_answers_and_publishes(page, browser, live_server):
     tree = build_org_tree()
     ensure_default_types()
-    services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？",
-                        answer="向户籍所在地乡镇（街道）提出书面申请，也可通过“浙里办”在线申请。", topics=["低保"])
+    services.faq_create(
+        actor=tree.editor_a,
+        unit=tree.dept_a,
+        question="低保怎么申请？",
+        answer="向户籍所在地乡镇（街道）提出书面申请，也可通过“浙里办”在线申请。",
+        topics=["低保"],
+    )
     # 1. the citizen starts typing and gets suggestions
     page.goto("/interaction/")
     assert_accessible(page, context="interaction index")

@@ -25,8 +25,11 @@ def test_parallel_submissions_are_never_lost(tree):
             barrier.wait()
             for i in range(5):
                 appeal, created = services.appeal_submit(
-                    appeal_type=appeal_type, target_unit=tree.county, title=f"并发留言{n}-{i}",
-                    content=f"第{n}个线程的第{i}条留言", phone=f"139057{n:02d}{i:03d}",
+                    appeal_type=appeal_type,
+                    target_unit=tree.county,
+                    title=f"并发留言{n}-{i}",
+                    content=f"第{n}个线程的第{i}条留言",
+                    phone=f"139057{n:02d}{i:03d}",
                 )
                 results.append((appeal.pk, appeal.tracking_code, created))
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -54,9 +57,15 @@ def test_parallel_comments_are_never_lost(tree):
         pytest.skip("needs PostgreSQL")
     import datetime as dt
 
-    c = services.consultation_create(actor=tree.editor_a, unit=tree.dept_a, title="征求意见稿", draft="<p>正文</p>",
-                                      explanation="<p>说明</p>", opens_on=dt.date.today(),
-                                      closes_on=dt.date.today() + dt.timedelta(days=30))
+    c = services.consultation_create(
+        actor=tree.editor_a,
+        unit=tree.dept_a,
+        title="征求意见稿",
+        draft="<p>正文</p>",
+        explanation="<p>说明</p>",
+        opens_on=dt.date.today(),
+        closes_on=dt.date.today() + dt.timedelta(days=30),
+    )
     c = services.consultation_open(actor=tree.leader_a, consultation=c)
     errors = []
 
@@ -91,8 +100,11 @@ def test_identical_parallel_submissions_make_one_record(tree):
         try:
             barrier.wait()
             appeal, _created = services.appeal_submit(
-                appeal_type=appeal_type, target_unit=tree.county, title="工地夜间施工噪音",
-                content="每天晚上十一点后还在施工", phone="13905781234",
+                appeal_type=appeal_type,
+                target_unit=tree.county,
+                title="工地夜间施工噪音",
+                content="每天晚上十一点后还在施工",
+                phone="13905781234",
             )
             codes.append(appeal.tracking_code)
         except Exception as exc:  # noqa: BLE001

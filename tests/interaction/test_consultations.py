@@ -15,9 +15,13 @@ TODAY = dt.date.today()
 @pytest.fixture
 def draft(tree):
     return services.consultation_create(
-        actor=tree.editor_a, unit=tree.dept_a, title="松阳县最低生活保障家庭经济状况认定办法（征求意见稿）",
-        draft="<p>第一条 为规范……</p><script>alert(1)</script><p onclick=\"x()\">第二条</p>",
-        explanation="<p>起草背景……</p>", opens_on=TODAY, closes_on=TODAY + dt.timedelta(days=30),
+        actor=tree.editor_a,
+        unit=tree.dept_a,
+        title="松阳县最低生活保障家庭经济状况认定办法（征求意见稿）",
+        draft='<p>第一条 为规范……</p><script>alert(1)</script><p onclick="x()">第二条</p>',
+        explanation="<p>起草背景……</p>",
+        opens_on=TODAY,
+        closes_on=TODAY + dt.timedelta(days=30),
     )
 
 
@@ -34,7 +38,9 @@ def test_period_below_30_days_needs_a_reason(tree, draft):
     services.consultation_update(actor=tree.editor_a, consultation=draft, closes_on=TODAY + dt.timedelta(days=20))
     with pytest.raises(ValidationError, match="第十五条"):
         services.consultation_open(actor=tree.leader_a, consultation=draft)
-    services.consultation_update(actor=tree.editor_a, consultation=draft, short_period_reason="上级文件要求限期出台，紧急情况")
+    services.consultation_update(
+        actor=tree.editor_a, consultation=draft, short_period_reason="上级文件要求限期出台，紧急情况"
+    )
     c = services.consultation_open(actor=tree.leader_a, consultation=draft)
     assert c.status == ConsultationStatus.OPEN
 
@@ -55,8 +61,15 @@ def test_draft_is_not_public(client, draft):
 def test_comment_moderation_masks_and_keeps_rejected(tree, opened, client):
     url = f"/interaction/consultations/{opened.pk}/"
     client.get(url)
-    r = client.post(url, {"content": "建议将护理费纳入刚性支出，我的电话13905781234", "author_name": "陈明",
-                          "contact": "13905781234", "human_check": human_answer(client, "comment")})
+    r = client.post(
+        url,
+        {
+            "content": "建议将护理费纳入刚性支出，我的电话13905781234",
+            "author_name": "陈明",
+            "contact": "13905781234",
+            "human_check": human_answer(client, "comment"),
+        },
+    )
     assert r.status_code == 302
     client.get(url)
     client.post(url, {"content": "广告：代开发票", "human_check": human_answer(client, "comment")})
@@ -100,7 +113,9 @@ def test_feedback_report_requires_adoption_decisions(tree, opened, client):
         services.consultation_report(actor=tree.leader_a, consultation=c, report="报告")
     with pytest.raises(ValidationError):
         services.comment_set_adoption(actor=tree.editor_a, comment=comment, adoption=Adoption.NOT_ADOPTED, note="")
-    services.comment_set_adoption(actor=tree.editor_a, comment=comment, adoption=Adoption.NOT_ADOPTED, note="与上位法规定不一致")
+    services.comment_set_adoption(
+        actor=tree.editor_a, comment=comment, adoption=Adoption.NOT_ADOPTED, note="与上位法规定不一致"
+    )
     c = services.consultation_report(actor=tree.leader_a, consultation=c, report="<p>共收到意见1条，未采纳1条。</p>")
     assert c.status == ConsultationStatus.REPORTED
     page = client.get(f"/interaction/consultations/{c.pk}/").content.decode()
@@ -113,7 +128,9 @@ def test_attachment_types_are_sniffed(tree, draft, client):
     fake = SimpleUploadedFile("起草说明.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
     with pytest.raises(ValidationError, match="按文件内容识别"):
         services.consultation_add_attachment(actor=tree.editor_a, consultation=draft, title="起草说明", upload=fake)
-    pdf = SimpleUploadedFile("x.bin", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/octet-stream")
+    pdf = SimpleUploadedFile(
+        "x.bin", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/octet-stream"
+    )
     att = services.consultation_add_attachment(actor=tree.editor_a, consultation=draft, title="起草说明", upload=pdf)
     assert att.content_type == "application/pdf" and att.file.name.endswith(".pdf")
     c = services.consultation_open(actor=tree.leader_a, consultation=draft)
@@ -125,7 +142,9 @@ def test_workbench_moderation_flow(tree, opened, client_for):
     comment, _ = services.comment_submit(consultation=opened, content="建议公开评议结果")
     client = client_for(tree.reviewer_a)
     assert "建议公开评议结果" in client.get("/workbench/interaction/moderation/").content.decode()
-    r = client.post(f"/workbench/interaction/comments/{comment.pk}/moderate/", {"decision": "approve", "next": "moderation"})
+    r = client.post(
+        f"/workbench/interaction/comments/{comment.pk}/moderate/", {"decision": "approve", "next": "moderation"}
+    )
     assert r.status_code == 302 and Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
     other = client_for(tree.editor_b)
     c2, _ = services.comment_submit(consultation=opened, content="另一条")

@@ -14,4 +14,9 @@ def test_demo_loads_and_is_idempotent(db):
     assert Appeal.objects.filter(rated_at__isnull=False, public_status="published").count() == 2
     assert set(Consultation.objects.values_list("status", flat=True)) == {"open", "reported"}
     config.load_demo(ctx)
-    assert (FaqEntry.objects.count(), Appeal.objects.count(), Consultation.objects.count(), Comment.objects.count()) == counts
+    assert (
+        FaqEntry.objects.count(),
+        Appeal.objects.count(),
+        Consultation.objects.count(),
+        Comment.objects.count(),
+    ) == counts

@@ -12,8 +12,13 @@ from gongkai.interaction.models import FaqEntry, FaqStatus
 @pytest.fixture
 def entry(tree):
     return services.faq_create(
-        actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？", answer="向户籍所在地乡镇（街道）提出申请。",
-        domain_name="社会救助", topics=["低保", "社会救助"], review_date=dt.date(2030, 1, 1),
+        actor=tree.editor_a,
+        unit=tree.dept_a,
+        question="低保怎么申请？",
+        answer="向户籍所在地乡镇（街道）提出申请。",
+        domain_name="社会救助",
+        topics=["低保", "社会救助"],
+        review_date=dt.date(2030, 1, 1),
     )
 
 
@@ -25,8 +30,15 @@ def test_create_records_first_version_and_audit(entry):
 
 
 def test_editing_creates_a_new_version_and_keeps_history(tree, entry):
-    services.faq_update(actor=tree.reviewer_a, entry=entry, question="低保怎么申请？", answer="可通过“浙里办”在线申请。",
-                        topics=["低保"], note="增加在线申请渠道", review_date=dt.date(2031, 1, 1))
+    services.faq_update(
+        actor=tree.reviewer_a,
+        entry=entry,
+        question="低保怎么申请？",
+        answer="可通过“浙里办”在线申请。",
+        topics=["低保"],
+        note="增加在线申请渠道",
+        review_date=dt.date(2031, 1, 1),
+    )
     entry = FaqEntry.objects.get(pk=entry.pk)
     assert entry.version == 2
     versions = list(entry.versions.order_by("number"))
@@ -59,10 +71,18 @@ def test_other_unit_cannot_edit(tree, entry, client_for):
 
 def test_faq_editor_view_creates_version(tree, entry, client_for):
     client = client_for(tree.editor_a)
-    r = client.post(f"/workbench/interaction/faq/{entry.pk}/edit/", {
-        "question": "最低生活保障怎么申请？", "answer": "新的答复", "unit": tree.dept_a.pk, "domain_name": "社会救助",
-        "topics": "低保、救助", "review_date": "2031-06-01", "note": "规范表述",
-    })
+    r = client.post(
+        f"/workbench/interaction/faq/{entry.pk}/edit/",
+        {
+            "question": "最低生活保障怎么申请？",
+            "answer": "新的答复",
+            "unit": tree.dept_a.pk,
+            "domain_name": "社会救助",
+            "topics": "低保、救助",
+            "review_date": "2031-06-01",
+            "note": "规范表述",
+        },
+    )
     assert r.status_code == 302
     entry = FaqEntry.objects.get(pk=entry.pk)
     assert entry.version == 2 and entry.question == "最低生活保障怎么申请？"
@@ -71,7 +91,9 @@ def test_faq_editor_view_creates_version(tree, entry, client_for):
 
 
 def test_empty_question_is_refused(tree, client_for):
-    r = client_for(tree.editor_a).post("/workbench/interaction/faq/new/", {"question": "", "answer": "", "unit": tree.dept_a.pk})
+    r = client_for(tree.editor_a).post(
+        "/workbench/interaction/faq/new/", {"question": "", "answer": "", "unit": tree.dept_a.pk}
+    )
     assert r.status_code == 200 and "必填" in r.content.decode() or "请填写" in r.content.decode()
     assert not FaqEntry.objects.exists()
 
@@ -91,7 +113,8 @@ def test_withdrawn_entry_is_not_public(tree, entry, client):
 
 def test_promote_answered_appeal_removes_personal_data(tree, assigned, client_for):
     appeal = services.appeal_answer(
-        actor=tree.editor_a, appeal=assigned,
+        actor=tree.editor_a,
+        appeal=assigned,
         answer="吴秀英您好，请携带户口簿到古市镇社会事务办申请，联系电话13905781234。",
     )
     r = client_for(tree.editor_a).post(f"/workbench/interaction/appeals/{appeal.pk}/promote/")
@@ -124,8 +147,9 @@ def test_faq_links_to_a_catalogue_domain(tree, client):
     from gongkai.catalogue.models import Domain
 
     domain = Domain.objects.get(name="社会救助")
-    entry = services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="临时救助怎么申请？", answer="向乡镇申请。",
-                                domain=domain)
+    entry = services.faq_create(
+        actor=tree.editor_a, unit=tree.dept_a, question="临时救助怎么申请？", answer="向乡镇申请。", domain=domain
+    )
     assert entry.domain == domain and entry.domain_name == "社会救助"
     page = client.get("/interaction/faq/", {"domain": domain.code}).content.decode()
     assert "临时救助怎么申请？" in page

@@ -16,29 +16,48 @@ def test_services_list(client, types):
 
 
 def test_post_request_creates_appeal(client, tree, types):
-    r = client.post(f"{BASE}/requests.json", {
-        "service_code": "complain", "description": "路灯不亮\n紫荆路口路灯坏了一个月", "lat": "28.449", "long": "119.482",
-        "address_string": "西屏街道紫荆路口", "email": "citizen@example.com", "first_name": "明", "last_name": "李",
-    })
+    r = client.post(
+        f"{BASE}/requests.json",
+        {
+            "service_code": "complain",
+            "description": "路灯不亮\n紫荆路口路灯坏了一个月",
+            "lat": "28.449",
+            "long": "119.482",
+            "address_string": "西屏街道紫荆路口",
+            "email": "citizen@example.com",
+            "first_name": "明",
+            "last_name": "李",
+        },
+    )
     assert r.status_code == 201
     code = r.json()[0]["service_request_id"]
     appeal = Appeal.objects.get(tracking_code=code)
     assert appeal.channel == "open311" and appeal.target_unit == tree.county and appeal.email == "citizen@example.com"
     assert appeal.title == "路灯不亮"
     # duplicate submission → same id, not a second record
-    again = client.post(f"{BASE}/requests.json", {
-        "service_code": "complain", "description": "路灯不亮\n紫荆路口路灯坏了一个月", "lat": "28.449", "long": "119.482",
-        "address_string": "西屏街道紫荆路口", "email": "citizen@example.com",
-    })
+    again = client.post(
+        f"{BASE}/requests.json",
+        {
+            "service_code": "complain",
+            "description": "路灯不亮\n紫荆路口路灯坏了一个月",
+            "lat": "28.449",
+            "long": "119.482",
+            "address_string": "西屏街道紫荆路口",
+            "email": "citizen@example.com",
+        },
+    )
     assert again.status_code == 200 and again.json()[0]["service_request_id"] == code
     assert Appeal.objects.count() == 1
 
 
-@pytest.mark.parametrize("data,status", [
-    ({"service_code": "nope", "description": "x", "phone": "13905781234"}, 400),
-    ({"service_code": "consult", "description": "x", "lat": "abc", "long": "1", "phone": "13905781234"}, 400),
-    ({"service_code": "consult", "description": "咨询"}, 400),  # no contact to follow up
-])
+@pytest.mark.parametrize(
+    "data,status",
+    [
+        ({"service_code": "nope", "description": "x", "phone": "13905781234"}, 400),
+        ({"service_code": "consult", "description": "x", "lat": "abc", "long": "1", "phone": "13905781234"}, 400),
+        ({"service_code": "consult", "description": "咨询"}, 400),  # no contact to follow up
+    ],
+)
 def test_post_errors_use_open311_format(client, tree, types, data, status):
     r = client.post(f"{BASE}/requests.json", data)
     assert r.status_code == status
@@ -75,8 +94,13 @@ def test_list_shows_only_published(client, tree, assigned):
 
     A.objects.filter(pk=assigned.pk).update(publish_consent=True)
     appeal = services.appeal_answer(actor=tree.editor_a, appeal=A.objects.get(pk=assigned.pk), answer="已处理")
-    services.appeal_publish(actor=tree.office, appeal=appeal, public_title="低保申请材料", public_content="咨询低保材料",
-                            public_answer="已处理")
+    services.appeal_publish(
+        actor=tree.office,
+        appeal=appeal,
+        public_title="低保申请材料",
+        public_content="咨询低保材料",
+        public_answer="已处理",
+    )
     data = client.get(f"{BASE}/requests.json").json()
     assert len(data) == 1 and data[0]["status"] == "closed" and "低保申请材料" in data[0]["description"]
     assert client.get(f"{BASE}/requests.json", {"status": "open"}).json() == []

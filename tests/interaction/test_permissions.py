@@ -22,8 +22,15 @@ def test_unit_a_cannot_list_or_read_unit_b_appeals(tree, appeal_b, client_for):
 
 def test_unit_a_cannot_change_unit_b_appeals(tree, appeal_b, client_for):
     client = client_for(tree.editor_a)
-    for action, data in [("start", {}), ("answer", {"answer": "越权答复"}), ("close", {}), ("note", {"text": "x"}),
-                         ("accept", {}), ("assign", {"unit": tree.dept_a.pk}), ("promote", {})]:
+    for action, data in [
+        ("start", {}),
+        ("answer", {"answer": "越权答复"}),
+        ("close", {}),
+        ("note", {"text": "x"}),
+        ("accept", {}),
+        ("assign", {"unit": tree.dept_a.pk}),
+        ("promote", {}),
+    ]:
         r = client.post(f"/workbench/interaction/appeals/{appeal_b.pk}/{action}/", data)
         assert r.status_code == 403, action
     appeal = Appeal.objects.get(pk=appeal_b.pk)
@@ -34,7 +41,10 @@ def test_api_is_scoped(tree, appeal_b, api_for):
     api = api_for(tree.editor_a)
     assert api.get("/api/v1/interaction/appeals/").json()["count"] == 0
     assert api.get(f"/api/v1/interaction/appeals/{appeal_b.pk}/").status_code == 404
-    assert api.post(f"/api/v1/interaction/appeals/{appeal_b.pk}/answer/", {"answer": "x"}, format="json").status_code == 404
+    assert (
+        api.post(f"/api/v1/interaction/appeals/{appeal_b.pk}/answer/", {"answer": "x"}, format="json").status_code
+        == 404
+    )
     own = api_for(tree.editor_b)
     data = own.get(f"/api/v1/interaction/appeals/{appeal_b.pk}/").json()
     assert data["contact"]["phone"] == "13905786666"
@@ -63,7 +73,10 @@ def test_co_handling_unit_sees_appeal_and_contact(tree, appeal_b, client_for):
 def test_unassigned_appeal_invisible_to_departments(tree, submit, client_for):
     appeal = submit(title="尚未分拨的留言")
     assert "尚未分拨的留言" not in client_for(tree.editor_a).get("/workbench/interaction/appeals/").content.decode()
-    assert "尚未分拨的留言" in client_for(tree.office).get("/workbench/interaction/appeals/?queue=received").content.decode()
+    assert (
+        "尚未分拨的留言"
+        in client_for(tree.office).get("/workbench/interaction/appeals/?queue=received").content.decode()
+    )
     assert client_for(tree.town_editor).get(f"/workbench/interaction/appeals/{appeal.pk}/").status_code == 403
 
 

@@ -70,7 +70,9 @@ def test_bad_input_gets_clear_messages(client, form, extra, message):
 
 
 def test_script_is_escaped(client, form, tree):
-    r = client.post("/interaction/submit/", form(title="<script>alert(1)</script>", content="<img src=x onerror=alert(2)>"))
+    r = client.post(
+        "/interaction/submit/", form(title="<script>alert(1)</script>", content="<img src=x onerror=alert(2)>")
+    )
     page = client.get(r["Location"]).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in page
@@ -104,7 +106,9 @@ def test_suggestions_without_javascript(client, form, tree):
 
 
 def test_suggest_partial(client, tree):
-    services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="住房公积金如何提取？", answer="可通过浙里办提取。")
+    services.faq_create(
+        actor=tree.editor_a, unit=tree.dept_a, question="住房公积金如何提取？", answer="可通过浙里办提取。"
+    )
     r = client.get("/interaction/suggest/", {"title": "公积金怎么取出来"}, HTTP_HX_REQUEST="true")
     assert "住房公积金如何提取？" in r.content.decode() and "<html" not in r.content.decode()
 
@@ -113,11 +117,15 @@ def test_tracking_needs_code_and_second_factor(client, submit):
     appeal = submit()
     assert client.get(f"/interaction/track/{appeal.tracking_code}/").status_code == 302  # not authorised yet
     client.get("/interaction/track/")
-    r = client.post("/interaction/track/", {"code": appeal.tracking_code, "factor": "13900000000",
-                                             "human_check": human_answer(client, "track")})
+    r = client.post(
+        "/interaction/track/",
+        {"code": appeal.tracking_code, "factor": "13900000000", "human_check": human_answer(client, "track")},
+    )
     assert "查询码或联系方式不正确" in r.content.decode()
-    r = client.post("/interaction/track/", {"code": appeal.tracking_code.lower(), "factor": "13905781234",
-                                             "human_check": human_answer(client, "track")})
+    r = client.post(
+        "/interaction/track/",
+        {"code": appeal.tracking_code.lower(), "factor": "13905781234", "human_check": human_answer(client, "track")},
+    )
     assert r.status_code == 302
     assert appeal.title in client.get(r["Location"]).content.decode()
 
@@ -146,11 +154,17 @@ def test_other_session_cannot_act(client, assigned):
 
 def test_published_appeal_has_no_personal_data(client, tree, assigned):
     Appeal.objects.filter(pk=assigned.pk).update(publish_consent=True, anonymous=False)
-    appeal = services.appeal_answer(actor=tree.editor_a, appeal=Appeal.objects.get(pk=assigned.pk),
-                                    answer="吴秀英您好，已电话13905781234联系您。")
+    appeal = services.appeal_answer(
+        actor=tree.editor_a, appeal=Appeal.objects.get(pk=assigned.pk), answer="吴秀英您好，已电话13905781234联系您。"
+    )
     proposal = services.appeal_publication_proposal(appeal)
-    services.appeal_publish(actor=tree.office, appeal=appeal, public_title=proposal["title"].masked,
-                            public_content=proposal["content"].masked, public_answer=proposal["answer"].masked)
+    services.appeal_publish(
+        actor=tree.office,
+        appeal=appeal,
+        public_title=proposal["title"].masked,
+        public_content=proposal["content"].masked,
+        public_answer=proposal["answer"].masked,
+    )
     page = client.get(f"/interaction/appeals/{appeal.pk}/").content.decode()
     assert "13905781234" not in page and "吴秀英" not in page and "吴**" in page
     assert appeal.public_title in client.get("/interaction/appeals/").content.decode()

@@ -46,7 +46,9 @@ def test_synonym_map_longest_match():
 @pytest.fixture
 def faq(tree):
     def _make(question, answer="答复内容", unit=None, topics=()):
-        return services.faq_create(actor=tree.editor_a, unit=unit or tree.dept_a, question=question, answer=answer, topics=topics)
+        return services.faq_create(
+            actor=tree.editor_a, unit=unit or tree.dept_a, question=question, answer=answer, topics=topics
+        )
 
     return _make
 

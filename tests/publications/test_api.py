@@ -36,15 +36,25 @@ def test_staff_flow_via_api(tree, api_for):
     editor = api_for(tree.editor_a)
     r = editor.post(
         "/api/v1/staff/publications/",
-        {"unit": tree.dept_a.pk, "doc_type": "notice", "title": "关于开展2026年低保年审的通知", "body": "各乡镇：……", "made_on": "2026-11-02"},
+        {
+            "unit": tree.dept_a.pk,
+            "doc_type": "notice",
+            "title": "关于开展2026年低保年审的通知",
+            "body": "各乡镇：……",
+            "made_on": "2026-11-02",
+        },
         format="json",
     )
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
     assert "submit" in r.json()["available_actions"]
-    r = editor.post(f"/api/v1/staff/publications/{pk}/attachments/", {"file": _upload("通知.pdf", pdf_bytes())}, format="multipart")
+    r = editor.post(
+        f"/api/v1/staff/publications/{pk}/attachments/", {"file": _upload("通知.pdf", pdf_bytes())}, format="multipart"
+    )
     assert r.status_code == 201, r.content
-    r = editor.post(f"/api/v1/staff/publications/{pk}/attachments/", {"file": _upload("通知.pdf", docx_bytes())}, format="multipart")
+    r = editor.post(
+        f"/api/v1/staff/publications/{pk}/attachments/", {"file": _upload("通知.pdf", docx_bytes())}, format="multipart"
+    )
     assert r.status_code == 400 and "扩展名与文件内容不符" in str(r.json())
     assert editor.post(f"/api/v1/staff/publications/{pk}/submit/", {}, format="json").status_code == 200
     reviewer = api_for(tree.reviewer_a)
@@ -67,7 +77,9 @@ def test_staff_api_scoped(tree, api_for, draft):
     assert b.get(f"/api/v1/staff/publications/{pub.pk}/").status_code == 404
     assert b.patch(f"/api/v1/staff/publications/{pub.pk}/", {"title": "改"}, format="json").status_code == 404
     assert b.post(f"/api/v1/staff/publications/{pub.pk}/submit/", {}, format="json").status_code == 404
-    r = b.post("/api/v1/staff/publications/", {"unit": tree.dept_a.pk, "doc_type": "notice", "title": "越权"}, format="json")
+    r = b.post(
+        "/api/v1/staff/publications/", {"unit": tree.dept_a.pk, "doc_type": "notice", "title": "越权"}, format="json"
+    )
     assert r.status_code == 403
     assert api_for().get("/api/v1/staff/publications/").status_code in (401, 403)
     a = api_for(tree.editor_a)
@@ -89,10 +101,22 @@ def test_repeal_via_api(tree, api_for, draft, publish):
 
     pub = publish(draft(doc_type="normative", made_on=dt.date(2025, 12, 1), effective_from=dt.date(2026, 1, 1)))
     today = timezone.localdate()
-    r = api_for(tree.editor_a).post(f"/api/v1/staff/publications/{pub.pk}/legal-links/", {"kind": "repeal", "effective_on": str(today)}, format="json")
+    r = api_for(tree.editor_a).post(
+        f"/api/v1/staff/publications/{pub.pk}/legal-links/",
+        {"kind": "repeal", "effective_on": str(today)},
+        format="json",
+    )
     assert r.status_code == 403
-    r = api_for(tree.reviewer_a).post(f"/api/v1/staff/publications/{pub.pk}/legal-links/", {"kind": "repeal", "effective_on": "2025-01-01"}, format="json")
+    r = api_for(tree.reviewer_a).post(
+        f"/api/v1/staff/publications/{pub.pk}/legal-links/",
+        {"kind": "repeal", "effective_on": "2025-01-01"},
+        format="json",
+    )
     assert r.status_code == 400 and "effective_on" in r.json()
-    r = api_for(tree.reviewer_a).post(f"/api/v1/staff/publications/{pub.pk}/legal-links/", {"kind": "repeal", "effective_on": str(today), "note": "清理"}, format="json")
+    r = api_for(tree.reviewer_a).post(
+        f"/api/v1/staff/publications/{pub.pk}/legal-links/",
+        {"kind": "repeal", "effective_on": str(today), "note": "清理"},
+        format="json",
+    )
     assert r.status_code == 201 and r.json()["legal_status"] == "invalid"
     assert api_for().get(f"/api/v1/publications/{pub.pk}/").json()["legal_status_label"] == "失效"

@@ -3,11 +3,12 @@ with a clear message, text extracted for search, virus-scan hook, Chinese file n
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from urllib.parse import quote
 
 from gongkai.core.models import AuditEvent
 from gongkai.publications import attachments, services
@@ -64,7 +65,9 @@ def test_damaged_file_rejected(tree, draft):
 def test_oversize_rejected(tree, draft, settings):
     settings.GONGKAI_MAX_UPLOAD_BYTES = 1024
     with pytest.raises(ValidationError) as err:
-        services.attachment_add(actor=tree.editor_a, publication=draft(), name="大文件.pdf", data=pdf_bytes() + b"\0" * 2048)
+        services.attachment_add(
+            actor=tree.editor_a, publication=draft(), name="大文件.pdf", data=pdf_bytes() + b"\0" * 2048
+        )
     assert "过大" in str(err.value) and "1 KB" in str(err.value)
 
 
@@ -115,8 +118,18 @@ def test_upload_via_http_and_download_with_chinese_filename(tree, client, draft,
     client.force_login(tree.editor_a)
     r = client.post(
         reverse("publications_wb:attachment-add", args=[pub.pk]),
-        {"files": [SimpleUploadedFile("松阳县低保标准（2026年）.pdf", pdf_bytes(), content_type="application/octet-stream"),
-                   SimpleUploadedFile("伪装.docx", png_bytes(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")]},
+        {
+            "files": [
+                SimpleUploadedFile(
+                    "松阳县低保标准（2026年）.pdf", pdf_bytes(), content_type="application/octet-stream"
+                ),
+                SimpleUploadedFile(
+                    "伪装.docx",
+                    png_bytes(),
+                    content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ),
+            ]
+        },
         follow=True,
     )
     html = r.content.decode()

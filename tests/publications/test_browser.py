@@ -89,7 +89,13 @@ def test_withdrawn_and_not_yet_effective_pages_accessible(tree, page, draft, pub
 
     from gongkai.publications import services
 
-    future = publish(draft(doc_type="normative", title="松阳县养老服务补贴管理办法", effective_from=timezone.localdate() + dt.timedelta(days=40)))
+    future = publish(
+        draft(
+            doc_type="normative",
+            title="松阳县养老服务补贴管理办法",
+            effective_from=timezone.localdate() + dt.timedelta(days=40),
+        )
+    )
     gone = publish(draft(doc_type="notice", title="关于社保缴费基数的通知（错误版本）"))
     services.publication_withdraw(actor=tree.leader_a, publication=gone, reason="数据有误，已发布更正通知")
     page.goto(future.get_absolute_url())

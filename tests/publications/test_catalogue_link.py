@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from gongkai.catalogue import services as cat
@@ -24,13 +25,27 @@ def unit_item(tree):
     """A county 社会救助 catalogue for departments, published and derived to 民政局."""
     domain = Domain.objects.get(name="社会救助")
     catalogue = cat.catalogue_create(
-        actor=tree.office, owner=tree.county, domain=domain, template=ElementTemplate.objects.get(key="national"),
-        target_kind=OrgKind.DEPARTMENT, target_level=Level.COUNTY,
+        actor=tree.office,
+        owner=tree.county,
+        domain=domain,
+        template=ElementTemplate.objects.get(key="national"),
+        target_kind=OrgKind.DEPARTMENT,
+        target_level=Level.COUNTY,
     )
     cat.item_add(
-        actor=tree.office, version=catalogue.current_draft(), level1="最低生活保障", name="审核确认结果",
-        elements={"content": "保障对象、人数、金额", "basis": "《社会救助暂行办法》", "subject": "县民政局",
-                  "channel": "■政府网站", "audience": ["全社会"], "mode": ["主动"], "level": ["县级"]},
+        actor=tree.office,
+        version=catalogue.current_draft(),
+        level1="最低生活保障",
+        name="审核确认结果",
+        elements={
+            "content": "保障对象、人数、金额",
+            "basis": "《社会救助暂行办法》",
+            "subject": "县民政局",
+            "channel": "■政府网站",
+            "audience": ["全社会"],
+            "mode": ["主动"],
+            "level": ["县级"],
+        },
         timeframe_text="审核确认后5个工作日内",
     )
     cat.version_publish(actor=tree.office, version=catalogue.current_draft())
@@ -56,7 +71,7 @@ def test_linking_after_publication_recomputes_late_flag(tree, draft, publish, un
         assert pub.is_late is False  # 20 working days
         pub = services.publication_link_unit_item(actor=tree.editor_a, publication=pub, unit_item=unit_item)
         assert pub.is_late is True  # 5 working days: due 10 Oct
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.publication_link_unit_item(actor=tree.editor_b, publication=pub, unit_item=unit_item)
 
 

@@ -72,12 +72,16 @@ def test_interpretation_cannot_precede_its_policy(tree, draft):
 
 def test_interpretation_of_published_policy(tree, draft, publish):
     policy = publish(draft(), interpretation_waiver="")
-    interp = publish(_interp(draft, policy, interpretation_form="video", video_url="https://v.songyang.gov.cn/jd/2026-12.mp4"))
+    interp = publish(
+        _interp(draft, policy, interpretation_form="video", video_url="https://v.songyang.gov.cn/jd/2026-12.mp4")
+    )
     assert interp.state == State.PUBLISHED
 
 
 def test_reviewer_waiver_allows_policy_first(tree, draft, publish):
-    policy = publish(draft(needs_interpretation=True), interpretation_waiver="本文件为延续性政策，内容未作实质调整，无需另行解读")
+    policy = publish(
+        draft(needs_interpretation=True), interpretation_waiver="本文件为延续性政策，内容未作实质调整，无需另行解读"
+    )
     assert policy.state == State.PUBLISHED
     assert policy.interpretation_waiver.startswith("本文件为延续性政策")
     ev = AuditEvent.objects.get(action="publications.publication.attribute", object_id=str(policy.pk))

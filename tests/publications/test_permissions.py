@@ -62,7 +62,9 @@ def test_policy_page_scoped(tree, client):
     client.force_login(tree.leader_b)
     assert client.get(reverse("publications_wb:policy", args=[tree.dept_a.pk])).status_code == 403
     client.force_login(tree.leader_a)
-    r = client.post(reverse("publications_wb:policy", args=[tree.dept_a.pk]), {"require_signoff": "on", "separate_reviewer": "on"})
+    r = client.post(
+        reverse("publications_wb:policy", args=[tree.dept_a.pk]), {"require_signoff": "on", "separate_reviewer": "on"}
+    )
     assert r.status_code == 302
     assert services.review_steps(tree.dept_a) == ["attribute_review", "signoff"]
 

@@ -19,9 +19,26 @@ CST = dt.timezone(dt.timedelta(hours=8))
 
 def test_detail_shows_index_table_body_and_interpretation(tree, client, draft, publish):
     policy = publish(draft(topic="civil"), interpretation_waiver="")
-    interp = publish(draft(doc_type="interpretation", title="低保办法解读", interprets=policy, interpretation_form="graphic", document_number=""))
+    interp = publish(
+        draft(
+            doc_type="interpretation",
+            title="低保办法解读",
+            interprets=policy,
+            interpretation_form="graphic",
+            document_number="",
+        )
+    )
     html = client.get(policy.get_absolute_url()).content.decode()
-    for text in ["信息索引", policy.index_number, "民政、扶贫、救灾", "松阳县民政局", "松民发〔2026〕12号", "2026-11-02", "低保申请以家庭为单位", "低保办法解读"]:
+    for text in [
+        "信息索引",
+        policy.index_number,
+        "民政、扶贫、救灾",
+        "松阳县民政局",
+        "松民发〔2026〕12号",
+        "2026-11-02",
+        "低保申请以家庭为单位",
+        "低保办法解读",
+    ]:
         assert text in html, text
     html = client.get(interp.get_absolute_url()).content.decode()
     assert "解读的文件" in html and policy.title in html and "图文解读" in html
@@ -56,14 +73,25 @@ def test_not_yet_effective_and_repealed_visible(tree, client, draft, publish):
         assert pub.title not in client.get(reverse("publications:library") + "?status=valid").content.decode()
     with time_machine.travel(dt.datetime(2027, 1, 1, 10, tzinfo=CST), tick=False):
         assert pub.title in client.get(reverse("publications:library") + "?status=valid").content.decode()
-        services.legal_link_add(actor=tree.leader_a, target=pub, kind="repeal", effective_on=dt.date(2027, 1, 1), note="清理")
+        services.legal_link_add(
+            actor=tree.leader_a, target=pub, kind="repeal", effective_on=dt.date(2027, 1, 1), note="清理"
+        )
         html = client.get(pub.get_absolute_url()).content.decode()
         assert "本文件已废止" in html and "失效" in html
 
 
 def test_listings_per_unit_and_type(tree, client, draft, publish):
     a = publish(draft(doc_type="notice", title="民政局通知公告"))
-    b = publish(draft(unit=tree.dept_b, actor=tree.editor_b, doc_type="budget", title="2026年部门预算", fiscal_year=2026, budget_kind="budget"))
+    b = publish(
+        draft(
+            unit=tree.dept_b,
+            actor=tree.editor_b,
+            doc_type="budget",
+            title="2026年部门预算",
+            fiscal_year=2026,
+            budget_kind="budget",
+        )
+    )
     html = client.get(reverse("publications:unit", args=[tree.dept_a.pk])).content.decode()
     assert a.title in html and b.title not in html
     html = client.get(reverse("publications:type", args=["budget"])).content.decode()

@@ -52,7 +52,9 @@ def _finish(tree, pub):
 
 def test_attachment_text_is_searchable(tree, draft, publish):
     pub = draft(title="关于调整救助标准的通知", body="<p>详见附件。</p>")
-    services.attachment_add(actor=tree.editor_a, publication=pub, name="标准.docx", data=docx_bytes("城乡居民最低生活保障标准调整方案"))
+    services.attachment_add(
+        actor=tree.editor_a, publication=pub, name="标准.docx", data=docx_bytes("城乡居民最低生活保障标准调整方案")
+    )
     pub = publish(pub)
     assert f"publication:{pub.pk}" in ids("最低生活保障标准")
 
@@ -60,10 +62,13 @@ def test_attachment_text_is_searchable(tree, draft, publish):
 def test_import_is_indexed_in_bulk(tree, tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text(
-        "\n".join(json.dumps(r, ensure_ascii=False) for r in [
-            {"type": "通知公告", "title": "2019年松阳县防汛防台工作通知", "published_on": "2019-06-01"},
-            {"type": "通知公告", "title": "2020年松阳县森林防火工作通知", "published_on": "2020-02-01"},
-        ]),
+        "\n".join(
+            json.dumps(r, ensure_ascii=False)
+            for r in [
+                {"type": "通知公告", "title": "2019年松阳县防汛防台工作通知", "published_on": "2019-06-01"},
+                {"type": "通知公告", "title": "2020年松阳县森林防火工作通知", "published_on": "2020-02-01"},
+            ]
+        ),
         encoding="utf-8",
     )
     report = import_file(path, unit=tree.dept_a)
@@ -73,7 +78,9 @@ def test_import_is_indexed_in_bulk(tree, tmp_path):
 
 def test_status_facet_follows_dates(tree, draft, publish):
     with time_machine.travel(dt.datetime(2026, 12, 20, 10, tzinfo=CST), tick=False):
-        pub = publish(draft(doc_type="normative", title="松阳县养老服务补贴管理办法", effective_from=dt.date(2027, 1, 1)))
+        pub = publish(
+            draft(doc_type="normative", title="松阳县养老服务补贴管理办法", effective_from=dt.date(2027, 1, 1))
+        )
         assert ids("养老服务", status="尚未生效") == [f"publication:{pub.pk}"]
     with time_machine.travel(dt.datetime(2027, 1, 1, 0, 10, tzinfo=CST), tick=False):
         assert tasks.refresh_status_changes() == 1

@@ -20,7 +20,9 @@ D = dt.date
 
 
 def at(day: dt.date):
-    return time_machine.travel(dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    )
 
 
 def both(pub, on=None):
@@ -67,8 +69,16 @@ def test_repeal_takes_effect_on_its_date(tree, normative):
     with at(D(2025, 3, 10)):
         old = normative()
     with at(D(2026, 6, 1)):
-        new = normative(title="松阳县农村宅基地管理办法（2026年修订）", document_number="松政办发〔2026〕3号", made_on=D(2026, 5, 20), effective_from=D(2026, 7, 1), expires_on=None)
-        link = services.legal_link_add(actor=tree.reviewer_a, target=old, kind="repeal", effective_on=D(2026, 7, 1), by=new, note="被新办法替代")
+        new = normative(
+            title="松阳县农村宅基地管理办法（2026年修订）",
+            document_number="松政办发〔2026〕3号",
+            made_on=D(2026, 5, 20),
+            effective_from=D(2026, 7, 1),
+            expires_on=None,
+        )
+        link = services.legal_link_add(
+            actor=tree.reviewer_a, target=old, kind="repeal", effective_on=D(2026, 7, 1), by=new, note="被新办法替代"
+        )
         assert AuditEvent.objects.filter(action="publications.legal_link.repeal", object_id=str(link.pk)).exists()
         assert both(old) == LegalStatus.VALID
         assert both(new) == LegalStatus.NOT_YET
@@ -81,7 +91,9 @@ def test_amendment_marks_amended_but_in_force(tree, normative):
     with at(D(2025, 3, 10)):
         pub = normative()
     with at(D(2026, 1, 5)):
-        services.legal_link_add(actor=tree.leader_a, target=pub, kind="amend", effective_on=D(2026, 2, 1), note="修改第五条")
+        services.legal_link_add(
+            actor=tree.leader_a, target=pub, kind="amend", effective_on=D(2026, 2, 1), note="修改第五条"
+        )
         assert both(pub) == LegalStatus.VALID
     with at(D(2026, 2, 1)):
         assert both(pub) == LegalStatus.AMENDED
@@ -103,10 +115,14 @@ def test_legal_link_validation(tree, normative, draft):
         with pytest.raises(PermissionDenied):
             services.legal_link_add(actor=tree.reviewer_b, target=pub, kind="repeal", effective_on=D(2025, 5, 1))
         with pytest.raises(ValidationError):
-            services.legal_link_add(actor=tree.reviewer_a, target=draft(title="一般通知"), kind="repeal", effective_on=D(2025, 5, 1))
+            services.legal_link_add(
+                actor=tree.reviewer_a, target=draft(title="一般通知"), kind="repeal", effective_on=D(2025, 5, 1)
+            )
         services.legal_link_add(actor=tree.reviewer_a, target=pub, kind="repeal", effective_on=D(2025, 5, 1))
         with pytest.raises(ValidationError):
-            services.legal_link_add(actor=tree.reviewer_a, target=pub, kind="repeal", effective_on=D(2025, 6, 1), note="重复")
+            services.legal_link_add(
+                actor=tree.reviewer_a, target=pub, kind="repeal", effective_on=D(2025, 6, 1), note="重复"
+            )
 
 
 def test_dates_validated(tree, draft):
@@ -119,10 +135,19 @@ def test_library_filter_and_normative_counts(tree, normative):
     with at(D(2025, 3, 10)):
         valid = normative(title="松阳县城乡居民医疗救助实施办法")
         later = normative(title="松阳县养老服务补贴管理办法", effective_from=D(2026, 9, 1), expires_on=None)
-        expired = normative(title="松阳县2025年春耕补贴发放办法", effective_from=D(2025, 3, 15), expires_on=D(2025, 12, 31))
-        normative(doc_type="regulation", title="丽水市城市市容和环境卫生管理规定", effective_from=D(2025, 5, 1), expires_on=None)
+        expired = normative(
+            title="松阳县2025年春耕补贴发放办法", effective_from=D(2025, 3, 15), expires_on=D(2025, 12, 31)
+        )
+        normative(
+            doc_type="regulation",
+            title="丽水市城市市容和环境卫生管理规定",
+            effective_from=D(2025, 5, 1),
+            expires_on=None,
+        )
     with at(D(2025, 11, 1)):
-        repealed = normative(title="松阳县殡葬管理暂行规定", made_on=D(2025, 10, 1), effective_from=D(2025, 10, 15), expires_on=None)
+        repealed = normative(
+            title="松阳县殡葬管理暂行规定", made_on=D(2025, 10, 1), effective_from=D(2025, 10, 15), expires_on=None
+        )
         services.legal_link_add(actor=tree.reviewer_a, target=repealed, kind="repeal", effective_on=D(2025, 11, 20))
     with at(D(2026, 1, 10)):
         lib = {p.title: p.status_value for p in selectors.library()}
@@ -134,4 +159,8 @@ def test_library_filter_and_normative_counts(tree, normative):
         counts = selectors.normative_counts([tree.dept_a], 2025)
         assert counts["行政规范性文件"] == {"made": 4, "repealed": 1, "in_force": 1}
         assert counts["规章"] == {"made": 1, "repealed": 0, "in_force": 1}
-        assert selectors.normative_counts([tree.dept_b], 2025)["行政规范性文件"] == {"made": 0, "repealed": 0, "in_force": 0}
+        assert selectors.normative_counts([tree.dept_b], 2025)["行政规范性文件"] == {
+            "made": 0,
+            "repealed": 0,
+            "in_force": 0,
+        }

@@ -34,7 +34,7 @@ def test_full_chain_publishes_with_index_number_and_audit(tree, draft):
     assert pub.index_number is None
     pub = services.publication_sign_off(actor=tree.leader_a, publication=pub, comment="同意发布")
     assert pub.state == State.PUBLISHED
-    assert pub.index_number.endswith("-ZC-%d-00001" % pub.published_on.year)
+    assert pub.index_number.endswith(f"-ZC-{pub.published_on.year}-00001")
     assert pub.index_number.startswith(tree.dept_a.credit_code)
     assert pub.published_at is not None
     assert actions(pub) == [
@@ -125,7 +125,9 @@ def test_leader_role_needed_for_sign_off(tree, draft):
 
 
 def test_not_proactive_requires_ground_and_reason_and_is_retained(tree, draft):
-    pub = services.publication_submit(actor=tree.editor_a, publication=draft(title="关于某低保对象家庭收入核查情况的报告"))
+    pub = services.publication_submit(
+        actor=tree.editor_a, publication=draft(title="关于某低保对象家庭收入核查情况的报告")
+    )
     with pytest.raises(ValidationError) as err:
         services.publication_review_attribute(actor=tree.reviewer_a, publication=pub, attribute="not_disclosed")
     assert set(err.value.message_dict) == {"ground", "reason"}
@@ -160,13 +162,19 @@ def test_withdraw_requires_public_reason(tree, draft, publish):
 
 def test_disclosure_office_may_withdraw(tree, draft, publish):
     pub = publish(draft())
-    pub = services.publication_withdraw(actor=tree.office, publication=pub, reason="经县政务公开办核查，存在泄露个人信息风险")
+    pub = services.publication_withdraw(
+        actor=tree.office, publication=pub, reason="经县政务公开办核查，存在泄露个人信息风险"
+    )
     assert pub.state == State.WITHDRAWN
 
 
 def test_review_policy_skips_layers(tree, draft):
     services.review_policy_set(
-        actor=tree.leader_a, unit=tree.dept_a, require_confidentiality=False, require_signoff=False, separate_reviewer=True
+        actor=tree.leader_a,
+        unit=tree.dept_a,
+        require_confidentiality=False,
+        require_signoff=False,
+        separate_reviewer=True,
     )
     assert AuditEvent.objects.filter(action="publications.review_policy.update").count() == 1
     pub = services.publication_submit(actor=tree.editor_a, publication=draft())
@@ -185,11 +193,19 @@ def test_review_policy_signoff_only(tree, draft):
 def test_review_policy_set_needs_leader_or_office(tree):
     with pytest.raises(PermissionDenied):
         services.review_policy_set(
-            actor=tree.editor_a, unit=tree.dept_a, require_confidentiality=False, require_signoff=False, separate_reviewer=False
+            actor=tree.editor_a,
+            unit=tree.dept_a,
+            require_confidentiality=False,
+            require_signoff=False,
+            separate_reviewer=False,
         )
     with pytest.raises(PermissionDenied):
         services.review_policy_set(
-            actor=tree.leader_b, unit=tree.dept_a, require_confidentiality=False, require_signoff=False, separate_reviewer=False
+            actor=tree.leader_b,
+            unit=tree.dept_a,
+            require_confidentiality=False,
+            require_signoff=False,
+            separate_reviewer=False,
         )
     services.review_policy_set(
         actor=tree.office, unit=tree.dept_a, require_confidentiality=True, require_signoff=False, separate_reviewer=True
@@ -235,7 +251,9 @@ def test_draft_decision_comment_period(tree, draft):
     with pytest.raises(ValidationError) as err:
         services.publication_submit(actor=tree.editor_a, publication=pub)
     assert "comment_until" in err.value.message_dict
-    services.publication_update(actor=tree.editor_a, publication=pub, short_comment_reason="涉及春节前紧急事项，征求意见期缩短为10日")
+    services.publication_update(
+        actor=tree.editor_a, publication=pub, short_comment_reason="涉及春节前紧急事项，征求意见期缩短为10日"
+    )
     pub = services.publication_submit(actor=tree.editor_a, publication=pub)
     assert pub.state == State.ATTRIBUTE_REVIEW
 
@@ -347,7 +365,9 @@ def test_openapi_schema_builds(client, tree):
     assert "/api/v1/staff/publications/{id}/sign-off/" in text and "/api/v1/publications/" in text
 
 
-@pytest.mark.parametrize("doc_type", ["policy", "regulation", "normative", "interpretation", "notice", "budget", "draft_decision", "general"])
+@pytest.mark.parametrize(
+    "doc_type", ["policy", "regulation", "normative", "interpretation", "notice", "budget", "draft_decision", "general"]
+)
 def test_create_form_renders_for_every_type(tree, client, doc_type):
     client.force_login(tree.editor_a)
     r = client.get(reverse("publications_wb:create") + f"?type={doc_type}")

@@ -27,6 +27,11 @@ def test_bulk_tables_equal_per_unit_results(tree, county_records):
                 if theirs[r][c]["v"] is not None:
                     assert mine[r][c] == theirs[r][c]["v"], (unit.name, r, c)
         lib = normative_counts([unit], 2025)
-        mine2 = t2.get(unit.pk, {"rules": {"made": 0, "repealed": 0, "in_force": 0},
-                                 "normative": {"made": 0, "repealed": 0, "in_force": 0}})
+        mine2 = t2.get(
+            unit.pk,
+            {
+                "rules": {"made": 0, "repealed": 0, "in_force": 0},
+                "normative": {"made": 0, "repealed": 0, "in_force": 0},
+            },
+        )
         assert mine2["rules"] == lib["规章"] and mine2["normative"] == lib["行政规范性文件"], unit.name

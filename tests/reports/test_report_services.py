@@ -63,8 +63,9 @@ def test_publish_blocked_until_checks_pass_then_frozen(tree, county_records):
     report.refresh_from_db()
     assert report.figures == frozen
     with pytest.raises(ValidationError, match="冻结"):
-        services.report_adjust_figure(actor=tree.office, report=report, table="t3", row="open", col="natural",
-                                      value=9, reason="补录纸质申请")
+        services.report_adjust_figure(
+            actor=tree.office, report=report, table="t3", row="open", col="natural", value=9, reason="补录纸质申请"
+        )
     with pytest.raises(ValidationError, match="冻结"):
         services.report_update_text(actor=tree.office, report=report, title="x", overview="y")
     with pytest.raises(ValidationError, match="已发布"):
@@ -85,13 +86,22 @@ def test_publish_refused_when_records_changed_since_review(tree, county_records)
 def test_adjustment_needs_reason_breaks_balance_and_is_audited(tree, county_records):
     report = fill_manual(services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office)
     with pytest.raises(ValidationError, match="理由"):
-        services.report_adjust_figure(actor=tree.office, report=report, table="t3", row="new", col="natural",
-                                      value=5, reason="")
+        services.report_adjust_figure(
+            actor=tree.office, report=report, table="t3", row="new", col="natural", value=5, reason=""
+        )
     with pytest.raises(ValidationError, match="自动求和"):
-        services.report_adjust_figure(actor=tree.office, report=report, table="t3", row="new", col="total",
-                                      value=5, reason="纸质申请补录")
-    report = services.report_adjust_figure(actor=tree.office, report=report, table="t3", row="new", col="natural",
-                                           value=5, reason="一件当面提交的纸质申请未录入系统")
+        services.report_adjust_figure(
+            actor=tree.office, report=report, table="t3", row="new", col="total", value=5, reason="纸质申请补录"
+        )
+    report = services.report_adjust_figure(
+        actor=tree.office,
+        report=report,
+        table="t3",
+        row="new",
+        col="natural",
+        value=5,
+        reason="一件当面提交的纸质申请未录入系统",
+    )
     cell = report.figures["t3"]["new"]["natural"]
     assert cell["v"] == 5 and cell["computed"] == 4 and cell["src"] == "adjusted"
     assert report.figures["t3"]["new"]["total"]["v"] == 8
@@ -100,8 +110,9 @@ def test_adjustment_needs_reason_breaks_balance_and_is_audited(tree, county_reco
     with pytest.raises(services.PublishBlocked):
         services.report_publish(actor=tree.office, report=report)
     # completing the adjustment (the paper request was answered: 予以公开) restores the balance
-    report = services.report_adjust_figure(actor=tree.office, report=report, table="t3", row="open", col="natural",
-                                           value=4, reason="该纸质申请已予以公开")
+    report = services.report_adjust_figure(
+        actor=tree.office, report=report, table="t3", row="open", col="natural", value=4, reason="该纸质申请已予以公开"
+    )
     assert all(c["ok"] for c in report.checks), [c["message"] for c in report.checks if not c["ok"]]
     assert FigureChange.objects.filter(report=report, kind="adjust").count() == 2
     ev = AuditEvent.objects.filter(action="reports.figure.adjust").order_by("-id").first()
@@ -118,27 +129,33 @@ def test_adjustment_needs_reason_breaks_balance_and_is_audited(tree, county_reco
 def test_manual_figures_validated(tree, county_records, value, msg):
     report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
     with pytest.raises(ValidationError, match=msg):
-        services.report_set_manual_figure(actor=tree.office, report=report, row="licence", col="decisions",
-                                          value=value, note="县行政审批局统计报表")
+        services.report_set_manual_figure(
+            actor=tree.office, report=report, row="licence", col="decisions", value=value, note="县行政审批局统计报表"
+        )
     with pytest.raises(ValidationError, match="来源"):
-        services.report_set_manual_figure(actor=tree.office, report=report, row="licence", col="decisions",
-                                          value=3, note="")
+        services.report_set_manual_figure(
+            actor=tree.office, report=report, row="licence", col="decisions", value=3, note=""
+        )
     with pytest.raises(ValidationError, match="系统根据记录统计"):
-        services.report_set_manual_figure(actor=tree.office, report=report, row="rules", col="made",
-                                          value=3, note="县司法局统计报表")
+        services.report_set_manual_figure(
+            actor=tree.office, report=report, row="rules", col="made", value=3, note="县司法局统计报表"
+        )
 
 
 def test_table2_library_check_fails_on_adjusted_counts(tree, county_records):
     report = fill_manual(services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office)
-    report = services.report_adjust_figure(actor=tree.office, report=report, table="t2", row="normative",
-                                           col="made", value=3, reason="含一件联合发文")
+    report = services.report_adjust_figure(
+        actor=tree.office, report=report, table="t2", row="normative", col="made", value=3, reason="含一件联合发文"
+    )
     failing = {c["code"]: c for c in report.checks if not c["ok"]}
     assert "t2_library" in failing and "报告 3，文件库 2" in failing["t2_library"]["message"]
 
 
 def test_correction_creates_new_version_and_supersedes_on_publish(tree, county_records):
-    v1 = services.report_publish(actor=tree.office, report=fill_manual(
-        services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office))
+    v1 = services.report_publish(
+        actor=tree.office,
+        report=fill_manual(services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office),
+    )
     with pytest.raises(ValidationError, match="说明"):
         services.report_correct(actor=tree.office, report=v1, note="")
     make_request(tree.county, received_on=dt.date(2025, 10, 8), finished_on=dt.date(2025, 10, 20), outcome="public")
@@ -189,8 +206,12 @@ def test_generated_text_follows_figures_until_staff_edit_it(tree, county_records
     make_request(tree.county, received_on=dt.date(2025, 9, 9), finished_on=dt.date(2025, 9, 19), outcome="public")
     report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
     assert "新收政府信息公开申请8件" in report.requests_text
-    report = services.report_update_text(actor=tree.office, report=report, title=report.title,
-                                         requests_text="本年度申请量较上年明显增加，主要集中在社会救助领域。")
+    report = services.report_update_text(
+        actor=tree.office,
+        report=report,
+        title=report.title,
+        requests_text="本年度申请量较上年明显增加，主要集中在社会救助领域。",
+    )
     make_request(tree.county, received_on=dt.date(2025, 9, 10))
     report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
     assert report.requests_text == "本年度申请量较上年明显增加，主要集中在社会救助领域。"

@@ -17,21 +17,31 @@ def t3_data(cells):
 
 
 def balanced():
-    return t3_data({
-        ("一、本年新收政府信息公开申请数量", "自然人"): 10,
-        ("一、本年新收政府信息公开申请数量", "商业企业"): 3,
-        ("二、上年结转政府信息公开申请数量", "自然人"): 2,
-        ("（一）予以公开", "自然人"): 6,
-        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "自然人"): 2,
-        ("1.本机关不掌握相关政府信息", "自然人"): 1,
-        ("2.重复申请", "商业企业"): 1,
-        ("（一）予以公开", "商业企业"): {"count": 2, "ids": [11, 12], "url": "/workbench/requests/?outcome=open"},
-        ("四、结转下年度继续办理", "自然人"): 3,
-    })
+    return t3_data(
+        {
+            ("一、本年新收政府信息公开申请数量", "自然人"): 10,
+            ("一、本年新收政府信息公开申请数量", "商业企业"): 3,
+            ("二、上年结转政府信息公开申请数量", "自然人"): 2,
+            ("（一）予以公开", "自然人"): 6,
+            ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "自然人"): 2,
+            ("1.本机关不掌握相关政府信息", "自然人"): 1,
+            ("2.重复申请", "商业企业"): 1,
+            ("（一）予以公开", "商业企业"): {"count": 2, "ids": [11, 12], "url": "/workbench/requests/?outcome=open"},
+            ("四、结转下年度继续办理", "自然人"): 3,
+        }
+    )
 
 
 def test_official_labels_and_structure():
-    assert [c.label for c in T.T3_COLS] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    assert [c.label for c in T.T3_COLS] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
     assert {c.group for c in T.T3_COLS if c.group} == {"法人或其他组织"}
     labels = [r.label for r in T.T3_ROWS]
     assert labels[0] == "一、本年新收政府信息公开申请数量"
@@ -39,22 +49,42 @@ def test_official_labels_and_structure():
     assert len(T.T3_RESULT_LEAVES) == 2 + 8 + 3 + 5 + 3
     assert len(T.T4_COLS) == 15
     assert [c.label for c in T.T4_COLS[:5]] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-    assert [b.heading for b in T.T2_BLOCKS] == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert [b.heading for b in T.T2_BLOCKS] == [
+        "第二十条第（一）项",
+        "第二十条第（五）项",
+        "第二十条第（六）项",
+        "第二十条第（八）项",
+    ]
     assert T.T2_BLOCKS[3].cols[0].label == "本年收费金额（单位：万元）"
 
 
 def test_totals_derived_and_balance_check_passes():
-    figs = engine.build_figures(engine.TableData(t3=balanced(), t4=sources.normalise_table4({}), normative={
-        "rules": {c: T.cell(0) for c in ("made", "repealed", "in_force")},
-        "normative": {c: T.cell(n) for c, n in (("made", 4), ("repealed", 1), ("in_force", 30))}}))
+    figs = engine.build_figures(
+        engine.TableData(
+            t3=balanced(),
+            t4=sources.normalise_table4({}),
+            normative={
+                "rules": {c: T.cell(0) for c in ("made", "repealed", "in_force")},
+                "normative": {c: T.cell(n) for c, n in (("made", 4), ("repealed", 1), ("in_force", 30))},
+            },
+        )
+    )
     t3 = figs["t3"]
     assert t3["new"]["total"]["v"] == 13
     assert t3["result_total"]["natural"]["v"] == 9
     assert t3["result_total"]["commercial"]["v"] == 3
     assert t3["result_total"]["total"]["v"] == 12
     assert t3["open"]["commercial"]["ids"] == [11, 12]
-    checks = {c.code: c for c in T.run_checks(figs, library={"rules": {"made": 0, "repealed": 0, "in_force": 0},
-                                                              "normative": {"made": 4, "repealed": 1, "in_force": 30}})}
+    checks = {
+        c.code: c
+        for c in T.run_checks(
+            figs,
+            library={
+                "rules": {"made": 0, "repealed": 0, "in_force": 0},
+                "normative": {"made": 4, "repealed": 1, "in_force": 30},
+            },
+        )
+    }
     assert checks["t3_balance"].ok, checks["t3_balance"].message
     assert checks["t3_totals"].ok and checks["t4_totals"].ok and checks["t2_library"].ok
     # manual table 二 rows are still empty: not complete
@@ -80,9 +110,16 @@ def test_source_total_that_disagrees_with_detail_is_flagged():
 
 
 def test_library_mismatch_and_unwired_library_fail():
-    figs = engine.build_figures(engine.TableData(t3=balanced(), t4=sources.normalise_table4({}), normative={
-        "rules": {c: T.cell(0) for c in ("made", "repealed", "in_force")},
-        "normative": {c: T.cell(2) for c in ("made", "repealed", "in_force")}}))
+    figs = engine.build_figures(
+        engine.TableData(
+            t3=balanced(),
+            t4=sources.normalise_table4({}),
+            normative={
+                "rules": {c: T.cell(0) for c in ("made", "repealed", "in_force")},
+                "normative": {c: T.cell(2) for c in ("made", "repealed", "in_force")},
+            },
+        )
+    )
     figs["t2"]["normative"]["made"]["v"] = 3  # e.g. an adjustment
     lib = {"rules": {"made": 0, "repealed": 0, "in_force": 0}, "normative": {"made": 2, "repealed": 2, "in_force": 2}}
     check = next(c for c in T.run_checks(figs, library=lib) if c.code == "t2_library")
@@ -120,8 +157,17 @@ def test_carry_over_check_against_last_year():
     assert next(c for c in T.run_checks(figs, library=None, previous_carried_out=prev) if c.code == "t3_carry_over").ok
 
 
-@pytest.mark.parametrize("raw,msg", [("-1", "负数"), ("abc", "不是有效的数字"), ("1.5", "整数"), ("", "请填写"),
-                                     ("NaN", "不是有效的数字"), ("1e30", "过大")])
+@pytest.mark.parametrize(
+    "raw,msg",
+    [
+        ("-1", "负数"),
+        ("abc", "不是有效的数字"),
+        ("1.5", "整数"),
+        ("", "请填写"),
+        ("NaN", "不是有效的数字"),
+        ("1e30", "过大"),
+    ],
+)
 def test_manual_figures_validated(raw, msg):
     with pytest.raises(T.FigureError, match=msg):
         T.parse_figure(raw, table="t2", row="licence", col="decisions")

@@ -26,8 +26,17 @@ def test_office_generates_reviews_and_publishes_over_http(tree, county_records, 
     report = AnnualReport.objects.get(unit=tree.county, year=2025)
     assert resp.status_code == 302 and resp.url == reverse("reports_wb:detail", args=[report.pk])
     page = c.get(resp.url).content.decode()
-    for label in ("一、本年新收政府信息公开申请数量", "（七）总计", "四、结转下年度继续办理", "法人或其他组织", "社会公益组织",
-                  "未经复议直接起诉", "复议后起诉", "第二十条第（八）项", "本年收费金额（单位：万元）"):
+    for label in (
+        "一、本年新收政府信息公开申请数量",
+        "（七）总计",
+        "四、结转下年度继续办理",
+        "法人或其他组织",
+        "社会公益组织",
+        "未经复议直接起诉",
+        "复议后起诉",
+        "第二十条第（八）项",
+        "本年收费金额（单位：万元）",
+    ):
         assert label in page
     assert "核对未通过" in page or "项核对未通过" in page
     # publishing refused, page says why
@@ -37,12 +46,21 @@ def test_office_generates_reviews_and_publishes_over_http(tree, county_records, 
     url = reverse("reports_wb:figure", args=[report.pk, "t2", "licence", "decisions"])
     resp = c.post(url, {"value": "-5", "reason": "县行政审批局统计报表"})
     assert resp.status_code == 200 and "数值不能为负数" in resp.content.decode()
-    for row, col, v in (("licence", "decisions", "152"), ("penalty", "decisions", "37"),
-                        ("enforcement", "decisions", "0"), ("fees", "amount", "3.25")):
-        resp = c.post(reverse("reports_wb:figure", args=[report.pk, "t2", row, col]),
-                      {"value": v, "reason": "县行政审批局2025年度统计报表"})
+    for row, col, v in (
+        ("licence", "decisions", "152"),
+        ("penalty", "decisions", "37"),
+        ("enforcement", "decisions", "0"),
+        ("fees", "amount", "3.25"),
+    ):
+        resp = c.post(
+            reverse("reports_wb:figure", args=[report.pk, "t2", row, col]),
+            {"value": v, "reason": "县行政审批局2025年度统计报表"},
+        )
         assert resp.status_code == 302
-    resp = c.post(reverse("reports_wb:edit", args=[report.pk]), {"title": report.title, "overview": "2025年，全县政务公开工作稳步推进。"})
+    resp = c.post(
+        reverse("reports_wb:edit", args=[report.pk]),
+        {"title": report.title, "overview": "2025年，全县政务公开工作稳步推进。"},
+    )
     assert resp.status_code == 302
     resp = c.post(reverse("reports_wb:publish", args=[report.pk]), follow=True)
     assert "报告已发布" in resp.content.decode()
@@ -74,7 +92,10 @@ def test_user_of_another_unit_cannot_read_or_change(tree, county_records, client
     assert c.get(reverse("reports_wb:detail", args=[report.pk])).status_code == 403
     assert c.get(reverse("reports_wb:trace", args=[report.pk, "t3", "new", "natural"])).status_code == 403
     assert c.get(reverse("reports_wb:export", args=[report.pk, "docx"])).status_code == 403
-    resp = c.post(reverse("reports_wb:figure", args=[report.pk, "t2", "licence", "decisions"]), {"value": "1", "reason": "试试看看"})
+    resp = c.post(
+        reverse("reports_wb:figure", args=[report.pk, "t2", "licence", "decisions"]),
+        {"value": "1", "reason": "试试看看"},
+    )
     assert resp.status_code == 403
     assert c.post(reverse("reports_wb:generate"), {"unit": tree.dept_a.pk, "year": 2025}).status_code == 403
     listing = c.get(reverse("reports_wb:index")).content.decode()
@@ -130,11 +151,14 @@ def test_oversight_shows_unpublished_units_and_days_left(tree, county_records, c
     assert "草稿中" in page and "未开始" in page
 
 
-def test_generate_all_runs_in_parallel_tasks_with_progress(tree, county_records, client_for,
-                                                          django_capture_on_commit_callbacks):
+def test_generate_all_runs_in_parallel_tasks_with_progress(
+    tree, county_records, client_for, django_capture_on_commit_callbacks
+):
     # 人社局 already published: it is skipped, its figures stay frozen
-    done = services.report_publish(actor=tree.office, report=fill_manual(
-        services.report_generate(actor=tree.office, unit=tree.dept_b, year=2025), tree.office))
+    done = services.report_publish(
+        actor=tree.office,
+        report=fill_manual(services.report_generate(actor=tree.office, unit=tree.dept_b, year=2025), tree.office),
+    )
     c = client_for(tree.office)
     with django_capture_on_commit_callbacks(execute=True):
         resp = c.post(reverse("reports_wb:generate-all"), {"year": 2025, "root": tree.county.pk})
@@ -144,7 +168,11 @@ def test_generate_all_runs_in_parallel_tasks_with_progress(tree, county_records,
     assert "100%" in page and "已完成 4" in page and "1 个单位已发布" in page
     # the county government, its 2 townships and the other department (not the school)
     assert set(AnnualReport.objects.filter(year=2025, status="draft").values_list("unit__name", flat=True)) == {
-        "松阳县人民政府", "西屏街道", "古市镇", "松阳县民政局"}
+        "松阳县人民政府",
+        "西屏街道",
+        "古市镇",
+        "松阳县民政局",
+    }
     done.refresh_from_db()
     assert done.status == "published"
 
@@ -153,7 +181,9 @@ def test_dashboards_and_csv(tree, county_records, client_for):
     c = client_for(tree.office)
     page = c.get(reverse("reports_wb:statistics") + "?year=2025").content.decode()
     assert "依申请公开：本年度办理结果" in page and "echarts.min.js" in page
-    csv = c.get(reverse("reports_wb:statistics-csv", args=["requests_by_outcome"]) + "?year=2025").content.decode("utf-8-sig")
+    csv = c.get(reverse("reports_wb:statistics-csv", args=["requests_by_outcome"]) + "?year=2025").content.decode(
+        "utf-8-sig"
+    )
     assert "（一）予以公开,3" in csv
     public = c.get(reverse("reports:statistics") + "?year=2025")
     assert public.status_code == 200
@@ -187,8 +217,9 @@ def test_public_pages_do_not_list_drafts_and_show_versions(tree, county_records,
     assert report.title not in client.get(reverse("reports:index")).content.decode()
     assert client.get(reverse("reports:download", args=[report.pk, "pdf"])).status_code == 404
     v1 = services.report_publish(actor=tree.office, report=fill_manual(report, tree.office))
-    v2 = services.report_publish(actor=tree.office, report=services.report_correct(
-        actor=tree.office, report=v1, note="更正表二行政许可数量"))
+    v2 = services.report_publish(
+        actor=tree.office, report=services.report_correct(actor=tree.office, report=v1, note="更正表二行政许可数量")
+    )
     old = client.get(reverse("reports:detail", args=[v1.pk])).content.decode()
     assert "这是已被更正的第1版" in old and reverse("reports:detail", args=[v2.pk]) in old
     new = client.get(reverse("reports:detail", args=[v2.pk])).content.decode()
@@ -214,8 +245,9 @@ def test_request_hook_counts_public_record_pages_only(tree, county_records, clie
 def test_public_statistics_per_township_and_csv_is_safe(tree, county_records, client):
     page = client.get(reverse("reports:statistics") + f"?year=2025&unit={tree.town_a.pk}").content.decode()
     assert "西屏街道" in page
-    csv = client.get(reverse("reports:statistics-csv", args=["requests_by_outcome"])
-                     + f"?year=2025&unit={tree.town_a.pk}").content.decode("utf-8-sig")
+    csv = client.get(
+        reverse("reports:statistics-csv", args=["requests_by_outcome"]) + f"?year=2025&unit={tree.town_a.pk}"
+    ).content.decode("utf-8-sig")
     assert "（四）无法提供,1" in csv and "（一）予以公开,0" in csv  # only the township's request
     # a unit that is not a government under the county falls back to the county
     page = client.get(reverse("reports:statistics") + f"?unit={tree.dept_a.pk}").content.decode()
@@ -225,7 +257,9 @@ def test_public_statistics_per_township_and_csv_is_safe(tree, county_records, cl
 def test_csv_neutralises_formulas():
     from gongkai.reports import stats, stats_views
 
-    resp = stats_views._csv(stats.Chart("top_terms", "热门检索词", "hbar", ["检索词", "次数"], [["=HYPERLINK(1)", 3]]), "x")
+    resp = stats_views._csv(
+        stats.Chart("top_terms", "热门检索词", "hbar", ["检索词", "次数"], [["=HYPERLINK(1)", 3]]), "x"
+    )
     assert "'=HYPERLINK(1),3" in resp.content.decode("utf-8-sig")
 
 
@@ -241,8 +275,10 @@ def test_trace_of_a_library_figure_lists_the_documents(tree, county_records, dra
 
 def test_public_api_lists_published_reports_only(tree, county_records, api_for, client):
     draft = services.report_generate(actor=tree.office, unit=tree.dept_a, year=2025)
-    pub = services.report_publish(actor=tree.office, report=fill_manual(
-        services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office))
+    pub = services.report_publish(
+        actor=tree.office,
+        report=fill_manual(services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office),
+    )
     api = api_for()
     data = api.get("/api/v1/annual-reports/?year=2025").json()
     assert [r["id"] for r in data] == [pub.pk]

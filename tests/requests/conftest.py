@@ -16,10 +16,17 @@ def resident_id(prefix17: str = "33112519850312002") -> str:
 
 def person(**kw) -> services.ApplicantData:
     data = dict(
-        applicant_type=ApplicantType.PERSON, name="王小明", id_type=IdType.RESIDENT, id_number=resident_id(),
-        phone="13905781234", address="浙江省丽水市松阳县西屏街道长松路18号", postcode="323400",
+        applicant_type=ApplicantType.PERSON,
+        name="王小明",
+        id_type=IdType.RESIDENT,
+        id_number=resident_id(),
+        phone="13905781234",
+        address="浙江省丽水市松阳县西屏街道长松路18号",
+        postcode="323400",
         description="请公开2024年度松阳县城乡居民最低生活保障资金发放情况（分乡镇汇总）",
-        preferred_format=Format.EMAIL, delivery=Delivery.EMAIL, email="wxm@example.cn",
+        preferred_format=Format.EMAIL,
+        delivery=Delivery.EMAIL,
+        email="wxm@example.cn",
     )
     data.update(kw)
     return services.ApplicantData(**data)
@@ -29,11 +36,17 @@ def organisation(**kw) -> services.ApplicantData:
     from tests.factories import make_credit_code
 
     data = dict(
-        applicant_type=ApplicantType.ORGANISATION, org_type=OrgType.LEGAL, name="浙江松州律师事务所",
-        credit_code=make_credit_code(registry="31"), legal_representative="周建国", contact_person="叶晓琳",
-        phone="0578-8061234", address="浙江省丽水市松阳县水南街道环城东路66号",
+        applicant_type=ApplicantType.ORGANISATION,
+        org_type=OrgType.LEGAL,
+        name="浙江松州律师事务所",
+        credit_code=make_credit_code(registry="31"),
+        legal_representative="周建国",
+        contact_person="叶晓琳",
+        phone="0578-8061234",
+        address="浙江省丽水市松阳县水南街道环城东路66号",
         description="请提供松阳县2025年养老服务补贴政策的制定依据和发放标准文件",
-        preferred_format=Format.PAPER, delivery=Delivery.POST,
+        preferred_format=Format.PAPER,
+        delivery=Delivery.POST,
     )
     data.update(kw)
     return services.ApplicantData(**data)

@@ -10,9 +10,18 @@ from tests.requests.conftest import resident_id
 
 
 def payload(unit, **kw):
-    data = {"unit": unit.pk, "applicant_type": "person", "name": "赵丽", "id_type": "resident",
-            "id_number": resident_id("33112519900101004"), "phone": "13757801234", "address": "松阳县古市镇广场路1号",
-            "description": "请公开古市镇2025年农村危房改造补助名单", "preferred_format": "paper", "delivery": "post"}
+    data = {
+        "unit": unit.pk,
+        "applicant_type": "person",
+        "name": "赵丽",
+        "id_type": "resident",
+        "id_number": resident_id("33112519900101004"),
+        "phone": "13757801234",
+        "address": "松阳县古市镇广场路1号",
+        "description": "请公开古市镇2025年农村危房改造补助名单",
+        "preferred_format": "paper",
+        "delivery": "post",
+    }
     data.update(kw)
     return data
 
@@ -46,8 +55,12 @@ def test_public_api_is_throttled(api_for, tree, settings):
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         api = api_for()
-        codes = [api.post("/api/v1/requests/status/", {"tracking_code": "YS-0000-0000-0000", "phone_tail": "0000"},
-                          format="json").status_code for _ in range(4)]
+        codes = [
+            api.post(
+                "/api/v1/requests/status/", {"tracking_code": "YS-0000-0000-0000", "phone_tail": "0000"}, format="json"
+            ).status_code
+            for _ in range(4)
+        ]
         assert codes[-1] == 429
     finally:
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
@@ -58,15 +71,21 @@ def test_public_api_is_throttled(api_for, tree, settings):
 def test_staff_transitions(api_for, tree, submit):
     req = submit(tree.dept_a, received_on=dt.date(2025, 9, 26))
     api = api_for(tree.editor_a)
-    r = api.post(f"/api/v1/staff/requests/{req.pk}/transition/", {"action": "assign", "handler": tree.editor_a.pk},
-                 format="json")
+    r = api.post(
+        f"/api/v1/staff/requests/{req.pk}/transition/", {"action": "assign", "handler": tree.editor_a.pk}, format="json"
+    )
     assert r.status_code == 200 and r.json()["status"] == Status.IN_PROGRESS
-    r = api.post(f"/api/v1/staff/requests/{req.pk}/transition/",
-                 {"action": "reply", "outcome": "withheld_process"}, format="json")
+    r = api.post(
+        f"/api/v1/staff/requests/{req.pk}/transition/",
+        {"action": "reply", "outcome": "withheld_process"},
+        format="json",
+    )
     assert r.status_code == 400 and "理由" in str(r.json())
-    r = api.post(f"/api/v1/staff/requests/{req.pk}/transition/",
-                 {"action": "reply", "outcome": "public_already", "reason": "已在县政府网站公开", "date": "2025-10-09"},
-                 format="json")
+    r = api.post(
+        f"/api/v1/staff/requests/{req.pk}/transition/",
+        {"action": "reply", "outcome": "public_already", "reason": "已在县政府网站公开", "date": "2025-10-09"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["status"] == Status.REPLIED
     r = api.post(f"/api/v1/staff/requests/{req.pk}/transition/", {"action": "corrected"}, format="json")
     assert r.status_code == 400
@@ -80,18 +99,31 @@ def test_staff_api_consult_extension_flow(api_for, tree, submit):
         req = submit(tree.dept_a, received_on=dt.date(2025, 9, 26))  # due 2025-10-30
         url = f"/api/v1/staff/requests/{req.pk}/transition/"
         ed = api_for(tree.editor_a)
-        r = ed.post(url, {"action": "consult", "kind": "third_party", "recipient": "某公司", "question": "是否同意",
-                          "date": "2025-09-29"}, format="json")
+        r = ed.post(
+            url,
+            {
+                "action": "consult",
+                "kind": "third_party",
+                "recipient": "某公司",
+                "question": "是否同意",
+                "date": "2025-09-29",
+            },
+            format="json",
+        )
         assert r.status_code == 200 and r.json()["status"] == "consulting"
         cid = req.consultations.get().pk
-        r = ed.post(url, {"action": "answer", "consultation": cid, "date": "2025-10-13", "agrees": False,
-                          "note": "涉及商业秘密"}, format="json")
+        r = ed.post(
+            url,
+            {"action": "answer", "consultation": cid, "date": "2025-10-13", "agrees": False, "note": "涉及商业秘密"},
+            format="json",
+        )
         assert r.json()["due_date"] == "2025-11-06"  # see test_deadlines row "征求意见暂停"
         r = ed.post(url, {"action": "extension", "days": 5, "reason": "需区分处理"}, format="json")
         assert r.status_code == 200
         ext = req.extensions.get().pk
         r = ed.post(url, {"action": "extension_decide", "extension": ext, "approve": True}, format="json")
         assert r.status_code == 403
-        r = api_for(tree.leader_a).post(url, {"action": "extension_decide", "extension": ext, "approve": True},
-                                        format="json")
+        r = api_for(tree.leader_a).post(
+            url, {"action": "extension_decide", "extension": ext, "approve": True}, format="json"
+        )
         assert r.status_code == 200 and r.json()["due_date"] == "2025-11-13"  # 11/6 + 5: 11/7, 11/10–13

@@ -85,8 +85,12 @@ def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings
         ed.get_by_role("link", name=code).click()
         assert "2026-10-21" in due_on_page(ed)
         act(ed, "分配承办人", {}, "分配", select={"#id_assign-handler": str(tree.editor_a.pk)})
-        act(ed, "补正告知（一次性告知，收到申请后7个工作日内）", {"#id_correction-items": "请写明所需补贴的类别和乡镇范围"},
-            "发出补正告知")
+        act(
+            ed,
+            "补正告知（一次性告知，收到申请后7个工作日内）",
+            {"#id_correction-items": "请写明所需补贴的类别和乡镇范围"},
+            "发出补正告知",
+        )
         assert "已发出补正告知" in ed.content() and "补正申请告知书" in ed.content()
 
         # --- corrected on Tue 9/22: the 20 days run again ----------------------------------
@@ -99,19 +103,35 @@ def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings
         # --- consultation of a third party 9/24 → answer 10/9 (pause of 5 working days) -------
         clock.move_to(dt.datetime(2026, 9, 24, 10, 0, tzinfo=CST))
         ed.reload()
-        act(ed, "征求第三方或其他机关意见（暂停计时）", {"#id_consult-recipient": "松阳县康乐养老服务中心",
-            "#id_consult-question": "是否同意公开贵单位获得的补贴金额", "#id_consult-sent_on": "2026-09-24"}, "发函")
+        act(
+            ed,
+            "征求第三方或其他机关意见（暂停计时）",
+            {
+                "#id_consult-recipient": "松阳县康乐养老服务中心",
+                "#id_consult-question": "是否同意公开贵单位获得的补贴金额",
+                "#id_consult-sent_on": "2026-09-24",
+            },
+            "发函",
+        )
         assert "2026-10-27" in due_on_page(ed) and "暂停计时" in due_on_page(ed)
         clock.move_to(dt.datetime(2026, 10, 9, 10, 0, tzinfo=CST))
         ed.reload()
-        act(ed, "登记 松阳县康乐养老服务中心 的意见", {"#id_answer-answered_on": "2026-10-09", "#id_answer-answer": "同意公开"},
-            "登记意见")
+        act(
+            ed,
+            "登记 松阳县康乐养老服务中心 的意见",
+            {"#id_answer-answered_on": "2026-10-09", "#id_answer-answer": "同意公开"},
+            "登记意见",
+        )
         # paused 9/28, 9/29, 9/30, 10/8, 10/9 → 10/28, 10/29, 10/30, 11/2, 11/3
         assert "2026-11-03" in due_on_page(ed)
 
         # --- extension of 10 working days, approved by the leader ----------------------------
-        act(ed, "申请延期（报负责人审批）", {"#id_extension-days": "10", "#id_extension-reason": "需汇总十个乡镇的数据"},
-            "提交延期申请")
+        act(
+            ed,
+            "申请延期（报负责人审批）",
+            {"#id_extension-days": "10", "#id_extension-reason": "需汇总十个乡镇的数据"},
+            "提交延期申请",
+        )
         url = ed.url
         ld = staff_page(browser, live_server, "mz_leader")
         ld.goto(url)
@@ -125,8 +145,13 @@ def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings
         # --- the reply, with its letter --------------------------------------------------------
         clock.move_to(dt.datetime(2026, 10, 20, 10, 0, tzinfo=CST))
         ed.reload()
-        act(ed, "答复", {"#id_reply-reason": "现将2025年度养老服务补贴发放汇总表提供给您。", "#id_reply-replied_on": "2026-10-20"},
-            "作出答复", select={"#id_reply-outcome": "public"})
+        act(
+            ed,
+            "答复",
+            {"#id_reply-reason": "现将2025年度养老服务补贴发放汇总表提供给您。", "#id_reply-replied_on": "2026-10-20"},
+            "作出答复",
+            select={"#id_reply-outcome": "public"},
+        )
         assert "已答复" in ed.content() and "政府信息公开申请答复书" in ed.content()
 
         # --- the applicant sees the trail, the due date and the letters --------------------------

@@ -27,8 +27,9 @@ def test_concurrent_submissions_lose_nothing(tree):
 
         try:
             unit = Organisation.objects.get(pk=unit_pk)
-            req = services.request_submit(unit=unit, data=person(phone=f"1390578{i:04d}",
-                                                                 description=f"请公开第{i}号文件的全文"))
+            req = services.request_submit(
+                unit=unit, data=person(phone=f"1390578{i:04d}", description=f"请公开第{i}号文件的全文")
+            )
             return req.tracking_code
         finally:
             connections.close_all()

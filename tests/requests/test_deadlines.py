@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from gongkai.core import workdays
 from gongkai.requests import deadlines
@@ -47,8 +49,14 @@ REPLY_CASES = [
     ("暂停期间全为假日", D(2024, 9, 27), None, ((D(2024, 9, 30), D(2024, 10, 7)),), 0, D(2024, 10, 30)),
     # overlapping pauses count each day once: {3/5,3/6,3/7,3/8} ∪ {3/7,3/8,3/11} = 5 days; 3/29=20, 4/1–3=21..23,
     # 4/4–6 清明 off, 4/7(Sun 班)=24, 4/8=25
-    ("重叠的暂停只计一次", D(2024, 3, 1), None, ((D(2024, 3, 4), D(2024, 3, 8)), (D(2024, 3, 6), D(2024, 3, 11))), 0,
-     D(2024, 4, 8)),
+    (
+        "重叠的暂停只计一次",
+        D(2024, 3, 1),
+        None,
+        ((D(2024, 3, 4), D(2024, 3, 8)), (D(2024, 3, 6), D(2024, 3, 11))),
+        0,
+        D(2024, 4, 8),
+    ),
     # everything together: corrected 2026-02-13 (row 5 start), pause 3/2→3/4 (3/3, 3/4 = 2), extension 5:
     # 3/19=20, 3/20=21, 3/23–27=22..26, 3/30=27
     ("补正+暂停+延期", D(2026, 2, 5), D(2026, 2, 13), ((D(2026, 3, 2), D(2026, 3, 4)),), 5, D(2026, 3, 30)),
@@ -59,7 +67,10 @@ REPLY_CASES = [
 def test_due_date_table(cal, label, received, corrected, pauses, ext, expected):
     assert deadlines.due_date(received, corrected_on=corrected, pauses=pauses, extension_days=ext) == expected
     # the snapshot used by bulk recomputation gives the same answer
-    assert deadlines.due_date(received, corrected_on=corrected, pauses=pauses, extension_days=ext, calendar=cal) == expected
+    assert (
+        deadlines.due_date(received, corrected_on=corrected, pauses=pauses, extension_days=ext, calendar=cal)
+        == expected
+    )
 
 
 OTHER_CASES = [
@@ -155,5 +166,9 @@ def test_pause_without_working_days_changes_nothing(cal, received, offset):
 @given(received=dates, days=st.integers(0, 30))
 def test_correction_restarts_from_corrected_day(cal, received, days):
     corrected = received + dt.timedelta(days=days)
-    assert deadlines.due_date(received, corrected_on=corrected, calendar=cal) == deadlines.due_date(corrected, calendar=cal)
-    assert deadlines.due_date(received, corrected_on=corrected, calendar=cal) >= deadlines.due_date(received, calendar=cal)
+    assert deadlines.due_date(received, corrected_on=corrected, calendar=cal) == deadlines.due_date(
+        corrected, calendar=cal
+    )
+    assert deadlines.due_date(received, corrected_on=corrected, calendar=cal) >= deadlines.due_date(
+        received, calendar=cal
+    )

@@ -19,8 +19,12 @@ def _text(field) -> str:
 
 def test_reply_letter_docx_and_pdf(client, tree, submit):
     req = submit(tree.dept_a)
-    services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.WITHHELD_THIRD_PARTY,
-                           reason="所申请信息含第三方个人隐私，第三方不同意公开。")
+    services.request_reply(
+        actor=tree.editor_a,
+        req=req,
+        outcome=Outcome.WITHHELD_THIRD_PARTY,
+        reason="所申请信息含第三方个人隐私，第三方不同意公开。",
+    )
     letter = services.letter_issue(actor=tree.editor_a, req=req, kind=LetterKind.REPLY)
     text = _text(letter.docx)
     assert "政府信息公开申请答复书" in text and req.tracking_code in text and "第十五条" in text
@@ -38,8 +42,13 @@ def test_reply_letter_docx_and_pdf(client, tree, submit):
 
 def test_consultation_letter_not_delivered_to_applicant(tree, submit):
     req = submit(tree.dept_a)
-    c = services.consultation_send(actor=tree.editor_a, req=req, kind="third_party", recipient="松阳县某养老服务公司",
-                                   question="是否同意公开贵公司的补贴领取金额")
+    c = services.consultation_send(
+        actor=tree.editor_a,
+        req=req,
+        kind="third_party",
+        recipient="松阳县某养老服务公司",
+        question="是否同意公开贵公司的补贴领取金额",
+    )
     letter = services.letter_issue(actor=tree.editor_a, req=req, kind=LetterKind.CONSULTATION, consultation=c)
     assert not letter.to_applicant
     text = _text(letter.docx)
@@ -54,8 +63,7 @@ def test_edited_template_is_used(tree, submit):
     doc.add_paragraph("{{ unit_name }} 自定义补正模板 {{ tracking_code }} 期限 {{ correction_deadline }}")
     buf = io.BytesIO()
     doc.save(buf)
-    LetterTemplate.objects.create(kind=LetterKind.CORRECTION,
-                                  docx=SimpleUploadedFile("c.docx", buf.getvalue()))
+    LetterTemplate.objects.create(kind=LetterKind.CORRECTION, docx=SimpleUploadedFile("c.docx", buf.getvalue()))
     req = submit(tree.dept_a)
     req = services.request_correction_notice(actor=tree.editor_a, req=req, items="请写明年份")
     letter = services.letter_issue(actor=tree.editor_a, req=req, kind=LetterKind.CORRECTION)
@@ -79,8 +87,12 @@ def test_default_templates_have_every_kind():
 
 def test_multiline_reason_and_empty_optional_paragraphs(tree, submit):
     req = submit(tree.dept_a)
-    services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC_ALREADY,
-                           reason="第一段：已于2026年5月公开。\n第二段：网址见县政府门户网站。")
+    services.request_reply(
+        actor=tree.editor_a,
+        req=req,
+        outcome=Outcome.PUBLIC_ALREADY,
+        reason="第一段：已于2026年5月公开。\n第二段：网址见县政府门户网站。",
+    )
     letter = services.letter_issue(actor=tree.editor_a, req=req, kind=LetterKind.REPLY)
     text = _text(letter.docx)
     assert "第一段：已于2026年5月公开。\n第二段" in text

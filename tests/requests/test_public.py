@@ -15,10 +15,19 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def form_data(unit, **kw):
     data = {
-        "unit": unit.pk, "applicant_type": "person", "name": "王小明", "id_type": "resident", "id_number": resident_id(),
-        "phone": "13905781234", "email": "wxm@example.cn", "address": "浙江省丽水市松阳县西屏街道长松路18号",
-        "postcode": "323400", "description": "请公开2024年度松阳县城乡居民最低生活保障资金发放情况",
-        "preferred_format": "email", "delivery": "email", "confirm": "on",
+        "unit": unit.pk,
+        "applicant_type": "person",
+        "name": "王小明",
+        "id_type": "resident",
+        "id_number": resident_id(),
+        "phone": "13905781234",
+        "email": "wxm@example.cn",
+        "address": "浙江省丽水市松阳县西屏街道长松路18号",
+        "postcode": "323400",
+        "description": "请公开2024年度松阳县城乡居民最低生活保障资金发放情况",
+        "preferred_format": "email",
+        "delivery": "email",
+        "confirm": "on",
     }
     data.update(kw)
     return data
@@ -53,8 +62,9 @@ def test_submit_receipt_and_status(client, tree):
 
 def test_errors_keep_input_and_explain(client, tree):
     a = answer(client)
-    resp = client.post(reverse("requests:apply"), form_data(tree.dept_a, human=a, id_number="331125198503120021",
-                                                            description=""))
+    resp = client.post(
+        reverse("requests:apply"), form_data(tree.dept_a, human=a, id_number="331125198503120021", description="")
+    )
     body = resp.content.decode()
     assert resp.status_code == 200
     assert "校验位错误" in body and "这个字段是必填项" in body or "必填" in body
@@ -80,9 +90,20 @@ def test_upload_type_is_sniffed(client, tree):
 
 def test_organisation_needs_valid_credit_code(client, tree):
     a = answer(client)
-    resp = client.post(reverse("requests:apply"), form_data(
-        tree.dept_a, human=a, applicant_type="organisation", name="松阳县某公司", id_type="", id_number="",
-        org_type="commercial", credit_code="91331124MA2A12345X", contact_person="李四"))
+    resp = client.post(
+        reverse("requests:apply"),
+        form_data(
+            tree.dept_a,
+            human=a,
+            applicant_type="organisation",
+            name="松阳县某公司",
+            id_type="",
+            id_number="",
+            org_type="commercial",
+            credit_code="91331124MA2A12345X",
+            contact_person="李四",
+        ),
+    )
     assert "校验位错误" in resp.content.decode()
 
 

@@ -9,7 +9,8 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from gongkai.core import services as core_services, workdays
+from gongkai.core import services as core_services
+from gongkai.core import workdays
 from gongkai.core.models import CalendarYear
 from gongkai.requests import selectors, services
 from gongkai.requests.models import ReminderSent, StepKind
@@ -64,8 +65,15 @@ def test_reminders_once_per_threshold(tree, submit, settings):
     with time_machine.travel(dt.datetime(2026, 10, 12, 9, 0), tick=False):
         req = submit(tree.dept_a, received_on=D(2026, 9, 18))  # due 2026-10-22
         services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a)
-    runs = [(D(2026, 10, 12), 0), (D(2026, 10, 15), 1), (D(2026, 10, 15), 0), (D(2026, 10, 20), 1),
-            (D(2026, 10, 22), 1), (D(2026, 10, 23), 1), (D(2026, 10, 26), 0)]
+    runs = [
+        (D(2026, 10, 12), 0),
+        (D(2026, 10, 15), 1),
+        (D(2026, 10, 15), 0),
+        (D(2026, 10, 20), 1),
+        (D(2026, 10, 22), 1),
+        (D(2026, 10, 23), 1),
+        (D(2026, 10, 26), 0),
+    ]
     for day, expected in runs:
         # 10/12: 8 wd left → none; 10/15: 5 left → threshold 5; again → none; 10/20: 2 → threshold 2;
         # 10/22: 0 → threshold 0; 10/23: overdue → -1 once
@@ -108,8 +116,9 @@ def test_beat_schedule_registered(settings):
     assert {"gongkai.requests.tasks.recompute_due_dates", "gongkai.requests.tasks.send_reminders"} <= tasks
 
 
-def test_calendar_change_is_picked_up_at_next_page_view(tree, submit, client_for, now_2026,
-                                                        django_capture_on_commit_callbacks):
+def test_calendar_change_is_picked_up_at_next_page_view(
+    tree, submit, client_for, now_2026, django_capture_on_commit_callbacks
+):
     req = submit(tree.dept_a, received_on=D(2026, 10, 9))
     c = client_for(tree.editor_a)
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from gongkai.requests import services, stats
-from gongkai.requests.models import ConsultationKind, Outcome, OrgType, ReviewKind, ReviewOutcome
+from gongkai.requests.models import ConsultationKind, OrgType, Outcome, ReviewKind, ReviewOutcome
 from tests.requests.conftest import organisation, person
 
 D = dt.date
@@ -21,7 +21,9 @@ def records(tree):
         ed = tree.editor_a
         # carried over from 2024: received 2024-12-20, replied 2025-01-10 (partial)
         r1 = services.request_submit(unit=a, data=person(), received_on=D(2024, 12, 20))
-        services.request_reply(actor=ed, req=r1, outcome=Outcome.PARTIAL, reason="部分涉及个人隐私", replied_on=D(2025, 1, 10))
+        services.request_reply(
+            actor=ed, req=r1, outcome=Outcome.PARTIAL, reason="部分涉及个人隐私", replied_on=D(2025, 1, 10)
+        )
         # finished in 2024: not in 2025 at all
         r0 = services.request_submit(unit=a, data=person(), received_on=D(2024, 11, 1))
         services.request_reply(actor=ed, req=r0, outcome=Outcome.PUBLIC, replied_on=D(2024, 11, 20))
@@ -30,17 +32,25 @@ def records(tree):
         services.request_reply(actor=ed, req=r2, outcome=Outcome.PUBLIC_ALREADY, replied_on=D(2025, 3, 20))
         # 2025: withheld (process information), commercial
         r3 = services.request_submit(unit=a, data=organisation(org_type=OrgType.COMMERCIAL), received_on=D(2025, 5, 6))
-        services.request_reply(actor=ed, req=r3, outcome=Outcome.WITHHELD_PROCESS, reason="属于内部讨论记录",
-                               replied_on=D(2025, 5, 30))
+        services.request_reply(
+            actor=ed, req=r3, outcome=Outcome.WITHHELD_PROCESS, reason="属于内部讨论记录", replied_on=D(2025, 5, 30)
+        )
         # 2025: deemed withdrawn after no correction
         r4 = services.request_submit(unit=a, data=person(), received_on=D(2025, 6, 2))
-        services.request_correction_notice(actor=ed, req=r4, items="请写明文件名称", sent_on=D(2025, 6, 3),
-                                           deadline=D(2025, 6, 20))
+        services.request_correction_notice(
+            actor=ed, req=r4, items="请写明文件名称", sent_on=D(2025, 6, 3), deadline=D(2025, 6, 20)
+        )
         services.request_deem_withdrawn(actor=ed, req=r4, on=D(2025, 6, 23))
         # 2025: received in December, replied in January 2026 → carried forward
         r5 = services.request_submit(unit=a, data=organisation(org_type=OrgType.RESEARCH), received_on=D(2025, 12, 22))
-        services.consultation_send(actor=ed, req=r5, kind=ConsultationKind.THIRD_PARTY, recipient="某公司",
-                                   question="是否同意公开", sent_on=D(2025, 12, 23))
+        services.consultation_send(
+            actor=ed,
+            req=r5,
+            kind=ConsultationKind.THIRD_PARTY,
+            recipient="某公司",
+            question="是否同意公开",
+            sent_on=D(2025, 12, 23),
+        )
         # 2025: repeat request
         r6 = services.request_submit(unit=a, data=person(), received_on=D(2025, 8, 1))
         services.request_reply(actor=ed, req=r6, outcome=Outcome.NOT_HANDLED_REPEAT, replied_on=D(2025, 8, 5))
@@ -78,18 +88,39 @@ def test_table3_rows_match_the_national_form():
     assert sum(1 for k, _, _ in stats.ROWS if k.startswith("not_handled.")) == 5
     assert sum(1 for k, _, _ in stats.ROWS if k.startswith("other.")) == 3
     assert set(stats.OUTCOME_ROWS) == set(Outcome)
-    assert [c for _, c in stats.COLUMNS] == ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+    assert [c for _, c in stats.COLUMNS] == [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
 
 
 def test_table4(tree, records):
     r1, r2 = records["r1"], records["r2"]
     with time_machine.travel(dt.datetime(2026, 3, 20, 10, 0), tick=False):
-        services.review_case_record(actor=tree.editor_a, req=r1, kind=ReviewKind.REVIEW, filed_on=D(2025, 2, 10),
-                                    outcome=ReviewOutcome.UPHELD, decided_on=D(2025, 4, 1))
-        services.review_case_record(actor=tree.editor_a, req=r2, kind=ReviewKind.LITIGATION_DIRECT,
-                                    filed_on=D(2025, 9, 1), outcome=ReviewOutcome.CORRECTED, decided_on=D(2026, 2, 1))
-        services.review_case_record(actor=tree.editor_a, req=r2, kind=ReviewKind.LITIGATION_AFTER_REVIEW,
-                                    filed_on=D(2025, 10, 1))
+        services.review_case_record(
+            actor=tree.editor_a,
+            req=r1,
+            kind=ReviewKind.REVIEW,
+            filed_on=D(2025, 2, 10),
+            outcome=ReviewOutcome.UPHELD,
+            decided_on=D(2025, 4, 1),
+        )
+        services.review_case_record(
+            actor=tree.editor_a,
+            req=r2,
+            kind=ReviewKind.LITIGATION_DIRECT,
+            filed_on=D(2025, 9, 1),
+            outcome=ReviewOutcome.CORRECTED,
+            decided_on=D(2026, 2, 1),
+        )
+        services.review_case_record(
+            actor=tree.editor_a, req=r2, kind=ReviewKind.LITIGATION_AFTER_REVIEW, filed_on=D(2025, 10, 1)
+        )
     t = stats.annual_table4([tree.dept_a], 2025)
     assert t["review"]["upheld"] == 1 and t["review"]["total"] == 1
     assert t["litigation_direct"]["pending"] == 1  # decided only in 2026
@@ -101,9 +132,13 @@ def test_table4(tree, records):
 def test_stats_page(client_for, tree, records):
     body = client_for(tree.editor_a).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025").content.decode()
     assert "本年新收政府信息公开申请数量" in body and "结转下年度继续办理" in body
-    assert client_for(tree.editor_b).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025").status_code == 200
+    assert (
+        client_for(tree.editor_b).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025").status_code == 200
+    )
     # editor_b asked for dept_a: falls back to own unit, never shows dept_a's figures
-    body_b = client_for(tree.editor_b).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025").content.decode()
+    body_b = (
+        client_for(tree.editor_b).get(f"/workbench/requests/stats/?unit={tree.dept_a.pk}&year=2025").content.decode()
+    )
     assert tree.dept_a.name not in body_b
 
 
@@ -115,9 +150,9 @@ def test_stats_csv(client_for, tree, records):
 
 
 def test_table3_query_count_does_not_grow_with_requests(tree, submit, django_assert_max_num_queries):
-    from gongkai.requests.stats import annual_table3
-
     import datetime as dt
+
+    from gongkai.requests.stats import annual_table3
 
     for _ in range(6):
         submit(tree.dept_a, received_on=dt.date(2026, 3, 2))

@@ -11,10 +11,20 @@ from tests.requests.conftest import resident_id
 
 
 def reg_data(unit, **kw):
-    data = {"unit": unit.pk, "applicant_type": "person", "name": "赵老伯", "id_type": "resident",
-            "id_number": resident_id("33112519450808001"), "phone": "0578-8061234", "address": "松阳县象溪镇象溪村",
-            "description": "请公开象溪镇2025年高龄津贴发放名单", "preferred_format": "paper", "delivery": "pickup",
-            "channel": "in_person", "received_on": "2026-10-12"}
+    data = {
+        "unit": unit.pk,
+        "applicant_type": "person",
+        "name": "赵老伯",
+        "id_type": "resident",
+        "id_number": resident_id("33112519450808001"),
+        "phone": "0578-8061234",
+        "address": "松阳县象溪镇象溪村",
+        "description": "请公开象溪镇2025年高龄津贴发放名单",
+        "preferred_format": "paper",
+        "delivery": "pickup",
+        "channel": "in_person",
+        "received_on": "2026-10-12",
+    }
     data.update(kw)
     return data
 
@@ -39,11 +49,18 @@ def test_register_in_person(client_for, tree):
 def test_action_errors_are_shown_not_500(client_for, tree, submit):
     req = submit(tree.dept_a)
     c = client_for(tree.editor_a)
-    resp = c.post(f"/workbench/requests/{req.pk}/act/reply/", {"reply-outcome": "withheld_secret",
-                                                              "reply-replied_on": "2000-01-01"}, follow=True)
+    resp = c.post(
+        f"/workbench/requests/{req.pk}/act/reply/",
+        {"reply-outcome": "withheld_secret", "reply-replied_on": "2000-01-01"},
+        follow=True,
+    )
     assert resp.status_code == 200 and "答复日期" in resp.content.decode()
     resp = c.post(f"/workbench/requests/{req.pk}/act/corrected/", {"corrected-corrected_on": "2026-01-01"}, follow=True)
-    assert resp.status_code == 200 and "当前状态下不能执行该操作" in resp.content.decode() or "补正" in resp.content.decode()
+    assert (
+        resp.status_code == 200
+        and "当前状态下不能执行该操作" in resp.content.decode()
+        or "补正" in resp.content.decode()
+    )
     resp = c.post(f"/workbench/requests/{req.pk}/act/nope/")
     assert resp.status_code == 404
     req.refresh_from_db()

@@ -40,8 +40,9 @@ def test_full_timeline_due_date_at_each_step(tree, submit, frozen):
     req = services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a, on=D(2026, 9, 18))
     assert req.status == Status.IN_PROGRESS
 
-    req = services.request_correction_notice(actor=tree.editor_a, req=req, items="请写明资金发放的具体年份和乡镇",
-                                             sent_on=D(2026, 9, 22))
+    req = services.request_correction_notice(
+        actor=tree.editor_a, req=req, items="请写明资金发放的具体年份和乡镇", sent_on=D(2026, 9, 22)
+    )
     assert req.status == Status.CORRECTION
     assert req.correction_deadline == D(2026, 10, 20)  # 15 wd: 9/23–24, 9/28–30, 10/8–9, 10/10(班), 10/12–16, 10/19–20
     with pytest.raises(ValidationError):  # only one correction notice (art. 30)
@@ -53,16 +54,23 @@ def test_full_timeline_due_date_at_each_step(tree, submit, frozen):
     assert req.due_date == D(2026, 11, 5)
     assert req.status == Status.IN_PROGRESS
 
-    c = services.consultation_send(actor=tree.editor_a, req=req, kind=ConsultationKind.THIRD_PARTY,
-                                   recipient="松阳县某养老服务公司", question="是否同意公开补贴发放明细", sent_on=D(2026, 10, 12))
+    c = services.consultation_send(
+        actor=tree.editor_a,
+        req=req,
+        kind=ConsultationKind.THIRD_PARTY,
+        recipient="松阳县某养老服务公司",
+        question="是否同意公开补贴发放明细",
+        sent_on=D(2026, 10, 12),
+    )
     assert c.reply_due == D(2026, 11, 2)  # 15 wd from 10/12: 10/13–16=4, 10/19–23=9, 10/26–30=14, 11/2=15
     req.refresh_from_db()
     assert req.status == Status.CONSULTING
     # open consultation: paused up to today (10/30): 10/13–16, 10/19–23, 10/26–30 = 14 working days
     assert req.due_date == D(2026, 11, 25)  # 11/5=20, +14: 11/6=21, 11/9–13=22..26, 11/16–20=27..31, 11/23–25=32..34
 
-    services.consultation_answer(actor=tree.editor_a, consultation=c, answered_on=D(2026, 10, 20), answer="同意公开",
-                                 agrees=True)
+    services.consultation_answer(
+        actor=tree.editor_a, consultation=c, answered_on=D(2026, 10, 20), answer="同意公开", agrees=True
+    )
     req.refresh_from_db()
     assert req.status == Status.IN_PROGRESS
     # paused 10/13–16, 10/19–20 = 6 working days: 11/5=20, 11/6=21, 11/9–13=22..26
@@ -78,8 +86,9 @@ def test_full_timeline_due_date_at_each_step(tree, submit, frozen):
     with pytest.raises(ValidationError):  # once only
         services.extension_request(actor=tree.editor_a, req=req, days=5, reason="再延")
 
-    req = services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC, reason="现提供如下信息",
-                                 replied_on=D(2026, 10, 30))
+    req = services.request_reply(
+        actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC, reason="现提供如下信息", replied_on=D(2026, 10, 30)
+    )
     assert req.status == Status.REPLIED and req.finished_on == D(2026, 10, 30)
     assert "第三十六条第（二）项" in req.legal_basis
     req = services.request_close(actor=tree.editor_a, req=req)
@@ -90,11 +99,20 @@ def test_full_timeline_due_date_at_each_step(tree, submit, frozen):
     assert StepKind.EXTENSION_APPROVED in kinds and kinds[-1] == StepKind.CLOSED
     public = RequestStep.objects.filter(request=req, internal=False).values_list("kind", flat=True)
     assert StepKind.ASSIGNED not in public and StepKind.EXTENSION_REQUESTED not in public
-    actions = set(AuditEvent.objects.filter(object_id=str(req.pk), object_type="requests.informationrequest")
-                  .values_list("action", flat=True))
-    assert {"requests.request.create", "requests.request.correction_notice", "requests.request.correction_received",
-            "requests.request.consultation_sent", "requests.request.extension_approved", "requests.request.reply",
-            "requests.request.close"} <= actions
+    actions = set(
+        AuditEvent.objects.filter(object_id=str(req.pk), object_type="requests.informationrequest").values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "requests.request.create",
+        "requests.request.correction_notice",
+        "requests.request.correction_received",
+        "requests.request.consultation_sent",
+        "requests.request.extension_approved",
+        "requests.request.reply",
+        "requests.request.close",
+    } <= actions
 
 
 def test_status_field_is_protected(tree, submit):
@@ -107,8 +125,9 @@ def test_status_field_is_protected(tree, submit):
 
 def test_deem_withdrawn_only_after_deadline(tree, submit, frozen):
     req = submit(tree.dept_a, received_on=D(2026, 10, 12))
-    req = services.request_correction_notice(actor=tree.editor_a, req=req, items="请写明文件名称", sent_on=D(2026, 10, 13),
-                                             deadline=D(2026, 10, 29))
+    req = services.request_correction_notice(
+        actor=tree.editor_a, req=req, items="请写明文件名称", sent_on=D(2026, 10, 13), deadline=D(2026, 10, 29)
+    )
     with pytest.raises(ValidationError):
         services.request_deem_withdrawn(actor=tree.editor_a, req=req, on=D(2026, 10, 29))
     req = services.request_deem_withdrawn(actor=tree.editor_a, req=req, on=D(2026, 10, 30))
@@ -120,8 +139,14 @@ def test_withheld_reply_needs_reason_and_open_consultations_block_reply(tree, su
     req = submit(tree.dept_a, received_on=D(2026, 10, 12))
     with pytest.raises(ValidationError):
         services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.WITHHELD_THIRD_PARTY, reason="")
-    services.consultation_send(actor=tree.editor_a, req=req, kind=ConsultationKind.OTHER_BODY, recipient="县财政局",
-                               question="共同制作的信息是否同意公开", sent_on=D(2026, 10, 13))
+    services.consultation_send(
+        actor=tree.editor_a,
+        req=req,
+        kind=ConsultationKind.OTHER_BODY,
+        recipient="县财政局",
+        question="共同制作的信息是否同意公开",
+        sent_on=D(2026, 10, 13),
+    )
     with pytest.raises(ValidationError):
         services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC)
 
@@ -154,19 +179,28 @@ def test_staff_registration_receipt_date_rules(tree, frozen):
     from tests.requests.conftest import person
 
     with pytest.raises(ValidationError) as exc:
-        services.request_register(actor=tree.editor_a, unit=tree.dept_a, data=person(), channel="post_ordinary",
-                                  received_on=D(2026, 10, 20))
+        services.request_register(
+            actor=tree.editor_a, unit=tree.dept_a, data=person(), channel="post_ordinary", received_on=D(2026, 10, 20)
+        )
     assert "receipt_evidence" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        services.request_register(actor=tree.editor_a, unit=tree.dept_a, data=person(), channel="in_person",
-                                  received_on=D(2026, 11, 2))  # future
-    req = services.request_register(actor=tree.editor_a, unit=tree.dept_a, data=person(), channel="post_signed",
-                                    received_on=D(2026, 9, 18), receipt_evidence="EMS 1234567890 签收")
+        services.request_register(
+            actor=tree.editor_a, unit=tree.dept_a, data=person(), channel="in_person", received_on=D(2026, 11, 2)
+        )  # future
+    req = services.request_register(
+        actor=tree.editor_a,
+        unit=tree.dept_a,
+        data=person(),
+        channel="post_signed",
+        received_on=D(2026, 9, 18),
+        receipt_evidence="EMS 1234567890 签收",
+    )
     assert req.received_on == D(2026, 9, 18) and req.due_date == D(2026, 10, 22)
     assert req.steps.filter(kind=StepKind.SUBMITTED).count() == 0
     with pytest.raises(PermissionDenied):
-        services.request_register(actor=tree.editor_b, unit=tree.dept_a, data=person(), channel="in_person",
-                                  received_on=D(2026, 10, 20))
+        services.request_register(
+            actor=tree.editor_b, unit=tree.dept_a, data=person(), channel="in_person", received_on=D(2026, 10, 20)
+        )
 
 
 def test_invalid_applicants_are_rejected(tree):
@@ -218,7 +252,9 @@ def test_case_update_and_leader_panel(client_for, tree, submit, frozen):
     case = services.review_case_record(actor=tree.editor_a, req=req, kind="review", filed_on=D(2026, 10, 26))
     c = client_for(tree.editor_a)
     assert "登记结果" in c.get(f"/workbench/requests/{req.pk}/").content.decode()
-    c.post(f"/workbench/requests/{req.pk}/act/case_update/", {"case": case.pk, "case_update-outcome": "upheld",
-                                                            "case_update-decided_on": "2026-10-29"})
+    c.post(
+        f"/workbench/requests/{req.pk}/act/case_update/",
+        {"case": case.pk, "case_update-outcome": "upheld", "case_update-decided_on": "2026-10-29"},
+    )
     case.refresh_from_db()
     assert case.outcome == ReviewOutcome.UPHELD and case.decided_on == D(2026, 10, 29)

@@ -10,7 +10,9 @@ from gongkai.search import analysis
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFFEF, blacklist_categories=("Cs",)), max_size=40))
+@given(
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFFEF, blacklist_categories=("Cs",)), max_size=40)
+)
 def test_fast_normalise_equals_core_normalise(text):
     assert analysis.normalise(text) == core_normalise(text)
 

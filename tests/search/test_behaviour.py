@@ -86,8 +86,12 @@ def test_exclusion(backend, doc):
 
 def test_facet_counts_and_filters(backend, doc):
     docs = [
-        doc("就业补贴申领指南", "就业", unit_id=7, unit_name="县人社局", doc_type="policy", year=2023, domain="就业创业"),
-        doc("就业见习基地名单", "就业", unit_id=7, unit_name="县人社局", doc_type="notice", year=2024, domain="就业创业"),
+        doc(
+            "就业补贴申领指南", "就业", unit_id=7, unit_name="县人社局", doc_type="policy", year=2023, domain="就业创业"
+        ),
+        doc(
+            "就业见习基地名单", "就业", unit_id=7, unit_name="县人社局", doc_type="notice", year=2024, domain="就业创业"
+        ),
         doc("困难群众就业帮扶", "就业", unit_id=1, unit_name="县民政局", doc_type="policy", year=2024, status="失效"),
         doc("春季植树活动", "绿化", unit_id=1, unit_name="县民政局", doc_type="notice", year=2024),
     ]
@@ -107,7 +111,9 @@ def test_facet_counts_and_filters(backend, doc):
     # A unit filter also accepts the unit id; several values in one facet are alternatives.
     assert set(ids(search(backend, "就业", filters={"unit": ["1"]}))) == {docs[2].id}
     assert set(ids(search(backend, "", filters={"year": ["2023", "2024"], "status": ["有效"]}))) == {
-        docs[0].id, docs[1].id, docs[3].id,
+        docs[0].id,
+        docs[1].id,
+        docs[3].id,
     }
 
 
@@ -126,7 +132,7 @@ def test_date_range_filter_and_date_sort(backend, doc):
 
 
 def test_highlight_escapes_html(backend, doc):
-    evil = doc('<img src=x onerror=alert(1)>低保通知', '正文<script>alert("x")</script>低保&救助')
+    evil = doc("<img src=x onerror=alert(1)>低保通知", '正文<script>alert("x")</script>低保&救助')
     backend.index([evil])
     hit = search(backend, "低保").hits[0]
     assert "<img" not in hit.title_html and "&lt;img" in hit.title_html
@@ -139,7 +145,12 @@ def test_highlight_escapes_html(backend, doc):
 
 
 def test_snippet_shows_the_match_in_a_long_body(backend, doc):
-    body = "各乡镇人民政府、县直各单位：" + "按照工作安排，现将有关事项通知如下。" * 40 + "临时救助资金由县财政统筹安排。" + "请认真贯彻落实。" * 40
+    body = (
+        "各乡镇人民政府、县直各单位："
+        + "按照工作安排，现将有关事项通知如下。" * 40
+        + "临时救助资金由县财政统筹安排。"
+        + "请认真贯彻落实。" * 40
+    )
     d = doc("关于做好临时救助工作的通知", body)
     backend.index([d])
     snippet = search(backend, "财政统筹").hits[0].snippet_html
@@ -210,8 +221,14 @@ def test_paging_through_a_broad_query_returns_every_match_once(backend, doc, mon
     from gongkai.search.backends import postgres
 
     monkeypatch.setattr(postgres, "RANK_CANDIDATES", 12)  # PG ranks the newest N, then continues by date
-    docs = [doc(f"第{i}号通知" + ("通知" if i % 3 == 0 else ""), "通知正文", published_on=dt.date(2024, 1, 1) + dt.timedelta(days=i))
-            for i in range(30)]
+    docs = [
+        doc(
+            f"第{i}号通知" + ("通知" if i % 3 == 0 else ""),
+            "通知正文",
+            published_on=dt.date(2024, 1, 1) + dt.timedelta(days=i),
+        )
+        for i in range(30)
+    ]
     backend.index(docs)
     seen = []
     for page in range(1, 9):

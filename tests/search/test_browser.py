@@ -18,9 +18,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def indexed():
     get_backend().index(
         [
-            make_doc("关于2024年城乡低保标准的通知", "城乡低保标准提高。", doc_type="notice", published_on=dt.date(2024, 5, 6)),
-            make_doc("低保资金发放情况公示", "低保资金按月发放。", doc_type="budget", status="失效",
-                     published_on=dt.date(2023, 5, 6), year=2023),
+            make_doc(
+                "关于2024年城乡低保标准的通知",
+                "城乡低保标准提高。",
+                doc_type="notice",
+                published_on=dt.date(2024, 5, 6),
+            ),
+            make_doc(
+                "低保资金发放情况公示",
+                "低保资金按月发放。",
+                doc_type="budget",
+                status="失效",
+                published_on=dt.date(2023, 5, 6),
+                year=2023,
+            ),
             make_doc("县人社局就业补贴政策解读", "就业补贴。", unit_name="县人社局", unit_id=7),
         ]
     )

@@ -18,9 +18,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sources():
-    pubs = {str(i): make_doc(t, b, id=f"publication:{i}", published_on=dt.date(2024, 1, i))
-            for i, (t, b) in enumerate([("民政局低保审批办法", "低保审批"), ("医保缴费通知", "医保"), ("防汛预案", "防汛")], 1)}
-    faqs = {"1": make_doc("如何申请低保？", "到乡镇民政办申请。", id="faq:1", kind="faq", doc_type="", unit_name="县民政局")}
+    pubs = {
+        str(i): make_doc(t, b, id=f"publication:{i}", published_on=dt.date(2024, 1, i))
+        for i, (t, b) in enumerate(
+            [("民政局低保审批办法", "低保审批"), ("医保缴费通知", "医保"), ("防汛预案", "防汛")], 1
+        )
+    }
+    faqs = {
+        "1": make_doc("如何申请低保？", "到乡镇民政办申请。", id="faq:1", kind="faq", doc_type="", unit_name="县民政局")
+    }
     from gongkai.search import registry
 
     registry._sources.clear()  # only these two sources (restored after the test by conftest)

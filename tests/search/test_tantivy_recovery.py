@@ -12,9 +12,18 @@ from gongkai.search.backends.tantivy import TantivyBackend
 
 def _doc(pk: int, title: str) -> SearchDocument:
     return SearchDocument(
-        id=f"publication:{pk}", kind="publication", title=title, body="关于做好最低生活保障工作的通知正文",
-        url=f"/p/{pk}/", unit_id=1, unit_name="松阳县民政局", doc_type="notice", domain="社会救助",
-        year=2026, status="", published_on=dt.date(2026, 3, 2),
+        id=f"publication:{pk}",
+        kind="publication",
+        title=title,
+        body="关于做好最低生活保障工作的通知正文",
+        url=f"/p/{pk}/",
+        unit_id=1,
+        unit_name="松阳县民政局",
+        doc_type="notice",
+        domain="社会救助",
+        year=2026,
+        status="",
+        published_on=dt.date(2026, 3, 2),
     )
 
 

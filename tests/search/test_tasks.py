@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from gongkai.search import SearchQuery, get_backend, register_source, unregister_source
-from gongkai.search import tasks
+from gongkai.search import SearchQuery, get_backend, register_source, tasks, unregister_source
 from gongkai.search.backends.tantivy import TantivyBackend
 from gongkai.search.models import IndexFailure
 

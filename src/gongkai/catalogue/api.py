@@ -8,10 +8,12 @@ the user is the disclosure office of the owning unit (catalogues) or staff of th
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions as drf_permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -87,7 +89,18 @@ class CatalogueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Catalogue
-        fields = ["id", "title", "domain", "domain_name", "template", "target_kind", "target_level", "owner", "description", "latest_version"]
+        fields = [
+            "id",
+            "title",
+            "domain",
+            "domain_name",
+            "template",
+            "target_kind",
+            "target_level",
+            "owner",
+            "description",
+            "latest_version",
+        ]
 
     def get_latest_version(self, obj) -> int | None:
         v = obj.latest_published()
@@ -110,8 +123,20 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CatalogueItem
-        fields = ["id", "catalogue", "version", "version_number", "item_key", "sort_order", "level1", "name", "elements",
-                  "mandatory", "timeframe_text", "timeframe_rule"]
+        fields = [
+            "id",
+            "catalogue",
+            "version",
+            "version_number",
+            "item_key",
+            "sort_order",
+            "level1",
+            "name",
+            "elements",
+            "mandatory",
+            "timeframe_text",
+            "timeframe_rule",
+        ]
         read_only_fields = ["id", "catalogue", "version_number", "item_key", "sort_order", "timeframe_rule"]
 
 
@@ -138,9 +163,26 @@ class UnitItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UnitItem
-        fields = ["id", "unit_list", "unit", "source_item", "item_key", "is_local", "mandatory", "sort_order", "level1", "name",
-                  "elements", "timeframe_text", "timeframe_rule", "responsible_unit", "responsible_unit_name", "column_name",
-                  "note", "is_active"]
+        fields = [
+            "id",
+            "unit_list",
+            "unit",
+            "source_item",
+            "item_key",
+            "is_local",
+            "mandatory",
+            "sort_order",
+            "level1",
+            "name",
+            "elements",
+            "timeframe_text",
+            "timeframe_rule",
+            "responsible_unit",
+            "responsible_unit_name",
+            "column_name",
+            "note",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
@@ -150,13 +192,17 @@ class LocalItemInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     elements = serializers.DictField(required=False)
     timeframe_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    responsible_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
     column_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class UnitItemUpdateSerializer(serializers.Serializer):
-    responsible_unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    responsible_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
     column_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     level1 = serializers.CharField(max_length=200, required=False)
@@ -218,7 +264,12 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["domain", "target_kind", "target_level", "owner"]
 
     def get_queryset(self):
-        return Catalogue.objects.filter(_office_scope_q(self.request.user)).distinct().select_related("domain").order_by("id")
+        return (
+            Catalogue.objects.filter(_office_scope_q(self.request.user))
+            .distinct()
+            .select_related("domain")
+            .order_by("id")
+        )
 
     @extend_schema(request=CatalogueCreateSerializer, responses=CatalogueSerializer)
     def create(self, request, *args, **kwargs):
@@ -240,7 +291,9 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request, pk=None):
         catalogue = self.get_object()
-        version = _call(services.version_start_draft, actor=request.user, catalogue=catalogue, note=request.data.get("note", ""))
+        version = _call(
+            services.version_start_draft, actor=request.user, catalogue=catalogue, note=request.data.get("note", "")
+        )
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=VersionSerializer)
@@ -317,7 +370,9 @@ class CatalogueItemViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, vi
 class UnitListViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitListSerializer
     permission_classes = [drf_permissions.AllowAny]
-    queryset = UnitList.objects.select_related("unit", "catalogue__domain", "version").order_by("unit__path", "catalogue_id")
+    queryset = UnitList.objects.select_related("unit", "catalogue__domain", "version").order_by(
+        "unit__path", "catalogue_id"
+    )
     filterset_fields = ["unit", "catalogue", "catalogue__domain"]
 
 
@@ -330,7 +385,11 @@ class UnitItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     filterset_fields = ["unit", "unit_list", "is_local", "mandatory"]
 
     def get_queryset(self):
-        qs = UnitItem.objects.filter(is_active=True).select_related("responsible_unit").order_by("unit_list_id", "sort_order", "id")
+        qs = (
+            UnitItem.objects.filter(is_active=True)
+            .select_related("responsible_unit")
+            .order_by("unit_list_id", "sort_order", "id")
+        )
         if self.request.query_params.get("domain"):
             qs = qs.filter(unit_list__catalogue__domain__code=self.request.query_params["domain"])
         return qs
@@ -356,5 +415,7 @@ class UnitItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         item = self.get_object()
         data = DropSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = _call(services.unit_item_drop, actor=request.user, item=item, reason=data.validated_data.get("reason", ""))
+        item = _call(
+            services.unit_item_drop, actor=request.user, item=item, reason=data.validated_data.get("reason", "")
+        )
         return Response(UnitItemSerializer(item).data)

@@ -50,22 +50,47 @@ NATURE = ["权责清单", "公共服务清单"]
 # Element dicts: key, name, type, required, allowed_values, aliases, help_text.
 NATIONAL_ELEMENTS = [
     dict(key="name", name="事项名称", type="name", required=True, aliases=["公开事项", "事项"]),
-    dict(key="content", name="公开内容（要素）", type="longtext", required=True, aliases=["公开内容", "公开内容(要素)", "内容要求"]),
+    dict(
+        key="content",
+        name="公开内容（要素）",
+        type="longtext",
+        required=True,
+        aliases=["公开内容", "公开内容(要素)", "内容要求"],
+    ),
     dict(key="basis", name="公开依据", type="longtext", required=True, aliases=["设立依据", "依据"]),
     dict(key="timeframe", name="公开时限", type="timeframe", required=True, aliases=["公开时间", "时限"]),
     dict(key="subject", name="公开主体", type="text", required=True, aliases=["责任主体"]),
-    dict(key="channel", name="公开渠道和载体", type="longtext", required=True, aliases=["公开渠道", "公开载体", "公开渠道及载体"]),
+    dict(
+        key="channel",
+        name="公开渠道和载体",
+        type="longtext",
+        required=True,
+        aliases=["公开渠道", "公开载体", "公开渠道及载体"],
+    ),
     dict(key="audience", name="公开对象", type="multichoice", required=True, allowed_values=AUDIENCE),
     dict(key="mode", name="公开方式", type="multichoice", required=True, allowed_values=MODE),
     dict(key="level", name="公开层级", type="multichoice", required=True, allowed_values=LEVEL),
-    dict(key="stage", name="五公开类别", type="choice", required=False, allowed_values=STAGE, aliases=["五公开", "“五公开”类别"]),
+    dict(
+        key="stage",
+        name="五公开类别",
+        type="choice",
+        required=False,
+        allowed_values=STAGE,
+        aliases=["五公开", "“五公开”类别"],
+    ),
     dict(key="nature", name="事项性质", type="choice", required=False, allowed_values=NATURE, aliases=["清单类别"]),
 ]
 
 PUTUO_ELEMENTS = [
     dict(key="name", name="事项名称", type="name", required=True, aliases=["公开事项", "信息名称"]),
     dict(key="subject", name="公开主体", type="text", required=True),
-    dict(key="attribute", name="公开属性", type="choice", required=True, allowed_values=["主动公开", "依申请公开", "不予公开"]),
+    dict(
+        key="attribute",
+        name="公开属性",
+        type="choice",
+        required=True,
+        allowed_values=["主动公开", "依申请公开", "不予公开"],
+    ),
     dict(key="partial", name="部分公开情况", type="text", required=False, help_text="部分公开的，说明哪些内容不公开"),
     dict(key="reason", name="公开理由", type="longtext", required=False),
     dict(key="basis", name="公开依据", type="longtext", required=True),
@@ -82,7 +107,14 @@ HAIZHU_ELEMENTS = [
     dict(key="subject", name="公开主体", type="text", required=True),
     dict(key="mode", name="公开方式", type="choice", required=True, allowed_values=MODE),
     dict(key="timeframe", name="公开时限", type="timeframe", required=True),
-    dict(key="stage", name="“五公开”类别", type="choice", required=True, allowed_values=STAGE, aliases=["五公开类别", "五公开"]),
+    dict(
+        key="stage",
+        name="“五公开”类别",
+        type="choice",
+        required=True,
+        allowed_values=STAGE,
+        aliases=["五公开类别", "五公开"],
+    ),
     dict(key="nature", name="事项性质", type="choice", required=True, allowed_values=NATURE),
 ]
 

@@ -14,7 +14,6 @@ from . import services
 from .demo_data import DOMAIN_LEAD, ITEMS, as_elements
 from .models import Catalogue, Domain, ElementTemplate, UnitList
 
-
 OPTIONAL_GROUPS = {"监督", "监督检查", "健康促进", "办事窗口"}
 
 
@@ -25,7 +24,10 @@ def load(ctx: dict) -> None:
     template = ElementTemplate.objects.get(key="national")
     for domain_name, rows in ITEMS.items():
         domain = Domain.objects.get(name=domain_name)
-        for kind, level, flag in ((OrgKind.GOVERNMENT, Level.TOWNSHIP, "乡级"), (OrgKind.DEPARTMENT, Level.COUNTY, "县级")):
+        for kind, level, flag in (
+            (OrgKind.GOVERNMENT, Level.TOWNSHIP, "乡级"),
+            (OrgKind.DEPARTMENT, Level.COUNTY, "县级"),
+        ):
             if Catalogue.objects.filter(owner=county, domain=domain, target_kind=kind, target_level=level).exists():
                 continue
             catalogue = services.catalogue_create(

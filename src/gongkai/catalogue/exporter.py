@@ -82,7 +82,12 @@ def _write_sheet(
     while ci <= width:
         top, sub, _ = columns[ci - 1]
         span = 1
-        while ci + span <= width and columns[ci + span - 1][0] == top and columns[ci + span - 1][1] is not None and sub is not None:
+        while (
+            ci + span <= width
+            and columns[ci + span - 1][0] == top
+            and columns[ci + span - 1][1] is not None
+            and sub is not None
+        ):
             span += 1
         for c in range(ci, ci + span):
             for r in (2, 3):
@@ -106,7 +111,9 @@ def _write_sheet(
             value = n if getter is None else getter(row)
             cell = ws.cell(row=r, column=c, value=value)
             cell.border = BORDER
-            cell.alignment = CENTER if (getter is None or columns[c - 1][1] not in (None, "一级事项", "二级事项")) else WRAP
+            cell.alignment = (
+                CENTER if (getter is None or columns[c - 1][1] not in (None, "一级事项", "二级事项")) else WRAP
+            )
         r += 1
     for c, (top, sub, _) in enumerate(columns, start=1):
         letter = get_column_letter(c)
@@ -167,7 +174,9 @@ def export_unit_lists(unit_lists: Iterable[UnitList]) -> bytes:
                     i.column_name,
                 ],
             )
-            for i in ul.items.filter(is_active=True).select_related("responsible_unit").order_by("is_local", "sort_order", "id")
+            for i in ul.items.filter(is_active=True)
+            .select_related("responsible_unit")
+            .order_by("is_local", "sort_order", "id")
         ]
         _write_sheet(
             wb,
@@ -186,14 +195,27 @@ def export_unit_lists(unit_lists: Iterable[UnitList]) -> bytes:
 
 
 def write_layout(
-    sheets: list[tuple[str, str, list[ExportRow]]], template: ElementTemplate, *, tick: str = "√", extra_headers: list[str] | None = None
+    sheets: list[tuple[str, str, list[ExportRow]]],
+    template: ElementTemplate,
+    *,
+    tick: str = "√",
+    extra_headers: list[str] | None = None,
 ) -> bytes:
     """Lower-level writer used by the sample generator and the benchmark."""
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
     for sheet_name, title, rows in sheets:
-        _write_sheet(wb, sheet_name=sheet_name, title=title, template=template, rows=rows, extra_headers=extra_headers or [], tick=tick, used=used)
+        _write_sheet(
+            wb,
+            sheet_name=sheet_name,
+            title=title,
+            template=template,
+            rows=rows,
+            extra_headers=extra_headers or [],
+            tick=tick,
+            used=used,
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -52,7 +52,9 @@ class CatalogueForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("编制单位"), queryset=Organisation.objects.none())
     target_kind = forms.ChoiceField(label=_("适用单位类型"), choices=OrgKind.choices, initial=OrgKind.GOVERNMENT)
     target_level = forms.ChoiceField(label=_("适用层级"), choices=Level.choices, initial=Level.TOWNSHIP)
-    title = forms.CharField(label=_("目录名称"), required=False, max_length=120, help_text=_("留空按领域和层级自动命名"))
+    title = forms.CharField(
+        label=_("目录名称"), required=False, max_length=120, help_text=_("留空按领域和层级自动命名")
+    )
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, units=None, **kwargs):
@@ -64,7 +66,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("目录表格"), help_text=_("Excel（.xlsx）或 CSV（UTF-8/GBK）；每个领域一个工作表"))
     template = forms.ModelChoiceField(label=_("要素模板"), queryset=ElementTemplate.objects.filter(is_active=True))
     domain = forms.ModelChoiceField(
-        label=_("默认领域"), queryset=Domain.objects.filter(is_active=True), required=False,
+        label=_("默认领域"),
+        queryset=Domain.objects.filter(is_active=True),
+        required=False,
         help_text=_("工作表名称或标题中没有写明领域时使用"),
     )
     owner = forms.ModelChoiceField(label=_("编制单位"), queryset=Organisation.objects.none())
@@ -90,7 +94,8 @@ def item_form_class(template: ElementTemplate, *, with_mandatory: bool = True, l
                 label=d.name,
                 max_length=200,
                 required=d.required,
-                help_text=help_text or _("如：信息形成或变更之日起20个工作日内；每季度结束后15日内；每年1月31日前；实时"),
+                help_text=help_text
+                or _("如：信息形成或变更之日起20个工作日内；每季度结束后15日内；每年1月31日前；实时"),
             )
         elif d.type == ElementType.MULTICHOICE:
             fields[f"el_{d.key}"] = forms.MultipleChoiceField(
@@ -110,7 +115,11 @@ def item_form_class(template: ElementTemplate, *, with_mandatory: bool = True, l
         else:
             widget = forms.Textarea(attrs={"rows": 3}) if d.type == ElementType.LONGTEXT else forms.TextInput
             fields[f"el_{d.key}"] = forms.CharField(
-                label=d.name, required=d.required, widget=widget, max_length=4000 if d.type == ElementType.LONGTEXT else 500, help_text=help_text
+                label=d.name,
+                required=d.required,
+                widget=widget,
+                max_length=4000 if d.type == ElementType.LONGTEXT else 500,
+                help_text=help_text,
             )
     if with_mandatory:
         fields["mandatory"] = forms.BooleanField(label=_("必选事项（各单位不得删除）"), required=False, initial=True)
@@ -149,7 +158,9 @@ def item_values(cleaned: dict) -> dict:
 class UnitItemDerivedForm(forms.Form):
     responsible_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Organisation.objects.none(), required=False)
     column_name = forms.CharField(label=_("公开栏目"), required=False, max_length=120)
-    note = forms.CharField(label=_("细化说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("细化说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, unit=None, **kwargs):
         super().__init__(*args, **kwargs)

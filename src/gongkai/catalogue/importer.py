@@ -29,7 +29,8 @@ from django.db import transaction
 from gongkai.core import chinese
 from gongkai.core.models import Organisation, User
 
-from . import elements as el, services
+from . import elements as el
+from . import services
 from .models import Catalogue, Domain, ElementTemplate, ElementType
 
 MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", 50_000)
@@ -120,7 +121,9 @@ class ImportReport:
         for r in self.error_rows:
             lines.append(f"  [{r.sheet} 第{r.row}行] {r.display_name or '（无事项名称）'}：{'；'.join(r.errors)}")
         total, bad = len(self.rows), len(self.error_rows)
-        lines.append(f"共 {total} 行事项，{total - bad} 行通过，{bad} 行有错误。" + ("" if self.ok else "未保存任何数据。"))
+        lines.append(
+            f"共 {total} 行事项，{total - bad} 行通过，{bad} 行有错误。" + ("" if self.ok else "未保存任何数据。")
+        )
         return "\n".join(lines)
 
 
@@ -307,7 +310,9 @@ def _element_lookup(template: ElementTemplate) -> dict[str, object]:
     return lookup
 
 
-SUB_HEADER_WORDS = LEVEL1_HEADERS | LEVEL2_HEADERS | {"全社会", "特定群体", "主动", "依申请", "县级", "乡级", "主动公开", "依申请公开"}
+SUB_HEADER_WORDS = (
+    LEVEL1_HEADERS | LEVEL2_HEADERS | {"全社会", "特定群体", "主动", "依申请", "县级", "乡级", "主动公开", "依申请公开"}
+)
 
 
 def _find_header(rows: list[list[str]], lookup: dict) -> int | None:
@@ -524,7 +529,11 @@ def parse(
             name = cell(cmap.name)
             if not level1 and name and prev_level1:
                 level1 = prev_level1  # 一级事项 left blank under a merged/continued group
-            row_domain = _domain_for([cell(cmap.domain)], domains) if cmap.domain is not None and cell(cmap.domain) else sheet_domain
+            row_domain = (
+                _domain_for([cell(cmap.domain)], domains)
+                if cmap.domain is not None and cell(cmap.domain)
+                else sheet_domain
+            )
             if cmap.domain is not None and cell(cmap.domain) and row_domain is None:
                 result.errors.append(f"未知领域“{cell(cmap.domain)}”（请先在“公开领域”中添加该地方领域）")
             elif row_domain is None:
@@ -537,15 +546,19 @@ def parse(
                 for value, ci in options.items():
                     tick = _is_tick(cell(ci))
                     if tick is None:
-                        result.errors.append(f"“{tick_defs[key].name}→{value}”列应填写√或■（不选留空或□），实际为“{cell(ci)}”")
+                        result.errors.append(
+                            f"“{tick_defs[key].name}→{value}”列应填写√或■（不选留空或□），实际为“{cell(ci)}”"
+                        )
                     elif tick:
                         chosen.append(value)
                 values[key] = chosen
             if cmap.mandatory is not None:
                 m = cell(cmap.mandatory)
-                result.mandatory = not (m in ("否", "可选", "非必选", "N", "n", "0", "□"))
+                result.mandatory = m not in ("否", "可选", "非必选", "N", "n", "0", "□")
             timeframe_text = cell(cmap.timeframe)
-            checked = el.check(template, level1=level1, name=name, elements=values, timeframe_text=timeframe_text, definitions=defs)
+            checked = el.check(
+                template, level1=level1, name=name, elements=values, timeframe_text=timeframe_text, definitions=defs
+            )
             result.level1, result.name = level1.strip(), name.strip()
             result.elements = checked.elements
             result.timeframe_text = timeframe_text.strip()
@@ -601,23 +614,35 @@ def commit(
 ) -> CommitResult:
     """Save every domain of a clean report as the draft of its catalogue (all or nothing)."""
     if not report.ok:
-        raise ValidationError("导入文件有错误，未保存任何数据：" + "；".join(report.file_errors[:3] or [f"{len(report.error_rows)} 行有错误"]))
+        raise ValidationError(
+            "导入文件有错误，未保存任何数据："
+            + "；".join(report.file_errors[:3] or [f"{len(report.error_rows)} 行有错误"])
+        )
     template = report.template
     done = []
     for domain_name, rows in report.by_domain().items():
         domain = Domain.objects.filter(pk=rows[0].domain_id, is_active=True).first()
         if domain is None:
             raise ValidationError(f"领域“{domain_name}”已不存在或已停用，请重新上传")
-        catalogue = Catalogue.objects.filter(owner=owner, domain=domain, target_kind=target_kind, target_level=target_level).first()
+        catalogue = Catalogue.objects.filter(
+            owner=owner, domain=domain, target_kind=target_kind, target_level=target_level
+        ).first()
         if catalogue is None:
             catalogue = services.catalogue_create(
-                actor=actor, owner=owner, domain=domain, template=template, target_kind=target_kind, target_level=target_level
+                actor=actor,
+                owner=owner,
+                domain=domain,
+                template=template,
+                target_kind=target_kind,
+                target_level=target_level,
             )
         elif catalogue.template_id != template.pk:
             raise ValidationError(
                 f"“{catalogue.title}”使用要素模板“{catalogue.template.name}”，与导入时选择的模板“{template.name}”不一致"
             )
-        version = catalogue.current_draft() or services.version_start_draft(actor=actor, catalogue=catalogue, note="导入")
+        version = catalogue.current_draft() or services.version_start_draft(
+            actor=actor, catalogue=catalogue, note="导入"
+        )
         count = services.items_replace(
             actor=actor,
             version=version,

@@ -174,7 +174,9 @@ class CatalogueVersion(models.Model):
     )
     diff = models.JSONField(_("与上一版本的差异"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -229,7 +231,9 @@ class CatalogueItem(models.Model):
 class UnitList(models.Model):
     """A unit's own disclosure list for one standard catalogue."""
 
-    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="catalogue_lists", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="catalogue_lists", verbose_name=_("单位")
+    )
     catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="unit_lists")
     version = models.ForeignKey(
         CatalogueVersion, on_delete=models.PROTECT, related_name="unit_lists", verbose_name=_("采用版本")

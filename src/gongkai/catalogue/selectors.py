@@ -11,7 +11,16 @@ from django.urls import reverse
 from gongkai.core import chinese, permissions
 from gongkai.core.models import Level, Organisation, Role
 
-from .models import Catalogue, CatalogueItem, CatalogueVersion, Domain, ElementTemplate, UnitItem, UnitList, VersionStatus
+from .models import (
+    Catalogue,
+    CatalogueItem,
+    CatalogueVersion,
+    Domain,
+    ElementTemplate,
+    UnitItem,
+    UnitList,
+    VersionStatus,
+)
 
 # --- public ---------------------------------------------------------------------------
 
@@ -20,7 +29,9 @@ def public_domains() -> QuerySet[Domain]:
     """Active domains, with the number of units that keep a list in each."""
     return Domain.objects.filter(is_active=True).annotate(
         unit_count=Count("catalogues__unit_lists", distinct=True),
-        catalogue_count=Count("catalogues", filter=Q(catalogues__versions__status=VersionStatus.PUBLISHED), distinct=True),
+        catalogue_count=Count(
+            "catalogues", filter=Q(catalogues__versions__status=VersionStatus.PUBLISHED), distinct=True
+        ),
     )
 
 
@@ -93,7 +104,9 @@ def _terms(query: str) -> list[str]:
     return [t for t in chinese.normalise(query).split() if t][:6]
 
 
-def search_standard_items(query: str, *, domain: Domain | None = None, level: str = "", limit: int = 100) -> list[CatalogueItem]:
+def search_standard_items(
+    query: str, *, domain: Domain | None = None, level: str = "", limit: int = 100
+) -> list[CatalogueItem]:
     """Items of the current standard catalogues (one row per item, not per unit); each carries
     ``unit_count``, the number of units whose list is derived from its catalogue."""
     terms = _terms(query)
@@ -114,14 +127,20 @@ def search_standard_items(query: str, *, domain: Domain | None = None, level: st
     )
     catalogue_ids = {i.version.catalogue_id for i in items}
     counts = dict(
-        UnitList.objects.filter(catalogue_id__in=catalogue_ids).order_by().values("catalogue_id").annotate(n=Count("id")).values_list("catalogue_id", "n")
+        UnitList.objects.filter(catalogue_id__in=catalogue_ids)
+        .order_by()
+        .values("catalogue_id")
+        .annotate(n=Count("id"))
+        .values_list("catalogue_id", "n")
     )
     for i in items:
         i.unit_count = counts.get(i.version.catalogue_id, 0)
     return items
 
 
-def search_items(query: str, *, domain: Domain | None = None, unit: Organisation | None = None, level: str = "") -> QuerySet[UnitItem]:
+def search_items(
+    query: str, *, domain: Domain | None = None, unit: Organisation | None = None, level: str = ""
+) -> QuerySet[UnitItem]:
     """Unit-list items matching every word of the query (简/繁, 全角/半角 insensitive).
 
     Without a unit, only local items are searched here (standard items are found once each by
@@ -140,7 +159,9 @@ def search_items(query: str, *, domain: Domain | None = None, unit: Organisation
         qs = qs.filter(unit_list__catalogue__domain=domain)
     if level in Level.values:
         qs = qs.filter(unit__level=level)
-    return qs.select_related("unit", "unit_list__catalogue__domain").order_by("unit__path", "unit_list_id", "sort_order")
+    return qs.select_related("unit", "unit_list__catalogue__domain").order_by(
+        "unit__path", "unit_list_id", "sort_order"
+    )
 
 
 def published_items(version: CatalogueVersion) -> QuerySet[CatalogueItem]:
@@ -208,7 +229,9 @@ def unit_lists_for_staff(user) -> QuerySet[UnitList]:
 
 
 def adoption(catalogue: Catalogue) -> list[UnitList]:
-    return attach_counts(UnitList.objects.filter(catalogue=catalogue).select_related("unit", "version").order_by("unit__path"))
+    return attach_counts(
+        UnitList.objects.filter(catalogue=catalogue).select_related("unit", "version").order_by("unit__path")
+    )
 
 
 def workbench_panels(user) -> list[dict]:
@@ -227,7 +250,10 @@ def workbench_panels(user) -> list[dict]:
         {
             "title": "本单位公开目录",
             "items": [
-                (f"{ul.unit.display_name} · {ul.catalogue.domain.name}（{ul.item_count}项）", reverse("catalogue_wb:unitlist-detail", args=[ul.pk]))
+                (
+                    f"{ul.unit.display_name} · {ul.catalogue.domain.name}（{ul.item_count}项）",
+                    reverse("catalogue_wb:unitlist-detail", args=[ul.pk]),
+                )
                 for ul in lists
             ],
             "empty": "本单位还没有公开目录（由政务公开办发布标准目录后自动生成）",

@@ -80,7 +80,7 @@ def item_key_for(level1: str, name: str) -> str:
 
     base = chinese.normalise(f"{level1.strip()}|{(name or '').strip()}")
     base = re.sub(r"\s+", "", base)
-    return "k" + hashlib.sha1(base.encode()).hexdigest()[:20]
+    return "k" + hashlib.sha1(base.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 # --- domains -----------------------------------------------------------------------
@@ -118,7 +118,9 @@ def domain_create(
         is_national=owner_unit is None,
         sort_order=order,
     )
-    audit.record(actor=actor, action="catalogue.domain.create", obj=domain, unit=owner_unit, after=audit.snapshot(domain))
+    audit.record(
+        actor=actor, action="catalogue.domain.create", obj=domain, unit=owner_unit, after=audit.snapshot(domain)
+    )
     return domain
 
 
@@ -142,7 +144,12 @@ def domain_update(*, actor: User | None, domain: Domain, **data) -> Domain:
         setattr(domain, k, v)
     domain.save()
     audit.record(
-        actor=actor, action="catalogue.domain.update", obj=domain, unit=domain.owner_unit, before=before, after=audit.snapshot(domain)
+        actor=actor,
+        action="catalogue.domain.update",
+        obj=domain,
+        unit=domain.owner_unit,
+        before=before,
+        after=audit.snapshot(domain),
     )
     return domain
 
@@ -247,7 +254,13 @@ def element_add(*, actor: User | None, template: ElementTemplate, **spec) -> Ele
         raise ValidationError({"type": "一个模板只能有一个“公开时限”要素"})
     order = (template.elements.aggregate(m=Max("order"))["m"] or 0) + 10
     element = ElementDefinition.objects.create(template=template, order=spec.get("order") or order, **clean)
-    audit.record(actor=actor, action="catalogue.element.add", obj=element, unit=template.owner_unit, after=audit.snapshot(element))
+    audit.record(
+        actor=actor,
+        action="catalogue.element.add",
+        obj=element,
+        unit=template.owner_unit,
+        after=audit.snapshot(element),
+    )
     return element
 
 
@@ -263,7 +276,12 @@ def element_update(*, actor: User | None, element: ElementDefinition, **spec) ->
         element.order = int(spec["order"])
     element.save()
     audit.record(
-        actor=actor, action="catalogue.element.update", obj=element, unit=template.owner_unit, before=before, after=audit.snapshot(element)
+        actor=actor,
+        action="catalogue.element.update",
+        obj=element,
+        unit=template.owner_unit,
+        before=before,
+        after=audit.snapshot(element),
     )
     return element
 
@@ -303,13 +321,18 @@ def catalogue_create(
     description: str = "",
 ) -> Catalogue:
     _office(actor, owner)
-    if Catalogue.objects.filter(owner=owner, domain=domain, target_kind=target_kind, target_level=target_level).exists():
+    if Catalogue.objects.filter(
+        owner=owner, domain=domain, target_kind=target_kind, target_level=target_level
+    ).exists():
         raise ValidationError("本单位已有该领域、该类型和层级的标准目录")
     from gongkai.core.models import Level, OrgKind
 
     if target_kind not in OrgKind.values or target_level not in Level.values:
         raise ValidationError("适用单位类型或层级无效")
-    title = title.strip() or f"{owner.display_name}{domain.name}领域{Level(target_level).label}{OrgKind(target_kind).label}公开标准目录"
+    title = (
+        title.strip()
+        or f"{owner.display_name}{domain.name}领域{Level(target_level).label}{OrgKind(target_kind).label}公开标准目录"
+    )
     catalogue = Catalogue.objects.create(
         owner=owner,
         domain=domain,
@@ -320,7 +343,9 @@ def catalogue_create(
         description=description,
     )
     CatalogueVersion.objects.create(catalogue=catalogue, number=1, created_by=actor if actor and actor.pk else None)
-    audit.record(actor=actor, action="catalogue.catalogue.create", obj=catalogue, unit=owner, after=audit.snapshot(catalogue))
+    audit.record(
+        actor=actor, action="catalogue.catalogue.create", obj=catalogue, unit=owner, after=audit.snapshot(catalogue)
+    )
     return catalogue
 
 
@@ -337,7 +362,12 @@ def catalogue_update(*, actor: User | None, catalogue: Catalogue, **data) -> Cat
         setattr(catalogue, k, v)
     catalogue.save()
     audit.record(
-        actor=actor, action="catalogue.catalogue.update", obj=catalogue, unit=catalogue.owner, before=before, after=audit.snapshot(catalogue)
+        actor=actor,
+        action="catalogue.catalogue.update",
+        obj=catalogue,
+        unit=catalogue.owner,
+        before=before,
+        after=audit.snapshot(catalogue),
     )
     return catalogue
 
@@ -352,7 +382,11 @@ def version_start_draft(*, actor: User | None, catalogue: Catalogue, note: str =
     previous = catalogue.latest_published()
     number = (catalogue.versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = CatalogueVersion.objects.create(
-        catalogue=catalogue, number=number, note=note[:200], based_on=previous, created_by=actor if actor and actor.pk else None
+        catalogue=catalogue,
+        number=number,
+        note=note[:200],
+        based_on=previous,
+        created_by=actor if actor and actor.pk else None,
     )
     if previous:
         CatalogueItem.objects.bulk_create(
@@ -373,7 +407,9 @@ def version_start_draft(*, actor: User | None, catalogue: Catalogue, note: str =
             ],
             batch_size=1000,
         )
-    audit.record(actor=actor, action="catalogue.version.create", obj=version, unit=catalogue.owner, after={"number": number})
+    audit.record(
+        actor=actor, action="catalogue.version.create", obj=version, unit=catalogue.owner, after={"number": number}
+    )
     return version
 
 
@@ -445,7 +481,9 @@ def item_add(
         timeframe_rule=checked.timeframe_rule,
         search_text=el.search_text(level1, name, checked.elements, timeframe_text),
     )
-    audit.record(actor=actor, action="catalogue.item.add", obj=item, unit=version.catalogue.owner, after=audit.snapshot(item))
+    audit.record(
+        actor=actor, action="catalogue.item.add", obj=item, unit=version.catalogue.owner, after=audit.snapshot(item)
+    )
     return item
 
 
@@ -461,7 +499,11 @@ def item_update(*, actor: User | None, item: CatalogueItem, **data) -> Catalogue
     merged["level1"] = (merged["level1"] or "").strip()
     merged["name"] = (merged["name"] or "").strip()
     checked = _checked(
-        version, level1=merged["level1"], name=merged["name"], elements=merged["elements"], timeframe_text=merged["timeframe_text"]
+        version,
+        level1=merged["level1"],
+        name=merged["name"],
+        elements=merged["elements"],
+        timeframe_text=merged["timeframe_text"],
     )
     norm = chinese.normalise(f"{merged['level1']}|{merged['name']}")
     others = version.items.exclude(pk=item.pk).values_list("level1", "name")
@@ -475,7 +517,12 @@ def item_update(*, actor: User | None, item: CatalogueItem, **data) -> Catalogue
     item.search_text = el.search_text(item.level1, item.name, item.elements, item.timeframe_text)
     item.save()
     audit.record(
-        actor=actor, action="catalogue.item.update", obj=item, unit=version.catalogue.owner, before=before, after=audit.snapshot(item)
+        actor=actor,
+        action="catalogue.item.update",
+        obj=item,
+        unit=version.catalogue.owner,
+        before=before,
+        after=audit.snapshot(item),
     )
     return item
 
@@ -512,9 +559,7 @@ class ItemRow:
 
 
 @transaction.atomic
-def items_replace(
-    *, actor: User | None, version: CatalogueVersion, rows: list[ItemRow], source: str = ""
-) -> int:
+def items_replace(*, actor: User | None, version: CatalogueVersion, rows: list[ItemRow], source: str = "") -> int:
     """Replace all items of a draft with already-validated rows (bulk path used by imports)."""
     _office(actor, version.catalogue.owner)
     version = CatalogueVersion.objects.select_for_update().get(pk=version.pk)
@@ -529,8 +574,17 @@ def items_replace(
             raise ValidationError(f"事项重复：{row.level1} {row.name}")
         seen.add(key)
         values.append(
-            (key, n, row.level1, row.name, row.elements, row.mandatory, row.timeframe_text, row.timeframe_rule,
-             el.search_text(row.level1, row.name, row.elements, row.timeframe_text))
+            (
+                key,
+                n,
+                row.level1,
+                row.name,
+                row.elements,
+                row.mandatory,
+                row.timeframe_text,
+                row.timeframe_rule,
+                el.search_text(row.level1, row.name, row.elements, row.timeframe_text),
+            )
         )
     _insert_items(version, values)
     audit.record(
@@ -550,10 +604,32 @@ def _insert_items(version: CatalogueVersion, values: list[tuple]) -> None:
     from django.db import connection
 
     ops, qn = connection.ops, connection.ops.quote_name
-    cols = ["version_id", "item_key", "sort_order", "level1", "name", "elements", "mandatory", "timeframe_text", "timeframe_rule", "search_text"]
+    cols = [
+        "version_id",
+        "item_key",
+        "sort_order",
+        "level1",
+        "name",
+        "elements",
+        "mandatory",
+        "timeframe_text",
+        "timeframe_rule",
+        "search_text",
+    ]
     sql = f"INSERT INTO {qn(CatalogueItem._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
     params = [
-        (version.pk, key, n, level1, name, ops.adapt_json_value(elements, None), mandatory, tf_text, ops.adapt_json_value(tf_rule, None), text)
+        (
+            version.pk,
+            key,
+            n,
+            level1,
+            name,
+            ops.adapt_json_value(elements, None),
+            mandatory,
+            tf_text,
+            ops.adapt_json_value(tf_rule, None),
+            text,
+        )
         for key, n, level1, name, elements, mandatory, tf_text, tf_rule, text in values
     ]
     with connection.cursor() as cursor:
@@ -590,7 +666,9 @@ def compute_diff(previous: CatalogueVersion | None, current: CatalogueVersion) -
         for f in ("level1", "name", "mandatory", "timeframe_text"):
             if a[f] != b[f]:
                 changes.append({"field": f, "label": labels[f], "old": a[f], "new": b[f]})
-        for ek in sorted(set(a["elements"]) | set(b["elements"]), key=lambda k: list(labels).index(k) if k in labels else 999):
+        for ek in sorted(
+            set(a["elements"]) | set(b["elements"]), key=lambda k: list(labels).index(k) if k in labels else 999
+        ):
             va, vb = a["elements"].get(ek), b["elements"].get(ek)
             if va != vb:
                 changes.append(
@@ -625,7 +703,14 @@ def version_publish(*, actor: User | None, version: CatalogueVersion, note: str 
     defs = template.ordered_elements()
     problems = []
     for item in version.items.all():
-        result = el.check(template, level1=item.level1, name=item.name, elements=item.elements, timeframe_text=item.timeframe_text, definitions=defs)
+        result = el.check(
+            template,
+            level1=item.level1,
+            name=item.name,
+            elements=item.elements,
+            timeframe_text=item.timeframe_text,
+            definitions=defs,
+        )
         if result.errors:
             problems.append(f"{item.display_name}：{'；'.join(result.errors)}")
     if problems:
@@ -666,7 +751,11 @@ def catalogue_set_target_units(*, actor: User | None, catalogue: Catalogue, unit
     _office(actor, catalogue.owner)
     units = list(units)
     for u in units:
-        if not (u.path.startswith(catalogue.owner.path) and u.kind == catalogue.target_kind and u.level == catalogue.target_level):
+        if not (
+            u.path.startswith(catalogue.owner.path)
+            and u.kind == catalogue.target_kind
+            and u.level == catalogue.target_level
+        ):
             raise ValidationError(f"“{u.name}”不是本目录适用类型和层级的下属单位")
     before = sorted(catalogue.target_units.values_list("pk", flat=True))
     catalogue.target_units.set(units)
@@ -698,14 +787,24 @@ def derive_unit_lists(version: CatalogueVersion, *, batch_size: int = 2000) -> d
     units = list(target_units(catalogue).values_list("id", flat=True))
     std = list(version.items.all())
     lists = dict(UnitList.objects.filter(catalogue=catalogue).values_list("unit_id", "id"))
-    new_lists = [UnitList(unit_id=u, catalogue=catalogue, version=version, adopted_at=now) for u in units if u not in lists]
+    new_lists = [
+        UnitList(unit_id=u, catalogue=catalogue, version=version, adopted_at=now) for u in units if u not in lists
+    ]
     UnitList.objects.bulk_create(new_lists, batch_size=batch_size)
     if new_lists:
         lists = dict(UnitList.objects.filter(catalogue=catalogue).values_list("unit_id", "id"))
     UnitList.objects.filter(catalogue=catalogue, unit_id__in=units).update(version=version, adopted_at=now)
     std_keys = [i.item_key for i in std]
-    std_text = {i.item_key: i.search_text or el.search_text(i.level1, i.name, i.elements, i.timeframe_text) for i in std}
-    stats = {"units": len(units), "lists_created": len(new_lists), "items_created": 0, "items_updated": 0, "items_retired": 0}
+    std_text = {
+        i.item_key: i.search_text or el.search_text(i.level1, i.name, i.elements, i.timeframe_text) for i in std
+    }
+    stats = {
+        "units": len(units),
+        "lists_created": len(new_lists),
+        "items_created": 0,
+        "items_updated": 0,
+        "items_retired": 0,
+    }
     derived = UnitItem.objects.filter(unit_list__catalogue=catalogue, is_local=False)
 
     # Existing derived items: one UPDATE per standard item, across every unit's list.
@@ -755,7 +854,13 @@ def catalogue_rederive(*, actor: User | None, catalogue: Catalogue) -> dict:
     if version is None:
         raise ValidationError("该目录尚未发布")
     stats = derive_unit_lists(version)
-    audit.record(actor=actor, action="catalogue.catalogue.rederive", obj=catalogue, unit=catalogue.owner, after={"derived": stats})
+    audit.record(
+        actor=actor,
+        action="catalogue.catalogue.rederive",
+        obj=catalogue,
+        unit=catalogue.owner,
+        after={"derived": stats},
+    )
     return stats
 
 
@@ -810,7 +915,9 @@ def unit_item_add_local(
     unit = unit_list.unit
     _unit_list_actor(actor, unit)
     level1, name = (level1 or "").strip(), (name or "").strip()
-    checked = el.check(unit_list.catalogue.template, level1=level1, name=name, elements=elements or {}, timeframe_text=timeframe_text)
+    checked = el.check(
+        unit_list.catalogue.template, level1=level1, name=name, elements=elements or {}, timeframe_text=timeframe_text
+    )
     if checked.errors:
         raise ValidationError(checked.errors)
     norm = chinese.normalise(f"{level1}{name}")
@@ -864,7 +971,11 @@ def unit_item_update(*, actor: User | None, item: UnitItem, **data) -> UnitItem:
         name = (data.get("name", item.name) or "").strip()
         timeframe_text = (data.get("timeframe_text", item.timeframe_text) or "").strip()
         checked = el.check(
-            item.unit_list.catalogue.template, level1=level1, name=name, elements=data.get("elements", item.elements) or {}, timeframe_text=timeframe_text
+            item.unit_list.catalogue.template,
+            level1=level1,
+            name=name,
+            elements=data.get("elements", item.elements) or {},
+            timeframe_text=timeframe_text,
         )
         if checked.errors:
             raise ValidationError(checked.errors)
@@ -872,7 +983,9 @@ def unit_item_update(*, actor: User | None, item: UnitItem, **data) -> UnitItem:
         item.timeframe_text, item.timeframe_rule = timeframe_text, checked.timeframe_rule
     item.search_text = el.search_text(item.level1, item.name, item.elements, item.timeframe_text, item.column_name)
     item.save()
-    audit.record(actor=actor, action="catalogue.unititem.update", obj=item, unit=unit, before=before, after=audit.snapshot(item))
+    audit.record(
+        actor=actor, action="catalogue.unititem.update", obj=item, unit=unit, before=before, after=audit.snapshot(item)
+    )
     return item
 
 
@@ -892,7 +1005,9 @@ def unit_item_drop(*, actor: User | None, item: UnitItem, reason: str = "") -> U
     item.retired_kind = RetiredKind.DROPPED
     item.retired_reason = (reason or "").strip()[:200] or "本单位不涉及"
     item.save(update_fields=["is_active", "retired_kind", "retired_reason", "updated_at"])
-    audit.record(actor=actor, action="catalogue.unititem.drop", obj=item, unit=unit, before=before, after=audit.snapshot(item))
+    audit.record(
+        actor=actor, action="catalogue.unititem.drop", obj=item, unit=unit, before=before, after=audit.snapshot(item)
+    )
     return item
 
 
@@ -907,7 +1022,9 @@ def unit_item_restore(*, actor: User | None, item: UnitItem) -> UnitItem:
     before = audit.snapshot(item)
     item.is_active, item.retired_kind, item.retired_reason = True, "", ""
     item.save(update_fields=["is_active", "retired_kind", "retired_reason", "updated_at"])
-    audit.record(actor=actor, action="catalogue.unititem.restore", obj=item, unit=unit, before=before, after=audit.snapshot(item))
+    audit.record(
+        actor=actor, action="catalogue.unititem.restore", obj=item, unit=unit, before=before, after=audit.snapshot(item)
+    )
     return item
 
 

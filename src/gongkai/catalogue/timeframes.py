@@ -100,8 +100,16 @@ class TimeframeRule:
                 unit = "个工作日" if self.working else "日"
                 return f"{base}，期满后{self.days}{unit}内"
             if self.day is not None:
-                nxt = {"month": "次月", "quarter": "下季度", "half_year": "下半年度", "year": "次年"}[self.period or "year"]
-                prefix = nxt if self.next_period else {"month": "当月", "quarter": "本季度", "half_year": "本半年度", "year": "当年"}[self.period or "year"]
+                nxt = {"month": "次月", "quarter": "下季度", "half_year": "下半年度", "year": "次年"}[
+                    self.period or "year"
+                ]
+                prefix = (
+                    nxt
+                    if self.next_period
+                    else {"month": "当月", "quarter": "本季度", "half_year": "本半年度", "year": "当年"}[
+                        self.period or "year"
+                    ]
+                )
                 if self.period == "month":
                     when = ""
                 elif self.period == "year":
@@ -125,7 +133,20 @@ class ParseResult:
     message: str = ""
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def _cn_number(token: str) -> int | None:
@@ -134,7 +155,7 @@ def _cn_number(token: str) -> int | None:
         return None
     if token.isdigit():
         return int(token)
-    if token == "十":
+    if token == "十":  # noqa: S105 - a numeral, not a password
         return 10
     total = 0
     if "百" in token:
@@ -152,8 +173,12 @@ def _cn_number(token: str) -> int | None:
 
 
 _NUM = r"(\d+|[零〇一二两三四五六七八九十百]+)"
-_RE_WORKING = re.compile(rf"(?:(?:自|从|于)?(?P<event>[^，。；,;]*?)(?:之日|之时|后|起|以来)+)?[^0-9零〇一二两三四五六七八九十百]*?{_NUM}\s*个?\s*工作日")
-_RE_DAYS = re.compile(rf"(?:(?:自|从|于)?(?P<event>[^，。；,;]*?)(?:之日|之时|后|起)+)?[^0-9零〇一二两三四五六七八九十百]*?{_NUM}\s*(?:个)?\s*(?:自然日|日|天)(?:内|以内|之内)")
+_RE_WORKING = re.compile(
+    rf"(?:(?:自|从|于)?(?P<event>[^，。；,;]*?)(?:之日|之时|后|起|以来)+)?[^0-9零〇一二两三四五六七八九十百]*?{_NUM}\s*个?\s*工作日"
+)
+_RE_DAYS = re.compile(
+    rf"(?:(?:自|从|于)?(?P<event>[^，。；,;]*?)(?:之日|之时|后|起)+)?[^0-9零〇一二两三四五六七八九十百]*?{_NUM}\s*(?:个)?\s*(?:自然日|日|天)(?:内|以内|之内)"
+)
 _RE_FIXED = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _RE_PERIOD = re.compile(r"(?:每|按)\s*(月|月度|季|季度|半年|半年度|学期|年|年度)")
 _RE_MONTH_DAY = re.compile(rf"{_NUM}\s*月\s*(?:{_NUM}\s*日|(底|末|份))")
@@ -161,7 +186,17 @@ _RE_DAY_ONLY = re.compile(rf"{_NUM}\s*(?:日|号)\s*(?:前|以前|之前)")
 _RE_AFTER_PERIOD = re.compile(rf"(?:结束|届满|期满|终了)后\s*{_NUM}\s*个?\s*(工作日|日|天)")
 _RE_FIRST_MONTH = re.compile(rf"(?:首月|第一个月)\s*{_NUM}\s*日")
 
-_PERIOD_WORDS = {"月": "month", "月度": "month", "季": "quarter", "季度": "quarter", "半年": "half_year", "半年度": "half_year", "年": "year", "年度": "year", "学期": "half_year"}
+_PERIOD_WORDS = {
+    "月": "month",
+    "月度": "month",
+    "季": "quarter",
+    "季度": "quarter",
+    "半年": "half_year",
+    "半年度": "half_year",
+    "年": "year",
+    "年度": "year",
+    "学期": "half_year",
+}
 _REALTIME = ("实时", "即时", "随时")
 _STANDING = ("长期", "常年", "动态更新", "动态调整", "常态化")
 
@@ -193,17 +228,35 @@ def parse_result(text: str) -> ParseResult:
         day = 31 if md.group(3) in ("底", "末", "份") else _cn_number(md.group(2) or "")
         if month and 1 <= month <= 12 and day and 1 <= day <= 31:
             return ParseResult(
-                TimeframeRule(kind="periodic", text=original, period="year", month=month, day=day, next_period=True), True
+                TimeframeRule(kind="periodic", text=original, period="year", month=month, day=day, next_period=True),
+                True,
             )
     if m:
         period = _PERIOD_WORDS[m.group(1)]
-        rest = s[m.end():]
-        next_period = any(w in s for w in ("上年", "上一年", "上季度", "上一季度", "上月", "上一月", "上半年", "次年", "次月", "下季度", "下一季度"))
+        rest = s[m.end() :]
+        next_period = any(
+            w in s
+            for w in (
+                "上年",
+                "上一年",
+                "上季度",
+                "上一季度",
+                "上月",
+                "上一月",
+                "上半年",
+                "次年",
+                "次月",
+                "下季度",
+                "下一季度",
+            )
+        )
         after = _RE_AFTER_PERIOD.search(rest) or _RE_AFTER_PERIOD.search(s)
         if after:
             days = _cn_number(after.group(1))
             return ParseResult(
-                TimeframeRule(kind="periodic", text=original, period=period, days=days, working=after.group(2) == "工作日"),
+                TimeframeRule(
+                    kind="periodic", text=original, period=period, days=days, working=after.group(2) == "工作日"
+                ),
                 True,
             )
         md = _RE_MONTH_DAY.search(rest) or _RE_MONTH_DAY.search(s)
@@ -212,7 +265,9 @@ def parse_result(text: str) -> ParseResult:
             day = 31 if md.group(3) in ("底", "末", "份") else _cn_number(md.group(2) or "")
             if month and 1 <= month <= 12 and day and 1 <= day <= 31:
                 return ParseResult(
-                    TimeframeRule(kind="periodic", text=original, period=period, month=month, day=day, next_period=next_period),
+                    TimeframeRule(
+                        kind="periodic", text=original, period=period, month=month, day=day, next_period=next_period
+                    ),
                     True,
                 )
         fm = _RE_FIRST_MONTH.search(rest)
@@ -220,14 +275,21 @@ def parse_result(text: str) -> ParseResult:
             day = _cn_number(fm.group(1))
             if day and 1 <= day <= 31:
                 return ParseResult(
-                    TimeframeRule(kind="periodic", text=original, period=period, month=1, day=day, next_period=True), True
+                    TimeframeRule(kind="periodic", text=original, period=period, month=1, day=day, next_period=True),
+                    True,
                 )
         d = _RE_DAY_ONLY.search(rest)
         if d:
             day = _cn_number(d.group(1))
             if day and 1 <= day <= 31:
                 return ParseResult(
-                    TimeframeRule(kind="periodic", text=original, period=period, day=day, next_period=next_period or period == "month"),
+                    TimeframeRule(
+                        kind="periodic",
+                        text=original,
+                        period=period,
+                        day=day,
+                        next_period=next_period or period == "month",
+                    ),
                     True,
                 )
         if period == "month" and (re.search(r"(月底|月末)", s) or rest.startswith(("底", "末"))):
@@ -247,12 +309,16 @@ def parse_result(text: str) -> ParseResult:
     if m:
         days = _cn_number(m.group(2))
         if days is not None and 0 < days <= 365:
-            return ParseResult(TimeframeRule(kind="working_days", text=original, days=days, event=_event(m.group("event"))), True)
+            return ParseResult(
+                TimeframeRule(kind="working_days", text=original, days=days, event=_event(m.group("event"))), True
+            )
     m = _RE_DAYS.search(s)
     if m:
         days = _cn_number(m.group(2))
         if days is not None and 0 < days <= 366:
-            return ParseResult(TimeframeRule(kind="days", text=original, days=days, event=_event(m.group("event"))), True)
+            return ParseResult(
+                TimeframeRule(kind="days", text=original, days=days, event=_event(m.group("event"))), True
+            )
     if any(w in s for w in _REALTIME):
         return ParseResult(TimeframeRule(kind="realtime", text=original), True)
     if any(w in s for w in _STANDING):

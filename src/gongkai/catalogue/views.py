@@ -31,7 +31,13 @@ def home(request):
     return render(
         request,
         "catalogue/portal/home.html",
-        {"domains": domains, "by_level": by_level, "level": level, "levels": Level.choices, "all_domains": Domain.objects.filter(is_active=True)},
+        {
+            "domains": domains,
+            "by_level": by_level,
+            "level": level,
+            "levels": Level.choices,
+            "all_domains": Domain.objects.filter(is_active=True),
+        },
     )
 
 
@@ -56,7 +62,12 @@ def standard_detail(request, pk):
     return render(
         request,
         "catalogue/portal/standard.html",
-        {"catalogue": catalogue, "version": version, "items": selectors.with_cells(selectors.published_items(version), elements), "elements": elements},
+        {
+            "catalogue": catalogue,
+            "version": version,
+            "items": selectors.with_cells(selectors.published_items(version), elements),
+            "elements": elements,
+        },
     )
 
 
@@ -82,7 +93,11 @@ def unit_detail(request, pk, *, printable: bool = False):
             {"list": ul, "items": selectors.with_cells(selectors.unit_list_items(ul), elements), "elements": elements}
         )
     template = "catalogue/portal/unit_print.html" if printable else "catalogue/portal/unit.html"
-    return render(request, template, {"unit": unit, "sections": sections, "domain_code": code, "compact": compact, "all_lists": all_lists})
+    return render(
+        request,
+        template,
+        {"unit": unit, "sections": sections, "domain_code": code, "compact": compact, "all_lists": all_lists},
+    )
 
 
 def unit_print(request, pk):
@@ -91,13 +106,16 @@ def unit_print(request, pk):
 
 def unit_export(request, pk):
     unit = _unit(pk)
-    lists = list(UnitList.objects.filter(unit=unit).select_related("unit", "catalogue__domain", "catalogue__template", "version"))
+    lists = list(
+        UnitList.objects.filter(unit=unit).select_related("unit", "catalogue__domain", "catalogue__template", "version")
+    )
     if not lists:
         raise Http404
     from urllib.parse import quote
 
     response = HttpResponse(
-        exporter.export_unit_lists(lists), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        exporter.export_unit_lists(lists),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(unit.name + '政务公开事项目录.xlsx')}"
     return response
@@ -105,7 +123,14 @@ def unit_export(request, pk):
 
 def item_detail(request, pk):
     item = get_object_or_404(
-        UnitItem.objects.select_related("unit", "responsible_unit", "unit_list__catalogue__domain", "unit_list__catalogue__template", "unit_list__version", "source_item"),
+        UnitItem.objects.select_related(
+            "unit",
+            "responsible_unit",
+            "unit_list__catalogue__domain",
+            "unit_list__catalogue__template",
+            "unit_list__version",
+            "source_item",
+        ),
         pk=pk,
     )
     if not item.is_active:
@@ -135,13 +160,32 @@ def search(request):
         standard = selectors.search_standard_items(q, domain=domain, level=level)
     results = selectors.search_items(q, domain=domain, unit=unit, level=level) if q else UnitItem.objects.none()
     page = Paginator(results, 50).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in {"q": q, "level": level, "domain": domain.code if domain else "", "unit": unit.pk if unit else ""}.items() if v})
+    query = urlencode(
+        {
+            k: v
+            for k, v in {
+                "q": q,
+                "level": level,
+                "domain": domain.code if domain else "",
+                "unit": unit.pk if unit else "",
+            }.items()
+            if v
+        }
+    )
     return render(
         request,
         "catalogue/portal/search.html",
         {
-            "q": q, "page": page, "standard": standard, "total": len(standard) + page.paginator.count, "query": query,
-            "level": level, "levels": Level.choices, "domain": domain, "domains": Domain.objects.filter(is_active=True), "unit": unit,
+            "q": q,
+            "page": page,
+            "standard": standard,
+            "total": len(standard) + page.paginator.count,
+            "query": query,
+            "level": level,
+            "levels": Level.choices,
+            "domain": domain,
+            "domains": Domain.objects.filter(is_active=True),
+            "unit": unit,
         },
     )
 

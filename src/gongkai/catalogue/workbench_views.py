@@ -19,8 +19,18 @@ from gongkai.core import permissions
 from gongkai.core.decorators import staff_required
 from gongkai.core.models import Organisation, Role
 
-from . import exporter, forms as f, importer, selectors, services
-from .models import Catalogue, CatalogueItem, CatalogueVersion, Domain, ElementDefinition, ElementTemplate, UnitItem, UnitList
+from . import exporter, importer, selectors, services
+from . import forms as f
+from .models import (
+    Catalogue,
+    CatalogueItem,
+    CatalogueVersion,
+    Domain,
+    ElementDefinition,
+    ElementTemplate,
+    UnitItem,
+    UnitList,
+)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -65,7 +75,12 @@ def domain_list(request):
     form = f.DomainForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            domain = services.domain_create(actor=request.user, owner_unit=form.cleaned_data["owner_unit"], name=form.cleaned_data["name"], description=form.cleaned_data["description"])
+            domain = services.domain_create(
+                actor=request.user,
+                owner_unit=form.cleaned_data["owner_unit"],
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -81,18 +96,31 @@ def domain_edit(request, pk):
     if domain.owner_unit is None or not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, domain.owner_unit):
         if not permissions.is_sysadmin(request.user):
             raise PermissionDenied(_("国家试点领域只能由系统管理员修改"))
-    form = f.DomainForm(request.POST or None, initial={"name": domain.name, "description": domain.description, "owner_unit": domain.owner_unit}, units=Organisation.objects.filter(pk=domain.owner_unit_id))
+    form = f.DomainForm(
+        request.POST or None,
+        initial={"name": domain.name, "description": domain.description, "owner_unit": domain.owner_unit},
+        units=Organisation.objects.filter(pk=domain.owner_unit_id),
+    )
     form.fields["owner_unit"].required = False
     form.fields["owner_unit"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            services.domain_update(actor=request.user, domain=domain, name=form.cleaned_data["name"], description=form.cleaned_data["description"])
+            services.domain_update(
+                actor=request.user,
+                domain=domain,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
             messages.success(request, _("已保存"))
             return redirect("catalogue_wb:domain-list")
-    return render(request, "catalogue/wb/simple_form.html", {"form": form, "title": _("编辑领域：%(name)s") % {"name": domain.name}})
+    return render(
+        request,
+        "catalogue/wb/simple_form.html",
+        {"form": form, "title": _("编辑领域：%(name)s") % {"name": domain.name}},
+    )
 
 
 # --- templates --------------------------------------------------------------------------
@@ -130,7 +158,11 @@ def _can_edit_template(user, template: ElementTemplate) -> bool:
 def template_detail(request, pk):
     _require_office_any(request)
     template = get_object_or_404(ElementTemplate, pk=pk)
-    if not (template.is_builtin or permissions.is_sysadmin(request.user) or (template.owner_unit and permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, template.owner_unit))):
+    if not (
+        template.is_builtin
+        or permissions.is_sysadmin(request.user)
+        or (template.owner_unit and permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, template.owner_unit))
+    ):
         raise Http404
     can_edit = _can_edit_template(request.user, template)
     form = f.ElementForm(request.POST or None) if can_edit else None
@@ -151,8 +183,13 @@ def template_detail(request, pk):
     return render(
         request,
         "catalogue/wb/template_detail.html",
-        {"template": template, "elements": template.ordered_elements(), "form": form, "can_edit": can_edit,
-         "catalogues": template.catalogues.select_related("domain", "owner")[:50]},
+        {
+            "template": template,
+            "elements": template.ordered_elements(),
+            "form": form,
+            "can_edit": can_edit,
+            "catalogues": template.catalogues.select_related("domain", "owner")[:50],
+        },
     )
 
 
@@ -162,9 +199,14 @@ def element_edit(request, pk):
     if not _can_edit_template(request.user, element.template):
         raise PermissionDenied(_("您不能修改该模板"))
     initial = {
-        "name": element.name, "key": element.key, "type": element.type, "required": element.required,
-        "allowed_values": "、".join(element.allowed_values), "aliases": "、".join(element.aliases),
-        "help_text": element.help_text, "order": element.order,
+        "name": element.name,
+        "key": element.key,
+        "type": element.type,
+        "required": element.required,
+        "allowed_values": "、".join(element.allowed_values),
+        "aliases": "、".join(element.aliases),
+        "help_text": element.help_text,
+        "order": element.order,
     }
     form = f.ElementForm(request.POST or None, initial=initial)
     form.fields["key"].disabled = True
@@ -204,11 +246,13 @@ def catalogue_list(request):
     rows = []
     for c in catalogues:
         versions = list(c.versions.all())
-        rows.append({
-            "catalogue": c,
-            "published": next((v for v in versions if v.status == "published"), None),
-            "draft": next((v for v in versions if v.status == "draft"), None),
-        })
+        rows.append(
+            {
+                "catalogue": c,
+                "published": next((v for v in versions if v.status == "published"), None),
+                "draft": next((v for v in versions if v.status == "draft"), None),
+            }
+        )
     return render(
         request,
         "catalogue/wb/catalogue_list.html",
@@ -276,7 +320,9 @@ def version_new(request, pk):
 
 
 def _version_for(request, pk) -> CatalogueVersion:
-    version = get_object_or_404(CatalogueVersion.objects.select_related("catalogue__owner", "catalogue__domain", "catalogue__template"), pk=pk)
+    version = get_object_or_404(
+        CatalogueVersion.objects.select_related("catalogue__owner", "catalogue__domain", "catalogue__template"), pk=pk
+    )
     if not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, version.catalogue.owner):
         raise Http404
     return version
@@ -295,7 +341,13 @@ def version_publish(request, pk):
     messages.success(
         request,
         _("已发布第%(n)s版；%(units)s个单位的公开目录已更新（新增%(created)s项，更新%(updated)s项，停用%(retired)s项）")
-        % {"n": version.number, "units": d["units"], "created": d["items_created"], "updated": d["items_updated"], "retired": d["items_retired"]},
+        % {
+            "n": version.number,
+            "units": d["units"],
+            "created": d["items_created"],
+            "updated": d["items_updated"],
+            "retired": d["items_retired"],
+        },
     )
     return redirect("catalogue_wb:version-detail", pk=version.pk)
 
@@ -371,7 +423,11 @@ def item_create(request, version_pk):
             if "another" in request.POST:
                 return redirect("catalogue_wb:item-create", version_pk=version.pk)
             return redirect("catalogue_wb:catalogue-detail", pk=version.catalogue_id)
-    return render(request, "catalogue/wb/item_form.html", {"form": form, "version": version, "catalogue": version.catalogue, "item": None})
+    return render(
+        request,
+        "catalogue/wb/item_form.html",
+        {"form": form, "version": version, "catalogue": version.catalogue, "item": None},
+    )
 
 
 @staff_required
@@ -399,7 +455,11 @@ def item_edit(request, pk):
             else:
                 messages.success(request, _("已保存事项"))
                 return redirect("catalogue_wb:catalogue-detail", pk=version.catalogue_id)
-    return render(request, "catalogue/wb/item_form.html", {"form": form, "version": version, "catalogue": version.catalogue, "item": item})
+    return render(
+        request,
+        "catalogue/wb/item_form.html",
+        {"form": form, "version": version, "catalogue": version.catalogue, "item": item},
+    )
 
 
 @staff_required
@@ -475,7 +535,11 @@ def _load_import(request, token):
     report = None if request.method == "POST" else cache.get(key)  # confirming always re-checks the file
     if report is None:
         report = importer.parse(
-            path.read_bytes(), filename=params["filename"], template=template, domain=domain, max_rows=importer.WEB_MAX_ROWS
+            path.read_bytes(),
+            filename=params["filename"],
+            template=template,
+            domain=domain,
+            max_rows=importer.WEB_MAX_ROWS,
         )
         if len(report.rows) <= 20_000:
             cache.set(key, report, 3600)
@@ -505,7 +569,9 @@ def import_preview(request, token):
                 request.session.pop(f"catalogue_import_{token}", None)
                 cache.delete(f"catalogue_import_report_{token}")
                 names = "、".join(f"{c.domain.name}（{n}项）" for c, n in result.catalogues)
-                messages.success(request, (_("已导入并发布：%(x)s") if result.published else _("已导入为草稿：%(x)s")) % {"x": names})
+                messages.success(
+                    request, (_("已导入并发布：%(x)s") if result.published else _("已导入为草稿：%(x)s")) % {"x": names}
+                )
                 if len(result.catalogues) == 1:
                     return redirect("catalogue_wb:catalogue-detail", pk=result.catalogues[0][0].pk)
                 return redirect("catalogue_wb:catalogue-list")
@@ -518,8 +584,16 @@ def import_preview(request, token):
     return render(
         request,
         "catalogue/wb/import_preview.html",
-        {"report": report, "page": page, "params": params, "owner": owner, "token": token, "elements": defs,
-         "only_errors": only_errors, "query": "errors=1" if only_errors else ""},
+        {
+            "report": report,
+            "page": page,
+            "params": params,
+            "owner": owner,
+            "token": token,
+            "elements": defs,
+            "only_errors": only_errors,
+            "query": "errors=1" if only_errors else "",
+        },
     )
 
 
@@ -538,7 +612,9 @@ def my_lists(request):
 
 
 def _unit_list_for(request, pk) -> UnitList:
-    ul = get_object_or_404(UnitList.objects.select_related("unit", "catalogue__domain", "catalogue__template", "version"), pk=pk)
+    ul = get_object_or_404(
+        UnitList.objects.select_related("unit", "catalogue__domain", "catalogue__template", "version"), pk=pk
+    )
     if not permissions.can_view(request.user, ul.unit):
         raise Http404
     return ul
@@ -574,7 +650,11 @@ def unititem_add(request, list_pk):
         values = f.item_values(form.cleaned_data)
         try:
             services.unit_item_add_local(
-                actor=request.user, unit_list=ul, column_name=form.cleaned_data.get("column_name", ""), note=form.cleaned_data.get("note", ""), **values
+                actor=request.user,
+                unit_list=ul,
+                column_name=form.cleaned_data.get("column_name", ""),
+                note=form.cleaned_data.get("note", ""),
+                **values,
             )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
@@ -603,7 +683,13 @@ def unititem_edit(request, pk):
         try:
             if item.is_local:
                 values = f.item_values(form.cleaned_data)
-                services.unit_item_update(actor=request.user, item=item, column_name=form.cleaned_data.get("column_name", ""), note=form.cleaned_data.get("note", ""), **values)
+                services.unit_item_update(
+                    actor=request.user,
+                    item=item,
+                    column_name=form.cleaned_data.get("column_name", ""),
+                    note=form.cleaned_data.get("note", ""),
+                    **values,
+                )
             else:
                 services.unit_item_update(actor=request.user, item=item, **form.cleaned_data)
         except ValidationError as exc:

@@ -6,6 +6,7 @@ Admin edits go through the services, so they are validated and audited like any 
 from django.contrib import admin
 
 from . import permissions, services
+from .models import AuditEvent, CalendarYear, Holiday, Membership, Organisation, User
 
 
 class SysadminReferenceData:
@@ -38,7 +39,6 @@ class SysadminReadOnly(SysadminReferenceData):
 
     def has_delete_permission(self, request, obj=None):
         return False
-from .models import AuditEvent, CalendarYear, Holiday, Membership, Organisation, User
 
 
 @admin.register(Holiday)

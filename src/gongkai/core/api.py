@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions as drf_permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -157,8 +158,7 @@ def me(request):
     """The current user, their unit and roles."""
     user = request.user
     roles = [
-        {"unit": m.unit_id, "unit_name": m.unit.name, "role": m.role}
-        for m in user.memberships.select_related("unit")
+        {"unit": m.unit_id, "unit_name": m.unit.name, "role": m.role} for m in user.memberships.select_related("unit")
     ]
     return Response({"username": user.username, "full_name": user.full_name, "unit": user.unit_id, "roles": roles})
 
@@ -181,5 +181,3 @@ def add_working_days(request):
     except workdays.CalendarMissing as exc:
         return Response({"detail": str(exc)}, status=409)
     return Response({"start": start, "days": days, "date": result})
-
-

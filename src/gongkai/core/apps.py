@@ -49,8 +49,14 @@ class CoreConfig(AppConfig):
                 {
                     "title": gettext("公开办管理"),
                     "items": [
-                        (gettext("所辖单位 %(n)s 个") % {"n": units.filter(is_active=True).count()}, reverse("core:org-list")),
-                        (gettext("工作人员 %(n)s 人") % {"n": staff.filter(is_active=True).count()}, reverse("core:user-list")),
+                        (
+                            gettext("所辖单位 %(n)s 个") % {"n": units.filter(is_active=True).count()},
+                            reverse("core:org-list"),
+                        ),
+                        (
+                            gettext("工作人员 %(n)s 人") % {"n": staff.filter(is_active=True).count()},
+                            reverse("core:user-list"),
+                        ),
                         (gettext("审计日志"), reverse("core:audit-list")),
                     ],
                 }

@@ -6,7 +6,6 @@ from functools import lru_cache
 
 import opencc
 
-
 # "s2tw": Simplified → Traditional characters (Taiwan forms) WITHOUT phrase
 # substitution. "s2twp" also rewrites mainland terms into Taiwanese vocabulary,
 # which is wrong for mainland government text: 统一社会信用代码 → 統一社會信用程式碼,

@@ -11,9 +11,7 @@ def _nav(attr: str, user) -> list[dict]:
     entries = []
     for config in apps.get_app_configs():
         for label, url_name, order, role in getattr(config, attr, []):
-            if role and not (
-                permissions.is_sysadmin(user) or permissions.units_with_role(user, role).exists()
-            ):
+            if role and not (permissions.is_sysadmin(user) or permissions.units_with_role(user, role).exists()):
                 continue
             try:
                 url = reverse(url_name)

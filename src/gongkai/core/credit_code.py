@@ -35,7 +35,7 @@ def validate(code: str) -> str:
         raise CreditCodeError(_("统一社会信用代码应为18位，当前为%(length)s位") % {"length": len(code)})
     bad = [c for c in code if c not in ALPHABET]
     if bad:
-        raise CreditCodeError(_("统一社会信用代码含有非法字符：%(chars)s") % {"chars": ''.join(sorted(set(bad)))})
+        raise CreditCodeError(_("统一社会信用代码含有非法字符：%(chars)s") % {"chars": "".join(sorted(set(bad)))})
     if not code[2:8].isdigit():
         raise CreditCodeError(_("统一社会信用代码第3至8位应为行政区划代码（数字）"))
     expected = check_character(code[:17])

@@ -70,9 +70,7 @@ class Organisation(models.Model):
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
     division_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     contact_email = models.EmailField(_("联系邮箱"), blank=True)
@@ -217,6 +215,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.last_event_id}"
 
 
 class HolidayKind(models.TextChoices):

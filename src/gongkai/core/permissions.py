@@ -37,9 +37,7 @@ def _roles(user: User) -> dict[str, list[str]]:
     cached = getattr(user, "_gk_roles", None)
     if cached is None:
         cached: dict[str, list[str]] = {}
-        for role, path in Membership.objects.filter(user=user, unit__is_active=True).values_list(
-            "role", "unit__path"
-        ):
+        for role, path in Membership.objects.filter(user=user, unit__is_active=True).values_list("role", "unit__path"):
             cached.setdefault(role, []).append(path)
         user._gk_roles = cached
     return cached

@@ -306,7 +306,10 @@ def parse_holiday_file(content: bytes, filename: str = "") -> HolidayImportRepor
     for i, row in enumerate(report.rows, start=1):
         where = row.where or _("第%(i)s条") % {"i": i}
         if row.date in seen:
-            report.errors.append(_("%(where)s：日期 %(date)s 重复（与%(first)s）") % {"where": where, "date": row.date, "first": seen[row.date]})
+            report.errors.append(
+                _("%(where)s：日期 %(date)s 重复（与%(first)s）")
+                % {"where": where, "date": row.date, "first": seen[row.date]}
+            )
         seen.setdefault(row.date, where)
     if not report.rows and not report.errors:
         report.errors.append(_("文件中没有任何节假日记录"))
@@ -317,7 +320,10 @@ def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        report.errors.append(_("JSON 格式错误：第%(lineno)s行第%(colno)s列 %(msg)s") % {"lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg})
+        report.errors.append(
+            _("JSON 格式错误：第%(lineno)s行第%(colno)s列 %(msg)s")
+            % {"lineno": exc.lineno, "colno": exc.colno, "msg": exc.msg}
+        )
         return
     files = data if isinstance(data, list) else [data]
     for f_index, obj in enumerate(files, start=1):
@@ -326,7 +332,9 @@ def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
             continue
         year = obj.get("year")
         if not isinstance(year, int) or not 1990 <= year <= 2200:
-            report.errors.append(_("第%(f_index)s个对象的 year 无效：%(year)s") % {"f_index": f_index, "year": repr(year)})
+            report.errors.append(
+                _("第%(f_index)s个对象的 year 无效：%(year)s") % {"f_index": f_index, "year": repr(year)}
+            )
             continue
         report.years.add(year)
         for d_index, day in enumerate(obj["days"], start=1):
@@ -336,15 +344,22 @@ def _parse_holiday_json(text: str, report: HolidayImportReport) -> None:
                 continue
             missing = [k for k in ("name", "date", "isOffDay") if k not in day]
             if missing:
-                report.errors.append(_("%(where)s：缺少字段 %(fields)s") % {"where": where, "fields": ', '.join(missing)})
+                report.errors.append(
+                    _("%(where)s：缺少字段 %(fields)s") % {"where": where, "fields": ", ".join(missing)}
+                )
                 continue
             try:
                 date = dt.date.fromisoformat(str(day["date"]))
             except ValueError:
-                report.errors.append(_("%(where)s：日期格式错误 %(value)s（应为 YYYY-MM-DD）") % {"where": where, "value": repr(day['date'])})
+                report.errors.append(
+                    _("%(where)s：日期格式错误 %(value)s（应为 YYYY-MM-DD）")
+                    % {"where": where, "value": repr(day["date"])}
+                )
                 continue
             if abs(date.year - year) > 1:
-                report.errors.append(_("%(where)s：日期 %(date)s 不属于%(year)s年的安排") % {"where": where, "date": date, "year": year})
+                report.errors.append(
+                    _("%(where)s：日期 %(date)s 不属于%(year)s年的安排") % {"where": where, "date": date, "year": year}
+                )
                 continue
             if not isinstance(day["isOffDay"], bool):
                 report.errors.append(_("%(where)s：isOffDay 应为 true 或 false") % {"where": where})
@@ -380,11 +395,17 @@ def _parse_holiday_csv(text: str, report: HolidayImportReport) -> None:
         try:
             date = dt.date.fromisoformat(row["date"])
         except ValueError:
-            report.errors.append(_("第%(line_no)s行：日期格式错误 %(value)s（应为 YYYY-MM-DD）") % {"line_no": line_no, "value": repr(row['date'])})
+            report.errors.append(
+                _("第%(line_no)s行：日期格式错误 %(value)s（应为 YYYY-MM-DD）")
+                % {"line_no": line_no, "value": repr(row["date"])}
+            )
             continue
         kind = _KIND_ALIASES.get(row["kind"].lower())
         if kind is None:
-            report.errors.append(_("第%(line_no)s行：类型应为 holiday 或 workday，而不是 %(value)s") % {"line_no": line_no, "value": repr(row['kind'])})
+            report.errors.append(
+                _("第%(line_no)s行：类型应为 holiday 或 workday，而不是 %(value)s")
+                % {"line_no": line_no, "value": repr(row["kind"])}
+            )
             continue
         if not row["name"]:
             report.errors.append(_("第%(line_no)s行：名称为空") % {"line_no": line_no})
@@ -401,7 +422,9 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
     if actor is not None and not permissions.is_sysadmin(actor):
         raise permissions.PermissionDenied(_("只有系统管理员可以导入工作日历"))
     for row in report.rows:
-        _holiday, created = Holiday.objects.update_or_create(date=row.date, defaults={"kind": row.kind, "name": row.name})
+        _holiday, created = Holiday.objects.update_or_create(
+            date=row.date, defaults={"kind": row.kind, "name": row.name}
+        )
         if created:
             report.created += 1
         else:

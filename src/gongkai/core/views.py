@@ -92,12 +92,17 @@ def org_detail(request, pk: int):
     can_edit = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org.parent or org)
     form = None
     if can_edit:
-        form = OrganisationEditForm(request.POST or None, instance=Organisation.objects.get(pk=org.pk), user=request.user)
+        form = OrganisationEditForm(
+            request.POST or None, instance=Organisation.objects.get(pk=org.pk), user=request.user
+        )
         if request.method == "POST" and form.is_valid():
             data = {k: form.cleaned_data[k] for k in OrganisationForm.Meta.fields}
             try:
                 services.organisation_update(
-                    actor=request.user, org=Organisation.objects.get(pk=org.pk), parent=form.cleaned_data["parent"], **data
+                    actor=request.user,
+                    org=Organisation.objects.get(pk=org.pk),
+                    parent=form.cleaned_data["parent"],
+                    **data,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -445,7 +450,9 @@ def user_detail(request, pk: int):
         except ValidationError as exc:
             add_service_errors(edit_form if action == "edit" else grant_form, exc)
     memberships = staff_user.memberships.select_related("unit").order_by("unit__path", "role")
-    phone = staff_user.phone if privacy.can_see_phone(request.user, staff_user) else privacy.mask_phone(staff_user.phone)
+    phone = (
+        staff_user.phone if privacy.can_see_phone(request.user, staff_user) else privacy.mask_phone(staff_user.phone)
+    )
     return render(
         request,
         "core/user_detail.html",

@@ -58,7 +58,9 @@ def request_json(appeal: Appeal, request) -> dict:
     latest = appeal.steps.filter(is_internal=False).order_by("-created_at", "-pk").first()
     expected = None
     if appeal.due_date:
-        expected = timezone.make_aware(timezone.datetime.combine(appeal.due_date, timezone.datetime.max.time().replace(microsecond=0)))
+        expected = timezone.make_aware(
+            timezone.datetime.combine(appeal.due_date, timezone.datetime.max.time().replace(microsecond=0))
+        )
     return {
         "service_request_id": appeal.tracking_code,
         "status": "closed" if appeal.status in CLOSED else "open",
@@ -78,7 +80,9 @@ def request_json(appeal: Appeal, request) -> dict:
         "long": float(appeal.long) if (published and appeal.long is not None) else None,
         "media_url": None,
         "answer": appeal.public_answer if published else None,
-        "url": request.build_absolute_uri(reverse("interaction:appeal-detail", args=[appeal.pk])) if published else None,
+        "url": request.build_absolute_uri(reverse("interaction:appeal-detail", args=[appeal.pk]))
+        if published
+        else None,
     }
 
 
@@ -151,8 +155,14 @@ class Open311Requests(APIView):
 
     @extend_schema(summary="Open311 GeoReport v2: submit a request", request=Open311PostSerializer, responses=dict)
     def post(self, request):
-        if is_ratelimited(request, group="interaction:open311", key="ip", rate=settings.GONGKAI_PUBLIC_FORM_RATE,
-                          method="POST", increment=True):
+        if is_ratelimited(
+            request,
+            group="interaction:open311",
+            key="ip",
+            rate=settings.GONGKAI_PUBLIC_FORM_RATE,
+            method="POST",
+            increment=True,
+        ):
             return _error(429, "提交过于频繁，请稍后再试")
         data = request.data
         policy = Policy.get()
@@ -176,20 +186,38 @@ class Open311Requests(APIView):
         address = (data.get("address_string") or "").strip()
         if lat is None and not address and not description:
             return _error(400, "请提供 description、address_string 或 lat/long")
-        target = Organisation.objects.filter(kind=OrgKind.GOVERNMENT, level="county", is_active=True).order_by("path").first()
+        target = (
+            Organisation.objects.filter(kind=OrgKind.GOVERNMENT, level="county", is_active=True)
+            .order_by("path")
+            .first()
+        )
         if target is None:
             return _error(503, "尚未配置受理机关")
         name = f"{data.get('last_name', '')}{data.get('first_name', '')}".strip()
         title = (description.splitlines()[0] if description else address)[:40] or service.name
         try:
             appeal, created = services.appeal_submit(
-                appeal_type=service, target_unit=target, title=title, content=description or address,
-                name=name, phone=(data.get("phone") or "").strip(), email=(data.get("email") or "").strip(),
-                anonymous=True, publish_consent=False, address_string=address, lat=lat, long=long, channel="open311",
+                appeal_type=service,
+                target_unit=target,
+                title=title,
+                content=description or address,
+                name=name,
+                phone=(data.get("phone") or "").strip(),
+                email=(data.get("email") or "").strip(),
+                anonymous=True,
+                publish_consent=False,
+                address_string=address,
+                lat=lat,
+                long=long,
+                channel="open311",
             )
         except ValidationError as exc:
             return _error(400, "；".join(exc.messages))
-        notice = "已收到，请凭 service_request_id 和提交时的手机号码或邮箱查询进度" if created else "内容重复，返回已有的请求"
+        notice = (
+            "已收到，请凭 service_request_id 和提交时的手机号码或邮箱查询进度"
+            if created
+            else "内容重复，返回已有的请求"
+        )
         return Response(
             [{"service_request_id": appeal.tracking_code, "service_notice": notice, "account_id": None}],
             status=201 if created else 200,
@@ -204,9 +232,11 @@ class Open311Request(APIView):
     def get(self, request, code):
         from gongkai.core.numbering import normalise_tracking_code
 
-        appeal = Appeal.objects.select_related("type", "unit", "target_unit").filter(
-            tracking_code=normalise_tracking_code(code)
-        ).first()
+        appeal = (
+            Appeal.objects.select_related("type", "unit", "target_unit")
+            .filter(tracking_code=normalise_tracking_code(code))
+            .first()
+        )
         if appeal is None:
             return _error(404, "service_request_id not found")
         return Response([request_json(appeal, request)])
@@ -222,8 +252,24 @@ class AppealStaffSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Appeal
-        fields = ["id", "tracking_code", "type", "title", "content", "status", "target_unit", "unit", "co_units",
-                  "received_at", "due_date", "answer", "answered_at", "closed_at", "public_status", "contact"]
+        fields = [
+            "id",
+            "tracking_code",
+            "type",
+            "title",
+            "content",
+            "status",
+            "target_unit",
+            "unit",
+            "co_units",
+            "received_at",
+            "due_date",
+            "answer",
+            "answered_at",
+            "closed_at",
+            "public_status",
+            "contact",
+        ]
 
     def get_contact(self, obj) -> dict | None:
         user = self.context["request"].user
@@ -266,4 +312,3 @@ class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except PermissionDenied as exc:
             return Response({"detail": str(exc)}, status=403)
         return Response(self.get_serializer(appeal).data)
-

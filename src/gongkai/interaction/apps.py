@@ -47,7 +47,12 @@ class InteractionConfig(AppConfig):
         pending = selectors.moderation_queue(user).count()
         base = reverse("interaction_wb:appeal-list")
         items = []
-        labels = {"received": _("待受理/分拨"), "mine": _("本单位待办"), "due_soon": _("即将到期"), "overdue": _("已超期")}
+        labels = {
+            "received": _("待受理/分拨"),
+            "mine": _("本单位待办"),
+            "due_soon": _("即将到期"),
+            "overdue": _("已超期"),
+        }
         for key, label in labels.items():
             if counts[key]:
                 items.append((f"{label}：{counts[key]}", f"{base}?queue={key}"))

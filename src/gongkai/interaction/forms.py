@@ -50,20 +50,39 @@ def county_governments():
 class AppealForm(HumanCheckMixin, forms.Form):
     human_key = "appeal"
     type = forms.ModelChoiceField(
-        label=_("留言类型"), queryset=AppealType.objects.filter(is_active=True), widget=forms.RadioSelect, empty_label=None,
+        label=_("留言类型"),
+        queryset=AppealType.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={"required": _("请选择留言类型")},
     )
     target_unit = forms.ModelChoiceField(label=_("受理机关"), queryset=Organisation.objects.none(), empty_label=None)
-    title = forms.CharField(label=_("标题"), max_length=100, error_messages={"required": _("请填写标题")},
-                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    content = forms.CharField(label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
-                              error_messages={"required": _("请填写留言内容")},
-                              help_text=_("请说明事由、时间、地点。请勿在内容中填写身份证号等个人信息；公开时个人信息会被遮盖。"))
-    address_string = forms.CharField(label=_("事发地点（可不填）"), max_length=200, required=False,
-                                     help_text=_("如“西屏街道紫荆路与解放街交叉口”；请勿填写家庭住址门牌号"))
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=100,
+        error_messages={"required": _("请填写标题")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    content = forms.CharField(
+        label=_("内容"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("请填写留言内容")},
+        help_text=_("请说明事由、时间、地点。请勿在内容中填写身份证号等个人信息；公开时个人信息会被遮盖。"),
+    )
+    address_string = forms.CharField(
+        label=_("事发地点（可不填）"),
+        max_length=200,
+        required=False,
+        help_text=_("如“西屏街道紫荆路与解放街交叉口”；请勿填写家庭住址门牌号"),
+    )
     name = forms.CharField(label=_("姓名"), max_length=40, required=False)
-    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False,
-                            help_text=_("手机号码或电子邮箱至少填一项，用于查询进度；联系方式不会公开"))
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        required=False,
+        help_text=_("手机号码或电子邮箱至少填一项，用于查询进度；联系方式不会公开"),
+    )
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     anonymous = forms.BooleanField(label=_("公开时不显示我的姓名"), required=False, initial=True)
     publish_consent = forms.BooleanField(label=_("同意在遮盖个人信息后公开留言和答复"), required=False, initial=True)
@@ -77,10 +96,15 @@ class AppealForm(HumanCheckMixin, forms.Form):
         from django.urls import reverse
 
         for name in ("title", "content"):
-            self.fields[name].widget.attrs.update({
-                "hx-get": reverse("interaction:suggest"), "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#suggestions", "hx-include": "#id_title, #id_content", "hx-sync": "closest form:replace",
-            })
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("interaction:suggest"),
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#suggestions",
+                    "hx-include": "#id_title, #id_content",
+                    "hx-sync": "closest form:replace",
+                }
+            )
         if request is not None:
             self.setup_human_check(request)
 
@@ -92,17 +116,29 @@ class AppealForm(HumanCheckMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("phone") and not data.get("email") and "phone" not in self.errors and "email" not in self.errors:
+        if (
+            not data.get("phone")
+            and not data.get("email")
+            and "phone" not in self.errors
+            and "email" not in self.errors
+        ):
             self.add_error("phone", _("手机号码或电子邮箱至少填写一项"))
         return data
 
 
 class TrackForm(HumanCheckMixin, forms.Form):
     human_key = "track"
-    code = forms.CharField(label=_("查询码"), max_length=30, error_messages={"required": _("请填写查询码")},
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    factor = forms.CharField(label=_("留言时填写的手机号码或电子邮箱"), max_length=100,
-                             error_messages={"required": _("请填写手机号码或电子邮箱")})
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=30,
+        error_messages={"required": _("请填写查询码")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    factor = forms.CharField(
+        label=_("留言时填写的手机号码或电子邮箱"),
+        max_length=100,
+        error_messages={"required": _("请填写手机号码或电子邮箱")},
+    )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,32 +147,61 @@ class TrackForm(HumanCheckMixin, forms.Form):
 
 
 class SupplementForm(forms.Form):
-    text = forms.CharField(label=_("补充内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": _("请填写补充内容")})
+    text = forms.CharField(
+        label=_("补充内容"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写补充内容")},
+    )
 
 
 RATING_CHOICES = [(i, str(i)) for i in range(5, 0, -1)]
 
 
 class RateForm(forms.Form):
-    speed = forms.TypedChoiceField(label=_("办理速度"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                   error_messages={"required": _("请为办理速度评分")})
-    outcome = forms.TypedChoiceField(label=_("办理结果"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                     error_messages={"required": _("请为办理结果评分")})
-    attitude = forms.TypedChoiceField(label=_("服务态度"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-                                      error_messages={"required": _("请为服务态度评分")})
-    comment = forms.CharField(label=_("评价意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    speed = forms.TypedChoiceField(
+        label=_("办理速度"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请为办理速度评分")},
+    )
+    outcome = forms.TypedChoiceField(
+        label=_("办理结果"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请为办理结果评分")},
+    )
+    attitude = forms.TypedChoiceField(
+        label=_("服务态度"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请为服务态度评分")},
+    )
+    comment = forms.CharField(
+        label=_("评价意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("不满意的原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("请说明不满意的原因")})
+    reason = forms.CharField(
+        label=_("不满意的原因"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请说明不满意的原因")},
+    )
 
 
 class CommentForm(HumanCheckMixin, forms.Form):
     human_key = "comment"
-    content = forms.CharField(label=_("您的意见"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6}),
-                              error_messages={"required": _("请填写意见内容")})
+    content = forms.CharField(
+        label=_("您的意见"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("请填写意见内容")},
+    )
     author_name = forms.CharField(label=_("署名（可不填）"), max_length=40, required=False)
     contact = forms.CharField(label=_("联系方式（可不填，不会公开）"), max_length=100, required=False)
 
@@ -150,8 +215,12 @@ class CommentForm(HumanCheckMixin, forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("请填写理由")})
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写理由")},
+    )
 
 
 class NoteForm(forms.Form):
@@ -160,8 +229,12 @@ class NoteForm(forms.Form):
 
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Organisation.objects.none())
-    co_units = forms.ModelMultipleChoiceField(label=_("协办单位（可多选）"), queryset=Organisation.objects.none(), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位（可多选）"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     note = forms.CharField(label=_("分拨说明"), max_length=1000, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
@@ -171,8 +244,12 @@ class AssignForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("答复内容"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8}),
-                             error_messages={"required": _("请填写答复内容")})
+    answer = forms.CharField(
+        label=_("答复内容"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("请填写答复内容")},
+    )
 
 
 class PublishForm(forms.Form):
@@ -185,12 +262,19 @@ class FaqForm(forms.Form):
     question = forms.CharField(label=_("问题"), max_length=200)
     answer = forms.CharField(label=_("标准答复"), widget=forms.Textarea(attrs={"rows": 8}))
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Organisation.objects.none())
-    domain = forms.ModelChoiceField(label=_("公开领域"), queryset=None, required=False, empty_label=_("（不属于标准目录领域）"))
-    domain_name = forms.CharField(label=_("其他领域名称"), max_length=60, required=False,
-                                  help_text=_("未选择公开领域时填写，如“婚姻登记”"))
+    domain = forms.ModelChoiceField(
+        label=_("公开领域"), queryset=None, required=False, empty_label=_("（不属于标准目录领域）")
+    )
+    domain_name = forms.CharField(
+        label=_("其他领域名称"), max_length=60, required=False, help_text=_("未选择公开领域时填写，如“婚姻登记”")
+    )
     topics = forms.CharField(label=_("主题词（用逗号或顿号分隔）"), max_length=500, required=False)
-    review_date = forms.DateField(label=_("复核日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text=_("到期后答复被标记为待复核；不填则按默认复核周期"))
+    review_date = forms.DateField(
+        label=_("复核日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("到期后答复被标记为待复核；不填则按默认复核周期"),
+    )
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
@@ -211,7 +295,17 @@ class ReviewForm(forms.Form):
 class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
-        fields = ["unit", "title", "summary", "draft", "explanation", "opens_on", "closes_on", "short_period_reason", "contact"]
+        fields = [
+            "unit",
+            "title",
+            "summary",
+            "draft",
+            "explanation",
+            "opens_on",
+            "closes_on",
+            "short_period_reason",
+            "contact",
+        ]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "closes_on": forms.DateInput(attrs={"type": "date"}),

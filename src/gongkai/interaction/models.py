@@ -26,9 +26,7 @@ class Policy(models.Model):
     """One row of interaction settings an administrator may change (Django admin)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    reopen_days = models.PositiveSmallIntegerField(
-        _("办结后可申请重新办理的期限（自然日）"), default=15
-    )
+    reopen_days = models.PositiveSmallIntegerField(_("办结后可申请重新办理的期限（自然日）"), default=15)
     due_soon_days = models.PositiveSmallIntegerField(_("即将到期提醒（工作日）"), default=2)
     duplicate_window_hours = models.PositiveSmallIntegerField(_("重复提交识别时间窗（小时）"), default=24)
     faq_review_months = models.PositiveSmallIntegerField(_("常见问题默认复核周期（月）"), default=12)
@@ -116,9 +114,15 @@ class FaqStatus(models.TextChoices):
 class FaqEntry(models.Model):
     question = models.CharField(_("问题"), max_length=200)
     answer = models.TextField(_("标准答复"))
-    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="faq_entries", verbose_name=_("责任单位"))
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="faq_entries", verbose_name=_("责任单位")
+    )
     domain = models.ForeignKey(
-        "catalogue.Domain", null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries",
+        "catalogue.Domain",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faq_entries",
         verbose_name=_("公开领域"),
     )
     domain_name = models.CharField(_("领域"), max_length=60, blank=True, help_text=_("选择公开领域时自动填写"))
@@ -127,7 +131,12 @@ class FaqEntry(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=FaqStatus.choices, default=FaqStatus.PUBLISHED)
     version = models.PositiveIntegerField(_("版本"), default=1)
     source_appeal = models.ForeignKey(
-        "Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="faq_entries", verbose_name=_("来源留言")
+        "Appeal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faq_entries",
+        verbose_name=_("来源留言"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -155,7 +164,9 @@ class FaqVersion(models.Model):
     domain_name = models.CharField(_("领域"), max_length=60, blank=True)
     review_date = models.DateField(_("复核日期"))
     note = models.CharField(_("修改说明"), max_length=200, blank=True)
-    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,8 +174,10 @@ class FaqVersion(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["entry", "number"], name="uniq_faq_version")]
 
+    # --- Appeals ----------------------------------------------------------------------
 
-# --- Appeals ----------------------------------------------------------------------
+    def __str__(self) -> str:
+        return f"{self.entry_id} v{self.number}"
 
 
 class AppealType(models.Model):
@@ -220,10 +233,16 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
         Organisation, on_delete=models.PROTECT, related_name="appeals_received", verbose_name=_("受理机关")
     )
     unit = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals_led",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals_led",
         verbose_name=_("主办单位"),
     )
-    co_units = models.ManyToManyField(Organisation, blank=True, related_name="appeals_joint", verbose_name=_("协办单位"))
+    co_units = models.ManyToManyField(
+        Organisation, blank=True, related_name="appeals_joint", verbose_name=_("协办单位")
+    )
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"))
     # Contact data: never public, visible only to handlers of the assigned units.
@@ -381,7 +400,9 @@ class AppealStep(models.Model):
     summary = models.CharField(_("摘要"), max_length=200)
     detail = models.TextField(_("说明"), blank=True)
     unit = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     by_requester = models.BooleanField(default=False)
     is_internal = models.BooleanField(_("仅内部可见"), default=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
@@ -405,7 +426,9 @@ class ConsultationStatus(models.TextChoices):
 
 
 class Consultation(ConcurrentTransitionMixin, models.Model):
-    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("起草单位"))
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("起草单位")
+    )
     title = models.CharField(_("标题"), max_length=150)
     summary = models.CharField(_("内容提要"), max_length=300, blank=True)
     draft = models.TextField(_("征求意见稿"), help_text=_("可使用简单的 HTML 格式，保存时会清理不安全的标记"))
@@ -417,7 +440,9 @@ class Consultation(ConcurrentTransitionMixin, models.Model):
     feedback_report = models.TextField(_("意见采纳情况说明"), blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     contact = models.CharField(_("联系方式（机关）"), max_length=120, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -492,9 +517,13 @@ class Comment(models.Model):
     content = models.TextField(_("意见内容"))
     public_content = models.TextField(_("公开内容"), blank=True)
     content_hash = models.CharField(max_length=64, db_index=True)
-    status = models.CharField(_("审核状态"), max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING)
+    status = models.CharField(
+        _("审核状态"), max_length=10, choices=CommentStatus.choices, default=CommentStatus.PENDING
+    )
     reject_reason = models.CharField(_("未通过理由"), max_length=200, blank=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     moderated_at = models.DateTimeField(null=True, blank=True)
     adoption = models.CharField(_("采纳情况"), max_length=12, choices=Adoption.choices, blank=True, default="")
     adoption_note = models.CharField(_("采纳说明（未采纳的理由）"), max_length=500, blank=True)

@@ -40,8 +40,10 @@ def open_appeals(qs: QuerySet | None = None) -> QuerySet:
 
 def due_soon_or_overdue(*, today: dt.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
-    return open_appeals().filter(due_date__isnull=False, due_date__lte=due_soon_limit(today)).select_related(
-        "unit", "target_unit", "type"
+    return (
+        open_appeals()
+        .filter(due_date__isnull=False, due_date__lte=due_soon_limit(today))
+        .select_related("unit", "target_unit", "type")
     )
 
 
@@ -72,7 +74,11 @@ def queue_counts(user) -> dict[str, int]:
 
 
 def public_appeals() -> QuerySet:
-    return Appeal.objects.filter(public_status=PublicStatus.PUBLISHED).select_related("type", "unit").order_by("-published_at")
+    return (
+        Appeal.objects.filter(public_status=PublicStatus.PUBLISHED)
+        .select_related("type", "unit")
+        .order_by("-published_at")
+    )
 
 
 def interaction_stats(units, year: int) -> list[dict]:
@@ -166,7 +172,9 @@ def faq_suggestions(query: str, *, limit: int = 5) -> list[FaqEntry]:
 
 
 def faq_for_staff(user) -> QuerySet:
-    return FaqEntry.objects.filter(unit__in=access.content_units(user)).select_related("unit").prefetch_related("topics")
+    return (
+        FaqEntry.objects.filter(unit__in=access.content_units(user)).select_related("unit").prefetch_related("topics")
+    )
 
 
 def stale_faq(user=None) -> QuerySet:
@@ -178,8 +186,10 @@ def stale_faq(user=None) -> QuerySet:
 
 
 def public_consultations(state: str = "") -> QuerySet:
-    qs = Consultation.objects.exclude(status=ConsultationStatus.DRAFT).select_related("unit").annotate(
-        approved_count=Count("comments", filter=Q(comments__status=CommentStatus.APPROVED))
+    qs = (
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT)
+        .select_related("unit")
+        .annotate(approved_count=Count("comments", filter=Q(comments__status=CommentStatus.APPROVED)))
     )
     if state in (ConsultationStatus.OPEN, ConsultationStatus.CLOSED, ConsultationStatus.REPORTED):
         qs = qs.filter(status=state)
@@ -187,16 +197,23 @@ def public_consultations(state: str = "") -> QuerySet:
 
 
 def consultations_for_staff(user) -> QuerySet:
-    return Consultation.objects.filter(unit__in=access.content_units(user)).select_related("unit").annotate(
-        pending=Count("comments", filter=Q(comments__status=CommentStatus.PENDING)),
-        total=Count("comments"),
-    ).order_by("-created_at")
+    return (
+        Consultation.objects.filter(unit__in=access.content_units(user))
+        .select_related("unit")
+        .annotate(
+            pending=Count("comments", filter=Q(comments__status=CommentStatus.PENDING)),
+            total=Count("comments"),
+        )
+        .order_by("-created_at")
+    )
 
 
 def moderation_queue(user) -> QuerySet:
-    return Comment.objects.filter(
-        consultation__unit__in=access.content_units(user), status=CommentStatus.PENDING
-    ).select_related("consultation").order_by("created_at")
+    return (
+        Comment.objects.filter(consultation__unit__in=access.content_units(user), status=CommentStatus.PENDING)
+        .select_related("consultation")
+        .order_by("created_at")
+    )
 
 
 def consultation_figures(c: Consultation) -> dict:
@@ -220,10 +237,15 @@ def public_summary(year: int) -> dict:
     agg = qs.aggregate(
         received=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        speed=Avg("rating_speed"), outcome=Avg("rating_outcome"), attitude=Avg("rating_attitude"),
+        speed=Avg("rating_speed"),
+        outcome=Avg("rating_outcome"),
+        attitude=Avg("rating_attitude"),
     )
     on_time = sum(
-        1 for answered_at, due in qs.filter(answered_at__isnull=False, due_date__isnull=False).values_list("answered_at", "due_date")
+        1
+        for answered_at, due in qs.filter(answered_at__isnull=False, due_date__isnull=False).values_list(
+            "answered_at", "due_date"
+        )
         if timezone.localdate(answered_at) <= due
     )
     ratings = [agg[k] for k in ("speed", "outcome", "attitude")]

@@ -62,9 +62,36 @@ ALLOWED_ATTACHMENT_TYPES = {
     "jpg": "image/jpeg",
     "odt": "application/vnd.oasis.opendocument.text",
 }
-RICH_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "em", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "blockquote"}
+RICH_TAGS = {
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+}
 
-APPEAL_SNAPSHOT = ["tracking_code", "type_id", "target_unit_id", "unit_id", "title", "status", "due_date", "public_status"]
+APPEAL_SNAPSHOT = [
+    "tracking_code",
+    "type_id",
+    "target_unit_id",
+    "unit_id",
+    "title",
+    "status",
+    "due_date",
+    "public_status",
+]
 
 
 def _check_text(value: str, label: str, max_len: int) -> str:
@@ -77,7 +104,9 @@ def _check_text(value: str, label: str, max_len: int) -> str:
 
 
 def sanitise_html(html: str) -> str:
-    return nh3.clean(html or "", tags=RICH_TAGS, attributes={"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"}})
+    return nh3.clean(
+        html or "", tags=RICH_TAGS, attributes={"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"}}
+    )
 
 
 def _content_hash(*parts: str) -> str:
@@ -99,8 +128,14 @@ def _serialise_on(digest: str) -> None:
 
 def _step(appeal, kind, summary, *, actor=None, unit=None, detail="", by_requester=False, internal=False):
     return AppealStep.objects.create(
-        appeal=appeal, kind=kind, summary=summary[:200], detail=detail, actor=actor if getattr(actor, "pk", None) else None,
-        unit=unit, by_requester=by_requester, is_internal=internal,
+        appeal=appeal,
+        kind=kind,
+        summary=summary[:200],
+        detail=detail,
+        actor=actor if getattr(actor, "pk", None) else None,
+        unit=unit,
+        by_requester=by_requester,
+        is_internal=internal,
     )
 
 
@@ -108,7 +143,14 @@ def _audit(actor, action, appeal, before=None, unit=None, extra=None):
     after = audit.snapshot(appeal, APPEAL_SNAPSHOT)
     if extra:
         after.update(extra)
-    audit.record(actor=actor, action=action, obj=appeal, unit=unit or appeal.unit or appeal.target_unit, before=before, after=after)
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=appeal,
+        unit=unit or appeal.unit or appeal.target_unit,
+        before=before,
+        after=after,
+    )
 
 
 def compute_due_date(start: dt.date, appeal_type: AppealType) -> dt.date | None:
@@ -240,8 +282,11 @@ def appeal_rate(*, appeal: Appeal, speed: int, outcome: int, attitude: int, comm
     appeal.rating_comment = (comment or "").strip()[:500]
     appeal.rated_at = timezone.now()
     _step(
-        appeal, StepKind.RATED, f"留言人评价：速度{speed}分，结果{outcome}分，态度{attitude}分",
-        detail=appeal.rating_comment, by_requester=True,
+        appeal,
+        StepKind.RATED,
+        f"留言人评价：速度{speed}分，结果{outcome}分，态度{attitude}分",
+        detail=appeal.rating_comment,
+        by_requester=True,
     )
     if appeal.status == AppealStatus.ANSWERED:
         appeal.close()
@@ -271,7 +316,14 @@ def appeal_reopen(*, appeal: Appeal, reason: str) -> Appeal:
     appeal.closed_at = None
     appeal.due_date = compute_due_date(timezone.localdate(), appeal.type)
     appeal.save()
-    _step(appeal, StepKind.REOPENED, "留言人对结果不满意，申请重新办理", detail=reason, by_requester=True, unit=appeal.unit)
+    _step(
+        appeal,
+        StepKind.REOPENED,
+        "留言人对结果不满意，申请重新办理",
+        detail=reason,
+        by_requester=True,
+        unit=appeal.unit,
+    )
     _audit(None, "interaction.appeal.reopen", appeal, before)
     return appeal
 
@@ -340,8 +392,13 @@ def appeal_assign(
     if names:
         summary += f"，{names}协办"
     _step(appeal, kind, summary, actor=actor, unit=appeal.target_unit, detail=note)
-    _audit(actor, "interaction.appeal.reassign" if reassign else "interaction.appeal.assign", appeal, before,
-           extra={"co_units": [u.pk for u in co_units]})
+    _audit(
+        actor,
+        "interaction.appeal.reassign" if reassign else "interaction.appeal.assign",
+        appeal,
+        before,
+        extra={"co_units": [u.pk for u in co_units]},
+    )
     return appeal
 
 
@@ -390,7 +447,9 @@ def appeal_note(*, actor, appeal: Appeal, text: str) -> AppealStep:
         raise PermissionDenied(_("只有主办或协办单位可以填写会办意见"))
     if not appeal.is_open:
         raise ValidationError(_("该留言已答复或办结"))
-    step = _step(appeal, StepKind.NOTE, f"{unit.display_name}提出会办意见", actor=actor, unit=unit, detail=text, internal=True)
+    step = _step(
+        appeal, StepKind.NOTE, f"{unit.display_name}提出会办意见", actor=actor, unit=unit, detail=text, internal=True
+    )
     _audit(actor, "interaction.appeal.note", appeal, unit=unit)
     return step
 
@@ -499,10 +558,20 @@ def appeal_remind_due(*, today: dt.date | None = None) -> int:
             locked.reminded_on = today
             locked.save(update_fields=["reminded_on", "updated_at"])
             label = "已超期" if overdue else "即将到期"
-            _step(locked, StepKind.REMINDED, f"系统催办：{label}（期限{locked.due_date:%Y-%m-%d}）",
-                  unit=locked.unit or locked.target_unit, internal=True)
-            audit.record(actor=None, action="interaction.appeal.remind", obj=locked,
-                         unit=locked.unit or locked.target_unit, after={"due_date": locked.due_date, "overdue": overdue})
+            _step(
+                locked,
+                StepKind.REMINDED,
+                f"系统催办：{label}（期限{locked.due_date:%Y-%m-%d}）",
+                unit=locked.unit or locked.target_unit,
+                internal=True,
+            )
+            audit.record(
+                actor=None,
+                action="interaction.appeal.remind",
+                obj=locked,
+                unit=locked.unit or locked.target_unit,
+                after={"due_date": locked.due_date, "overdue": overdue},
+            )
             recipients = list(
                 (locked.unit or locked.target_unit).staff.exclude(email="").values_list("email", flat=True)
             )
@@ -510,7 +579,11 @@ def appeal_remind_due(*, today: dt.date | None = None) -> int:
                 subject = f"【留言{label}】{locked.tracking_code} {locked.title}"
                 transaction.on_commit(
                     lambda s=subject, r=recipients, a=locked: send_mail(
-                        s, f"办理期限：{a.due_date:%Y-%m-%d}，请及时办理。", settings.DEFAULT_FROM_EMAIL, r, fail_silently=True
+                        s,
+                        f"办理期限：{a.due_date:%Y-%m-%d}，请及时办理。",
+                        settings.DEFAULT_FROM_EMAIL,
+                        r,
+                        fail_silently=True,
                     )
                 )
             sent += 1
@@ -520,8 +593,13 @@ def appeal_remind_due(*, today: dt.date | None = None) -> int:
 def appeal_fill_missing_due_dates() -> int:
     """Compute due dates postponed because the holiday calendar lacked a year."""
     filled = 0
-    for appeal in Appeal.objects.filter(due_date__isnull=True, status__in=[s.value for s in
-                                        (AppealStatus.RECEIVED, AppealStatus.ACCEPTED, AppealStatus.ASSIGNED, AppealStatus.IN_PROGRESS)]):
+    for appeal in Appeal.objects.filter(
+        due_date__isnull=True,
+        status__in=[
+            s.value
+            for s in (AppealStatus.RECEIVED, AppealStatus.ACCEPTED, AppealStatus.ASSIGNED, AppealStatus.IN_PROGRESS)
+        ],
+    ):
         due = compute_due_date(timezone.localdate(appeal.received_at), appeal.type)
         if due:
             Appeal.objects.filter(pk=appeal.pk).update(due_date=due)
@@ -534,7 +612,9 @@ def _notify_requester(appeal: Appeal, subject: str, body: str) -> None:
         return
     text = f"{body}\n\n查询码：{appeal.tracking_code}\n（请凭查询码和您留下的联系方式在门户“留言查询”中查看办理过程。）"
     transaction.on_commit(
-        lambda: send_mail(f"{subject}：{appeal.title}", text, settings.DEFAULT_FROM_EMAIL, [appeal.email], fail_silently=True)
+        lambda: send_mail(
+            f"{subject}：{appeal.title}", text, settings.DEFAULT_FROM_EMAIL, [appeal.email], fail_silently=True
+        )
     )
 
 
@@ -557,9 +637,15 @@ def _default_review_date() -> dt.date:
 
 def _faq_version(entry: FaqEntry, actor, note: str) -> FaqVersion:
     return FaqVersion.objects.create(
-        entry=entry, number=entry.version, question=entry.question, answer=entry.answer,
-        topics="、".join(entry.topics.values_list("name", flat=True)), domain_name=entry.domain_name,
-        review_date=entry.review_date, note=note[:200], editor=actor if getattr(actor, "pk", None) else None,
+        entry=entry,
+        number=entry.version,
+        question=entry.question,
+        answer=entry.answer,
+        topics="、".join(entry.topics.values_list("name", flat=True)),
+        domain_name=entry.domain_name,
+        review_date=entry.review_date,
+        note=note[:200],
+        editor=actor if getattr(actor, "pk", None) else None,
     )
 
 
@@ -569,16 +655,29 @@ def _faq_changed():
 
 @transaction.atomic
 def faq_create(
-    *, actor, unit: Organisation, question: str, answer: str, domain_name: str = "", topics: Iterable[str] = (),
-    review_date: dt.date | None = None, note: str = "新建", source_appeal: Appeal | None = None, domain=None,
+    *,
+    actor,
+    unit: Organisation,
+    question: str,
+    answer: str,
+    domain_name: str = "",
+    topics: Iterable[str] = (),
+    review_date: dt.date | None = None,
+    note: str = "新建",
+    source_appeal: Appeal | None = None,
+    domain=None,
 ) -> FaqEntry:
     access.require_unit_content(actor, unit)
     question = _check_text(question, "问题", 200)
     answer = _check_text(answer, "标准答复", ANSWER_MAX)
     entry = FaqEntry.objects.create(
-        unit=unit, question=question, answer=answer, domain=domain,
+        unit=unit,
+        question=question,
+        answer=answer,
+        domain=domain,
         domain_name=(domain.name if domain is not None else (domain_name or ""))[:60],
-        review_date=review_date or _default_review_date(), source_appeal=source_appeal,
+        review_date=review_date or _default_review_date(),
+        source_appeal=source_appeal,
     )
     entry.topics.set(_topics(topics))
     _faq_version(entry, actor, note)
@@ -589,8 +688,17 @@ def faq_create(
 
 @transaction.atomic
 def faq_update(
-    *, actor, entry: FaqEntry, question: str, answer: str, domain_name: str = "", topics: Iterable[str] = (),
-    review_date: dt.date | None = None, note: str = "", unit: Organisation | None = None, domain=None,
+    *,
+    actor,
+    entry: FaqEntry,
+    question: str,
+    answer: str,
+    domain_name: str = "",
+    topics: Iterable[str] = (),
+    review_date: dt.date | None = None,
+    note: str = "",
+    unit: Organisation | None = None,
+    domain=None,
 ) -> FaqEntry:
     """Editing creates a new version; earlier versions stay visible in the history."""
     entry = FaqEntry.objects.select_for_update().get(pk=entry.pk)
@@ -608,7 +716,14 @@ def faq_update(
     entry.save()
     entry.topics.set(_topics(topics))
     _faq_version(entry, actor, note or "修改")
-    audit.record(actor=actor, action="interaction.faq.update", obj=entry, unit=entry.unit, before=before, after=audit.snapshot(entry))
+    audit.record(
+        actor=actor,
+        action="interaction.faq.update",
+        obj=entry,
+        unit=entry.unit,
+        before=before,
+        after=audit.snapshot(entry),
+    )
     _faq_changed()
     return entry
 
@@ -624,7 +739,14 @@ def faq_mark_reviewed(*, actor, entry: FaqEntry, review_date: dt.date | None = N
     before = {"review_date": entry.review_date}
     FaqEntry.objects.filter(pk=entry.pk).update(review_date=new_date, updated_at=timezone.now())
     entry.refresh_from_db()
-    audit.record(actor=actor, action="interaction.faq.review", obj=entry, unit=entry.unit, before=before, after={"review_date": new_date})
+    audit.record(
+        actor=actor,
+        action="interaction.faq.review",
+        obj=entry,
+        unit=entry.unit,
+        before=before,
+        after={"review_date": new_date},
+    )
     return entry
 
 
@@ -637,8 +759,14 @@ def faq_set_status(*, actor, entry: FaqEntry, status: str) -> FaqEntry:
     before = {"status": entry.status}
     entry.status = status
     entry.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, action=f"interaction.faq.{'withdraw' if status == FaqStatus.WITHDRAWN else 'restore'}",
-                 obj=entry, unit=entry.unit, before=before, after={"status": status})
+    audit.record(
+        actor=actor,
+        action=f"interaction.faq.{'withdraw' if status == FaqStatus.WITHDRAWN else 'restore'}",
+        obj=entry,
+        unit=entry.unit,
+        before=before,
+        after={"status": status},
+    )
     _faq_changed()
     return entry
 
@@ -650,7 +778,11 @@ def faq_notify_stale(*, today: dt.date | None = None, force: bool = False) -> in
     digest a week. Returns the number of stale entries.
     """
     today = today or timezone.localdate()
-    stale = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED, review_date__lt=today).select_related("unit").order_by("unit_id", "review_date")
+    stale = (
+        FaqEntry.objects.filter(status=FaqStatus.PUBLISHED, review_date__lt=today)
+        .select_related("unit")
+        .order_by("unit_id", "review_date")
+    )
     by_unit: dict[Organisation, list[FaqEntry]] = {}
     for entry in stale:
         by_unit.setdefault(entry.unit, []).append(entry)
@@ -660,8 +792,13 @@ def faq_notify_stale(*, today: dt.date | None = None, force: bool = False) -> in
             if not recipients:
                 continue
             lines = "\n".join(f"- {e.question}（复核日期 {e.review_date:%Y-%m-%d}）" for e in entries)
-            send_mail(f"【常见问题待复核】{unit.display_name} {len(entries)} 条", f"以下答复已过复核日期，请核对后修改或确认复核：\n{lines}",
-                      settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+            send_mail(
+                f"【常见问题待复核】{unit.display_name} {len(entries)} 条",
+                f"以下答复已过复核日期，请核对后修改或确认复核：\n{lines}",
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+                fail_silently=True,
+            )
     return sum(len(v) for v in by_unit.values())
 
 
@@ -688,8 +825,12 @@ def faq_promote_from_appeal(*, actor, appeal: Appeal) -> FaqEntry:
     if proposal["question"].sensitive_words or proposal["answer"].sensitive_words:
         raise ValidationError(_("留言或答复含敏感词，请在常见问题编辑器中手工整理后再发布"))
     entry = faq_create(
-        actor=actor, unit=appeal.unit or appeal.target_unit, question=proposal["question"].masked[:200],
-        answer=proposal["answer"].masked, topics=proposal["topics"], note=f"由留言 {appeal.tracking_code} 转入",
+        actor=actor,
+        unit=appeal.unit or appeal.target_unit,
+        question=proposal["question"].masked[:200],
+        answer=proposal["answer"].masked,
+        topics=proposal["topics"],
+        note=f"由留言 {appeal.tracking_code} 转入",
         source_appeal=appeal,
     )
     _step(appeal, StepKind.PUBLISHED, "答复已收入常见问题库", actor=actor, unit=appeal.unit, internal=True)
@@ -713,16 +854,30 @@ def _check_period(opens_on, closes_on, reason: str) -> None:
 
 @transaction.atomic
 def consultation_create(
-    *, actor, unit: Organisation, title: str, draft: str, explanation: str, summary: str = "",
-    opens_on=None, closes_on=None, short_period_reason: str = "", contact: str = "",
+    *,
+    actor,
+    unit: Organisation,
+    title: str,
+    draft: str,
+    explanation: str,
+    summary: str = "",
+    opens_on=None,
+    closes_on=None,
+    short_period_reason: str = "",
+    contact: str = "",
 ) -> Consultation:
     access.require_unit_content(actor, unit)
     c = Consultation.objects.create(
-        unit=unit, title=_check_text(title, "标题", 150), summary=(summary or "")[:300],
+        unit=unit,
+        title=_check_text(title, "标题", 150),
+        summary=(summary or "")[:300],
         draft=sanitise_html(_check_text(draft, "征求意见稿", 200000)),
         explanation=sanitise_html(_check_text(explanation, "起草说明", 100000)),
-        opens_on=opens_on, closes_on=closes_on, short_period_reason=(short_period_reason or "").strip(),
-        contact=(contact or "")[:120], created_by=actor,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        short_period_reason=(short_period_reason or "").strip(),
+        contact=(contact or "")[:120],
+        created_by=actor,
     )
     audit.record(actor=actor, action="interaction.consultation.create", obj=c, unit=unit, after=audit.snapshot(c))
     return c
@@ -744,7 +899,14 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
         c.explanation = sanitise_html(_check_text(fields["explanation"], "起草说明", 100000))
     _check_text(c.title, "标题", 150)
     c.save()
-    audit.record(actor=actor, action="interaction.consultation.update", obj=c, unit=c.unit, before=before, after=audit.snapshot(c))
+    audit.record(
+        actor=actor,
+        action="interaction.consultation.update",
+        obj=c,
+        unit=c.unit,
+        before=before,
+        after=audit.snapshot(c),
+    )
     return c
 
 
@@ -775,16 +937,28 @@ def consultation_add_attachment(*, actor, consultation: Consultation, title: str
     if ext not in ALLOWED_ATTACHMENT_TYPES:
         raise ValidationError({"文件": "只能上传 PDF、Word、Excel、ODT 或 PNG/JPEG 图片（按文件内容识别）"})
     att = ConsultationAttachment(
-        consultation=consultation, title=_check_text(title or upload.name, "附件名称", 150),
-        content_type=ALLOWED_ATTACHMENT_TYPES[ext], size=upload.size,
+        consultation=consultation,
+        title=_check_text(title or upload.name, "附件名称", 150),
+        content_type=ALLOWED_ATTACHMENT_TYPES[ext],
+        size=upload.size,
     )
     import os
     import uuid
 
     att.file.save(f"{uuid.uuid4().hex}.{ext}", upload, save=False)
     att.save()
-    audit.record(actor=actor, action="interaction.consultation.attach", obj=consultation, unit=consultation.unit,
-                 after={"attachment": att.pk, "title": att.title, "content_type": att.content_type, "name": os.path.basename(att.file.name)})
+    audit.record(
+        actor=actor,
+        action="interaction.consultation.attach",
+        obj=consultation,
+        unit=consultation.unit,
+        after={
+            "attachment": att.pk,
+            "title": att.title,
+            "content_type": att.content_type,
+            "name": os.path.basename(att.file.name),
+        },
+    )
     return att
 
 
@@ -800,7 +974,9 @@ def consultation_open(*, actor, consultation: Consultation) -> Consultation:
         raise ValidationError(_("只有草稿可以发布征集"))
     c.open()
     c.save()
-    audit.record(actor=actor, action="interaction.consultation.open", obj=c, unit=c.unit, before=before, after=audit.snapshot(c))
+    audit.record(
+        actor=actor, action="interaction.consultation.open", obj=c, unit=c.unit, before=before, after=audit.snapshot(c)
+    )
     return c
 
 
@@ -816,7 +992,9 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     if c.closes_on and c.closes_on > timezone.localdate():
         c.closes_on = timezone.localdate()  # closed early: the record shows the real end
     c.save()
-    audit.record(actor=actor, action="interaction.consultation.close", obj=c, unit=c.unit, before=before, after=audit.snapshot(c))
+    audit.record(
+        actor=actor, action="interaction.consultation.close", obj=c, unit=c.unit, before=before, after=audit.snapshot(c)
+    )
     return c
 
 
@@ -842,7 +1020,9 @@ def consultation_report(*, actor, consultation: Consultation, report: str) -> Co
     undecided = c.comments.filter(status=CommentStatus.APPROVED, adoption="").count()
     if undecided:
         raise ValidationError(f"还有 {undecided} 条意见未标明采纳情况")
-    missing = c.comments.filter(status=CommentStatus.APPROVED, adoption__in=[Adoption.NOT_ADOPTED, Adoption.PARTLY], adoption_note="").count()
+    missing = c.comments.filter(
+        status=CommentStatus.APPROVED, adoption__in=[Adoption.NOT_ADOPTED, Adoption.PARTLY], adoption_note=""
+    ).count()
     if missing:
         raise ValidationError(f"有 {missing} 条未采纳或部分采纳的意见没有说明理由")
     before = audit.snapshot(c)
@@ -850,11 +1030,20 @@ def consultation_report(*, actor, consultation: Consultation, report: str) -> Co
     c.feedback_report = sanitise_html(report)
     c.reported_at = timezone.now()
     c.save()
-    audit.record(actor=actor, action="interaction.consultation.report", obj=c, unit=c.unit, before=before, after=audit.snapshot(c))
+    audit.record(
+        actor=actor,
+        action="interaction.consultation.report",
+        obj=c,
+        unit=c.unit,
+        before=before,
+        after=audit.snapshot(c),
+    )
     return c
 
 
-def comment_submit(*, consultation: Consultation, content: str, author_name: str = "", contact: str = "") -> tuple[Comment, bool]:
+def comment_submit(
+    *, consultation: Consultation, content: str, author_name: str = "", contact: str = ""
+) -> tuple[Comment, bool]:
     content = _check_text(content, "意见内容", COMMENT_MAX)
     if not consultation.accepting_comments:
         raise ValidationError(_("该征集当前不接受意见"))
@@ -866,11 +1055,19 @@ def comment_submit(*, consultation: Consultation, content: str, author_name: str
         if existing:
             return existing, False
         comment = Comment.objects.create(
-            consultation=consultation, content=content, author_name=(author_name or "").strip()[:40],
-            contact=(contact or "").strip()[:100], content_hash=digest,
+            consultation=consultation,
+            content=content,
+            author_name=(author_name or "").strip()[:40],
+            contact=(contact or "").strip()[:100],
+            content_hash=digest,
         )
-        audit.record(actor=None, action="interaction.comment.submit", obj=comment, unit=consultation.unit,
-                     after={"consultation": consultation.pk, "length": len(content)})
+        audit.record(
+            actor=None,
+            action="interaction.comment.submit",
+            obj=comment,
+            unit=consultation.unit,
+            after={"consultation": consultation.pk, "length": len(content)},
+        )
     return comment, True
 
 
@@ -893,8 +1090,14 @@ def comment_moderate(*, actor, comment: Comment, approve: bool, reason: str = ""
     comment.moderated_by = actor
     comment.moderated_at = timezone.now()
     comment.save()
-    audit.record(actor=actor, action=f"interaction.comment.{'approve' if approve else 'reject'}", obj=comment,
-                 unit=comment.consultation.unit, before=before, after={"status": comment.status, "reason": comment.reject_reason})
+    audit.record(
+        actor=actor,
+        action=f"interaction.comment.{'approve' if approve else 'reject'}",
+        obj=comment,
+        unit=comment.consultation.unit,
+        before=before,
+        after={"status": comment.status, "reason": comment.reject_reason},
+    )
     return comment
 
 
@@ -914,6 +1117,12 @@ def comment_set_adoption(*, actor, comment: Comment, adoption: str, note: str = 
     before = {"adoption": comment.adoption, "note": comment.adoption_note}
     comment.adoption, comment.adoption_note = adoption, note[:500]
     comment.save(update_fields=["adoption", "adoption_note"])
-    audit.record(actor=actor, action="interaction.comment.adoption", obj=comment, unit=comment.consultation.unit,
-                 before=before, after={"adoption": adoption, "note": comment.adoption_note})
+    audit.record(
+        actor=actor,
+        action="interaction.comment.adoption",
+        obj=comment,
+        unit=comment.consultation.unit,
+        before=before,
+        after={"adoption": adoption, "note": comment.adoption_note},
+    )
     return comment

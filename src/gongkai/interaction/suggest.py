@@ -50,10 +50,47 @@ DEFAULT_THRESHOLD = 0.35
 # Question words and fillers: removed before segmentation (longest first).
 STOP_PHRASES = sorted(
     [
-        "请问一下", "请问", "咨询一下", "想咨询", "我想问", "我想知道", "想了解", "了解一下", "问一下", "你好", "您好",
-        "怎么样", "怎么", "如何", "怎样", "需要什么", "需要哪些", "要什么", "有哪些", "是什么", "什么",
-        "哪些", "能否", "是否", "可不可以", "可以", "能不能", "应该", "需要", "谢谢", "一下", "吗", "呢", "吧",
-        "啊", "的", "了", "我", "我们", "您", "你们",
+        "请问一下",
+        "请问",
+        "咨询一下",
+        "想咨询",
+        "我想问",
+        "我想知道",
+        "想了解",
+        "了解一下",
+        "问一下",
+        "你好",
+        "您好",
+        "怎么样",
+        "怎么",
+        "如何",
+        "怎样",
+        "需要什么",
+        "需要哪些",
+        "要什么",
+        "有哪些",
+        "是什么",
+        "什么",
+        "哪些",
+        "能否",
+        "是否",
+        "可不可以",
+        "可以",
+        "能不能",
+        "应该",
+        "需要",
+        "谢谢",
+        "一下",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "的",
+        "了",
+        "我",
+        "我们",
+        "您",
+        "你们",
     ],
     key=len,
     reverse=True,
@@ -113,7 +150,7 @@ def load_synonyms() -> SynonymMap:
 
         for g in SynonymGroup.objects.filter(is_active=True):
             groups.append([normalise(w) for w in g.word_list()])
-    except Exception:  # noqa: BLE001 - table missing during migrations / outside Django
+    except Exception:  # noqa: BLE001, S110 - table missing during migrations / outside Django
         pass
     return SynonymMap(groups)
 
@@ -264,11 +301,7 @@ def _version() -> str:
 def _build_from_db() -> BM25Index:
     from .models import FaqEntry, FaqStatus
 
-    rows = (
-        FaqEntry.objects.filter(status=FaqStatus.PUBLISHED)
-        .order_by("pk")
-        .values_list("pk", "question", "answer")
-    )
+    rows = FaqEntry.objects.filter(status=FaqStatus.PUBLISHED).order_by("pk").values_list("pk", "question", "answer")
     topics: dict[int, list[str]] = {}
     for entry_id, name in FaqEntry.topics.through.objects.values_list("faqentry_id", "topicword__name"):
         topics.setdefault(entry_id, []).append(name)

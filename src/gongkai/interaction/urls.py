@@ -19,5 +19,7 @@ urlpatterns = [
     path("faq/<int:pk>/", views.faq_detail, name="faq-detail"),
     path("consultations/", views.consultations, name="consultations"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
-    path("consultations/<int:pk>/attachments/<int:att>/", views.consultation_attachment, name="consultation-attachment"),
+    path(
+        "consultations/<int:pk>/attachments/<int:att>/", views.consultation_attachment, name="consultation-attachment"
+    ),
 ]

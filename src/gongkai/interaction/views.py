@@ -32,7 +32,11 @@ SESSION_CODES = "gk_interaction_codes"
 def _limited(request, group: str) -> bool:
     """Rate limit public POSTs per client address (settings.GONGKAI_PUBLIC_FORM_RATE)."""
     return is_ratelimited(
-        request, group=f"interaction:{group}", key="ip", rate=settings.GONGKAI_PUBLIC_FORM_RATE, method="POST",
+        request,
+        group=f"interaction:{group}",
+        key="ip",
+        rate=settings.GONGKAI_PUBLIC_FORM_RATE,
+        method="POST",
         increment=True,
     )
 
@@ -89,9 +93,16 @@ def submit(request):
             d = form.cleaned_data
             try:
                 appeal, created = services.appeal_submit(
-                    appeal_type=d["type"], target_unit=d["target_unit"], title=d["title"], content=d["content"],
-                    name=d["name"], phone=d["phone"], email=d["email"], anonymous=d["anonymous"],
-                    publish_consent=d["publish_consent"], address_string=d["address_string"],
+                    appeal_type=d["type"],
+                    target_unit=d["target_unit"],
+                    title=d["title"],
+                    content=d["content"],
+                    name=d["name"],
+                    phone=d["phone"],
+                    email=d["email"],
+                    anonymous=d["anonymous"],
+                    publish_consent=d["publish_consent"],
+                    address_string=d["address_string"],
                 )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
@@ -99,7 +110,10 @@ def submit(request):
                 form.reset_human_check()
                 _authorise(request, appeal)
                 if created:
-                    messages.success(request, f"留言已提交，查询码：{appeal.tracking_code}。请妥善保存查询码，凭查询码和联系方式查看办理进度。")
+                    messages.success(
+                        request,
+                        f"留言已提交，查询码：{appeal.tracking_code}。请妥善保存查询码，凭查询码和联系方式查看办理进度。",
+                    )
                 else:
                     messages.warning(request, f"您已提交过内容相同的留言，无需重复提交。查询码：{appeal.tracking_code}")
                 return redirect("interaction:track-detail", code=appeal.tracking_code)
@@ -146,7 +160,9 @@ def _track_context(request, appeal, **forms):
     from django.utils import timezone
 
     can_reopen = (
-        appeal.status == AppealStatus.CLOSED and appeal.reopen_count == 0 and deadline is not None
+        appeal.status == AppealStatus.CLOSED
+        and appeal.reopen_count == 0
+        and deadline is not None
         and timezone.localdate() <= deadline
     )
     ctx = {
@@ -177,7 +193,9 @@ def _track_action(request, code, form_cls, form_name, action):
     appeal = _authorised(request, code)
     form = form_cls(request.POST)
     if _limited(request, "track-action"):
-        return _too_many(request, "interaction/public/track_detail.html", _track_context(request, appeal, **{form_name: form}))
+        return _too_many(
+            request, "interaction/public/track_detail.html", _track_context(request, appeal, **{form_name: form})
+        )
     if form.is_valid():
         try:
             message = action(appeal, form.cleaned_data)
@@ -187,7 +205,12 @@ def _track_action(request, code, form_cls, form_name, action):
             messages.success(request, message)
             return redirect("interaction:track-detail", code=code)
     appeal.refresh_from_db()
-    return render(request, "interaction/public/track_detail.html", _track_context(request, appeal, **{form_name: form}), status=400)
+    return render(
+        request,
+        "interaction/public/track_detail.html",
+        _track_context(request, appeal, **{form_name: form}),
+        status=400,
+    )
 
 
 @require_POST
@@ -202,7 +225,9 @@ def track_supplement(request, code):
 @require_POST
 def track_rate(request, code):
     def action(appeal, d):
-        services.appeal_rate(appeal=appeal, speed=d["speed"], outcome=d["outcome"], attitude=d["attitude"], comment=d["comment"])
+        services.appeal_rate(
+            appeal=appeal, speed=d["speed"], outcome=d["outcome"], attitude=d["attitude"], comment=d["comment"]
+        )
         return "感谢您的评价"
 
     return _track_action(request, code, RateForm, "rate_form", action)
@@ -229,13 +254,19 @@ def appeal_list(request):
 
         qs = qs.filter(Q(public_title__icontains=q) | Q(public_content__icontains=q) | Q(public_answer__icontains=q))
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "interaction/public/appeal_list.html", {"page": page, "q": q, "query": f"q={q}" if q else ""})
+    return render(
+        request, "interaction/public/appeal_list.html", {"page": page, "q": q, "query": f"q={q}" if q else ""}
+    )
 
 
 @require_GET
 def appeal_detail(request, pk):
     appeal = get_object_or_404(selectors.public_appeals(), pk=pk, public_status=PublicStatus.PUBLISHED)
-    steps = appeal.steps.filter(is_internal=False).exclude(kind__in=["supplement", "note", "reminded"]).select_related("unit")
+    steps = (
+        appeal.steps.filter(is_internal=False)
+        .exclude(kind__in=["supplement", "note", "reminded"])
+        .select_related("unit")
+    )
     return render(request, "interaction/public/appeal_detail.html", {"appeal": appeal, "steps": steps})
 
 
@@ -263,10 +294,22 @@ def faq(request):
     from gongkai.catalogue.models import Domain
 
     domains = Domain.objects.filter(faq_entries__status=FaqStatus.PUBLISHED).distinct()
-    query = "&".join(p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else "", f"domain={domain}" if domain else ""] if p)
-    return render(request, "interaction/public/faq.html", {
-        "page": page, "q": q, "topic": topic, "topics": topics, "query": query, "domains": domains, "domain": domain,
-    })
+    query = "&".join(
+        p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else "", f"domain={domain}" if domain else ""] if p
+    )
+    return render(
+        request,
+        "interaction/public/faq.html",
+        {
+            "page": page,
+            "q": q,
+            "topic": topic,
+            "topics": topics,
+            "query": query,
+            "domains": domains,
+            "domain": domain,
+        },
+    )
 
 
 @require_GET
@@ -285,16 +328,26 @@ def consultations(request):
     qs = selectors.public_consultations(state)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
-        request, "interaction/public/consultations.html",
-        {"page": page, "state": state, "states": [(s, l) for s, l in ConsultationStatus.choices if s != "draft"],
-         "query": f"state={state}" if state else ""},
+        request,
+        "interaction/public/consultations.html",
+        {
+            "page": page,
+            "state": state,
+            "states": [(s, label) for s, label in ConsultationStatus.choices if s != "draft"],
+            "query": f"state={state}" if state else "",
+        },
     )
 
 
 def _consultation_context(c, form):
     comments = c.comments.filter(status=CommentStatus.APPROVED).order_by("created_at")
-    return {"c": c, "comments": comments, "form": form, "figures": selectors.consultation_figures(c),
-            "attachments": c.attachments.all()}
+    return {
+        "c": c,
+        "comments": comments,
+        "form": form,
+        "figures": selectors.consultation_figures(c),
+        "attachments": c.attachments.all(),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -308,7 +361,9 @@ def consultation_detail(request, pk):
         if form.is_valid():
             try:
                 _comment, created = services.comment_submit(
-                    consultation=c, content=form.cleaned_data["content"], author_name=form.cleaned_data["author_name"],
+                    consultation=c,
+                    content=form.cleaned_data["content"],
+                    author_name=form.cleaned_data["author_name"],
                     contact=form.cleaned_data["contact"],
                 )
             except ValidationError as exc:
@@ -321,7 +376,9 @@ def consultation_detail(request, pk):
                     messages.warning(request, "您已提交过相同的意见，无需重复提交。")
                 return redirect(reverse("interaction:consultation", args=[c.pk]) + "#comments")
         return render(request, template, _consultation_context(c, form), status=400)
-    return render(request, template, _consultation_context(c, CommentForm(request=request) if c.accepting_comments else None))
+    return render(
+        request, template, _consultation_context(c, CommentForm(request=request) if c.accepting_comments else None)
+    )
 
 
 @require_GET
@@ -329,6 +386,10 @@ def consultation_attachment(request, pk, att):
     c = get_object_or_404(Consultation.objects.exclude(status=ConsultationStatus.DRAFT), pk=pk)
     attachment = get_object_or_404(c.attachments, pk=att)
     ext = attachment.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
-                            filename=f"{attachment.title}.{ext}")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=f"{attachment.title}.{ext}",
+    )
     return response

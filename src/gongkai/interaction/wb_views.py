@@ -52,11 +52,16 @@ def _err(request, exc: ValidationError | PermissionDenied):
 @staff_required
 def index(request):
     counts = selectors.queue_counts(request.user)
-    return render(request, "interaction/wb/index.html", {
-        "counts": counts, "queues": QUEUES,
-        "stale": selectors.stale_faq(request.user).count(),
-        "pending_comments": selectors.moderation_queue(request.user).count(),
-    })
+    return render(
+        request,
+        "interaction/wb/index.html",
+        {
+            "counts": counts,
+            "queues": QUEUES,
+            "stale": selectors.stale_faq(request.user).count(),
+            "pending_comments": selectors.moderation_queue(request.user).count(),
+        },
+    )
 
 
 @staff_required
@@ -69,18 +74,28 @@ def appeal_list(request):
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(tracking_code__icontains=q.upper()))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "interaction/wb/appeal_list.html", {
-        "page": page, "queue": queue, "queues": QUEUES, "q": q, "today": timezone.localdate(),
-        "query": "&".join(p for p in [f"queue={queue}", f"q={q}" if q else ""] if p),
-    })
+    return render(
+        request,
+        "interaction/wb/appeal_list.html",
+        {
+            "page": page,
+            "queue": queue,
+            "queues": QUEUES,
+            "q": q,
+            "today": timezone.localdate(),
+            "query": "&".join(p for p in [f"queue={queue}", f"q={q}" if q else ""] if p),
+        },
+    )
 
 
 def _dispatch_units(user, appeal):
     if permissions.is_sysadmin(user):
         return appeal.target_unit.descendants().order_by("path")
-    return appeal.target_unit.descendants().filter(
-        pk__in=permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).values("pk")
-    ).order_by("path")
+    return (
+        appeal.target_unit.descendants()
+        .filter(pk__in=permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).values("pk"))
+        .order_by("path")
+    )
 
 
 def _appeal_context(request, appeal, **forms):
@@ -97,7 +112,8 @@ def _appeal_context(request, appeal, **forms):
         "can_note": (lead or co) and appeal.is_open,
         "can_publish": (access.leads(user, appeal, access.APPROVER_ROLES) or dispatch)
         and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED),
-        "can_promote": (lead or dispatch) and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED)
+        "can_promote": (lead or dispatch)
+        and appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED)
         and not appeal.faq_entries.exists(),
         "reject_form": forms.get("reject_form") or ReasonForm(),
         "return_form": forms.get("return_form") or ReasonForm(),
@@ -113,10 +129,13 @@ def _appeal_context(request, appeal, **forms):
     if ctx["can_publish"]:
         proposal = services.appeal_publication_proposal(appeal)
         ctx["proposal"] = proposal
-        ctx["publish_form"] = forms.get("publish_form") or PublishForm(initial={
-            "public_title": proposal["title"].masked, "public_content": proposal["content"].masked,
-            "public_answer": proposal["answer"].masked,
-        })
+        ctx["publish_form"] = forms.get("publish_form") or PublishForm(
+            initial={
+                "public_title": proposal["title"].masked,
+                "public_content": proposal["content"].masked,
+                "public_answer": proposal["answer"].masked,
+            }
+        )
     return ctx
 
 
@@ -139,7 +158,12 @@ def _appeal_post(request, pk, form_cls=None, form_name="", action=None, form_kwa
         form = form_cls(request.POST, **(form_kwargs(appeal) if form_kwargs else {}))
         if not form.is_valid():
             messages.error(request, "请检查填写的内容")
-            return render(request, "interaction/wb/appeal_detail.html", _appeal_context(request, appeal, **{form_name: form}), status=400)
+            return render(
+                request,
+                "interaction/wb/appeal_detail.html",
+                _appeal_context(request, appeal, **{form_name: form}),
+                status=400,
+            )
     try:
         message = action(appeal, form.cleaned_data if form else {})
     except (ValidationError, PermissionDenied) as exc:
@@ -147,7 +171,12 @@ def _appeal_post(request, pk, form_cls=None, form_name="", action=None, form_kwa
             raise
         _err(request, exc)
         if form is not None:
-            return render(request, "interaction/wb/appeal_detail.html", _appeal_context(request, appeal, **{form_name: form}), status=400)
+            return render(
+                request,
+                "interaction/wb/appeal_detail.html",
+                _appeal_context(request, appeal, **{form_name: form}),
+                status=400,
+            )
     else:
         messages.success(request, message)
     return redirect("interaction_wb:appeal-detail", pk=pk)
@@ -156,14 +185,21 @@ def _appeal_post(request, pk, form_cls=None, form_name="", action=None, form_kwa
 @staff_required
 @require_POST
 def appeal_accept(request, pk):
-    return _appeal_post(request, pk, action=lambda a, d: (services.appeal_accept(actor=request.user, appeal=a), "已受理")[1])
+    return _appeal_post(
+        request, pk, action=lambda a, d: (services.appeal_accept(actor=request.user, appeal=a), "已受理")[1]
+    )
 
 
 @staff_required
 @require_POST
 def appeal_reject(request, pk):
-    return _appeal_post(request, pk, ReasonForm, "reject_form",
-                        lambda a, d: (services.appeal_reject(actor=request.user, appeal=a, reason=d["reason"]), "已作不予受理处理")[1])
+    return _appeal_post(
+        request,
+        pk,
+        ReasonForm,
+        "reject_form",
+        lambda a, d: (services.appeal_reject(actor=request.user, appeal=a, reason=d["reason"]), "已作不予受理处理")[1],
+    )
 
 
 @staff_required
@@ -173,41 +209,68 @@ def appeal_assign(request, pk):
         services.appeal_assign(actor=request.user, appeal=a, unit=d["unit"], co_units=d["co_units"], note=d["note"])
         return "已分拨"
 
-    return _appeal_post(request, pk, AssignForm, "assign_form", action,
-                        form_kwargs=lambda a: {"units": _dispatch_units(request.user, a)})
+    return _appeal_post(
+        request,
+        pk,
+        AssignForm,
+        "assign_form",
+        action,
+        form_kwargs=lambda a: {"units": _dispatch_units(request.user, a)},
+    )
 
 
 @staff_required
 @require_POST
 def appeal_send_back(request, pk):
-    return _appeal_post(request, pk, ReasonForm, "return_form",
-                        lambda a, d: (services.appeal_send_back(actor=request.user, appeal=a, reason=d["reason"]), "已退回政务公开办")[1])
+    return _appeal_post(
+        request,
+        pk,
+        ReasonForm,
+        "return_form",
+        lambda a, d: (services.appeal_send_back(actor=request.user, appeal=a, reason=d["reason"]), "已退回政务公开办")[
+            1
+        ],
+    )
 
 
 @staff_required
 @require_POST
 def appeal_start(request, pk):
-    return _appeal_post(request, pk, action=lambda a, d: (services.appeal_start(actor=request.user, appeal=a), "已开始处置")[1])
+    return _appeal_post(
+        request, pk, action=lambda a, d: (services.appeal_start(actor=request.user, appeal=a), "已开始处置")[1]
+    )
 
 
 @staff_required
 @require_POST
 def appeal_note(request, pk):
-    return _appeal_post(request, pk, NoteForm, "note_form",
-                        lambda a, d: (services.appeal_note(actor=request.user, appeal=a, text=d["text"]), "会办意见已保存")[1])
+    return _appeal_post(
+        request,
+        pk,
+        NoteForm,
+        "note_form",
+        lambda a, d: (services.appeal_note(actor=request.user, appeal=a, text=d["text"]), "会办意见已保存")[1],
+    )
 
 
 @staff_required
 @require_POST
 def appeal_answer(request, pk):
-    return _appeal_post(request, pk, AnswerForm, "answer_form",
-                        lambda a, d: (services.appeal_answer(actor=request.user, appeal=a, answer=d["answer"]), "答复已发送")[1])
+    return _appeal_post(
+        request,
+        pk,
+        AnswerForm,
+        "answer_form",
+        lambda a, d: (services.appeal_answer(actor=request.user, appeal=a, answer=d["answer"]), "答复已发送")[1],
+    )
 
 
 @staff_required
 @require_POST
 def appeal_close(request, pk):
-    return _appeal_post(request, pk, action=lambda a, d: (services.appeal_close(actor=request.user, appeal=a), "已办结")[1])
+    return _appeal_post(
+        request, pk, action=lambda a, d: (services.appeal_close(actor=request.user, appeal=a), "已办结")[1]
+    )
 
 
 @staff_required
@@ -223,7 +286,9 @@ def appeal_publish(request, pk):
 @staff_required
 @require_POST
 def appeal_unpublish(request, pk):
-    return _appeal_post(request, pk, action=lambda a, d: (services.appeal_unpublish(actor=request.user, appeal=a), "已撤回公开")[1])
+    return _appeal_post(
+        request, pk, action=lambda a, d: (services.appeal_unpublish(actor=request.user, appeal=a), "已撤回公开")[1]
+    )
 
 
 @staff_required
@@ -252,10 +317,17 @@ def faq_list(request):
     if q:
         qs = qs.filter(Q(question__icontains=q) | Q(answer__icontains=q) | Q(topics__name=q)).distinct()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "interaction/wb/faq_list.html", {
-        "page": page, "stale": stale, "q": q, "today": timezone.localdate(),
-        "query": "&".join(p for p in ["stale=1" if stale else "", f"q={q}" if q else ""] if p),
-    })
+    return render(
+        request,
+        "interaction/wb/faq_list.html",
+        {
+            "page": page,
+            "stale": stale,
+            "q": q,
+            "today": timezone.localdate(),
+            "query": "&".join(p for p in ["stale=1" if stale else "", f"q={q}" if q else ""] if p),
+        },
+    )
 
 
 def _faq_form_units(user):
@@ -273,8 +345,16 @@ def faq_edit(request, pk=None):
         form = FaqForm(request.POST, units=units)
         if form.is_valid():
             d = form.cleaned_data
-            kwargs = dict(actor=request.user, question=d["question"], answer=d["answer"], domain=d["domain"], domain_name=d["domain_name"],
-                          topics=form.topic_list(), review_date=d["review_date"], note=d["note"])
+            kwargs = dict(
+                actor=request.user,
+                question=d["question"],
+                answer=d["answer"],
+                domain=d["domain"],
+                domain_name=d["domain_name"],
+                topics=form.topic_list(),
+                review_date=d["review_date"],
+                note=d["note"],
+            )
             try:
                 if entry is None:
                     entry = services.faq_create(unit=d["unit"], **kwargs)
@@ -289,9 +369,15 @@ def faq_edit(request, pk=None):
     else:
         initial = {}
         if entry is not None:
-            initial = {"question": entry.question, "answer": entry.answer, "unit": entry.unit, "domain": entry.domain,
-                       "domain_name": "" if entry.domain_id else entry.domain_name,
-                       "topics": "、".join(entry.topics.values_list("name", flat=True)), "review_date": entry.review_date}
+            initial = {
+                "question": entry.question,
+                "answer": entry.answer,
+                "unit": entry.unit,
+                "domain": entry.domain,
+                "domain_name": "" if entry.domain_id else entry.domain_name,
+                "topics": "、".join(entry.topics.values_list("name", flat=True)),
+                "review_date": entry.review_date,
+            }
         elif units.count() == 1:
             initial = {"unit": units.first()}
         form = FaqForm(initial=initial, units=units)
@@ -302,9 +388,15 @@ def faq_edit(request, pk=None):
 def faq_detail(request, pk):
     entry = get_object_or_404(FaqEntry.objects.select_related("unit", "source_appeal"), pk=pk)
     access.require_unit_content(request.user, entry.unit)
-    return render(request, "interaction/wb/faq_detail.html", {
-        "entry": entry, "versions": entry.versions.select_related("editor"), "review_form": ReviewForm(),
-    })
+    return render(
+        request,
+        "interaction/wb/faq_detail.html",
+        {
+            "entry": entry,
+            "versions": entry.versions.select_related("editor"),
+            "review_form": ReviewForm(),
+        },
+    )
 
 
 @staff_required
@@ -374,7 +466,9 @@ def consultation_edit(request, pk=None):
                 messages.success(request, "已保存")
                 return redirect("interaction_wb:consultation-detail", pk=c.pk)
     else:
-        form = ConsultationForm(instance=c, units=units, initial={"unit": units.first()} if c is None and units.count() == 1 else None)
+        form = ConsultationForm(
+            instance=c, units=units, initial={"unit": units.first()} if c is None and units.count() == 1 else None
+        )
     return render(request, "interaction/wb/consultation_form.html", {"form": form, "c": c})
 
 
@@ -382,20 +476,32 @@ def consultation_edit(request, pk=None):
 def consultation_detail(request, pk):
     c = _get_consultation(request, pk)
     comments = c.comments.order_by("status", "created_at")
-    return render(request, "interaction/wb/consultation_detail.html", {
-        "c": c, "comments": comments, "figures": selectors.consultation_figures(c),
-        "attachment_form": AttachmentForm(), "report_form": ReportForm(initial={"report": c.feedback_report or _report_draft(c)}),
-        "reason_form": ReasonForm(), "adoption_form": AdoptionForm(),
-    })
+    return render(
+        request,
+        "interaction/wb/consultation_detail.html",
+        {
+            "c": c,
+            "comments": comments,
+            "figures": selectors.consultation_figures(c),
+            "attachment_form": AttachmentForm(),
+            "report_form": ReportForm(initial={"report": c.feedback_report or _report_draft(c)}),
+            "reason_form": ReasonForm(),
+            "adoption_form": AdoptionForm(),
+        },
+    )
 
 
 def _report_draft(c: Consultation) -> str:
     f = selectors.consultation_figures(c)
     return (
-        f"本次征求意见自{c.opens_on:%Y年%m月%d日}至{c.closes_on:%Y年%m月%d日}，共收到意见{f['total']}条，"
-        f"其中经审核公开{f['approved']}条；采纳{f['adopted']}条，部分采纳{f['partly']}条，未采纳{f['not_adopted']}条。"
-        "未采纳的主要理由见下表。"
-    ) if c.opens_on and c.closes_on else ""
+        (
+            f"本次征求意见自{c.opens_on:%Y年%m月%d日}至{c.closes_on:%Y年%m月%d日}，共收到意见{f['total']}条，"
+            f"其中经审核公开{f['approved']}条；采纳{f['adopted']}条，部分采纳{f['partly']}条，未采纳{f['not_adopted']}条。"
+            "未采纳的主要理由见下表。"
+        )
+        if c.opens_on and c.closes_on
+        else ""
+    )
 
 
 def _consultation_action(request, pk, action, success):
@@ -411,13 +517,17 @@ def _consultation_action(request, pk, action, success):
 @staff_required
 @require_POST
 def consultation_open(request, pk):
-    return _consultation_action(request, pk, lambda c: services.consultation_open(actor=request.user, consultation=c), "已发布，开始征集意见")
+    return _consultation_action(
+        request, pk, lambda c: services.consultation_open(actor=request.user, consultation=c), "已发布，开始征集意见"
+    )
 
 
 @staff_required
 @require_POST
 def consultation_close(request, pk):
-    return _consultation_action(request, pk, lambda c: services.consultation_close(actor=request.user, consultation=c), "征集已结束")
+    return _consultation_action(
+        request, pk, lambda c: services.consultation_close(actor=request.user, consultation=c), "征集已结束"
+    )
 
 
 @staff_required
@@ -428,7 +538,9 @@ def consultation_report(request, pk):
         messages.error(request, "请填写意见采纳情况说明")
         return redirect("interaction_wb:consultation-detail", pk=pk)
     return _consultation_action(
-        request, pk, lambda c: services.consultation_report(actor=request.user, consultation=c, report=form.cleaned_data["report"]),
+        request,
+        pk,
+        lambda c: services.consultation_report(actor=request.user, consultation=c, report=form.cleaned_data["report"]),
         "反馈报告已发布",
     )
 
@@ -440,8 +552,9 @@ def consultation_attach(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.consultation_add_attachment(actor=request.user, consultation=c, title=form.cleaned_data["title"],
-                                                 upload=form.cleaned_data["file"])
+            services.consultation_add_attachment(
+                actor=request.user, consultation=c, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+            )
             messages.success(request, "附件已上传")
         except (ValidationError, PermissionDenied) as exc:
             _err(request, exc)
@@ -452,8 +565,11 @@ def consultation_attach(request, pk):
 
 @staff_required
 def moderation(request):
-    return render(request, "interaction/wb/moderation.html", {"comments": selectors.moderation_queue(request.user),
-                                                              "reason_form": ReasonForm()})
+    return render(
+        request,
+        "interaction/wb/moderation.html",
+        {"comments": selectors.moderation_queue(request.user), "reason_form": ReasonForm()},
+    )
 
 
 def _get_comment(request, pk) -> Comment:
@@ -468,8 +584,12 @@ def comment_moderate(request, pk):
     comment = _get_comment(request, pk)
     approve = request.POST.get("decision") == "approve"
     try:
-        services.comment_moderate(actor=request.user, comment=comment, approve=approve, reason=request.POST.get("reason", ""))
-        messages.success(request, "已通过，意见将在门户显示（个人信息已遮盖）" if approve else "已标记为未通过（意见保留在记录中）")
+        services.comment_moderate(
+            actor=request.user, comment=comment, approve=approve, reason=request.POST.get("reason", "")
+        )
+        messages.success(
+            request, "已通过，意见将在门户显示（个人信息已遮盖）" if approve else "已标记为未通过（意见保留在记录中）"
+        )
     except (ValidationError, PermissionDenied) as exc:
         _err(request, exc)
     if request.POST.get("next") == "moderation":
@@ -484,8 +604,12 @@ def comment_adoption(request, pk):
     form = AdoptionForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_set_adoption(actor=request.user, comment=comment, adoption=form.cleaned_data["adoption"],
-                                          note=form.cleaned_data["note"])
+            services.comment_set_adoption(
+                actor=request.user,
+                comment=comment,
+                adoption=form.cleaned_data["adoption"],
+                note=form.cleaned_data["note"],
+            )
             messages.success(request, "已保存采纳情况")
         except (ValidationError, PermissionDenied) as exc:
             _err(request, exc)
@@ -504,10 +628,10 @@ def stats(request):
     except ValueError:
         year = timezone.localdate().year
     year = max(2000, min(year, 2100))
-    units = selectors.stats_units_for(request.user).filter(
-        Q(appeals_led__isnull=False)
-    ).distinct()
+    units = selectors.stats_units_for(request.user).filter(Q(appeals_led__isnull=False)).distinct()
     rows = selectors.interaction_stats(units, year)
-    return render(request, "interaction/wb/stats.html", {"rows": rows, "year": year,
-                                                         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1)})
-
+    return render(
+        request,
+        "interaction/wb/stats.html",
+        {"rows": rows, "year": year, "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1)},
+    )

@@ -17,7 +17,9 @@ def text_size(request):
     """Switch large-text mode (适老化) with a plain link: works without JavaScript."""
     size = request.GET.get("size", "normal")
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = redirect(target)
     if size == "large":

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions as drf_permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -60,11 +61,35 @@ class PublicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Publication
         fields = [
-            "id", "index_number", "title", "doc_type", "doc_type_label", "topic", "topic_label", "unit", "unit_name",
-            "issuer", "document_number", "made_on", "published_on", "effective_from", "expires_on",
-            "legal_status", "legal_status_label", "interprets", "interpretation_form", "video_url",
-            "fiscal_year", "budget_kind", "comment_until", "state", "withdrawn_at", "withdrawn_reason",
-            "url", "body", "attachments",
+            "id",
+            "index_number",
+            "title",
+            "doc_type",
+            "doc_type_label",
+            "topic",
+            "topic_label",
+            "unit",
+            "unit_name",
+            "issuer",
+            "document_number",
+            "made_on",
+            "published_on",
+            "effective_from",
+            "expires_on",
+            "legal_status",
+            "legal_status_label",
+            "interprets",
+            "interpretation_form",
+            "video_url",
+            "fiscal_year",
+            "budget_kind",
+            "comment_until",
+            "state",
+            "withdrawn_at",
+            "withdrawn_reason",
+            "url",
+            "body",
+            "attachments",
         ]
         read_only_fields = fields
 
@@ -112,9 +137,9 @@ class PublicPublicationViewSet(viewsets.ReadOnlyModelViewSet):
         unit = Organisation.objects.filter(pk=data["unit"]).first() if data.get("unit") else None
         if data.get("unit") and unit is None:
             return Publication.objects.none()
-        return selectors.published(doc_type=data.get("type"), unit=unit, year=data.get("year"), q=data.get("q", "")).prefetch_related(
-            "attachments", "legal_links_in"
-        )
+        return selectors.published(
+            doc_type=data.get("type"), unit=unit, year=data.get("year"), q=data.get("q", "")
+        ).prefetch_related("attachments", "legal_links_in")
 
 
 # --- staff --------------------------------------------------------------------------
@@ -127,9 +152,20 @@ class StaffPublicationSerializer(PublicationSerializer):
 
     class Meta(PublicationSerializer.Meta):
         fields = PublicationSerializer.Meta.fields + [
-            "state_label", "changed_on", "needs_interpretation", "interpretation_waiver", "drafting_notes",
-            "short_comment_reason", "attribute", "attribute_ground", "attribute_reason", "due_on", "is_late",
-            "created_at", "updated_at", "available_actions",
+            "state_label",
+            "changed_on",
+            "needs_interpretation",
+            "interpretation_waiver",
+            "drafting_notes",
+            "short_comment_reason",
+            "attribute",
+            "attribute_ground",
+            "attribute_reason",
+            "due_on",
+            "is_late",
+            "created_at",
+            "updated_at",
+            "available_actions",
         ]
         read_only_fields = fields
 
@@ -151,14 +187,18 @@ class DraftInputSerializer(serializers.Serializer):
     effective_from = serializers.DateField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
     interprets = serializers.PrimaryKeyRelatedField(queryset=Publication.objects.all(), required=False, allow_null=True)
-    interpretation_form = serializers.ChoiceField(choices=Publication._meta.get_field("interpretation_form").choices, required=False, allow_blank=True)
+    interpretation_form = serializers.ChoiceField(
+        choices=Publication._meta.get_field("interpretation_form").choices, required=False, allow_blank=True
+    )
     video_url = serializers.URLField(required=False, allow_blank=True)
     needs_interpretation = serializers.BooleanField(required=False)
     drafting_notes = serializers.CharField(required=False, allow_blank=True)
     comment_until = serializers.DateField(required=False, allow_null=True)
     short_comment_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     fiscal_year = serializers.IntegerField(required=False, allow_null=True)
-    budget_kind = serializers.ChoiceField(choices=Publication._meta.get_field("budget_kind").choices, required=False, allow_blank=True)
+    budget_kind = serializers.ChoiceField(
+        choices=Publication._meta.get_field("budget_kind").choices, required=False, allow_blank=True
+    )
 
     def validate_interprets(self, value):
         user = self.context["request"].user
@@ -190,7 +230,9 @@ class WithdrawInput(serializers.Serializer):
 class LegalLinkInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[("repeal", "废止"), ("amend", "修改")])
     effective_on = serializers.DateField()
-    by = serializers.PrimaryKeyRelatedField(queryset=Publication.objects.filter(state=State.PUBLISHED), required=False, allow_null=True)
+    by = serializers.PrimaryKeyRelatedField(
+        queryset=Publication.objects.filter(state=State.PUBLISHED), required=False, allow_null=True
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
@@ -217,7 +259,9 @@ class StaffPublicationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Publication.objects.none()
-        return permissions.scope(Publication.objects.select_related("unit"), self.request.user).order_by("-updated_at", "-id")
+        return permissions.scope(Publication.objects.select_related("unit"), self.request.user).order_by(
+            "-updated_at", "-id"
+        )
 
     def get_object(self):
         pub = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

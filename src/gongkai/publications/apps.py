@@ -50,7 +50,12 @@ class PublicationsConfig(AppConfig):
         }
         for state, n in selectors.queue_counts(user).items():
             if n:
-                items.append((_g("%(step)s %(n)s 件") % {"step": labels[state], "n": n}, reverse("publications_wb:queue", args=[state])))
+                items.append(
+                    (
+                        _g("%(step)s %(n)s 件") % {"step": labels[state], "n": n},
+                        reverse("publications_wb:queue", args=[state]),
+                    )
+                )
         late = selectors.late_items(user).count()
         if late:
             items.append((_g("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))

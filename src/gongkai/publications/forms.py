@@ -47,7 +47,9 @@ class PublicationForm(forms.ModelForm):
 
     class Meta:
         model = Publication
-        fields = sorted({f for fs in TYPE_FIELDS.values() for f in fs} | set(COMMON) - {"unit_item", "domain", "video_url"})
+        fields = sorted(
+            {f for fs in TYPE_FIELDS.values() for f in fs} | set(COMMON) - {"unit_item", "domain", "video_url"}
+        )
         widgets = {
             "made_on": DATE,
             "changed_on": DATE,
@@ -80,9 +82,7 @@ class PublicationForm(forms.ModelForm):
         self.fields["body"].help_text = _("可直接粘贴纯文本（自动分段），或使用基本 HTML 标签；脚本和样式会被清除")
         if "interprets" in self.fields:
             self.fields["interprets"].queryset = (
-                Publication.objects.filter(
-                    unit__in=permissions.visible_units(user), doc_type__in=INTERPRETABLE_TYPES
-                )
+                Publication.objects.filter(unit__in=permissions.visible_units(user), doc_type__in=INTERPRETABLE_TYPES)
                 .exclude(state__in=[State.WITHDRAWN, State.RETAINED])
                 .order_by("-updated_at")
             )
@@ -90,10 +90,12 @@ class PublicationForm(forms.ModelForm):
         if "unit_item" in self.fields:
             from gongkai.catalogue.models import UnitItem
 
-            self.fields["unit_item"].queryset = UnitItem.objects.filter(
-                unit__in=editor_units, is_active=True
-            ).order_by("unit_id", "sort_order")
-            self.fields["unit_item"].help_text = _("本信息对应的标准目录事项；公开时限按该事项计算，未关联时按20个工作日")
+            self.fields["unit_item"].queryset = UnitItem.objects.filter(unit__in=editor_units, is_active=True).order_by(
+                "unit_id", "sort_order"
+            )
+            self.fields["unit_item"].help_text = _(
+                "本信息对应的标准目录事项；公开时限按该事项计算，未关联时按20个工作日"
+            )
         if "domain" in self.fields:
             self.fields["domain"].help_text = _("不填时取所关联目录事项的领域")
         if "interpretation_form" in self.fields:
@@ -162,9 +164,7 @@ class WithdrawForm(forms.Form):
 class LegalLinkForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=LinkKind.choices)
     effective_on = forms.DateField(label=_("生效日期"), widget=DATE)
-    by = forms.ModelChoiceField(
-        queryset=Publication.objects.none(), required=False, label=_("依据文件（已发布）")
-    )
+    by = forms.ModelChoiceField(queryset=Publication.objects.none(), required=False, label=_("依据文件（已发布）"))
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
     def __init__(self, *args, target: Publication, **kwargs):
@@ -189,10 +189,14 @@ def has_unit_item() -> bool:
 class UnitItemLinkForm(forms.Form):
     """Link an item (in any state) to the catalogue item it fulfils."""
 
-    unit_item = forms.ModelChoiceField(queryset=None, required=False, label=_("对应的目录事项"), empty_label=_("（不关联）"))
+    unit_item = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("对应的目录事项"), empty_label=_("（不关联）")
+    )
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         from gongkai.catalogue.models import UnitItem
 
-        self.fields["unit_item"].queryset = UnitItem.objects.filter(unit=unit, is_active=True).order_by("sort_order", "id")
+        self.fields["unit_item"].queryset = UnitItem.objects.filter(unit=unit, is_active=True).order_by(
+            "sort_order", "id"
+        )

@@ -60,6 +60,7 @@ from .models import (
 )
 from .timeliness import DEFAULT_WORKING_DAYS
 
+
 def _msgid(label) -> str:
     """The Simplified Chinese source text of a lazy label, whatever language is active."""
     from django.utils import translation
@@ -85,8 +86,20 @@ TYPE_ALIASES = {
 }
 TOPIC_ALIASES = {**{t.value: t.value for t in Topic}, **{_msgid(t.label): t.value for t in Topic}}
 KNOWN_KEYS = {
-    "type", "title", "document_number", "issuer", "made_on", "published_on", "effective_from",
-    "expires_on", "body", "attachments", "topic", "url", "original_url", "id",
+    "type",
+    "title",
+    "document_number",
+    "issuer",
+    "made_on",
+    "published_on",
+    "effective_from",
+    "expires_on",
+    "body",
+    "attachments",
+    "topic",
+    "url",
+    "original_url",
+    "id",
 }
 _DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
 
@@ -287,13 +300,17 @@ class Importer:
         for row in rows:
             groups[(numbering.category_for(row.pub.doc_type), row.pub.published_on.year)].append(row.pub)
         for (category, year), pubs in groups.items():
-            numbers = numbering.reserve_index_numbers(unit_code=self.unit.code, category=category, year=year, count=len(pubs))
+            numbers = numbering.reserve_index_numbers(
+                unit_code=self.unit.code, category=category, year=year, count=len(pubs)
+            )
             for pub, number in zip(pubs, numbers, strict=True):
                 pub.index_number = number
         created = Publication.objects.bulk_create([r.pub for r in rows])
         if any(p.pk is None for p in created):  # backends without RETURNING: look the ids up
             by_number = dict(
-                Publication.objects.filter(index_number__in=[p.index_number for p in created]).values_list("index_number", "pk")
+                Publication.objects.filter(index_number__in=[p.index_number for p in created]).values_list(
+                    "index_number", "pk"
+                )
             )
             for p in created:
                 p.pk = p.id = by_number[p.index_number]
@@ -318,7 +335,14 @@ class Importer:
             for order, (label, url) in enumerate(row.links, start=len(row.files)):
                 attachments.append(Attachment(publication=row.pub, name=label, external_url=url, sort_order=order))
             trail.append(
-                Transition(publication=row.pub, step=Step.IMPORT, from_state="", to_state=State.PUBLISHED, actor=None, actor_name="历史数据导入")
+                Transition(
+                    publication=row.pub,
+                    step=Step.IMPORT,
+                    from_state="",
+                    to_state=State.PUBLISHED,
+                    actor=None,
+                    actor_name="历史数据导入",
+                )
             )
         Attachment.objects.bulk_create(attachments, batch_size=1000)
         Transition.objects.bulk_create(trail, batch_size=1000)
@@ -348,7 +372,9 @@ def _title_hint(raw: str) -> str:
         return ""
 
 
-def import_file(path: Path, *, unit: Organisation, actor=None, batch_size: int = 2000, index: bool = True) -> ImportReport:
+def import_file(
+    path: Path, *, unit: Organisation, actor=None, batch_size: int = 2000, index: bool = True
+) -> ImportReport:
     """Import a JSONL file; then index the new items through the search backend's bulk path."""
     from . import indexing
 

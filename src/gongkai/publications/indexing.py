@@ -65,8 +65,10 @@ def to_document(pub):
 def _public_qs():
     from .models import Publication, State
 
-    qs = Publication.objects.filter(state=State.PUBLISHED).select_related("unit").prefetch_related(
-        "attachments", "legal_links_in"
+    qs = (
+        Publication.objects.filter(state=State.PUBLISHED)
+        .select_related("unit")
+        .prefetch_related("attachments", "legal_links_in")
     )
     if any(f.name == "domain" for f in Publication._meta.get_fields()):
         qs = qs.select_related("domain")

@@ -169,9 +169,7 @@ class Publication(FSMModelMixin, models.Model):
     )
     # --- normative documents ---
     effective_from = models.DateField(_("施行日期"), null=True, blank=True)
-    expires_on = models.DateField(
-        _("失效日期"), null=True, blank=True, help_text=_("自该日起失效；有效期届满的次日")
-    )
+    expires_on = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("自该日起失效；有效期届满的次日"))
     # --- interpretations ---
     interprets = models.ForeignKey(
         "self",
@@ -181,9 +179,7 @@ class Publication(FSMModelMixin, models.Model):
         related_name="interpretations",
         verbose_name=_("所解读的政策文件"),
     )
-    interpretation_form = models.CharField(
-        _("解读形式"), max_length=10, choices=InterpretationForm.choices, blank=True
-    )
+    interpretation_form = models.CharField(_("解读形式"), max_length=10, choices=InterpretationForm.choices, blank=True)
     video_url = models.URLField(_("视频链接"), blank=True)
     needs_interpretation = models.BooleanField(
         _("需要政策解读"), default=False, help_text=_("需要解读的政策文件须与解读材料同步发布")
@@ -194,9 +190,7 @@ class Publication(FSMModelMixin, models.Model):
     # --- draft major decision / budget ---
     drafting_notes = models.TextField(_("起草说明"), blank=True)
     comment_until = models.DateField(_("意见征集截止日期"), null=True, blank=True)
-    short_comment_reason = models.CharField(
-        _("征求意见期少于30日的说明"), max_length=500, blank=True
-    )
+    short_comment_reason = models.CharField(_("征求意见期少于30日的说明"), max_length=500, blank=True)
     fiscal_year = models.PositiveSmallIntegerField(_("预决算年度"), null=True, blank=True)
     budget_kind = models.CharField(_("预算或决算"), max_length=10, choices=BudgetKind.choices, blank=True)
     # --- workflow ---
@@ -276,9 +270,7 @@ class Publication(FSMModelMixin, models.Model):
     def retain(self):
         pass
 
-    @transition(
-        field=state, source=State.CONFIDENTIALITY_REVIEW, target=RETURN_VALUE(State.SIGNOFF, State.PUBLISHED)
-    )
+    @transition(field=state, source=State.CONFIDENTIALITY_REVIEW, target=RETURN_VALUE(State.SIGNOFF, State.PUBLISHED))
     def approve_confidentiality(self, next_state):
         return next_state
 

@@ -60,7 +60,9 @@ def published(
 def public_detail(pk: int) -> Publication | None:
     """A published or withdrawn item (withdrawn items keep a page saying so)."""
     qs = _related(Publication.objects.filter(state__in=[State.PUBLISHED, State.WITHDRAWN]))
-    qs = qs.select_related("interprets").prefetch_related("attachments", "legal_links_in__by", "legal_links_out__target")
+    qs = qs.select_related("interprets").prefetch_related(
+        "attachments", "legal_links_in__by", "legal_links_out__target"
+    )
     if any(f.name == "unit_item" for f in Publication._meta.get_fields()):
         qs = qs.select_related("unit_item")
     return qs.filter(pk=pk).first()
@@ -99,8 +101,10 @@ def publishing_units() -> QuerySet[Organisation]:
 
 def published_for_unit_item(unit_item) -> QuerySet[Publication]:
     """Published items fulfilling a catalogue item (used by the catalogue portal)."""
-    return Publication.objects.filter(unit_item=unit_item, state=State.PUBLISHED).select_related("unit").order_by(
-        "-published_on", "-id"
+    return (
+        Publication.objects.filter(unit_item=unit_item, state=State.PUBLISHED)
+        .select_related("unit")
+        .order_by("-published_on", "-id")
     )
 
 
@@ -199,7 +203,11 @@ def timeliness_stats(units: Iterable[Organisation], year: int, *, on: dt.date | 
     )
     pending = (
         Publication.objects.filter(
-            unit_id__in=ids, state__in=[State.DRAFT, *REVIEW_STATES], due_on__lt=on, due_on__year=year, attribute="proactive"
+            unit_id__in=ids,
+            state__in=[State.DRAFT, *REVIEW_STATES],
+            due_on__lt=on,
+            due_on__year=year,
+            attribute="proactive",
         )
         .values("unit_id")
         .annotate(n=Count("id"))
@@ -239,9 +247,12 @@ def normative_counts(units: Iterable[Organisation], year: int) -> dict[str, dict
     for label, doc_type in REPORT_ROWS.items():
         base = Publication.objects.filter(unit_id__in=ids, doc_type=doc_type, state=State.PUBLISHED)
         made = base.filter(published_on__year=year).count()
-        repealed = LegalLink.objects.filter(
-            kind=LinkKind.REPEAL, target__in=base, effective_on__year=year
-        ).values("target").distinct().count()
+        repealed = (
+            LegalLink.objects.filter(kind=LinkKind.REPEAL, target__in=base, effective_on__year=year)
+            .values("target")
+            .distinct()
+            .count()
+        )
         in_force = (
             base.filter(published_on__lte=year_end)
             .annotate(status_value=status_expression(year_end))

@@ -165,7 +165,9 @@ def _trail(pub: Publication, step: str, before_state: str, actor: User | None, c
 
 
 def _record(actor, verb: str, pub: Publication, before: dict | None, after: dict | None) -> None:
-    audit.record(actor=actor, action=f"publications.publication.{verb}", obj=pub, unit=pub.unit, before=before, after=after)
+    audit.record(
+        actor=actor, action=f"publications.publication.{verb}", obj=pub, unit=pub.unit, before=before, after=after
+    )
 
 
 # --- validation ------------------------------------------------------------------
@@ -220,7 +222,11 @@ def _clean(data: dict, *, unit: Organisation, instance: Publication | None = Non
     elif "interprets" in out and interprets is not None:
         errors["interprets"] = _("只有政策解读可以关联所解读的文件")
     unit_item = merged.get("unit_item")
-    if unit_item is not None and unit_item.unit_id != unit.pk and getattr(unit_item, "responsible_unit_id", None) != unit.pk:
+    if (
+        unit_item is not None
+        and unit_item.unit_id != unit.pk
+        and getattr(unit_item, "responsible_unit_id", None) != unit.pk
+    ):
         errors["unit_item"] = _("只能关联本单位目录中的事项")
     if out.get("fiscal_year") is not None and not (1990 <= out["fiscal_year"] <= _today().year + 1):
         errors["fiscal_year"] = _("预决算年度不正确")
@@ -239,7 +245,11 @@ def readiness_errors(pub: Publication) -> dict[str, str]:
     if not pub.title:
         errors["title"] = _("请填写标题")
     has_files = pub.pk and pub.attachments.exists()
-    if not text.plain_text(pub.body) and not has_files and not (pub.doc_type == DocType.INTERPRETATION and pub.video_url):
+    if (
+        not text.plain_text(pub.body)
+        and not has_files
+        and not (pub.doc_type == DocType.INTERPRETATION and pub.video_url)
+    ):
         errors["body"] = _("请填写正文或上传附件")
     if not pub.made_on:
         errors["made_on"] = _("请填写成文日期")
@@ -468,8 +478,20 @@ def publication_review_attribute(
         pub.attribute, pub.attribute_ground, pub.attribute_reason = attribute, ground, reason
         pub.retain()
         pub.save()
-        _trail(pub, Step.RETAIN, before["state"], actor, f"{pub.get_attribute_display()}：{pub.get_attribute_ground_display()}。{reason}")
-        _record(actor, "retain", pub, before, {"state": pub.state, "attribute": attribute, "ground": ground, "reason": reason})
+        _trail(
+            pub,
+            Step.RETAIN,
+            before["state"],
+            actor,
+            f"{pub.get_attribute_display()}：{pub.get_attribute_ground_display()}。{reason}",
+        )
+        _record(
+            actor,
+            "retain",
+            pub,
+            before,
+            {"state": pub.state, "attribute": attribute, "ground": ground, "reason": reason},
+        )
         return pub
     pub.attribute, pub.attribute_ground, pub.attribute_reason = Attribute.PROACTIVE, "", ""
     if waiver:
@@ -646,7 +668,12 @@ def _publish_companion(other: Publication, actor: User, trigger: Publication) ->
     other.save()
     comment = f"与《{trigger.title}》同步发布"
     _trail(other, step, before, actor, comment)
-    after = {"state": other.state, "index_number": other.index_number, "published_on": other.published_on, "with": trigger.pk}
+    after = {
+        "state": other.state,
+        "index_number": other.index_number,
+        "published_on": other.published_on,
+        "with": trigger.pk,
+    }
     _record(actor, "publish", other, {"state": before}, after)
     indexing.schedule(other)
 
@@ -769,7 +796,12 @@ def available_actions(user, pub: Publication) -> Available:
     elif pub.state in REVIEW_STATES:
         role = STEP_ROLE[pub.state]
         allowed = permissions.has_role(user, role, unit)
-        if allowed and review_policy(unit).separate_reviewer and pub.created_by_id == user.pk and not permissions.is_sysadmin(user):
+        if (
+            allowed
+            and review_policy(unit).separate_reviewer
+            and pub.created_by_id == user.pk
+            and not permissions.is_sysadmin(user)
+        ):
             allowed = False
             a.own_draft_blocked = True
         a.reject = allowed

@@ -29,7 +29,9 @@ def _int(value) -> int | None:
 
 def _years() -> list[int]:
     """Publication years that have items (newest first)."""
-    return [d.year for d in Publication.objects.filter(state=State.PUBLISHED).dates("published_on", "year", order="DESC")]
+    return [
+        d.year for d in Publication.objects.filter(state=State.PUBLISHED).dates("published_on", "year", order="DESC")
+    ]
 
 
 def _listing(request, *, heading: str, doc_type=None, unit=None, domain=None, intro: str = "", feed_query: str = ""):
@@ -70,7 +72,9 @@ def _listing(request, *, heading: str, doc_type=None, unit=None, domain=None, in
 
 @require_GET
 def index(request):
-    return _listing(request, heading=_("政府信息公开"), intro=_("各单位依法主动公开的政策文件、解读、通知公告、预决算等信息。"))
+    return _listing(
+        request, heading=_("政府信息公开"), intro=_("各单位依法主动公开的政策文件、解读、通知公告、预决算等信息。")
+    )
 
 
 @require_GET
@@ -93,7 +97,9 @@ def by_type(request, doc_type: str):
 @require_GET
 def by_unit(request, unit_id: int):
     unit = get_object_or_404(Organisation, pk=unit_id, is_active=True)
-    return _listing(request, heading=_("%(unit)s · 主动公开信息") % {"unit": unit.name}, unit=unit, feed_query=f"unit={unit.pk}")
+    return _listing(
+        request, heading=_("%(unit)s · 主动公开信息") % {"unit": unit.name}, unit=unit, feed_query=f"unit={unit.pk}"
+    )
 
 
 @require_GET
@@ -148,7 +154,9 @@ def detail(request, pk: int):
         "status": legal_status(pub, today),
         "interpretations": selectors.public_interpretations(pub),
         "repealed_by": [link for link in pub.legal_links_in.all()],
-        "affects": [link for link in pub.legal_links_out.all() if link.target.state in (State.PUBLISHED, State.WITHDRAWN)],
+        "affects": [
+            link for link in pub.legal_links_out.all() if link.target.state in (State.PUBLISHED, State.WITHDRAWN)
+        ],
         "today": today,
         "unit_item": getattr(pub, "unit_item", None),
         "print_view": request.GET.get("print") == "1",

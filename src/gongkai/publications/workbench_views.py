@@ -153,7 +153,9 @@ def edit(request, pk: int):
     if pub.state != State.DRAFT:
         messages.error(request, _("只有草稿可以修改"))
         return redirect("publications_wb:detail", pk=pub.pk)
-    form = forms.PublicationForm(request.POST or None, instance=pub, user=request.user, doc_type=pub.doc_type, unit=pub.unit)
+    form = forms.PublicationForm(
+        request.POST or None, instance=pub, user=request.user, doc_type=pub.doc_type, unit=pub.unit
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.publication_update(actor=request.user, publication=pub, **form.service_data())
@@ -250,7 +252,9 @@ def _detail_context(request, pub, **overrides) -> dict:
         "reject_form": forms.RejectForm(),
         "withdraw_form": forms.WithdrawForm(),
         "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
-        "unit_item_form": forms.UnitItemLinkForm(unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)})
+        "unit_item_form": forms.UnitItemLinkForm(
+            unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)}
+        )
         if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
         else None,
         "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
@@ -275,7 +279,9 @@ def _redisplay(request, pub, form_name: str, form, errors: list[str]):
     for msg in errors:
         messages.error(request, msg)
     pub = _get(request, pub.pk)
-    return render(request, "publications/wb/detail.html", _detail_context(request, pub, **{form_name: form}), status=400)
+    return render(
+        request, "publications/wb/detail.html", _detail_context(request, pub, **{form_name: form}), status=400
+    )
 
 
 def _run(request, pub, fn, success: str, *, form_name: str, form, **kwargs):
@@ -292,7 +298,9 @@ def _comment_action(request, pk, fn, success):
     pub = _get(request, pk)
     form = forms.CommentForm(request.POST)
     form.is_valid()
-    return _run(request, pub, fn, success, form_name="comment_form", form=form, comment=form.cleaned_data.get("comment", ""))
+    return _run(
+        request, pub, fn, success, form_name="comment_form", form=form, comment=form.cleaned_data.get("comment", "")
+    )
 
 
 @staff_required
@@ -309,7 +317,12 @@ def review_attribute(request, pk: int):
     if not form.is_valid():
         return _redisplay(request, pub, "attribute_form", form, [_("请选择公开属性")])
     return _run(
-        request, pub, services.publication_review_attribute, _("公开属性审查已完成"), form_name="attribute_form", form=form,
+        request,
+        pub,
+        services.publication_review_attribute,
+        _("公开属性审查已完成"),
+        form_name="attribute_form",
+        form=form,
         **{"interpretation_waiver": "", **form.cleaned_data},
     )
 
@@ -333,7 +346,15 @@ def reject(request, pk: int):
     form = forms.RejectForm(request.POST)
     if not form.is_valid():
         return _redisplay(request, pub, "reject_form", form, [_("退回修改须填写审核意见")])
-    return _run(request, pub, services.publication_reject, _("已退回起草人修改"), form_name="reject_form", form=form, comment=form.cleaned_data["comment"])
+    return _run(
+        request,
+        pub,
+        services.publication_reject,
+        _("已退回起草人修改"),
+        form_name="reject_form",
+        form=form,
+        comment=form.cleaned_data["comment"],
+    )
 
 
 @staff_required
@@ -344,8 +365,13 @@ def withdraw(request, pk: int):
     if not form.is_valid():
         return _redisplay(request, pub, "withdraw_form", form, [_("撤回须填写公开说明的理由（不超过500字）")])
     return _run(
-        request, pub, services.publication_withdraw, _("信息已撤回，网站页面将显示撤回说明"),
-        form_name="withdraw_form", form=form, reason=form.cleaned_data["reason"],
+        request,
+        pub,
+        services.publication_withdraw,
+        _("信息已撤回，网站页面将显示撤回说明"),
+        form_name="withdraw_form",
+        form=form,
+        reason=form.cleaned_data["reason"],
     )
 
 
@@ -353,7 +379,9 @@ def withdraw(request, pk: int):
 @require_POST
 def reopen(request, pk: int):
     pub = _get(request, pk)
-    return _run(request, pub, services.publication_reopen, _("已恢复为草稿"), form_name="comment_form", form=forms.CommentForm())
+    return _run(
+        request, pub, services.publication_reopen, _("已恢复为草稿"), form_name="comment_form", form=forms.CommentForm()
+    )
 
 
 @staff_required
@@ -395,7 +423,9 @@ def link_unit_item(request, pk: int):
         messages.error(request, _("请选择本单位目录中的事项"))
         return redirect("publications_wb:detail", pk=pub.pk)
     try:
-        services.publication_link_unit_item(actor=request.user, publication=pub, unit_item=form.cleaned_data["unit_item"])
+        services.publication_link_unit_item(
+            actor=request.user, publication=pub, unit_item=form.cleaned_data["unit_item"]
+        )
     except ValidationError as exc:
         for msg in _errors(exc):
             messages.error(request, msg)
@@ -439,13 +469,20 @@ def policy(request, unit_id: int):
         services.review_policy_set(actor=request.user, unit=unit, **form.cleaned_data)
         messages.success(request, _("审核流程设置已保存"))
         return redirect("publications_wb:policy", unit_id=unit.pk)
-    return render(request, "publications/wb/policy.html", {"form": form, "unit": unit, "steps": services.review_steps(unit)})
+    return render(
+        request, "publications/wb/policy.html", {"form": form, "unit": unit, "steps": services.review_steps(unit)}
+    )
 
 
 @staff_required
 def policies(request):
     units = (
-        permissions.units_with_role(request.user, Role.LEADER) | permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE)
-    ).distinct().order_by("path")
+        (
+            permissions.units_with_role(request.user, Role.LEADER)
+            | permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE)
+        )
+        .distinct()
+        .order_by("path")
+    )
     rows = [(u, services.review_steps(u)) for u in units[:500]]
     return render(request, "publications/wb/policies.html", {"rows": rows, "labels": dict(State.choices)})

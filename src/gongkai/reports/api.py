@@ -43,9 +43,12 @@ class ReportListAPIView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(operation_id="annual_reports_list", tags=["reports"],
-                   parameters=[OpenApiParameter("year", int, description="报告年度")],
-                   responses={200: ReportSummarySerializer(many=True)})
+    @extend_schema(
+        operation_id="annual_reports_list",
+        tags=["reports"],
+        parameters=[OpenApiParameter("year", int, description="报告年度")],
+        responses={200: ReportSummarySerializer(many=True)},
+    )
     def get(self, request):
         try:
             year = int(request.query_params.get("year") or 0) or None
@@ -63,7 +66,8 @@ class ReportDetailAPIView(APIView):
     def get(self, request, pk: int):
         try:
             report = AnnualReport.objects.select_related("unit").get(
-                pk=pk, status__in=[ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED])
+                pk=pk, status__in=[ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED]
+            )
         except AnnualReport.DoesNotExist:
             raise Http404 from None
         return Response(exports.to_json(report))

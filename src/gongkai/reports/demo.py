@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def load(ctx) -> None:
-    from .models import AnnualReport
     from . import selectors, services
+    from .models import AnnualReport
 
     county = ctx["county"]
     year = selectors.default_year()  # the report written this winter: last year (2025 in the 2026 demo)
@@ -14,7 +14,9 @@ def load(ctx) -> None:
     report = services.report_generate(actor=None, unit=county, year=year)
     if not report.overview:
         services.report_update_text(
-            actor=None, report=report, title=report.title,
+            actor=None,
+            report=report,
+            title=report.title,
             overview=(
                 f"{year}年，{county.name}深入贯彻《中华人民共和国政府信息公开条例》，以基层政务公开标准化规范化为抓手，"
                 "编制并动态更新覆盖26个试点领域的标准目录，畅通依申请公开渠道，"

@@ -126,8 +126,9 @@ def build_figures(data: TableData, *, previous: dict | None = None) -> dict:
             figs["t4"][r][c] = T.cell(None, src="unwired")
     for r in T.T2_LIBRARY_ROWS:
         for c in ("made", "repealed", "in_force"):
-            figs["t2"][r][c] = copy.deepcopy(data.normative[r][c]) if data.normative is not None else \
-                T.cell(None, src="unwired")
+            figs["t2"][r][c] = (
+                copy.deepcopy(data.normative[r][c]) if data.normative is not None else T.cell(None, src="unwired")
+            )
 
     if previous:
         # manual figures (table 二 licences, penalties, enforcement, fees) are kept as entered
@@ -140,8 +141,13 @@ def build_figures(data: TableData, *, previous: dict | None = None) -> dict:
                 for c, old in cols.items():
                     if old.get("src") == "adjusted" and r in figs[table] and c in figs[table][r]:
                         new = figs[table][r][c]
-                        figs[table][r][c] = {**new, "v": old["v"], "src": "adjusted",
-                                             "computed": new.get("v"), "note": old.get("note", "")}
+                        figs[table][r][c] = {
+                            **new,
+                            "v": old["v"],
+                            "src": "adjusted",
+                            "computed": new.get("v"),
+                            "note": old.get("note", ""),
+                        }
     if data.t3 is not None:
         T.derive_t3_totals(figs["t3"])
     if data.t4 is not None:
@@ -156,8 +162,12 @@ def library_counts(data: TableData) -> dict | None:
 
 
 def checks_for(figures: dict, data: TableData, previous_carried_out: dict | None) -> list[T.Check]:
-    checks = T.run_checks(figures, library=library_counts(data), library_wired=data.normative is not None,
-                          previous_carried_out=previous_carried_out)
+    checks = T.run_checks(
+        figures,
+        library=library_counts(data),
+        library_wired=data.normative is not None,
+        previous_carried_out=previous_carried_out,
+    )
     checks.append(traceability_check(figures))
     return checks
 
@@ -173,6 +183,12 @@ def traceability_check(figures: dict) -> T.Check:
                 computed = cell.get("computed") if cell.get("src") == "adjusted" else cell.get("v")
                 if computed is not None and int(computed) != len(cell.get("ids") or []):
                     bad.append((table, r, c))
-    return T.Check("traceable", not bad, "每个统计数字都能追溯到对应的记录" if not bad else
-                   "以下数字与可追溯的记录条数不一致：" + "；".join(
-                       f"{T.row_label(t, r)}·{T.col_label(t, r, c)}" for t, r, c in bad[:10]), bad)
+    return T.Check(
+        "traceable",
+        not bad,
+        "每个统计数字都能追溯到对应的记录"
+        if not bad
+        else "以下数字与可追溯的记录条数不一致："
+        + "；".join(f"{T.row_label(t, r)}·{T.col_label(t, r, c)}" for t, r, c in bad[:10]),
+        bad,
+    )

@@ -37,7 +37,12 @@ def installed_fonts() -> frozenset[str]:
     if not shutil.which("fc-list"):
         return frozenset()
     try:
-        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=10).stdout
+        out = subprocess.run(
+            ["fc-list", ":", "family"],  # noqa: S607 - located with shutil.which above
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return frozenset()
     return frozenset(name.strip() for line in out.splitlines() for name in line.split(","))
@@ -89,10 +94,16 @@ def to_json(report) -> dict:
 
 
 def to_html(report, *, for_pdf: bool = False) -> str:
-    return render_to_string("reports/print.html", {
-        "report": report, "tables": layout.all_tables(report), "notes": layout.manual_notes(report),
-        "for_pdf": for_pdf, "font": FALLBACK_FONT,
-    })
+    return render_to_string(
+        "reports/print.html",
+        {
+            "report": report,
+            "tables": layout.all_tables(report),
+            "notes": layout.manual_notes(report),
+            "for_pdf": for_pdf,
+            "font": FALLBACK_FONT,
+        },
+    )
 
 
 def to_pdf(report) -> bytes:
@@ -142,8 +153,11 @@ def _register_fallbacks(doc) -> None:
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return
     for name in (FONT_TITLE, FONT_HEADING, FONT_BODY, FONT_TABLE):
-        part._element.append(parse_xml(
-            f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{FALLBACK_FONT}"/><w:charset w:val="86"/></w:font>'))
+        part._element.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{FALLBACK_FONT}"/><w:charset w:val="86"/></w:font>'
+            )
+        )
 
 
 def _para(doc, text, *, font=FONT_BODY, size=16, bold=False, align=None, indent=True, space_after=0):
@@ -237,9 +251,12 @@ def to_docx(report) -> bytes:
         _para(doc, f"（第{report.version}版 更正）", font=FONT_BODY, size=14, align="center", indent=False)
     if report.status == "draft":
         _para(doc, "（草稿，未发布）", font=FONT_BODY, size=14, align="center", indent=False)
-    _para(doc, "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室"
-               "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。",
-          size=16)
+    _para(
+        doc,
+        "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室"
+        "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。",
+        size=16,
+    )
     tables = layout.all_tables(report)
     texts = dict((k, text) for k, _label, text in report.narrative())
     for key, label in T.SECTIONS:

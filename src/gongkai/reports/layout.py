@@ -75,8 +75,10 @@ def table2(report, links: bool = False) -> list[Layout]:
 
 def table3(report, links: bool = False) -> Layout:
     head = [
-        [HCell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
-         HCell("申请人情况", colspan=7)],
+        [
+            HCell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
+            HCell("申请人情况", colspan=7),
+        ],
         [HCell("自然人", rowspan=2), HCell("法人或其他组织", colspan=5), HCell("总计", rowspan=2)],
         [HCell(c.label) for c in T.T3_COLS if c.group],
     ]
@@ -114,8 +116,8 @@ def table4(report, links: bool = False) -> Layout:
     outcomes = [HCell(lbl) for _o, lbl in T.T4_OUTCOMES]
     head = [
         [HCell("行政复议", colspan=5), HCell("行政诉讼", colspan=10)],
-        [HCell(lbl, rowspan=2) for _o, lbl in T.T4_OUTCOMES] + [HCell("未经复议直接起诉", colspan=5),
-                                                                HCell("复议后起诉", colspan=5)],
+        [HCell(lbl, rowspan=2) for _o, lbl in T.T4_OUTCOMES]
+        + [HCell("未经复议直接起诉", colspan=5), HCell("复议后起诉", colspan=5)],
         outcomes + [HCell(lbl) for _o, lbl in T.T4_OUTCOMES],
     ]
     body = [([], [_v(report, "t4", T.T4_ROW, c, links) for c in T.T4_COL_KEYS])]
@@ -133,8 +135,12 @@ def manual_notes(report) -> list[str]:
         for r, cols in report.figures.get(table, {}).items():
             for c, cell in cols.items():
                 if cell.get("src") == "manual" and cell.get("note"):
-                    notes.append(f"{T.row_label(table, r)}（{T.col_label(table, r, c)}）：人工填报，来源：{cell['note']}")
+                    notes.append(
+                        f"{T.row_label(table, r)}（{T.col_label(table, r, c)}）：人工填报，来源：{cell['note']}"
+                    )
                 elif cell.get("src") == "adjusted":
-                    notes.append(f"{T.TABLES[table][:2]} {T.row_label(table, r)}（{T.col_label(table, r, c)}）："
-                                 f"系统统计 {cell.get('computed')}，调整为 {cell.get('v')}，理由：{cell.get('note')}")
+                    notes.append(
+                        f"{T.TABLES[table][:2]} {T.row_label(table, r)}（{T.col_label(table, r, c)}）："
+                        f"系统统计 {cell.get('computed')}，调整为 {cell.get('v')}，理由：{cell.get('note')}"
+                    )
     return notes

@@ -7,8 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_fsm import FSMField, FSMModelMixin, transition
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from gongkai.core.models import Organisation
 
@@ -38,8 +38,9 @@ class AnnualReport(FSMModelMixin, models.Model):
     the old version becomes *superseded* but stays archived and readable.
     """
 
-    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="annual_reports",
-                             verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="annual_reports", verbose_name=_("单位")
+    )
     year = models.PositiveSmallIntegerField(_("报告年度"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     status = FSMField(_("状态"), default=ReportStatus.DRAFT, choices=ReportStatus.choices, protected=True)
@@ -56,16 +57,24 @@ class AnnualReport(FSMModelMixin, models.Model):
     unit_ids = models.JSONField(_("汇总的单位"), default=list)
     auto_texts = models.JSONField(_("系统生成的说明"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("统计时间"), null=True, blank=True)
-    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="superseded_by", verbose_name=_("更正的版本"))
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("更正的版本"),
+    )
     correction_note = models.TextField(_("更正说明"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("年度报告")
@@ -73,10 +82,12 @@ class AnnualReport(FSMModelMixin, models.Model):
         ordering = ["-year", "unit__path", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "version"], name="reports_unique_version"),
-            models.UniqueConstraint(fields=["unit", "year"], condition=Q(status="draft"),
-                                    name="reports_one_draft_per_year"),
-            models.UniqueConstraint(fields=["unit", "year"], condition=Q(status="published"),
-                                    name="reports_one_published_per_year"),
+            models.UniqueConstraint(
+                fields=["unit", "year"], condition=Q(status="draft"), name="reports_one_draft_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year"], condition=Q(status="published"), name="reports_one_published_per_year"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +142,9 @@ class FigureChange(models.Model):
         verbose_name_plural = _("数字调整记录")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.table}/{self.row}/{self.col}: {self.old_value} → {self.new_value}"
+
 
 class JobStatus(models.TextChoices):
     RUNNING = "running", _("生成中")
@@ -161,6 +175,9 @@ class GenerationJob(models.Model):
     def percent(self) -> int:
         return 100 if not self.total else int(100 * (self.done + self.failed) / self.total)
 
+    def __str__(self) -> str:
+        return f"{self.year} {self.status} {self.done}/{self.total}"
+
 
 class PageView(models.Model):
     """Daily view counter for public pages of records owned by other apps (e.g. catalogue items),
@@ -174,3 +191,6 @@ class PageView(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["object_type", "object_id", "day"], name="reports_pageview_day")]
         indexes = [models.Index(fields=["object_type", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.day} ×{self.count}"

@@ -33,10 +33,12 @@ def record_view(object_type: str, object_id) -> None:
 
     day = timezone.localdate()
     updated = PageView.objects.filter(object_type=object_type, object_id=str(object_id), day=day).update(
-        count=F("count") + 1)
+        count=F("count") + 1
+    )
     if not updated:
-        obj, created = PageView.objects.get_or_create(object_type=object_type, object_id=str(object_id), day=day,
-                                                      defaults={"count": 1})
+        obj, created = PageView.objects.get_or_create(
+            object_type=object_type, object_id=str(object_id), day=day, defaults={"count": 1}
+        )
         if not created:
             PageView.objects.filter(pk=obj.pk).update(count=F("count") + 1)
 

@@ -27,11 +27,20 @@ def detail(request, pk):
     current = None
     if report.status == ReportStatus.SUPERSEDED:
         current = AnnualReport.objects.filter(unit=report.unit, year=report.year, status=ReportStatus.PUBLISHED).first()
-    versions = AnnualReport.objects.filter(unit=report.unit, year=report.year, status__in=PUBLIC_STATES).order_by("version")
-    return render(request, "reports/portal_detail.html", {
-        "report": report, "tables": layout.all_tables(report), "notes": layout.manual_notes(report),
-        "current": current, "versions": versions,
-    })
+    versions = AnnualReport.objects.filter(unit=report.unit, year=report.year, status__in=PUBLIC_STATES).order_by(
+        "version"
+    )
+    return render(
+        request,
+        "reports/portal_detail.html",
+        {
+            "report": report,
+            "tables": layout.all_tables(report),
+            "notes": layout.manual_notes(report),
+            "current": current,
+            "versions": versions,
+        },
+    )
 
 
 def download(request, pk, fmt):

@@ -46,9 +46,12 @@ def requests_table3_ids(units, year: int) -> dict[tuple[str, str], list[int]] | 
     from gongkai.requests.models import ApplicantType, InformationRequest
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    qs = (InformationRequest.objects.filter(unit__in=units, received_on__lte=end)
-          .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=start))
-          .values_list("pk", "applicant_type", "org_type", "received_on", "finished_on", "outcome").order_by("pk"))
+    qs = (
+        InformationRequest.objects.filter(unit__in=units, received_on__lte=end)
+        .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=start))
+        .values_list("pk", "applicant_type", "org_type", "received_on", "finished_on", "outcome")
+        .order_by("pk")
+    )
     out: dict[tuple[str, str], list[int]] = defaultdict(list)
     for pk, atype, otype, received, finished, outcome in qs.iterator(chunk_size=2000):
         col = "natural" if atype == ApplicantType.PERSON else _req_col_key(otype or "other")
@@ -68,9 +71,12 @@ def requests_table4_ids(units, year: int) -> dict[str, list[int]] | None:
 
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     groups = {"review": "review", "litigation_direct": "suit_direct", "litigation_after_review": "suit_after"}
-    qs = ReviewCase.objects.filter(unit__in=units, filed_on__lte=end).filter(
-        Q(filed_on__gte=start) | Q(decided_on__isnull=True) | Q(decided_on__gte=start)
-    ).values_list("pk", "kind", "outcome", "decided_on").order_by("pk")
+    qs = (
+        ReviewCase.objects.filter(unit__in=units, filed_on__lte=end)
+        .filter(Q(filed_on__gte=start) | Q(decided_on__isnull=True) | Q(decided_on__gte=start))
+        .values_list("pk", "kind", "outcome", "decided_on")
+        .order_by("pk")
+    )
     out: dict[str, list[int]] = defaultdict(list)
     for pk, kind, outcome, decided in qs:
         if outcome != ReviewOutcome.PENDING and (decided is None or decided > end):
@@ -91,10 +97,12 @@ def bulk_table3(units, year: int) -> dict[int, dict[str, dict[str, int]]]:
     for outcome, (section, item) in rstats.OUTCOME_ROWS.items():
         by_leaf[_req_row_key(section, item)].append(str(outcome))
     known = [o for outs in by_leaf.values() for o in outs]
-    counts = {"new": Count("id", filter=Q(received_on__gte=start)),
-              "carried_in": Count("id", filter=Q(received_on__lt=start)),
-              "carried_out": Count("id", filter=~done),
-              "result_total": Count("id", filter=done)}
+    counts = {
+        "new": Count("id", filter=Q(received_on__gte=start)),
+        "carried_in": Count("id", filter=Q(received_on__lt=start)),
+        "carried_out": Count("id", filter=~done),
+        "result_total": Count("id", filter=done),
+    }
     for leaf in T.T3_RESULT_LEAVES:
         q = Q(outcome__in=by_leaf.get(leaf, []))
         if leaf == "other_other":  # the requests app files any unknown outcome under （六）3.其他
@@ -103,8 +111,14 @@ def bulk_table3(units, year: int) -> dict[int, dict[str, dict[str, int]]]:
     rows = (
         InformationRequest.objects.filter(unit__in=units, received_on__lte=end)
         .filter(Q(finished_on__isnull=True) | Q(finished_on__gte=start))
-        .annotate(col=Case(When(applicant_type=ApplicantType.PERSON, then=Value("natural")),
-                           When(org_type="", then=Value("other")), default=F("org_type"), output_field=CharField()))
+        .annotate(
+            col=Case(
+                When(applicant_type=ApplicantType.PERSON, then=Value("natural")),
+                When(org_type="", then=Value("other")),
+                default=F("org_type"),
+                output_field=CharField(),
+            )
+        )
         .values("unit_id", "col")
         .annotate(**counts)
         .order_by()
@@ -140,11 +154,20 @@ def normative_ids(units, year: int) -> dict[tuple[str, str], list[int]] | None:
     for row, doc_type in (("rules", pm.DocType.REGULATION), ("normative", pm.DocType.NORMATIVE)):
         base = pm.Publication.objects.filter(unit__in=units, doc_type=doc_type, state=pm.State.PUBLISHED)
         out[(row, "made")] = list(base.filter(published_on__year=year).order_by("pk").values_list("pk", flat=True))
-        out[(row, "repealed")] = sorted(set(pm.LegalLink.objects.filter(
-            kind=pm.LinkKind.REPEAL, target__in=base, effective_on__year=year).values_list("target_id", flat=True)))
+        out[(row, "repealed")] = sorted(
+            set(
+                pm.LegalLink.objects.filter(
+                    kind=pm.LinkKind.REPEAL, target__in=base, effective_on__year=year
+                ).values_list("target_id", flat=True)
+            )
+        )
         out[(row, "in_force")] = list(
-            base.filter(published_on__lte=year_end).annotate(status_value=ps.status_expression(year_end))
-            .filter(status_value__in=[s.value for s in ps.IN_FORCE]).order_by("pk").values_list("pk", flat=True))
+            base.filter(published_on__lte=year_end)
+            .annotate(status_value=ps.status_expression(year_end))
+            .filter(status_value__in=[s.value for s in ps.IN_FORCE])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
     return out
 
 
@@ -160,17 +183,24 @@ def bulk_normative(units, year: int) -> dict[int, dict[str, dict[str, int]]]:
         t = result.setdefault(unit_id, {r: {"made": 0, "repealed": 0, "in_force": 0} for r in types.values()})
         return t[types[doc_type]]
 
-    rows = (base.annotate(status_value=ps.status_expression(year_end))
-            .values("unit_id", "doc_type")
-            .annotate(made=Count("id", filter=Q(published_on__year=year)),
-                      in_force=Count("id", filter=Q(published_on__lte=year_end,
-                                                    status_value__in=[s.value for s in ps.IN_FORCE])))
-            .order_by())
+    rows = (
+        base.annotate(status_value=ps.status_expression(year_end))
+        .values("unit_id", "doc_type")
+        .annotate(
+            made=Count("id", filter=Q(published_on__year=year)),
+            in_force=Count("id", filter=Q(published_on__lte=year_end, status_value__in=[s.value for s in ps.IN_FORCE])),
+        )
+        .order_by()
+    )
     for r in rows:
         s = slot(r["unit_id"], r["doc_type"])
         s["made"], s["in_force"] = r["made"], r["in_force"]
-    reps = (pm.LegalLink.objects.filter(kind=pm.LinkKind.REPEAL, target__in=base, effective_on__year=year)
-            .values("target__unit_id", "target__doc_type").annotate(n=Count("target_id", distinct=True)).order_by())
+    reps = (
+        pm.LegalLink.objects.filter(kind=pm.LinkKind.REPEAL, target__in=base, effective_on__year=year)
+        .values("target__unit_id", "target__doc_type")
+        .annotate(n=Count("target_id", distinct=True))
+        .order_by()
+    )
     for r in reps:
         slot(r["target__unit_id"], r["target__doc_type"])["repealed"] = r["n"]
     return result

@@ -42,7 +42,9 @@ def editable_units(user) -> QuerySet[Organisation]:
     ids = set()
     for role in (Role.EDITOR, Role.REVIEWER, Role.LEADER, Role.DISCLOSURE_OFFICE):
         ids.update(permissions.units_with_role(user, role).values_list("pk", flat=True))
-    return Organisation.objects.filter(pk__in=ids, is_active=True, kind__in=["government", "department"]).order_by("path")
+    return Organisation.objects.filter(pk__in=ids, is_active=True, kind__in=["government", "department"]).order_by(
+        "path"
+    )
 
 
 def oversight_roots(user) -> QuerySet[Organisation]:
@@ -50,7 +52,8 @@ def oversight_roots(user) -> QuerySet[Organisation]:
     if permissions.is_sysadmin(user):
         return Organisation.objects.filter(kind="government", is_active=True).order_by("depth", "path")[:1]
     return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Role.DISCLOSURE_OFFICE, is_active=True).order_by("depth")
+        memberships__user=user, memberships__role=Role.DISCLOSURE_OFFICE, is_active=True
+    ).order_by("depth")
 
 
 @dataclass
@@ -82,14 +85,20 @@ def progress(root: Organisation, year: int, *, today: dt.date | None = None) -> 
     today = today or timezone.localdate()
     units = list(engine.reporting_units(root))
     by_unit: dict[int, AnnualReport] = {}
-    for r in AnnualReport.objects.filter(unit__in=units, year=year).exclude(status=ReportStatus.SUPERSEDED).order_by("version"):
+    for r in (
+        AnnualReport.objects.filter(unit__in=units, year=year)
+        .exclude(status=ReportStatus.SUPERSEDED)
+        .order_by("version")
+    ):
         # a published version wins over a correction draft for the published flag
         cur = by_unit.get(r.unit_id)
         if cur is None or cur.status != ReportStatus.PUBLISHED:
             by_unit[r.unit_id] = r
     first_published = {
-        u: p for u, p in AnnualReport.objects.filter(unit__in=units, year=year, version=1, published_at__isnull=False)
-        .values_list("unit_id", "published_at")
+        u: p
+        for u, p in AnnualReport.objects.filter(
+            unit__in=units, year=year, version=1, published_at__isnull=False
+        ).values_list("unit_id", "published_at")
     }
     out = []
     for u in units:
@@ -110,7 +119,9 @@ def changes_for(report: AnnualReport, table: str = "", row: str = "", col: str =
 
 
 def published_reports(*, year: int | None = None) -> QuerySet[AnnualReport]:
-    qs = AnnualReport.objects.filter(status__in=[ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED]).select_related("unit")
+    qs = AnnualReport.objects.filter(status__in=[ReportStatus.PUBLISHED, ReportStatus.SUPERSEDED]).select_related(
+        "unit"
+    )
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "unit__path", "-version")
@@ -133,22 +144,41 @@ def workbench_panels(user) -> list[dict]:
     for root in oversight_roots(user)[:1]:
         rows = progress(root, year)
         pending = [p for p in rows if not p.published]
-        items = [(f"{p.unit.display_name}：{p.state}，距法定期限{p.days_left}天" if p.days_left >= 0 else
-                  f"{p.unit.display_name}：{p.state}，已逾期{-p.days_left}天",
-                  reverse("reports_wb:oversight") + f"?year={year}") for p in pending[:6]]
-        panels.append({"title": f"{year}年度报告发布进度（{len(rows) - len(pending)}/{len(rows)} 已发布）",
-                       "items": items, "empty": "所有单位均已发布年度报告"})
+        items = [
+            (
+                f"{p.unit.display_name}：{p.state}，距法定期限{p.days_left}天"
+                if p.days_left >= 0
+                else f"{p.unit.display_name}：{p.state}，已逾期{-p.days_left}天",
+                reverse("reports_wb:oversight") + f"?year={year}",
+            )
+            for p in pending[:6]
+        ]
+        panels.append(
+            {
+                "title": f"{year}年度报告发布进度（{len(rows) - len(pending)}/{len(rows)} 已发布）",
+                "items": items,
+                "empty": "所有单位均已发布年度报告",
+            }
+        )
     drafts = reports_for(user, status=ReportStatus.DRAFT)[:5]
     if drafts:
-        panels.append({"title": "年度报告草稿", "items": [(str(r), reverse("reports_wb:detail", args=[r.pk])) for r in drafts],
-                       "empty": ""})
+        panels.append(
+            {
+                "title": "年度报告草稿",
+                "items": [(str(r), reverse("reports_wb:detail", args=[r.pk])) for r in drafts],
+                "empty": "",
+            }
+        )
     return panels
 
 
 def top_viewed(object_type: str, *, since: dt.date, limit: int = 10) -> list[tuple[str, int]]:
     return list(
         PageView.objects.filter(object_type=object_type, day__gte=since)
-        .values("object_id").annotate(n=Sum("count")).order_by("-n", "object_id").values_list("object_id", "n")[:limit]
+        .values("object_id")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "object_id")
+        .values_list("object_id", "n")[:limit]
     )
 
 

@@ -13,7 +13,7 @@ from gongkai.core.models import Organisation, Role, User
 
 from . import engine
 from . import tables as T
-from .models import AnnualReport, FigureChange, FigureChangeKind, NARRATIVE_FIELDS, ReportStatus
+from .models import NARRATIVE_FIELDS, AnnualReport, FigureChange, FigureChangeKind, ReportStatus
 
 EDIT_ROLES = [Role.EDITOR, Role.REVIEWER, Role.LEADER, Role.DISCLOSURE_OFFICE]
 PUBLISH_ROLES = [Role.LEADER, Role.DISCLOSURE_OFFICE]
@@ -117,9 +117,18 @@ def report_generate(*, actor: User | None, unit: Organisation, year: int) -> Ann
     _store(report, figures, data)
     _default_narrative(report)
     report.save()
-    audit.record(actor=actor, action="reports.report.generate" if created else "reports.report.refresh", obj=report,
-                 unit=unit, before=before, after={"year": year, "version": report.version,
-                                                  "failing_checks": [c["code"] for c in report.checks if not c["ok"]]})
+    audit.record(
+        actor=actor,
+        action="reports.report.generate" if created else "reports.report.refresh",
+        obj=report,
+        unit=unit,
+        before=before,
+        after={
+            "year": year,
+            "version": report.version,
+            "failing_checks": [c["code"] for c in report.checks if not c["ok"]],
+        },
+    )
     return report
 
 
@@ -138,8 +147,14 @@ def report_update_text(*, actor: User | None, report: AnnualReport, title: str, 
         if f in sections:
             setattr(report, f, (sections[f] or "").strip())
     report.save()
-    audit.record(actor=actor, action="reports.report.update_text", obj=report, unit=report.unit, before=before,
-                 after=audit.snapshot(report, fields))
+    audit.record(
+        actor=actor,
+        action="reports.report.update_text",
+        obj=report,
+        unit=report.unit,
+        before=before,
+        after=audit.snapshot(report, fields),
+    )
     return report
 
 
@@ -163,8 +178,9 @@ def _cell_or_error(report: AnnualReport, table: str, row: str, col: str) -> dict
 
 
 @transaction.atomic
-def report_set_manual_figure(*, actor: User | None, report: AnnualReport, row: str, col: str, value,
-                             note: str) -> AnnualReport:
+def report_set_manual_figure(
+    *, actor: User | None, report: AnnualReport, row: str, col: str, value, note: str
+) -> AnnualReport:
     """Enter a table 二 figure that no app records (licences, penalties, enforcement, fees)."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _authorise(actor, EDIT_ROLES, report.unit)
@@ -184,18 +200,32 @@ def report_set_manual_figure(*, actor: User | None, report: AnnualReport, row: s
     report.figures["t2"][row][col] = T.cell(stored, src="manual", note=note[:500])
     _rerun_checks(report)
     report.save(update_fields=["figures", "checks", "updated_at"])
-    FigureChange.objects.create(report=report, kind=FigureChangeKind.MANUAL, table="t2", row=row, col=col,
-                                old_value="" if old is None else str(old), new_value=str(stored), reason=note,
-                                actor=actor)
-    audit.record(actor=actor, action="reports.figure.manual", obj=report, unit=report.unit,
-                 before={"cell": ["t2", row, col], "value": old},
-                 after={"cell": ["t2", row, col], "value": stored, "note": note})
+    FigureChange.objects.create(
+        report=report,
+        kind=FigureChangeKind.MANUAL,
+        table="t2",
+        row=row,
+        col=col,
+        old_value="" if old is None else str(old),
+        new_value=str(stored),
+        reason=note,
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="reports.figure.manual",
+        obj=report,
+        unit=report.unit,
+        before={"cell": ["t2", row, col], "value": old},
+        after={"cell": ["t2", row, col], "value": stored, "note": note},
+    )
     return report
 
 
 @transaction.atomic
-def report_adjust_figure(*, actor: User | None, report: AnnualReport, table: str, row: str, col: str, value,
-                         reason: str) -> AnnualReport:
+def report_adjust_figure(
+    *, actor: User | None, report: AnnualReport, table: str, row: str, col: str, value, reason: str
+) -> AnnualReport:
     """Override a computed figure. Allowed only with a recorded reason; totals follow automatically."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _authorise(actor, EDIT_ROLES, report.unit)
@@ -227,20 +257,34 @@ def report_adjust_figure(*, actor: User | None, report: AnnualReport, table: str
         T.derive_t4_totals(report.figures["t4"][T.T4_ROW])
     _rerun_checks(report)
     report.save(update_fields=["figures", "checks", "updated_at"])
-    FigureChange.objects.create(report=report, kind=FigureChangeKind.ADJUST if new["src"] == "adjusted" else
-                                FigureChangeKind.RESET, table=table, row=row, col=col,
-                                computed_value="" if computed is None else str(computed),
-                                old_value="" if old is None else str(old), new_value=str(number), reason=reason,
-                                actor=actor)
-    audit.record(actor=actor, action="reports.figure.adjust", obj=report, unit=report.unit,
-                 before={"cell": [table, row, col], "value": old, "computed": computed},
-                 after={"cell": [table, row, col], "value": number, "reason": reason})
+    FigureChange.objects.create(
+        report=report,
+        kind=FigureChangeKind.ADJUST if new["src"] == "adjusted" else FigureChangeKind.RESET,
+        table=table,
+        row=row,
+        col=col,
+        computed_value="" if computed is None else str(computed),
+        old_value="" if old is None else str(old),
+        new_value=str(number),
+        reason=reason,
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="reports.figure.adjust",
+        obj=report,
+        unit=report.unit,
+        before={"cell": [table, row, col], "value": old, "computed": computed},
+        after={"cell": [table, row, col], "value": number, "reason": reason},
+    )
     return report
 
 
 def _values(figures: dict) -> dict:
-    return {t: {r: {c: cell.get("v") for c, cell in cols.items()} for r, cols in rows.items()}
-            for t, rows in figures.items()}
+    return {
+        t: {r: {c: cell.get("v") for c, cell in cols.items()} for r, cols in rows.items()}
+        for t, rows in figures.items()
+    }
 
 
 @transaction.atomic
@@ -267,14 +311,24 @@ def report_publish(*, actor: User | None, report: AnnualReport) -> AnnualReport:
         previous = AnnualReport.objects.select_for_update().get(pk=previous.pk)
         previous.supersede()
         previous.save()
-        audit.record(actor=actor, action="reports.report.supersede", obj=previous, unit=previous.unit,
-                     after={"superseded_by_version": report.version})
+        audit.record(
+            actor=actor,
+            action="reports.report.supersede",
+            obj=previous,
+            unit=previous.unit,
+            after={"superseded_by_version": report.version},
+        )
     report.publish()
     report.published_at = timezone.now()
     report.published_by = actor
     report.save()
-    audit.record(actor=actor, action="reports.report.publish", obj=report, unit=report.unit,
-                 after={"year": report.year, "version": report.version, "figures": _values(report.figures)})
+    audit.record(
+        actor=actor,
+        action="reports.report.publish",
+        obj=report,
+        unit=report.unit,
+        after={"year": report.year, "version": report.version, "figures": _values(report.figures)},
+    )
     return report
 
 
@@ -302,16 +356,27 @@ def report_correct(*, actor: User | None, report: AnnualReport, note: str) -> An
     if len(note) < MIN_REASON:
         raise ValidationError({"note": "请说明更正的内容和原因"})
     new = AnnualReport(
-        unit=report.unit, year=report.year, version=report.version + 1, title=report.title,
-        figures=copy.deepcopy(report.figures), supersedes=report, correction_note=note, created_by=actor,
+        unit=report.unit,
+        year=report.year,
+        version=report.version + 1,
+        title=report.title,
+        figures=copy.deepcopy(report.figures),
+        supersedes=report,
+        correction_note=note,
+        created_by=actor,
         auto_texts=dict(report.auto_texts or {}),
         **{f: getattr(report, f) for f, _ in NARRATIVE_FIELDS},
     )
     figures, data = _compute(new)
     _store(new, figures, data)
     new.save()
-    audit.record(actor=actor, action="reports.report.correct", obj=new, unit=new.unit,
-                 after={"corrects_version": report.version, "note": note})
+    audit.record(
+        actor=actor,
+        action="reports.report.correct",
+        obj=new,
+        unit=new.unit,
+        after={"corrects_version": report.version, "note": note},
+    )
     return new
 
 
@@ -320,7 +385,12 @@ def report_delete_draft(*, actor: User | None, report: AnnualReport) -> None:
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _authorise(actor, PUBLISH_ROLES, report.unit)
     _ensure_draft(report)
-    audit.record(actor=actor, action="reports.report.delete_draft", obj=report, unit=report.unit,
-                 before={"year": report.year, "version": report.version})
+    audit.record(
+        actor=actor,
+        action="reports.report.delete_draft",
+        obj=report,
+        unit=report.unit,
+        before={"year": report.year, "version": report.version},
+    )
     report.changes.all().delete()
     report.delete()

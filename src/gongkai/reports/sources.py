@@ -93,15 +93,27 @@ class _Chain:
         raise AttributeError(name)
 
 
-REQUESTS = Source("requests", "依申请公开（表三、表四）", "requests", "gongkai.requests.selectors gongkai.requests.stats",
-                  ("annual_table3", "annual_table4"))
-PUBLICATIONS = Source("publications", "规章和规范性文件库（表二）、主动公开及时率", "publications",
-                      "gongkai.publications.selectors", ("normative_counts",))
-TIMELINESS = Source("timeliness", "主动公开及时率", "publications", "gongkai.publications.selectors",
-                    ("timeliness_stats",))
+REQUESTS = Source(
+    "requests",
+    "依申请公开（表三、表四）",
+    "requests",
+    "gongkai.requests.selectors gongkai.requests.stats",
+    ("annual_table3", "annual_table4"),
+)
+PUBLICATIONS = Source(
+    "publications",
+    "规章和规范性文件库（表二）、主动公开及时率",
+    "publications",
+    "gongkai.publications.selectors",
+    ("normative_counts",),
+)
+TIMELINESS = Source(
+    "timeliness", "主动公开及时率", "publications", "gongkai.publications.selectors", ("timeliness_stats",)
+)
 SEARCH = Source("search", "热门检索词", "search", "gongkai.search.selectors", ("top_terms",))
-INTERACTION = Source("interaction", "互动交流（诉求）统计", "interaction", "gongkai.interaction.selectors",
-                     ("interaction_stats",))
+INTERACTION = Source(
+    "interaction", "互动交流（诉求）统计", "interaction", "gongkai.interaction.selectors", ("interaction_stats",)
+)
 CATALOGUE = Source("catalogue", "标准目录事项（浏览量排行）", "catalogue", "gongkai.catalogue.models", ())
 
 ALL = (REQUESTS, PUBLICATIONS, TIMELINESS, SEARCH, INTERACTION, CATALOGUE)
@@ -139,8 +151,19 @@ for _section in ("withheld", "unavailable", "not_handled", "other"):
     for _i, _leaf in enumerate([k for k in T.T3_RESULT_LEAVES if k.startswith(_section + "_")], start=1):
         _T3_ROW_INDEX[f"{_section}.{_i}"] = _leaf
 # section and heading rows are sums of their items: recomputed here, so ignored in a source's data
-T3_SECTION_ROWS = {"outcomes", "results", "withheld", "unavailable", "not_handled", "other", "三、本年度办理结果",
-                   "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"}
+T3_SECTION_ROWS = {
+    "outcomes",
+    "results",
+    "withheld",
+    "unavailable",
+    "not_handled",
+    "other",
+    "三、本年度办理结果",
+    "（三）不予公开",
+    "（四）无法提供",
+    "（五）不予处理",
+    "（六）其他处理",
+}
 _T3_COL_INDEX = _index([(c.key, c.label) for c in T.T3_COLS] + [("other_org", "法人或其他组织其他")])
 _T3_COL_INDEX.update({"charity": "nonprofit", "other": "other_org"})
 _T4_COL_INDEX = _index(
@@ -193,8 +216,10 @@ def _matrix(raw) -> dict:
 
 
 def normalise_table3(raw) -> dict:
-    out = {r: {c: T.cell(None, src="absent") if T.is_derived("t3", r, c) else T.cell(0) for c in T.T3_COL_KEYS}
-           for r in T.T3_ROW_KEYS}
+    out = {
+        r: {c: T.cell(None, src="absent") if T.is_derived("t3", r, c) else T.cell(0) for c in T.T3_COL_KEYS}
+        for r in T.T3_ROW_KEYS
+    }
     unknown = []
     for rname, cols in _matrix(raw).items():
         if rname in T3_SECTION_ROWS:
@@ -214,8 +239,11 @@ def normalise_table3(raw) -> dict:
     return out
 
 
-_T4_GROUP_INDEX = _index([(g, lbl) for g, lbl, _top in T.T4_GROUPS] + [(g, f"{top}{lbl}") for g, lbl, top in T.T4_GROUPS]
-                         + [("suit_direct", "直接起诉"), ("suit_after", "行政诉讼复议后起诉")])
+_T4_GROUP_INDEX = _index(
+    [(g, lbl) for g, lbl, _top in T.T4_GROUPS]
+    + [(g, f"{top}{lbl}") for g, lbl, top in T.T4_GROUPS]
+    + [("suit_direct", "直接起诉"), ("suit_after", "行政诉讼复议后起诉")]
+)
 _T4_GROUP_INDEX.update({"litigation_direct": "suit_direct", "litigation_after_review": "suit_after"})
 _T4_OUTCOME_INDEX = _index(T.T4_OUTCOMES)
 _CELL_KEYS = {"count", "value", "v", "n", "ids", "url"}
@@ -260,8 +288,17 @@ def normalise_table4(raw) -> dict:
 
 
 _T2_ROW_INDEX = _index([("rules", "规章"), ("normative", "行政规范性文件"), ("normative", "规范性文件")])
-_T2_COL_INDEX = _index([("made", "本年制发件数"), ("made", "制发"), ("repealed", "本年废止件数"), ("repealed", "废止"),
-                        ("in_force", "现行有效件数"), ("in_force", "现行有效"), ("in_force", "valid")])
+_T2_COL_INDEX = _index(
+    [
+        ("made", "本年制发件数"),
+        ("made", "制发"),
+        ("repealed", "本年废止件数"),
+        ("repealed", "废止"),
+        ("in_force", "现行有效件数"),
+        ("in_force", "现行有效"),
+        ("in_force", "valid"),
+    ]
+)
 
 
 def normalise_normative(raw) -> dict:
@@ -302,7 +339,9 @@ def top_terms(since: dt.date, limit: int = 20) -> list[tuple[str, int]]:
         if isinstance(item, tuple | list):
             out.append((str(item[0]), int(item[1])))
         else:
-            out.append((str(_attr(item, "term", "query", "q", default="")), int(_attr(item, "count", "n", "hits", default=0))))
+            out.append(
+                (str(_attr(item, "term", "query", "q", default="")), int(_attr(item, "count", "n", "hits", default=0)))
+            )
     return out
 
 

@@ -20,7 +20,6 @@ from gongkai.core.models import Organisation
 from . import engine, selectors, sources
 from . import tables as T
 
-
 _PERSONAL = re.compile(r"\d{6,}|[\w.]+@[\w.]+")
 
 
@@ -37,8 +36,13 @@ class Chart:
     plot: list[int] | None = None  # which columns the chart draws (the table shows all); default all
 
     def as_echarts(self) -> dict:
-        return {"kind": self.kind, "title": self.title, "columns": self.columns, "rows": self.rows,
-                "plot": self.plot or list(range(1, len(self.columns)))}
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "columns": self.columns,
+            "rows": self.rows,
+            "plot": self.plot or list(range(1, len(self.columns))),
+        }
 
 
 def _rows_from(raw, label_keys=("label", "name", "key", "unit", "month", "type", "domain")) -> list[list]:
@@ -60,8 +64,12 @@ def _rows_from(raw, label_keys=("label", "name", "key", "unit", "month", "type",
 
 def _publication_charts(units, year: int) -> list[Chart]:
     out = []
-    specs = [("by_unit", "主动公开信息数量（按单位）", "hbar"), ("by_type", "主动公开信息数量（按类型）", "pie"),
-             ("by_domain", "主动公开信息数量（按领域）", "hbar"), ("by_month", "主动公开信息数量（按月份）", "line")]
+    specs = [
+        ("by_unit", "主动公开信息数量（按单位）", "hbar"),
+        ("by_type", "主动公开信息数量（按类型）", "pie"),
+        ("by_domain", "主动公开信息数量（按领域）", "hbar"),
+        ("by_month", "主动公开信息数量（按月份）", "line"),
+    ]
     raw, err = sources.optional(lambda: _publication_counts(units, year))
     for key, title, kind in specs:
         c = Chart(f"pub_{key}", title, kind, ["分组", "信息数量"])
@@ -89,31 +97,53 @@ def _publication_counts(units, year: int) -> dict:
 
     from gongkai.publications.models import DocType, Publication, State
 
-    qs = Publication.objects.filter(unit__in=units, state__in=[State.PUBLISHED, State.WITHDRAWN],
-                                    published_on__year=year)
+    qs = Publication.objects.filter(
+        unit__in=units, state__in=[State.PUBLISHED, State.WITHDRAWN], published_on__year=year
+    )
     types = dict(DocType.choices)
-    by_unit = [[r["unit__short_name"] or r["unit__name"], r["n"]] for r in
-               qs.values("unit__name", "unit__short_name").annotate(n=Count("id")).order_by("-n")[:20]]
-    by_type = [[str(types.get(r["doc_type"], r["doc_type"])), r["n"]] for r in
-               qs.values("doc_type").annotate(n=Count("id")).order_by("-n")]
-    months = {r["m"]: r["n"] for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()}
+    by_unit = [
+        [r["unit__short_name"] or r["unit__name"], r["n"]]
+        for r in qs.values("unit__name", "unit__short_name").annotate(n=Count("id")).order_by("-n")[:20]
+    ]
+    by_type = [
+        [str(types.get(r["doc_type"], r["doc_type"])), r["n"]]
+        for r in qs.values("doc_type").annotate(n=Count("id")).order_by("-n")
+    ]
+    months = {
+        r["m"]: r["n"]
+        for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()
+    }
     by_month = [[f"{m}月", months.get(m, 0)] for m in range(1, 13)]
     by_domain, domain_note = None, ""
     if any(f.name == "domain" for f in Publication._meta.get_fields()):
-        by_domain = [[r["domain__name"] or "未归类", r["n"]] for r in
-                     qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]]
+        by_domain = [
+            [r["domain__name"] or "未归类", r["n"]]
+            for r in qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]
+        ]
     elif any(f.name == "topic" for f in Publication._meta.get_fields()):
         topics = dict(Publication._meta.get_field("topic").choices)
-        by_domain = [[str(topics.get(r["topic"], r["topic"])), r["n"]] for r in
-                     qs.values("topic").annotate(n=Count("id")).order_by("-n")[:20]]
+        by_domain = [
+            [str(topics.get(r["topic"], r["topic"])), r["n"]]
+            for r in qs.values("topic").annotate(n=Count("id")).order_by("-n")[:20]
+        ]
         domain_note = "发布记录尚未关联标准目录领域，暂按信息的主题分类统计"
-    return {"by_unit": by_unit, "by_type": by_type, "by_month": by_month, "by_domain": by_domain,
-            "domain_note": domain_note}
+    return {
+        "by_unit": by_unit,
+        "by_type": by_type,
+        "by_month": by_month,
+        "by_domain": by_domain,
+        "domain_note": domain_note,
+    }
 
 
 def _timeliness_chart(units, year: int) -> Chart:
-    c = Chart("timeliness", "主动公开及时率（对照标准目录公开时限）", "bar", ["单位", "应公开", "按时公开", "及时率（%）"],
-              plot=[3])
+    c = Chart(
+        "timeliness",
+        "主动公开及时率（对照标准目录公开时限）",
+        "bar",
+        ["单位", "应公开", "按时公开", "及时率（%）"],
+        plot=[3],
+    )
     raw, err = sources.optional(sources.timeliness, units, year)
     if err:
         c.error = err
@@ -143,16 +173,23 @@ def _request_charts(units, year: int) -> list[Chart]:
     if err:
         vol.error = outcomes.error = err
     else:
-        vol.rows = [[c.label if not c.group else f"{c.label}", data["new"][c.key]["v"]] for c in T.T3_COLS if not c.total]
-        groups = [("（一）予以公开", ["open"]), ("（二）部分公开", ["partial"]),
-                  ("（三）不予公开", [r for r in T.T3_RESULT_LEAVES if r.startswith("withheld_")]),
-                  ("（四）无法提供", [r for r in T.T3_RESULT_LEAVES if r.startswith("unavailable_")]),
-                  ("（五）不予处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("not_handled_")]),
-                  ("（六）其他处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")])]
-        outcomes.rows = [[label, sum(int(data[r][c]["v"] or 0) for r in rows for c in T.T3_APPLICANT_COLS)]
-                         for label, rows in groups]
-    ontime = Chart("requests_on_time", "依申请公开：按期答复率", "bar", ["单位", "已答复", "按期答复", "按期率（%）"],
-                   plot=[3])
+        vol.rows = [
+            [c.label if not c.group else f"{c.label}", data["new"][c.key]["v"]] for c in T.T3_COLS if not c.total
+        ]
+        groups = [
+            ("（一）予以公开", ["open"]),
+            ("（二）部分公开", ["partial"]),
+            ("（三）不予公开", [r for r in T.T3_RESULT_LEAVES if r.startswith("withheld_")]),
+            ("（四）无法提供", [r for r in T.T3_RESULT_LEAVES if r.startswith("unavailable_")]),
+            ("（五）不予处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("not_handled_")]),
+            ("（六）其他处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")]),
+        ]
+        outcomes.rows = [
+            [label, sum(int(data[r][c]["v"] or 0) for r in rows for c in T.T3_APPLICANT_COLS)] for label, rows in groups
+        ]
+    ontime = Chart(
+        "requests_on_time", "依申请公开：按期答复率", "bar", ["单位", "已答复", "按期答复", "按期率（%）"], plot=[3]
+    )
     raw, err2 = sources.optional(_on_time, units, year)
     if err2:
         ontime.error = err2
@@ -164,8 +201,14 @@ def _request_charts(units, year: int) -> list[Chart]:
         for it in items or []:
             answered = int(it.get("answered", it.get("total", 0)) or 0)
             on_time = int(it.get("on_time", 0) or 0)
-            rows.append([str(it.get("unit") or it.get("label") or ""), answered, on_time,
-                         round(100 * on_time / answered, 1) if answered else None])
+            rows.append(
+                [
+                    str(it.get("unit") or it.get("label") or ""),
+                    answered,
+                    on_time,
+                    round(100 * on_time / answered, 1) if answered else None,
+                ]
+            )
         ontime.rows = rows
     return [vol, outcomes, ontime]
 
@@ -179,14 +222,20 @@ def _on_time(units, year: int) -> list[dict]:
 
     from gongkai.requests.models import InformationRequest
 
-    rows = (InformationRequest.objects.filter(unit__in=units, finished_on__year=year, due_date__isnull=False)
-            .values("unit__name", "unit__short_name")
-            .annotate(answered=Count("id"), on_time=Count("id", filter=Q(finished_on__lte=F("due_date"))))
-            .order_by("unit__name"))
-    out = [{"label": r["unit__short_name"] or r["unit__name"], "answered": r["answered"], "on_time": r["on_time"]}
-           for r in rows]
+    rows = (
+        InformationRequest.objects.filter(unit__in=units, finished_on__year=year, due_date__isnull=False)
+        .values("unit__name", "unit__short_name")
+        .annotate(answered=Count("id"), on_time=Count("id", filter=Q(finished_on__lte=F("due_date"))))
+        .order_by("unit__name")
+    )
+    out = [
+        {"label": r["unit__short_name"] or r["unit__name"], "answered": r["answered"], "on_time": r["on_time"]}
+        for r in rows
+    ]
     if out:
-        out.append({"label": "合计", "answered": sum(r["answered"] for r in out), "on_time": sum(r["on_time"] for r in out)})
+        out.append(
+            {"label": "合计", "answered": sum(r["answered"] for r in out), "on_time": sum(r["on_time"] for r in out)}
+        )
     return out
 
 
@@ -229,7 +278,9 @@ def _viewed_chart(since: dt.date) -> Chart:
 
 
 def _interaction_chart(units, year: int) -> Chart:
-    c = Chart("interaction", "互动交流（诉求）办理情况（按单位）", "bar", ["单位", "受理", "已答复", "按期答复", "逾期未办结"])
+    c = Chart(
+        "interaction", "互动交流（诉求）办理情况（按单位）", "bar", ["单位", "受理", "已答复", "按期答复", "逾期未办结"]
+    )
     raw, err = sources.optional(sources.interaction_stats, units, year)
     if err:
         c.error = err
@@ -240,8 +291,12 @@ def _interaction_chart(units, year: int) -> Chart:
         if not isinstance(it, dict) or not it.get("volume"):
             continue
         unit = it.get("unit")
-        label = getattr(unit, "display_name", None) or names.get(unit if isinstance(unit, int) else getattr(unit, "pk", None), str(unit))
-        rows.append([label, it.get("volume", 0), it.get("answered", 0), it.get("on_time", 0), it.get("overdue_open", 0)])
+        label = getattr(unit, "display_name", None) or names.get(
+            unit if isinstance(unit, int) else getattr(unit, "pk", None), str(unit)
+        )
+        rows.append(
+            [label, it.get("volume", 0), it.get("answered", 0), it.get("on_time", 0), it.get("overdue_open", 0)]
+        )
     c.rows = sorted(rows, key=lambda r: -r[1])[:20]
     return c
 
@@ -249,8 +304,14 @@ def _interaction_chart(units, year: int) -> Chart:
 def dashboard(root: Organisation, year: int, *, public: bool) -> list[Chart]:
     units = engine.report_units(root)
     since = dt.date(year, 1, 1)
-    charts = [*_publication_charts(units, year), _timeliness_chart(units, year), *_request_charts(units, year),
-              _search_chart(since), _viewed_chart(since), _interaction_chart(units, year)]
+    charts = [
+        *_publication_charts(units, year),
+        _timeliness_chart(units, year),
+        *_request_charts(units, year),
+        _search_chart(since),
+        _viewed_chart(since),
+        _interaction_chart(units, year),
+    ]
     if public:
         charts = [c for c in charts if c.public]
     return charts
@@ -258,8 +319,10 @@ def dashboard(root: Organisation, year: int, *, public: bool) -> list[Chart]:
 
 def public_root() -> Organisation | None:
     """The public dashboard shows the top-most county government (the deployment's own county)."""
-    return (Organisation.objects.filter(kind="government", level="county", is_active=True).order_by("depth", "path").first()
-            or Organisation.objects.filter(kind="government", is_active=True).order_by("depth", "path").first())
+    return (
+        Organisation.objects.filter(kind="government", level="county", is_active=True).order_by("depth", "path").first()
+        or Organisation.objects.filter(kind="government", is_active=True).order_by("depth", "path").first()
+    )
 
 
 def current_year() -> int:

@@ -70,8 +70,11 @@ def workbench_statistics(request):
     root, year = _staff_root(request), _year(request)
     charts = stats.dashboard(root, year, public=False)
     units = permissions.visible_units(request.user).filter(kind__in=["government", "department"]).order_by("path")[:300]
-    return render(request, "reports/wb_statistics.html", {"charts": charts, "root": root, "year": year,
-                                                          "units": units, "years": range(stats.current_year(), 2017, -1)})
+    return render(
+        request,
+        "reports/wb_statistics.html",
+        {"charts": charts, "root": root, "year": year, "units": units, "years": range(stats.current_year(), 2017, -1)},
+    )
 
 
 @staff_required
@@ -95,9 +98,18 @@ def _public_root(request):
 def public_statistics(request):
     (root, choices), year = _public_root(request), _year(request)
     charts = stats.dashboard(root, year, public=True) if root else []
-    return render(request, "reports/portal_statistics.html", {"charts": charts, "root": root, "year": year,
-                                                              "units": choices, "unit_param": True,
-                                                              "years": range(stats.current_year(), 2017, -1)})
+    return render(
+        request,
+        "reports/portal_statistics.html",
+        {
+            "charts": charts,
+            "root": root,
+            "year": year,
+            "units": choices,
+            "unit_param": True,
+            "years": range(stats.current_year(), 2017, -1),
+        },
+    )
 
 
 def public_csv(request, chart):

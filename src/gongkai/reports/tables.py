@@ -211,8 +211,14 @@ def is_manual(table: str, row: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Cells and figures
 def cell(v=0, *, src="computed", ids=None, url="", note="", computed=None) -> dict:
-    return {"v": v, "src": src, "computed": v if computed is None and src == "computed" else computed,
-            "ids": list(ids or []), "url": url, "note": note}
+    return {
+        "v": v,
+        "src": src,
+        "computed": v if computed is None and src == "computed" else computed,
+        "ids": list(ids or []),
+        "url": url,
+        "note": note,
+    }
 
 
 def value(figures: dict, table: str, row: str, col: str):
@@ -251,8 +257,7 @@ def _as_computed(c: dict) -> int:
 def _total_cell(parts: list[dict], old: dict) -> dict:
     total = sum(int(p["v"] or 0) for p in parts)
     # a total's records are its parts' records (see cell_ids); not stored twice
-    out = cell(total, src="derived", url=old.get("url", ""),
-               computed=sum(_as_computed(p) for p in parts))
+    out = cell(total, src="derived", url=old.get("url", ""), computed=sum(_as_computed(p) for p in parts))
     # a source that sent its own total: it must equal the sum of its own detail cells
     if old.get("src") == "computed" and old.get("v") is not None:
         if int(old["v"]) != out["computed"]:
@@ -268,7 +273,8 @@ def derive_t3_totals(t3: dict) -> None:
             t3[r]["total"] = _total_cell([t3[r][c] for c in T3_APPLICANT_COLS], t3[r].get("total") or {})
     for c in T3_COL_KEYS:
         t3.setdefault("result_total", {})[c] = _total_cell(
-            [t3[r][c] for r in T3_RESULT_LEAVES], t3.get("result_total", {}).get(c) or {})
+            [t3[r][c] for r in T3_RESULT_LEAVES], t3.get("result_total", {}).get(c) or {}
+        )
 
 
 def derive_t4_totals(t4: dict) -> None:
@@ -351,8 +357,9 @@ def _num(v) -> Decimal:
     return Decimal(str(v)) if v is not None else Decimal(0)
 
 
-def run_checks(figures: dict, *, library: dict | None = None, library_wired: bool = True,
-               previous_carried_out: dict | None = None) -> list[Check]:
+def run_checks(
+    figures: dict, *, library: dict | None = None, library_wired: bool = True, previous_carried_out: dict | None = None
+) -> list[Check]:
     """All checks of a report's figures. ``library`` = the regulations library's live counts
     ({"rules": {"made", "repealed", "in_force"}, "normative": {...}}) for the table 二 check;
     ``previous_carried_out`` = the previous year's published 四、结转下年度继续办理 row, by column."""
@@ -368,9 +375,17 @@ def run_checks(figures: dict, *, library: dict | None = None, library_wired: boo
                 missing.append((table, r, c))
             elif _num(v) < 0:
                 negative.append((table, r, c))
-    checks.append(Check("complete", not missing, "所有数字均已填写" if not missing else
-                        "以下数字尚未填写：" + "；".join(f"{TABLES[t].split()[0]} {row_label(t, r)}·{col_label(t, r, c)}"
-                                                  for t, r, c in missing), missing))
+    checks.append(
+        Check(
+            "complete",
+            not missing,
+            "所有数字均已填写"
+            if not missing
+            else "以下数字尚未填写："
+            + "；".join(f"{TABLES[t].split()[0]} {row_label(t, r)}·{col_label(t, r, c)}" for t, r, c in missing),
+            missing,
+        )
+    )
     checks.append(Check("non_negative", not negative, "没有负数" if not negative else "存在负数", negative))
 
     # 一 + 二 = 三（七） + 四, for every column of table 三
@@ -380,33 +395,72 @@ def run_checks(figures: dict, *, library: dict | None = None, library_wired: boo
         rhs = _num(t3["result_total"][c]["v"]) + _num(t3["carried_out"][c]["v"])
         if lhs != rhs:
             bad.append((c, lhs, rhs))
-    checks.append(Check(
-        "t3_balance", not bad,
-        "表三各列：一＋二＝三（七）＋四" if not bad else "表三“一＋二＝三（七）＋四”不成立："
-        + "；".join(f"{col_label('t3', 'new', c)}列 {lhs} ≠ {rhs}" for c, lhs, rhs in bad),
-        [("t3", r, c) for c, _, _ in bad for r in ("new", "carried_in", "result_total", "carried_out")]))
+    checks.append(
+        Check(
+            "t3_balance",
+            not bad,
+            "表三各列：一＋二＝三（七）＋四"
+            if not bad
+            else "表三“一＋二＝三（七）＋四”不成立："
+            + "；".join(f"{col_label('t3', 'new', c)}列 {lhs} ≠ {rhs}" for c, lhs, rhs in bad),
+            [("t3", r, c) for c, _, _ in bad for r in ("new", "carried_in", "result_total", "carried_out")],
+        )
+    )
 
     # totals: 总计 column = sum of applicant columns; （七）总计 = sum of outcomes (incl. a source's own totals)
-    bad_rows = [r for r in T3_ROW_KEYS if _num(t3[r]["total"]["v"]) != sum(_num(t3[r][c]["v"]) for c in T3_APPLICANT_COLS)
-                or t3[r]["total"].get("reported") is not None]
-    bad_cols = [c for c in T3_COL_KEYS if _num(t3["result_total"][c]["v"]) != sum(_num(t3[r][c]["v"]) for r in T3_RESULT_LEAVES)
-                or t3["result_total"][c].get("reported") is not None]
+    bad_rows = [
+        r
+        for r in T3_ROW_KEYS
+        if _num(t3[r]["total"]["v"]) != sum(_num(t3[r][c]["v"]) for c in T3_APPLICANT_COLS)
+        or t3[r]["total"].get("reported") is not None
+    ]
+    bad_cols = [
+        c
+        for c in T3_COL_KEYS
+        if _num(t3["result_total"][c]["v"]) != sum(_num(t3[r][c]["v"]) for r in T3_RESULT_LEAVES)
+        or t3["result_total"][c].get("reported") is not None
+    ]
     ok = not bad_rows and not bad_cols
-    checks.append(Check(
-        "t3_totals", ok, "表三“总计”列与“（七）总计”行等于各项之和" if ok else "表三合计不等于各项之和："
-        + "；".join([f"{row_label('t3', r)}行" for r in bad_rows] + [f"{col_label('t3', 'new', c)}列" for c in bad_cols]),
-        [("t3", r, "total") for r in bad_rows] + [("t3", "result_total", c) for c in bad_cols]))
-    bad4 = [g for g, _l, _t in T4_GROUPS
-            if _num(t4[f"{g}_total"]["v"]) != sum(_num(t4[f"{g}_{o}"]["v"]) for o, _ in T4_OUTCOMES if o != "total")
-            or t4[f"{g}_total"].get("reported") is not None]
-    checks.append(Check(
-        "t4_totals", not bad4, "表四各“总计”等于各项之和" if not bad4 else "表四“总计”不等于各项之和："
-        + "；".join(col_label("t4", T4_ROW, f"{g}_total") for g in bad4), [("t4", T4_ROW, f"{g}_total") for g in bad4]))
+    checks.append(
+        Check(
+            "t3_totals",
+            ok,
+            "表三“总计”列与“（七）总计”行等于各项之和"
+            if ok
+            else "表三合计不等于各项之和："
+            + "；".join(
+                [f"{row_label('t3', r)}行" for r in bad_rows] + [f"{col_label('t3', 'new', c)}列" for c in bad_cols]
+            ),
+            [("t3", r, "total") for r in bad_rows] + [("t3", "result_total", c) for c in bad_cols],
+        )
+    )
+    bad4 = [
+        g
+        for g, _l, _t in T4_GROUPS
+        if _num(t4[f"{g}_total"]["v"]) != sum(_num(t4[f"{g}_{o}"]["v"]) for o, _ in T4_OUTCOMES if o != "total")
+        or t4[f"{g}_total"].get("reported") is not None
+    ]
+    checks.append(
+        Check(
+            "t4_totals",
+            not bad4,
+            "表四各“总计”等于各项之和"
+            if not bad4
+            else "表四“总计”不等于各项之和：" + "；".join(col_label("t4", T4_ROW, f"{g}_total") for g in bad4),
+            [("t4", T4_ROW, f"{g}_total") for g in bad4],
+        )
+    )
 
     # table 二 counts equal the library's counts
     if not library_wired or library is None:
-        checks.append(Check("t2_library", False, "规章和行政规范性文件库未接入，无法核对表二的件数",
-                            [("t2", r, c) for r in T2_LIBRARY_ROWS for c in ("made", "repealed", "in_force")]))
+        checks.append(
+            Check(
+                "t2_library",
+                False,
+                "规章和行政规范性文件库未接入，无法核对表二的件数",
+                [("t2", r, c) for r in T2_LIBRARY_ROWS for c in ("made", "repealed", "in_force")],
+            )
+        )
     else:
         diffs = []
         for r in T2_LIBRARY_ROWS:
@@ -414,26 +468,52 @@ def run_checks(figures: dict, *, library: dict | None = None, library_wired: boo
                 mine, theirs = t2[r][c]["v"], (library.get(r) or {}).get(c)
                 if mine is None or theirs is None or _num(mine) != _num(theirs):
                     diffs.append((r, c, mine, theirs))
-        checks.append(Check(
-            "t2_library", not diffs, "表二规章、行政规范性文件件数与文件库一致" if not diffs else
-            "表二与规范性文件库不一致：" + "；".join(f"{row_label('t2', r)}·{col_label('t2', r, c)} 报告 {m}，文件库 {t}"
-                                            for r, c, m, t in diffs),
-            [("t2", r, c) for r, c, _, _ in diffs]))
+        checks.append(
+            Check(
+                "t2_library",
+                not diffs,
+                "表二规章、行政规范性文件件数与文件库一致"
+                if not diffs
+                else "表二与规范性文件库不一致："
+                + "；".join(
+                    f"{row_label('t2', r)}·{col_label('t2', r, c)} 报告 {m}，文件库 {t}" for r, c, m, t in diffs
+                ),
+                [("t2", r, c) for r, c, _, _ in diffs],
+            )
+        )
 
     # manual figures carry a source note
-    unnoted = [(r, c) for r in T2_MANUAL_ROWS for c in t2[r] if t2[r][c].get("v") is not None and not t2[r][c].get("note")]
-    checks.append(Check("t2_manual_notes", not unnoted, "人工填报的数字均注明了来源" if not unnoted else
-                        "人工填报的数字须注明来源：" + "、".join(row_label("t2", r) for r, _ in unnoted),
-                        [("t2", r, c) for r, c in unnoted]))
+    unnoted = [
+        (r, c) for r in T2_MANUAL_ROWS for c in t2[r] if t2[r][c].get("v") is not None and not t2[r][c].get("note")
+    ]
+    checks.append(
+        Check(
+            "t2_manual_notes",
+            not unnoted,
+            "人工填报的数字均注明了来源"
+            if not unnoted
+            else "人工填报的数字须注明来源：" + "、".join(row_label("t2", r) for r, _ in unnoted),
+            [("t2", r, c) for r, c in unnoted],
+        )
+    )
 
     # 二、上年结转 = last year's 四、结转下年度继续办理 (only when last year's report is in gongkai)
     if previous_carried_out is not None:
         bad_prev = [c for c in T3_COL_KEYS if _num(t3["carried_in"][c]["v"]) != _num(previous_carried_out.get(c))]
-        checks.append(Check(
-            "t3_carry_over", not bad_prev, "上年结转数与上年度报告的结转下年度数一致" if not bad_prev else
-            "“二、上年结转”与上年度报告“四、结转下年度继续办理”不一致：" + "；".join(
-                f"{col_label('t3', 'new', c)}列 本年 {t3['carried_in'][c]['v']}，上年 {previous_carried_out.get(c)}"
-                for c in bad_prev), [("t3", "carried_in", c) for c in bad_prev]))
+        checks.append(
+            Check(
+                "t3_carry_over",
+                not bad_prev,
+                "上年结转数与上年度报告的结转下年度数一致"
+                if not bad_prev
+                else "“二、上年结转”与上年度报告“四、结转下年度继续办理”不一致："
+                + "；".join(
+                    f"{col_label('t3', 'new', c)}列 本年 {t3['carried_in'][c]['v']}，上年 {previous_carried_out.get(c)}"
+                    for c in bad_prev
+                ),
+                [("t3", "carried_in", c) for c in bad_prev],
+            )
+        )
     return checks
 
 
@@ -446,13 +526,17 @@ def failing(checks: list[Check]) -> list[Check]:
 def as_json_tables(figures: dict) -> dict:
     t2 = []
     for b in T2_BLOCKS:
-        t2.append({
-            "heading": b.heading,
-            "columns": ["信息内容"] + [c.label for c in b.cols],
-            "rows": [[r.label] + [_jsonnum(figures["t2"][r.key][c.key]["v"]) for c in b.cols] for r in b.rows],
-            "manual": [r.key in T2_MANUAL_ROWS for r in b.rows],
-            "notes": [" ".join(figures["t2"][r.key][c.key].get("note") or "" for c in b.cols).strip() for r in b.rows],
-        })
+        t2.append(
+            {
+                "heading": b.heading,
+                "columns": ["信息内容"] + [c.label for c in b.cols],
+                "rows": [[r.label] + [_jsonnum(figures["t2"][r.key][c.key]["v"]) for c in b.cols] for r in b.rows],
+                "manual": [r.key in T2_MANUAL_ROWS for r in b.rows],
+                "notes": [
+                    " ".join(figures["t2"][r.key][c.key].get("note") or "" for c in b.cols).strip() for r in b.rows
+                ],
+            }
+        )
     t3_cols = ["申请人情况"] + [f"{c.group}·{c.label}" if c.group else c.label for c in T3_COLS]
     t3_rows = []
     for r in T3_ROWS:

@@ -30,12 +30,19 @@ def start_generation(*, actor, root: Organisation, year: int) -> GenerationJob:
     published = set(this_year.filter(status=ReportStatus.PUBLISHED).values_list("unit_id", flat=True)) - drafts
     unit_ids = [u for u in all_ids if u not in published]
     with transaction.atomic():
-        job = GenerationJob.objects.create(root=root, year=year, total=len(unit_ids), skipped=len(published),
-                                           requested_by=actor)
+        job = GenerationJob.objects.create(
+            root=root, year=year, total=len(unit_ids), skipped=len(published), requested_by=actor
+        )
         from gongkai.core import audit
 
-        audit.record(actor=actor, action="reports.job.start", obj=job, object_repr=f"{root.name} {year}年度报告批量生成",
-                     unit=root, after={"year": year, "units": len(unit_ids)})
+        audit.record(
+            actor=actor,
+            action="reports.job.start",
+            obj=job,
+            object_repr=f"{root.name} {year}年度报告批量生成",
+            unit=root,
+            after={"year": year, "units": len(unit_ids)},
+        )
     header = [generate_unit_draft.s(str(job.pk), uid, year) for uid in unit_ids]
     if header:
         transaction.on_commit(lambda: chord(header)(finish_generation.si(str(job.pk))))

@@ -15,12 +15,20 @@ TRACE_MODELS = {
     "t2": ("publications", ("NormativeDocument", "Regulation", "Publication")),
 }
 # table -> (workbench URL name of the owning app, attribute giving the pk to link to)
-TRACE_URLS = {"t3": ("requests_wb:detail", "pk"), "t4": ("requests_wb:detail", "request_id"),
-              "t2": ("publications_wb:detail", "pk")}
+TRACE_URLS = {
+    "t3": ("requests_wb:detail", "pk"),
+    "t4": ("requests_wb:detail", "request_id"),
+    "t2": ("publications_wb:detail", "pk"),
+}
 # extra facts shown per record (never personal data): (attribute or get_X_display, heading)
 TRACE_FACTS = {
     "t3": [("received_on", "收到日期"), ("finished_on", "办结日期"), ("get_outcome_display", "答复类型")],
-    "t4": [("request", "申请查询码"), ("get_kind_display", "类型"), ("filed_on", "受理日期"), ("get_outcome_display", "结果")],
+    "t4": [
+        ("request", "申请查询码"),
+        ("get_kind_display", "类型"),
+        ("filed_on", "受理日期"),
+        ("get_outcome_display", "结果"),
+    ],
     "t2": [("document_number", "发文字号"), ("published_on", "发布日期")],
 }
 
@@ -80,6 +88,13 @@ def records(table: str, row: str, ids: list, *, user) -> list[dict]:
         for attr, _heading in TRACE_FACTS.get(table, []):
             v = getattr(o, attr, "")
             facts.append(v() if callable(v) else (v if v not in (None, "") else "—"))
-        out.append({"id": i, "label": str(o), "url": _url(o, table), "facts": facts,
-                    "unit": str(getattr(o, unit_field, "") or "") if unit_field else ""})
+        out.append(
+            {
+                "id": i,
+                "label": str(o),
+                "url": _url(o, table),
+                "facts": facts,
+                "unit": str(getattr(o, unit_field, "") or "") if unit_field else "",
+            }
+        )
     return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,10 +48,18 @@ def index(request):
     reports = selectors.reports_for(request.user, year=year if request.GET.get("year") else None)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     units = selectors.editable_units(request.user)
-    return render(request, "reports/wb_index.html", {
-        "page": page, "year": year, "units": units, "years": range(timezone.localdate().year - 1, 2017, -1),
-        "roots": selectors.oversight_roots(request.user), "job": selectors.latest_job(request.user),
-    })
+    return render(
+        request,
+        "reports/wb_index.html",
+        {
+            "page": page,
+            "year": year,
+            "units": units,
+            "years": range(timezone.localdate().year - 1, 2017, -1),
+            "roots": selectors.oversight_roots(request.user),
+            "job": selectors.latest_job(request.user),
+        },
+    )
 
 
 @staff_required
@@ -79,16 +86,28 @@ def generate(request):
 @staff_required
 def detail(request, pk):
     report = _get_report(request, pk)
-    can_edit = report.status == ReportStatus.DRAFT and permissions.has_any_role(request.user, services.EDIT_ROLES, report.unit)
+    can_edit = report.status == ReportStatus.DRAFT and permissions.has_any_role(
+        request.user, services.EDIT_ROLES, report.unit
+    )
     can_publish = permissions.has_any_role(request.user, services.PUBLISH_ROLES, report.unit)
     checks = report.checks
-    return render(request, "reports/wb_detail.html", {
-        "report": report, "tables": layout.all_tables(report, links=True), "notes": layout.manual_notes(report),
-        "checks": checks, "failing": [c for c in checks if not c["ok"]], "can_edit": can_edit,
-        "can_publish": can_publish, "versions": AnnualReport.objects.filter(unit=report.unit, year=report.year).order_by("version"),
-        "changes": selectors.changes_for(report)[:50], "sources": report.sources,
-        "units_counted": Organisation.objects.filter(pk__in=report.unit_ids).order_by("path"),
-    })
+    return render(
+        request,
+        "reports/wb_detail.html",
+        {
+            "report": report,
+            "tables": layout.all_tables(report, links=True),
+            "notes": layout.manual_notes(report),
+            "checks": checks,
+            "failing": [c for c in checks if not c["ok"]],
+            "can_edit": can_edit,
+            "can_publish": can_publish,
+            "versions": AnnualReport.objects.filter(unit=report.unit, year=report.year).order_by("version"),
+            "changes": selectors.changes_for(report)[:50],
+            "sources": report.sources,
+            "units_counted": Organisation.objects.filter(pk__in=report.unit_ids).order_by("path"),
+        },
+    )
 
 
 @staff_required
@@ -106,18 +125,33 @@ def refresh(request, pk):
 
 class TextForm(forms.Form):
     title = forms.CharField(label="报告标题", max_length=200)
-    overview = forms.CharField(label="一、总体情况", widget=forms.Textarea(attrs={"rows": 8}), required=False,
-                               max_length=20000)
-    proactive_text = forms.CharField(label="二、主动公开政府信息情况（表二之外的说明）",
-                                     widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
-    requests_text = forms.CharField(label="三、收到和处理政府信息公开申请情况（表三之外的说明）",
-                                    widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
-    appeals_text = forms.CharField(label="四、政府信息公开行政复议、行政诉讼情况（表四之外的说明）",
-                                   widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20000)
-    problems = forms.CharField(label="五、存在的主要问题及改进情况", widget=forms.Textarea(attrs={"rows": 6}),
-                               required=False, max_length=20000)
-    other_matters = forms.CharField(label="六、其他需要报告的事项", widget=forms.Textarea(attrs={"rows": 4}),
-                                    required=False, max_length=20000)
+    overview = forms.CharField(
+        label="一、总体情况", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=20000
+    )
+    proactive_text = forms.CharField(
+        label="二、主动公开政府信息情况（表二之外的说明）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+    )
+    requests_text = forms.CharField(
+        label="三、收到和处理政府信息公开申请情况（表三之外的说明）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+    )
+    appeals_text = forms.CharField(
+        label="四、政府信息公开行政复议、行政诉讼情况（表四之外的说明）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20000,
+    )
+    problems = forms.CharField(
+        label="五、存在的主要问题及改进情况", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+    )
+    other_matters = forms.CharField(
+        label="六、其他需要报告的事项", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+    )
 
 
 @staff_required
@@ -153,8 +187,10 @@ def figure(request, pk, table, row, col):
         raise Http404("表格中没有这个位置")
     info = selectors.cell_info(report, table, row, col)
     manual = T.is_manual(table, row)
-    form = FigureForm(request.POST or None, initial={"value": info.get("v") if info.get("v") is not None else "",
-                                                     "reason": info.get("note", "")})
+    form = FigureForm(
+        request.POST or None,
+        initial={"value": info.get("v") if info.get("v") is not None else "", "reason": info.get("note", "")},
+    )
     if manual:
         form.fields["reason"].label = "数据来源"
         form.fields["reason"].help_text = "如：县行政审批局《2025年度行政许可统计表》"
@@ -164,11 +200,24 @@ def figure(request, pk, table, row, col):
     if request.method == "POST" and form.is_valid():
         try:
             if manual:
-                services.report_set_manual_figure(actor=request.user, report=report, row=row, col=col,
-                                                  value=form.cleaned_data["value"], note=form.cleaned_data["reason"])
+                services.report_set_manual_figure(
+                    actor=request.user,
+                    report=report,
+                    row=row,
+                    col=col,
+                    value=form.cleaned_data["value"],
+                    note=form.cleaned_data["reason"],
+                )
             else:
-                services.report_adjust_figure(actor=request.user, report=report, table=table, row=row, col=col,
-                                              value=form.cleaned_data["value"], reason=form.cleaned_data["reason"])
+                services.report_adjust_figure(
+                    actor=request.user,
+                    report=report,
+                    table=table,
+                    row=row,
+                    col=col,
+                    value=form.cleaned_data["value"],
+                    reason=form.cleaned_data["reason"],
+                )
             messages.success(request, "数字已保存，核对结果已更新")
             return redirect(reverse("reports_wb:detail", args=[pk]) + f"#{table}")
         except ValidationError as exc:
@@ -180,10 +229,17 @@ def figure(request, pk, table, row, col):
             else:
                 for m in exc.messages:
                     form.add_error(None, m)
-    return render(request, "reports/wb_figure.html", {
-        "report": report, "info": info, "form": form, "manual": manual,
-        "history": selectors.changes_for(report, table, row, col),
-    })
+    return render(
+        request,
+        "reports/wb_figure.html",
+        {
+            "report": report,
+            "info": info,
+            "form": form,
+            "manual": manual,
+            "history": selectors.changes_for(report, table, row, col),
+        },
+    )
 
 
 @staff_required
@@ -198,9 +254,17 @@ def trace(request, pk, table, row, col):
     info["ids"] = ids
     records = tracing.records(table, row, ids, user=request.user)
     page = Paginator(records, 100).get_page(request.GET.get("page"))
-    return render(request, "reports/wb_trace.html", {"report": report, "info": info, "page": page,
-                                                     "fact_headings": tracing.fact_headings(table),
-                                                     "history": selectors.changes_for(report, table, row, col)})
+    return render(
+        request,
+        "reports/wb_trace.html",
+        {
+            "report": report,
+            "info": info,
+            "page": page,
+            "fact_headings": tracing.fact_headings(table),
+            "history": selectors.changes_for(report, table, row, col),
+        },
+    )
 
 
 @staff_required
@@ -226,7 +290,9 @@ def publish(request, pk):
 
 
 class CorrectForm(forms.Form):
-    note = forms.CharField(label="更正说明（将随更正版本公开）", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    note = forms.CharField(
+        label="更正说明（将随更正版本公开）", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
 
 
 @staff_required
@@ -276,11 +342,19 @@ def oversight(request):
     except StopIteration:
         raise PermissionDenied("您无权查看该范围") from None
     rows = selectors.progress(root, year)
-    return render(request, "reports/wb_oversight.html", {
-        "root": root, "roots": roots, "year": year, "rows": rows,
-        "published": sum(1 for r in rows if r.published), "years": range(timezone.localdate().year - 1, 2017, -1),
-        "job": selectors.latest_job(request.user),
-    })
+    return render(
+        request,
+        "reports/wb_oversight.html",
+        {
+            "root": root,
+            "roots": roots,
+            "year": year,
+            "rows": rows,
+            "published": sum(1 for r in rows if r.published),
+            "years": range(timezone.localdate().year - 1, 2017, -1),
+            "job": selectors.latest_job(request.user),
+        },
+    )
 
 
 @staff_required

@@ -17,14 +17,18 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     change_list_template = "requests/admin_template_list.html"
 
     def get_urls(self):
-        return [path("default/<str:kind>/", self.admin_site.admin_view(self.default_view), name="requests_letter_default"),
-                *super().get_urls()]
+        return [
+            path("default/<str:kind>/", self.admin_site.admin_view(self.default_view), name="requests_letter_default"),
+            *super().get_urls(),
+        ]
 
     def default_view(self, request, kind):
         if kind not in LetterKind.values:
             return HttpResponse(status=404)
-        resp = HttpResponse(letters.build_default_template(kind),
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        resp = HttpResponse(
+            letters.build_default_template(kind),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
         resp["Content-Disposition"] = f'attachment; filename="{kind}-default.docx"'
         return resp
 

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_fsm import TransitionNotAllowed
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions as drf_permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -79,7 +80,9 @@ class StatusSerializer(serializers.Serializer):
         return StepSerializer(selectors.public_steps(obj), many=True).data
 
     def get_letters(self, obj) -> list[dict]:
-        return [{"kind": lt.kind, "number": lt.number, "issued_on": lt.issued_on} for lt in selectors.public_letters(obj)]
+        return [
+            {"kind": lt.kind, "number": lt.number, "issued_on": lt.issued_on} for lt in selectors.public_letters(obj)
+        ]
 
 
 class LookupSerializer(serializers.Serializer):
@@ -137,9 +140,26 @@ class StaffListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InformationRequest
-        fields = ["id", "tracking_code", "unit", "unit_name", "status", "channel", "applicant_type", "org_type", "name",
-                  "phone", "received_on", "corrected_on", "extension_days", "due_date", "due_problem", "handler",
-                  "outcome", "finished_on"]
+        fields = [
+            "id",
+            "tracking_code",
+            "unit",
+            "unit_name",
+            "status",
+            "channel",
+            "applicant_type",
+            "org_type",
+            "name",
+            "phone",
+            "received_on",
+            "corrected_on",
+            "extension_days",
+            "due_date",
+            "due_problem",
+            "handler",
+            "outcome",
+            "finished_on",
+        ]
 
     def get_name(self, obj) -> str:
         return identity.mask_name(obj.name) if obj.applicant_type == ApplicantType.PERSON else obj.name
@@ -154,9 +174,20 @@ class StaffDetailSerializer(StaffListSerializer):
     steps = serializers.SerializerMethodField()
 
     class Meta(StaffListSerializer.Meta):
-        fields = StaffListSerializer.Meta.fields + ["id_type", "id_number", "credit_code", "address", "description",
-                                                    "purpose", "preferred_format", "delivery", "correction_deadline",
-                                                    "legal_basis", "outcome_reason", "steps"]
+        fields = StaffListSerializer.Meta.fields + [
+            "id_type",
+            "id_number",
+            "credit_code",
+            "address",
+            "description",
+            "purpose",
+            "preferred_format",
+            "delivery",
+            "correction_deadline",
+            "legal_basis",
+            "outcome_reason",
+            "steps",
+        ]
 
     def _clear(self, obj) -> bool:
         return services.can_see_personal_data(self.context["request"].user, obj)
@@ -174,13 +205,29 @@ class StaffDetailSerializer(StaffListSerializer):
         return obj.address if self._clear(obj) else identity.mask_address(obj.address)
 
     def get_steps(self, obj) -> list[dict]:
-        return [{"on": s.on, "kind": s.kind, "actor": s.actor_name, "note": s.public_note, "internal_note": s.internal_note}
-                for s in obj.steps.all()]
+        return [
+            {"on": s.on, "kind": s.kind, "actor": s.actor_name, "note": s.public_note, "internal_note": s.internal_note}
+            for s in obj.steps.all()
+        ]
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(["assign", "note", "correction", "corrected", "deem_withdrawn", "consult",
-                                      "answer", "transfer", "extension", "extension_decide", "reply", "close"])
+    action = serializers.ChoiceField(
+        [
+            "assign",
+            "note",
+            "correction",
+            "corrected",
+            "deem_withdrawn",
+            "consult",
+            "answer",
+            "transfer",
+            "extension",
+            "extension_decide",
+            "reply",
+            "close",
+        ]
+    )
     handler = serializers.IntegerField(required=False)
     note = serializers.CharField(required=False, allow_blank=True)
     items = serializers.CharField(required=False)
@@ -238,23 +285,43 @@ class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             elif a == "deem_withdrawn":
                 services.request_deem_withdrawn(actor=user, req=req, on=d.get("date"))
             elif a == "consult":
-                services.consultation_send(actor=user, req=req, kind=d.get("kind", ""), recipient=d.get("recipient", ""),
-                                           question=d.get("question", ""), sent_on=d.get("date"))
+                services.consultation_send(
+                    actor=user,
+                    req=req,
+                    kind=d.get("kind", ""),
+                    recipient=d.get("recipient", ""),
+                    question=d.get("question", ""),
+                    sent_on=d.get("date"),
+                )
             elif a == "answer":
                 c = Consultation.objects.get(pk=d.get("consultation"), request=req)
-                services.consultation_answer(actor=user, consultation=c, answered_on=d.get("date") or services.today(),
-                                             answer=d.get("note", ""), agrees=d.get("agrees"))
+                services.consultation_answer(
+                    actor=user,
+                    consultation=c,
+                    answered_on=d.get("date") or services.today(),
+                    answer=d.get("note", ""),
+                    agrees=d.get("agrees"),
+                )
             elif a == "transfer":
-                services.request_transfer(actor=user, req=req, to_unit=Organisation.objects.get(pk=d.get("to_unit")),
-                                          note=d.get("note", ""))
+                services.request_transfer(
+                    actor=user, req=req, to_unit=Organisation.objects.get(pk=d.get("to_unit")), note=d.get("note", "")
+                )
             elif a == "extension":
                 services.extension_request(actor=user, req=req, days=d.get("days") or 0, reason=d.get("reason", ""))
             elif a == "extension_decide":
                 ext = Extension.objects.get(pk=d.get("extension"), request=req)
-                services.extension_decide(actor=user, extension=ext, approve=bool(d.get("approve")), note=d.get("note", ""))
+                services.extension_decide(
+                    actor=user, extension=ext, approve=bool(d.get("approve")), note=d.get("note", "")
+                )
             elif a == "reply":
-                services.request_reply(actor=user, req=req, outcome=d.get("outcome", ""), reason=d.get("reason", ""),
-                                       legal_basis=d.get("legal_basis", ""), replied_on=d.get("date"))
+                services.request_reply(
+                    actor=user,
+                    req=req,
+                    outcome=d.get("outcome", ""),
+                    reason=d.get("reason", ""),
+                    legal_basis=d.get("legal_basis", ""),
+                    replied_on=d.get("date"),
+                )
             elif a == "close":
                 services.request_close(actor=user, req=req)
         except DjangoValidationError as exc:

@@ -22,8 +22,8 @@ from .models import (
     IdType,
     InformationRequest,
     LetterKind,
-    Outcome,
     OrgType,
+    Outcome,
     ReviewKind,
     ReviewOutcome,
 )
@@ -44,23 +44,54 @@ def _credit(seq: int) -> str:
     return credit_code.make("91331124" + org)
 
 
-PEOPLE = ["王建国", "李秀英", "张伟", "刘芳", "陈志强", "杨丽华", "黄明", "周晓燕", "吴国平", "徐丽娟", "孙磊", "马晓东"]
+PEOPLE = [
+    "王建国",
+    "李秀英",
+    "张伟",
+    "刘芳",
+    "陈志强",
+    "杨丽华",
+    "黄明",
+    "周晓燕",
+    "吴国平",
+    "徐丽娟",
+    "孙磊",
+    "马晓东",
+]
 
 
 def person(seq: int, description: str, **kw) -> services.ApplicantData:
     return services.ApplicantData(
-        applicant_type=ApplicantType.PERSON, name=PEOPLE[seq % len(PEOPLE)], id_type=IdType.RESIDENT, id_number=_id(seq),
-        phone=f"{DEMO_PHONE_PREFIX}{seq:04d}", address=f"浙江省丽水市松阳县西屏街道紫荆路{seq + 10}号",
-        postcode="323400", description=description, preferred_format=kw.pop("fmt", Format.EMAIL),
-        delivery=kw.pop("delivery", Delivery.ONLINE), email=f"demo{seq}@example.cn", **kw)
+        applicant_type=ApplicantType.PERSON,
+        name=PEOPLE[seq % len(PEOPLE)],
+        id_type=IdType.RESIDENT,
+        id_number=_id(seq),
+        phone=f"{DEMO_PHONE_PREFIX}{seq:04d}",
+        address=f"浙江省丽水市松阳县西屏街道紫荆路{seq + 10}号",
+        postcode="323400",
+        description=description,
+        preferred_format=kw.pop("fmt", Format.EMAIL),
+        delivery=kw.pop("delivery", Delivery.ONLINE),
+        email=f"demo{seq}@example.cn",
+        **kw,
+    )
 
 
 def org(seq: int, name: str, org_type: str, description: str) -> services.ApplicantData:
     return services.ApplicantData(
-        applicant_type=ApplicantType.ORGANISATION, org_type=org_type, name=name, credit_code=_credit(seq),
-        legal_representative="周建国", contact_person="叶晓琳", phone=f"{DEMO_PHONE_PREFIX}{seq:04d}",
-        address="浙江省丽水市松阳县水南街道环城东路66号", postcode="323400", description=description,
-        preferred_format=Format.PAPER, delivery=Delivery.POST)
+        applicant_type=ApplicantType.ORGANISATION,
+        org_type=org_type,
+        name=name,
+        credit_code=_credit(seq),
+        legal_representative="周建国",
+        contact_person="叶晓琳",
+        phone=f"{DEMO_PHONE_PREFIX}{seq:04d}",
+        address="浙江省丽水市松阳县水南街道环城东路66号",
+        postcode="323400",
+        description=description,
+        preferred_format=Format.PAPER,
+        delivery=Delivery.POST,
+    )
 
 
 @transaction.atomic
@@ -68,7 +99,12 @@ def load(ctx) -> None:
     if InformationRequest.objects.filter(phone__startswith=DEMO_PHONE_PREFIX, unit__in=ctx["units"].values()).exists():
         return
     units, users = ctx["units"], ctx["users"]
-    mz, rs, xp, jy = (units["松阳县民政局"], units["松阳县人力资源和社会保障局"], units["西屏街道"], units["松阳县教育局"])
+    mz, rs, xp, jy = (
+        units["松阳县民政局"],
+        units["松阳县人力资源和社会保障局"],
+        units["西屏街道"],
+        units["松阳县教育局"],
+    )
     ed, leader = users["mz_editor"], users["mz_leader"]
     today = services.today()
 
@@ -78,8 +114,9 @@ def load(ctx) -> None:
     def new(unit, data, days_ago, channel="online", actor=None, evidence=""):
         if channel == "online":
             return services.request_submit(unit=unit, data=data, received_on=ago(days_ago))
-        return services.request_register(actor=actor, unit=unit, data=data, channel=channel, received_on=ago(days_ago),
-                                         receipt_evidence=evidence)
+        return services.request_register(
+            actor=actor, unit=unit, data=data, channel=channel, received_on=ago(days_ago), receipt_evidence=evidence
+        )
 
     def assign(req, user):
         return services.request_assign(actor=user, req=req, handler=user, on=req.received_on)
@@ -96,40 +133,86 @@ def load(ctx) -> None:
         # 2 in progress
         assign(new(mz, person(2, "申请公开西屏街道2025年临时救助资金发放汇总情况"), 8), ed)
         # 3 due soon (received ~4 weeks ago)
-        assign(new(mz, person(3, "请提供2025年松阳县养老服务补贴发放对象数量及资金总额", fmt=Format.PAPER,
-                              delivery=Delivery.PICKUP), 24, channel="in_person", actor=ed, evidence="窗口当面提交"), ed)
+        assign(
+            new(
+                mz,
+                person(
+                    3,
+                    "请提供2025年松阳县养老服务补贴发放对象数量及资金总额",
+                    fmt=Format.PAPER,
+                    delivery=Delivery.PICKUP,
+                ),
+                24,
+                channel="in_person",
+                actor=ed,
+                evidence="窗口当面提交",
+            ),
+            ed,
+        )
         # 4 overdue
         assign(new(mz, person(4, "请公开县民政局2025年部门决算及三公经费支出情况"), 40), ed)
         # 5 waiting for correction
         r = new(mz, person(5, "我要民政的文件"), 12)
-        services.request_correction_notice(actor=ed, req=r, items="请写明所需文件的名称、文号或者大致内容及时间范围",
-                                           sent_on=ago(10))
+        services.request_correction_notice(
+            actor=ed, req=r, items="请写明所需文件的名称、文号或者大致内容及时间范围", sent_on=ago(10)
+        )
         services.letter_issue(actor=ed, req=r, kind=LetterKind.CORRECTION, issued_on=ago(10))
         # 6 correction deadline passed, deemed withdrawn
         r = new(mz, person(6, "关于那个补助的材料"), 60)
-        services.request_correction_notice(actor=ed, req=r, items="请写明补助名称和所需信息的年份", sent_on=ago(58),
-                                           deadline=ago(30))
+        services.request_correction_notice(
+            actor=ed, req=r, items="请写明补助名称和所需信息的年份", sent_on=ago(58), deadline=ago(30)
+        )
         services.request_deem_withdrawn(actor=ed, req=r, on=ago(28))
         # 7 corrected: the 20 working days run again from the correction
         r = assign(new(mz, person(7, "申请公开殡葬管理的收费"), 30), ed)
-        services.request_correction_notice(actor=ed, req=r, items="请写明所需收费项目（如公墓、火化）及年份", sent_on=ago(28))
-        services.request_receive_correction(actor=ed, req=r, corrected_on=ago(14), note="申请人补正：2025年公墓收费标准")
+        services.request_correction_notice(
+            actor=ed, req=r, items="请写明所需收费项目（如公墓、火化）及年份", sent_on=ago(28)
+        )
+        services.request_receive_correction(
+            actor=ed, req=r, corrected_on=ago(14), note="申请人补正：2025年公墓收费标准"
+        )
         # 8 consulting a third party right now (clock paused), with the consultation letter
         r = assign(new(mz, person(8, "请公开松阳县某养老机构2025年获得的运营补贴金额"), 20), ed)
-        c = services.consultation_send(actor=ed, req=r, kind=ConsultationKind.THIRD_PARTY, recipient="松阳县康乐养老服务中心",
-                                       question="申请人申请公开贵单位2025年获得的运营补贴金额，是否同意公开？", sent_on=ago(9))
+        c = services.consultation_send(
+            actor=ed,
+            req=r,
+            kind=ConsultationKind.THIRD_PARTY,
+            recipient="松阳县康乐养老服务中心",
+            question="申请人申请公开贵单位2025年获得的运营补贴金额，是否同意公开？",
+            sent_on=ago(9),
+        )
         services.letter_issue(actor=ed, req=r, kind=LetterKind.CONSULTATION, consultation=c, issued_on=ago(9))
         # 9 consultation answered, back in progress
         r = assign(new(mz, person(9, "请公开2025年度福利彩票公益金使用情况"), 35), ed)
-        c = services.consultation_send(actor=ed, req=r, kind=ConsultationKind.OTHER_BODY, recipient="松阳县财政局",
-                                       question="该信息由两部门共同制作，是否同意公开？", sent_on=ago(30))
+        c = services.consultation_send(
+            actor=ed,
+            req=r,
+            kind=ConsultationKind.OTHER_BODY,
+            recipient="松阳县财政局",
+            question="该信息由两部门共同制作，是否同意公开？",
+            sent_on=ago(30),
+        )
         services.consultation_answer(actor=ed, consultation=c, answered_on=ago(16), answer="同意公开", agrees=True)
         # 10 extension requested, waiting for the leader
         r = assign(new(mz, person(10, "请公开近三年全县社会组织年检结果"), 27), ed)
         services.extension_request(actor=ed, req=r, days=15, reason="涉及三个年度的档案，需调阅汇总")
         # 11 extension approved, notice sent
-        r = assign(new(mz, org(11, "浙江松州律师事务所", OrgType.LEGAL, "请提供2024年以来松阳县最低生活保障审核确认办法及其修订说明"), 33,
-                       channel="post_signed", actor=ed, evidence="EMS 1104567890 签收"), ed)
+        r = assign(
+            new(
+                mz,
+                org(
+                    11,
+                    "浙江松州律师事务所",
+                    OrgType.LEGAL,
+                    "请提供2024年以来松阳县最低生活保障审核确认办法及其修订说明",
+                ),
+                33,
+                channel="post_signed",
+                actor=ed,
+                evidence="EMS 1104567890 签收",
+            ),
+            ed,
+        )
         ext = services.extension_request(actor=ed, req=r, days=20, reason="需对多年度文件进行检索和区分处理")
         services.extension_decide(actor=leader, extension=ext, approve=True, on=ago(5))
         services.letter_issue(actor=ed, req=r, kind=LetterKind.EXTENSION, issued_on=ago(5))
@@ -139,17 +222,42 @@ def load(ctx) -> None:
         services.request_close(actor=ed, req=r)
         # 13 withheld: third-party privacy (with a review case)
         r = assign(new(mz, person(13, "请公开邻居张某的低保审批材料"), 55), ed)
-        r13 = reply(r, ed, Outcome.WITHHELD_THIRD_PARTY, 32, reason="所申请信息包含第三方个人隐私，经征求意见第三方不同意公开，"
-                    "且不公开不会对公共利益造成重大影响。")
+        r13 = reply(
+            r,
+            ed,
+            Outcome.WITHHELD_THIRD_PARTY,
+            32,
+            reason="所申请信息包含第三方个人隐私，经征求意见第三方不同意公开，且不公开不会对公共利益造成重大影响。",
+        )
         # 14 not held by this body
         r = assign(new(mz, person(14, "请公开县人民医院2025年医疗设备采购合同"), 45), ed)
-        reply(r, ed, Outcome.UNAVAILABLE_NOT_HELD, 35, reason="该信息不属于本机关掌握，建议向松阳县卫生健康局咨询，联系电话0578-8061016。")
+        reply(
+            r,
+            ed,
+            Outcome.UNAVAILABLE_NOT_HELD,
+            35,
+            reason="该信息不属于本机关掌握，建议向松阳县卫生健康局咨询，联系电话0578-8061016。",
+        )
         # 15 organisation, in progress at 人社局
         rse, rsl = users["rs_editor"], users["rs_leader"]
-        assign(new(rs, org(15, "松阳县茶叶产业发展有限公司", OrgType.COMMERCIAL, "请提供2025年度稳岗返还政策的执行口径和申报条件"), 6), rse)
+        assign(
+            new(
+                rs,
+                org(
+                    15,
+                    "松阳县茶叶产业发展有限公司",
+                    OrgType.COMMERCIAL,
+                    "请提供2025年度稳岗返还政策的执行口径和申报条件",
+                ),
+                6,
+            ),
+            rse,
+        )
         # 16 partial disclosure (with a lawsuit)
         r = assign(new(rs, person(16, "请公开2025年松阳县事业单位公开招聘面试成绩及评分细则"), 48), rse)
-        r16 = reply(r, rse, Outcome.PARTIAL, 29, reason="面试成绩予以公开；评分细则中考官评分记录属于过程性信息，不予公开。")
+        r16 = reply(
+            r, rse, Outcome.PARTIAL, 29, reason="面试成绩予以公开；评分细则中考官评分记录属于过程性信息，不予公开。"
+        )
         # 17 the same person asks again: repeat request
         r = assign(new(rs, person(16, "请公开2025年松阳县事业单位公开招聘面试成绩和评分细则"), 20), rse)
         reply(r, rse, Outcome.NOT_HANDLED_REPEAT, 15, reason="您于此前已就同一政府信息提出申请，本机关已作出答复。")
@@ -158,16 +266,43 @@ def load(ctx) -> None:
         assign(new(xp, person(18, "请公开西屏街道2025年旧城改造项目征收补偿方案"), 23), xpe)
         # 19 education: already public
         jye = users["jy_editor"]
-        r = assign(new(jy, org(19, "松阳县教育发展研究会", OrgType.CHARITY, "请提供2026年松阳县义务教育学校招生学区划分方案"), 30), jye)
-        reply(r, jye, Outcome.PUBLIC_ALREADY, 25, reason="该方案已于2026年5月在县政府门户网站“教育”栏目主动公开。", letter=False)
+        r = assign(
+            new(
+                jy,
+                org(19, "松阳县教育发展研究会", OrgType.CHARITY, "请提供2026年松阳县义务教育学校招生学区划分方案"),
+                30,
+            ),
+            jye,
+        )
+        reply(
+            r,
+            jye,
+            Outcome.PUBLIC_ALREADY,
+            25,
+            reason="该方案已于2026年5月在县政府门户网站“教育”栏目主动公开。",
+            letter=False,
+        )
         # 20 overdue at 人社局 (never disappears from the queue)
         assign(new(rs, person(20, "请公开2025年度被征地农民养老保险参保人数和资金情况"), 42), rse)
 
-        services.review_case_record(actor=ed, req=r13, kind=ReviewKind.REVIEW, filed_on=ago(20), case_number="松政复〔2026〕12号",
-                                    authority="松阳县人民政府")
-        services.review_case_record(actor=rse, req=r16, kind=ReviewKind.LITIGATION_DIRECT, filed_on=ago(20),
-                                    case_number="（2026）浙1124行初18号", authority="松阳县人民法院",
-                                    outcome=ReviewOutcome.UPHELD, decided_on=ago(3))
+        services.review_case_record(
+            actor=ed,
+            req=r13,
+            kind=ReviewKind.REVIEW,
+            filed_on=ago(20),
+            case_number="松政复〔2026〕12号",
+            authority="松阳县人民政府",
+        )
+        services.review_case_record(
+            actor=rse,
+            req=r16,
+            kind=ReviewKind.LITIGATION_DIRECT,
+            filed_on=ago(20),
+            case_number="（2026）浙1124行初18号",
+            authority="松阳县人民法院",
+            outcome=ReviewOutcome.UPHELD,
+            decided_on=ago(3),
+        )
     except workdays.CalendarMissing:
         # A year without holiday data: the demo requests would carry "日历缺失"; load the calendar first.
         raise

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from gongkai.core import numbering
 
-from .services import cn_date
 from .models import (
     ConsultationKind,
     IdType,
@@ -32,6 +31,7 @@ from .models import (
     LetterTemplate,
     Outcome,
 )
+from .services import cn_date
 
 for _name in ("weasyprint", "fontTools"):
     logging.getLogger(_name).setLevel(logging.WARNING)
@@ -44,52 +44,68 @@ REMEDIES = (
 
 # (kind, title, number code, paragraphs). "{{ }}" are docxtpl placeholders.
 DEFAULTS = {
-    LetterKind.REPLY: ("政府信息公开申请答复书", "答", [
-        "{{ applicant_name }}：",
-        "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}），"
-        "申请获取：“{{ description }}”。{% if corrected_on %}您于{{ corrected_on }}补正了申请内容。{% endif %}",
-        "经审查，现答复如下：{{ outcome_label }}。",
-        "{%p if reason %}",
-        "{{ reason }}",
-        "{%p endif %}",
-        "{%p if delivery_text %}",
-        "{{ delivery_text }}",
-        "{%p endif %}",
-        "法律依据：{{ legal_basis }}。",
-        REMEDIES,
-    ]),
-    LetterKind.CORRECTION: ("补正申请告知书", "补", [
-        "{{ applicant_name }}：",
-        "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}）。"
-        "经审查，您的申请内容不明确，根据《中华人民共和国政府信息公开条例》第二十九条、第三十条的规定，"
-        "请您对以下事项作出补正：",
-        "{{ correction_items }}",
-        "请于{{ correction_deadline }}前补正。答复期限自本机关收到补正申请之日起计算。"
-        "无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。",
-        "法律依据：《中华人民共和国政府信息公开条例》第三十条。",
-        REMEDIES,
-    ]),
-    LetterKind.EXTENSION: ("延期答复告知书", "延", [
-        "{{ applicant_name }}：",
-        "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}）。"
-        "因{{ extension_reason }}，本机关不能在规定期限内作出答复。",
-        "经政府信息公开工作机构负责人同意，答复期限延长{{ extension_days }}个工作日，"
-        "本机关将于{{ due_date }}前作出答复。",
-        "法律依据：《中华人民共和国政府信息公开条例》第三十三条第二款。",
-        REMEDIES,
-    ]),
-    LetterKind.CONSULTATION: ("政府信息公开征求意见函", "征", [
-        "{{ recipient }}：",
-        "本机关于{{ received_on }}收到一份政府信息公开申请（查询码：{{ tracking_code }}），申请公开的信息可能涉及"
-        "{% if third_party %}贵方的商业秘密、个人隐私等合法权益{% else %}贵机关的职责或与贵机关共同制作{% endif %}。"
-        "征求意见事项如下：",
-        "{{ question }}",
-        "请于{{ consultation_due }}前（收到本函之日起15个工作日内）书面提出意见。"
-        "{% if third_party %}逾期未提出意见的，由本机关依照条例规定决定是否公开。"
-        "第三方不同意公开且有合理理由的，本机关不予公开；但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，"
-        "并将决定公开的内容和理由书面告知第三方。{% else %}逾期未提出意见的视为同意公开。{% endif %}",
-        "法律依据：《中华人民共和国政府信息公开条例》{% if third_party %}第三十二条{% else %}第三十四条{% endif %}。",
-    ]),
+    LetterKind.REPLY: (
+        "政府信息公开申请答复书",
+        "答",
+        [
+            "{{ applicant_name }}：",
+            "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}），"
+            "申请获取：“{{ description }}”。{% if corrected_on %}您于{{ corrected_on }}补正了申请内容。{% endif %}",
+            "经审查，现答复如下：{{ outcome_label }}。",
+            "{%p if reason %}",
+            "{{ reason }}",
+            "{%p endif %}",
+            "{%p if delivery_text %}",
+            "{{ delivery_text }}",
+            "{%p endif %}",
+            "法律依据：{{ legal_basis }}。",
+            REMEDIES,
+        ],
+    ),
+    LetterKind.CORRECTION: (
+        "补正申请告知书",
+        "补",
+        [
+            "{{ applicant_name }}：",
+            "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}）。"
+            "经审查，您的申请内容不明确，根据《中华人民共和国政府信息公开条例》第二十九条、第三十条的规定，"
+            "请您对以下事项作出补正：",
+            "{{ correction_items }}",
+            "请于{{ correction_deadline }}前补正。答复期限自本机关收到补正申请之日起计算。"
+            "无正当理由逾期不补正的，视为放弃申请，本机关不再处理该政府信息公开申请。",
+            "法律依据：《中华人民共和国政府信息公开条例》第三十条。",
+            REMEDIES,
+        ],
+    ),
+    LetterKind.EXTENSION: (
+        "延期答复告知书",
+        "延",
+        [
+            "{{ applicant_name }}：",
+            "本机关于{{ received_on }}收到您（单位）提出的政府信息公开申请（查询码：{{ tracking_code }}）。"
+            "因{{ extension_reason }}，本机关不能在规定期限内作出答复。",
+            "经政府信息公开工作机构负责人同意，答复期限延长{{ extension_days }}个工作日，"
+            "本机关将于{{ due_date }}前作出答复。",
+            "法律依据：《中华人民共和国政府信息公开条例》第三十三条第二款。",
+            REMEDIES,
+        ],
+    ),
+    LetterKind.CONSULTATION: (
+        "政府信息公开征求意见函",
+        "征",
+        [
+            "{{ recipient }}：",
+            "本机关于{{ received_on }}收到一份政府信息公开申请（查询码：{{ tracking_code }}），申请公开的信息可能涉及"
+            "{% if third_party %}贵方的商业秘密、个人隐私等合法权益{% else %}贵机关的职责或与贵机关共同制作{% endif %}。"
+            "征求意见事项如下：",
+            "{{ question }}",
+            "请于{{ consultation_due }}前（收到本函之日起15个工作日内）书面提出意见。"
+            "{% if third_party %}逾期未提出意见的，由本机关依照条例规定决定是否公开。"
+            "第三方不同意公开且有合理理由的，本机关不予公开；但本机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，"
+            "并将决定公开的内容和理由书面告知第三方。{% else %}逾期未提出意见的视为同意公开。{% endif %}",
+            "法律依据：《中华人民共和国政府信息公开条例》{% if third_party %}第三十二条{% else %}第三十四条{% endif %}。",
+        ],
+    ),
 }
 
 LETTER_CSS = """
@@ -156,7 +172,7 @@ def _review_body(req: InformationRequest) -> str:
     unit = req.unit
     if unit.is_government:
         parent = unit.parent
-        return (parent.government().name if parent else unit.name)
+        return parent.government().name if parent else unit.name
     return unit.government().name
 
 
@@ -167,15 +183,21 @@ def context_for(req: InformationRequest, kind: str, *, number: str, consultation
     steps = req.steps.filter(kind="correction_requested").last()
     delivery_text = ""
     if req.outcome in (Outcome.PUBLIC, Outcome.PARTIAL):
-        delivery_text = f"所申请的信息将以{req.get_preferred_format_display()}形式、通过{req.get_delivery_display()}方式提供。"
+        delivery_text = (
+            f"所申请的信息将以{req.get_preferred_format_display()}形式、通过{req.get_delivery_display()}方式提供。"
+        )
     items = ""
     if steps:
         items = steps.public_note.split("\n")[0].removeprefix("需补正事项：")
     return {
         "unit_name": req.unit.name,
         "number": number,
-        "doc_name": {LetterKind.REPLY: "答复", LetterKind.CORRECTION: "告知", LetterKind.EXTENSION: "告知",
-                     LetterKind.CONSULTATION: "函"}[kind],
+        "doc_name": {
+            LetterKind.REPLY: "答复",
+            LetterKind.CORRECTION: "告知",
+            LetterKind.EXTENSION: "告知",
+            LetterKind.CONSULTATION: "函",
+        }[kind],
         "review_body": _review_body(req),
         "applicant_name": req.name,
         "id_type": IdType(req.id_type).label if req.id_type else "",
@@ -206,7 +228,9 @@ MULTILINE = ("description", "reason", "correction_items", "question")
 def render_docx(kind: str, context: dict) -> bytes:
     from docxtpl import DocxTemplate, Listing
 
-    context = {k: (Listing(v) if k in MULTILINE and isinstance(v, str) and "\n" in v else v) for k, v in context.items()}
+    context = {
+        k: (Listing(v) if k in MULTILINE and isinstance(v, str) and "\n" in v else v) for k, v in context.items()
+    }
     tpl = DocxTemplate(io.BytesIO(template_bytes(kind)))
     tpl.render(context, autoescape=True)
     out = io.BytesIO()
@@ -221,7 +245,7 @@ def docx_to_html(docx_bytes: bytes, title: str) -> str:
     doc = Document(io.BytesIO(docx_bytes))
     parts = []
     seen_title = False
-    for i, p in enumerate(doc.paragraphs):
+    for p in doc.paragraphs:
         text = p.text.strip()
         if not text:
             continue
@@ -237,8 +261,10 @@ def docx_to_html(docx_bytes: bytes, title: str) -> str:
             parts.append(f'<p class="salutation">{esc}</p>')
         else:
             parts.append(f"<p>{esc}</p>")
-    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{LETTER_CSS}</style></head><body>{''.join(parts)}</body></html>")
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{LETTER_CSS}</style></head><body>{''.join(parts)}</body></html>"
+    )
 
 
 def render_pdf(docx_bytes: bytes, title: str) -> bytes:
@@ -257,8 +283,15 @@ def issue(*, req: InformationRequest, kind: str, actor, consultation=None, issue
     ctx = context_for(req, kind, number=number, consultation=consultation, issued_on=issued_on)
     docx_bytes = render_docx(kind, ctx)
     pdf_bytes = render_pdf(docx_bytes, title)
-    letter = Letter(request=req, kind=kind, number=number, consultation=consultation,
-                    to_applicant=kind != LetterKind.CONSULTATION, issued_on=issued_on, created_by=actor)
+    letter = Letter(
+        request=req,
+        kind=kind,
+        number=number,
+        consultation=consultation,
+        to_applicant=kind != LetterKind.CONSULTATION,
+        issued_on=issued_on,
+        created_by=actor,
+    )
     stem = f"{kind}-{year}-{seq}"
     letter.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
     letter.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)

@@ -49,7 +49,9 @@ CHANNEL_RULES = {
     Channel.ONLINE: _("网上提交的，以双方确认之日为收到申请之日（第三十一条第三项）；本平台提交成功即确认。"),
     Channel.IN_PERSON: _("当面提交的，以提交之日为收到申请之日（第三十一条第一项）。"),
     Channel.POST_SIGNED: _("邮寄的，以行政机关签收之日为收到申请之日（第三十一条第二项）。"),
-    Channel.POST_ORDINARY: _("以平常信函等无需签收的方式邮寄的，以政府信息公开工作机构与申请人确认之日为收到申请之日（第三十一条第二项）。"),
+    Channel.POST_ORDINARY: _(
+        "以平常信函等无需签收的方式邮寄的，以政府信息公开工作机构与申请人确认之日为收到申请之日（第三十一条第二项）。"
+    ),
     Channel.FAX: _("通过行政机关公布的传真提交的，以双方确认之日为收到申请之日（第三十一条第三项）。"),
     Channel.EMAIL: _("通过电子邮箱提交的，以双方确认之日为收到申请之日（第三十一条第三项）。"),
 }
@@ -208,8 +210,12 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     due_computed_at = models.DateTimeField(null=True, blank=True)
 
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="assigned_information_requests", verbose_name=_("承办人"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_information_requests",
+        verbose_name=_("承办人"),
     )
     outcome = models.CharField(_("答复类型"), max_length=30, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("答复理由/说明"), blank=True)
@@ -251,8 +257,12 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def start(self):
         pass
 
-    @transition(field=status, source=[Status.REGISTERED, Status.IN_PROGRESS], target=Status.CORRECTION,
-                conditions=[lambda r: r.correction_requested_on is None])
+    @transition(
+        field=status,
+        source=[Status.REGISTERED, Status.IN_PROGRESS],
+        target=Status.CORRECTION,
+        conditions=[lambda r: r.correction_requested_on is None],
+    )
     def request_correction(self):
         """Only one correction notice per request (art. 30: 一次性告知)."""
 
@@ -264,13 +274,17 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def deem_withdrawn(self):
         pass
 
-    @transition(field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CORRECTION, Status.CONSULTING],
-                target=Status.WITHDRAWN)
+    @transition(
+        field=status,
+        source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CORRECTION, Status.CONSULTING],
+        target=Status.WITHDRAWN,
+    )
     def withdraw(self):
         pass
 
-    @transition(field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING],
-                target=Status.CONSULTING)
+    @transition(
+        field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING], target=Status.CONSULTING
+    )
     def pause_for_consultation(self):
         pass
 
@@ -278,8 +292,7 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def resume(self):
         pass
 
-    @transition(field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING],
-                target=Status.REPLIED)
+    @transition(field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING], target=Status.REPLIED)
     def reply(self):
         pass
 
@@ -316,7 +329,9 @@ class RequestStep(models.Model):
     kind = models.CharField(_("环节"), max_length=30, choices=StepKind.choices)
     at = models.DateTimeField(_("时间"))
     on = models.DateField(_("日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(_("经办"), max_length=150, blank=True)
     public_note = models.TextField(_("说明"), blank=True)
     internal_note = models.TextField(_("内部备注"), blank=True)
@@ -349,6 +364,9 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("申请附件")
         verbose_name_plural = _("申请附件")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class ConsultationKind(models.TextChoices):
@@ -393,7 +411,9 @@ class Extension(models.Model):
     reason = models.TextField(_("延期理由"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField()
-    status = models.CharField(_("状态"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -404,6 +424,9 @@ class Extension(models.Model):
         ordering = ["requested_at"]
         verbose_name = _("延期")
         verbose_name_plural = _("延期")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} +{self.days}"
 
 
 class LetterKind(models.TextChoices):
@@ -490,6 +513,9 @@ class ReviewCase(models.Model):
         verbose_name = _("复议诉讼")
         verbose_name_plural = _("复议诉讼")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_number}".strip()
+
 
 class ReminderSent(models.Model):
     """Idempotency record: one reminder per request, threshold and due date."""
@@ -504,3 +530,6 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["request", "threshold", "due_date"], name="uniq_request_reminder")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} T-{self.threshold} {self.due_date}"

@@ -98,10 +98,17 @@ def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
                 left = None
         paused = r.status == Status.CORRECTION
         overdue = bool(r.is_open and not paused and r.due_date and r.due_date < today)
-        rows.append(Row(r, left, overdue, bool(left is not None and 0 <= left <= DUE_SOON_DAYS and not paused),
-                        identity.mask_name(r.name) if r.applicant_type == "person" else r.name,
-                        identity.mask_phone(r.phone),
-                        bool(paused and r.correction_deadline and today > r.correction_deadline)))
+        rows.append(
+            Row(
+                r,
+                left,
+                overdue,
+                bool(left is not None and 0 <= left <= DUE_SOON_DAYS and not paused),
+                identity.mask_name(r.name) if r.applicant_type == "person" else r.name,
+                identity.mask_phone(r.phone),
+                bool(paused and r.correction_deadline and today > r.correction_deadline),
+            )
+        )
     return rows
 
 
@@ -139,8 +146,11 @@ def public_lookup(code: str, phone_tail: str) -> InformationRequest | None:
     """A request by tracking code and the last four digits of the applicant's phone (both must match)."""
     if not numbering.tracking_code_is_wellformed(code):
         return None
-    req = InformationRequest.objects.select_related("unit").filter(
-        tracking_code=numbering.normalise_tracking_code(code)).first()
+    req = (
+        InformationRequest.objects.select_related("unit")
+        .filter(tracking_code=numbering.normalise_tracking_code(code))
+        .first()
+    )
     if req is None:
         return None
     tail = identity.phone_tail(req.phone)
@@ -181,18 +191,32 @@ def workbench_panels(user) -> list[dict]:
     overdue = list(queue(user, view="overdue", today=today)[:5])
     soon = list(queue(user, view="due_soon", today=today).exclude(pk__in=[r.pk for r in overdue])[:5])
     missing = qs.filter(status__in=OPEN_STATUSES, due_date__isnull=True).count()
-    items = [(f"逾期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in overdue]
-    items += [(f"临期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in soon]
+    items = [
+        (f"逾期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk]))
+        for r in overdue
+    ]
+    items += [
+        (f"临期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in soon
+    ]
     if missing:
-        items.insert(0, (f"日历缺失：{missing} 件申请无法计算答复期限", reverse("requests_wb:queue") + "?view=calendar_missing"))
+        items.insert(
+            0, (f"日历缺失：{missing} 件申请无法计算答复期限", reverse("requests_wb:queue") + "?view=calendar_missing")
+        )
     from gongkai.core.models import Role
 
     from .models import Extension, ExtensionStatus
 
     leader_units = permissions.units_with_role(user, Role.LEADER)
-    for ext in Extension.objects.filter(status=ExtensionStatus.PENDING, request__unit__in=leader_units).select_related("request")[:10]:
-        items.insert(0, (f"待审批延期 {ext.request.tracking_code}（{ext.days}个工作日）",
-                         reverse("requests_wb:detail", args=[ext.request_id])))
+    for ext in Extension.objects.filter(status=ExtensionStatus.PENDING, request__unit__in=leader_units).select_related(
+        "request"
+    )[:10]:
+        items.insert(
+            0,
+            (
+                f"待审批延期 {ext.request.tracking_code}（{ext.days}个工作日）",
+                reverse("requests_wb:detail", args=[ext.request_id]),
+            ),
+        )
     if not qs.exists() and not items:
         return []
     return [{"title": "依申请公开", "items": items, "empty": "没有逾期或临期的申请"}]

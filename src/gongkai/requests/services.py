@@ -24,6 +24,9 @@ from gongkai.core.models import Organisation, Role, User
 
 from . import deadlines, identity
 from .models import (
+    OPEN_STATUSES,
+    OUTCOME_BASIS,
+    WITHHELD_OUTCOMES,
     ApplicantType,
     Attachment,
     Channel,
@@ -33,16 +36,13 @@ from .models import (
     ExtensionStatus,
     IdType,
     InformationRequest,
-    OPEN_STATUSES,
     Outcome,
-    OUTCOME_BASIS,
     ReminderSent,
     RequestStep,
     ReviewCase,
     ReviewOutcome,
     Status,
     StepKind,
-    WITHHELD_OUTCOMES,
     id_hash,
 )
 
@@ -50,10 +50,28 @@ log = logging.getLogger(__name__)
 
 TRACKING_PREFIX = "YS"
 HANDLER_ROLES = (Role.EDITOR, Role.REVIEWER, Role.LEADER, Role.DISCLOSURE_OFFICE)
-STOPWORDS = {"的", "了", "和", "与", "及", "关于", "申请", "公开", "信息", "政府", "请", "提供", "我", "要求", "相关", "有关"}
+STOPWORDS = {
+    "的",
+    "了",
+    "和",
+    "与",
+    "及",
+    "关于",
+    "申请",
+    "公开",
+    "信息",
+    "政府",
+    "请",
+    "提供",
+    "我",
+    "要求",
+    "相关",
+    "有关",
+}
 
 
 # --- helpers ------------------------------------------------------------------
+
 
 def today() -> dt.date:
     return timezone.localdate()
@@ -131,8 +149,9 @@ def _step(req, kind, *, actor=None, on=None, public_note="", internal_note="", i
 
 
 def _audit(actor, action, req, before=None):
-    audit.record(actor=actor, action=f"requests.request.{action}", obj=req, unit=req.unit,
-                 before=before, after=audit_view(req))
+    audit.record(
+        actor=actor, action=f"requests.request.{action}", obj=req, unit=req.unit, before=before, after=audit_view(req)
+    )
 
 
 def pauses_of(req: InformationRequest, *, as_of: dt.date | None = None) -> list[tuple[dt.date, dt.date]]:
@@ -178,6 +197,7 @@ def _save(req: InformationRequest, *fields: str) -> None:
 
 
 # --- intake -----------------------------------------------------------------------
+
 
 @dataclass
 class ApplicantData:
@@ -238,7 +258,9 @@ def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_e
     _validate_applicant(data)
     if not unit.is_active:
         raise ValidationError({"unit": _("该机关已停用，不能受理申请")})
-    key_source = (data.id_type, data.id_number) if data.applicant_type == ApplicantType.PERSON else ("credit", data.credit_code)
+    key_source = (
+        (data.id_type, data.id_number) if data.applicant_type == ApplicantType.PERSON else ("credit", data.credit_code)
+    )
 
     def create(code: str) -> InformationRequest:
         req = InformationRequest(
@@ -266,27 +288,50 @@ def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_e
         attachment_add(req=req, upload=f)
     if channel == Channel.ONLINE:
         _step(req, StepKind.SUBMITTED, on=received_on, public_note=str(Channel(channel).label))
-    _step(req, StepKind.REGISTERED, actor=actor, on=received_on,
-          public_note=f"收到申请日期：{cn_date(received_on)}（{Channel(channel).label}）")
+    _step(
+        req,
+        StepKind.REGISTERED,
+        actor=actor,
+        on=received_on,
+        public_note=f"收到申请日期：{cn_date(received_on)}（{Channel(channel).label}）",
+    )
     _audit(actor, "create", req)
     return req
 
 
 @transaction.atomic
-def request_submit(*, unit: Organisation, data: ApplicantData, files: Iterable = (), received_on: dt.date | None = None) -> InformationRequest:
+def request_submit(
+    *, unit: Organisation, data: ApplicantData, files: Iterable = (), received_on: dt.date | None = None
+) -> InformationRequest:
     """An online application from the public portal.
 
     Art. 31(3): online submissions are received on the day both sides confirm;
     the portal confirms on submission (the receipt page), so that day is the receipt date.
     """
     now = timezone.now()
-    return _create(actor=None, unit=unit, data=data, channel=Channel.ONLINE, received_on=received_on or today(),
-                   receipt_evidence="网上提交，系统即时确认", files=files, submitted_at=now)
+    return _create(
+        actor=None,
+        unit=unit,
+        data=data,
+        channel=Channel.ONLINE,
+        received_on=received_on or today(),
+        receipt_evidence="网上提交，系统即时确认",
+        files=files,
+        submitted_at=now,
+    )
 
 
 @transaction.atomic
-def request_register(*, actor: User, unit: Organisation, data: ApplicantData, channel: str, received_on: dt.date,
-                     receipt_evidence: str = "", files: Iterable = ()) -> InformationRequest:
+def request_register(
+    *,
+    actor: User,
+    unit: Organisation,
+    data: ApplicantData,
+    channel: str,
+    received_on: dt.date,
+    receipt_evidence: str = "",
+    files: Iterable = (),
+) -> InformationRequest:
     """Staff registration of a request received in person, by post, fax or e-mail (art. 31).
 
     ``received_on`` is the day submitted (in person), signed for (post), or confirmed
@@ -301,8 +346,16 @@ def request_register(*, actor: User, unit: Organisation, data: ApplicantData, ch
         raise ValidationError({"receipt_evidence": _("请注明与申请人确认收到的方式和时间（第三十一条）")})
     if channel == Channel.POST_SIGNED and not receipt_evidence.strip():
         raise ValidationError({"receipt_evidence": _("请填写邮件单号或签收记录")})
-    return _create(actor=actor, unit=unit, data=data, channel=channel, received_on=received_on,
-                   receipt_evidence=receipt_evidence, files=files, submitted_at=timezone.now())
+    return _create(
+        actor=actor,
+        unit=unit,
+        data=data,
+        channel=channel,
+        received_on=received_on,
+        receipt_evidence=receipt_evidence,
+        files=files,
+        submitted_at=timezone.now(),
+    )
 
 
 def attachment_add(*, req: InformationRequest, upload, kind: str = "证明材料") -> Attachment:
@@ -321,13 +374,15 @@ def attachment_add(*, req: InformationRequest, upload, kind: str = "证明材料
 
 # --- handling -------------------------------------------------------------------
 
+
 def _lock(req: InformationRequest) -> InformationRequest:
     return InformationRequest.objects.select_for_update().select_related("unit").get(pk=req.pk)
 
 
 @transaction.atomic
-def request_assign(*, actor: User, req: InformationRequest, handler: User,
-                   on: dt.date | None = None) -> InformationRequest:
+def request_assign(
+    *, actor: User, req: InformationRequest, handler: User, on: dt.date | None = None
+) -> InformationRequest:
     req = _lock(req)
     require_handler(actor, req)
     on = on or today()
@@ -357,8 +412,9 @@ def request_add_note(*, actor: User, req: InformationRequest, note: str) -> Requ
 
 
 @transaction.atomic
-def request_correction_notice(*, actor: User, req: InformationRequest, items: str, sent_on: dt.date | None = None,
-                              deadline: dt.date | None = None) -> InformationRequest:
+def request_correction_notice(
+    *, actor: User, req: InformationRequest, items: str, sent_on: dt.date | None = None, deadline: dt.date | None = None
+) -> InformationRequest:
     """One correction notice listing everything to correct (art. 30), due within 7 working days of receipt.
 
     The applicant's deadline defaults to ``deadlines.correction_deadline(sent_on)``.
@@ -385,15 +441,22 @@ def request_correction_notice(*, actor: User, req: InformationRequest, items: st
     req.correction_deadline = deadline
     _save(req, "correction_requested_on", "correction_deadline")
     late = req.correction_notice_due and sent_on > req.correction_notice_due
-    _step(req, StepKind.CORRECTION_REQUESTED, actor=actor, on=sent_on,
-          public_note=f"需补正事项：{items}\n请于{cn_date(deadline)}前补正。补正后，答复期限自收到补正申请之日起重新计算。",
-          internal_note="注意：已超过第三十条规定的7个工作日告知期限" if late else "")
+    _step(
+        req,
+        StepKind.CORRECTION_REQUESTED,
+        actor=actor,
+        on=sent_on,
+        public_note=f"需补正事项：{items}\n请于{cn_date(deadline)}前补正。补正后，答复期限自收到补正申请之日起重新计算。",
+        internal_note="注意：已超过第三十条规定的7个工作日告知期限" if late else "",
+    )
     _audit(actor, "correction_notice", req, before)
     return req
 
 
 @transaction.atomic
-def request_receive_correction(*, actor: User, req: InformationRequest, corrected_on: dt.date, note: str = "") -> InformationRequest:
+def request_receive_correction(
+    *, actor: User, req: InformationRequest, corrected_on: dt.date, note: str = ""
+) -> InformationRequest:
     """The corrected request arrived: the 20 working days run again from that day (art. 30)."""
     req = _lock(req)
     require_handler(actor, req)
@@ -404,8 +467,13 @@ def request_receive_correction(*, actor: User, req: InformationRequest, correcte
     req.receive_correction()
     refresh_due(req)
     _save(req, "corrected_on")
-    _step(req, StepKind.CORRECTED, actor=actor, on=corrected_on,
-          public_note=f"已收到补正材料，答复期限自{cn_date(corrected_on)}起重新计算。" + (f"\n{note}" if note else ""))
+    _step(
+        req,
+        StepKind.CORRECTED,
+        actor=actor,
+        on=corrected_on,
+        public_note=f"已收到补正材料，答复期限自{cn_date(corrected_on)}起重新计算。" + (f"\n{note}" if note else ""),
+    )
     _audit(actor, "correction_received", req, before)
     return req
 
@@ -424,14 +492,21 @@ def request_deem_withdrawn(*, actor: User, req: InformationRequest, on: dt.date 
     req.legal_basis = OUTCOME_BASIS[Outcome.OTHER_NO_CORRECTION]
     req.finished_on = on
     _save(req, "outcome", "legal_basis", "finished_on")
-    _step(req, StepKind.DEEMED_WITHDRAWN, actor=actor, on=on,
-          public_note=f"申请人未在{cn_date(req.correction_deadline)}前补正，依照条例第三十条视为放弃申请，本机关不再处理该申请。")
+    _step(
+        req,
+        StepKind.DEEMED_WITHDRAWN,
+        actor=actor,
+        on=on,
+        public_note=f"申请人未在{cn_date(req.correction_deadline)}前补正，依照条例第三十条视为放弃申请，本机关不再处理该申请。",
+    )
     _audit(actor, "deemed_withdrawn", req, before)
     return req
 
 
 @transaction.atomic
-def request_withdraw(*, actor: User, req: InformationRequest, on: dt.date | None = None, note: str = "") -> InformationRequest:
+def request_withdraw(
+    *, actor: User, req: InformationRequest, on: dt.date | None = None, note: str = ""
+) -> InformationRequest:
     """The applicant withdrew the request (counted as 其他处理 3 in table 三)."""
     req = _lock(req)
     require_handler(actor, req)
@@ -447,8 +522,16 @@ def request_withdraw(*, actor: User, req: InformationRequest, on: dt.date | None
 
 
 @transaction.atomic
-def consultation_send(*, actor: User, req: InformationRequest, kind: str, recipient: str, question: str,
-                      sent_on: dt.date | None = None, recipient_address: str = "") -> Consultation:
+def consultation_send(
+    *,
+    actor: User,
+    req: InformationRequest,
+    kind: str,
+    recipient: str,
+    question: str,
+    sent_on: dt.date | None = None,
+    recipient_address: str = "",
+) -> Consultation:
     """Consult a third party (art. 32) or another body (art. 34); the clock pauses (art. 33)."""
     req = _lock(req)
     require_handler(actor, req)
@@ -464,22 +547,35 @@ def consultation_send(*, actor: User, req: InformationRequest, kind: str, recipi
     except workdays.CalendarMissing as exc:
         raise ValidationError(str(exc)) from exc
     before = audit_view(req)
-    c = Consultation.objects.create(request=req, kind=kind, recipient=recipient.strip(), question=question.strip(),
-                                    sent_on=sent_on, reply_due=reply_due, recipient_address=recipient_address)
+    c = Consultation.objects.create(
+        request=req,
+        kind=kind,
+        recipient=recipient.strip(),
+        question=question.strip(),
+        sent_on=sent_on,
+        reply_due=reply_due,
+        recipient_address=recipient_address,
+    )
     req.pause_for_consultation()
     refresh_due(req)
     _save(req)
-    _step(req, StepKind.CONSULTATION_SENT, actor=actor, on=sent_on,
-          public_note=f"因需征求{'第三方' if kind == ConsultationKind.THIRD_PARTY else '其他机关'}意见，"
-                      f"自{cn_date(sent_on)}起暂停计算答复期限（条例第三十三条第二款）。",
-          internal_note=f"征求对象：{c.recipient}；对方答复期限：{reply_due:%Y-%m-%d}")
+    _step(
+        req,
+        StepKind.CONSULTATION_SENT,
+        actor=actor,
+        on=sent_on,
+        public_note=f"因需征求{'第三方' if kind == ConsultationKind.THIRD_PARTY else '其他机关'}意见，"
+        f"自{cn_date(sent_on)}起暂停计算答复期限（条例第三十三条第二款）。",
+        internal_note=f"征求对象：{c.recipient}；对方答复期限：{reply_due:%Y-%m-%d}",
+    )
     _audit(actor, "consultation_sent", req, before)
     return c
 
 
 @transaction.atomic
-def consultation_answer(*, actor: User, consultation: Consultation, answered_on: dt.date, answer: str = "",
-                        agrees: bool | None = None) -> Consultation:
+def consultation_answer(
+    *, actor: User, consultation: Consultation, answered_on: dt.date, answer: str = "", agrees: bool | None = None
+) -> Consultation:
     """The consulted party answered (or its 15 days ran out: record that day); the clock resumes."""
     req = _lock(consultation.request)
     require_handler(actor, req)
@@ -497,15 +593,22 @@ def consultation_answer(*, actor: User, consultation: Consultation, answered_on:
         req.resume()
     refresh_due(req)
     _save(req)
-    _step(req, StepKind.CONSULTATION_ANSWERED, actor=actor, on=answered_on,
-          public_note=f"征求意见已于{cn_date(answered_on)}结束，恢复计算答复期限。",
-          internal_note=f"{consultation.recipient}：{answer}")
+    _step(
+        req,
+        StepKind.CONSULTATION_ANSWERED,
+        actor=actor,
+        on=answered_on,
+        public_note=f"征求意见已于{cn_date(answered_on)}结束，恢复计算答复期限。",
+        internal_note=f"{consultation.recipient}：{answer}",
+    )
     _audit(actor, "consultation_answered", req, before)
     return consultation
 
 
 @transaction.atomic
-def request_transfer(*, actor: User, req: InformationRequest, to_unit: Organisation, note: str = "") -> InformationRequest:
+def request_transfer(
+    *, actor: User, req: InformationRequest, to_unit: Organisation, note: str = ""
+) -> InformationRequest:
     """Hand the request to another body on the platform that holds the information (art. 36(5)).
 
     The receipt date (and so the due date) does not change: the applicant's
@@ -522,8 +625,12 @@ def request_transfer(*, actor: User, req: InformationRequest, to_unit: Organisat
     req.unit = to_unit
     req.handler = None
     _save(req, "unit", "handler")
-    _step(req, StepKind.TRANSFERRED, actor=actor, public_note=f"由{old.name}转交{to_unit.name}办理。", internal_note=note)
-    audit.record(actor=actor, action="requests.request.transfer", obj=req, unit=old, before=before, after=audit_view(req))
+    _step(
+        req, StepKind.TRANSFERRED, actor=actor, public_note=f"由{old.name}转交{to_unit.name}办理。", internal_note=note
+    )
+    audit.record(
+        actor=actor, action="requests.request.transfer", obj=req, unit=old, before=before, after=audit_view(req)
+    )
     return req
 
 
@@ -540,17 +647,26 @@ def extension_request(*, actor: User, req: InformationRequest, days: int, reason
         raise ValidationError({"days": _("延长期限为1至20个工作日（第三十三条）")})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写延期理由")})
-    ext = Extension.objects.create(request=req, days=int(days), reason=reason.strip(), requested_by=actor,
-                                   requested_at=timezone.now())
-    _step(req, StepKind.EXTENSION_REQUESTED, actor=actor, internal=True, internal_note=f"申请延长{days}个工作日：{reason}")
-    audit.record(actor=actor, action="requests.extension.request", obj=req, unit=req.unit,
-                 after={"extension": ext.pk, "days": ext.days})
+    ext = Extension.objects.create(
+        request=req, days=int(days), reason=reason.strip(), requested_by=actor, requested_at=timezone.now()
+    )
+    _step(
+        req, StepKind.EXTENSION_REQUESTED, actor=actor, internal=True, internal_note=f"申请延长{days}个工作日：{reason}"
+    )
+    audit.record(
+        actor=actor,
+        action="requests.extension.request",
+        obj=req,
+        unit=req.unit,
+        after={"extension": ext.pk, "days": ext.days},
+    )
     return ext
 
 
 @transaction.atomic
-def extension_decide(*, actor: User, extension: Extension, approve: bool, note: str = "",
-                     on: dt.date | None = None) -> Extension:
+def extension_decide(
+    *, actor: User, extension: Extension, approve: bool, note: str = "", on: dt.date | None = None
+) -> Extension:
     """The head of the disclosure office (unit leader) approves or rejects (art. 33); the applicant is told."""
     req = _lock(extension.request)
     permissions.require(actor, Role.LEADER, req.unit)
@@ -570,10 +686,16 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
         req.extension_days = extension.days
         refresh_due(req)
         _save(req, "extension_days")
-        _step(req, StepKind.EXTENSION_APPROVED, actor=actor, on=on,
-              public_note=f"经政府信息公开工作机构负责人同意，答复期限延长{extension.days}个工作日，"
-                          f"延长后的答复期限为{cn_date(req.due_date)}（条例第三十三条第二款）。" if req.due_date else
-                          f"经负责人同意，答复期限延长{extension.days}个工作日。")
+        _step(
+            req,
+            StepKind.EXTENSION_APPROVED,
+            actor=actor,
+            on=on,
+            public_note=f"经政府信息公开工作机构负责人同意，答复期限延长{extension.days}个工作日，"
+            f"延长后的答复期限为{cn_date(req.due_date)}（条例第三十三条第二款）。"
+            if req.due_date
+            else f"经负责人同意，答复期限延长{extension.days}个工作日。",
+        )
     else:
         _step(req, StepKind.EXTENSION_REJECTED, actor=actor, on=on, internal=True, internal_note=note)
     _audit(actor, "extension_" + ("approved" if approve else "rejected"), req, before)
@@ -581,8 +703,15 @@ def extension_decide(*, actor: User, extension: Extension, approve: bool, note: 
 
 
 @transaction.atomic
-def request_reply(*, actor: User, req: InformationRequest, outcome: str, reason: str = "", legal_basis: str = "",
-                  replied_on: dt.date | None = None) -> InformationRequest:
+def request_reply(
+    *,
+    actor: User,
+    req: InformationRequest,
+    outcome: str,
+    reason: str = "",
+    legal_basis: str = "",
+    replied_on: dt.date | None = None,
+) -> InformationRequest:
     """The reply (art. 36): a typed outcome, the reasons and the legal basis."""
     req = _lock(req)
     require_handler(actor, req)
@@ -605,9 +734,14 @@ def request_reply(*, actor: User, req: InformationRequest, outcome: str, reason:
     req.reply()
     _save(req, "outcome", "outcome_reason", "legal_basis", "finished_on")
     late = req.due_date and replied_on > req.due_date
-    _step(req, StepKind.REPLIED, actor=actor, on=replied_on,
-          public_note=f"答复类型：{Outcome(outcome).label}。法律依据：{req.legal_basis or '—'}",
-          internal_note="超期答复" if late else "")
+    _step(
+        req,
+        StepKind.REPLIED,
+        actor=actor,
+        on=replied_on,
+        public_note=f"答复类型：{Outcome(outcome).label}。法律依据：{req.legal_basis or '—'}",
+        internal_note="超期答复" if late else "",
+    )
     _audit(actor, "reply", req, before)
     return req
 
@@ -627,9 +761,16 @@ def request_close(*, actor: User, req: InformationRequest) -> InformationRequest
 
 # --- letters ---------------------------------------------------------------------
 
+
 @transaction.atomic
-def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultation: Consultation | None = None,
-                 issued_on: dt.date | None = None):
+def letter_issue(
+    *,
+    actor: User,
+    req: InformationRequest,
+    kind: str,
+    consultation: Consultation | None = None,
+    issued_on: dt.date | None = None,
+):
     """Render a letter from its template to DOCX and PDF, file it with the request, deliver it to the tracking page."""
     from . import letters
 
@@ -639,37 +780,77 @@ def letter_issue(*, actor: User, req: InformationRequest, kind: str, consultatio
     if issued_on > today() or issued_on < req.received_on:
         raise ValidationError({"issued_on": _("文书日期应在收到申请之后且不晚于今天")})
     letter = letters.issue(req=req, kind=kind, actor=actor, consultation=consultation, issued_on=issued_on)
-    _step(req, StepKind.LETTER, actor=actor, on=issued_on, internal=not letter.to_applicant,
-          public_note=f"出具《{letter.get_kind_display()}》（{letter.number}）",
-          internal_note="" if letter.to_applicant else f"{letter.get_kind_display()}送{consultation.recipient if consultation else ''}")
-    audit.record(actor=actor, action="requests.letter.issue", obj=req, unit=req.unit,
-                 after={"letter": letter.pk, "kind": kind, "number": letter.number})
+    _step(
+        req,
+        StepKind.LETTER,
+        actor=actor,
+        on=issued_on,
+        internal=not letter.to_applicant,
+        public_note=f"出具《{letter.get_kind_display()}》（{letter.number}）",
+        internal_note=""
+        if letter.to_applicant
+        else f"{letter.get_kind_display()}送{consultation.recipient if consultation else ''}",
+    )
+    audit.record(
+        actor=actor,
+        action="requests.letter.issue",
+        obj=req,
+        unit=req.unit,
+        after={"letter": letter.pk, "kind": kind, "number": letter.number},
+    )
     return letter
 
 
 # --- review / litigation -----------------------------------------------------------
 
+
 @transaction.atomic
-def review_case_record(*, actor: User, req: InformationRequest, kind: str, filed_on: dt.date, case_number: str = "",
-                       authority: str = "", outcome: str = ReviewOutcome.PENDING, decided_on: dt.date | None = None,
-                       note: str = "") -> ReviewCase:
+def review_case_record(
+    *,
+    actor: User,
+    req: InformationRequest,
+    kind: str,
+    filed_on: dt.date,
+    case_number: str = "",
+    authority: str = "",
+    outcome: str = ReviewOutcome.PENDING,
+    decided_on: dt.date | None = None,
+    note: str = "",
+) -> ReviewCase:
     require_handler(actor, req)
     _validate_case(kind, filed_on, outcome, decided_on)
-    case = ReviewCase.objects.create(request=req, unit=req.unit, kind=kind, filed_on=filed_on, case_number=case_number,
-                                     authority=authority, outcome=outcome, decided_on=decided_on, note=note)
+    case = ReviewCase.objects.create(
+        request=req,
+        unit=req.unit,
+        kind=kind,
+        filed_on=filed_on,
+        case_number=case_number,
+        authority=authority,
+        outcome=outcome,
+        decided_on=decided_on,
+        note=note,
+    )
     audit.record(actor=actor, action="requests.review_case.create", obj=case, unit=req.unit, after=audit.snapshot(case))
     return case
 
 
 @transaction.atomic
-def review_case_update(*, actor: User, case: ReviewCase, outcome: str, decided_on: dt.date | None, note: str = "") -> ReviewCase:
+def review_case_update(
+    *, actor: User, case: ReviewCase, outcome: str, decided_on: dt.date | None, note: str = ""
+) -> ReviewCase:
     require_handler(actor, case.request)
     _validate_case(case.kind, case.filed_on, outcome, decided_on)
     before = audit.snapshot(case)
     case.outcome, case.decided_on, case.note = outcome, decided_on, note or case.note
     case.save()
-    audit.record(actor=actor, action="requests.review_case.update", obj=case, unit=case.unit, before=before,
-                 after=audit.snapshot(case))
+    audit.record(
+        actor=actor,
+        action="requests.review_case.update",
+        obj=case,
+        unit=case.unit,
+        before=before,
+        after=audit.snapshot(case),
+    )
     return case
 
 
@@ -687,6 +868,7 @@ def _validate_case(kind, filed_on, outcome, decided_on):
 
 
 # --- periodic jobs --------------------------------------------------------------------
+
 
 @dataclass
 class RecomputeReport:
@@ -718,19 +900,30 @@ def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
                     report.missing += 1
                 paused = req.status == Status.CONSULTING
                 if req.due_date and old != req.due_date and not paused:
-                    _step(req, StepKind.DUE_RECOMPUTED,
-                          public_note=f"因工作日历（节假日安排）调整，答复期限重新计算为{cn_date(req.due_date)}。")
-                audit.record(actor=None, action="requests.request.due_recomputed", obj=req, unit=req.unit,
-                             before=before, after=audit_view(req))
+                    _step(
+                        req,
+                        StepKind.DUE_RECOMPUTED,
+                        public_note=f"因工作日历（节假日安排）调整，答复期限重新计算为{cn_date(req.due_date)}。",
+                    )
+                audit.record(
+                    actor=None,
+                    action="requests.request.due_recomputed",
+                    obj=req,
+                    unit=req.unit,
+                    before=before,
+                    after=audit_view(req),
+                )
             elif req.due_problem:
                 report.missing += 1
     if report.missing:
         from django.core.mail import mail_admins
 
         log.error("requests: %d open requests have no due date (calendar missing)", report.missing)
-        mail_admins("依申请公开：工作日历缺失",
-                    f"有 {report.missing} 件在办申请因工作日历缺少节假日安排而无法计算答复期限，请尽快录入。",
-                    fail_silently=True)
+        mail_admins(
+            "依申请公开：工作日历缺失",
+            f"有 {report.missing} 件在办申请因工作日历缺少节假日安排而无法计算答复期限，请尽快录入。",
+            fail_silently=True,
+        )
     return report
 
 
@@ -779,8 +972,11 @@ def send_reminders(*, as_of: dt.date | None = None) -> int:
     calendar = workdays.current_calendar()
     thresholds = reminder_thresholds()
     sent = 0
-    qs = InformationRequest.objects.filter(status__in=OPEN_STATUSES, due_date__isnull=False).exclude(
-        status=Status.CORRECTION).select_related("unit", "handler")
+    qs = (
+        InformationRequest.objects.filter(status__in=OPEN_STATUSES, due_date__isnull=False)
+        .exclude(status=Status.CORRECTION)
+        .select_related("unit", "handler")
+    )
     for req in qs:
         try:
             left = calendar.working_days_between(now, req.due_date)
@@ -800,13 +996,21 @@ def send_reminders(*, as_of: dt.date | None = None) -> int:
             recipients = _reminder_recipients(req)
             obj.recipients = ",".join(recipients)
             obj.save(update_fields=["recipients"])
-            subject = (f"【逾期】依申请公开 {req.tracking_code} 已超过答复期限" if threshold < 0 else
-                       f"【提醒】依申请公开 {req.tracking_code} 距答复期限还有{left}个工作日")
-            body = (f"申请 {req.tracking_code}（{req.unit.name}）答复期限：{cn_date(req.due_date)}。\n"
-                    f"请登录工作台办理：{reverse('requests_wb:detail', args=[req.pk])}")
+            subject = (
+                f"【逾期】依申请公开 {req.tracking_code} 已超过答复期限"
+                if threshold < 0
+                else f"【提醒】依申请公开 {req.tracking_code} 距答复期限还有{left}个工作日"
+            )
+            body = (
+                f"申请 {req.tracking_code}（{req.unit.name}）答复期限：{cn_date(req.due_date)}。\n"
+                f"请登录工作台办理：{reverse('requests_wb:detail', args=[req.pk])}"
+            )
             if recipients:
-                transaction.on_commit(lambda s=subject, b=body, r=recipients: send_mail(
-                    s, b, settings.DEFAULT_FROM_EMAIL, r, fail_silently=True))
+                transaction.on_commit(
+                    lambda s=subject, b=body, r=recipients: send_mail(
+                        s, b, settings.DEFAULT_FROM_EMAIL, r, fail_silently=True
+                    )
+                )
             sent += 1
     return sent
 
@@ -816,5 +1020,10 @@ def _reminder_recipients(req: InformationRequest) -> list[str]:
         return [req.handler.email]
     from gongkai.core.models import Membership
 
-    return sorted({m.user.email for m in Membership.objects.filter(unit=req.unit, role__in=HANDLER_ROLES)
-                   .select_related("user") if m.user.email})
+    return sorted(
+        {
+            m.user.email
+            for m in Membership.objects.filter(unit=req.unit, role__in=HANDLER_ROLES).select_related("user")
+            if m.user.email
+        }
+    )

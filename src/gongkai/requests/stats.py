@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .models import ApplicantType, InformationRequest, Outcome, OrgType, ReviewCase, ReviewKind, ReviewOutcome
+from .models import ApplicantType, InformationRequest, OrgType, Outcome, ReviewCase, ReviewKind, ReviewOutcome
 
 COLUMNS = [
     ("natural", "自然人"),
@@ -109,8 +109,10 @@ class Table:
 
     def as_rows(self):
         """[(label, indent, [values per column])] for templates and exports."""
-        return [(label, indent, ["" if key in HEADER_ROWS else self.value(key, c) for c, _ in self.columns])
-                for key, label, indent in self.rows]
+        return [
+            (label, indent, ["" if key in HEADER_ROWS else self.value(key, c) for c, _ in self.columns])
+            for key, label, indent in self.rows
+        ]
 
 
 def column_of(req: InformationRequest) -> str:

@@ -14,9 +14,9 @@ from django_ratelimit.decorators import ratelimit
 from gongkai.core import numbering, workdays
 
 from . import deadlines, selectors, services
-from .services import cn_date
 from .forms import HumanCheck, PublicRequestForm, TrackForm
 from .models import CHANNEL_RULES, Channel, InformationRequest, Status
+from .services import cn_date
 
 SESSION_CODES = "requests_tracking_codes"
 TRACK_RATE = "20/h"
@@ -51,8 +51,9 @@ def apply(request):
         form = PublicRequestForm(request.POST, request.FILES, check=check, units=units)
         if form.is_valid():
             try:
-                req = services.request_submit(unit=form.cleaned_data["unit"], data=form.applicant_data(),
-                                              files=form.cleaned_data["attachments"])
+                req = services.request_submit(
+                    unit=form.cleaned_data["unit"], data=form.applicant_data(), files=form.cleaned_data["attachments"]
+                )
             except ValidationError as exc:
                 for field, msgs in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, msgs)
@@ -79,7 +80,9 @@ def _due_context(req):
     explain.append(f"收到申请日期：{cn_date(req.received_on)}（{req.get_channel_display()}）。")
     if req.corrected_on:
         explain.append(f"补正日期：{cn_date(req.corrected_on)}，答复期限自该日起重新计算（条例第三十条）。")
-    explain.append("答复期限为收到申请之日起20个工作日，起算日不计入，法定节假日不计入、调休上班日计入（条例第三十三条）。")
+    explain.append(
+        "答复期限为收到申请之日起20个工作日，起算日不计入，法定节假日不计入、调休上班日计入（条例第三十三条）。"
+    )
     paused = [c for c in req.consultations.all()]
     if paused:
         explain.append("征求第三方或其他机关意见的时间不计入答复期限（条例第三十三条第二款）。")
@@ -108,12 +111,16 @@ def track(request):
 
 def status(request, code: str):
     req = _authorised(request, code)
-    return render(request, "requests/status.html", {
-        "req": req,
-        "steps": selectors.public_steps(req),
-        "letters": selectors.public_letters(req),
-        **_due_context(req),
-    })
+    return render(
+        request,
+        "requests/status.html",
+        {
+            "req": req,
+            "steps": selectors.public_steps(req),
+            "letters": selectors.public_letters(req),
+            **_due_context(req),
+        },
+    )
 
 
 def letter(request, code: str, pk: int, fmt: str):
@@ -122,7 +129,7 @@ def letter(request, code: str, pk: int, fmt: str):
     field = obj.pdf if fmt == "pdf" else obj.docx
     if not field:
         raise Http404()
-    name = f"{obj.get_kind_display()}-{obj.number}.{ 'pdf' if fmt == 'pdf' else 'docx'}"
+    name = f"{obj.get_kind_display()}-{obj.number}.{'pdf' if fmt == 'pdf' else 'docx'}"
     return FileResponse(field.open("rb"), as_attachment=fmt != "pdf", filename=name)
 
 

@@ -17,11 +17,11 @@ from gongkai.core.models import Organisation, Role
 
 from . import forms, identity, selectors, services, stats
 from .models import (
+    OUTCOME_BASIS,
     Consultation,
     Extension,
     ExtensionStatus,
     LetterKind,
-    OUTCOME_BASIS,
     ReviewCase,
     Status,
 )
@@ -64,19 +64,35 @@ def queue(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = selectors.annotate(page.object_list)
     stale = selectors.check_stored_due_dates([r.req for r in rows])
-    missing = selectors.visible_requests(request.user).filter(status__in=[Status.REGISTERED, Status.CORRECTION,
-                                                                          Status.IN_PROGRESS, Status.CONSULTING],
-                                                              due_date__isnull=True).count()
+    missing = (
+        selectors.visible_requests(request.user)
+        .filter(
+            status__in=[Status.REGISTERED, Status.CORRECTION, Status.IN_PROGRESS, Status.CONSULTING],
+            due_date__isnull=True,
+        )
+        .count()
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "requests/wb_queue.html", {
-        "rows": rows, "page": page, "views": VIEWS, "view": view, "units": units.order_by("path"), "unit": unit,
-        "stale": {r.pk for r in stale}, "missing": missing, "query": query.urlencode(),
-        "can_register": permissions.units_with_role(request.user, Role.EDITOR).exists()
-        or permissions.units_with_role(request.user, Role.REVIEWER).exists()
-        or permissions.units_with_role(request.user, Role.LEADER).exists()
-        or permissions.is_sysadmin(request.user),
-    })
+    return render(
+        request,
+        "requests/wb_queue.html",
+        {
+            "rows": rows,
+            "page": page,
+            "views": VIEWS,
+            "view": view,
+            "units": units.order_by("path"),
+            "unit": unit,
+            "stale": {r.pk for r in stale},
+            "missing": missing,
+            "query": query.urlencode(),
+            "can_register": permissions.units_with_role(request.user, Role.EDITOR).exists()
+            or permissions.units_with_role(request.user, Role.REVIEWER).exists()
+            or permissions.units_with_role(request.user, Role.LEADER).exists()
+            or permissions.is_sysadmin(request.user),
+        },
+    )
 
 
 def _export(rows) -> HttpResponse:
@@ -87,8 +103,19 @@ def _export(rows) -> HttpResponse:
     w = csv.writer(response)
     w.writerow(["查询码", "受理机关", "申请人", "电话", "收到日期", "答复期限", "剩余工作日", "状态", "答复类型"])
     for r in rows:
-        w.writerow([r.req.tracking_code, r.req.unit.name, r.name, r.phone, r.req.received_on, r.req.due_date or "日历缺失",
-                    "" if r.days_left is None else r.days_left, r.req.get_status_display(), r.req.get_outcome_display()])
+        w.writerow(
+            [
+                r.req.tracking_code,
+                r.req.unit.name,
+                r.name,
+                r.phone,
+                r.req.received_on,
+                r.req.due_date or "日历缺失",
+                "" if r.days_left is None else r.days_left,
+                r.req.get_status_display(),
+                r.req.get_outcome_display(),
+            ]
+        )
     return response
 
 
@@ -104,14 +131,23 @@ def register(request):
     units = _handler_units(request.user)
     if not units.exists():
         raise PermissionDenied("您没有登记依申请公开件的权限")
-    form = forms.StaffRegisterForm(request.POST or None, request.FILES or None, units=units,
-                                   initial={"received_on": services.today(), "unit": request.user.unit_id})
+    form = forms.StaffRegisterForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        initial={"received_on": services.today(), "unit": request.user.unit_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             req = services.request_register(
-                actor=request.user, unit=form.cleaned_data["unit"], data=form.applicant_data(),
-                channel=form.cleaned_data["channel"], received_on=form.cleaned_data["received_on"],
-                receipt_evidence=form.cleaned_data["receipt_evidence"], files=form.cleaned_data["attachments"])
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                data=form.applicant_data(),
+                channel=form.cleaned_data["channel"],
+                received_on=form.cleaned_data["received_on"],
+                receipt_evidence=form.cleaned_data["receipt_evidence"],
+                files=form.cleaned_data["attachments"],
+            )
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, msgs)
@@ -131,40 +167,63 @@ def _detail_context(request, req):
     is_leader = permissions.has_role(user, Role.LEADER, req.unit)
     d = lambda **kw: {"sent_on": today, **kw}  # noqa: E731
     ctx = {
-        "req": req, "row": row, "clear": clear, "can_handle": handle, "is_leader": is_leader,
+        "req": req,
+        "row": row,
+        "clear": clear,
+        "can_handle": handle,
+        "is_leader": is_leader,
         "id_number": req.id_number if clear else identity.mask_id(req.id_number),
         "phone": req.phone if clear else identity.mask_phone(req.phone),
         "address": req.address if clear else identity.mask_address(req.address),
         "email": req.email if clear else identity.mask_email(req.email),
         "applicant_name": req.name if (clear or req.applicant_type != "person") else identity.mask_name(req.name),
-        "steps": req.steps.all(), "consultations": req.consultations.all(), "extensions": req.extensions.all(),
-        "letters": req.letters.all(), "attachments": req.attachments.all(), "cases": req.review_cases.all(),
+        "steps": req.steps.all(),
+        "consultations": req.consultations.all(),
+        "extensions": req.extensions.all(),
+        "letters": req.letters.all(),
+        "attachments": req.attachments.all(),
+        "cases": req.review_cases.all(),
         "similar": selectors.similar_requests(req) if handle else [],
         "stale": bool(selectors.check_stored_due_dates([req])),
         "pending_ext": pending_ext,
-        "silent_consultations": [c for c in req.consultations.all()
-                                 if not c.answered_on and c.reply_due and c.reply_due < today],
-        "correction_overdue": req.status == Status.CORRECTION and req.correction_deadline and today > req.correction_deadline,
+        "silent_consultations": [
+            c for c in req.consultations.all() if not c.answered_on and c.reply_due and c.reply_due < today
+        ],
+        "correction_overdue": req.status == Status.CORRECTION
+        and req.correction_deadline
+        and today > req.correction_deadline,
         "outcome_basis": {k.value: v for k, v in OUTCOME_BASIS.items()},
     }
     if handle:
-        ctx.update({
-            "assign_form": forms.AssignForm(unit=req.unit, initial={"handler": req.handler_id}, prefix="assign"),
-            "note_form": forms.NoteForm(prefix="note"),
-            "correction_form": forms.CorrectionForm(initial=d(), prefix="correction"),
-            "corrected_form": forms.CorrectedForm(initial={"corrected_on": today}, prefix="corrected"),
-            "consult_form": forms.ConsultForm(initial=d(), prefix="consult"),
-            "answer_form": forms.ConsultAnswerForm(initial={"answered_on": today}, prefix="answer"),
-            "transfer_form": forms.TransferForm(prefix="transfer"),
-            "extension_form": forms.ExtensionForm(prefix="extension"),
-            "decision_form": forms.ExtensionDecisionForm(prefix="extension_decide"),
-            "reply_form": forms.ReplyForm(initial={"replied_on": today}, prefix="reply"),
-            "case_form": forms.ReviewCaseForm(prefix="case"),
-            "case_update_forms": [(c, forms.ReviewCaseForm(prefix="case_update", initial={
-                "outcome": c.outcome, "decided_on": c.decided_on, "note": c.note})) for c in req.review_cases.all()],
-            "letter_kinds": LetterKind.choices,
-        })
-        ctx["transfer_form"].fields["to_unit"].queryset = Organisation.objects.filter(is_active=True).exclude(pk=req.unit_id)
+        ctx.update(
+            {
+                "assign_form": forms.AssignForm(unit=req.unit, initial={"handler": req.handler_id}, prefix="assign"),
+                "note_form": forms.NoteForm(prefix="note"),
+                "correction_form": forms.CorrectionForm(initial=d(), prefix="correction"),
+                "corrected_form": forms.CorrectedForm(initial={"corrected_on": today}, prefix="corrected"),
+                "consult_form": forms.ConsultForm(initial=d(), prefix="consult"),
+                "answer_form": forms.ConsultAnswerForm(initial={"answered_on": today}, prefix="answer"),
+                "transfer_form": forms.TransferForm(prefix="transfer"),
+                "extension_form": forms.ExtensionForm(prefix="extension"),
+                "decision_form": forms.ExtensionDecisionForm(prefix="extension_decide"),
+                "reply_form": forms.ReplyForm(initial={"replied_on": today}, prefix="reply"),
+                "case_form": forms.ReviewCaseForm(prefix="case"),
+                "case_update_forms": [
+                    (
+                        c,
+                        forms.ReviewCaseForm(
+                            prefix="case_update",
+                            initial={"outcome": c.outcome, "decided_on": c.decided_on, "note": c.note},
+                        ),
+                    )
+                    for c in req.review_cases.all()
+                ],
+                "letter_kinds": LetterKind.choices,
+            }
+        )
+        ctx["transfer_form"].fields["to_unit"].queryset = Organisation.objects.filter(is_active=True).exclude(
+            pk=req.unit_id
+        )
     return ctx
 
 
@@ -195,6 +254,7 @@ def action(name):
     def deco(fn):
         ACTIONS[name] = fn
         return fn
+
     return deco
 
 
@@ -220,9 +280,13 @@ def _note(request, req):
 def _correction(request, req):
     form = forms.CorrectionForm(request.POST, prefix="correction")
     if form.is_valid():
-        req = services.request_correction_notice(actor=request.user, req=req, items=form.cleaned_data["items"],
-                                                 sent_on=form.cleaned_data["sent_on"],
-                                                 deadline=form.cleaned_data["deadline"])
+        req = services.request_correction_notice(
+            actor=request.user,
+            req=req,
+            items=form.cleaned_data["items"],
+            sent_on=form.cleaned_data["sent_on"],
+            deadline=form.cleaned_data["deadline"],
+        )
         if form.cleaned_data["letter"]:
             _issue_letter(request, req, LetterKind.CORRECTION)
         return "已发出补正告知"
@@ -233,8 +297,9 @@ def _correction(request, req):
 def _corrected(request, req):
     form = forms.CorrectedForm(request.POST, prefix="corrected")
     if form.is_valid():
-        req = services.request_receive_correction(actor=request.user, req=req, corrected_on=form.cleaned_data["corrected_on"],
-                                                  note=form.cleaned_data["note"])
+        req = services.request_receive_correction(
+            actor=request.user, req=req, corrected_on=form.cleaned_data["corrected_on"], note=form.cleaned_data["note"]
+        )
         return f"已登记补正，新的答复期限：{req.due_date or '日历缺失'}"
     return form
 
@@ -249,10 +314,15 @@ def _deem(request, req):
 def _consult(request, req):
     form = forms.ConsultForm(request.POST, prefix="consult")
     if form.is_valid():
-        c = services.consultation_send(actor=request.user, req=req, kind=form.cleaned_data["kind"],
-                                       recipient=form.cleaned_data["recipient"], question=form.cleaned_data["question"],
-                                       sent_on=form.cleaned_data["sent_on"],
-                                       recipient_address=form.cleaned_data["recipient_address"])
+        c = services.consultation_send(
+            actor=request.user,
+            req=req,
+            kind=form.cleaned_data["kind"],
+            recipient=form.cleaned_data["recipient"],
+            question=form.cleaned_data["question"],
+            sent_on=form.cleaned_data["sent_on"],
+            recipient_address=form.cleaned_data["recipient_address"],
+        )
         if form.cleaned_data["letter"]:
             _issue_letter(request, req, LetterKind.CONSULTATION, consultation=c)
         return f"已发函征求意见，对方答复期限 {c.reply_due}；答复期限暂停计算"
@@ -264,9 +334,13 @@ def _answer(request, req):
     consultation = get_object_or_404(Consultation, pk=request.POST.get("consultation"), request=req)
     form = forms.ConsultAnswerForm(request.POST, prefix="answer")
     if form.is_valid():
-        services.consultation_answer(actor=request.user, consultation=consultation,
-                                     answered_on=form.cleaned_data["answered_on"], answer=form.cleaned_data["answer"],
-                                     agrees=form.cleaned_data["agrees"])
+        services.consultation_answer(
+            actor=request.user,
+            consultation=consultation,
+            answered_on=form.cleaned_data["answered_on"],
+            answer=form.cleaned_data["answer"],
+            agrees=form.cleaned_data["agrees"],
+        )
         return "已登记意见，恢复计时"
     return form
 
@@ -275,8 +349,9 @@ def _answer(request, req):
 def _transfer(request, req):
     form = forms.TransferForm(request.POST, prefix="transfer")
     if form.is_valid():
-        services.request_transfer(actor=request.user, req=req, to_unit=form.cleaned_data["to_unit"],
-                                  note=form.cleaned_data["note"])
+        services.request_transfer(
+            actor=request.user, req=req, to_unit=form.cleaned_data["to_unit"], note=form.cleaned_data["note"]
+        )
         return "已转交"
     return form
 
@@ -285,8 +360,9 @@ def _transfer(request, req):
 def _extension(request, req):
     form = forms.ExtensionForm(request.POST, prefix="extension")
     if form.is_valid():
-        services.extension_request(actor=request.user, req=req, days=form.cleaned_data["days"],
-                                   reason=form.cleaned_data["reason"])
+        services.extension_request(
+            actor=request.user, req=req, days=form.cleaned_data["days"], reason=form.cleaned_data["reason"]
+        )
         return "已提交延期申请，待负责人审批"
     return form
 
@@ -296,8 +372,9 @@ def _extension_decide(request, req):
     ext = get_object_or_404(Extension, pk=request.POST.get("extension"), request=req)
     form = forms.ExtensionDecisionForm(request.POST, prefix="extension_decide")
     if form.is_valid():
-        services.extension_decide(actor=request.user, extension=ext, approve=form.cleaned_data["approve"],
-                                  note=form.cleaned_data["note"])
+        services.extension_decide(
+            actor=request.user, extension=ext, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
+        )
         if form.cleaned_data["approve"] and form.cleaned_data["letter"]:
             _issue_letter(request, req, LetterKind.EXTENSION)
         return "已审批延期申请"
@@ -308,9 +385,14 @@ def _extension_decide(request, req):
 def _reply(request, req):
     form = forms.ReplyForm(request.POST, prefix="reply")
     if form.is_valid():
-        req = services.request_reply(actor=request.user, req=req, outcome=form.cleaned_data["outcome"],
-                                     reason=form.cleaned_data["reason"], legal_basis=form.cleaned_data["legal_basis"],
-                                     replied_on=form.cleaned_data["replied_on"])
+        req = services.request_reply(
+            actor=request.user,
+            req=req,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            legal_basis=form.cleaned_data["legal_basis"],
+            replied_on=form.cleaned_data["replied_on"],
+        )
         if form.cleaned_data["letter"]:
             _issue_letter(request, req, LetterKind.REPLY)
         return "已答复"
@@ -348,8 +430,13 @@ def _case_update(request, req):
     form.fields["kind"].required = False
     form.fields["filed_on"].required = False
     if form.is_valid():
-        services.review_case_update(actor=request.user, case=case, outcome=form.cleaned_data["outcome"],
-                                    decided_on=form.cleaned_data["decided_on"], note=form.cleaned_data["note"])
+        services.review_case_update(
+            actor=request.user,
+            case=case,
+            outcome=form.cleaned_data["outcome"],
+            decided_on=form.cleaned_data["decided_on"],
+            note=form.cleaned_data["note"],
+        )
         return "已更新复议/诉讼结果"
     return form
 
@@ -412,7 +499,9 @@ def attachment_download(request, pk: int, att_pk: int):
 def statistics(request):
     units = permissions.visible_units(request.user).order_by("path")
     unit = units.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit") else None
-    unit = unit or (request.user.unit if request.user.unit and units.filter(pk=request.user.unit_id).exists() else units.first())
+    unit = unit or (
+        request.user.unit if request.user.unit and units.filter(pk=request.user.unit_id).exists() else units.first()
+    )
     try:
         year = int(request.GET.get("year", services.today().year))
     except ValueError:
@@ -436,8 +525,19 @@ def statistics(request):
         for label, values in t4_rows:
             w.writerow([label, *values])
         return response
-    return render(request, "requests/wb_stats.html", {
-        "units": units, "unit": unit, "year": year, "t3": t3, "t3_rows": t3.as_rows(), "t4_rows": t4_rows,
-        "t4_results": stats.TABLE4_RESULTS, "years": range(services.today().year, services.today().year - 6, -1),
-        "includes_below": permissions.oversees(request.user, unit), "check_note": stats.CHECK_NOTE,
-    })
+    return render(
+        request,
+        "requests/wb_stats.html",
+        {
+            "units": units,
+            "unit": unit,
+            "year": year,
+            "t3": t3,
+            "t3_rows": t3.as_rows(),
+            "t4_rows": t4_rows,
+            "t4_results": stats.TABLE4_RESULTS,
+            "years": range(services.today().year, services.today().year - 6, -1),
+            "includes_below": permissions.oversees(request.user, unit),
+            "check_note": stats.CHECK_NOTE,
+        },
+    )

@@ -79,7 +79,9 @@ class SearchAPIView(APIView):
     authentication_classes: list = []
     throttle_classes = [SearchThrottle]
 
-    @extend_schema(operation_id="search", parameters=_PARAMS, responses={200: SearchResponseSerializer}, tags=["search"])
+    @extend_schema(
+        operation_id="search", parameters=_PARAMS, responses={200: SearchResponseSerializer}, tags=["search"]
+    )
     def get(self, request):
         form = SearchForm(request.query_params)
         if not form.is_valid():
@@ -144,7 +146,12 @@ class SuggestAPIView(APIView):
     @extend_schema(
         operation_id="search_suggest",
         parameters=[OpenApiParameter("q", str, required=True)],
-        responses={200: inline_serializer("SuggestResponse", {"q": serializers.CharField(), "suggestions": serializers.ListField(child=serializers.CharField())})},
+        responses={
+            200: inline_serializer(
+                "SuggestResponse",
+                {"q": serializers.CharField(), "suggestions": serializers.ListField(child=serializers.CharField())},
+            )
+        },
         tags=["search"],
     )
     def get(self, request):

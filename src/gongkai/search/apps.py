@@ -35,5 +35,7 @@ class SearchConfig(AppConfig):
         items = [(state, "/search/")]
         failures = IndexFailure.objects.count()
         if failures:
-            items.append((_("%(n)s 条索引更新失败，等待自动重试（或运行 gongkai reindex）") % {"n": failures}, "/search/"))
+            items.append(
+                (_("%(n)s 条索引更新失败，等待自动重试（或运行 gongkai reindex）") % {"n": failures}, "/search/")
+            )
         return [{"title": _("一网通查索引"), "items": items, "empty": ""}]

@@ -48,7 +48,9 @@ def record_failure(doc_id: str, operation: str, exc: BaseException) -> None:
 
     from .models import IndexFailure
 
-    log.error("search: %s %s failed after retries: %s; it will be retried (or run `gongkai reindex`)", operation, doc_id, exc)
+    log.error(
+        "search: %s %s failed after retries: %s; it will be retried (or run `gongkai reindex`)", operation, doc_id, exc
+    )
     try:
         updated = IndexFailure.objects.filter(doc_id=doc_id).update(
             operation=operation, error=str(exc)[:2000], attempts=F("attempts") + 1

@@ -67,7 +67,16 @@ class SearchDocument:
 
 _DOC_FIELDS = tuple(SearchDocument.__dataclass_fields__)
 _TEXT_FIELDS = (
-    "id", "kind", "title", "body", "url", "unit_name", "doc_type", "domain", "status", "index_number",
+    "id",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "unit_name",
+    "doc_type",
+    "domain",
+    "status",
+    "index_number",
     "document_number",
 )
 

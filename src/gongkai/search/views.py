@@ -46,8 +46,7 @@ def _facet_groups(results, filters: dict[str, list[str]]) -> list[dict]:
                 "key": key,
                 "title": labels.FACET_TITLES[key],
                 "items": [
-                    {"value": v, "label": labels.label(key, v), "count": c, "checked": v in chosen}
-                    for v, c in items
+                    {"value": v, "label": labels.label(key, v), "count": c, "checked": v in chosen} for v, c in items
                 ],
             }
         )
@@ -86,7 +85,11 @@ def search(request):
             results=results,
             query=q,
             hits=[
-                {"hit": h, "badge": STATUS_BADGE.get(h.document.status, ""), "type_label": labels.label("type", h.document.doc_type)}
+                {
+                    "hit": h,
+                    "badge": STATUS_BADGE.get(h.document.status, ""),
+                    "type_label": labels.label("type", h.document.doc_type),
+                }
                 for h in results.hits
             ],
             facet_groups=_facet_groups(results, q.filters),

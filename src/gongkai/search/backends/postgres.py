@@ -53,7 +53,7 @@ def needle_tsquery(needle: analysis.Needle, weight: str = "") -> str:
             parts.append(_tok(tokens[0][1], weight))
         else:
             chain = _tok(tokens[0][1], weight)
-            for (prev, _), (offset, token) in zip(tokens, tokens[1:]):
+            for (prev, _), (offset, token) in zip(tokens, tokens[1:], strict=False):
                 chain += f" <{offset - prev}> " + _tok(token, weight)
             parts.append("(" + chain + ")")
     return "(" + " & ".join(parts) + ")"
@@ -109,9 +109,7 @@ class PostgresBackend(SearchBackend):
         "to_tsvector('simple', %s)) "
         "ON CONFLICT (doc_id) DO UPDATE SET "
         + ", ".join(
-            f"{c} = EXCLUDED.{c}"
-            for c in [*(c.strip() for c in _COLUMNS.split(",")), "tsv", "py"]
-            if c != "doc_id"
+            f"{c} = EXCLUDED.{c}" for c in [*(c.strip() for c in _COLUMNS.split(",")), "tsv", "py"] if c != "doc_id"
         )
     )
 
@@ -247,7 +245,9 @@ class PostgresBackend(SearchBackend):
             total, facets, page_ids = _split_result(result, len(cols))
             rows = []
             if page_ids:
-                cur.execute(f"SELECT {_COLUMNS}, id FROM search_searchentry WHERE id = ANY(%s)", [[i for i, _ in page_ids]])
+                cur.execute(
+                    f"SELECT {_COLUMNS}, id FROM search_searchentry WHERE id = ANY(%s)", [[i for i, _ in page_ids]]
+                )
                 by_id = {row[-1]: row for row in cur.fetchall()}
                 rows = [(*by_id[i][:-1], score) for i, score in page_ids if i in by_id]
         terms = parsed.highlight_terms()
@@ -263,7 +263,9 @@ class PostgresBackend(SearchBackend):
                     document=doc,
                 )
             )
-        return SearchResults(total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000, query=q)
+        return SearchResults(
+            total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000, query=q
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         self._check()

@@ -28,7 +28,14 @@ from . import SearchBackend
 SCHEMA_VERSION = "3"
 TITLE_BOOST = 4.0
 FACET_SIZE = 50
-_FACET_FIELD = {"unit": "unit", "type": "doc_type", "year": "year", "domain": "domain", "status": "status", "kind": "kind"}
+_FACET_FIELD = {
+    "unit": "unit",
+    "type": "doc_type",
+    "year": "year",
+    "domain": "domain",
+    "status": "status",
+    "kind": "kind",
+}
 
 
 def _build_schema() -> tantivy.Schema:
@@ -51,7 +58,7 @@ def _ws_analyzer() -> tantivy.TextAnalyzer:
 
 
 def _to_datetime(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.timezone.utc)
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
 
 
 class _WriterGuard:
@@ -176,8 +183,15 @@ class TantivyBackend(SearchBackend):
         td.add_bytes("payload", json.dumps(doc.to_dict(), ensure_ascii=False).encode())
         return td
 
-    def index(self, docs: Iterable[SearchDocument], *, replace: bool = True, heap: int = 64_000_000,
-              threads: int = 1, progress=None) -> int:
+    def index(
+        self,
+        docs: Iterable[SearchDocument],
+        *,
+        replace: bool = True,
+        heap: int = 64_000_000,
+        threads: int = 1,
+        progress=None,
+    ) -> int:
         n = 0
         it = iter(docs)
         first = next(it, None)

@@ -23,7 +23,11 @@ class Command(BaseCommand):
             unit = Organisation.objects.filter(credit_code=opts["unit"].strip().upper()).first()
             if unit is None:
                 raise CommandError(f"单位“{opts['unit']}”不存在")
-            lists = list(UnitList.objects.filter(unit=unit).select_related("catalogue__domain", "catalogue__template", "version", "unit"))
+            lists = list(
+                UnitList.objects.filter(unit=unit).select_related(
+                    "catalogue__domain", "catalogue__template", "version", "unit"
+                )
+            )
             if not lists:
                 raise CommandError(f"{unit.name}还没有公开目录")
             data = exporter.export_unit_lists(lists)

@@ -30,10 +30,14 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         template = ElementTemplate.objects.filter(key=opts["template"]).first()
         if template is None:
-            raise CommandError(f"要素模板“{opts['template']}”不存在；可用：{', '.join(ElementTemplate.objects.values_list('key', flat=True))}")
+            raise CommandError(
+                f"要素模板“{opts['template']}”不存在；可用：{', '.join(ElementTemplate.objects.values_list('key', flat=True))}"
+            )
         domain = None
         if opts["domain"]:
-            domain = Domain.objects.filter(name=opts["domain"]).first() or Domain.objects.filter(code=opts["domain"]).first()
+            domain = (
+                Domain.objects.filter(name=opts["domain"]).first() or Domain.objects.filter(code=opts["domain"]).first()
+            )
             if domain is None:
                 raise CommandError(f"领域“{opts['domain']}”不存在")
         owner = None
@@ -52,7 +56,12 @@ class Command(BaseCommand):
             return
         try:
             result = importer.commit(
-                report, actor=None, owner=owner, target_kind=opts["kind"], target_level=opts["level"], publish=opts["publish"]
+                report,
+                actor=None,
+                owner=owner,
+                target_kind=opts["kind"],
+                target_level=opts["level"],
+                publish=opts["publish"],
             )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc

@@ -31,7 +31,9 @@ class Command(BaseCommand):
             raise CommandError("导入失败，未保存任何记录（见上方错误）")
         if dry_run:
             for path, report in reports:
-                self.stdout.write(f"{path.name}: {len(report.rows)} 条记录，年份 {sorted(report.years)}（试运行，未保存）")
+                self.stdout.write(
+                    f"{path.name}: {len(report.rows)} 条记录，年份 {sorted(report.years)}（试运行，未保存）"
+                )
             return
         try:
             with transaction.atomic():  # several files: all of them or none

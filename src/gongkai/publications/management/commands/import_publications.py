@@ -40,9 +40,13 @@ class Command(BaseCommand):
             f"错误 {len(report.errors)} 行；检索索引更新 {report.indexed} 条；用时 {elapsed:.1f} 秒"
         )
         for err in report.errors[:200]:
-            self.stdout.write(self.style.WARNING(f"  第 {err.line} 行{('（' + err.title + '）') if err.title else ''}：{err.message}"))
+            self.stdout.write(
+                self.style.WARNING(f"  第 {err.line} 行{('（' + err.title + '）') if err.title else ''}：{err.message}")
+            )
         if len(report.errors) > 200:
-            self.stdout.write(self.style.WARNING(f"  …… 另有 {len(report.errors) - 200} 行错误（使用 --errors 导出全部）"))
+            self.stdout.write(
+                self.style.WARNING(f"  …… 另有 {len(report.errors) - 200} 行错误（使用 --errors 导出全部）")
+            )
         if errors:
             with open(errors, "w", newline="", encoding="utf-8-sig") as handle:
                 writer = csv.writer(handle)

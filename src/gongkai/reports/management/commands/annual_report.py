@@ -20,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="输出文件路径（- 表示标准输出，仅 json/html）")
 
     def handle(self, *args, unit, year, fmt, output, **options):
-        org = Organisation.objects.filter(credit_code=unit.strip().upper()).first() or \
-            Organisation.objects.filter(name=unit.strip()).first()
+        org = (
+            Organisation.objects.filter(credit_code=unit.strip().upper()).first()
+            or Organisation.objects.filter(name=unit.strip()).first()
+        )
         if org is None:
             raise CommandError(f"找不到单位：{unit}")
         report = AnnualReport.objects.filter(unit=org, year=year, status=ReportStatus.PUBLISHED).first()
