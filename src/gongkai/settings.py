@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "gongkai.requests",
     "gongkai.interaction",
     "gongkai.reports",
+    "gongkai.credit",
+    "gongkai.opendata",
+    "gongkai.standards",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+    # 双公示: penalties whose display period ended leave the public pages (kept internally)
+    "credit-expire-displays": {"task": "gongkai.credit.tasks.expire_displays", "schedule": crontab(hour=0, minute=5)},
 }
 
 # --- Auth ---------------------------------------------------------------
