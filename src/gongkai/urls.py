@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/3/action/", include("gongkai.opendata.ckan_urls")),
     path("api/", include("gongkai.api.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.core.urls")),
@@ -29,6 +30,13 @@ urlpatterns = [
     path("interaction/", include("gongkai.interaction.urls")),
     path("workbench/reports/", include("gongkai.reports.workbench_urls")),
     path("reports/", include("gongkai.reports.urls")),
+    path("workbench/credit/", include("gongkai.credit.workbench_urls")),
+    path("credit/", include("gongkai.credit.urls")),
+    path("workbench/opendata/", include("gongkai.opendata.workbench_urls")),
+    path("opendata/", include("gongkai.opendata.urls")),
+    path("workbench/standards/", include("gongkai.standards.workbench_urls")),
+    path("standards/", include("gongkai.standards.urls")),
+    path("", include("gongkai.opendata.dcat_urls")),  # /catalog.ttl, /catalog.jsonld (DCAT-AP)
 ]
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))

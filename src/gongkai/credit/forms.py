@@ -26,6 +26,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def _field(column: template.Column) -> forms.Field:
     label = column.header
+    if column.field in template.DEFAULTED:
+        column = template.Column(column.header, column.field, False, column.kind)
     if column.kind == "date":
         return forms.DateField(label=label, required=column.required, widget=DATE_INPUT)
     if column.kind == "money":

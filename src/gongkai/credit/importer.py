@@ -198,7 +198,9 @@ class Importer:
                 header = _header_map(self.kind, row)
                 if header is not None:
                     missing = [
-                        c.header for c in template.COLUMNS[self.kind] if c.required and c not in header.values()
+                        c.header
+                        for c in template.COLUMNS[self.kind]
+                        if c.required and c.field not in template.DEFAULTED and c not in header.values()
                     ]
                     if missing:
                         self._error(result, number, "", _("缺少必填列：%(cols)s") % {"cols": "、".join(missing)})

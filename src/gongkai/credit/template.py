@@ -81,6 +81,9 @@ PENALTY_COLUMNS = [
     Column("备注", "note"),
 ]
 
+#: required in the national file, but taken from the deciding unit when left empty
+DEFAULTED = frozenset({"authority_name", "authority_code", "source_unit_name", "source_unit_code"})
+
 SEVERITY_COLUMN = Column("失信程度", "severity", False, "choice")
 
 COLUMNS = {"licence": LICENCE_COLUMNS, "penalty": PENALTY_COLUMNS}

@@ -141,7 +141,7 @@ def clean(kind: str, raw: dict[str, Any], *, today: dt.date | None = None) -> di
         except ValueError as exc:
             errors.setdefault(column.field, []).append(str(exc))
             continue
-        if column.required and parsed in ("", None, []):
+        if column.required and parsed in ("", None, []) and column.field not in template.DEFAULTED:
             errors.setdefault(column.field, []).append(_("“%(header)s”必须填写") % {"header": column.header})
             continue
         limit = limits.get(column.field)
