@@ -24,6 +24,26 @@ CHOICE_FIELDS = {
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class CodeChoiceField(forms.ChoiceField):
+    """A choice that also accepts the template's label (the API and imports send 自然人 or natural_person)."""
+
+    def __init__(self, *args, field_name: str, **kwargs):
+        self.mapping = template.CHOICES.get(field_name, {})
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return self.mapping.get(value, value)
+
+
+class CodeMultipleChoiceField(forms.MultipleChoiceField):
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = [v for v in validation._SPLIT.split(value) if v.strip()]
+        mapping = template.CHOICES["penalty_types"]
+        return [mapping.get(str(v).strip(), str(v).strip()) for v in super().to_python(value)]
+
+
 def _field(column: template.Column) -> forms.Field:
     label = column.header
     if column.field in template.DEFAULTED:
@@ -33,13 +53,15 @@ def _field(column: template.Column) -> forms.Field:
     if column.kind == "money":
         return forms.DecimalField(label=label, required=False, min_value=0, max_digits=14, decimal_places=6)
     if column.kind == "multi":
-        return forms.MultipleChoiceField(
+        return CodeMultipleChoiceField(
             label=label, required=column.required, choices=PenaltyType.choices, widget=forms.CheckboxSelectMultiple
         )
     if column.kind == "choice":
         choices = CHOICE_FIELDS[column.field]
         blank = [] if column.required else [("", "---------")]
-        return forms.ChoiceField(label=label, required=column.required, choices=blank + list(choices))
+        return CodeChoiceField(
+            label=label, required=column.required, choices=blank + list(choices), field_name=column.field
+        )
     widget = forms.Textarea(attrs={"rows": 3}) if column.field in TEXTAREAS else None
     return forms.CharField(label=label, required=column.required, widget=widget, max_length=2000)
 
