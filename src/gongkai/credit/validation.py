@@ -171,7 +171,7 @@ def _check_party(data: dict, errors: dict) -> None:
                 errors.setdefault("id_number", []).append(_("身份证号码格式或校验位错误"))
     elif category:
         codes = ("credit_code", "registration_number", "organisation_code", "tax_number", "institution_number")
-        if not any(data.get(c) for c in (*codes, "social_org_number")):
+        if "credit_code" not in errors and not any(data.get(c) for c in (*codes, "social_org_number")):
             errors.setdefault("credit_code", []).append(
                 _("法人及非法人组织、个体工商户须填写统一社会信用代码（或其他行政相对人代码之一）")
             )
