@@ -80,7 +80,7 @@ def dataset_create(*, actor, unit: Organisation, data: dict[str, Any]) -> Datase
     if Dataset.objects.filter(name=values.get("name")).exists():
         raise ValidationError({"name": [_("英文标识“%(name)s”已被使用") % {"name": values.get("name")}]})
     dataset = Dataset(unit=unit, identifier=_identifier(unit), created_by=actor if getattr(actor, "pk", None) else None, **values)
-    dataset.full_clean(exclude=["themes", "tags"])
+    dataset.full_clean(exclude=["themes", "tags", "state"])
     dataset.save()
     _set_relations(dataset, data)
     audit.record(actor=actor, action=OpendataAudit.DATASET_CREATE, obj=dataset, unit=unit, after=audit.snapshot(dataset))
@@ -99,7 +99,7 @@ def dataset_update(*, actor, dataset: Dataset, data: dict[str, Any]) -> Dataset:
         if key in data:
             setattr(locked, key, data[key])
     locked.modified_at = timezone.now()
-    locked.full_clean(exclude=["themes", "tags"])
+    locked.full_clean(exclude=["themes", "tags", "state"])
     locked.save()
     _set_relations(locked, data)
     audit.record(
