@@ -14,7 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("api/3/action/", include("gongkai.opendata.ckan_urls")),
+    path("api/3/action/", include("gongkai.opendata.ckan_urls")),  # CKAN-compatible read API (open data)
+    path("api/action/", include("gongkai.opendata.ckan_urls")),  # the same, unversioned (ckanapi's default)
     path("api/", include("gongkai.api.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.core.urls")),
