@@ -32,6 +32,15 @@ class StandardsAudit(models.TextChoices):
     STANDARD_ATTACH = "standards.standard.attach", gettext_lazy("上传标准文本")
 
 
+# audit.snapshot() cannot serialise an empty FileField (core audit._default reads .url): name the fields
+SNAPSHOT = ["id", "system_id", "node_id", "level", "number", "title", "status", "effective_on", "repealed_on",
+            "replaced_by", "attachment_name", "note"]
+
+
+def _snap(standard: Standard) -> dict:
+    return audit.snapshot(standard, SNAPSHOT)
+
+
 def _index(standard: Standard) -> Standard:
     transaction.on_commit(lambda: indexing.schedule(standard))
     return standard
@@ -92,7 +101,7 @@ def standard_add(*, actor, system: StandardSystem, data: dict[str, Any], draftin
                         **{k: data[k] for k in FIELDS if k in data})
     standard.full_clean(exclude=["status", "attachment"])
     standard.save()
-    audit.record(actor=actor, action=StandardsAudit.STANDARD_ADD, obj=standard, unit=system.unit, after=audit.snapshot(standard))
+    audit.record(actor=actor, action=StandardsAudit.STANDARD_ADD, obj=standard, unit=system.unit, after=_snap(standard))
     return _index(standard)
 
 
@@ -101,14 +110,14 @@ def standard_update(*, actor, standard: Standard, data: dict[str, Any]) -> Stand
     require_editor(actor, standard.system.unit)
     locked = Standard.objects.select_for_update().select_related("system").get(pk=standard.pk)
     _check(locked.system, data, exclude_pk=locked.pk)
-    before = audit.snapshot(locked)
+    before = _snap(locked)
     for key in FIELDS:
         if key in data:
             setattr(locked, key, data[key])
     locked.full_clean(exclude=["status", "attachment"])
     locked.save()
     audit.record(actor=actor, action=StandardsAudit.STANDARD_UPDATE, obj=locked, unit=locked.system.unit, before=before,
-                 after=audit.snapshot(locked))
+                 after=_snap(locked))
     return _index(locked)
 
 
@@ -119,7 +128,7 @@ def standard_adopt(*, actor, standard: Standard, effective_on: dt.date | None = 
             obj.effective_on = effective_on
 
     return _index(transitions.run(standard, "adopt", actor=actor, action=StandardsAudit.STANDARD_ADOPT,
-                                  unit=lambda s: s.system.unit, update=update))
+                                  unit=lambda s: s.system.unit, update=update, snapshot_fields=SNAPSHOT))
 
 
 @transaction.atomic
@@ -131,7 +140,7 @@ def standard_repeal(*, actor, standard: Standard, repealed_on: dt.date | None = 
             obj.replaced_by = replaced_by
 
     return _index(transitions.run(standard, "repeal", actor=actor, action=StandardsAudit.STANDARD_REPEAL,
-                                  unit=lambda s: s.system.unit, update=update))
+                                  unit=lambda s: s.system.unit, update=update, snapshot_fields=SNAPSHOT))
 
 
 @transaction.atomic
