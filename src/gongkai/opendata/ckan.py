@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count
 from django.http import JsonResponse
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -421,7 +420,7 @@ def _params(request) -> dict:
 
 
 def _respond(request, name: str, payload: dict, status: int = 200) -> JsonResponse:
-    help_url = request.build_absolute_uri(reverse("ckan-action", args=["help_show"])) + f"?name={name}"
+    help_url = request.build_absolute_uri("/api/3/action/help_show") + f"?name={name}"
     response = JsonResponse({"help": help_url, **payload}, status=status, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response

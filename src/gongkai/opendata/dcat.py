@@ -208,13 +208,9 @@ def build(request, *, suffix: str) -> list[Node]:
     catalog.add("dct:description", zh(_("本平台发布的政府开放数据集目录（DCAT-AP）")))
     catalog.add("foaf:homepage", Iri(f"{base}/opendata/"))
     catalog.add("dct:language", Iri(f"{EU}language/ZHO"))
-    county = selectors.publishing_units().filter(level="county", kind="government").first()
-    if county is None:
-        from gongkai.core.models import Organisation
-
-        county = Organisation.objects.filter(parent__isnull=True).order_by("path").first()
-    if county is not None:
-        catalog.add("dct:publisher", _publisher(nodes, base, county))
+    first = selectors.publishing_units().first()
+    if first is not None:  # the government the publishers belong to (the county, in a county install)
+        catalog.add("dct:publisher", _publisher(nodes, base, first.government() or first))
     latest = qs.first()
     catalog.add("dct:modified", datetime_lit(latest.modified_at if latest else timezone.now()))
     nodes[catalog.id] = catalog
