@@ -114,22 +114,25 @@ def timeliness(units=None, year: int | None = None, *, today: dt.date | None = N
     return out
 
 
-def decision_counts(unit: Organisation, year: int, *, include_descendants: bool = False) -> dict:
-    """Annual report table 二: 本年处理决定数量 of 行政许可 and 行政处罚 made by ``unit`` in ``year``.
+def decision_counts(units, year: int) -> dict:
+    """Annual report table 二: 本年处理决定数量 of 行政许可 and 行政处罚 decided in ``year``.
 
-    Every decision made that year counts, whatever its publication state (a withdrawn record
-    was still a decision). ``enforcement`` (行政强制) is not recorded by this module: ``None``
-    tells the report to keep its manual entry. ``uses_module`` is False when the unit has no
-    record at all (then the report keeps the manual figures too)."""
-    units = unit.descendants() if include_descendants else [unit]
-    counts = {}
+    ``units`` is one unit or the units a report counts. Every decision made that year counts,
+    whatever its publication state (a withdrawn record was still a decision); ``ids`` are the
+    records behind each figure. ``enforcement`` (行政强制) is not recorded by this module:
+    ``None`` keeps the report's manual entry. ``uses_module`` is False when none of the units has
+    any record at all: the report then keeps the manual figures for both rows."""
+    if isinstance(units, Organisation):
+        units = [units]
+    out: dict = {"enforcement": None}
+    used = False
     for kind, model in MODELS.items():
         qs = model.objects.filter(unit__in=units)
-        counts[kind] = qs.filter(decided_on__year=year).count()
-        counts[f"{kind}_ids"] = list(qs.filter(decided_on__year=year).values_list("pk", flat=True)[:500])
-    counts["enforcement"] = None
-    counts["uses_module"] = any(model.objects.filter(unit__in=units).exists() for model in MODELS.values())
-    return counts
+        used = used or qs.exists()
+        ids = list(qs.filter(decided_on__year=year).order_by("pk").values_list("pk", flat=True))
+        out[kind] = {"count": len(ids), "ids": ids}
+    out["uses_module"] = used
+    return out
 
 
 def uses_module(unit: Organisation) -> bool:
