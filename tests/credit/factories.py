@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from gongkai.core import credit_code
-
 from tests.factories import make_credit_code
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -25,12 +25,17 @@ def _december_2026():
 def _records(tree):
     for i, decided in enumerate(["2026-02-13", "2026-05-06", "2025-12-30"]):
         services.record_create(
-            actor=tree.editor_a, kind="penalty", unit=tree.dept_a, publish=True,
+            actor=tree.editor_a,
+            kind="penalty",
+            unit=tree.dept_a,
+            publish=True,
             data=penalty_data(decision_number=f"松民罚〔{decided[:4]}〕{i + 1}号", decided_on=decided),
         )
     for i, decided in enumerate(["2026-03-02", "2026-11-30"]):
         services.record_create(
-            actor=tree.editor_a, kind="licence", unit=tree.dept_a,
+            actor=tree.editor_a,
+            kind="licence",
+            unit=tree.dept_a,
             data=licence_data(decision_number=f"民许〔2026〕{i + 1}号", decided_on=decided, valid_from=decided),
         )
 
@@ -62,7 +67,9 @@ def test_2026_report_table_2_counts_licences_and_penalties(tree):
     assert county.figures["t2"]["penalty"]["decisions"]["v"] == 2
     # a new penalty is counted when the draft is refreshed
     services.record_create(
-        actor=tree.editor_a, kind="penalty", unit=tree.dept_a,
+        actor=tree.editor_a,
+        kind="penalty",
+        unit=tree.dept_a,
         data=penalty_data(decision_number="松民罚〔2026〕9号", decided_on="2026-12-01"),
     )
     report = report_services.report_generate(actor=tree.leader_a, unit=tree.dept_a, year=2026)
@@ -74,7 +81,12 @@ def test_units_without_the_module_keep_manual_entry(tree):
     report = report_services.report_generate(actor=tree.leader_b, unit=tree.dept_b, year=2026)
     assert report.figures["t2"]["licence"]["decisions"]["src"] == "manual"
     report = report_services.report_set_manual_figure(
-        actor=tree.leader_b, report=report, row="licence", col="decisions", value=37, note="县人社局2026年度行政许可统计表"
+        actor=tree.leader_b,
+        report=report,
+        row="licence",
+        col="decisions",
+        value=37,
+        note="县人社局2026年度行政许可统计表",
     )
     report = report_services.report_generate(actor=tree.leader_b, unit=tree.dept_b, year=2026)
     assert report.figures["t2"]["licence"]["decisions"]["v"] == 37

@@ -52,7 +52,10 @@ def as_xlsx(rows, title_row=True) -> bytes:
 
 
 def penalties(n):
-    return [penalty_data(decision_number=f"松市监处罚〔2026〕{100 + i}号", credit_code=company_code(200 + i)) for i in range(n)]
+    return [
+        penalty_data(decision_number=f"松市监处罚〔2026〕{100 + i}号", credit_code=company_code(200 + i))
+        for i in range(n)
+    ]
 
 
 def test_csv_import_all_good_publishes(tree):
@@ -96,13 +99,19 @@ def test_errors_are_reported_by_row_and_nothing_is_imported(tree):
 
 
 def test_existing_numbers_missing_columns_and_wrong_files(tree):
-    importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run("a.csv", as_csv(rows_for("penalty", penalties(1))))
-    again = importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run("a.csv", as_csv(rows_for("penalty", penalties(1))))
+    importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run(
+        "a.csv", as_csv(rows_for("penalty", penalties(1)))
+    )
+    again = importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run(
+        "a.csv", as_csv(rows_for("penalty", penalties(1)))
+    )
     assert not again.committed and "本单位已有该文号" in str(again.errors[0])
     no_facts = [[h for h in row if h != "违法事实"] for row in [template.headers("penalty")]]
     r = importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run("c.csv", as_csv(no_facts))
     assert "缺少必填列：违法事实" in str(r.errors[0])
-    r = importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run("d.csv", as_csv([["名称", "日期"]]))
+    r = importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run(
+        "d.csv", as_csv([["名称", "日期"]])
+    )
     assert "未找到表头行" in str(r.errors[0])
     from django.core.exceptions import ValidationError
 
@@ -118,7 +127,9 @@ def test_import_is_authorised_per_unit(tree, client_for):
     c = client_for(tree.editor_b)
     upload = io.BytesIO(as_csv(rows_for("penalty", penalties(1))))
     upload.name = "x.csv"
-    r = c.post("/workbench/credit/import/", {"kind": "penalty", "unit": tree.dept_a.pk, "file": upload, "publish": "on"})
+    r = c.post(
+        "/workbench/credit/import/", {"kind": "penalty", "unit": tree.dept_a.pk, "file": upload, "publish": "on"}
+    )
     assert r.status_code == 400 and not Penalty.objects.exists()  # unit A is not a choice for unit B's editor
 
 
@@ -136,7 +147,9 @@ def test_workbench_import_shows_row_errors(tree, client_for):
 
 def test_export_in_template_order_round_trips(tree, client_for):
     rows = penalties(2) + [penalty_data(decision_number="松市监处罚〔2026〕99号", **natural_person())]
-    importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run("a.csv", as_csv(rows_for("penalty", rows)))
+    importer.Importer(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run(
+        "a.csv", as_csv(rows_for("penalty", rows))
+    )
     r = client_for(tree.reviewer_a).get("/workbench/credit/export.csv?kind=penalty&year=2026")
     assert r.status_code == 200
     text = r.content.decode("utf-8-sig")
@@ -172,8 +185,11 @@ def test_case_system_posts_decisions(tree, api_for):
     data = r.json()
     assert data["state"] == "published" and data["publication_due"] == "2026-03-02" and data["source"] == "api"
     assert data["is_late"] is True  # decided 2026-02-13, posted 2026-06-01
-    assert [a["name"] for a in api_for(tree.reviewer_a).get(f"/api/v1/credit/penalties/{data['id']}/").json()["actions"]] == [
-        "repair", "withdraw",
+    assert [
+        a["name"] for a in api_for(tree.reviewer_a).get(f"/api/v1/credit/penalties/{data['id']}/").json()["actions"]
+    ] == [
+        "repair",
+        "withdraw",
     ]
     bad = api.post("/api/v1/credit/penalties/", {**body, "credit_code": "123"}, format="json")
     assert bad.status_code == 400 and "credit_code" in bad.json()
@@ -198,5 +214,7 @@ def test_api_actions_and_id_numbers(tree, api_for):
     assert r.status_code == 409
     r = api.post(f"/api/v1/credit/licences/{lic['id']}/withdraw/", {"revocation_kind": "revoked"}, format="json")
     assert r.status_code == 403  # editors cannot withdraw
-    r = api_for(tree.reviewer_a).post(f"/api/v1/credit/licences/{lic['id']}/withdraw/", {"revocation_kind": "x"}, format="json")
+    r = api_for(tree.reviewer_a).post(
+        f"/api/v1/credit/licences/{lic['id']}/withdraw/", {"revocation_kind": "x"}, format="json"
+    )
     assert r.status_code == 400 and "revocation_kind" in r.json()

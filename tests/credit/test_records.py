@@ -71,7 +71,9 @@ def test_bad_input_gets_clear_errors(tree, overrides, field, message):
 def test_unknown_licence_category_and_validity(tree):
     with pytest.raises(ValidationError) as exc:
         services.record_create(
-            actor=tree.editor_a, kind="licence", unit=tree.dept_a,
+            actor=tree.editor_a,
+            kind="licence",
+            unit=tree.dept_a,
             data=licence_data(category="特别", valid_to="2025-01-01"),
         )
     assert "category" in exc.value.message_dict and "valid_to" in exc.value.message_dict
@@ -134,10 +136,17 @@ def test_minor_penalties_are_not_published_by_default(tree):
     assert p.display_until is None
     with pytest.raises(TransitionRefused, match="轻微违法行为"):
         perform(PENALTY_ACTIONS.get("publish"), user=tree.editor_a, obj=p)
-    p = perform(PENALTY_ACTIONS.get("edit"), user=tree.editor_a, obj=p, data={
-        **{k: v for k, v in penalty_data(severity="minor").items()}, "display_until": "2026-04-01",
-        "penalty_types": ["warning"], "fine_amount": "0",
-    })
+    p = perform(
+        PENALTY_ACTIONS.get("edit"),
+        user=tree.editor_a,
+        obj=p,
+        data={
+            **{k: v for k, v in penalty_data(severity="minor").items()},
+            "display_until": "2026-04-01",
+            "penalty_types": ["warning"],
+            "fine_amount": "0",
+        },
+    )
     assert p.display_until == dt.date(2026, 4, 1)
 
 
@@ -170,7 +179,9 @@ def test_withdrawal_after_revocation_with_reason(tree, client):
         assert p.state == State.WITHDRAWN
         assert p.withdrawal_due == dt.date(2026, 5, 8) and p.withdrawal_late  # art. 48: 3 working days
         assert client.get(p.get_absolute_url()).status_code == 404
-        lic = perform(LICENCE_ACTIONS.get("withdraw"), user=tree.leader_a, obj=lic, data={**form, "revoked_on": "2026-05-08"})
+        lic = perform(
+            LICENCE_ACTIONS.get("withdraw"), user=tree.leader_a, obj=lic, data={**form, "revoked_on": "2026-05-08"}
+        )
         assert lic.status == "2" and not lic.withdrawal_late
 
 
@@ -188,8 +199,13 @@ def test_unit_isolation_and_roles(tree, client_for):
 @at("2026-06-01")
 def test_workbench_entry_detail_and_actions(tree, client_for):
     c = client_for(tree.editor_a)
-    form = {"unit": tree.dept_a.pk, **penalty_data(), "penalty_types": ["warning", "fine"], "party_category": "legal_person",
-            "severity": "ordinary"}
+    form = {
+        "unit": tree.dept_a.pk,
+        **penalty_data(),
+        "penalty_types": ["warning", "fine"],
+        "party_category": "legal_person",
+        "severity": "ordinary",
+    }
     bad = c.post("/workbench/credit/penalty/new/", {**form, "decided_on": "2026-12-01"})
     assert bad.status_code == 400 and "晚于今天" in bad.content.decode()
     ok = c.post("/workbench/credit/penalty/new/", form)

@@ -62,12 +62,19 @@ def published_dataset(actor, unit, *, name="songyang-bus-stops", title="松阳�
     from gongkai.opendata.models import Theme
 
     ds = services.dataset_create(
-        actor=actor, unit=unit, data={**dataset_data(name=name, title=title, **over), "themes": list(Theme.objects.filter(name__in=themes))}
+        actor=actor,
+        unit=unit,
+        data={**dataset_data(name=name, title=title, **over), "themes": list(Theme.objects.filter(name__in=themes))},
     )
     services.resource_add(actor=actor, dataset=ds, name="公交站点（CSV）", upload=("bus_stops.csv", BUS_STOPS.encode()))
     services.resource_add(
-        actor=actor, dataset=ds, name="公交站点（XLSX）",
-        upload=("bus_stops.xlsx", xlsx_bytes([["站点编号", "站点名称"], ["SY0001", "县人民医院"], ["SY0002", "紫荆路口"]])),
+        actor=actor,
+        dataset=ds,
+        name="公交站点（XLSX）",
+        upload=(
+            "bus_stops.xlsx",
+            xlsx_bytes([["站点编号", "站点名称"], ["SY0001", "县人民医院"], ["SY0002", "紫荆路口"]]),
+        ),
     )
     services.resource_add(
         actor=actor, dataset=ds, name="实时到站接口", url="https://bus.example.gov.cn/api/arrivals", format="API"

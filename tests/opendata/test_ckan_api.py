@@ -15,9 +15,17 @@ from tests.opendata.factories import published_dataset
 def catalogue(transactional_db):
     tree = build_org_tree()
     a = published_dataset(tree.editor_a, tree.dept_a)
-    b = published_dataset(tree.editor_b, tree.dept_b, name="songyang-jobs", title="松阳县招聘岗位信息", themes=("livelihood",),
-                          domain="社会保障", keywords="就业、招聘", description="松阳县企事业单位发布的招聘岗位、人数和薪资范围。",
-                          contact_name="松阳县人力资源和社会保障局")
+    b = published_dataset(
+        tree.editor_b,
+        tree.dept_b,
+        name="songyang-jobs",
+        title="松阳县招聘岗位信息",
+        themes=("livelihood",),
+        domain="社会保障",
+        keywords="就业、招聘",
+        description="松阳县企事业单位发布的招聘岗位、人数和薪资范围。",
+        contact_name="松阳县人力资源和社会保障局",
+    )
     return tree, a, b
 
 
@@ -42,7 +50,12 @@ def test_ckanapi_harvests_the_catalogue(catalogue, live_server):
     assert pkg["license_id"] == "cc-by-4.0" and pkg["organization"]["title"] == tree.dept_a.name
     assert {t["name"] for t in pkg["tags"]} == {"公交", "站点", "出行"}
     res = pkg["resources"][0]
-    assert res["format"] == "CSV" and res["hash"].startswith("sha256:") and res["size"] > 0 and res["mimetype"] == "text/csv"
+    assert (
+        res["format"] == "CSV"
+        and res["hash"].startswith("sha256:")
+        and res["size"] > 0
+        and res["mimetype"] == "text/csv"
+    )
     assert res["url"].startswith(live_server.url) and res["created"] and res["last_modified"]
     assert pkg["resources"][2]["url"] == "https://bus.example.gov.cn/api/arrivals"
     assert ckan.action.package_show(id=str(a.uuid))["name"] == "songyang-bus-stops"
@@ -78,7 +91,17 @@ def test_ckanapi_command_line_dump(catalogue, live_server, tmp_path):
 
     out = tmp_path / "datasets.jsonl"
     subprocess.run(  # noqa: S603 - the installed ckanapi CLI against the live test server
-        [str(Path(sys.executable).parent / "ckanapi"), "dump", "datasets", "--all", "-r", live_server.url, "-O", str(out), "-q"],
+        [
+            str(Path(sys.executable).parent / "ckanapi"),
+            "dump",
+            "datasets",
+            "--all",
+            "-r",
+            live_server.url,
+            "-O",
+            str(out),
+            "-q",
+        ],
         check=True,
         timeout=120,
         env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
@@ -131,9 +154,17 @@ def test_error_shapes(tree, client):
 @pytest.mark.django_db
 def test_search_parameters(tree, client):
     published_dataset(tree.editor_a, tree.dept_a)
-    published_dataset(tree.editor_b, tree.dept_b, name="songyang-jobs", title="松阳县招聘岗位信息", keywords="就业",
-                      description="松阳县企事业单位发布的招聘岗位。")
-    body = client.get('/api/3/action/package_search?q=松阳&sort=title desc&facet.field=["organization","res_format"]').json()
+    published_dataset(
+        tree.editor_b,
+        tree.dept_b,
+        name="songyang-jobs",
+        title="松阳县招聘岗位信息",
+        keywords="就业",
+        description="松阳县企事业单位发布的招聘岗位。",
+    )
+    body = client.get(
+        '/api/3/action/package_search?q=松阳&sort=title desc&facet.field=["organization","res_format"]'
+    ).json()
     result = body["result"]
     assert body["success"] and result["count"] == 2
     assert [d["title"] for d in result["results"]] == sorted([d["title"] for d in result["results"]], reverse=True)

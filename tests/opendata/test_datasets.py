@@ -77,7 +77,9 @@ def test_versions_downloads_and_row_api(tree, client):
     r = services.resource_add(actor=tree.editor_a, dataset=ds, name="站点", upload=("stops.csv", BUS_STOPS.encode()))
     services.dataset_publish(actor=tree.reviewer_a, dataset=ds)
     v2 = BUS_STOPS + "\nSY0007,象溪镇政府,象溪镇,119.49,28.45,城乡5"
-    r = services.resource_new_version(actor=tree.editor_a, resource=r, upload=("stops-v2.csv", v2.encode()), note="新增象溪站")
+    r = services.resource_new_version(
+        actor=tree.editor_a, resource=r, upload=("stops-v2.csv", v2.encode()), note="新增象溪站"
+    )
     assert r.versions.count() == 2 and r.row_count == 7
     with pytest.raises(ValidationError, match="新版本应为 CSV 格式"):
         services.resource_new_version(actor=tree.editor_a, resource=r, upload=("x.xlsx", xlsx_bytes([["a"]])))
@@ -134,5 +136,12 @@ def test_workbench_and_api_actions(tree, client_for, api_for):
         format="json",
     )
     assert created.status_code == 201, created.content
-    assert perform(DATASET_ACTIONS.get("edit"), user=tree.editor_a, obj=Dataset.objects.get(name="songyang-parks"),
-                   data={**dataset_data(name="songyang-parks", title="松阳县城市公园名录"), "licence": "cc-by-4.0"}).title == "松阳县城市公园名录"
+    assert (
+        perform(
+            DATASET_ACTIONS.get("edit"),
+            user=tree.editor_a,
+            obj=Dataset.objects.get(name="songyang-parks"),
+            data={**dataset_data(name="songyang-parks", title="松阳县城市公园名录"), "licence": "cc-by-4.0"},
+        ).title
+        == "松阳县城市公园名录"
+    )

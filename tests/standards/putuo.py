@@ -29,10 +29,18 @@ def build(actor, unit, title="普陀区政府信息主动公开标准体系"):
     parts = {n.code: n for n in Node.objects.filter(system=system, parent__isnull=False)}
     codes = list(parts)
     rows = [(n, t, c, "national") for n, t, c in REAL_NATIONAL]
-    rows += [(f"GB/T 3{i:04d}-2019", f"国家标准（生成）第{i}项", codes[i % len(codes)], "national") for i in range(46 - len(REAL_NATIONAL))]
+    rows += [
+        (f"GB/T 3{i:04d}-2019", f"国家标准（生成）第{i}项", codes[i % len(codes)], "national")
+        for i in range(46 - len(REAL_NATIONAL))
+    ]
     rows += [("GA/T 1788.1-2021", "公安视频图像信息系统安全技术要求 第1部分：通用要求", "2.2", "industry")]
     rows += [(f"DB31/T {1100 + i}-2019", f"上海市地方标准（生成）第{i + 1}项", "3.2", "local") for i in range(4)]
-    rows += [(f"PT/ZWGK {i + 1:03d}-2019", f"政府信息主动公开管理规范（生成）第{i + 1}项", codes[i % len(codes)], "own") for i in range(118)]
+    rows += [
+        (f"PT/ZWGK {i + 1:03d}-2019", f"政府信息主动公开管理规范（生成）第{i + 1}项", codes[i % len(codes)], "own")
+        for i in range(118)
+    ]
     for number, name, code, level in rows:
-        services.standard_add(actor=actor, system=system, data={"node": parts[code], "level": level, "number": number, "title": name})
+        services.standard_add(
+            actor=actor, system=system, data={"node": parts[code], "level": level, "number": number, "title": name}
+        )
     return system

@@ -53,16 +53,29 @@ def test_repeal_and_adopt_through_actions(tree):
     with pytest.raises(TransitionRefused):
         perform(STANDARD_ACTIONS.get("repeal"), user=tree.editor_a, obj=std, data={})
     node = Node.objects.get(system=system, code="3.3")
-    perform(SYSTEM_ACTIONS.get("add-standard"), user=tree.editor_a, obj=system, data={
-        "node": node.pk, "level": "own", "number": "PT/ZWGK 001-2024", "title": "政府信息主动公开管理规范", "drafting": "on",
-    })
+    perform(
+        SYSTEM_ACTIONS.get("add-standard"),
+        user=tree.editor_a,
+        obj=system,
+        data={
+            "node": node.pk,
+            "level": "own",
+            "number": "PT/ZWGK 001-2024",
+            "title": "政府信息主动公开管理规范",
+            "drafting": "on",
+        },
+    )
     new = Standard.objects.get(number="PT/ZWGK 001-2024")
     assert new.status == "drafting"
     new = perform(STANDARD_ACTIONS.get("adopt"), user=tree.editor_a, obj=new, data={"effective_on": "2024-07-01"})
     assert new.status == "current" and str(new.effective_on) == "2024-07-01"
     with pytest.raises(Exception) as dup:
-        perform(SYSTEM_ACTIONS.get("add-standard"), user=tree.editor_a, obj=system, data={
-            "node": node.pk, "level": "own", "number": "PT/ZWGK 001-2024", "title": "重复"})
+        perform(
+            SYSTEM_ACTIONS.get("add-standard"),
+            user=tree.editor_a,
+            obj=system,
+            data={"node": node.pk, "level": "own", "number": "PT/ZWGK 001-2024", "title": "重复"},
+        )
     assert "已在体系中" in str(dup.value)
     assert AuditEvent.objects.filter(action="standards.standard.repeal").count() == 1
 
@@ -72,7 +85,11 @@ def test_attachment_is_checked_and_served(tree, client):
 
     system = services.system_create(actor=tree.editor_a, unit=tree.dept_a, title="体系")
     node = Node.objects.filter(system=system, parent__isnull=False).first()
-    std = services.standard_add(actor=tree.editor_a, system=system, data={"node": node, "level": "own", "number": "SY/ZW 001-2026", "title": "政务公开工作规范"})
+    std = services.standard_add(
+        actor=tree.editor_a,
+        system=system,
+        data={"node": node, "level": "own", "number": "SY/ZW 001-2026", "title": "政务公开工作规范"},
+    )
     buf = io.BytesIO()
     d = docx.Document()
     d.add_paragraph("松阳县政务公开工作规范")
@@ -92,10 +109,15 @@ def test_workbench_and_api(tree, client_for, api_for):
     page = c.get(r["Location"]).content.decode()
     assert "通用基础标准体系" in page and f"/workbench/standards/systems/{system.pk}/act/add-standard/" in page
     node = Node.objects.get(system=system, code="1.1")
-    r = c.post(f"/workbench/standards/systems/{system.pk}/act/add-standard/", {
-        "add-standard-node": node.pk, "add-standard-level": "national", "add-standard-number": "GB/T 24421.1-2023",
-        "add-standard-title": "服务业组织标准化工作指南 第1部分：总则",
-    })
+    r = c.post(
+        f"/workbench/standards/systems/{system.pk}/act/add-standard/",
+        {
+            "add-standard-node": node.pk,
+            "add-standard-level": "national",
+            "add-standard-number": "GB/T 24421.1-2023",
+            "add-standard-title": "服务业组织标准化工作指南 第1部分：总则",
+        },
+    )
     assert r.status_code == 302
     std = Standard.objects.get()
     api = api_for(tree.editor_a)
@@ -106,5 +128,9 @@ def test_workbench_and_api(tree, client_for, api_for):
     assert api_for(tree.editor_b).get(f"/api/v1/standards/standards/{std.pk}/").status_code == 404
     assert client_for(tree.editor_b).get(f"/workbench/standards/standards/{std.pk}/").status_code == 403
     assert client_for(tree.editor_b).post(f"/workbench/standards/systems/{system.pk}/act/add-node/").status_code == 403
-    bad = api.post(f"/api/v1/standards/systems/{system.pk}/add-standard/", {"node": 999999, "level": "own", "number": "X", "title": "Y"}, format="json")
+    bad = api.post(
+        f"/api/v1/standards/systems/{system.pk}/add-standard/",
+        {"node": 999999, "level": "own", "number": "X", "title": "Y"},
+        format="json",
+    )
     assert bad.status_code == 400 and "node" in bad.json()

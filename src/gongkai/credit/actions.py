@@ -32,13 +32,24 @@ def _repair(*, actor, obj, data):
 
 
 PUBLISH = Action(
-    "publish", _("公示"), transition="publish", style="primary", execute=_publish,
+    "publish",
+    _("公示"),
+    transition="publish",
+    style="primary",
+    execute=_publish,
     description=_("在门户网站公示（作出决定之日起7个工作日内）"),
 )
 WITHDRAW = Action(
-    "withdraw", _("撤回公示"), transition="withdraw", form_class=WithdrawForm, style="danger", execute=_withdraw,
+    "withdraw",
+    _("撤回公示"),
+    transition="withdraw",
+    form_class=WithdrawForm,
+    style="danger",
+    execute=_withdraw,
     confirm=_("撤回后该记录将从门户网站下线，确定吗？"),
-    description=_("行政处罚决定被依法变更、撤销、确认违法或确认无效的，在三个工作日内撤回并公开说明理由（《行政处罚法》第四十八条）"),
+    description=_(
+        "行政处罚决定被依法变更、撤销、确认违法或确认无效的，在三个工作日内撤回并公开说明理由（《行政处罚法》第四十八条）"
+    ),
 )
 
 LICENCE_ACTIONS = ActionSet(
@@ -56,7 +67,11 @@ PENALTY_ACTIONS = ActionSet(
         PUBLISH,
         Action("edit", _("修改"), form_class=PenaltyForm, allowed=_editable, execute=_edit),
         Action(
-            "repair", _("信用修复"), transition="repair", form_class=RepairForm, execute=_repair,
+            "repair",
+            _("信用修复"),
+            transition="repair",
+            form_class=RepairForm,
+            execute=_repair,
             description=_("受理信用修复申请：达到最短公示期限后，提前停止公示"),
         ),
         WITHDRAW,

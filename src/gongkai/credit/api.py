@@ -19,9 +19,27 @@ from .actions import LICENCE_ACTIONS, PENALTY_ACTIONS
 from .models import Licence, Penalty
 
 COMMON = [
-    "id", "unit", "state", "party_name", "party_category", "credit_code", "decided_on", "authority_name",
-    "authority_code", "source_unit_name", "source_unit_code", "publication_due", "published_at", "is_late",
-    "revocation_kind", "revoked_on", "withdrawal_due", "withdrawn_at", "withdrawal_reason", "source", "external_id",
+    "id",
+    "unit",
+    "state",
+    "party_name",
+    "party_category",
+    "credit_code",
+    "decided_on",
+    "authority_name",
+    "authority_code",
+    "source_unit_name",
+    "source_unit_code",
+    "publication_due",
+    "published_at",
+    "is_late",
+    "revocation_kind",
+    "revoked_on",
+    "withdrawal_due",
+    "withdrawn_at",
+    "withdrawal_reason",
+    "source",
+    "external_id",
     "note",
 ]
 
@@ -45,16 +63,42 @@ class _RecordSerializer(serializers.ModelSerializer):
 class LicenceSerializer(_RecordSerializer):
     class Meta:
         model = Licence
-        fields = [*COMMON, "id_number", "decision_document", "decision_number", "category", "certificate_name",
-                  "certificate_number", "content", "valid_from", "valid_to", "status", "actions"]
+        fields = [
+            *COMMON,
+            "id_number",
+            "decision_document",
+            "decision_number",
+            "category",
+            "certificate_name",
+            "certificate_number",
+            "content",
+            "valid_from",
+            "valid_to",
+            "status",
+            "actions",
+        ]
 
 
 class PenaltySerializer(_RecordSerializer):
     class Meta:
         model = Penalty
-        fields = [*COMMON, "id_number", "decision_number", "violation_type", "facts", "basis", "penalty_types",
-                  "content", "fine_amount", "confiscated_amount", "licence_affected", "severity", "display_until",
-                  "repaired_at", "actions"]
+        fields = [
+            *COMMON,
+            "id_number",
+            "decision_number",
+            "violation_type",
+            "facts",
+            "basis",
+            "penalty_types",
+            "content",
+            "fine_amount",
+            "confiscated_amount",
+            "licence_affected",
+            "severity",
+            "display_until",
+            "repaired_at",
+            "actions",
+        ]
 
 
 def _input_serializer(kind: str):
@@ -66,13 +110,19 @@ def _input_serializer(kind: str):
     for column in template.columns(kind, with_severity=True):
         help_text = column.header
         if column.kind == "multi":
-            attrs[column.field] = serializers.ListField(child=serializers.CharField(), required=column.required, help_text=help_text)
+            attrs[column.field] = serializers.ListField(
+                child=serializers.CharField(), required=column.required, help_text=help_text
+            )
         else:
-            attrs[column.field] = serializers.CharField(required=column.required, allow_blank=not column.required, help_text=help_text)
+            attrs[column.field] = serializers.CharField(
+                required=column.required, allow_blank=not column.required, help_text=help_text
+            )
     return type(f"{kind.capitalize()}Input", (serializers.Serializer,), attrs)
 
 
-class _RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class _RecordViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     permission_classes = [OrgScopedPermission]
     kind = ""
     filterset_fields = ["state", "unit"]

@@ -71,7 +71,9 @@ class RecordForm(ActionForm):
 
     def __init__(self, *args, obj=None, user=None, **kwargs):
         if obj is not None and "initial" not in kwargs:
-            kwargs["initial"] = {c.field: getattr(obj, c.field) for c in template.columns(self.kind, with_severity=True)}
+            kwargs["initial"] = {
+                c.field: getattr(obj, c.field) for c in template.columns(self.kind, with_severity=True)
+            }
         super().__init__(*args, obj=obj, user=user, **kwargs)
         self.fields["severity"].help_text = _("决定处罚信息的公示期限：轻微原则上不公示，一般3个月至1年，严重1至3年")
         if "display_until" in self.fields:
@@ -91,7 +93,11 @@ class RecordForm(ActionForm):
 
 
 def record_form_class(kind: str) -> type[RecordForm]:
-    attrs = {c.field: _field(c) for c in template.columns(kind, with_severity=True) if kind == "penalty" or c.field != "severity"}
+    attrs = {
+        c.field: _field(c)
+        for c in template.columns(kind, with_severity=True)
+        if kind == "penalty" or c.field != "severity"
+    }
     if kind == "licence":
         attrs["severity"] = forms.CharField(required=False, widget=forms.HiddenInput)
     attrs["kind"] = kind
@@ -113,7 +119,9 @@ class RepairForm(ActionForm):
     applicant = forms.CharField(label=_("申请人"), max_length=200)
     received_on = forms.DateField(label=_("收到申请日期"), widget=DATE_INPUT)
     correction = forms.CharField(
-        label=_("失信行为纠正情况"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=_("失信行为纠正情况"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text=_("已履行行政处罚决定、已纠正违法行为的证明材料情况"),
     )
 

@@ -87,7 +87,9 @@ def _cell(value: Any) -> Any:
 def read_rows(name: str, data: bytes) -> Iterator[list[Any]]:
     """Rows of a CSV or XLSX file (type sniffed from the content, not the name)."""
     if data[:4] == b"PK\x03\x04":
-        uploads.check_file(name if name.lower().endswith(".xlsx") else name + ".xlsx", data, allowed={"xlsx"}, extract=False)
+        uploads.check_file(
+            name if name.lower().endswith(".xlsx") else name + ".xlsx", data, allowed={"xlsx"}, extract=False
+        )
         import openpyxl
 
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -289,7 +291,9 @@ class Importer:
         """The publish transition's conditions, checked for a row created as published."""
         if values["decided_on"] > self.today:
             return False
-        return not (self.kind == "penalty" and values.get("severity") == Severity.MINOR and not values.get("display_until"))
+        return not (
+            self.kind == "penalty" and values.get("severity") == Severity.MINOR and not values.get("display_until")
+        )
 
 
 def _index_later(kind: str, ids: list[int]) -> None:

@@ -32,12 +32,23 @@ def to_document(record):
     with translation.override(None):
         if record.kind == "licence":
             label = "行政许可"
-            parts = [record.decision_document, record.decision_number, str(record.get_category_display()),
-                     record.certificate_name, record.content]
+            parts = [
+                record.decision_document,
+                record.decision_number,
+                str(record.get_category_display()),
+                record.certificate_name,
+                record.content,
+            ]
         else:
             label = "行政处罚"
-            parts = [record.decision_number, record.violation_type, record.facts, record.basis, record.content,
-                     "、".join(record.penalty_type_labels())]
+            parts = [
+                record.decision_number,
+                record.violation_type,
+                record.facts,
+                record.basis,
+                record.content,
+                "、".join(record.penalty_type_labels()),
+            ]
     name = record.public_party_name
     return SearchDocument(
         id=doc_id(record.kind, record.pk),

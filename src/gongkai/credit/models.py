@@ -171,7 +171,9 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
     institution_number = models.CharField(_("事业单位证书号"), max_length=50, blank=True)
     social_org_number = models.CharField(_("社会组织登记证号"), max_length=50, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
-    representative_id_type = models.CharField(_("法定代表人证件类型"), max_length=20, choices=IdType.choices, blank=True)
+    representative_id_type = models.CharField(
+        _("法定代表人证件类型"), max_length=20, choices=IdType.choices, blank=True
+    )
     representative_id_number = models.CharField(_("法定代表人证件号码"), max_length=40, blank=True)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, blank=True)
     id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
@@ -268,7 +270,9 @@ class Licence(CreditRecord):
     def display_until(self):
         return None
 
-    @transition(field="state", source=State.DRAFT, target=State.PUBLISHED, permission=may_edit, conditions=[decided_in_past])
+    @transition(
+        field="state", source=State.DRAFT, target=State.PUBLISHED, permission=may_edit, conditions=[decided_in_past]
+    )
     def publish(self):
         self.published_at = timezone.now()
 
@@ -349,7 +353,11 @@ class Penalty(CreditRecord):
         pass
 
     @transition(
-        field="state", source=State.PUBLISHED, target=State.REPAIRED, permission=may_decide, conditions=[repair_period_passed]
+        field="state",
+        source=State.PUBLISHED,
+        target=State.REPAIRED,
+        permission=may_decide,
+        conditions=[repair_period_passed],
     )
     def repair(self):
         self.repaired_at = timezone.now()

@@ -84,7 +84,10 @@ def late_records(kind: str, units=None, *, today: dt.date | None = None) -> Quer
 def due_soon(kind: str, units=None, *, today: dt.date | None = None, days: int = 3) -> QuerySet:
     today = today or timezone.localdate()
     return MODELS[kind].objects.filter(
-        _units_q(units), state=State.DRAFT, publication_due__gte=today, publication_due__lte=today + dt.timedelta(days=days)
+        _units_q(units),
+        state=State.DRAFT,
+        publication_due__gte=today,
+        publication_due__lte=today + dt.timedelta(days=days),
     )
 
 
@@ -150,8 +153,7 @@ def statistics(units, year: int, *, today: dt.date | None = None) -> list[dict]:
             "published": Count("pk", filter=Q(published_at__isnull=False)),
             "late": Count(
                 "pk",
-                filter=Q(published_at__date__gt=F("publication_due"))
-                | Q(state=State.DRAFT, publication_due__lt=today),
+                filter=Q(published_at__date__gt=F("publication_due")) | Q(state=State.DRAFT, publication_due__lt=today),
             ),
             "withdrawn": Count("pk", filter=Q(state=State.WITHDRAWN)),
         }
@@ -181,10 +183,14 @@ def dashboard(user, *, today: dt.date | None = None) -> dict:
     )
     soon = sum(due_soon(k, units, today=today).count() for k in MODELS)
     unknown = sum(
-        MODELS[k].objects.filter(unit__in=units, state=State.DRAFT, publication_due__isnull=True).count() for k in MODELS
+        MODELS[k].objects.filter(unit__in=units, state=State.DRAFT, publication_due__isnull=True).count()
+        for k in MODELS
     )
     ending = Penalty.objects.filter(
-        unit__in=units, state=State.PUBLISHED, display_until__gte=today, display_until__lte=today + dt.timedelta(days=30)
+        unit__in=units,
+        state=State.PUBLISHED,
+        display_until__gte=today,
+        display_until__lte=today + dt.timedelta(days=30),
     ).count()
     return {"overdue": overdue, "due_soon": soon, "unknown": unknown, "display_ending": ending}
 

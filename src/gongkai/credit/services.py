@@ -117,7 +117,9 @@ def record_create(
     require_editor(actor, unit)
     values = prepare(kind, validation.clean(kind, data), unit=unit)
     if model.objects.filter(unit=unit, decision_number=values["decision_number"]).exists():
-        raise ValidationError({"decision_number": [_("本单位已有文号为“%(n)s”的记录") % {"n": values["decision_number"]}]})
+        raise ValidationError(
+            {"decision_number": [_("本单位已有文号为“%(n)s”的记录") % {"n": values["decision_number"]}]}
+        )
     record = model(unit=unit, source=source, external_id=external_id, created_by=_user(actor), **values)
     try:
         with transaction.atomic():
@@ -153,14 +155,21 @@ def record_update(*, actor, record: CreditRecord, data: dict[str, Any]) -> Credi
         .exists()
     )
     if duplicate:
-        raise ValidationError({"decision_number": [_("本单位已有文号为“%(n)s”的记录") % {"n": values["decision_number"]}]})
+        raise ValidationError(
+            {"decision_number": [_("本单位已有文号为“%(n)s”的记录") % {"n": values["decision_number"]}]}
+        )
     before = audit.snapshot(locked)
     for name, value in values.items():
         if name not in EDITABLE_EXCLUDE:
             setattr(locked, name, value)
     locked.save()
     audit.record(
-        actor=actor, action=_action(locked, "update"), obj=locked, unit=locked.unit, before=before, after=audit.snapshot(locked)
+        actor=actor,
+        action=_action(locked, "update"),
+        obj=locked,
+        unit=locked.unit,
+        before=before,
+        after=audit.snapshot(locked),
     )
     return locked
 
@@ -229,9 +238,7 @@ def expire_displays(*, today: dt.date | None = None) -> int:
     Runs daily on Celery beat. Each penalty is its own transaction.
     """
     today = today or timezone.localdate()
-    ids = list(
-        Penalty.objects.filter(state=State.PUBLISHED, display_until__lt=today).values_list("pk", flat=True)
-    )
+    ids = list(Penalty.objects.filter(state=State.PUBLISHED, display_until__lt=today).values_list("pk", flat=True))
     done = 0
     for pk in ids:
         with transaction.atomic():

@@ -100,13 +100,19 @@ CHOICES: dict[str, dict[str, str]] = {
     "id_type": {str(label): value for value, label in IdType.choices},
     "representative_id_type": {str(label): value for value, label in IdType.choices},
     "category": {str(label): value for value, label in LicenceCategory.choices},
-    "status": {"有效": LicenceStatus.VALID, "无效": LicenceStatus.INVALID, "1": LicenceStatus.VALID, "2": LicenceStatus.INVALID},
+    "status": {
+        "有效": LicenceStatus.VALID,
+        "无效": LicenceStatus.INVALID,
+        "1": LicenceStatus.VALID,
+        "2": LicenceStatus.INVALID,
+    },
     "severity": {str(label): value for value, label in Severity.choices},
     "penalty_types": {str(label): value for value, label in PenaltyType.choices},
 }
 # Export: stored value → the template's label
 LABELS: dict[str, dict[str, str]] = {
-    field: {value: label for label, value in mapping.items() if not label.isdigit()} for field, mapping in CHOICES.items()
+    field: {value: label for label, value in mapping.items() if not label.isdigit()}
+    for field, mapping in CHOICES.items()
 }
 LABELS["party_category"][PartyCategory.LEGAL_PERSON] = "法人及非法人组织"
 LABELS["status"] = {LicenceStatus.VALID: "有效", LicenceStatus.INVALID: "无效"}

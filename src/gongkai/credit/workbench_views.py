@@ -39,8 +39,10 @@ def _kind(value) -> str:
 
 def _editor_units(user):
     return (
-        permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.REVIEWER)
-    ).distinct().order_by("path")
+        (permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.REVIEWER))
+        .distinct()
+        .order_by("path")
+    )
 
 
 @staff_required
@@ -60,7 +62,9 @@ def index(request):
     elif queue == "unknown":
         qs = qs.filter(state=State.DRAFT, publication_due__isnull=True)
     elif queue == "ending" and kind == "penalty":
-        qs = qs.filter(state=State.PUBLISHED, display_until__gte=today, display_until__lte=today + dt.timedelta(days=30))
+        qs = qs.filter(
+            state=State.PUBLISHED, display_until__gte=today, display_until__lte=today + dt.timedelta(days=30)
+        )
     elif queue in State.values:
         qs = qs.filter(state=queue)
     if q:
@@ -216,7 +220,9 @@ def export(request):
         if unit is None:
             raise Http404
         units = [unit]
-    qs = selectors.model_for(kind).objects.filter(unit__in=units).exclude(state=State.DRAFT).order_by("decided_on", "pk")
+    qs = (
+        selectors.model_for(kind).objects.filter(unit__in=units).exclude(state=State.DRAFT).order_by("decided_on", "pk")
+    )
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(decided_on__year=int(year))

@@ -24,8 +24,13 @@ def _edit(*, actor, obj, data):
 def _add_resource(*, actor, obj, data):
     upload = _upload(data)
     services.resource_add(
-        actor=actor, dataset=obj, name=data["name"], description=data.get("description", ""), upload=upload,
-        url=data.get("url", "") if not upload else "", format=data.get("format", ""),
+        actor=actor,
+        dataset=obj,
+        name=data["name"],
+        description=data.get("description", ""),
+        upload=upload,
+        url=data.get("url", "") if not upload else "",
+        format=data.get("format", ""),
     )
     return obj
 
@@ -37,21 +42,41 @@ def _new_version(*, actor, obj, data):
 DATASET_ACTIONS = ActionSet(
     "dataset",
     [
-        Action("publish", _("发布"), transition="publish", style="primary",
-               execute=lambda *, actor, obj, data: services.dataset_publish(actor=actor, dataset=obj)),
+        Action(
+            "publish",
+            _("发布"),
+            transition="publish",
+            style="primary",
+            execute=lambda *, actor, obj, data: services.dataset_publish(actor=actor, dataset=obj),
+        ),
         Action("edit", _("修改元数据"), form_class=DatasetForm, allowed=lambda u, o: may_edit(o, u), execute=_edit),
-        Action("add-resource", _("添加数据资源"), form_class=ResourceForm, allowed=lambda u, o: may_edit(o, u),
-               execute=_add_resource),
-        Action("withdraw", _("下线"), transition="withdraw", style="danger",
-               confirm=_("下线后数据集将从门户和开放接口中移除，确定吗？"),
-               execute=lambda *, actor, obj, data: services.dataset_withdraw(actor=actor, dataset=obj)),
+        Action(
+            "add-resource",
+            _("添加数据资源"),
+            form_class=ResourceForm,
+            allowed=lambda u, o: may_edit(o, u),
+            execute=_add_resource,
+        ),
+        Action(
+            "withdraw",
+            _("下线"),
+            transition="withdraw",
+            style="danger",
+            confirm=_("下线后数据集将从门户和开放接口中移除，确定吗？"),
+            execute=lambda *, actor, obj, data: services.dataset_withdraw(actor=actor, dataset=obj),
+        ),
     ],
 )
 
 RESOURCE_ACTIONS = ActionSet(
     "resource",
     [
-        Action("new-version", _("上传新版本"), form_class=VersionForm,
-               allowed=lambda u, o: o.is_upload and may_edit(o.dataset, u), execute=_new_version),
+        Action(
+            "new-version",
+            _("上传新版本"),
+            form_class=VersionForm,
+            allowed=lambda u, o: o.is_upload and may_edit(o.dataset, u),
+            execute=_new_version,
+        ),
     ],
 )

@@ -25,12 +25,36 @@ class ResourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resource
-        fields = ["id", "uuid", "name", "description", "format", "url", "mimetype", "size", "sha256", "row_count",
-                  "download_count", "created_at", "modified_at", "versions", "actions"]
+        fields = [
+            "id",
+            "uuid",
+            "name",
+            "description",
+            "format",
+            "url",
+            "mimetype",
+            "size",
+            "sha256",
+            "row_count",
+            "download_count",
+            "created_at",
+            "modified_at",
+            "versions",
+            "actions",
+        ]
 
     def get_versions(self, obj) -> list[dict]:
-        return [{"number": v.number, "size": v.size, "sha256": v.sha256, "note": v.note,
-                 "created_at": v.created_at, "download_count": v.download_count} for v in obj.versions.all()]
+        return [
+            {
+                "number": v.number,
+                "size": v.size,
+                "sha256": v.sha256,
+                "note": v.note,
+                "created_at": v.created_at,
+                "download_count": v.download_count,
+            }
+            for v in obj.versions.all()
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         request = self.context.get("request")
@@ -44,10 +68,35 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ["id", "uuid", "name", "identifier", "title", "description", "unit", "domain", "themes", "keywords",
-                  "update_frequency", "open_type", "access_conditions", "licence", "temporal_start", "temporal_end",
-                  "spatial", "contact_name", "contact_phone", "contact_email", "state", "published_at", "created_at",
-                  "modified_at", "download_count", "resources", "actions"]
+        fields = [
+            "id",
+            "uuid",
+            "name",
+            "identifier",
+            "title",
+            "description",
+            "unit",
+            "domain",
+            "themes",
+            "keywords",
+            "update_frequency",
+            "open_type",
+            "access_conditions",
+            "licence",
+            "temporal_start",
+            "temporal_end",
+            "spatial",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "state",
+            "published_at",
+            "created_at",
+            "modified_at",
+            "download_count",
+            "resources",
+            "actions",
+        ]
 
     def get_keywords(self, obj) -> list[str]:
         return [t.name for t in obj.tags.all()]
@@ -65,7 +114,9 @@ _CreateInput = type(
 
 
 @extend_schema(tags=["opendata"])
-class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class DatasetViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """本单位（及所监督单位）的数据集。"""
 
     serializer_class = DatasetSerializer
@@ -97,7 +148,9 @@ class ResourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [OrgScopedPermission]
 
     def get_queryset(self):
-        return Resource.objects.filter(dataset__in=selectors.staff_datasets(self.request.user)).select_related("dataset")
+        return Resource.objects.filter(dataset__in=selectors.staff_datasets(self.request.user)).select_related(
+            "dataset"
+        )
 
     def unit_of(self, obj):
         return obj.dataset.unit

@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .models import Dataset, DataLicence, Theme
+from .models import DataLicence, Dataset, Theme
 
 ROWS_MAX = 1000
 CKAN_VERSION = "2.10.4"
@@ -388,12 +388,35 @@ def help_show(request, params):
 ACTIONS: dict[str, Callable] = {
     fn.__name__: fn
     for fn in (
-        package_list, package_search, package_show, organization_list, organization_show, group_list, group_show,
-        tag_list, license_list, status_show, help_show, datastore_search,
+        package_list,
+        package_search,
+        package_show,
+        organization_list,
+        organization_show,
+        group_list,
+        group_show,
+        tag_list,
+        license_list,
+        status_show,
+        help_show,
+        datastore_search,
     )
 }
-WRITE_PREFIXES = ("package_create", "package_update", "package_patch", "package_delete", "resource_", "organization_create",
-                  "organization_update", "organization_delete", "group_create", "group_update", "group_delete", "user_", "datastore_upsert")
+WRITE_PREFIXES = (
+    "package_create",
+    "package_update",
+    "package_patch",
+    "package_delete",
+    "resource_",
+    "organization_create",
+    "organization_update",
+    "organization_delete",
+    "group_create",
+    "group_update",
+    "group_delete",
+    "user_",
+    "datastore_upsert",
+)
 
 
 # --- the view -------------------------------------------------------------------------------

@@ -85,7 +85,9 @@ def date_lit(value: dt.date) -> Lit:
 
 
 def datetime_lit(value: dt.datetime) -> Lit:
-    return Lit(value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"), datatype="xsd:dateTime")
+    return Lit(
+        value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"), datatype="xsd:dateTime"
+    )
 
 
 # --- building the catalogue --------------------------------------------------------------------
@@ -242,9 +244,7 @@ def build(request, *, suffix: str) -> list[Node]:
 
 
 def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def _ttl_term(value) -> str:

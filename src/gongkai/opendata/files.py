@@ -110,13 +110,13 @@ def check(name: str, data: bytes) -> CheckedResource:
     if not data:
         raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
     if len(data) > uploads.max_bytes():
-        raise ValidationError(_("“%(name)s”过大，单个文件不能超过 %(limit)s 字节。") % {"name": name, "limit": uploads.max_bytes()})
+        raise ValidationError(
+            _("“%(name)s”过大，单个文件不能超过 %(limit)s 字节。") % {"name": name, "limit": uploads.max_bytes()}
+        )
     if ext in (".csv", ".json"):
         fmt = ext[1:].upper()
         if data[:4] == b"PK\x03\x04" or b"\x00" in data[:4096]:
-            raise ValidationError(
-                _("“%(name)s”的扩展名与文件内容不符，请核对后重新上传。") % {"name": name}
-            )
+            raise ValidationError(_("“%(name)s”的扩展名与文件内容不符，请核对后重新上传。") % {"name": name})
         uploads._scanner()(data, name)
     else:
         checked = uploads.check_file(name, data, allowed={"xlsx", "pdf", "docx"}, extract=False)

@@ -15,15 +15,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class DatasetForm(ActionForm):
     name = forms.RegexField(
-        label=_("英文标识"), regex=r"^[a-z0-9][a-z0-9_-]{1,99}$", max_length=100,
+        label=_("英文标识"),
+        regex=r"^[a-z0-9][a-z0-9_-]{1,99}$",
+        max_length=100,
         help_text=_("用于网址和接口，只能使用小写字母、数字、“-”和“_”，如 songyang-bus-stops"),
         error_messages={"invalid": _("只能使用小写字母、数字、“-”和“_”，2到100个字符")},
     )
     title = forms.CharField(label=_("信息资源名称"), max_length=200)
     description = forms.CharField(label=_("信息资源摘要"), widget=forms.Textarea(attrs={"rows": 4}))
     domain = forms.ChoiceField(label=_("信息资源分类（领域）"), choices=DOMAIN_CHOICES)
-    themes = forms.ModelMultipleChoiceField(label=_("主题"), queryset=Theme.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("主题"), queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     keywords = forms.CharField(label=_("关键字"), max_length=300, help_text=_("多个关键字用逗号或顿号分隔"))
     update_frequency = forms.ChoiceField(label=_("更新频率"), choices=Frequency.choices)
     open_type = forms.ChoiceField(label=_("开放类型"), choices=OpenType.choices)

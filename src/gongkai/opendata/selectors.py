@@ -72,7 +72,7 @@ def parse_fq(fq: str) -> dict[str, list[str]]:
     pos = 0
     for m in _FQ.finditer(fq):
         if fq[pos : m.start()].strip() not in ("", "AND"):
-            raise SearchError(f"cannot parse fq near {fq[pos:m.start()].strip()!r}")
+            raise SearchError(f"cannot parse fq near {fq[pos : m.start()].strip()!r}")
         sign, name, value = m.groups()
         if name not in FQ_FIELDS:
             raise SearchError(f"unsupported fq field {name!r} (supported: {', '.join(sorted(FQ_FIELDS))})")
@@ -115,7 +115,9 @@ def parse_sort(sort: str) -> list[str]:
     return [*order, "-modified_at", "pk"] if order else ["-modified_at", "pk"]
 
 
-def search(q: str = "", fq: str = "", sort: str = "", *, extra: dict[str, list[str]] | None = None) -> QuerySet[Dataset]:
+def search(
+    q: str = "", fq: str = "", sort: str = "", *, extra: dict[str, list[str]] | None = None
+) -> QuerySet[Dataset]:
     """Published datasets matching ``q`` (every word in title, description, keywords or publisher)
     and the ``fq`` filters; ordered by ``sort``. Raises :class:`SearchError`."""
     filters = parse_fq(fq)
@@ -130,10 +132,7 @@ def search(q: str = "", fq: str = "", sort: str = "", *, extra: dict[str, list[s
         term = term.strip('"')
         tagged = Tag.objects.filter(name__icontains=term).values("datasets")
         qs = qs.filter(
-            Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(unit__name__icontains=term)
-            | Q(pk__in=tagged)
+            Q(title__icontains=term) | Q(description__icontains=term) | Q(unit__name__icontains=term) | Q(pk__in=tagged)
         )
     for value in filters.get("organization", []):
         unit = unit_by_org_name(value)
@@ -163,7 +162,11 @@ def facets(qs: QuerySet[Dataset], fields: list[str], limit: int = 50) -> dict[st
             rows = Tag.objects.filter(datasets__in=ids).values_list("name").annotate(n=Count("datasets")).order_by("-n")
             out[name] = dict(rows[:limit])
         elif name == "res_format":
-            rows = Resource.objects.filter(dataset__in=ids).values_list("format").annotate(n=Count("dataset", distinct=True))
+            rows = (
+                Resource.objects.filter(dataset__in=ids)
+                .values_list("format")
+                .annotate(n=Count("dataset", distinct=True))
+            )
             out[name] = dict(rows[:limit])
         elif name == "groups":
             rows = Theme.objects.filter(datasets__in=ids).values_list("name").annotate(n=Count("datasets"))
@@ -190,9 +193,7 @@ def statistics(units) -> dict:
         .order_by("unit__name")
     )
     top = list(qs.filter(state=DatasetState.PUBLISHED).order_by("-download_count")[:10])
-    formats = list(
-        Resource.objects.filter(dataset__in=qs).values("format").annotate(n=Count("pk")).order_by("-n")
-    )
+    formats = list(Resource.objects.filter(dataset__in=qs).values("format").annotate(n=Count("pk")).order_by("-n"))
     return {
         "per_unit": per_unit,
         "top": top,

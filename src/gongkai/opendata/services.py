@@ -36,8 +36,20 @@ class OpendataAudit(models.TextChoices):
 
 
 DATASET_FIELDS = (
-    "name", "title", "description", "domain", "update_frequency", "open_type", "access_conditions", "licence",
-    "temporal_start", "temporal_end", "spatial", "contact_name", "contact_phone", "contact_email",
+    "name",
+    "title",
+    "description",
+    "domain",
+    "update_frequency",
+    "open_type",
+    "access_conditions",
+    "licence",
+    "temporal_start",
+    "temporal_end",
+    "spatial",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 )
 
 
@@ -79,11 +91,15 @@ def dataset_create(*, actor, unit: Organisation, data: dict[str, Any]) -> Datase
     values = {k: data[k] for k in DATASET_FIELDS if k in data}
     if Dataset.objects.filter(name=values.get("name")).exists():
         raise ValidationError({"name": [_("英文标识“%(name)s”已被使用") % {"name": values.get("name")}]})
-    dataset = Dataset(unit=unit, identifier=_identifier(unit), created_by=actor if getattr(actor, "pk", None) else None, **values)
+    dataset = Dataset(
+        unit=unit, identifier=_identifier(unit), created_by=actor if getattr(actor, "pk", None) else None, **values
+    )
     dataset.full_clean(exclude=["themes", "tags", "state"])
     dataset.save()
     _set_relations(dataset, data)
-    audit.record(actor=actor, action=OpendataAudit.DATASET_CREATE, obj=dataset, unit=unit, after=audit.snapshot(dataset))
+    audit.record(
+        actor=actor, action=OpendataAudit.DATASET_CREATE, obj=dataset, unit=unit, after=audit.snapshot(dataset)
+    )
     return dataset
 
 
@@ -103,7 +119,11 @@ def dataset_update(*, actor, dataset: Dataset, data: dict[str, Any]) -> Dataset:
     locked.save()
     _set_relations(locked, data)
     audit.record(
-        actor=actor, action=OpendataAudit.DATASET_UPDATE, obj=locked, unit=locked.unit, before=before,
+        actor=actor,
+        action=OpendataAudit.DATASET_UPDATE,
+        obj=locked,
+        unit=locked.unit,
+        before=before,
         after=audit.snapshot(locked),
     )
     transaction.on_commit(lambda: indexing.schedule(locked))
@@ -173,13 +193,21 @@ def resource_add(
     else:
         fmt = (format or "").upper()
         if fmt not in files.LINK_FORMATS:
-            raise ValidationError({"format": [_("不支持的格式“%(f)s”，可选：%(all)s") % {"f": format, "all": "、".join(files.LINK_FORMATS)}]})
+            raise ValidationError(
+                {
+                    "format": [
+                        _("不支持的格式“%(f)s”，可选：%(all)s") % {"f": format, "all": "、".join(files.LINK_FORMATS)}
+                    ]
+                }
+            )
         resource.url, resource.format = url, fmt
         resource.mimetype = files.FORMATS.get(fmt, "")
         resource.full_clean(exclude=["dataset"])
         resource.save()
     _touch(dataset)
-    audit.record(actor=actor, action=OpendataAudit.RESOURCE_ADD, obj=resource, unit=dataset.unit, after=audit.snapshot(resource))
+    audit.record(
+        actor=actor, action=OpendataAudit.RESOURCE_ADD, obj=resource, unit=dataset.unit, after=audit.snapshot(resource)
+    )
     transaction.on_commit(lambda: indexing.schedule(dataset))
     return resource
 
@@ -203,7 +231,11 @@ def resource_new_version(*, actor, resource: Resource, upload, note: str = "") -
     locked.save()
     _touch(dataset)
     audit.record(
-        actor=actor, action=OpendataAudit.RESOURCE_VERSION, obj=locked, unit=dataset.unit, before=before,
+        actor=actor,
+        action=OpendataAudit.RESOURCE_VERSION,
+        obj=locked,
+        unit=dataset.unit,
+        before=before,
         after={**audit.snapshot(locked), "version": version.number},
     )
     return locked

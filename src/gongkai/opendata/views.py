@@ -101,7 +101,9 @@ def rows(request, name: str, pk: int):
         limit = min(max(int(request.GET.get("limit", 100)), 0), ROWS_MAX)
         offset = max(int(request.GET.get("offset", 0)), 0)
     except ValueError:
-        return JsonResponse({"error": "limit 和 offset 应为整数"}, status=400, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"error": "limit 和 offset 应为整数"}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     return JsonResponse(table_page(resource, limit, offset), json_dumps_params={"ensure_ascii": False})
 
 

@@ -25,8 +25,10 @@ from .models import Dataset, DatasetState, Resource
 
 def _editor_units(user):
     return (
-        permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.REVIEWER)
-    ).distinct().order_by("path")
+        (permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.REVIEWER))
+        .distinct()
+        .order_by("path")
+    )
 
 
 @staff_required
@@ -38,8 +40,14 @@ def index(request):
         qs = qs.filter(state=state)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
-        request, "opendata/wb/index.html",
-        {"page": page, "state": state, "states": DatasetState.choices, "can_create": _editor_units(request.user).exists()},
+        request,
+        "opendata/wb/index.html",
+        {
+            "page": page,
+            "state": state,
+            "states": DatasetState.choices,
+            "can_create": _editor_units(request.user).exists(),
+        },
     )
 
 
@@ -68,8 +76,15 @@ def create(request):
         status = 400
     else:
         first = units.first()
-        form = DatasetForm(user=request.user, initial={"contact_name": first.name, "contact_phone": first.contact_phone,
-                                                        "licence": "cc-by-4.0", "spatial": "浙江省丽水市松阳县"})
+        form = DatasetForm(
+            user=request.user,
+            initial={
+                "contact_name": first.name,
+                "contact_phone": first.contact_phone,
+                "licence": "cc-by-4.0",
+                "spatial": "浙江省丽水市松阳县",
+            },
+        )
     return render(request, "opendata/wb/form.html", {"form": form, "units": units, "unit_id": unit_id}, status=status)
 
 
@@ -92,13 +107,17 @@ def detail(request, pk: int):
     bound = DATASET_ACTIONS.bound(request.user, dataset, url=lambda n: reverse("opendata_wb:act", args=[dataset.pk, n]))
     resources = []
     for r in dataset.resources.all().prefetch_related("versions"):
-        r.bound = RESOURCE_ACTIONS.bound(request.user, r, url=lambda n, r=r: reverse("opendata_wb:resource-act", args=[r.pk, n]))
+        r.bound = RESOURCE_ACTIONS.bound(
+            request.user, r, url=lambda n, r=r: reverse("opendata_wb:resource-act", args=[r.pk, n])
+        )
         resources.append(r)
     return render(request, "opendata/wb/detail.html", {"d": dataset, "actions": bound, "resources": resources})
 
 
 act = staff_required(
-    action_view(DATASET_ACTIONS, get_object=_get_dataset, success_url=lambda d: reverse("opendata_wb:detail", args=[d.pk]))
+    action_view(
+        DATASET_ACTIONS, get_object=_get_dataset, success_url=lambda d: reverse("opendata_wb:detail", args=[d.pk])
+    )
 )
 resource_act = staff_required(
     action_view(
@@ -112,4 +131,6 @@ resource_act = staff_required(
 @staff_required
 @require_GET
 def stats(request):
-    return render(request, "opendata/wb/stats.html", {"s": selectors.statistics(permissions.visible_units(request.user))})
+    return render(
+        request, "opendata/wb/stats.html", {"s": selectors.statistics(permissions.visible_units(request.user))}
+    )

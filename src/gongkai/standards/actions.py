@@ -34,22 +34,50 @@ def _attach(*, actor, obj, data):
 SYSTEM_ACTIONS = ActionSet(
     "standard_system",
     [
-        Action("add-standard", _("纳入标准"), form_class=StandardForm, allowed=_may_edit_system, execute=_add_standard,
-               style="primary"),
-        Action("add-node", _("增加子体系"), form_class=NodeForm, allowed=_may_edit_system,
-               execute=lambda *, actor, obj, data: services.node_add(actor=actor, system=obj, **data).system),
+        Action(
+            "add-standard",
+            _("纳入标准"),
+            form_class=StandardForm,
+            allowed=_may_edit_system,
+            execute=_add_standard,
+            style="primary",
+        ),
+        Action(
+            "add-node",
+            _("增加子体系"),
+            form_class=NodeForm,
+            allowed=_may_edit_system,
+            execute=lambda *, actor, obj, data: services.node_add(actor=actor, system=obj, **data).system,
+        ),
     ],
 )
 
 STANDARD_ACTIONS = ActionSet(
     "standard",
     [
-        Action("edit", _("修改"), form_class=StandardForm, allowed=_may_edit_standard,
-               execute=lambda *, actor, obj, data: services.standard_update(actor=actor, standard=obj, data=data)),
-        Action("adopt", _("发布实施"), transition="adopt", form_class=AdoptForm, style="primary",
-               execute=lambda *, actor, obj, data: services.standard_adopt(actor=actor, standard=obj, **data)),
+        Action(
+            "edit",
+            _("修改"),
+            form_class=StandardForm,
+            allowed=_may_edit_standard,
+            execute=lambda *, actor, obj, data: services.standard_update(actor=actor, standard=obj, data=data),
+        ),
+        Action(
+            "adopt",
+            _("发布实施"),
+            transition="adopt",
+            form_class=AdoptForm,
+            style="primary",
+            execute=lambda *, actor, obj, data: services.standard_adopt(actor=actor, standard=obj, **data),
+        ),
         Action("attach", _("上传标准文本"), form_class=AttachForm, allowed=_may_edit_standard, execute=_attach),
-        Action("repeal", _("废止"), transition="repeal", form_class=RepealForm, style="danger",
-               execute=lambda *, actor, obj, data: services.standard_repeal(actor=actor, standard=obj, **data)),
+        Action(
+            "repeal",
+            _("废止"),
+            transition="repeal",
+            form_class=RepealForm,
+            style="danger",
+            execute=lambda *, actor, obj, data: services.standard_repeal(actor=actor, standard=obj, **data),
+        ),
     ],
 )

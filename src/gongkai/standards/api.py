@@ -19,8 +19,22 @@ class StandardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Standard
-        fields = ["id", "system", "node", "node_name", "level", "number", "title", "status", "effective_on", "repealed_on",
-                  "replaced_by", "attachment_name", "note", "actions"]
+        fields = [
+            "id",
+            "system",
+            "node",
+            "node_name",
+            "level",
+            "number",
+            "title",
+            "status",
+            "effective_on",
+            "repealed_on",
+            "replaced_by",
+            "attachment_name",
+            "note",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         request = self.context.get("request")
@@ -59,8 +73,11 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["system", "level", "status"]
 
     def get_queryset(self):
-        return Standard.objects.filter(system__in=selectors.staff_systems(self.request.user)).select_related(
-            "system__unit", "node").order_by("system", "number")
+        return (
+            Standard.objects.filter(system__in=selectors.staff_systems(self.request.user))
+            .select_related("system__unit", "node")
+            .order_by("system", "number")
+        )
 
     def unit_of(self, obj):
         return obj.system.unit

@@ -45,24 +45,64 @@ def load(ctx) -> None:
     if StandardSystem.objects.filter(unit=county).exists():
         return
     system = services.system_create(
-        actor=admin, unit=county, title="松阳县政务公开标准体系", published_on=dt.date(2024, 6, 1),
+        actor=admin,
+        unit=county,
+        title="松阳县政务公开标准体系",
+        published_on=dt.date(2024, 6, 1),
         description="按 GB/T 24421 构建，覆盖政务公开的通用基础、服务保障和服务提供，供全县各单位执行。",
     )
     parts = {n.code: n for n in Node.objects.filter(system=system, parent__isnull=False)}
     for number, title, code, effective in NATIONAL:
-        services.standard_add(actor=admin, system=system, data={
-            "node": parts[code], "level": "national", "number": number, "title": title,
-            "effective_on": dt.date.fromisoformat(effective)})
-    services.standard_add(actor=admin, system=system, data={
-        "node": parts["2.2"], "level": "industry", "number": "GA/T 1788.1-2021",
-        "title": "公安视频图像信息系统安全技术要求 第1部分：通用要求", "effective_on": dt.date(2021, 12, 1)})
+        services.standard_add(
+            actor=admin,
+            system=system,
+            data={
+                "node": parts[code],
+                "level": "national",
+                "number": number,
+                "title": title,
+                "effective_on": dt.date.fromisoformat(effective),
+            },
+        )
+    services.standard_add(
+        actor=admin,
+        system=system,
+        data={
+            "node": parts["2.2"],
+            "level": "industry",
+            "number": "GA/T 1788.1-2021",
+            "title": "公安视频图像信息系统安全技术要求 第1部分：通用要求",
+            "effective_on": dt.date(2021, 12, 1),
+        },
+    )
     for number, title, code in OWN:
-        services.standard_add(actor=admin, system=system, data={
-            "node": parts[code], "level": "own", "number": number, "title": title, "effective_on": dt.date(2024, 6, 1)})
-    draft = services.standard_add(actor=admin, system=system, data={
-        "node": parts["3.2"], "level": "own", "number": "SY/ZWGK 207-2026", "title": "政务新媒体信息发布规范"}, drafting=True)
-    old = services.standard_add(actor=admin, system=system, data={
-        "node": parts["3.2"], "level": "own", "number": "SY/ZWGK 202-2019", "title": "政府信息主动公开工作规范（2019版）",
-        "effective_on": dt.date(2019, 9, 1)})
+        services.standard_add(
+            actor=admin,
+            system=system,
+            data={
+                "node": parts[code],
+                "level": "own",
+                "number": number,
+                "title": title,
+                "effective_on": dt.date(2024, 6, 1),
+            },
+        )
+    draft = services.standard_add(
+        actor=admin,
+        system=system,
+        data={"node": parts["3.2"], "level": "own", "number": "SY/ZWGK 207-2026", "title": "政务新媒体信息发布规范"},
+        drafting=True,
+    )
+    old = services.standard_add(
+        actor=admin,
+        system=system,
+        data={
+            "node": parts["3.2"],
+            "level": "own",
+            "number": "SY/ZWGK 202-2019",
+            "title": "政府信息主动公开工作规范（2019版）",
+            "effective_on": dt.date(2019, 9, 1),
+        },
+    )
     services.standard_repeal(actor=admin, standard=old, repealed_on=dt.date(2024, 6, 1), replaced_by="SY/ZWGK 202-2024")
     del draft

@@ -24,7 +24,9 @@ class StandardForm(ActionForm):
         system = getattr(obj, "system", obj)
         editing = obj is not None and hasattr(obj, "system")
         if editing and "initial" not in kwargs and not args:
-            kwargs["initial"] = {n: getattr(obj, n) for n in ("node", "level", "number", "title", "effective_on", "replaced_by", "note")}
+            kwargs["initial"] = {
+                n: getattr(obj, n) for n in ("node", "level", "number", "title", "effective_on", "replaced_by", "note")
+            }
         super().__init__(*args, obj=obj, user=user, **kwargs)
         if system is not None:
             self.fields["node"].queryset = Node.objects.filter(system=system, parent__isnull=False)

@@ -60,6 +60,13 @@ def overview(units=None) -> list[dict]:
         drafting=Count("standards", filter=Q(standards__status=Status.DRAFTING)),
         repealed=Count("standards", filter=Q(standards__status=Status.REPEALED)),
     ):
-        out.append({"system": system, "levels": level_counts(system), "current": system.current,
-                    "drafting": system.drafting, "repealed": system.repealed})
+        out.append(
+            {
+                "system": system,
+                "levels": level_counts(system),
+                "current": system.current,
+                "drafting": system.drafting,
+                "repealed": system.repealed,
+            }
+        )
     return out

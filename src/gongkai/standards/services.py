@@ -33,8 +33,20 @@ class StandardsAudit(models.TextChoices):
 
 
 # audit.snapshot() cannot serialise an empty FileField (core audit._default reads .url): name the fields
-SNAPSHOT = ["id", "system_id", "node_id", "level", "number", "title", "status", "effective_on", "repealed_on",
-            "replaced_by", "attachment_name", "note"]
+SNAPSHOT = [
+    "id",
+    "system_id",
+    "node_id",
+    "level",
+    "number",
+    "title",
+    "status",
+    "effective_on",
+    "repealed_on",
+    "replaced_by",
+    "attachment_name",
+    "note",
+]
 
 
 def _snap(standard: Standard) -> dict:
@@ -51,7 +63,9 @@ def require_editor(actor, unit: Organisation) -> None:
 
 
 @transaction.atomic
-def system_create(*, actor, unit: Organisation, title: str, description: str = "", published_on: dt.date | None = None) -> StandardSystem:
+def system_create(
+    *, actor, unit: Organisation, title: str, description: str = "", published_on: dt.date | None = None
+) -> StandardSystem:
     require_editor(actor, unit)
     if StandardSystem.objects.filter(unit=unit).exists():
         raise ValidationError(_("该单位已建立标准体系"))
@@ -96,9 +110,12 @@ def _check(system: StandardSystem, data: dict[str, Any], exclude_pk=None) -> Non
 def standard_add(*, actor, system: StandardSystem, data: dict[str, Any], drafting: bool = False) -> Standard:
     require_editor(actor, system.unit)
     _check(system, data)
-    standard = Standard(system=system, created_by=actor if getattr(actor, "pk", None) else None,
-                        status=Status.DRAFTING if drafting else Status.CURRENT,
-                        **{k: data[k] for k in FIELDS if k in data})
+    standard = Standard(
+        system=system,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        status=Status.DRAFTING if drafting else Status.CURRENT,
+        **{k: data[k] for k in FIELDS if k in data},
+    )
     standard.full_clean(exclude=["status", "attachment"])
     standard.save()
     audit.record(actor=actor, action=StandardsAudit.STANDARD_ADD, obj=standard, unit=system.unit, after=_snap(standard))
@@ -116,8 +133,14 @@ def standard_update(*, actor, standard: Standard, data: dict[str, Any]) -> Stand
             setattr(locked, key, data[key])
     locked.full_clean(exclude=["status", "attachment"])
     locked.save()
-    audit.record(actor=actor, action=StandardsAudit.STANDARD_UPDATE, obj=locked, unit=locked.system.unit, before=before,
-                 after=_snap(locked))
+    audit.record(
+        actor=actor,
+        action=StandardsAudit.STANDARD_UPDATE,
+        obj=locked,
+        unit=locked.system.unit,
+        before=before,
+        after=_snap(locked),
+    )
     return _index(locked)
 
 
@@ -127,20 +150,40 @@ def standard_adopt(*, actor, standard: Standard, effective_on: dt.date | None = 
         if effective_on:
             obj.effective_on = effective_on
 
-    return _index(transitions.run(standard, "adopt", actor=actor, action=StandardsAudit.STANDARD_ADOPT,
-                                  unit=lambda s: s.system.unit, update=update, snapshot_fields=SNAPSHOT))
+    return _index(
+        transitions.run(
+            standard,
+            "adopt",
+            actor=actor,
+            action=StandardsAudit.STANDARD_ADOPT,
+            unit=lambda s: s.system.unit,
+            update=update,
+            snapshot_fields=SNAPSHOT,
+        )
+    )
 
 
 @transaction.atomic
-def standard_repeal(*, actor, standard: Standard, repealed_on: dt.date | None = None, replaced_by: str = "") -> Standard:
+def standard_repeal(
+    *, actor, standard: Standard, repealed_on: dt.date | None = None, replaced_by: str = ""
+) -> Standard:
     def update(obj):
         if repealed_on:
             obj.repealed_on = repealed_on
         if replaced_by:
             obj.replaced_by = replaced_by
 
-    return _index(transitions.run(standard, "repeal", actor=actor, action=StandardsAudit.STANDARD_REPEAL,
-                                  unit=lambda s: s.system.unit, update=update, snapshot_fields=SNAPSHOT))
+    return _index(
+        transitions.run(
+            standard,
+            "repeal",
+            actor=actor,
+            action=StandardsAudit.STANDARD_REPEAL,
+            unit=lambda s: s.system.unit,
+            update=update,
+            snapshot_fields=SNAPSHOT,
+        )
+    )
 
 
 @transaction.atomic
@@ -152,6 +195,11 @@ def standard_attach(*, actor, standard: Standard, name: str, data: bytes) -> Sta
     locked.attachment.save(checked.name, ContentFile(checked.data), save=False)
     locked.attachment_name = checked.name
     locked.save()
-    audit.record(actor=actor, action=StandardsAudit.STANDARD_ATTACH, obj=locked, unit=locked.system.unit,
-                 after={"attachment": checked.name, "sha256": checked.sha256})
+    audit.record(
+        actor=actor,
+        action=StandardsAudit.STANDARD_ATTACH,
+        obj=locked,
+        unit=locked.system.unit,
+        after={"attachment": checked.name, "sha256": checked.sha256},
+    )
     return locked

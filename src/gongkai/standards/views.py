@@ -48,7 +48,9 @@ def system_page(request, pk: int):
 
 
 def _public_standard(pk: int) -> Standard:
-    return get_object_or_404(Standard.objects.filter(system__in=selectors.public_systems()).select_related("system__unit", "node"), pk=pk)
+    return get_object_or_404(
+        Standard.objects.filter(system__in=selectors.public_systems()).select_related("system__unit", "node"), pk=pk
+    )
 
 
 @require_GET

@@ -23,8 +23,10 @@ from .models import Standard, StandardSystem
 
 def _editor_units(user):
     return (
-        permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.REVIEWER)
-    ).distinct().order_by("path")
+        (permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.REVIEWER))
+        .distinct()
+        .order_by("path")
+    )
 
 
 @staff_required
@@ -48,8 +50,9 @@ def index(request):
                 messages.success(request, _("已按 GB/T 24421 建立标准体系框架"))
                 return HttpResponseRedirect(reverse("standards_wb:system", args=[system.pk]))
         status = 400
-    return render(request, "standards/wb/index.html", {"systems": systems, "free_units": free_units, "form": form},
-                  status=status)
+    return render(
+        request, "standards/wb/index.html", {"systems": systems, "free_units": free_units, "form": form}, status=status
+    )
 
 
 def _get_system(request, pk):
@@ -70,22 +73,36 @@ def system(request, pk: int):
     obj = _get_system(request, pk)
     bound = SYSTEM_ACTIONS.bound(request.user, obj, url=lambda n: reverse("standards_wb:system-act", args=[obj.pk, n]))
     counts = selectors.level_counts(obj)
-    return render(request, "standards/wb/system.html", {
-        "system": obj, "actions": bound, "tree": selectors.tree(obj), "counts": counts, "total": sum(counts.values()),
-    })
+    return render(
+        request,
+        "standards/wb/system.html",
+        {
+            "system": obj,
+            "actions": bound,
+            "tree": selectors.tree(obj),
+            "counts": counts,
+            "total": sum(counts.values()),
+        },
+    )
 
 
 @staff_required
 @require_GET
 def standard(request, pk: int):
     obj = _get_standard(request, pk)
-    bound = STANDARD_ACTIONS.bound(request.user, obj, url=lambda n: reverse("standards_wb:standard-act", args=[obj.pk, n]))
+    bound = STANDARD_ACTIONS.bound(
+        request.user, obj, url=lambda n: reverse("standards_wb:standard-act", args=[obj.pk, n])
+    )
     return render(request, "standards/wb/standard.html", {"s": obj, "actions": bound})
 
 
-system_act = staff_required(action_view(
-    SYSTEM_ACTIONS, get_object=_get_system, success_url=lambda s: reverse("standards_wb:system", args=[s.pk])
-))
-standard_act = staff_required(action_view(
-    STANDARD_ACTIONS, get_object=_get_standard, success_url=lambda s: reverse("standards_wb:standard", args=[s.pk])
-))
+system_act = staff_required(
+    action_view(
+        SYSTEM_ACTIONS, get_object=_get_system, success_url=lambda s: reverse("standards_wb:system", args=[s.pk])
+    )
+)
+standard_act = staff_required(
+    action_view(
+        STANDARD_ACTIONS, get_object=_get_standard, success_url=lambda s: reverse("standards_wb:standard", args=[s.pk])
+    )
+)
