@@ -69,13 +69,27 @@ class ImportAborted(Exception):
 # --- reading files ----------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
+def _encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or GB18030 (GBK), judged on the first megabyte."""
+    head = data[: 1 << 20]
+    if len(data) > len(head):
+        head = head[: head.rfind(b"\n") + 1] or head
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            head.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ValidationError(_("无法识别文件编码，请以 UTF-8 或 GBK 编码保存 CSV 文件"))
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    """Rows streamed from the bytes (no second copy of a large file as one string)."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
+    try:
+        yield from csv.reader(stream)
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("文件编码不一致，请以 UTF-8 或 GBK 编码重新保存 CSV 文件")) from exc
 
 
 def _cell(value: Any) -> Any:
@@ -104,7 +118,7 @@ def read_rows(name: str, data: bytes) -> Iterator[list[Any]]:
         raise ValidationError(_("文件过大"))
     if b"\x00" in data[:4096]:
         raise ValidationError(_("“%(name)s”不是 CSV 或 XLSX 文件") % {"name": name})
-    yield from csv.reader(io.StringIO(_decode(data)))
+    yield from _csv_rows(data)
 
 
 def _header_map(kind: str, row: list[Any]) -> dict[int, template.Column] | None:
