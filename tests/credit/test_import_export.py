@@ -218,3 +218,18 @@ def test_api_actions_and_id_numbers(tree, api_for):
         f"/api/v1/credit/licences/{lic['id']}/withdraw/", {"revocation_kind": "x"}, format="json"
     )
     assert r.status_code == 400 and "revocation_kind" in r.json()
+
+
+def test_import_command(tree, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "ok.csv"
+    good.write_bytes(as_csv(rows_for("penalty", penalties(3))))
+    call_command("import_credit", str(good), kind="penalty", unit=tree.dept_a.credit_code, user="mz_editor")
+    assert Penalty.objects.count() == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(as_csv(rows_for("penalty", [penalty_data(decision_number="X1", decided_on="2030-01-01")])))
+    with pytest.raises(CommandError, match="未导入"):
+        call_command("import_credit", str(bad), kind="penalty", unit=tree.dept_a.credit_code, user="mz_editor")
+    with pytest.raises(CommandError):
+        call_command("import_credit", str(good), kind="penalty", unit=tree.dept_a.credit_code, user="rs_editor")
