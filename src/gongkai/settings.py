@@ -240,8 +240,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "gongkai.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "gongkai.core.middleware.RequestIdLogFilter"},
+        "client_error": {"()": "gongkai.portal.logs.ClientErrorFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own "django" console handler (active under DEBUG) would print every record a
+        # second time on top of the root handler: drop it, everything propagates to root once.
+        "django": {"handlers": [], "propagate": True},
+        # 4xx responses: one line, no traceback (gongkai.portal.logs).
+        "django.request": {"filters": ["client_error"]},
+        "django.db.backends": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }

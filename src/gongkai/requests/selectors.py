@@ -161,6 +161,27 @@ def public_lookup(code: str, phone_tail: str) -> InformationRequest | None:
     return req
 
 
+def public_summary(year: int) -> dict[str, int]:
+    """This year's figures for the portal (all units): requests received, replied to (a typed reply
+    under art. 36, not withdrawals), and replied to by their due date (art. 33). One query."""
+    from django.db.models import Count, Exists, F, OuterRef
+
+    from .models import RequestStep, StepKind
+
+    replied = Exists(RequestStep.objects.filter(request=OuterRef("pk"), kind=StepKind.REPLIED))
+    done = Q(replied=True, finished_on__year=year)
+    return InformationRequest.objects.annotate(replied=replied).aggregate(
+        received=Count("pk", filter=Q(received_on__year=year)),
+        answered=Count("pk", filter=done),
+        on_time=Count("pk", filter=done & Q(due_date__isnull=False, finished_on__lte=F("due_date"))),
+    )
+
+
+def change_marker() -> QuerySet:
+    """When a request last changed: a one-value query the portal runs as a subquery to key its caches."""
+    return InformationRequest.objects.order_by("-updated_at").values("updated_at")[:1]
+
+
 def public_steps(req: InformationRequest):
     return req.steps.filter(internal=False).order_by("on", "at", "id")
 

@@ -93,24 +93,43 @@ def _due_context(req):
     return {"due_explain": explain, "paused": req.status == Status.CONSULTING}
 
 
+def _track_form_for(code: str) -> tuple[TrackForm, str]:
+    """The tracking form for a bookmarked or shared link: the code filled in, the phone digits asked for."""
+    code = (code or "").strip()[:30]
+    if not code:
+        return TrackForm(), ""
+    if not numbering.tracking_code_is_wellformed(code):
+        return TrackForm(initial={"code": code}), _("查询码格式不正确，请核对后重新输入。")
+    notice = _("为保护您的个人信息，请输入申请时所留联系电话的后4位查看办理进度。")
+    return TrackForm(initial={"code": numbering.normalise_tracking_code(code)}), notice
+
+
 @ratelimit(key="ip", rate=TRACK_RATE, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or None)
-    if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _limited(request)
-        if form.is_valid():
-            req = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
-            if req is not None:
-                _remember(request, req.tracking_code)
-                return redirect("requests:status", code=req.tracking_code)
-            form.add_error(None, _("查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。"))
+    if request.method == "GET":
+        form, notice = _track_form_for(request.GET.get("code", ""))
+        return render(request, "requests/track.html", {"form": form, "notice": notice})
+    form = TrackForm(request.POST)
+    if getattr(request, "limited", False):
+        return _limited(request)
+    if form.is_valid():
+        req = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
+        if req is not None:
+            _remember(request, req.tracking_code)
+            return redirect("requests:status", code=req.tracking_code)
+        form.add_error(None, _("查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。"))
     return render(request, "requests/track.html", {"form": form})
 
 
 def status(request, code: str):
-    req = _authorised(request, code)
+    try:
+        req = _authorised(request, code)
+    except Http404:
+        # A bookmarked status link opened on another device or after the session ended: show the
+        # tracking form with the code filled in (never whether the code exists).
+        form, notice = _track_form_for(code)
+        return render(request, "requests/track.html", {"form": form, "notice": notice})
     return render(
         request,
         "requests/status.html",
