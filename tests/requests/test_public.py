@@ -118,15 +118,18 @@ def test_form_is_rate_limited(client, tree, settings):
 def test_status_needs_code_and_phone_tail(client, tree, submit):
     req = submit(tree.dept_a)
     other = submit(tree.dept_a)
-    # no session authorisation: not found
-    assert client.get(reverse("requests:status", args=[req.tracking_code])).status_code == 404
+    # no session authorisation: the tracking form (code filled in), nothing of the request
+    page = client.get(reverse("requests:status", args=[req.tracking_code]))
+    assert page.status_code == 200 and 'name="phone_tail"' in page.content.decode()
+    assert req.description not in page.content.decode()
     bad = client.post(reverse("requests:track"), {"code": req.tracking_code, "phone_tail": "0000"})
     assert "不正确" in bad.content.decode()
     ok = client.post(reverse("requests:track"), {"code": req.tracking_code.lower(), "phone_tail": "1234"})
     assert ok.status_code == 302
     assert client.get(ok.url).status_code == 200
     # the session is authorised for this code only
-    assert client.get(reverse("requests:status", args=[other.tracking_code])).status_code == 404
+    page = client.get(reverse("requests:status", args=[other.tracking_code])).content.decode()
+    assert 'name="phone_tail"' in page and other.tracking_code not in page.split("<form")[0]
 
 
 def test_status_hides_internal_steps(client, tree, submit):

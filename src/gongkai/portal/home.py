@@ -282,7 +282,7 @@ def tasks_context() -> dict:
         {"label": _("留言诉求"), "url": first_url("interaction:track")},
     ]
     track = [t for t in track if t["url"]]
-    if track:
+    if track and has_units:
         tasks.append({"key": "track", "label": _("查询办理进度"), "hint": _("凭查询码查看"), "links": track})
     tasks.append(
         {
