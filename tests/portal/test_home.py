@@ -151,7 +151,7 @@ def test_figures_of_this_year_from_the_records(tree, client):
 
     figures = _section(client.get("/").content.decode(), "figures-heading")
     assert f"{today.year}年公开情况" in figures
-    assert re.search(r"主动公开政府信息</dt><dd><strong>2</strong>", figures)
+    assert re.search(r"主动公开政府信息</dt><dd><strong>2</strong> 条", figures)
     assert re.search(r"收到政府信息公开申请</dt><dd><strong>3</strong>", figures)
     assert "已答复 2 件，其中按期答复 1 件（50%）" in figures
     assert re.search(r"收到留言诉求</dt><dd><strong>1</strong>", figures) and "按期答复率 100%" in figures

@@ -28,6 +28,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 import gongkai
 
@@ -278,8 +279,8 @@ def tasks_context() -> dict:
             }
         )
     track = [
-        {"label": _("依申请公开"), "url": first_url("requests:track")},
-        {"label": _("留言诉求"), "url": first_url("interaction:track")},
+        {"label": pgettext_lazy("查询办理进度", "依申请公开"), "url": first_url("requests:track")},
+        {"label": pgettext_lazy("查询办理进度", "留言诉求"), "url": first_url("interaction:track")},
     ]
     track = [t for t in track if t["url"]]
     if track and has_units:
