@@ -80,7 +80,9 @@ def answered_appeal(tree, *, title: str = "低保申请需要哪些材料", publ
     appeal = services.appeal_accept(actor=tree.office, appeal=appeal)
     appeal = services.appeal_assign(actor=tree.office, appeal=appeal, unit=tree.dept_a)
     appeal = services.appeal_answer(
-        actor=tree.editor_a, appeal=appeal, answer="请携带身份证、户口簿和收入证明到户籍所在地乡镇（街道）社会事务办申请。"
+        actor=tree.editor_a,
+        appeal=appeal,
+        answer="请携带身份证、户口簿和收入证明到户籍所在地乡镇（街道）社会事务办申请。",
     )
     if publish_as:
         appeal = services.appeal_publish(

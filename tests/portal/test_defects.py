@@ -187,9 +187,17 @@ def test_pages_without_their_own_trail_get_one_from_the_navigation(rf, tree):
     from django.template import Context, Template
 
     request = rf.get("/interaction/faq/")
-    nav = [{"label": "首页", "url": "/"}, {"label": "我要留言", "url": "/interaction/"}, {"label": "常见问题", "url": "/interaction/faq/"}]
-    html = Template("{% load portal_tags %}{% nav_breadcrumbs %}").render(Context({"request": request, "portal_nav": nav}))
+    nav = [
+        {"label": "首页", "url": "/"},
+        {"label": "我要留言", "url": "/interaction/"},
+        {"label": "常见问题", "url": "/interaction/faq/"},
+    ]
+    html = Template("{% load portal_tags %}{% nav_breadcrumbs %}").render(
+        Context({"request": request, "portal_nav": nav})
+    )
     assert '<a href="/">首页</a>' in html and '<span aria-current="page">常见问题</span>' in html
     request = rf.get("/interaction/track/LY-1/")
-    html = Template("{% load portal_tags %}{% nav_breadcrumbs %}").render(Context({"request": request, "portal_nav": nav}))
+    html = Template("{% load portal_tags %}{% nav_breadcrumbs %}").render(
+        Context({"request": request, "portal_nav": nav})
+    )
     assert '<a href="/interaction/">我要留言</a>' in html

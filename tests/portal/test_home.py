@@ -49,7 +49,9 @@ def test_popular_search_terms_are_links_and_suggestions(tree, client):
 
 def test_latest_publications_with_title_unit_date_and_type_tabs(tree, client):
     notice = publish(tree, title="关于调整2026年度城乡居民最低生活保障标准的公告", doc_type="notice")
-    policy = publish(tree, title="松阳县养老服务补贴管理办法", doc_type="normative", document_number="松民规〔2026〕1号")
+    policy = publish(
+        tree, title="松阳县养老服务补贴管理办法", doc_type="normative", document_number="松民规〔2026〕1号"
+    )
     reading = publish(tree, title="图解：养老服务补贴怎么申请", doc_type="interpretation", interprets=policy)
     other = publish(tree, title="松阳县人社局2026年部门预算", doc_type="budget", unit=tree.dept_b)
 
@@ -95,7 +97,9 @@ def test_latest_lists_ten_items_newest_first_and_link_to_full_lists_and_feeds(tr
 def test_open_consultations_with_closing_dates_and_appeal_answers(tree, client):
     today = timezone.localdate()
     c = open_consultation(tree, title="松阳县最低生活保障家庭经济状况认定办法（征求意见稿）", days=30)
-    soon = open_consultation(tree, title="松阳县城区公共停车场收费管理办法（征求意见稿）", days=35, opens_on=today - dt.timedelta(days=30))
+    soon = open_consultation(
+        tree, title="松阳县城区公共停车场收费管理办法（征求意见稿）", days=35, opens_on=today - dt.timedelta(days=30)
+    )
     appeal = answered_appeal(tree, title="我母亲想申请低保", publish_as="低保申请需要哪些材料")
     private = answered_appeal(tree, title="小区路灯长期不亮")
 
@@ -189,7 +193,9 @@ def test_registered_popular_lists_are_shown_and_a_failing_one_is_left_out(tree, 
     from gongkai.portal import registry
 
     def guides(*, since, limit):
-        return [registry.PopularEntry(label="准生证怎么办（生育服务证）", url="/guides/12/", count=40, note="县卫生健康局")]
+        return [
+            registry.PopularEntry(label="准生证怎么办（生育服务证）", url="/guides/12/", count=40, note="县卫生健康局")
+        ]
 
     def broken(*, since, limit):
         raise RuntimeError("guides index unavailable")

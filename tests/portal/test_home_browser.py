@@ -157,6 +157,7 @@ def test_phone_large_text_and_english_keep_working(content, context_for):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#latest-heading").inner_text() == "What is new"
     assert page.locator(".mobile-menu summary").inner_text().strip() == "Menu"
+    assert page.locator(".site-header").bounding_box()["height"] < 170  # large text, a longer site name
     assert _bottom(page, "#home-q") < PHONE["height"]
     assert _no_horizontal_scroll(page)
     assert_accessible(page, context="home 390 large text English")

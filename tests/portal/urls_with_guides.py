@@ -3,7 +3,8 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
-from gongkai.urls import handler400, handler403, handler404, handler500, urlpatterns as project  # noqa: F401
+from gongkai.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from gongkai.urls import urlpatterns as project
 
 
 def _page(request):

@@ -44,7 +44,7 @@ NEW_DAYS = 7
 FRESH_TTL = 24 * 3600  # keyed on the content's newest change: expiry only frees memory
 SLOW_TTL = 15 * 60
 CACHE_PREFIX = "portal:home"
-BLOCKS = ("latest", "interaction", "figures", "tasks", "terms", "popular")
+BLOCKS = ("latest", "interaction", "figures", "tasks", "terms", "popular", "subtitle")
 
 # URL names of the services app (issue 16), tried in order; the tasks appear once one resolves.
 GUIDE_URL_NAMES = ("guides:index", "guides:home", "guides:list", "guides:guide-list")
@@ -305,6 +305,14 @@ def tasks_context() -> dict:
     return {"tasks": tasks, "has_units": has_units}
 
 
+def subtitle_context() -> dict | None:
+    """The site's government under the site name, when the site serves exactly one (e.g. 松阳县人民政府)."""
+    from .directory import site_governments
+
+    governments = site_governments()
+    return {"name": governments[0].name} if len(governments) == 1 else None
+
+
 def search_terms(today: dt.date) -> list[str]:
     if not installed("search"):
         return []
@@ -368,6 +376,7 @@ def sections(tab: Tab, *, use_cache: bool = True) -> dict[str, str]:
         "tasks": (f"tasks:{slow}", SLOW_TTL, tasks_context),
         "terms": (f"terms:{slow}", SLOW_TTL, lambda: {"terms": search_terms(today)}),
         "popular": (f"popular:{slow}", SLOW_TTL, lambda: popular_context(today)),
+        "subtitle": (f"subtitle:{slow}", SLOW_TTL, subtitle_context),
     }
     prefix = f"{CACHE_PREFIX}:{templates_digest()}"
     keys = {name: f"{prefix}:{key}" for name, (key, _ttl, _build) in blocks.items()}

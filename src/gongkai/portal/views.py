@@ -20,7 +20,6 @@ def home(request):
         {
             "blocks": blocks,
             "tab": tab,
-            "governments": directory.site_governments(),
             "search_url": home_page.first_url("search:search"),
             "suggest_url": home_page.first_url("search:suggest"),
             "nothing_yet": not (blocks["latest"] or blocks["interaction"] or blocks["figures"]),
