@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gongkai.core.models import Organisation
+from gongkai.core.uploads import content_disposition
 
 from . import selectors
-from .attachments import content_disposition
 from .models import NORMATIVE_TYPES, Attachment, DocType, LegalStatus, Publication, State
 from .status import legal_status
 

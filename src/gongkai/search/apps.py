@@ -9,15 +9,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     portal_nav = [(_("一网通查"), "search:search", 50, None)]
 
-    def ready(self):
-        from celery.schedules import crontab
-        from django.conf import settings
-
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "search-retry-failed-updates",
-            {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
-        )
-
     def workbench_panels(self, user) -> list[dict]:
         """System administrators see the state of the search index."""
         from gongkai.core import permissions
