@@ -265,3 +265,6 @@ def test_home_page_in_english_and_traditional_chinese(tree, client):
     assert "What is new" in english and "Request information" in english and 'lang="en"' in english
     traditional = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
     assert "最新公開" in traditional and "關於調整2026年度城鄉居民最低生活保障標準的公告" in traditional
+    # the 简体 button names itself in 简体 on a 繁體 page (short label for phones included)
+    assert '<span class="lang-long" lang="zh-Hans">简体中文</span>' in traditional
+    assert '<span class="lang-short" lang="zh-Hans" aria-hidden="true">简</span>' in traditional
