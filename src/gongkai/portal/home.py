@@ -109,9 +109,9 @@ def latest_context(tab: Tab, today: dt.date) -> dict | None:
         }
         for p in qs[:LATEST_SIZE]
     ]
-    counts = selectors.portal_counts(year=today.year, since=today - dt.timedelta(days=NEW_DAYS - 1))
-    if not items and not counts["year"] and tab.key == "all":
+    if not items and (tab.key == "all" or not selectors.published().exists()):
         return None  # nothing published at all: the welcome note speaks instead
+    counts = selectors.portal_counts(year=today.year, since=today - dt.timedelta(days=NEW_DAYS - 1))
     name, args = tab.list_url
     query = _feed_query(tab)
     return {
