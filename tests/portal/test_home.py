@@ -175,7 +175,7 @@ def test_figures_link_the_latest_published_annual_report(tree, client, monkeypat
 
 def test_most_viewed_catalogue_items(tree, client):
     from gongkai.catalogue import selectors as catalogue
-    from gongkai.reports.pageviews import record_view
+    from gongkai.core.pageviews import count as record_view
 
     first, second = township_catalogue_items(tree)
     for _ in range(3):

@@ -14,20 +14,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 
 def newest(querysets: Iterable[QuerySet]) -> tuple:
-    """The single values of several one-value querysets, in one database round trip."""
+    """The single values of several one-value querysets, in one database round trip.
+
+    Runs on the database the router gives the first queryset's reads (the replica for an
+    anonymous page view when one is configured, like the lists themselves)."""
+    querysets = list(querysets)
+    if not querysets:
+        return ()
+    alias = querysets[0].db
     parts, params = [], []
     for qs in querysets:
-        sql, qs_params = qs.query.sql_with_params()
+        sql, qs_params = qs.query.get_compiler(using=alias).as_sql()
         parts.append(f"({sql})")
         params.extend(qs_params)
-    if not parts:
-        return ()
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 - compiled querysets, parameters bound
         return tuple(cursor.fetchone())
 

@@ -205,13 +205,13 @@ def figures_context(today: dt.date) -> dict | None:
 
 
 def most_viewed_catalogue_items(*, since: dt.date, limit: int) -> list[registry.PopularEntry]:
-    """The catalogue items opened most often on the portal (reports' page-view counter)."""
-    if not (installed("reports") and installed("catalogue")):
+    """The catalogue items opened most often on the portal (core's page-view counter)."""
+    if not installed("catalogue"):
         return []
     from gongkai.catalogue import selectors as catalogue
-    from gongkai.reports import selectors as reports
+    from gongkai.core.pageviews import most_viewed
 
-    top = reports.top_viewed("catalogue.item", since=since, limit=limit * 2)
+    top = most_viewed("catalogue.item", since=since, limit=limit * 2)
     items = catalogue.unit_items_by_ids([object_id for object_id, _n in top])
     entries = []
     for object_id, n in top:
@@ -264,7 +264,7 @@ def tasks_context() -> dict:
         tasks.append(
             {
                 "key": "request",
-                "label": _("依申请公开"),
+                "label": pgettext_lazy("我要办", "依申请公开"),  # an action ("Request information")
                 "hint": _("向行政机关申请获取政府信息"),
                 "url": first_url("requests:apply"),
                 "primary": True,

@@ -1,7 +1,7 @@
 """Lists that other apps add to the portal home page, without the portal importing them.
 
 The home page's "most viewed" block shows one list per registered provider, in ``order``.
-The portal registers the most viewed catalogue items itself (from the reports app's page-view
+The portal registers the most viewed catalogue items itself (from core's page-view
 counter); an app such as ``guides`` adds its most viewed service guides from its
 ``AppConfig.ready()``::
 
