@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
 from gongkai.requests import letters, services
 from gongkai.requests.models import LetterKind, LetterTemplate, Outcome
+
+pytestmark = pytest.mark.usefixtures("direct_replies")  # replies without sign-off here (see test_signoff)
 
 
 def _text(field) -> str:

@@ -84,7 +84,7 @@ def test_upload_type_is_sniffed(client, tree):
     fake = io.BytesIO(b"MZ\x90\x00 this is an exe")
     fake.name = "身份证.pdf"
     resp = client.post(reverse("requests:apply"), {**form_data(tree.dept_a, human=a), "attachments": [fake]})
-    assert "类型不支持" in resp.content.decode()
+    assert "文件类型不受支持" in resp.content.decode()
     assert InformationRequest.objects.count() == 0
 
 

@@ -15,6 +15,8 @@ from gongkai.core.models import CalendarYear
 from gongkai.requests import selectors, services
 from gongkai.requests.models import ReminderSent, StepKind
 
+pytestmark = pytest.mark.usefixtures("direct_replies")  # replies without sign-off here (see test_signoff)
+
 D = dt.date
 
 
