@@ -210,14 +210,15 @@ DELIVERY_TEXT = {
 
 LETTER_CSS = """
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
-body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 15pt; line-height: 1.75; }
+body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 15pt; line-height: 1.65; }
 h1 { text-align: center; font-size: 20pt; margin: 0 0 4mm; }
 p.number { text-align: center; margin: 0 0 8mm; }
 p { margin: 0 0 2mm; text-indent: 2em; orphans: 2; widows: 2; }
 p.salutation, p.plain { text-indent: 0; }
 p.sign { text-align: right; text-indent: 0; margin: 0; }
 p.sign.first { margin-top: 10mm; }
-div.keep { break-inside: avoid; page-break-inside: avoid; }
+p.last { widows: 3; }
+div.sign-block { break-inside: avoid; break-before: avoid; page-break-before: avoid; }
 """
 
 _TRAILING = "。．.，,；;：:！!？? \u3000\n\t"
@@ -437,9 +438,11 @@ def docx_to_html(docx_bytes: bytes, title: str) -> str:
     while signs < len(parts) and parts[len(parts) - 1 - signs].startswith('<p class="sign">'):
         signs += 1
     if signs and len(parts) > signs:
+        # The signature never starts a page: it follows at least the last lines of the last paragraph.
         first = len(parts) - signs
         parts[first] = parts[first].replace('<p class="sign">', '<p class="sign first">', 1)
-        parts[first - 1 :] = ['<div class="keep">' + "".join(parts[first - 1 :]) + "</div>"]
+        parts[first - 1] = parts[first - 1].replace("<p>", '<p class="last">', 1)
+        parts[first:] = ['<div class="sign-block">' + "".join(parts[first:]) + "</div>"]
     return (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{LETTER_CSS}</style></head><body>{''.join(parts)}</body></html>"
