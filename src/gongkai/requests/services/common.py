@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.core import audit, chinese, transitions, workdays
@@ -57,6 +57,16 @@ AUDIT_FIELDS = [
     "legal_basis",
     "finished_on",
 ]
+
+
+#: The trail (steps the applicant reads on the tracking page) and letters are official records:
+#: they are written in Simplified Chinese whatever language the member of staff uses.
+RECORD_LANGUAGE = "zh-hans"
+
+
+def in_record_language():
+    """``with in_record_language(): step(...)`` — compose trail text in the record's language."""
+    return translation.override(RECORD_LANGUAGE)
 
 
 def today() -> dt.date:
@@ -169,6 +179,11 @@ def run(
         if update is not None:
             update(locked)
 
+    def _step(locked):
+        if step_fn is not None:
+            with in_record_language():
+                step_fn(locked)
+
     return transitions.run(
         req,
         name,
@@ -177,7 +192,7 @@ def run(
         unit=unit,
         snapshot_fields=AUDIT_FIELDS,
         update=_update,
-        step=step_fn,
+        step=_step,
         args=args,
     )
 

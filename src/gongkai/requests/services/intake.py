@@ -30,7 +30,7 @@ from ..models import (
     StepKind,
     id_hash,
 )
-from .common import audit_view, cn_date, content_words, refresh_due, step, today
+from .common import audit_view, cn_date, content_words, in_record_language, refresh_due, step, today
 
 TRACKING_PREFIX = "YS"
 MAX_FILES = 5
@@ -143,16 +143,17 @@ def _create(*, actor, unit, data: ApplicantData, channel, received_on, receipt_e
     req = numbering.create_with_tracking_code(create, prefix=TRACKING_PREFIX)
     for f in checked:
         attachment_add(req=req, checked=f)
-    if channel == Channel.ONLINE:
-        step(req, StepKind.SUBMITTED, on=received_on, public_note=str(Channel(channel).label))
-    step(
-        req,
-        StepKind.REGISTERED,
-        actor=actor,
-        on=received_on,
-        public_note=_("收到申请日期：%(date)s（%(channel)s）")
-        % {"date": cn_date(received_on), "channel": Channel(channel).label},
-    )
+    with in_record_language():
+        if channel == Channel.ONLINE:
+            step(req, StepKind.SUBMITTED, on=received_on, public_note=str(Channel(channel).label))
+        step(
+            req,
+            StepKind.REGISTERED,
+            actor=actor,
+            on=received_on,
+            public_note=_("收到申请日期：%(date)s（%(channel)s）")
+            % {"date": cn_date(received_on), "channel": Channel(channel).label},
+        )
     audit.record(actor=actor, action=AuditAction.REQUEST_CREATE, obj=req, unit=req.unit, after=audit_view(req))
     return req
 
@@ -161,7 +162,7 @@ def _check_upload(upload) -> uploads.CheckedFile:
     if isinstance(upload, dict):
         return check_attachment(upload["name"], upload["content"])
     data = upload.read()
-    return check_attachment(getattr(upload, "name", "") or "附件", data)
+    return check_attachment(getattr(upload, "name", "") or _("附件"), data)
 
 
 def _check_unit(unit: Organisation) -> None:
@@ -185,7 +186,7 @@ def request_submit(
         data=data,
         channel=Channel.ONLINE,
         received_on=received_on or today(),
-        receipt_evidence=_("网上提交，系统即时确认"),
+        receipt_evidence="网上提交，系统即时确认",  # a record, in the record's language
         files=files,
         submitted_at=timezone.now(),
     )

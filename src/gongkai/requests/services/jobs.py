@@ -19,7 +19,7 @@ from .. import access
 from .. import deadlines as deadlines_for_requests
 from ..audit_actions import AuditAction
 from ..models import OPEN_STATUSES, InformationRequest, ReminderSent, RequestPolicy, Status, StepKind
-from .common import AUDIT_FIELDS, cn_date, log, refresh_due, step, today
+from .common import AUDIT_FIELDS, cn_date, in_record_language, log, refresh_due, step, today
 
 
 @dataclass
@@ -47,12 +47,13 @@ def _recompute_one(pk: int, *, calendar, as_of) -> tuple[bool, bool]:
             return False, bool(req.due_problem)
         req.save(update_fields=["due_date", "due_problem", "due_computed_at", "correction_notice_due", "updated_at"])
         if req.due_date and old != req.due_date and req.status not in (Status.CONSULTING, Status.CORRECTION):
-            step(
-                req,
-                StepKind.DUE_RECOMPUTED,
-                public_note=_("因工作日历（节假日安排）或法定期限调整，答复期限重新计算为%(date)s。")
-                % {"date": cn_date(req.due_date)},
-            )
+            with in_record_language():
+                step(
+                    req,
+                    StepKind.DUE_RECOMPUTED,
+                    public_note=_("因工作日历（节假日安排）或法定期限调整，答复期限重新计算为%(date)s。")
+                    % {"date": cn_date(req.due_date)},
+                )
         audit.record(
             actor=None,
             action=AuditAction.DUE_RECOMPUTED,

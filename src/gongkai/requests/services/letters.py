@@ -29,7 +29,7 @@ from ..models import (
     LetterState,
     StepKind,
 )
-from .common import check_date, step, today
+from .common import check_date, in_record_language, step, today
 
 log = logging.getLogger("gongkai.requests.letters")
 
@@ -58,18 +58,20 @@ def issue_in_transaction(
 
     Must run inside the caller's transaction (the step that the letter belongs to).
     """
-    letter = documents.prepare(req=req, kind=kind, actor=actor, consultation=consultation, issued_on=issued_on)
-    step(
-        req,
-        StepKind.LETTER,
-        actor=actor,
-        on=letter.issued_on,
-        internal=not letter.to_applicant,
-        public_note=_("出具《%(kind)s》（%(number)s）") % {"kind": letter.get_kind_display(), "number": letter.number},
-        internal_note=""
-        if letter.to_applicant
-        else _("%(kind)s送%(who)s") % {"kind": letter.get_kind_display(), "who": consultation.recipient},
-    )
+    with in_record_language():
+        letter = documents.prepare(req=req, kind=kind, actor=actor, consultation=consultation, issued_on=issued_on)
+        step(
+            req,
+            StepKind.LETTER,
+            actor=actor,
+            on=letter.issued_on,
+            internal=not letter.to_applicant,
+            public_note=_("出具《%(kind)s》（%(number)s）")
+            % {"kind": letter.get_kind_display(), "number": letter.number},
+            internal_note=""
+            if letter.to_applicant
+            else _("%(kind)s送%(who)s") % {"kind": letter.get_kind_display(), "who": consultation.recipient},
+        )
     audit.record(
         actor=actor,
         action=AuditAction.LETTER_ISSUE,
