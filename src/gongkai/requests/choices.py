@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -147,27 +148,27 @@ WITHHELD_OUTCOMES = {o for o in Outcome if o.value.startswith("withheld_")}
 
 
 class StepKind(models.TextChoices):
-    SUBMITTED = "submitted", _("提交申请")
-    REGISTERED = "registered", _("登记受理")
-    ASSIGNED = "assigned", _("分配承办人")
-    NOTE = "note", _("内部备注")
-    CORRECTION_REQUESTED = "correction_requested", _("补正告知")
-    CORRECTED = "corrected", _("收到补正")
-    DEEMED_WITHDRAWN = "deemed_withdrawn", _("逾期未补正，视为放弃申请")
-    WITHDRAWN = "withdrawn", _("申请人撤回申请")
-    CONSULTATION_SENT = "consultation_sent", _("征求意见（暂停计时）")
-    CONSULTATION_ANSWERED = "consultation_answered", _("收到意见（恢复计时）")
-    TRANSFERRED = "transferred", _("转交办理")
-    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
-    EXTENSION_APPROVED = "extension_approved", _("延期答复（经负责人同意）")
-    EXTENSION_REJECTED = "extension_rejected", _("延期申请未获同意")
-    LETTER = "letter", _("出具文书")
-    REPLIED = "replied", _("作出答复")
-    CLOSED = "closed", _("办结归档")
-    DUE_RECOMPUTED = "due_recomputed", _("答复期限重新计算")
-    REPLY_SUBMITTED = "reply_submitted", _("答复报签")
-    REPLY_RETURNED = "reply_returned", _("答复稿退回修改")
-    REVIEW_CASE = "review_case", _("复议诉讼")
+    SUBMITTED = "submitted", pgettext_lazy("request step", "提交申请")
+    REGISTERED = "registered", pgettext_lazy("request step", "登记受理")
+    ASSIGNED = "assigned", pgettext_lazy("request step", "分配承办人")
+    NOTE = "note", pgettext_lazy("request step", "内部备注")
+    CORRECTION_REQUESTED = "correction_requested", pgettext_lazy("request step", "补正告知")
+    CORRECTED = "corrected", pgettext_lazy("request step", "收到补正")
+    DEEMED_WITHDRAWN = "deemed_withdrawn", pgettext_lazy("request step", "逾期未补正，视为放弃申请")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request step", "申请人撤回申请")
+    CONSULTATION_SENT = "consultation_sent", pgettext_lazy("request step", "征求意见（暂停计时）")
+    CONSULTATION_ANSWERED = "consultation_answered", pgettext_lazy("request step", "收到意见（恢复计时）")
+    TRANSFERRED = "transferred", pgettext_lazy("request step", "转交办理")
+    EXTENSION_REQUESTED = "extension_requested", pgettext_lazy("request step", "申请延期")
+    EXTENSION_APPROVED = "extension_approved", pgettext_lazy("request step", "延期答复（经负责人同意）")
+    EXTENSION_REJECTED = "extension_rejected", pgettext_lazy("request step", "延期申请未获同意")
+    LETTER = "letter", pgettext_lazy("request step", "出具文书")
+    REPLIED = "replied", pgettext_lazy("request step", "作出答复")
+    CLOSED = "closed", pgettext_lazy("request step", "办结归档")
+    DUE_RECOMPUTED = "due_recomputed", pgettext_lazy("request step", "答复期限重新计算")
+    REPLY_SUBMITTED = "reply_submitted", pgettext_lazy("request step", "答复报签")
+    REPLY_RETURNED = "reply_returned", pgettext_lazy("request step", "答复稿退回修改")
+    REVIEW_CASE = "review_case", pgettext_lazy("request step", "复议诉讼")
 
 
 class ConsultationKind(models.TextChoices):

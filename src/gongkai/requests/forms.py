@@ -336,7 +336,7 @@ OPINIONS = {"": None, "agree": True, "disagree": False}
 
 class AnswerForm(TodayDefaults):
     date_fields = ("answered_on",)
-    consultation = forms.ModelChoiceField(label=gettext_lazy("征求意见"), queryset=Consultation.objects.none())
+    consultation = forms.ModelChoiceField(label=gettext_lazy("征求对象"), queryset=Consultation.objects.none())
     answered_on = _date(gettext_lazy("收到意见日期"), help_text=gettext_lazy("逾期未答复的，填期限届满次日"))
     opinion = forms.ChoiceField(
         label=gettext_lazy("意见"),
@@ -455,7 +455,7 @@ class ReturnReplyForm(ActionForm):
 
 
 class LetterForm(ActionForm):
-    kind = forms.ChoiceField(label=gettext_lazy("文书"), choices=LetterKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("文书类型"), choices=LetterKind.choices)
     consultation = forms.ModelChoiceField(
         label=gettext_lazy("征求意见（征求意见函）"), queryset=Consultation.objects.none(), required=False
     )
