@@ -98,8 +98,8 @@ def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
     calendar = workdays.current_calendar()
     rows = []
     for r in reqs:
-        left = None
-        if r.due_date and r.is_open:
+        left = None  # not while waiting for a correction: the reply period starts again when it arrives
+        if r.due_date and r.is_open and r.status != Status.CORRECTION:
             try:
                 left = calendar.working_days_between(today, r.due_date)
             except workdays.CalendarMissing:
@@ -174,7 +174,7 @@ def public_steps(req: InformationRequest):
 
 
 def public_letters(req: InformationRequest):
-    return req.letters.filter(to_applicant=True).order_by("created_at")
+    return req.letters.filter(to_applicant=True, state="ready").order_by("created_at")
 
 
 def _accepting(units) -> list:
