@@ -264,10 +264,9 @@ GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
-# Information requests (see docs/requests.md): applicant's correction period (art. 30 says only
-# "reasonable"), reminder thresholds in working days before the due date, attachment size,
-# and private storage for letters and applicants' files (never served from MEDIA_URL).
-GONGKAI_REQUEST_CORRECTION_DAYS = env.int("GONGKAI_REQUEST_CORRECTION_DAYS", default=15)
+# Information requests (see docs/requests.md): reminder thresholds in working days before the due
+# date, attachment size, and private storage for letters and applicants' files (never served from
+# MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.
 GONGKAI_REQUEST_REMINDER_DAYS = tuple(env.list("GONGKAI_REQUEST_REMINDER_DAYS", cast=int, default=[5, 2, 0]))
 GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES = env.int("GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Empty = "private-media" beside MEDIA_ROOT.

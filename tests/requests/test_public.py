@@ -84,7 +84,7 @@ def test_upload_type_is_sniffed(client, tree):
     fake = io.BytesIO(b"MZ\x90\x00 this is an exe")
     fake.name = "身份证.pdf"
     resp = client.post(reverse("requests:apply"), {**form_data(tree.dept_a, human=a), "attachments": [fake]})
-    assert "类型不支持" in resp.content.decode()
+    assert "文件类型不受支持" in resp.content.decode()
     assert InformationRequest.objects.count() == 0
 
 
@@ -152,3 +152,41 @@ def test_wrong_codes_are_rate_limited(client, tree, submit):
 
 def test_guide_page(client, db):
     assert "第三十三条" in client.get(reverse("requests:guide")).content.decode()
+
+
+def _offered(body: str) -> list[str]:
+    import re
+
+    select = body[body.index('name="unit"') : body.index("</select>", body.index('name="unit"'))]
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+
+
+def test_form_offers_the_countys_own_bodies_grouped(client, tree):
+    from gongkai.requests.models import RequestPolicy
+
+    body = client.get(reverse("requests:apply")).content.decode()
+    offered = _offered(body)
+    assert offered[0] == tree.county.name  # the county government first
+    assert {tree.dept_a.name, tree.dept_b.name, tree.town_a.name, tree.town_b.name} <= set(offered)
+    assert tree.province.name not in offered and tree.city.name not in offered and tree.school.name not in offered
+    assert offered.index(tree.dept_a.name) < offered.index(tree.town_a.name)  # departments, then townships
+    assert 'label="政府部门"' in body and 'label="乡镇人民政府、街道办事处"' in body
+    # a public institution that handles requests is offered when switched on
+    RequestPolicy.objects.create(unit=tree.school, accepts_requests=True)
+    assert tree.school.name in _offered(client.get(reverse("requests:apply")).content.decode())
+
+
+def test_unit_chosen_by_url_still_works(client, tree):
+    body = client.get(reverse("requests:apply") + f"?unit={tree.city.pk}").content.decode()
+    assert 'label="您选择的机关"' in body and f'<option value="{tree.city.pk}" selected>' in body
+    a = client.session[HumanCheck.KEY]["a"]
+    resp = client.post(reverse("requests:apply") + f"?unit={tree.city.pk}", form_data(tree.city, human=a))
+    assert resp.status_code == 302 and InformationRequest.objects.get().unit == tree.city
+    # preselected when it is one of the county's own bodies; ignored when malformed
+    body = client.get(reverse("requests:apply") + f"?unit={tree.dept_b.pk}").content.decode()
+    assert f'<option value="{tree.dept_b.pk}" selected>' in body and "您选择的机关" not in body
+    assert client.get(reverse("requests:apply") + "?unit=abc").status_code == 200
+    # a body that does not take requests cannot be posted to
+    a = client.session[HumanCheck.KEY]["a"]
+    resp = client.post(reverse("requests:apply"), form_data(tree.school, human=a))
+    assert resp.status_code == 200 and InformationRequest.objects.count() == 1
