@@ -75,3 +75,27 @@ class IndexFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.doc_id}"
+
+
+class NamePair(models.Model):
+    """One everyday ↔ official name pair (准生证 ↔ 生育服务证) of the shared dictionary.
+
+    Used by the query expansion of 一网通查 (``gongkai.search.analysis``) and by the FAQ
+    suggester. Seeded from ``data/name_pairs.tsv`` by a migration; the 政务公开办 adds, edits
+    and disables pairs in the workbench through ``services.name_pair_*`` (audited).
+    """
+
+    everyday = models.CharField(_("日常说法"), max_length=60)
+    official = models.CharField(_("规范名称"), max_length=120)
+    source = models.CharField(_("来源"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("日常说法与规范名称")
+        verbose_name_plural = _("日常说法与规范名称")
+        ordering = ["everyday", "official"]
+        constraints = [models.UniqueConstraint(fields=["everyday", "official"], name="search_namepair_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.everyday} ↔ {self.official}"

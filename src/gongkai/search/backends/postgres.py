@@ -8,7 +8,9 @@ produces CJK bigram/unigram tokens, and ``to_tsvector('simple', ...)`` indexes t
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import time
 from collections.abc import Iterable
 
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from .. import analysis
 from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
-from . import SearchBackend, SearchUnavailable
+from . import SearchBackend, SearchUnavailable, empty_results
 
 # tsvector positions stop at 16383 and a tsvector is at most 1 MB: index the first part
 # of very long bodies (attachments) only.
@@ -57,6 +59,45 @@ def needle_tsquery(needle: analysis.Needle, weight: str = "") -> str:
                 chain += f" <{offset - prev}> " + _tok(token, weight)
             parts.append("(" + chain + ")")
     return "(" + " & ".join(parts) + ")"
+
+
+def term_tsquery(term: analysis.Term, weight: str = "") -> str:
+    """Any alternative of a term (房产证 | 不动产权证书 …)."""
+    if len(term.needles) == 1:
+        return needle_tsquery(term.needles[0], weight)
+    return "(" + " | ".join(needle_tsquery(n, weight) for n in term.needles) + ")"
+
+
+# At most this many AND-combinations spell out "k of n terms" inside one tsquery (the GIN
+# index then answers it directly); longer questions use OR plus a per-row count.
+MAX_COMBINATIONS = 64
+
+
+def match_conditions(parsed: analysis.ParsedQuery) -> tuple[list[str], list]:
+    """SQL conditions (and their parameters) for the phrases and the min_should_match of terms."""
+    where: list[str] = []
+    params: list = []
+    musts = [needle_tsquery(n) for n in parsed.phrases]
+    terms = [term_tsquery(t) for t in parsed.terms]
+    k = parsed.min_should_match
+    if terms and k >= len(terms):
+        musts += terms
+    elif terms:
+        combos = math.comb(len(terms), k)
+        if combos <= MAX_COMBINATIONS:
+            musts.append("(" + " | ".join("(" + " & ".join(c) + ")" for c in itertools.combinations(terms, k)) + ")")
+        else:
+            musts.append("(" + " | ".join(terms) + ")")
+            where.append("(" + " + ".join(["(tsv @@ to_tsquery('simple', %s))::int"] * len(terms)) + f") >= {int(k)}")
+            params += terms
+    musts += ["!" + needle_tsquery(n) for n in parsed.excluded]
+    if parsed.phrases or parsed.terms:
+        where.insert(0, "tsv @@ to_tsquery('simple', %s)")
+        params.insert(0, " & ".join(musts))
+    elif parsed.excluded:
+        where.append("NOT (tsv @@ to_tsquery('simple', %s))")
+        params.append(" | ".join(needle_tsquery(n) for n in parsed.excluded))
+    return where, params
 
 
 class PostgresBackend(SearchBackend):
@@ -160,15 +201,7 @@ class PostgresBackend(SearchBackend):
     # --- reading ---------------------------------------------------------------
 
     def _where(self, q: SearchQuery, parsed: analysis.ParsedQuery) -> tuple[str, list]:
-        where, params = [], []
-        match = [needle_tsquery(n) for n in parsed.required]
-        match += ["!" + needle_tsquery(n) for n in parsed.excluded]
-        if parsed.required:
-            where.append("tsv @@ to_tsquery('simple', %s)")
-            params.append(" & ".join(match))
-        elif parsed.excluded:
-            where.append("NOT (tsv @@ to_tsquery('simple', %s))")
-            params.append(" | ".join(needle_tsquery(n) for n in parsed.excluded))
+        where, params = match_conditions(parsed)
         for key, values in (q.filters or {}).items():
             values = [str(v) for v in values if str(v)]
             if key not in _FACET_COLUMN or not values:
@@ -191,14 +224,16 @@ class PostgresBackend(SearchBackend):
             params.append(q.date_to)
         return (" AND ".join(where) or "TRUE"), params
 
-    def search(self, q: SearchQuery) -> SearchResults:
+    def search(self, q: SearchQuery, parsed: analysis.ParsedQuery | None = None) -> SearchResults:
         self._check()
         started = time.perf_counter()
-        parsed = analysis.parse_query(q.text)
+        parsed = parsed or analysis.parse_query(q.text)
+        if parsed.issue:
+            return empty_results(q, parsed, started)
         where, params = self._where(q, parsed)
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
-        ranked = bool(parsed.required) and q.sort != "date"
+        ranked = not parsed.empty and q.sort != "date"
         cols = [_FACET_COLUMN[k] for k in FACET_KEYS]
         date_order = "published_on DESC NULLS LAST, id DESC"
         # One statement evaluates the match once (a phrase re-checks positions in every
@@ -210,7 +245,7 @@ class PostgresBackend(SearchBackend):
         parts = []
         sql_params: list = list(params)
         if ranked and offset < RANK_CANDIDATES:
-            rank_q = " | ".join(needle_tsquery(n) for n in parsed.required + parsed.optional)
+            rank_q = " | ".join(needle_tsquery(n) for n in parsed.all_needles() + parsed.optional)
             ctes.append(f"c AS (SELECT id, published_on FROM m ORDER BY {date_order} LIMIT {RANK_CANDIDATES})")
             ctes.append(
                 f"h AS (SELECT c.id, c.published_on, ts_rank_cd('{RANK_WEIGHTS}', s.tsv, to_tsquery('simple', %s), 1) AS score "
@@ -236,7 +271,7 @@ class PostgresBackend(SearchBackend):
         )
         sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join([facet_select, *hit_selects])
         with transaction.atomic(), connection.cursor() as cur:
-            if parsed.required:
+            if not parsed.empty:
                 # The planner prices a sequential scan of the (TOASTed) tsvector column far too
                 # low; the GIN bitmap scan is 20x faster for broad terms.
                 cur.execute("SET LOCAL enable_seqscan = off")
@@ -264,7 +299,12 @@ class PostgresBackend(SearchBackend):
                 )
             )
         return SearchResults(
-            total=total, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000, query=q
+            total=total,
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            query=q,
+            parsed=parsed,
         )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
