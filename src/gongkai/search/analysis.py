@@ -219,7 +219,7 @@ def min_should_match(n: int) -> int:
     """How many of ``n`` free terms a document must contain: all of 1–2, then 60 % (rounded up)."""
     if n <= 2:
         return n
-    return math.ceil(n * MIN_SHOULD_MATCH_SHARE)
+    return max(1, math.floor(n * MIN_SHOULD_MATCH_SHARE))
 
 
 MIN_SHOULD_MATCH_SHARE = 0.6
