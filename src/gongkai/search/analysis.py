@@ -215,11 +215,14 @@ class ParsedQuery:
         return replace(self, min_should_match=1)
 
 
-def min_should_match(n: int) -> int:
-    """How many of ``n`` free terms a document must contain: all of 1–2, then 60 % (rounded up)."""
+def min_should_match(n: int, *, question: bool = False) -> int:
+    """How many of ``n`` free terms a document must contain: all of 1–2 terms, then 60 % —
+    rounded up for keywords (3 → 2, 4 → 3), rounded down for a question, whose words carry
+    more noise (3 → 1, 4 → 2, 5 → 3; ``bench/search_bench.py`` measures both kinds)."""
     if n <= 2:
         return n
-    return max(1, math.floor(n * MIN_SHOULD_MATCH_SHARE))
+    share = n * MIN_SHOULD_MATCH_SHARE
+    return max(1, math.floor(share) if question else math.ceil(share))
 
 
 MIN_SHOULD_MATCH_SHARE = 0.6
@@ -360,7 +363,8 @@ def parse_query(text: str, *, expand: bool = True) -> ParsedQuery:
             for n in t.needles:
                 if n.text not in {o.text for o in parsed.optional}:
                     parsed.optional.append(n)
-    parsed.min_should_match = min_should_match(len(parsed.terms))
+    # A question (question words or fillers were dropped) needs fewer of its words than keywords.
+    parsed.min_should_match = min_should_match(len(parsed.terms), question=bool(parsed.ignored))
     if parsed.empty and raw.strip() and not parsed.excluded:
         parsed.issue = ISSUE_ONLY_STOPWORDS if parsed.ignored else ISSUE_NO_TEXT
     return parsed

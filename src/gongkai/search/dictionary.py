@@ -13,6 +13,7 @@ cache changes (services bump it on commit), like the FAQ index.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ import ahocorasick
 from django.core.cache import cache
 
 from gongkai.core.chinese import normalise
+
+log = logging.getLogger(__name__)
 
 DATA_FILE = Path(__file__).parent / "data" / "name_pairs.tsv"
 VERSION_KEY = "gongkai:search:dictionary:version"
@@ -97,7 +100,7 @@ class Dictionary:
             if other not in out:
                 out.append(other)
         if len(name) > 2:
-            for end, inner in self.automaton.iter(name):
+            for _end, inner in self.automaton.iter(name):
                 if inner != name and len(inner) >= 2:
                     for other in self.group_of.get(inner, ()):
                         if other not in out:
@@ -141,7 +144,7 @@ def _load_pairs() -> list[tuple[str, str]]:
         if NamePair.objects.exists():
             return list(NamePair.objects.filter(is_active=True).values_list("everyday", "official"))
     except Exception:  # noqa: BLE001 - no database or table yet (migrations, bench, CLI before migrate)
-        pass
+        log.debug("search: name dictionary table unavailable, using the shipped file", exc_info=True)
     return [(a, b) for a, b, _s in shipped_pairs()]
 
 

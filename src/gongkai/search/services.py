@@ -48,11 +48,40 @@ def log_search_term(text: str) -> None:
         log.exception("search: could not log a search term")
 
 
-def run_search(q: SearchQuery, *, log_terms: bool = True) -> SearchResults:
-    """Run a public search. Only first-page searches with text are counted (paging and facet
-    clicks on the same query are not new searches)."""
-    results = get_backend().search(q)
-    if log_terms and q.text.strip() and q.page == 1 and not q.filters and not (q.date_from or q.date_to):
+def run_search(q: SearchQuery, *, log_terms: bool = True, with_help: bool = True) -> SearchResults:
+    """Run a public search (portal, API and ``gongkai search`` alike).
+
+    A question that matches no document with enough of its words is run again needing only
+    one of them (``results.relaxed``); when nothing is found at all, ``results.help`` holds a
+    looser query, spelling/pinyin corrections and related FAQ entries or service guides
+    (:mod:`gongkai.search.help`). Only first-page searches with text and results are counted
+    (paging and facet clicks are not new searches; empty or meaningless queries never become
+    popular terms)."""
+    from . import analysis
+    from .help import zero_result_help
+
+    backend = get_backend()
+    parsed = analysis.parse_query(q.text)
+    results = backend.search(q, parsed)
+    if not results.total and not parsed.issue:
+        relaxed = parsed.relaxed()
+        if relaxed is not None:
+            retry = backend.search(q, relaxed)
+            if retry.total:
+                retry.relaxed = True
+                results = retry
+    if not results.total and q.text.strip() and with_help:
+        results.help = zero_result_help(q, parsed, backend)
+    if (
+        log_terms
+        and results.total
+        and not parsed.issue
+        and not parsed.truncated
+        and q.text.strip()
+        and q.page == 1
+        and not q.filters
+        and not (q.date_from or q.date_to)
+    ):
         log_search_term(q.text)
     return results
 
