@@ -36,6 +36,9 @@ class InteractionConfig(AppConfig):
             "interaction-faq-stale-check",
             {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
         )
+        from . import search_sources
+
+        search_sources.register()
 
     def workbench_panels(self, user):
         from django.urls import reverse

@@ -8,11 +8,22 @@ class SearchConfig(AppConfig):
     verbose_name = _("一网通查")
     default_auto_field = "django.db.models.BigAutoField"
     portal_nav = [(_("一网通查"), "search:search", 50, None)]
+    workbench_nav = [(_("日常说法词典"), "search_wb:names", 60, "disclosure_office")]
 
     def ready(self):
         from celery.schedules import crontab
         from django.conf import settings
 
+        from gongkai.core import audit
+
+        audit.ACTION_LABELS.update(
+            {
+                "search.name_pair.create": _("新增日常说法对应关系"),
+                "search.name_pair.update": _("修改日常说法对应关系"),
+                "search.name_pair.disable": _("停用日常说法对应关系"),
+                "search.name_pair.enable": _("启用日常说法对应关系"),
+            }
+        )
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "search-retry-failed-updates",
             {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},

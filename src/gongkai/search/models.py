@@ -99,3 +99,23 @@ class NamePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.everyday} ↔ {self.official}"
+
+
+class TextEmbedding(models.Model):
+    """A stored sentence embedding (optional extra ``semantic``, ``gongkai.search.semantic``):
+    one per entry of a namespace (``faq`` …), recomputed when the text's digest changes."""
+
+    namespace = models.CharField(_("类别"), max_length=40)
+    key = models.CharField(_("条目"), max_length=64)
+    digest = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    model = models.CharField(max_length=60)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("语义向量")
+        verbose_name_plural = _("语义向量")
+        constraints = [models.UniqueConstraint(fields=["namespace", "key"], name="search_embedding_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.namespace}:{self.key}"

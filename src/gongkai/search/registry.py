@@ -16,7 +16,7 @@ class Source:
     iter_all: Callable[[], Iterable[SearchDocument]]
     get: Callable[[str], SearchDocument | None]  # receives the pk part of "kind:pk"
     label: Any = ""  # display name of the kind (facet 来源), e.g. _("常见问题")
-    list_url: str = ""  # the public page listing this kind, e.g. "/interaction/faq/"
+    list_url: Any = ""  # the public page listing this kind (a str or reverse_lazy), e.g. "/interaction/faq/"
     order: int = 50  # position in the 来源 facet and the kind choices
 
 

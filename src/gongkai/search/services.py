@@ -110,3 +110,107 @@ def reindex(*, kind: str | None = None, progress: Callable[[str, int], None] | N
         if progress:
             progress(name, counts[name])
     return counts
+
+
+# --- the everyday ↔ official name dictionary ------------------------------------------------
+
+
+def _require_office(actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from gongkai.core import permissions
+    from gongkai.core.models import Role
+
+    if not (permissions.is_sysadmin(actor) or Role.DISCLOSURE_OFFICE in permissions.roles_of(actor)):
+        raise PermissionDenied(_("只有政务公开办或系统管理员可以维护日常说法词典"))
+
+
+def _clean_pair(everyday: str, official: str, source: str) -> tuple[str, str, str]:
+    from django.core.exceptions import ValidationError
+
+    everyday, official, source = (everyday or "").strip(), (official or "").strip(), (source or "").strip()
+    errors = {}
+    if not everyday:
+        errors["everyday"] = _("请填写日常说法")
+    elif len(everyday) > 60:
+        errors["everyday"] = _("日常说法不能超过 60 个字")
+    if not official:
+        errors["official"] = _("请填写规范名称")
+    elif len(official) > 120:
+        errors["official"] = _("规范名称不能超过 120 个字")
+    if everyday and official and normalise(everyday) == normalise(official):
+        errors["official"] = _("日常说法和规范名称不能相同")
+    if len(source) > 300:
+        errors["source"] = _("来源不能超过 300 个字")
+    if errors:
+        raise ValidationError(errors)
+    return everyday, official, source
+
+
+def _pair_changed() -> None:
+    from . import dictionary
+
+    transaction.on_commit(dictionary.invalidate)
+
+
+@transaction.atomic
+def name_pair_create(*, actor, everyday: str, official: str, source: str = ""):
+    """Add a pair to the dictionary used by search expansion and FAQ suggestions."""
+    from django.core.exceptions import ValidationError
+
+    from gongkai.core import audit
+
+    from .models import NamePair
+
+    _require_office(actor)
+    everyday, official, source = _clean_pair(everyday, official, source)
+    if NamePair.objects.filter(everyday=everyday, official=official).exists():
+        raise ValidationError({"official": _("词典中已有这一对说法")})
+    pair = NamePair.objects.create(everyday=everyday, official=official, source=source)
+    audit.record(actor=actor, action="search.name_pair.create", obj=pair, after=audit.snapshot(pair))
+    _pair_changed()
+    return pair
+
+
+@transaction.atomic
+def name_pair_update(*, actor, pair, everyday: str, official: str, source: str = "", is_active: bool = True):
+    from django.core.exceptions import ValidationError
+
+    from gongkai.core import audit
+
+    from .models import NamePair
+
+    _require_office(actor)
+    pair = NamePair.objects.select_for_update().get(pk=pair.pk)
+    everyday, official, source = _clean_pair(everyday, official, source)
+    if NamePair.objects.filter(everyday=everyday, official=official).exclude(pk=pair.pk).exists():
+        raise ValidationError({"official": _("词典中已有这一对说法")})
+    before = audit.snapshot(pair)
+    pair.everyday, pair.official, pair.source, pair.is_active = everyday, official, source, bool(is_active)
+    pair.save()
+    audit.record(actor=actor, action="search.name_pair.update", obj=pair, before=before, after=audit.snapshot(pair))
+    _pair_changed()
+    return pair
+
+
+@transaction.atomic
+def name_pair_set_active(*, actor, pair, active: bool):
+    """Disable (or enable again) a pair without losing it."""
+    from gongkai.core import audit
+
+    from .models import NamePair
+
+    _require_office(actor)
+    pair = NamePair.objects.select_for_update().get(pk=pair.pk)
+    before = {"is_active": pair.is_active}
+    pair.is_active = bool(active)
+    pair.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="search.name_pair.enable" if active else "search.name_pair.disable",
+        obj=pair,
+        before=before,
+        after={"is_active": pair.is_active},
+    )
+    _pair_changed()
+    return pair
