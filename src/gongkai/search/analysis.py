@@ -23,6 +23,7 @@ Querying (``parse_query``, shared by both backends and the FAQ suggester)
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import operator
@@ -424,22 +425,40 @@ def _normalised_with_map(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
-def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping spans (in ``text`` coordinates) where any term occurs."""
-    if not text or not terms:
-        return []
-    norm, offsets = _normalised_with_map(text)
+@lru_cache(maxsize=4096)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     # Needles keep punctuation between runs; match tolerant of whitespace differences.
     patterns = []
     for term in terms:
         term = term.strip()
-        if not term:
-            continue
-        patterns.append(r"\s*".join(re.escape(c) for c in term if not c.isspace()))
+        if term:
+            patterns.append(r"\s*".join(re.escape(c) for c in term if not c.isspace()))
     if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
+
+
+# Normalising a long text character by character (needed when NFKC or 繁→简 changes it) is the
+# slow part of highlighting; beyond this many characters only the matches found in the text
+# as written are highlighted.
+SLOW_PATH_CHARS = 20_000
+
+
+def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping spans (in ``text`` coordinates) where any term occurs.
+
+    Fast path: most text is already in normalised form (简体, half-width), so the terms are
+    first looked for in the text as written. Only when that finds nothing is the text
+    normalised (繁體, full-width letters) with a map back to the original positions."""
+    if not text or not terms:
         return []
-    rx = re.compile("|".join(f"(?:{p})" for p in patterns))
-    spans = []
+    rx = _terms_pattern(tuple(terms))
+    if rx is None:
+        return []
+    spans = [(m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start()]
+    if spans:
+        return spans
+    norm, offsets = _normalised_with_map(text[:SLOW_PATH_CHARS])
     for m in rx.finditer(norm):
         if m.end() == m.start():
             continue
@@ -474,28 +493,28 @@ _WS = re.compile(r"\s+")
 
 def snippet(text: str, terms: list[str], *, length: int = 160) -> str:
     """An HTML-escaped excerpt of about ``length`` characters around the best cluster of
-    matches, matches wrapped in <mark>; the text's beginning when nothing matches."""
-    text = _WS.sub(" ", text or "").strip()
+    matches, matches wrapped in <mark>; the text's beginning when nothing matches. Whitespace
+    runs are shown as one space (only the excerpt is processed: bodies can be long)."""
+    text = (text or "").strip()
     if not text:
         return ""
     spans = _match_spans(text, terms)
     if not spans:
-        cut = text[:length]
-        return html.escape(cut) + ("…" if len(text) > length else "")
+        cut = _WS.sub(" ", text[: length * 2]).strip()
+        return html.escape(cut[:length]) + ("…" if len(text) > length else "")
     # Window with the most distinct matched strings, starting a little before a match.
     best_start, best_score = spans[0][0], -1
-    for i, (s, _e) in enumerate(spans):
+    starts = [a for a, _b in spans]
+    for i, (s, _e) in enumerate(spans[:200]):
         window_end = s + length
-        distinct = {text[a:b].lower() for a, b in spans[i:] if b <= window_end}
-        score = len(distinct) * 100 + sum(1 for a, b in spans[i:] if b <= window_end)
+        window = [(a, b) for a, b in spans[i : bisect.bisect_right(starts, window_end)] if b <= window_end]
+        score = len({text[a:b].lower() for a, b in window}) * 100 + len(window)
         if score > best_score:
             best_start, best_score = s, score
-        if i > 200:
-            break
     start = 0 if best_start < length * 2 // 3 else best_start - 20
     end = min(len(text), start + length)
     inner = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
-    body = _render(text[start:end], inner)
+    body = _WS.sub(" ", _render(text[start:end], inner))
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 

@@ -150,6 +150,8 @@ def _load_pairs() -> list[tuple[str, str]]:
 
 def current() -> Dictionary:
     """The dictionary in force (database rows; the shipped file when the table is empty or absent)."""
+    if _state.get("pinned") is not None:
+        return _state["pinned"]
     try:
         version = _version()
     except Exception:  # noqa: BLE001 - cache unavailable: keep what we have
@@ -164,6 +166,6 @@ def current() -> Dictionary:
 
 
 def use(dictionary: Dictionary | None) -> None:
-    """Pin a dictionary for this process (benchmarks and tests without a database)."""
+    """Pin a dictionary for this process (benchmarks without a database); ``None`` unpins."""
     with _lock:
-        _state.update(version=_version() if dictionary is not None else None, dictionary=dictionary)
+        _state["pinned"] = dictionary
