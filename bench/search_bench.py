@@ -204,23 +204,28 @@ class Corpus:
         weights = np.array([counts[w] ** 0.5 for w in self.words], dtype=np.float64)
         self.word_p = weights / weights.sum()
         self.word_buf: list[str] = []
+        self.word_pos = 0
         self.sent_buf: list[int] = []
+        self.sent_pos = 0
         self.types = [t for t, _ in TYPES]
         self.type_cw = list(accumulate(w for _, w in TYPES))
         self.domains = list(DOMAINS)
 
     def nouns(self, k: int) -> list[str]:
-        if len(self.word_buf) < k:
-            self.word_buf = list(
-                self.np.array(self.words, dtype=object)[self.gen.choice(len(self.words), 200_000, p=self.word_p)]
-            )
-        out, self.word_buf = self.word_buf[:k], self.word_buf[k:]
+        if self.word_pos + k > len(self.word_buf):
+            idx = self.gen.choice(len(self.words), 200_000, p=self.word_p)
+            self.word_buf = [self.words[i] for i in idx.tolist()]
+            self.word_pos = 0
+        out = self.word_buf[self.word_pos : self.word_pos + k]
+        self.word_pos += k
         return out
 
     def sentence_ids(self, k: int) -> list[int]:
-        if len(self.sent_buf) < k:
+        if self.sent_pos + k > len(self.sent_buf):
             self.sent_buf = self.gen.integers(0, len(self.sentences), 1_000_000).tolist()
-        out, self.sent_buf = self.sent_buf[:k], self.sent_buf[k:]
+            self.sent_pos = 0
+        out = self.sent_buf[self.sent_pos : self.sent_pos + k]
+        self.sent_pos += k
         return out
 
     def document(self, i: int):
