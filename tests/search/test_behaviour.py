@@ -224,7 +224,9 @@ def test_bad_queries_do_not_fail(backend, doc):
 def test_paging_through_a_broad_query_returns_every_match_once(backend, doc, monkeypatch):
     from gongkai.search.backends import postgres
 
-    monkeypatch.setattr(postgres, "RANK_CANDIDATES", 12)  # PG ranks the newest N, then continues by date
+    # PG ranks a pool of candidates (title matches + newest), then continues by date
+    monkeypatch.setattr(postgres, "POOL_TITLE", 5)
+    monkeypatch.setattr(postgres, "POOL_NEWEST", 4)
     docs = [
         doc(
             f"第{i}号通知" + ("通知" if i % 3 == 0 else ""),

@@ -32,6 +32,9 @@ class SearchEntry(models.Model):
     document_number = models.CharField(_("发文字号"), max_length=200, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     tsv = SearchVectorField(null=True)
+    title_tsv = SearchVectorField(null=True)  # the title's tokens alone: cheap title candidates
+    title_len = models.PositiveIntegerField(default=0)  # tokens, for BM25 length normalisation
+    body_len = models.PositiveIntegerField(default=0)
     py = SearchVectorField(null=True)
 
     class Meta:
