@@ -19,11 +19,13 @@ def _fresh_calendar_snapshot():
     Tests roll their transactions back, so a snapshot cached by one test (say,
     after importing 2027) must not leak into the next.
     """
-    from gongkai.core import workdays
+    from gongkai.core import deadlines, workdays
 
-    workdays._forget()
+    workdays.invalidate()
+    deadlines.invalidate()
     yield
-    workdays._forget()
+    workdays.invalidate()
+    deadlines.invalidate()
 
 
 @pytest.fixture(autouse=True)

@@ -125,6 +125,7 @@ def ensure_holiday_seed() -> None:
 # Reference data that data migrations load and that a flush (after a transactional
 # test: live server, parallel writers) removes. Each seeder is idempotent.
 REFERENCE_SEEDS = [
+    ("gongkai.core", "gongkai.core.migrations.0003_legal_periods", "seed_periods"),
     ("gongkai.catalogue", "gongkai.catalogue.migrations.0002_seed_builtin", "seed"),
     ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
 ]

@@ -5,7 +5,6 @@ for production (DEBUG off, secure cookies) except in the embedded demo mode
 (GONGKAI_DEMO=1), which the README run command switches on.
 """
 
-import sys
 from pathlib import Path
 
 import environ
@@ -16,7 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent
 env = environ.Env()
 
 DEMO = env.bool("GONGKAI_DEMO", default=False)
-TESTING = env.bool("GONGKAI_TESTING", default="pytest" in sys.modules)
+# Set by the test settings module (gongkai.test_settings); never guessed from what is imported.
+TESTING = env.bool("GONGKAI_TESTING", default=False)
 DEBUG = env.bool("DEBUG", default=DEMO)
 DATA_DIR = Path(env.str("GONGKAI_DATA_DIR", default=str(Path.cwd() / "var")))
 
@@ -50,10 +50,8 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",
-]
-# Capability apps (one per bounded context, see DESIGN.md). Each is added here
-# when it exists; their URLs are included automatically by gongkai.urls.
-CAPABILITY_APPS = [
+    # Capability apps, one per bounded context (DESIGN.md). Their URLs are listed in gongkai.urls
+    # and gongkai.api.urls, their periodic jobs in CELERY_BEAT_SCHEDULE below.
     "gongkai.search",
     "gongkai.catalogue",
     "gongkai.publications",
@@ -61,7 +59,6 @@ CAPABILITY_APPS = [
     "gongkai.interaction",
     "gongkai.reports",
 ]
-INSTALLED_APPS += [app for app in CAPABILITY_APPS if (BASE_DIR / app.split(".")[1] / "apps.py").exists()]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -75,7 +72,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gongkai.core.db.ReplicaReadsMiddleware",
     "gongkai.core.middleware.TraditionalChineseMiddleware",
+    "gongkai.core.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -110,13 +109,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional read replica for the public portal's reads (see gongkai.core.db); tests use the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["gongkai.core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
 # --- Cache, Celery ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # One Redis for every app server: cache (fragments, rate limits, throttles), sessions' cache.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gongkai"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions live in the database (survive a Redis restart) and are read through the cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}}
     # Embedded default: one process, so a local-memory cache is correct for rate limits.
@@ -127,9 +145,27 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "c
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = TESTING
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_TASK_ACKS_LATE = True
-CELERY_BEAT_SCHEDULE: dict = {}  # apps add their periodic jobs in their AppConfig.ready()
-_ = crontab  # re-exported for apps' schedules
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran: a killed worker's task runs again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks (crawls, reports) do not hold others back
+# Every periodic job of the product, in one place (run by one `celery beat`).
+CELERY_BEAT_SCHEDULE = {
+    # Stored due dates follow the calendar and periods at once (on commit of a change); this
+    # catches clocks that move by themselves (a consultation pausing a request runs up to today).
+    "core-recompute-due-dates": {"task": "gongkai.core.tasks.recompute_due_dates", "schedule": crontab(minute=15)},
+    "requests-send-reminders": {"task": "gongkai.requests.tasks.send_reminders", "schedule": crontab(minute=0, hour=8)},
+    "publications-refresh-status-changes": {
+        "task": "publications.refresh_status_changes",
+        "schedule": crontab(minute=10, hour=0),  # re-index normative documents whose status changes that day
+    },
+    "interaction-appeal-reminders": {"task": "interaction.appeal_reminders", "schedule": crontab(hour=8, minute=0)},
+    "interaction-consultation-close": {
+        "task": "interaction.consultation_close_expired",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
+    "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+}
 
 # --- Auth ---------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -204,6 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "gongkai.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_form": env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/hour")},
 }
 SPECTACULAR_SETTINGS = {
@@ -215,6 +252,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gongkai.api.schema.add_error_responses",
+    ],
 }
 
 # --- gongkai ----------------------------------------------------------------

@@ -1,13 +1,9 @@
-"""Root URLs. Each installed gongkai app with a ``urls`` module is mounted at its own prefix.
+"""Root URLs: every app's public pages, staff pages (/workbench/<app>/) and API (gongkai.api.urls).
 
 Public pages live under ``/`` (portal) and each capability's public prefix;
-staff pages under ``/workbench/``; the API under ``/api/``.
+staff pages under ``/workbench/``; the API under ``/api/``. A new app adds its lines here.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -21,19 +17,19 @@ urlpatterns = [
     path("api/", include("gongkai.api.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.core.urls")),
+    # Capability apps: staff pages, then public pages.
+    path("search/", include("gongkai.search.urls")),
+    path("workbench/catalogue/", include("gongkai.catalogue.workbench_urls")),
+    path("catalogue/", include("gongkai.catalogue.urls")),
+    path("workbench/publications/", include("gongkai.publications.workbench_urls")),
+    path("publications/", include("gongkai.publications.urls")),
+    path("workbench/requests/", include("gongkai.requests.workbench_urls")),
+    path("requests/", include("gongkai.requests.urls")),
+    path("workbench/interaction/", include("gongkai.interaction.workbench_urls")),
+    path("interaction/", include("gongkai.interaction.urls")),
+    path("workbench/reports/", include("gongkai.reports.workbench_urls")),
+    path("reports/", include("gongkai.reports.urls")),
 ]
-
-# Capability apps: public pages at /<app>/ (module ``urls``), staff pages at
-# /workbench/<app>/ (module ``workbench_urls``).
-for config in apps.get_app_configs():
-    name = config.name
-    short = name.rsplit(".", 1)[-1]
-    if not name.startswith("gongkai.") or short in {"core", "portal", "workbench", "api"}:
-        continue
-    if find_spec(f"{name}.workbench_urls"):
-        urlpatterns.append(path(f"workbench/{short}/", include(import_module(f"{name}.workbench_urls"))))
-    if find_spec(f"{name}.urls"):
-        urlpatterns.append(path(f"{short}/", include(import_module(f"{name}.urls"))))
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))
 

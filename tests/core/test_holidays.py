@@ -84,12 +84,12 @@ def test_reimport_updates_instead_of_duplicating(tree):
 def test_other_processes_see_an_import():
     """A process that cached the calendar before the import reloads it (version kept in the database)."""
     stale = workdays.current_calendar()
-    stale_entry = workdays._cached
+    stale_entry = workdays._snapshot._cached
     with pytest.raises(workdays.CalendarMissing):
         stale.is_working_day(D(2027, 3, 1))
     services.holidays_import(actor=None, report=services.parse_holiday_file(_json_bytes(), "2027.json"))
     # Pretend this is another process: it still holds the old snapshot and its last check is old.
-    workdays._cached, workdays._checked_at = stale_entry, 0.0
+    workdays._snapshot._cached, workdays._snapshot._checked_at = stale_entry, 0.0
     assert workdays.is_working_day(D(2027, 3, 1))
 
 

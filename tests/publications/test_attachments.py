@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from gongkai.core import uploads as attachments
 from gongkai.core.models import AuditEvent
-from gongkai.publications import attachments, services
+from gongkai.publications import services
 from gongkai.publications.models import Attachment
 
 from .files import docx_bytes, pdf_bytes, png_bytes, xlsx_bytes

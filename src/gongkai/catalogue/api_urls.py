@@ -1,9 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+
+from gongkai.core.api import Router
 
 from . import api
 
-router = DefaultRouter()
+router = Router()
 router.register("domains", api.DomainViewSet, basename="catalogue-domain")
 router.register("templates", api.TemplateViewSet, basename="catalogue-template")
 router.register("catalogues", api.CatalogueViewSet, basename="catalogue-catalogue")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, routers, serializers, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
@@ -12,6 +12,48 @@ from rest_framework.response import Response
 
 from . import permissions, privacy, selectors, workdays
 from .models import AuditEvent, Holiday, Organisation, Role, User
+from .transitions import TransitionRefused
+
+
+class Router(routers.SimpleRouter):
+    """The API's router: numeric ids only, so ``/staff/publications/abc/`` is a 404, not a 500.
+
+    A viewset with another lookup (a date, a tracking code) sets ``lookup_value_regex``.
+    """
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if getattr(viewset, "lookup_value_regex", None) is None and getattr(viewset, "lookup_field", "pk") in (
+            "pk",
+            "id",
+        ):
+            base_regex = "(?P<{lookup_prefix}{lookup_url_kwarg}>[0-9]{{1,18}})"
+            lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or "pk"
+            return base_regex.format(lookup_prefix=lookup_prefix, lookup_url_kwarg=lookup_url_kwarg)
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the domain's own refusals (settings: REST_FRAMEWORK.EXCEPTION_HANDLER).
+
+    * :class:`~gongkai.core.transitions.TransitionRefused` → 409 ``{"detail", "code"}``;
+    * a Django ``ValidationError`` from a service or an action form → 400, by field
+      (``non_field_errors`` for the rest), like DRF's own validation errors;
+    * :class:`~gongkai.core.workdays.CalendarMissing` → 409 naming the year to load.
+    """
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, TransitionRefused):
+        return Response({"detail": "；".join(exc.messages), "code": exc.code or "state"}, status=409)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+        else:
+            data = {"non_field_errors": exc.messages}
+        return Response(data, status=400)
+    if isinstance(exc, workdays.CalendarMissing):
+        return Response({"detail": str(exc), "code": "calendar_missing"}, status=409)
+    return drf_exception_handler(exc, context)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -1,9 +1,9 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from . import api
+from .api import Router
 
-router = DefaultRouter()
+router = Router()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("audit-events", api.AuditEventViewSet, basename="audit-event")
 router.register("users", api.StaffUserViewSet, basename="staff-user")

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         (_("审计日志"), "core:audit-list", 95, "disclosure_office"),
         (_("工作人员"), "core:user-list", 92, None),
         (_("工作日历"), "core:holiday-list", 96, None),
+        (_("法定期限"), "core:period-list", 97, None),
     ]
 
     def workbench_panels(self, user) -> list[dict]:

@@ -27,20 +27,43 @@ from .models import AuditChainHead, AuditEvent, Organisation, User
 
 GENESIS = "0" * 64
 
-# Readable names of the core actions for the audit log. Other apps may add theirs
-# (``audit.ACTION_LABELS["publication.publish"] = _("发布信息")``) in AppConfig.ready();
-# unknown actions are shown by their code.
-ACTION_LABELS: dict[str, Any] = {
-    "organisation.create": _("新建单位"),
-    "organisation.update": _("修改单位"),
-    "user.create": _("新建账号"),
-    "user.update": _("修改账号"),
-    "membership.grant": _("授予角色"),
-    "membership.revoke": _("撤销角色"),
-    "calendar.import": _("导入节假日"),
-    "calendar.save": _("修改节假日"),
-    "calendar.delete": _("删除节假日"),
-}
+
+class AuditAction(models.TextChoices):
+    """Audit action names of the core app.
+
+    Every app declares its action names the same way, as a ``TextChoices`` class whose
+    values are the stored names (``"<app>.<entity>.<verb>"``) and whose labels are shown
+    in the audit log, and registers it with :func:`register_actions` (at import of the
+    module that declares it). Services pass the member, never a literal or a formatted
+    string, so ``grep`` finds every place an action is recorded.
+    """
+
+    ORGANISATION_CREATE = "organisation.create", _("新建单位")
+    ORGANISATION_UPDATE = "organisation.update", _("修改单位")
+    USER_CREATE = "user.create", _("新建账号")
+    USER_UPDATE = "user.update", _("修改账号")
+    MEMBERSHIP_GRANT = "membership.grant", _("授予角色")
+    MEMBERSHIP_REVOKE = "membership.revoke", _("撤销角色")
+    CALENDAR_IMPORT = "calendar.import", _("导入节假日")
+    CALENDAR_SAVE = "calendar.save", _("修改节假日")
+    CALENDAR_DELETE = "calendar.delete", _("删除节假日")
+    PERIOD_UPDATE = "period.update", _("修改法定期限")
+
+
+ACTION_LABELS: dict[str, Any] = {}
+
+
+def register_actions(choices: type[models.TextChoices]) -> type[models.TextChoices]:
+    """Make an app's action names known to the audit log (usable as a class decorator)."""
+    for value, label in choices.choices:
+        existing = ACTION_LABELS.get(value)
+        if existing is not None and str(existing) != str(label):
+            raise ValueError(f"audit action {value!r} registered twice with different labels")
+        ACTION_LABELS[value] = label
+    return choices
+
+
+register_actions(AuditAction)
 
 
 def action_label(action: str) -> str:

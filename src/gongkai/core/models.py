@@ -265,3 +265,59 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}={self.last_value}"
+
+
+class PeriodUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("工作日")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+    MONTHS = "months", _("个月")
+
+
+class LegalPeriod(models.Model):
+    """A legal or configured period (reply 20 working days, 双公示 7 …) as data.
+
+    Every due date in the product is computed from one of these rows by
+    :func:`gongkai.core.deadlines.due_date`; an administrator may change the
+    length (audited), and a change recomputes every stored due date that uses it.
+    """
+
+    code = models.CharField(_("代码"), max_length=60, primary_key=True)
+    name = models.CharField(_("名称"), max_length=80)
+    app = models.CharField(_("所属业务"), max_length=30)
+    length = models.PositiveSmallIntegerField(_("期限长度"))
+    unit = models.CharField(_("计算单位"), max_length=15, choices=PeriodUnit.choices)
+    starts_on = models.CharField(_("起算事件"), max_length=120)
+    legal_basis = models.CharField(_("法律依据"), max_length=200)
+    is_maximum = models.BooleanField(
+        _("为上限"), default=False, help_text=_("长度是法定上限（如延期不超过20个工作日）")
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("法定期限")
+        verbose_name_plural = _("法定期限")
+        ordering = ["app", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.length}{self.get_unit_display()}）"
+
+
+class PageView(models.Model):
+    """Daily view counter of public record pages (most viewed catalogue items, guides …).
+
+    Counted by the view that shows the record (:func:`gongkai.core.pageviews.record_view`);
+    only counts, never who viewed.
+    """
+
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["object_type", "object_id", "day"], name="core_pageview_day")]
+        indexes = [models.Index(fields=["object_type", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.day} ×{self.count}"

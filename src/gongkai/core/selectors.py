@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from . import permissions
 from .models import AuditEvent, CalendarYear, Holiday, Organisation, OrgKind
@@ -71,6 +72,28 @@ def holidays_by_year() -> list[tuple[CalendarYear, list[Holiday]]]:
     for h in Holiday.objects.order_by("date"):
         by_year.setdefault(h.date.year, []).append(h)
     return [(y, by_year.get(y.year, [])) for y in CalendarYear.objects.order_by("-year")]
+
+
+APP_LABELS = {
+    "requests": _("依申请公开"),
+    "publications": _("主动公开"),
+    "interaction": _("政民互动"),
+    "credit": _("双公示"),
+    "monitoring": _("网站监管"),
+    "assessment": _("考核评估"),
+    "guides": _("办事服务"),
+    "benefits": _("惠企利民"),
+}
+
+
+def periods_by_app() -> list[tuple[str, list]]:
+    """Legal periods grouped by the business they belong to, for the periods page."""
+    from .models import LegalPeriod
+
+    groups: dict[str, list] = {}
+    for p in LegalPeriod.objects.order_by("app", "code"):
+        groups.setdefault(p.app, []).append(p)
+    return [(str(APP_LABELS.get(app, app)), rows) for app, rows in groups.items()]
 
 
 def staff_list_for(user, *, q: str = "", unit_id: int | None = None, active: bool | None = None):

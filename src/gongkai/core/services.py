@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from . import audit, credit_code, permissions, workdays
+from . import audit, credit_code, deadlines, permissions, workdays
+from .audit import AuditAction
 from .models import (
     CalendarYear,
     Holiday,
     HolidayKind,
+    LegalPeriod,
     Level,
     Membership,
     Organisation,
@@ -96,7 +98,7 @@ def organisation_create(*, actor: User | None, parent: Organisation | None, **da
     org.path = _path_for(org.pk, parent)
     org.depth = org.path.count(".") - 1
     org.save(update_fields=["path", "depth"])
-    audit.record(actor=actor, action="organisation.create", obj=org, unit=org, after=audit.snapshot(org))
+    audit.record(actor=actor, action=AuditAction.ORGANISATION_CREATE, obj=org, unit=org, after=audit.snapshot(org))
     return org
 
 
@@ -134,7 +136,9 @@ def organisation_update(*, actor: User | None, org: Organisation, parent=..., **
             node.depth = node.path.count(".") - 1
             node.save(update_fields=["path", "depth"])
         org.refresh_from_db()
-    audit.record(actor=actor, action="organisation.update", obj=org, unit=org, before=before, after=audit.snapshot(org))
+    audit.record(
+        actor=actor, action=AuditAction.ORGANISATION_UPDATE, obj=org, unit=org, before=before, after=audit.snapshot(org)
+    )
     return org
 
 
@@ -174,7 +178,11 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(
-        actor=actor, action="user.create", obj=user, unit=unit, after={"username": username, "full_name": full_name}
+        actor=actor,
+        action=AuditAction.USER_CREATE,
+        obj=user,
+        unit=unit,
+        after={"username": username, "full_name": full_name},
     )
     for role in roles:
         membership_grant(actor=actor, user=user, unit=unit, role=role)
@@ -196,7 +204,7 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
     if created:
         audit.record(
             actor=actor,
-            action="membership.grant",
+            action=AuditAction.MEMBERSHIP_GRANT,
             obj=membership,
             unit=unit,
             after={"user": user.username, "unit": unit.pk, "role": role},
@@ -214,7 +222,7 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> None:
             raise permissions.PermissionDenied(_("只有系统管理员可以撤销系统管理员角色"))
         permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], membership.unit)
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
-    audit.record(actor=actor, action="membership.revoke", obj=membership, unit=membership.unit, before=before)
+    audit.record(actor=actor, action=AuditAction.MEMBERSHIP_REVOKE, obj=membership, unit=membership.unit, before=before)
     membership.delete()
 
 
@@ -252,7 +260,12 @@ def user_update(*, actor: User | None, user: User, **data) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(
-        actor=actor, action="user.update", obj=user, unit=user.unit, before=before, after=audit.snapshot(user, fields)
+        actor=actor,
+        action=AuditAction.USER_UPDATE,
+        obj=user,
+        unit=user.unit,
+        before=before,
+        after=audit.snapshot(user, fields),
     )
     return user
 
@@ -432,15 +445,15 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
     for year in sorted(report.years):
         CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:255]})
     workdays.bump_version()
+    deadlines.schedule_recompute("calendar")
     audit.record(
         actor=actor,
-        action="calendar.import",
+        action=AuditAction.CALENDAR_IMPORT,
         object_type="core.calendaryear",
         object_id=",".join(str(y) for y in sorted(report.years)),
         object_repr=f"节假日导入 {source}"[:255],
         after={"created": report.created, "updated": report.updated, "years": sorted(report.years)},
     )
-    transaction.on_commit(workdays.invalidate)
     return report
 
 
@@ -457,8 +470,10 @@ def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> 
     holiday.save()
     CalendarYear.objects.get_or_create(year=date.year, defaults={"source": "手工录入"})
     workdays.bump_version()
-    audit.record(actor=actor, action="calendar.save", obj=holiday, before=before, after=audit.snapshot(holiday))
-    transaction.on_commit(workdays.invalidate)
+    deadlines.schedule_recompute("calendar")
+    audit.record(
+        actor=actor, action=AuditAction.CALENDAR_SAVE, obj=holiday, before=before, after=audit.snapshot(holiday)
+    )
     return holiday
 
 
@@ -470,15 +485,35 @@ def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
     holiday_id = holiday.pk
     holiday.delete()
     workdays.bump_version()
+    deadlines.schedule_recompute("calendar")
     audit.record(
         actor=actor,
-        action="calendar.delete",
+        action=AuditAction.CALENDAR_DELETE,
         object_type="core.holiday",
         object_id=holiday_id,
         object_repr=str(holiday)[:255],
         before=snapshot,
     )
-    transaction.on_commit(workdays.invalidate)
+
+
+@transaction.atomic
+def period_update(*, actor: User | None, period: LegalPeriod, length: int, note: str | None = None) -> LegalPeriod:
+    """Change a legal period's length (and note); every stored due date using it is recomputed on commit."""
+    if actor is not None and not permissions.is_sysadmin(actor):
+        raise permissions.PermissionDenied(_("只有系统管理员可以修改法定期限"))
+    row = LegalPeriod.objects.select_for_update().get(pk=period.pk)
+    before = audit.snapshot(row)
+    if isinstance(length, bool) or not isinstance(length, int) or not 0 < length <= 3650:
+        raise ValidationError({"length": _("期限长度必须是 1 到 3650 之间的整数")})
+    row.length = length
+    if note is not None:
+        row.note = note.strip()[:300]
+    row.full_clean()
+    row.save()
+    deadlines.bump_version()
+    deadlines.schedule_recompute("period")
+    audit.record(actor=actor, action=AuditAction.PERIOD_UPDATE, obj=row, before=before, after=audit.snapshot(row))
+    return row
 
 
 def next_sort_order(parent: Organisation | None) -> int:

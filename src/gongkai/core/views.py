@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import permissions, privacy, selectors, services
 from .decorators import staff_required
-from .models import Level, Membership, Organisation, OrgKind, Role, User
+from .models import LegalPeriod, Level, Membership, Organisation, OrgKind, Role, User
 
 
 class LoginForm(AuthenticationForm):
@@ -248,6 +248,41 @@ def holiday_list(request):
             "can_edit": can_edit,
             "today": dt.date.today(),
         },
+    )
+
+
+class PeriodForm(forms.Form):
+    length = forms.IntegerField(label=_("期限长度"), min_value=1, max_value=3650)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@staff_required
+def period_list(request):
+    """Every legal period with its basis; the system administrator may change a length."""
+    return render(
+        request,
+        "core/period_list.html",
+        {"groups": selectors.periods_by_app(), "can_edit": permissions.is_sysadmin(request.user)},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def period_edit(request, code: str):
+    period = get_object_or_404(LegalPeriod, pk=code)
+    if not permissions.is_sysadmin(request.user):
+        raise PermissionDenied(_("只有系统管理员可以修改法定期限"))
+    form = PeriodForm(request.POST or None, initial={"length": period.length, "note": period.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_update(actor=request.user, period=period, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存“%(name)s”；所有使用该期限的到期日已重新计算") % {"name": period.name})
+            return redirect("core:period-list")
+    return render(
+        request, "core/period_form.html", {"period": period, "form": form}, status=400 if form.errors else 200
     )
 
 

@@ -19,11 +19,9 @@ than silently treating that year as weekends-only.
 from __future__ import annotations
 
 import datetime as dt
-import time
-import uuid
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from .snapshots import VersionedSnapshot
 
 __all__ = [
     "Calendar",
@@ -36,8 +34,6 @@ __all__ = [
     "next_working_day",
     "working_days_between",
 ]
-
-_VERSION_KEY = "gongkai:calendar:version"
 
 
 class CalendarMissing(LookupError):
@@ -103,17 +99,11 @@ class Calendar:
         return count
 
 
-# Process-local snapshot, revalidated against a version counter stored in the
-# database (NumberSequence "calendar:version", bumped by every calendar service
-# in its own transaction). The database, not the Django cache, is the source of
-# truth: with the embedded local-memory cache a holiday import run by
-# ``gongkai import_holidays`` in another process must still reach the web
-# server and the workers. The check is one indexed single-row query, made at
-# most once every CHECK_SECONDS per process.
-CHECK_SECONDS = 2.0
+# Process-local snapshot, revalidated against a version counter kept in the database
+# (see :mod:`gongkai.core.snapshots`), bumped by every calendar service in its own
+# transaction; a calendar change also recomputes every stored due date on commit
+# (:func:`gongkai.core.deadlines.recompute_all`).
 VERSION_SCOPE = "calendar:version"
-_cached: tuple[int, Calendar] | None = None
-_checked_at = 0.0
 
 
 def _load() -> Calendar:
@@ -124,42 +114,25 @@ def _load() -> Calendar:
     return Calendar(overrides=overrides, years=years)
 
 
-def _db_version() -> int:
-    from .models import NumberSequence
-
-    return NumberSequence.objects.filter(scope=VERSION_SCOPE).values_list("last_value", flat=True).first() or 0
+_snapshot: VersionedSnapshot[Calendar] = VersionedSnapshot(VERSION_SCOPE, _load)
 
 
 def bump_version() -> None:
     """Record a calendar change; call inside the transaction that changes the holiday table."""
-    from .numbering import next_value
-
-    next_value(VERSION_SCOPE)
-    _forget()
-
-
-def _forget() -> None:
-    global _cached, _checked_at
-    _cached = None
-    _checked_at = 0.0
+    _snapshot.bump()
 
 
 def invalidate() -> None:
-    """Drop this process's snapshot (services call it, and :func:`bump_version`, on change)."""
-    _forget()
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    """Drop this process's snapshot (the next call reloads from the database)."""
+    _snapshot.forget()
+
+
+_forget = invalidate  # kept for tests that reset the snapshot between cases
 
 
 def current_calendar() -> Calendar:
     """The calendar as stored now; reloaded in every process when it changes."""
-    global _cached, _checked_at
-    now = time.monotonic()
-    if _cached is None or now - _checked_at >= CHECK_SECONDS:
-        version = _db_version()
-        if _cached is None or _cached[0] != version:
-            _cached = (version, _load())
-        _checked_at = now
-    return _cached[1]
+    return _snapshot.get()
 
 
 def is_working_day(d: dt.date, *, calendar: Calendar | None = None) -> bool:

@@ -1,9 +1,10 @@
 from django.urls import include, path, re_path
-from rest_framework.routers import SimpleRouter
+
+from gongkai.core.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("interaction/appeals", api.AppealViewSet, basename="interaction-appeal")
 
 urlpatterns = [

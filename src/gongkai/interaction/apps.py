@@ -21,21 +21,6 @@ class InteractionConfig(AppConfig):
     ]
 
     def ready(self):
-        from celery.schedules import crontab
-        from django.conf import settings
-
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "interaction-appeal-reminders",
-            {"task": "interaction.appeal_reminders", "schedule": crontab(hour=8, minute=0)},
-        )
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "interaction-consultation-close",
-            {"task": "interaction.consultation_close_expired", "schedule": crontab(hour=0, minute=10)},
-        )
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "interaction-faq-stale-check",
-            {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
-        )
         from . import search_sources
 
         search_sources.register()

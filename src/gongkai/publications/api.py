@@ -14,10 +14,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from gongkai.core import permissions
+from gongkai.core import uploads as att
 from gongkai.core.api import OrgScopedPermission
 from gongkai.core.models import Organisation
 
-from . import attachments as att
 from . import selectors, services
 from .models import DocType, Publication, State
 from .status import legal_status

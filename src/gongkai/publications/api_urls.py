@@ -1,9 +1,10 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+
+from gongkai.core.api import Router
 
 from . import api
 
-router = DefaultRouter()
+router = Router()
 router.register("publications", api.PublicPublicationViewSet, basename="publication")
 router.register("staff/publications", api.StaffPublicationViewSet, basename="staff-publication")
 

@@ -20,17 +20,9 @@ class PublicationsConfig(AppConfig):
     ]
 
     def ready(self):
-        from celery.schedules import crontab
-        from django.conf import settings
-
         from . import indexing
 
         indexing.register()
-        # Daily at 00:10: re-index normative documents whose status changes that day.
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "publications-refresh-status-changes",
-            {"task": "publications.refresh_status_changes", "schedule": crontab(minute=10, hour=0)},
-        )
 
     def workbench_panels(self, user):
         from django.urls import reverse

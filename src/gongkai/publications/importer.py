@@ -42,10 +42,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core import audit, workdays
+from gongkai.core import html as text
+from gongkai.core import uploads as att
 from gongkai.core.models import Organisation
 
-from . import attachments as att
-from . import numbering, text
+from . import numbering
 from .models import (
     NORMATIVE_TYPES,
     Attachment,

@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.core import audit, permissions
+from gongkai.core import html as text
+from gongkai.core import uploads as att
 from gongkai.core.models import Organisation, Role, User
 
-from . import attachments as att
-from . import indexing, numbering, text, timeliness
+from . import indexing, numbering, timeliness
 from .models import (
     NORMATIVE_TYPES,
     REVIEW_STATES,

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai.core import permissions
+from gongkai.core import uploads as att
 from gongkai.core.decorators import staff_required
 from gongkai.core.models import Organisation, Role
 
-from . import attachments as att
 from . import forms, selectors, services
 from .models import REVIEW_STATES, Attachment, DocType, LegalStatus, State
 

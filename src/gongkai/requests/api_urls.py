@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from gongkai.core.api import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("staff/requests", api.StaffRequestViewSet, basename="staff-requests")
 
 urlpatterns = [

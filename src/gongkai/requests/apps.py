@@ -16,18 +16,11 @@ class RequestsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from celery.schedules import crontab
-        from django.conf import settings
+        from gongkai.core import deadlines
 
-        schedule = settings.CELERY_BEAT_SCHEDULE
-        schedule.setdefault(
-            "requests-recompute-due-dates",
-            {"task": "gongkai.requests.tasks.recompute_due_dates", "schedule": crontab(minute=15, hour="*/1")},
-        )
-        schedule.setdefault(
-            "requests-send-reminders",
-            {"task": "gongkai.requests.tasks.send_reminders", "schedule": crontab(minute=0, hour="8")},
-        )
+        from . import services
+
+        deadlines.register_recompute("requests.request", lambda: services.recompute_due_dates().changed)
 
     def workbench_panels(self, user):
         from . import selectors

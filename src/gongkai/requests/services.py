@@ -880,7 +880,8 @@ class RecomputeReport:
 def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
     """Recompute every open request's due date (holiday table changed, consultation clock running).
 
-    The core calendar has no change signal, so this runs periodically (beat) and
+    Registered with :func:`gongkai.core.deadlines.register_recompute`: runs on commit of
+    every calendar or period change, hourly (a consultation pause runs up to today) and
     on demand (``gongkai recompute_due_dates``); each change is its own transaction,
     recorded as a step (visible to the applicant) and an audit event.
     """
@@ -925,35 +926,6 @@ def recompute_due_dates(*, as_of: dt.date | None = None) -> RecomputeReport:
             fail_silently=True,
         )
     return report
-
-
-CALENDAR_SEEN_KEY = "gongkai:requests:calendar-version-seen"
-
-
-def recompute_if_calendar_changed() -> bool:
-    """Schedule ``recompute_due_dates`` when the holiday table changed since the last check.
-
-    Core bumps a version in the shared cache on every calendar change
-    (``workdays.invalidate``); the workbench calls this on each queue/detail view, so a
-    change is picked up at the next page view instead of waiting for the hourly beat job.
-    Returns True when a recomputation was scheduled.
-    """
-    from django.core.cache import cache
-
-    workdays.current_calendar()  # makes sure a version exists
-    version = cache.get(workdays._VERSION_KEY)
-    if not version or cache.get(CALENDAR_SEEN_KEY) == version:
-        return False
-    if not cache.add(f"{CALENDAR_SEEN_KEY}:{version}", 1, 300):  # another process got there first
-        return False
-    cache.set(CALENDAR_SEEN_KEY, version, None)
-    from . import tasks
-
-    try:
-        transaction.on_commit(tasks.recompute_due_dates.delay)
-    except Exception:  # noqa: BLE001 - broker down: the beat job will catch up
-        log.warning("requests: could not schedule recompute_due_dates", exc_info=True)
-    return True
 
 
 def reminder_thresholds() -> list[int]:

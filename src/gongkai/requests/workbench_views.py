@@ -49,7 +49,6 @@ def _error(request, exc: ValidationError) -> None:
 
 @staff_required
 def queue(request):
-    services.recompute_if_calendar_changed()
     view = request.GET.get("view", "open")
     if view not in dict(VIEWS):
         view = "open"
@@ -229,7 +228,6 @@ def _detail_context(request, req):
 
 @staff_required
 def detail(request, pk: int):
-    services.recompute_if_calendar_changed()
     req = selectors.get_visible(request.user, pk)
     return render(request, "requests/wb_detail.html", _detail_context(request, req))
 

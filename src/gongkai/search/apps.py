@@ -11,23 +11,7 @@ class SearchConfig(AppConfig):
     workbench_nav = [(_("日常说法词典"), "search_wb:names", 60, "disclosure_office")]
 
     def ready(self):
-        from celery.schedules import crontab
-        from django.conf import settings
-
-        from gongkai.core import audit
-
-        audit.ACTION_LABELS.update(
-            {
-                "search.name_pair.create": _("新增日常说法对应关系"),
-                "search.name_pair.update": _("修改日常说法对应关系"),
-                "search.name_pair.disable": _("停用日常说法对应关系"),
-                "search.name_pair.enable": _("启用日常说法对应关系"),
-            }
-        )
-        settings.CELERY_BEAT_SCHEDULE.setdefault(
-            "search-retry-failed-updates",
-            {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
-        )
+        from . import services  # noqa: F401 - registers the search app's audit action names
 
     def workbench_panels(self, user) -> list[dict]:
         """System administrators see the state of the search index."""

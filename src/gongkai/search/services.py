@@ -6,11 +6,13 @@ import logging
 import re
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from gongkai.core import audit
 from gongkai.core.chinese import normalise
 
 from . import registry
@@ -115,6 +117,14 @@ def reindex(*, kind: str | None = None, progress: Callable[[str, int], None] | N
 # --- the everyday ↔ official name dictionary ------------------------------------------------
 
 
+@audit.register_actions
+class SearchAuditAction(models.TextChoices):
+    NAME_PAIR_CREATE = "search.name_pair.create", _l("新增日常说法对应关系")
+    NAME_PAIR_UPDATE = "search.name_pair.update", _l("修改日常说法对应关系")
+    NAME_PAIR_DISABLE = "search.name_pair.disable", _l("停用日常说法对应关系")
+    NAME_PAIR_ENABLE = "search.name_pair.enable", _l("启用日常说法对应关系")
+
+
 def _require_office(actor) -> None:
     from django.core.exceptions import PermissionDenied
 
@@ -158,8 +168,6 @@ def name_pair_create(*, actor, everyday: str, official: str, source: str = ""):
     """Add a pair to the dictionary used by search expansion and FAQ suggestions."""
     from django.core.exceptions import ValidationError
 
-    from gongkai.core import audit
-
     from .models import NamePair
 
     _require_office(actor)
@@ -167,7 +175,7 @@ def name_pair_create(*, actor, everyday: str, official: str, source: str = ""):
     if NamePair.objects.filter(everyday=everyday, official=official).exists():
         raise ValidationError({"official": _("词典中已有这一对说法")})
     pair = NamePair.objects.create(everyday=everyday, official=official, source=source)
-    audit.record(actor=actor, action="search.name_pair.create", obj=pair, after=audit.snapshot(pair))
+    audit.record(actor=actor, action=SearchAuditAction.NAME_PAIR_CREATE, obj=pair, after=audit.snapshot(pair))
     _pair_changed()
     return pair
 
@@ -175,8 +183,6 @@ def name_pair_create(*, actor, everyday: str, official: str, source: str = ""):
 @transaction.atomic
 def name_pair_update(*, actor, pair, everyday: str, official: str, source: str = "", is_active: bool = True):
     from django.core.exceptions import ValidationError
-
-    from gongkai.core import audit
 
     from .models import NamePair
 
@@ -188,7 +194,9 @@ def name_pair_update(*, actor, pair, everyday: str, official: str, source: str =
     before = audit.snapshot(pair)
     pair.everyday, pair.official, pair.source, pair.is_active = everyday, official, source, bool(is_active)
     pair.save()
-    audit.record(actor=actor, action="search.name_pair.update", obj=pair, before=before, after=audit.snapshot(pair))
+    audit.record(
+        actor=actor, action=SearchAuditAction.NAME_PAIR_UPDATE, obj=pair, before=before, after=audit.snapshot(pair)
+    )
     _pair_changed()
     return pair
 
@@ -196,8 +204,6 @@ def name_pair_update(*, actor, pair, everyday: str, official: str, source: str =
 @transaction.atomic
 def name_pair_set_active(*, actor, pair, active: bool):
     """Disable (or enable again) a pair without losing it."""
-    from gongkai.core import audit
-
     from .models import NamePair
 
     _require_office(actor)
@@ -207,7 +213,7 @@ def name_pair_set_active(*, actor, pair, active: bool):
     pair.save(update_fields=["is_active", "updated_at"])
     audit.record(
         actor=actor,
-        action="search.name_pair.enable" if active else "search.name_pair.disable",
+        action=SearchAuditAction.NAME_PAIR_ENABLE if active else SearchAuditAction.NAME_PAIR_DISABLE,
         obj=pair,
         before=before,
         after={"is_active": pair.is_active},

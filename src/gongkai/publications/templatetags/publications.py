@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..text import sanitize_html
+from gongkai.core.html import sanitize_html
 
 register = template.Library()
 

@@ -1,4 +1,9 @@
-"""Sanitising user-supplied text: rich-text bodies through nh3 (Ammonia), titles to plain text."""
+"""The one HTML sanitiser of the product: rich text through nh3 (Ammonia), titles to plain text.
+
+Every app that stores or shows user-supplied rich text (publication bodies, consultation
+drafts, answers) cleans it with :func:`sanitize_html` when saving and again when rendering
+(``|rich_text`` filter), so no script, event handler, style or unsafe URL survives.
+"""
 
 from __future__ import annotations
 

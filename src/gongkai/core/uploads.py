@@ -1,5 +1,14 @@
-"""Attachment intake: size limit, type sniffed from the content (never trusted from the file
-name or the browser's Content-Type), virus-scan hook, text extraction for search.
+"""Upload validation for every app: size limit, type sniffed from the content (never trusted
+from the file name or the browser's Content-Type), limits on ZIP-based formats (DOCX, XLSX,
+ODT) checked from the archive's directory before anything is extracted, the virus-scan hook,
+and text extraction for search.
+
+    checked = uploads.check_file(name, data, allowed=uploads.DOCUMENT_KINDS)   # raises ValidationError
+    checked.kind, checked.content_type, checked.sha256, checked.text
+
+Every upload of the product (publication attachments, request and appeal attachments,
+consultation drafts, imports) goes through :func:`check_file`; the hook and the limits
+apply to anonymous uploads exactly as to staff uploads.
 
 Virus scanning
 --------------
@@ -30,7 +39,7 @@ from django.utils.translation import gettext as _
 log = logging.getLogger(__name__)
 
 #: sniffed extension -> (MIME type, accepted file-name extensions)
-ALLOWED = {
+KNOWN = {
     "pdf": ("application/pdf", {".pdf"}),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {".docx"}),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {".xlsx"}),
@@ -38,10 +47,32 @@ ALLOWED = {
     "png": ("image/png", {".png"}),
     "gif": ("image/gif", {".gif"}),
     "webp": ("image/webp", {".webp"}),
+    "odt": ("application/vnd.oasis.opendocument.text", {".odt"}),
 }
-IMAGE_KINDS = {"jpg", "png", "gif", "webp"}
+IMAGE_KINDS = frozenset({"jpg", "png", "gif", "webp"})
+ZIP_KINDS = frozenset({"docx", "xlsx", "odt"})
+#: what publications accept (documents, spreadsheets and images)
+DOCUMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "jpg", "png", "gif", "webp"})
+#: evidence a citizen attaches to a request or an appeal
+EVIDENCE_KINDS = frozenset({"pdf", "jpg", "png"})
+KIND_LABELS = {
+    "pdf": "PDF",
+    "docx": "Word（.docx）",
+    "xlsx": "Excel（.xlsx）",
+    "odt": "ODT",
+    "jpg": "JPG",
+    "png": "PNG",
+    "gif": "GIF",
+    "webp": "WebP",
+}
 MAX_TEXT = 1_000_000  # characters of extracted text kept per file
-ALLOWED_LABEL = "PDF、Word（.docx）、Excel（.xlsx）、图片（JPG、PNG、GIF、WebP）"
+# Limits for ZIP-based formats, checked on the archive's central directory before extraction.
+MAX_ARCHIVE_MEMBERS = 5_000
+MAX_COMPRESSION_RATIO = 100
+
+
+def allowed_label(kinds) -> str:
+    return "、".join(KIND_LABELS[k] for k in KIND_LABELS if k in kinds)
 
 
 @dataclass
@@ -65,7 +96,7 @@ def no_virus_scan(data: bytes, name: str) -> None:
 
 
 def _scanner():
-    path = getattr(settings, "GONGKAI_ATTACHMENT_SCANNER", "") or "gongkai.publications.attachments.no_virus_scan"
+    path = getattr(settings, "GONGKAI_ATTACHMENT_SCANNER", "") or "gongkai.core.uploads.no_virus_scan"
     return import_string(path)
 
 
@@ -86,14 +117,47 @@ def max_bytes() -> int:
     return int(settings.GONGKAI_MAX_UPLOAD_BYTES)
 
 
+def max_uncompressed_bytes() -> int:
+    return int(getattr(settings, "GONGKAI_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
+
+
+def check_archive(name: str, data: bytes) -> None:
+    """Refuse a ZIP-based file whose directory promises too much (a "zip bomb") before any
+    member is decompressed: member count, total uncompressed size and compression ratio.
+
+    The declared sizes are a safe bound: :mod:`zipfile` never yields more bytes than a
+    member's declared size (a lying header fails its CRC check instead).
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationError(_("“%(name)s”已损坏或无法读取，请检查后重新上传。") % {"name": name}) from exc
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if len(members) > MAX_ARCHIVE_MEMBERS or total > max_uncompressed_bytes() or total / packed > MAX_COMPRESSION_RATIO:
+        log.warning("upload %s refused: %d members, %d bytes uncompressed from %d", name, len(members), total, packed)
+        raise ValidationError(
+            _("“%(name)s”解压后过大或结构异常（可能是压缩炸弹），不能上传。") % {"name": name}, code="archive"
+        )
+
+
 def _human(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def check_file(name: str, data: bytes) -> CheckedFile:
-    """Validate one file; raise ValidationError with a Chinese message naming the file."""
+def check_file(
+    name: str, data: bytes, *, allowed=DOCUMENT_KINDS, limit: int | None = None, extract: bool = True
+) -> CheckedFile:
+    """Validate one file; raise ValidationError with a Chinese message naming the file.
+
+    ``allowed``: the sniffed kinds accepted (see :data:`KNOWN`); ``limit``: bytes (default
+    ``GONGKAI_MAX_UPLOAD_BYTES``); ``extract``: extract text for search (PDF/DOCX/XLSX).
+    """
     name = clean_filename(name)
-    limit = max_bytes()
+    limit = limit or max_bytes()
     if len(data) > limit:
         raise ValidationError(
             _("“%(name)s”过大（%(size)s），单个附件不能超过 %(limit)s。")
@@ -107,17 +171,22 @@ def check_file(name: str, data: bytes) -> CheckedFile:
     kind = guess.extension if guess else None
     if kind == "jpeg":
         kind = "jpg"
-    if kind not in ALLOWED:
+    if kind == "zip" and os.path.splitext(name)[1].lower() in {".docx", ".xlsx", ".odt"}:
+        kind = os.path.splitext(name)[1].lower()[1:]  # an OOXML/ODF file that filetype could not tell apart
+    if kind not in allowed or kind not in KNOWN:
         raise ValidationError(
-            _("“%(name)s”的文件类型不受支持。可上传：%(allowed)s。") % {"name": name, "allowed": _(ALLOWED_LABEL)}
+            _("“%(name)s”的文件类型不受支持。可上传：%(allowed)s。") % {"name": name, "allowed": allowed_label(allowed)}
         )
-    mime, extensions = ALLOWED[kind]
+    mime, extensions = KNOWN[kind]
     ext = os.path.splitext(name)[1].lower()
     if ext not in extensions:
         raise ValidationError(
             _("“%(name)s”的扩展名与文件内容不符（文件实际为 %(kind)s 格式），请核对后重新上传。")
             % {"name": name, "kind": kind.upper()}
         )
+    if kind in ZIP_KINDS:
+        check_archive(name, data)
+        _check_zip_member(name, data, kind)
     try:
         _scanner()(data, name)
     except ValidationError:
@@ -125,7 +194,7 @@ def check_file(name: str, data: bytes) -> CheckedFile:
     except Exception as exc:  # a scanner failure must not let the file through
         log.warning("attachment scanner rejected %s: %s", name, exc)
         raise ValidationError(_("“%(name)s”未通过病毒扫描，不能上传。") % {"name": name}) from exc
-    text = extract_text(kind, data, name)
+    text = extract_text(kind, data, name) if extract else ""
     return CheckedFile(
         name=name,
         data=data,
@@ -135,6 +204,21 @@ def check_file(name: str, data: bytes) -> CheckedFile:
         sha256=hashlib.sha256(data).hexdigest(),
         text=text[:MAX_TEXT],
     )
+
+
+_ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "odt": "content.xml"}
+
+
+def _check_zip_member(name: str, data: bytes, kind: str) -> None:
+    """A DOCX/XLSX/ODT is a ZIP with a known main part; anything else is not what it claims."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if _ZIP_MARKERS[kind] not in archive.namelist():
+            raise ValidationError(
+                _("“%(name)s”的扩展名与文件内容不符（文件实际为 %(kind)s 格式），请核对后重新上传。")
+                % {"name": name, "kind": "ZIP"}
+            )
 
 
 def extract_text(kind: str, data: bytes, name: str = "") -> str:
