@@ -551,16 +551,20 @@ def run_postgres(args, docs, queries, known, nl, reg_ids, log) -> dict:
 
     call_command("migrate", "search", verbosity=0)
     backend = PostgresBackend()
-    backend.clear()
-    t0 = time.perf_counter()
-    backend.index(docs, batch=1000, progress=lambda n: n % 100_000 == 0 and log(f"  PG indexed {n:,}"))
-    build_s = time.perf_counter() - t0
+    build_s = None
+    if args.pg_reuse and backend.count() == len(docs):
+        log("  PG: reusing the table of an earlier --keep run (same corpus and seed)")
+    else:
+        backend.clear()
+        t0 = time.perf_counter()
+        backend.index(docs, batch=1000, progress=lambda n: n % 100_000 == 0 and log(f"  PG indexed {n:,}"))
+        build_s = time.perf_counter() - t0
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE search_searchentry")
         cur.execute("SELECT pg_total_relation_size('search_searchentry')")
         size = cur.fetchone()[0]
     r = measure("postgres", backend, queries, known, nl, reg_ids)
-    r["build_docs_per_s"] = round(len(docs) / build_s, 1)
+    r["build_docs_per_s"] = round(len(docs) / build_s, 1) if build_s else None
     r["index_mb"] = round(size / 1e6, 1)
     if not args.keep:
         backend.clear()
@@ -588,6 +592,9 @@ def main() -> None:
     ap.add_argument("--heap-mb", type=int, default=512)
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--keep", action="store_true", help="keep the index and the PG tables")
+    ap.add_argument(
+        "--pg-reuse", action="store_true", help="reuse the PG table of an earlier --keep run when it has N documents"
+    )
     args = ap.parse_args()
     if args.smoke:
         args.docs, args.queries, args.known, args.no_baseline, args.pg_fts = 1000, 60, 20, True, False
@@ -652,7 +659,8 @@ def main() -> None:
         pg["same_top_result_share"] = round(same / max(1, len(emb["_tops"])), 4)
         result["postgres"] = pg
         if not args.json:
-            log(f"POSTGRES BUILD: {pg['build_docs_per_s']:,.0f} docs/s (table + indexes {pg['index_mb']:,.0f} MB)")
+            rate = f"{pg['build_docs_per_s']:,.0f} docs/s" if pg["build_docs_per_s"] else "reused"
+            log(f"POSTGRES BUILD: {rate} (table + indexes {pg['index_mb']:,.0f} MB)")
             print_report("POSTGRES (SearchEntry)", pg)
             log(f"  same top result as the embedded backend: {pg['same_top_result_share']:.3f}")
 

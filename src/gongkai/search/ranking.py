@@ -19,6 +19,9 @@ from . import analysis
 K1 = 1.2
 B = 0.75
 TITLE_BOOST = 4.0
+# Occurrences are counted in the first part of a body (normalising very long bodies — full
+# regulations, attachments — for every candidate would cost more than the rest of a search).
+SCORED_BODY_CHARS = 6000
 
 
 @dataclass
@@ -98,9 +101,9 @@ def rank(
         s = score(
             parsed,
             analysis.normalise(title or ""),
-            analysis.normalise(body or ""),
+            analysis.normalise((body or "")[:SCORED_BODY_CHARS]),
             title_len or 1,
-            body_len or 1,
+            min(body_len or 1, SCORED_BODY_CHARS),
             stats,
             idf_cache,
         )

@@ -32,9 +32,13 @@ def suggest_rate(group=None, request=None) -> str:
     return getattr(settings, "GONGKAI_SUGGEST_RATE", "600/m")
 
 
+# The 来源 (kind) facet first: one search covers publications, FAQ, appeals, consultations …
+FACET_ORDER = ("kind", *[k for k in FACET_KEYS if k != "kind"])
+
+
 def _facet_groups(results, filters: dict[str, list[str]]) -> list[dict]:
     groups = []
-    for key in FACET_KEYS:
+    for key in FACET_ORDER:
         chosen = filters.get(key, [])
         items = list(results.facets.get(key, [])) if results else []
         present = {v for v, _ in items}

@@ -36,12 +36,13 @@ FACET_SIZE = 50
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A (title suggestions)
 # The ranking pool: the newest matches with a query word in the title, and the newest matches;
 # they are ranked by BM25 (``..ranking``), later pages continue with the other matches by date.
-POOL_TITLE = 300
+POOL_TITLE = 200
 POOL_NEWEST = 100
 _DATE_ORDER = "published_on DESC NULLS LAST, id DESC"
 STATS_TTL = 300  # seconds
 EXACT_STATS_BELOW = 20_000  # documents: count document frequencies exactly
 _stats_cache: dict = {}
+_exact_cache: dict = {}
 _FACET_COLUMN = {
     "unit": "unit_name",
     "type": "doc_type",
@@ -386,9 +387,15 @@ class PostgresBackend(SearchBackend):
         return stats
 
     def _exact_stats(self, cur) -> ranking.Stats:
-        cur.execute("SELECT count(*), coalesce(avg(title_len), 1), coalesce(avg(body_len), 1) FROM search_searchentry")
-        docs, avg_title, avg_body = cur.fetchone()
-        cache: dict[str, float] = {}
+        cur.execute(
+            "SELECT count(*), coalesce(avg(title_len), 1), coalesce(avg(body_len), 1), coalesce(max(id), 0) "
+            "FROM search_searchentry"
+        )
+        docs, avg_title, avg_body, last = cur.fetchone()
+        key = (docs, last, float(avg_title), float(avg_body))
+        if _exact_cache.get("key") != key or time.monotonic() - _exact_cache.get("at", 0) > STATS_TTL:
+            _exact_cache.update(key=key, at=time.monotonic(), df={})
+        cache: dict[str, float] = _exact_cache["df"]  # kept while the table is unchanged
 
         def df(token: str) -> float:
             if token not in cache:
