@@ -552,7 +552,7 @@ def run_postgres(args, docs, queries, known, nl, reg_ids, log) -> dict:
     call_command("migrate", "search", verbosity=0)
     backend = PostgresBackend()
     build_s = None
-    if args.pg_reuse and backend.count() == len(docs):
+    if args.reuse and backend.count() == len(docs):
         log("  PG: reusing the table of an earlier --keep run (same corpus and seed)")
     else:
         backend.clear()
@@ -593,7 +593,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--keep", action="store_true", help="keep the index and the PG tables")
     ap.add_argument(
-        "--pg-reuse", action="store_true", help="reuse the PG table of an earlier --keep run when it has N documents"
+        "--reuse", action="store_true", help="reuse the index and PG table of an earlier --keep run (same N and seed)"
     )
     args = ap.parse_args()
     if args.smoke:
@@ -626,24 +626,29 @@ def main() -> None:
     log(f"example: {generated[0].doc.title} | {generated[0].doc.body[:60]}…" if generated else "")
 
     index_dir = Path(args.index_dir)
-    shutil.rmtree(index_dir, ignore_errors=True)
+    reuse = args.reuse and index_dir.exists() and TantivyBackend(index_dir).count() == len(docs)
+    if not reuse:
+        shutil.rmtree(index_dir, ignore_errors=True)
     backend = TantivyBackend(index_dir)
     gc.collect()
     t0 = time.perf_counter()
-    backend.index(
-        docs,
-        replace=False,
-        heap=args.heap_mb * 1_000_000,
-        threads=args.threads,
-        progress=lambda n: n % 100_000 == 0 and log(f"  indexed {n:,} in {time.perf_counter() - t0:.0f} s"),
-    )
-    build_s = time.perf_counter() - t0
+    if reuse:
+        log("  embedded: reusing the index of an earlier --keep run (same corpus and seed)")
+    else:
+        backend.index(
+            docs,
+            replace=False,
+            heap=args.heap_mb * 1_000_000,
+            threads=args.threads,
+            progress=lambda n: n % 100_000 == 0 and log(f"  indexed {n:,} in {time.perf_counter() - t0:.0f} s"),
+        )
+    build_s = None if reuse else time.perf_counter() - t0
     size = dir_size(index_dir)
     queries = make_queries(corpus, generated or [Generated(d, d.title[:4]) for d in real], args.queries, rng, questions)
     known = known_item_queries(generated, args.known, rng) if generated else []
     result = {"docs": len(docs)}
     emb = measure("embedded", backend, queries, known, questions, reg_ids)
-    emb["build_docs_per_s"] = round(len(docs) / build_s, 1)
+    emb["build_docs_per_s"] = round(len(docs) / build_s, 1) if build_s else None
     emb["index_mb"] = round(size / 1e6, 1)
     result["embedded"] = emb
     if not args.json:
