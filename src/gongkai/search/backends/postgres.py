@@ -3,7 +3,7 @@
 PostgreSQL has no Chinese parser here, so the same analysis as the embedded backend produces
 CJK bigram/unigram tokens, and ``to_tsvector('simple', ...)`` indexes them in
 ``search_searchentry.tsv`` (title weight A, body weight D; GIN) and the title's alone in
-``title_tsv`` (GIN). A search runs in three steps, all bounded:
+``title_tsv`` (kept inline). A search runs in three steps, all bounded:
 
 1. matching: the GIN index answers the query; free words are matched as bags of their
    bigrams (no ``<->``), which needs no recheck of the stored vectors, so counting and
