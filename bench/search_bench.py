@@ -652,9 +652,8 @@ def main() -> None:
     emb["index_mb"] = round(size / 1e6, 1)
     result["embedded"] = emb
     if not args.json:
-        log(
-            f"EMBEDDED (tantivy) BUILD: {emb['build_docs_per_s']:,.0f} docs/s ({build_s:.1f} s; index {emb['index_mb']:,.0f} MB)"
-        )
+        rate = f"{emb['build_docs_per_s']:,.0f} docs/s ({build_s:.1f} s)" if build_s else "reused"
+        log(f"EMBEDDED (tantivy) BUILD: {rate}; index {emb['index_mb']:,.0f} MB")
         print_report("EMBEDDED (tantivy)", emb)
         log(f"  peak RSS so far {peak_rss_mb():,.0f} MB")
 
