@@ -9,8 +9,8 @@ CJK bigram/unigram tokens, and ``to_tsvector('simple', ...)`` indexes them in
    bigrams (no ``<->``), which needs no recheck of the stored vectors, so counting and
    facets never read the (out-of-line) vectors or bodies; quoted phrases stay exact (``<->``);
 2. facets and total: one ``GROUPING SETS`` over the matches (a narrow heap);
-3. ranking: a candidate pool — the newest matches with a query word in the title (``title_tsv``)
-   plus the newest matches overall — is scored in Python with the embedded backend's BM25
+3. ranking: a candidate pool — the matches whose titles match best (``ts_rank_cd`` over the
+   inline ``title_tsv``) plus the newest matches overall — is scored in Python with the embedded backend's BM25
    (``..ranking``), which also drops bag-of-bigram false positives; later pages continue by date.
 """
 
@@ -339,11 +339,14 @@ class PostgresBackend(SearchBackend):
         title, then the newest matches overall."""
         needles = parsed.all_needles() + parsed.optional
         title_q = " | ".join(needle_tsquery(n, exact=False) for n in needles)
+        # Title candidates by how well the title matches (exact needles, the chunk as typed and
+        # adjacent words count): the title tokens are stored inline, so this reads no vectors.
+        rank_q = " | ".join(needle_tsquery(n) for n in needles)
         cur.execute(
             f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
-            f"ORDER BY {_DATE_ORDER} LIMIT {POOL_TITLE}) UNION "
+            f"ORDER BY ts_rank_cd(title_tsv, to_tsquery('simple', %s)) DESC, {_DATE_ORDER} LIMIT {POOL_TITLE}) UNION "
             f"(SELECT id FROM search_searchentry WHERE {where} ORDER BY {_DATE_ORDER} LIMIT {POOL_NEWEST})",
-            [*params, title_q, *params],
+            [*params, title_q, rank_q, *params],
         )
         ids = [r[0] for r in cur.fetchall()]
         rows = self._rows(cur, ids)
