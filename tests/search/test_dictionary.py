@@ -94,3 +94,12 @@ def test_workbench_page(tree, client_for):
     resp = client.post(reverse("search_wb:name-new"), {"everyday": "", "official": "x"})
     assert resp.status_code == 400 and "这个字段是必填项" in resp.content.decode() or resp.status_code == 400
     assert client_for(tree.editor_a).get(reverse("search_wb:names")).status_code == 403
+
+
+def test_an_empty_dictionary_expands_nothing():
+    empty = dictionary.Dictionary([])
+    assert (
+        empty.alternatives("低保户") == ("低保户",)
+        and empty.find("低保") == []
+        and empty.canonicalise("低保") == "低保"
+    )

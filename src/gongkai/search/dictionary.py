@@ -99,7 +99,7 @@ class Dictionary:
         for other in self.group_of.get(name, ()):
             if other not in out:
                 out.append(other)
-        if len(name) > 2:
+        if len(name) > 2 and not self.empty:
             for _end, inner in self.automaton.iter(name):
                 if inner != name and len(inner) >= 2:
                     for other in self.group_of.get(inner, ()):
