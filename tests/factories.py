@@ -130,6 +130,7 @@ REFERENCE_SEEDS = [
     ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
     ("gongkai.credit", "gongkai.credit.migrations.0002_legal_periods", "seed_periods"),
     ("gongkai.opendata", "gongkai.opendata.migrations.0002_licences_and_themes", "seed"),
+    ("gongkai.search", "gongkai.search.migrations.0005_seed_name_pairs", "seed"),
 ]
 
 
