@@ -29,6 +29,10 @@ urlpatterns = [
     path("interaction/", include("gongkai.interaction.urls")),
     path("workbench/reports/", include("gongkai.reports.workbench_urls")),
     path("reports/", include("gongkai.reports.urls")),
+    path("workbench/guides/", include("gongkai.guides.workbench_urls")),
+    path("guides/", include("gongkai.guides.urls")),
+    path("workbench/benefits/", include("gongkai.benefits.workbench_urls")),
+    path("benefits/", include("gongkai.benefits.urls")),
 ]
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))
