@@ -460,6 +460,8 @@ def event_save(*, actor, unit: Organisation, data: dict, steps: list[dict] | Non
         event.steps.all().delete()
         for order, step in enumerate(steps, start=1):
             _add_step(event, order, step)
+    for guide_id in set(event.steps.filter(guide__isnull=False).values_list("guide_id", flat=True)):
+        indexing.schedule(guide_id)  # a guide is found by the names of its life events
     audit.record(
         actor=actor,
         action=AuditAction.EVENT_SAVE,
