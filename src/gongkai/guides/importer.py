@@ -256,9 +256,12 @@ def parse_lines(data: bytes):
 
 def import_guides(*, actor, unit, data: bytes, field_map: dict | None = None, dry_run: bool = False) -> ImportReport:
     """Import a JSONL export for ``unit``; see the module docstring. Returns the report."""
+    from gongkai.core import permissions
+
     from . import services
     from .models import Guide
 
+    permissions.require(actor, services.EDIT_ROLES, unit)
     fields = dict(GUANGDONG_FIELDS)
     for element, key in (field_map or {}).items():
         if element not in fields:
