@@ -11,7 +11,17 @@ COMPLETE = {
     "implementing_body": "松阳县民政局",
     "service_objects": ["自然人"],
     "conditions": "夫妻双方符合法律法规规定生育条件的",
-    "materials": [{"name": "居民身份证", "necessity": "required", "form": "原件", "copies": "1份", "source": "", "blank_form": "", "sample": ""}],
+    "materials": [
+        {
+            "name": "居民身份证",
+            "necessity": "required",
+            "form": "原件",
+            "copies": "1份",
+            "source": "",
+            "blank_form": "",
+            "sample": "",
+        }
+    ],
     "process": ["网上申请", "审核", "办结"],
     "legal_limit_days": 1,
     "promised_limit_days": 0,
@@ -28,7 +38,9 @@ COMPLETE = {
 def make_guide(tree):
     def _make(unit=None, publish=True, everyday="", **overrides):
         unit = unit or tree.dept_a
-        guide = services.guide_create(actor=tree.editor_a if unit == tree.dept_a else tree.sysadmin, unit=unit, data={**COMPLETE, **overrides})
+        guide = services.guide_create(
+            actor=tree.editor_a if unit == tree.dept_a else tree.sysadmin, unit=unit, data={**COMPLETE, **overrides}
+        )
         version = guide.versions.get()
         if publish:
             version = services.guide_version_submit(actor=tree.sysadmin, version=version)

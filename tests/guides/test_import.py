@@ -26,7 +26,11 @@ def test_import_report(tree):
     assert low.flagged_incomplete and low.state == "draft" and low.raw["TASK_CODE"].startswith("1144")
     estate = GuideVersion.objects.get(name="不动产首次登记")
     assert estate.legal_limit_days == 30 and estate.promised_limit_days == 5 and estate.visits == 1
-    assert estate.kind == "confirmation" and [m["necessity"] for m in estate.materials] == ["required", "required", "optional"]
+    assert estate.kind == "confirmation" and [m["necessity"] for m in estate.materials] == [
+        "required",
+        "required",
+        "optional",
+    ]
     assert estate.fees == [{"item": "住宅80元/件", "standard": "", "basis": ""}]
     birth = GuideVersion.objects.get(name="再生育审批（生育登记）")
     assert birth.no_fee and birth.visits == 0 and birth.missing_elements() == [] and not birth.flagged_incomplete

@@ -15,7 +15,15 @@ def test_import_converts_and_records_the_source_system(tree):
     g = geo.wgs84_to_gcj02(119.40, 28.528)
     b = geo.gcj02_to_bd09(*geo.wgs84_to_gcj02(119.566, 28.288))
     rows = [
-        {"name": "古市镇便民服务中心", "address": "古市大街", "township": "古市镇", "services": "生育登记、低保", "lng": str(g[0]), "lat": str(g[1]), "crs": "GCJ-02"},
+        {
+            "name": "古市镇便民服务中心",
+            "address": "古市大街",
+            "township": "古市镇",
+            "services": "生育登记、低保",
+            "lng": str(g[0]),
+            "lat": str(g[1]),
+            "crs": "GCJ-02",
+        },
         {"name": "大东坝镇便民服务中心", "address": "大东坝村", "lng": str(b[0]), "lat": str(b[1]), "crs": "百度"},
     ]
     report = services.points_import(actor=tree.editor_a, unit=tree.dept_a, rows=rows)
@@ -47,7 +55,9 @@ def test_workbench_upload_rejects_gbk(tree, client_for):
 
 def _points(tree):
     for name, lng, lat in [("县行政服务中心", 119.4836, 28.4506), ("古市镇便民服务中心", 119.40, 28.528)]:
-        services.point_save(actor=tree.editor_a, unit=tree.dept_a, data={"name": name, "address": name}, lng=lng, lat=lat)
+        services.point_save(
+            actor=tree.editor_a, unit=tree.dept_a, data={"name": name, "address": name}, lng=lng, lat=lat
+        )
 
 
 def test_nearest_by_position_and_typed_address(tree, client):

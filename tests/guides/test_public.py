@@ -4,6 +4,7 @@ import pytest
 
 from gongkai.guides import selectors, services
 from gongkai.guides.models import GuideStat, StatKind
+
 from .conftest import reindex
 
 pytestmark = pytest.mark.django_db
@@ -12,14 +13,23 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def county_guides(tree, make_guide, search_index):
     birth = make_guide(everyday="准生证")
-    estate = make_guide(name="国有建设用地使用权及房屋所有权首次登记", code="331124-XZ-0005", kind="confirmation", visits=1,
-                        no_fee=False, fees=[{"item": "不动产登记费", "standard": "住宅每件80元", "basis": ""}])
+    estate = make_guide(
+        name="国有建设用地使用权及房屋所有权首次登记",
+        code="331124-XZ-0005",
+        kind="confirmation",
+        visits=1,
+        no_fee=False,
+        fees=[{"item": "不动产登记费", "standard": "住宅每件80元", "basis": ""}],
+    )
     services.guide_wording_save(actor=tree.sysadmin, guide=estate, everyday_name="办房本", aliases=["房产证"])
     event = services.event_save(
-        actor=tree.office, unit=tree.county,
+        actor=tree.office,
+        unit=tree.county,
         data={"slug": "have-a-baby", "title": "我要生孩子", "keywords": "孩子出生,新生儿", "is_published": True},
-        steps=[{"kind": "guide", "guide": birth, "title": "先做生育登记"},
-               {"kind": "note", "title": "其他", "note": "可咨询12345"}],
+        steps=[
+            {"kind": "guide", "guide": birth, "title": "先做生育登记"},
+            {"kind": "note", "title": "其他", "note": "可咨询12345"},
+        ],
     )
     return birth, estate, event
     return birth, estate, event
@@ -62,8 +72,9 @@ def test_detail_short_guide_and_lists(client, county_guides):
     assert "办房本" in page and "住宅每件80元" in page and "见一次面" in page
     pdf = client.get(f"/guides/{birth.pk}/short.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf.content))
     assert len(reader.pages) == 1 and "生育登记" in reader.pages[0].extract_text()

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def _event(tree, guide):
     return services.event_save(
-        actor=tree.office, unit=tree.county,
+        actor=tree.office,
+        unit=tree.county,
         data={"slug": "have-a-baby", "title": "我要生孩子", "is_published": True},
         steps=[{"kind": "guide", "guide": guide, "title": "生育登记"}],
     )
@@ -26,7 +27,10 @@ def test_nothing_is_sent_before_confirmation_then_a_digest(tree, client, django_
     guide = services.guide_create(actor=tree.editor_a, unit=tree.dept_a, data=COMPLETE)
     event = _event(tree, guide)
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post("/guides/subscribe/", {"topic": "event", "target": "have-a-baby", "channel": "email", "address": "Resident@Example.cn"})
+        r = client.post(
+            "/guides/subscribe/",
+            {"topic": "event", "target": "have-a-baby", "channel": "email", "address": "Resident@Example.cn"},
+        )
     assert r.status_code == 200 and len(mail.outbox) == 1 and "确认" in mail.outbox[0].subject
     sub = Subscription.objects.get()
     assert sub.address == "resident@example.cn" and sub.confirmed_at is None and sub.event == event
@@ -47,10 +51,16 @@ def test_one_click_unsubscribe_deletes_the_address(tree, client):
 
 
 def test_bad_address_and_sms_sender(tree, client, settings, django_capture_on_commit_callbacks):
-    r = client.post("/guides/subscribe/", {"topic": "unit", "target": str(tree.dept_a.pk), "channel": "email", "address": "not-an-address"})
+    r = client.post(
+        "/guides/subscribe/",
+        {"topic": "unit", "target": str(tree.dept_a.pk), "channel": "email", "address": "not-an-address"},
+    )
     assert r.status_code == 400 and not Subscription.objects.exists()
     settings.GONGKAI_SMS_BACKEND = "gongkai.guides.notify.MemorySms"
     notify.MemorySms.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post("/guides/subscribe/", {"topic": "unit", "target": str(tree.dept_a.pk), "channel": "sms", "address": "139 0578 1234"})
+        r = client.post(
+            "/guides/subscribe/",
+            {"topic": "unit", "target": str(tree.dept_a.pk), "channel": "sms", "address": "139 0578 1234"},
+        )
     assert r.status_code == 200 and notify.MemorySms.outbox[0][0] == "13905781234"

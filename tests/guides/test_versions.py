@@ -41,7 +41,9 @@ def test_new_version_supersedes_the_published_one(tree, make_guide):
     draft = services.guide_version_new(actor=tree.editor_a, guide=guide)
     with pytest.raises(TransitionRefused):
         services.guide_version_new(actor=tree.editor_a, guide=guide)  # one open draft at a time
-    draft = services.guide_version_update(actor=tree.editor_a, version=draft, data={"promised_limit_days": 0, "note": "压缩时限"})
+    draft = services.guide_version_update(
+        actor=tree.editor_a, version=draft, data={"promised_limit_days": 0, "note": "压缩时限"}
+    )
     draft = services.guide_version_submit(actor=tree.editor_a, version=draft)
     second = services.guide_version_publish(actor=tree.reviewer_a, version=draft)
     assert GuideVersion.objects.get(pk=first.pk).state == VersionState.RETIRED
@@ -56,9 +58,16 @@ def test_published_text_is_not_edited_in_place(tree, make_guide):
 
 def test_wording_is_versioned_apart_from_the_legal_text(tree, make_guide):
     guide = make_guide()
-    services.guide_wording_save(actor=tree.editor_a, guide=guide, everyday_name="准生证", aliases="生育服务证、准生证明")
-    w2 = services.guide_wording_save(actor=tree.reviewer_a, guide=guide, everyday_name="准生证", aliases=["生育服务证"],
-                                     plain={"conditions": "准备生孩子的夫妻都可以登记", "unknown": "x"})
+    services.guide_wording_save(
+        actor=tree.editor_a, guide=guide, everyday_name="准生证", aliases="生育服务证、准生证明"
+    )
+    w2 = services.guide_wording_save(
+        actor=tree.reviewer_a,
+        guide=guide,
+        everyday_name="准生证",
+        aliases=["生育服务证"],
+        plain={"conditions": "准备生孩子的夫妻都可以登记", "unknown": "x"},
+    )
     assert w2.number == 2 and w2.plain == {"conditions": "准备生孩子的夫妻都可以登记"}
     assert guide.versions.count() == 1  # the legal text has no new version
 

@@ -87,8 +87,10 @@ ITEM_ACTIONS = ActionSet(
         Action(
             "new_batch",
             gettext_lazy("新建兑现名单"),
-            allowed=lambda user, item: item.state in (ItemState.PUBLISHED, ItemState.EXPIRED)
-            and permissions.has_role(user, Role.EDITOR, item.unit),
+            allowed=lambda user, item: (
+                item.state in (ItemState.PUBLISHED, ItemState.EXPIRED)
+                and permissions.has_role(user, Role.EDITOR, item.unit)
+            ),
             form_class=BatchForm,
             execute=lambda *, actor, obj, data: services.batch_create(actor=actor, item=obj, **data).item,
         ),

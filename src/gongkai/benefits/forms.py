@@ -28,7 +28,9 @@ class ItemForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
     audience = forms.ChoiceField(label=_("对象"), choices=Audience.choices)
     amount_text = forms.CharField(label=_("金额或计算方式"), max_length=300, required=False)
-    amount_max = forms.DecimalField(label=_("最高金额（元）"), max_digits=14, decimal_places=2, required=False, min_value=0)
+    amount_max = forms.DecimalField(
+        label=_("最高金额（元）"), max_digits=14, decimal_places=2, required=False, min_value=0
+    )
     payment = forms.CharField(label=_("兑现方式"), max_length=200, required=False)
     valid_from = forms.DateField(label=_("有效期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label=_("有效期止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -47,7 +49,9 @@ class ItemForm(forms.Form):
 class CriterionForm(ActionForm):
     attribute = forms.ModelChoiceField(label=_("属性"), queryset=Attribute.objects.none())
     operator = forms.ChoiceField(label=_("比较"), choices=Operator.choices)
-    value = forms.CharField(label=_("值"), max_length=300, help_text=_("“属于”可填多个值，用逗号分隔；是/否属性填“是”或“否”"))
+    value = forms.CharField(
+        label=_("值"), max_length=300, help_text=_("“属于”可填多个值，用逗号分隔；是/否属性填“是”或“否”")
+    )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -79,10 +79,10 @@ def register() -> None:
         from gongkai.search import register_source
     except ImportError:
         return
+    import inspect
+
     from django.urls import reverse_lazy
     from django.utils.translation import gettext_lazy as _
-
-    import inspect
 
     meta = {"label": _("惠企利民"), "list_url": reverse_lazy("benefits:index"), "order": 31}
     accepted = inspect.signature(register_source).parameters  # older registries take no label

@@ -382,9 +382,7 @@ def recompute_due_dates() -> int:
     """Recompute stored display deadlines after a calendar or period change."""
     changed = 0
     with transaction.atomic():
-        qs = RecipientBatch.objects.select_for_update().filter(
-            state=BatchState.PUBLISHED, published_on__isnull=False
-        )
+        qs = RecipientBatch.objects.select_for_update().filter(state=BatchState.PUBLISHED, published_on__isnull=False)
         for batch in qs.select_related("item__policy__unit"):
             due = deadlines.due_date(batch.published_on, DISPLAY_PERIOD)
             if due != batch.display_until:

@@ -68,7 +68,10 @@ def match(request):
     attributes = list(selectors.attributes(audience))
     results, errors, saved, raw = None, {}, None, {}
     if request.method == "POST":
-        raw = {a.code: (request.POST.getlist(a.code) if a.type == "choice" else request.POST.get(a.code, "")) for a in attributes}
+        raw = {
+            a.code: (request.POST.getlist(a.code) if a.type == "choice" else request.POST.get(a.code, ""))
+            for a in attributes
+        }
         raw = {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in raw.items()}
         facts, errors = services.clean_facts(audience, raw)
         if not errors:

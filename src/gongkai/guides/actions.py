@@ -82,14 +82,16 @@ GUIDE_ACTIONS = ActionSet(
             allowed=_may_word,
             form_class=WordingForm,
             description=_("通俗名称、别名、常见问法和各要素的通俗说明；与法定文本分开保存版本"),
-            execute=lambda *, actor, obj, data: services.guide_wording_save(
-                actor=actor,
-                guide=obj,
-                everyday_name=data["everyday_name"],
-                aliases=data["aliases"],
-                question_phrases=data["question_phrases"],
-                plain={k: data.get(k, "") for k in ("conditions", "materials", "process", "fees", "location_time")},
-            ).guide,
+            execute=lambda *, actor, obj, data: (
+                services.guide_wording_save(
+                    actor=actor,
+                    guide=obj,
+                    everyday_name=data["everyday_name"],
+                    aliases=data["aliases"],
+                    question_phrases=data["question_phrases"],
+                    plain={k: data.get(k, "") for k in ("conditions", "materials", "process", "fees", "location_time")},
+                ).guide
+            ),
         ),
     ],
 )

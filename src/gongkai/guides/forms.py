@@ -36,7 +36,9 @@ class MaterialsField(forms.CharField):
         if isinstance(value, list):
             labels = {v: k for k, v in self.necessity.items()}
             return "\n".join(
-                "|".join(labels.get(m.get(k, ""), m.get(k, "")) if k == "necessity" else m.get(k, "") for k in self.keys)
+                "|".join(
+                    labels.get(m.get(k, ""), m.get(k, "")) if k == "necessity" else m.get(k, "") for k in self.keys
+                )
                 for m in value
             )
         return value
@@ -125,8 +127,12 @@ class WordingForm(ActionForm):
     everyday_name = forms.CharField(label=_("通俗名称"), max_length=100, required=False)
     aliases = LinesField(label=_("别名（每行一个）"), required=False)
     question_phrases = LinesField(label=_("常见问法（每行一个）"), required=False)
-    conditions = forms.CharField(label=_("受理条件（通俗说明）"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    materials = forms.CharField(label=_("申请材料（通俗说明）"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    conditions = forms.CharField(
+        label=_("受理条件（通俗说明）"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    materials = forms.CharField(
+        label=_("申请材料（通俗说明）"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     process = forms.CharField(label=_("办理流程（通俗说明）"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     fees = forms.CharField(label=_("收费（通俗说明）"), widget=forms.Textarea(attrs={"rows": 1}), required=False)
     location_time = forms.CharField(

@@ -153,11 +153,7 @@ def _materials(value) -> list[dict]:
         if material["name"]:
             necessity = material["necessity"]
             material["necessity"] = (
-                "optional"
-                if necessity in ("否", "非必要", "0")
-                else "tolerated"
-                if "容缺" in necessity
-                else "required"
+                "optional" if necessity in ("否", "非必要", "0") else "tolerated" if "容缺" in necessity else "required"
             )
             out.append(material)
     return out

@@ -113,7 +113,9 @@ def register() -> None:
     from django.urls import reverse_lazy
     from django.utils.translation import gettext_lazy as _
 
-    _register(register_source, KIND, iter_all, get, label=_("办事指南"), list_url=reverse_lazy("guides:index"), order=30)
+    _register(
+        register_source, KIND, iter_all, get, label=_("办事指南"), list_url=reverse_lazy("guides:index"), order=30
+    )
 
 
 def _register(register_source, kind, iter_all_, get_, **meta) -> None:

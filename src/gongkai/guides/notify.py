@@ -106,7 +106,9 @@ def render_digest(sub, digest: Digest) -> str:
             lines.append(f"【{title}】")
             lines += [f"· {name} {_absolute(url)}" for name, url in items[:20]]
             lines.append("")
-    lines.append(_("退订（一键）：%(url)s") % {"url": _absolute(reverse("guides:unsubscribe", args=[sub.token]) + "?now=1")})
+    lines.append(
+        _("退订（一键）：%(url)s") % {"url": _absolute(reverse("guides:unsubscribe", args=[sub.token]) + "?now=1")}
+    )
     return "\n".join(lines)
 
 

@@ -205,9 +205,9 @@ def public_points(*, township_id: int | None = None, service: str = "", guide_id
 def point_townships():
     from gongkai.core.models import Organisation
 
-    return Organisation.objects.filter(
-        pk__in=ServicePoint.objects.filter(is_active=True).values("township")
-    ).order_by("sort_order", "name")
+    return Organisation.objects.filter(pk__in=ServicePoint.objects.filter(is_active=True).values("township")).order_by(
+        "sort_order", "name"
+    )
 
 
 def point_services() -> list[str]:

@@ -298,7 +298,7 @@ def guide_wording_save(
     locked = Guide.objects.select_for_update().select_related("unit").get(pk=guide.pk)
     permissions.require(actor, EDIT_ROLES + REVIEW_ROLES, locked.unit)
     plain = {k: (v or "").strip() for k, v in (plain or {}).items() if k in WORDING_ELEMENTS and (v or "").strip()}
-    unknown = set((plain or {})) - set(ELEMENTS)
+    unknown = set(plain or {}) - set(ELEMENTS)
     if unknown:
         raise ValidationError(_("未知的要素：%(names)s") % {"names": "、".join(sorted(unknown))})
     previous = locked.wordings.order_by("-number").first()

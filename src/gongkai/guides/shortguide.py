@@ -29,7 +29,9 @@ def context(guide, request=None) -> dict:
         "plain": plain,
         "materials": materials,
         "more_materials": max(0, len(version.materials) - MAX_MATERIALS),
-        "url": request.build_absolute_uri(guide.get_absolute_url()) if request is not None else guide.get_absolute_url(),
+        "url": request.build_absolute_uri(guide.get_absolute_url())
+        if request is not None
+        else guide.get_absolute_url(),
     }
 
 

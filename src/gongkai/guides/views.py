@@ -136,7 +136,9 @@ def _map_config() -> dict:
     elif mode == "tianditu":
         key = getattr(settings, "GONGKAI_TIANDITU_KEY", "")
         if key:
-            config["url"] = f"https://t{{s}}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+            config["url"] = (
+                f"https://t{{s}}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+            )
             config["attribution"] = "天地图"
         else:
             config["mode"] = "none"

@@ -101,7 +101,9 @@ def guide(request, pk: int):
         if latest
         else []
     )
-    guide_actions = GUIDE_ACTIONS.bound(request.user, obj, url=lambda n: reverse("guides_wb:guide-act", args=[obj.pk, n]))
+    guide_actions = GUIDE_ACTIONS.bound(
+        request.user, obj, url=lambda n: reverse("guides_wb:guide-act", args=[obj.pk, n])
+    )
     context = {
         "guide": obj,
         "latest": latest,
