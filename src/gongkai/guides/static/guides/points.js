@@ -33,13 +33,15 @@
       box.appendChild(document.createElement("br")); box.appendChild(document.createTextNode(f.properties.address));
       lyr.bindPopup(box);
     }
-  }).addTo(map);
+  });
   var bounds = layer.getBounds();
+  var here = null;
   if (el.dataset.origin) {
     var o = el.dataset.origin.split(",");
-    var here = L.latLng(parseFloat(o[1]), parseFloat(o[0]));
-    L.circleMarker(here, { radius: 6, color: "#0b57d0", fillOpacity: 1 }).addTo(map).bindTooltip(el.getAttribute("data-here") || "");
+    here = L.latLng(parseFloat(o[1]), parseFloat(o[0]));
     bounds.extend(here);
   }
-  map.fitBounds(bounds.pad(0.2), { maxZoom: 15 });
+  map.fitBounds(bounds.pad(0.2), { maxZoom: 15 });  // the view must exist before vector layers are added
+  layer.addTo(map);
+  if (here) { L.circleMarker(here, { radius: 6, color: "#0b57d0", fillOpacity: 1 }).addTo(map); }
 })();
