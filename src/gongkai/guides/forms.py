@@ -116,11 +116,83 @@ class GuideVersionForm(forms.Form):
 
 class GuideCreateForm(GuideVersionForm):
     unit = forms.ModelChoiceField(label=_("实施单位"), queryset=None)
+    catalogue_item = forms.ModelChoiceField(
+        label=_("所属目录事项（办事服务）"),
+        queryset=None,
+        required=False,
+        help_text=_("该指南在本单位公开目录中对应的事项"),
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.order_fields(["unit"])
+        # The catalogue app's unit items, reached through the relation (no import of its models).
+        from .models import Guide
+
+        item_model = Guide._meta.get_field("catalogue_item").related_model
+        self.fields["catalogue_item"].queryset = item_model.objects.filter(unit__in=units).order_by("unit_id", "sort_order")
+        self.order_fields(["unit", "catalogue_item"])
+
+    def clean(self):
+        data = super().clean()
+        item, unit = data.get("catalogue_item"), data.get("unit")
+        if item is not None and unit is not None and item.unit_id != unit.pk:
+            self.add_error("catalogue_item", _("目录事项须属于所选单位"))
+        return data
+
+
+class EventForm(forms.Form):
+    """A life event and its ordered steps, one per line: 类型|编号或名称|标题|说明."""
+
+    title = forms.CharField(label=_("名称"), max_length=60)
+    slug = forms.SlugField(label=_("标识（网址用，英文）"), max_length=60)
+    audience = forms.ChoiceField(label=_("对象"), choices=[("resident", _("个人")), ("enterprise", _("企业"))])
+    summary = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    keywords = LinesField(label=_("关键词（每行一个，用于搜索）"), required=False)
+    is_published = forms.BooleanField(label=_("发布"), required=False)
+    steps = forms.CharField(
+        label=_("步骤（每行一步）"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_("格式：类型|编号|标题|说明。类型为 guide（办事指南编号）、benefit（惠企利民事项编号）、faq（常见问题编号）、point（服务网点编号）或 note（提示，编号留空）"),
+    )
+
+    def clean_steps(self):
+        from .models import Guide, ServicePoint, StepKind
+
+        out = []
+        for number, line in enumerate((self.cleaned_data.get("steps") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            kind, ref, title, note = ([p.strip() for p in line.split("|")] + ["", "", "", ""])[:4]
+            if kind not in StepKind.values:
+                raise forms.ValidationError(_("第%(n)s行：未知的步骤类型“%(k)s”") % {"n": number, "k": kind})
+            step = {"kind": kind, "title": title, "note": note}
+            if kind != StepKind.NOTE:
+                if not ref.isdigit():
+                    raise forms.ValidationError(_("第%(n)s行：请填写编号") % {"n": number})
+                if kind == StepKind.GUIDE:
+                    step["guide"] = Guide.objects.filter(pk=int(ref)).first()
+                    if step["guide"] is None:
+                        raise forms.ValidationError(_("第%(n)s行：没有编号为%(r)s的办事指南") % {"n": number, "r": ref})
+                elif kind == StepKind.POINT:
+                    step["point"] = ServicePoint.objects.filter(pk=int(ref)).first()
+                    if step["point"] is None:
+                        raise forms.ValidationError(_("第%(n)s行：没有编号为%(r)s的服务网点") % {"n": number, "r": ref})
+                else:
+                    step["ref_id"] = int(ref)
+            elif not title:
+                raise forms.ValidationError(_("第%(n)s行：提示需要标题") % {"n": number})
+            out.append(step)
+        return out
+
+    @staticmethod
+    def steps_text(event) -> str:
+        lines = []
+        for s in event.steps.order_by("order"):
+            ref = s.guide_id or s.point_id or s.ref_id or ""
+            lines.append(f"{s.kind}|{ref}|{s.title}|{s.note}")
+        return "\n".join(lines)
 
 
 class WordingForm(ActionForm):

@@ -80,9 +80,9 @@ def create(request):
     form = GuideCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        unit = data.pop("unit")
+        unit, item = data.pop("unit"), data.pop("catalogue_item")
         try:
-            guide = services.guide_create(actor=request.user, unit=unit, data=data)
+            guide = services.guide_create(actor=request.user, unit=unit, data=data, catalogue_item=item)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
@@ -247,6 +247,43 @@ def points_import(request):
 @staff_required
 def events(request):
     return render(request, "guides/wb/events.html", {"events": selectors.staff_events(request.user)})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk: int | None = None):
+    from .forms import EventForm
+    from .models import LifeEvent
+
+    event = get_object_or_404(LifeEvent, pk=pk) if pk else None
+    if event is not None:
+        permissions.require(request.user, [Role.EDITOR, Role.DISCLOSURE_OFFICE], event.unit)
+    units = permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE) | _editable_units(request.user)
+    if event is None and not units.exists():
+        raise PermissionDenied(_("您没有编辑人生事件的权限"))
+    initial = {}
+    if event is not None:
+        initial = {f: getattr(event, f) for f in ("title", "slug", "audience", "summary", "keywords", "is_published")}
+        initial["steps"] = EventForm.steps_text(event)
+    form = EventForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            steps = data.pop("steps")
+            try:
+                saved = services.event_save(
+                    actor=request.user, unit=event.unit if event else units.order_by("depth").first(), data=data, steps=steps, event=event
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+                status = 400
+            else:
+                messages.success(request, _("已保存人生事件：%(title)s") % {"title": saved.title})
+                return redirect("guides_wb:events")
+        else:
+            status = 400
+    return render(request, "guides/wb/form.html", {"form": form, "title": _("人生事件")}, status=status)
 
 
 @staff_required

@@ -17,5 +17,7 @@ urlpatterns = [
     path("points/import/", wb_views.points_import, name="points-import"),
     path("points/<int:pk>/", wb_views.point_edit, name="point-edit"),
     path("events/", wb_views.events, name="events"),
+    path("events/new/", wb_views.event_edit, name="event-new"),
+    path("events/<int:pk>/", wb_views.event_edit, name="event-edit"),
     path("stats/", wb_views.stats, name="stats"),
 ]
