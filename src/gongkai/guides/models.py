@@ -101,6 +101,9 @@ REQUIRED_ELEMENTS = [
     "visits",
 ]
 
+# Texts that exports use for "nothing here"; an element holding only one of them is missing.
+PLACEHOLDERS = {"", "无", "无。", "暂无", "/", "-", "—", "空"}
+
 # Elements that carry plain-language wording (语义转换).
 WORDING_ELEMENTS = ["conditions", "materials", "process", "fees", "location_time"]
 
@@ -237,6 +240,8 @@ class GuideVersion(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         missing = []
         for element in REQUIRED_ELEMENTS:
             value = self.element_value(element)
+            if isinstance(value, str):
+                value = "" if value.strip() in PLACEHOLDERS else value
             if value is None or value == "" or value == [] or value is False:
                 missing.append(element)
         if self.materials and any(not (m.get("name") or "").strip() for m in self.materials):
