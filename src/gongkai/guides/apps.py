@@ -9,7 +9,7 @@ class GuidesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     portal_nav = [
-        (_("办事指南"), "guides:index", 30, None),
+        (_("办事服务"), "guides:index", 30, None),
         (_("服务网点"), "guides:points", 31, None),
     ]
     workbench_nav = [
