@@ -163,7 +163,8 @@ class Guide(models.Model):
 
     @property
     def wording(self) -> GuideWording | None:
-        return self.wordings.order_by("-number").first()
+        """The wording in force (uses prefetched ``wordings`` when the list page prefetched them)."""
+        return max(self.wordings.all(), key=lambda w: w.number, default=None)
 
     @property
     def display_name(self) -> str:
