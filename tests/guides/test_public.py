@@ -97,3 +97,18 @@ def test_event_shows_steps_in_order(client, county_guides):
     page = client.get("/guides/events/have-a-baby/").content.decode()
     assert page.index("先做生育登记") < page.index("可咨询12345")
     assert client.get("/guides/events/unknown/").status_code == 404
+
+
+def test_search_command_and_public_api(county_guides, api_for, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    reindex()
+    call_command("search", "准生证", "--json", "--kind", "guide")
+    out = json.loads(capsys.readouterr().out)
+    assert [r["kind"] for r in out["results"]] == ["guide"] and out["results"][0]["title"] == "生育登记（准生证）"
+    data = api_for().get("/api/v1/guides/public/").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert {"生育登记", "国有建设用地使用权及房屋所有权首次登记"} == {r["name"] for r in rows}
+    assert {r["everyday_name"] for r in rows} == {"准生证", "办房本"}
