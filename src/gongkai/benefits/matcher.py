@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 ELIGIBLE = "eligible"
 POSSIBLE = "possible"
 NOT_ELIGIBLE = "not_eligible"
@@ -25,7 +27,19 @@ MET = "met"
 UNMET = "unmet"
 MISSING = "missing"
 
-_SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "属于", "not_in": "不属于"}
+_SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "in", "not_in": "not_in"}
+
+
+def _symbol(operator: str) -> str:
+    if operator == "in":
+        return _("属于")
+    if operator == "not_in":
+        return _("不属于")
+    return _SYMBOLS.get(operator, operator)
+
+
+def _yes_no(value: bool) -> str:
+    return _("是") if value else _("否")
 
 
 class CriterionInvalid(ValueError):
@@ -48,10 +62,10 @@ class Spec:
         if isinstance(value, frozenset | tuple | list):
             value = "、".join(sorted(str(v) for v in value))
         elif isinstance(value, bool):
-            value = "是" if value else "否"
+            value = _yes_no(value)
         elif isinstance(value, Decimal):
             value = _fmt(value)
-        return f"{self.label} {_SYMBOLS.get(self.operator, self.operator)} {value}{self.unit_label}"
+        return f"{self.label} {_symbol(self.operator)} {value}{self.unit_label}"
 
 
 @dataclass(frozen=True)
@@ -64,11 +78,11 @@ class Line:
     def text(self) -> str:
         rule = self.spec.describe()
         if self.outcome == MISSING:
-            return f"需要补充：{self.spec.label}（条件：{rule}）"
+            return _("需要补充：%(label)s（条件：%(rule)s）") % {"label": self.spec.label, "rule": rule}
         given = _display(self.given, self.spec)
         if self.outcome == MET:
-            return f"符合：{rule}（您填写的是 {given}）"
-        return f"不符合：{rule}（您填写的是 {given}）"
+            return _("符合：%(rule)s（您填写的是 %(given)s）") % {"rule": rule, "given": given}
+        return _("不符合：%(rule)s（您填写的是 %(given)s）") % {"rule": rule, "given": given}
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,7 @@ def _fmt(number: Decimal) -> str:
 
 def _display(value, spec: Spec) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _yes_no(value)
     if isinstance(value, Decimal):
         return _fmt(value) + spec.unit_label
     if isinstance(value, list | tuple | set | frozenset):
@@ -127,29 +141,33 @@ def to_bool(value) -> bool:
 def compile_spec(*, attribute: str, label: str, type: str, operator: str, value, unit_label: str = "") -> Spec:
     """Type-check and compile one criterion; :class:`CriterionInvalid` says what is wrong."""
     if operator not in _SYMBOLS:
-        raise CriterionInvalid(f"未知的比较方式：{operator}")
+        raise CriterionInvalid(_("未知的比较方式：%(op)s") % {"op": operator})
     if type == "number":
         if operator in ("in", "not_in"):
-            raise CriterionInvalid(f"“{label}”是数值，不能用“属于”比较")
+            raise CriterionInvalid(_("“%(label)s”是数值，不能用“属于”比较") % {"label": label})
         try:
             typed = to_number(value)
         except (InvalidOperation, ValueError, TypeError):
-            raise CriterionInvalid(f"“{label}”是数值属性，条件值“{value}”不是数字") from None
+            raise CriterionInvalid(
+                _("“%(label)s”是数值属性，条件值“%(value)s”不是数字") % {"label": label, "value": value}
+            ) from None
     elif type == "boolean":
         if operator not in ("eq", "ne"):
-            raise CriterionInvalid(f"“{label}”是是/否属性，只能用 = 或 ≠")
+            raise CriterionInvalid(_("“%(label)s”是是/否属性，只能用 = 或 ≠") % {"label": label})
         try:
             typed = to_bool(value)
         except ValueError:
-            raise CriterionInvalid(f"“{label}”是是/否属性，条件值“{value}”不是“是”或“否”") from None
+            raise CriterionInvalid(
+                _("“%(label)s”是是/否属性，条件值“%(value)s”不是“是”或“否”") % {"label": label, "value": value}
+            ) from None
     else:
         if operator in ("lt", "le", "gt", "ge"):
-            raise CriterionInvalid(f"“{label}”是文字或选项属性，不能比较大小")
+            raise CriterionInvalid(_("“%(label)s”是文字或选项属性，不能比较大小") % {"label": label})
         if operator in ("in", "not_in"):
             values = value if isinstance(value, list | tuple) else str(value).replace("，", ",").split(",")
             typed = frozenset(str(v).strip() for v in values if str(v).strip())
             if not typed:
-                raise CriterionInvalid(f"“{label}”的可选值为空")
+                raise CriterionInvalid(_("“%(label)s”的可选值为空") % {"label": label})
         else:
             typed = str(value).strip()
     return Spec(attribute, label, type, operator, typed, unit_label)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 __all__ = [
     "CoordinateError",
     "bd09_to_gcj02",
@@ -62,7 +64,7 @@ def normalise_crs(crs: str) -> str:
     try:
         return CRS_ALIASES[key]
     except KeyError:
-        raise CoordinateError(f"未知的坐标系：{crs!r}（可用：WGS-84、GCJ-02、BD-09）") from None
+        raise CoordinateError(_("未知的坐标系：%(crs)s（可用：WGS-84、GCJ-02、BD-09）") % {"crs": crs}) from None
 
 
 def out_of_china(lng: float, lat: float) -> bool:
@@ -116,7 +118,7 @@ def bd09_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
 def _invert(forward, lng: float, lat: float, guess: tuple[float, float]) -> tuple[float, float]:
     """Solve forward(x) = (lng, lat) by fixed-point iteration from ``guess``."""
     x, y = guess
-    for _ in range(30):
+    for _step in range(30):
         fx, fy = forward(x, y)
         dx, dy = fx - lng, fy - lat
         x, y = x - dx, y - dy
@@ -137,7 +139,7 @@ def to_wgs84(lng, lat, crs: str) -> tuple[float, float]:
     longitude/latitude pair (out of range, not a number, or latitude and longitude swapped).
     """
     system = normalise_crs(crs)
-    lng_f, lat_f = parse_coordinate(lng, "经度"), parse_coordinate(lat, "纬度")
+    lng_f, lat_f = parse_coordinate(lng, _("经度")), parse_coordinate(lat, _("纬度"))
     _check_range(lng_f, lat_f)
     if system == "wgs84":
         return lng_f, lat_f
@@ -146,29 +148,30 @@ def to_wgs84(lng, lat, crs: str) -> tuple[float, float]:
     return _bd09_to_wgs84(lng_f, lat_f)
 
 
-def parse_coordinate(value, label: str = "坐标") -> float:
+def parse_coordinate(value, label: str = "") -> float:
+    label = label or _("坐标")
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
         number = float(value)
     else:
         text = str(value if value is not None else "").strip()
         if not text:
-            raise CoordinateError(f"{label}为空")
+            raise CoordinateError(_("%(label)s为空") % {"label": label})
         try:
             number = float(Decimal(text))
         except (InvalidOperation, ValueError):
-            raise CoordinateError(f"{label}不是数字：{text!r}") from None
+            raise CoordinateError(_("%(label)s不是数字：%(text)s") % {"label": label, "text": text}) from None
     if math.isnan(number) or math.isinf(number):
-        raise CoordinateError(f"{label}不是有效数字")
+        raise CoordinateError(_("%(label)s不是有效数字") % {"label": label})
     return number
 
 
 def _check_range(lng: float, lat: float) -> None:
     if 72 <= lat <= 137 and 0.8 <= lng <= 56:
-        raise CoordinateError("经度和纬度可能填反了")
+        raise CoordinateError(_("经度和纬度可能填反了"))
     if not -180 <= lng <= 180:
-        raise CoordinateError(f"经度超出范围（-180～180）：{lng}")
+        raise CoordinateError(_("经度超出范围（-180～180）：%(v)s") % {"v": lng})
     if not -90 <= lat <= 90:
-        raise CoordinateError(f"纬度超出范围（-90～90）：{lat}")
+        raise CoordinateError(_("纬度超出范围（-90～90）：%(v)s") % {"v": lat})
 
 
 def distance_m(lng1: float, lat1: float, lng2: float, lat2: float) -> float:

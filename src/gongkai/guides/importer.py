@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import ELEMENTS, GuideKind, VersionState
 
@@ -237,15 +238,15 @@ def parse_lines(data: bytes):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            yield number, None, "不是UTF-8编码（可能是GBK导出），请转换为UTF-8后再导入"
+            yield number, None, _("不是UTF-8编码（可能是GBK导出），请转换为UTF-8后再导入")
             continue
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield number, None, f"不是有效的JSON：{exc.msg}（第{exc.colno}列）"
+            yield number, None, _("不是有效的JSON：%(msg)s（第%(col)s列）") % {"msg": exc.msg, "col": exc.colno}
             continue
         if not isinstance(row, dict):
-            yield number, None, "每行应为一个JSON对象"
+            yield number, None, _("每行应为一个JSON对象")
             continue
         yield number, row, ""
 
@@ -261,7 +262,7 @@ def import_guides(*, actor, unit, data: bytes, field_map: dict | None = None, dr
     fields = dict(GUANGDONG_FIELDS)
     for element, key in (field_map or {}).items():
         if element not in fields:
-            raise ValidationError(f"字段对照表中有未知要素：{element}")
+            raise ValidationError(_("字段对照表中有未知要素：%(e)s") % {"e": element})
         fields[element] = key
     report = ImportReport(dry_run=dry_run)
     with transaction.atomic():
@@ -271,7 +272,7 @@ def import_guides(*, actor, unit, data: bytes, field_map: dict | None = None, dr
                 continue
             version_data, theme = map_row(row, fields)
             if not version_data["name"]:
-                report.refused.append((number, "缺少事项名称"))
+                report.refused.append((number, _("缺少事项名称")))
                 continue
             version_data["raw"] = row
             try:
