@@ -131,6 +131,7 @@ REFERENCE_SEEDS = [
     ("gongkai.credit", "gongkai.credit.migrations.0002_legal_periods", "seed_periods"),
     ("gongkai.opendata", "gongkai.opendata.migrations.0002_licences_and_themes", "seed"),
     ("gongkai.search", "gongkai.search.migrations.0005_seed_name_pairs", "seed"),
+    ("gongkai.benefits", "gongkai.benefits.migrations.0002_seed_attributes_and_period", "seed"),
 ]
 
 
