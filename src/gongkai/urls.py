@@ -29,6 +29,9 @@ urlpatterns = [
     path("interaction/", include("gongkai.interaction.urls")),
     path("workbench/reports/", include("gongkai.reports.workbench_urls")),
     path("reports/", include("gongkai.reports.urls")),
+    path("workbench/monitoring/", include("gongkai.monitoring.workbench_urls")),
+    path("workbench/assessment/", include("gongkai.assessment.workbench_urls")),
+    path("assessment/", include("gongkai.assessment.urls")),
 ]
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))

@@ -11,6 +11,8 @@ v1 = [
     path("", include("gongkai.requests.api_urls")),
     path("", include("gongkai.interaction.api_urls")),
     path("", include("gongkai.reports.api_urls")),
+    path("", include("gongkai.monitoring.api_urls")),
+    path("", include("gongkai.assessment.api_urls")),
 ]
 
 urlpatterns = [

@@ -256,3 +256,18 @@ def public_summary(year: int) -> dict:
         "on_time_pct": round(100 * on_time / agg["answered"], 1) if agg["answered"] else None,
         "satisfaction": round(sum(ratings) / 3, 2) if all(r is not None for r in ratings) else None,
     }
+
+
+# --- for the monitoring app (interaction response of the portal, 国办秘函〔2019〕19号) -------------
+
+
+def consult_reply_rows(*, since: dt.date | None = None) -> list[tuple[dt.date, dt.date | None, bool]]:
+    """Consultation messages (type ``consult``) as ``(received, answered or None, unanswered)``
+    rows, newest first; rejected messages are left out (they were not valid messages)."""
+    qs = Appeal.objects.filter(type__code="consult").exclude(status=AppealStatus.REJECTED)
+    if since is not None:
+        qs = qs.filter(received_at__date__gte=since)
+    return [
+        (timezone.localdate(received), timezone.localdate(answered) if answered else None, answered is None)
+        for received, answered in qs.order_by("-received_at").values_list("received_at", "answered_at")[:5000]
+    ]
