@@ -128,6 +128,8 @@ REFERENCE_SEEDS = [
     ("gongkai.core", "gongkai.core.migrations.0003_legal_periods", "seed_periods"),
     ("gongkai.catalogue", "gongkai.catalogue.migrations.0002_seed_builtin", "seed"),
     ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
+    ("gongkai.monitoring", "gongkai.monitoring.migrations.0002_periods_and_words", "seed"),
+    ("gongkai.assessment", "gongkai.assessment.migrations.0002_reference_data", "forwards"),
 ]
 
 

@@ -258,7 +258,7 @@ GONGKAI_CATALOGUE_IMPORT_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_MAX_ROWS",
 GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", default=10_000)
 # Website monitoring (docs/monitoring.md): crawler limits and politeness, rule thresholds.
 GONGKAI_MONITORING_USER_AGENT = env.str(
-    "GONGKAI_MONITORING_USER_AGENT", default="gongkai-monitor/1.0 (+government website inspection; 政务公开办)"
+    "GONGKAI_MONITORING_USER_AGENT", default="gongkai-monitor/1.0 (government website inspection; +https://github.com/gongkai)"
 )
 GONGKAI_MONITORING_TIMEOUT = env.float("GONGKAI_MONITORING_TIMEOUT", default=15.0)  # seconds per request (19号: 15 s)
 GONGKAI_MONITORING_MAX_PAGE_BYTES = env.int("GONGKAI_MONITORING_MAX_PAGE_BYTES", default=2 * 1024 * 1024)

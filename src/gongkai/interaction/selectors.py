@@ -271,3 +271,15 @@ def consult_reply_rows(*, since: dt.date | None = None) -> list[tuple[dt.date, d
         (timezone.localdate(received), timezone.localdate(answered) if answered else None, answered is None)
         for received, answered in qs.order_by("-received_at").values_list("received_at", "answered_at")[:5000]
     ]
+
+
+def appeal_facts(units, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """For the assessment app: per lead unit, appeals answered in [start, end] (``answered``)
+    and those answered on or before their due date (``on_time``)."""
+    ids = [u.pk for u in units]
+    out = {i: {"answered": 0, "on_time": 0} for i in ids}
+    rows = Appeal.objects.filter(unit_id__in=ids, answered_at__date__gte=start, answered_at__date__lte=end)
+    for unit_id, answered_at, due in rows.values_list("unit_id", "answered_at", "due_date"):
+        out[unit_id]["answered"] += 1
+        out[unit_id]["on_time"] += int(due is not None and timezone.localdate(answered_at) <= due)
+    return out

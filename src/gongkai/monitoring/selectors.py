@@ -174,3 +174,16 @@ def workbench_panels(user) -> list[dict]:
     if proposed:
         items.append((f"待确认的栏目：{proposed}", reverse("monitoring_wb:site-list")))
     return [{"title": "网站与新媒体监测", "items": items, "empty": "暂无待审核的监测发现"}]
+
+
+def owner_unit_ids(category: str) -> set[int]:
+    """Units owning an active site (``website``) or an active account (``new_media``)."""
+    if category == "new_media":
+        return set(Account.objects.filter(status=AccountStatus.ACTIVE).values_list("unit_id", flat=True))
+    return set(Site.objects.exclude(status="closed").exclude(unit__isnull=True).values_list("unit_id", flat=True))
+
+
+def open_confirmed_under(root) -> list[dict]:
+    """Confirmed, not yet fixed findings of the units under ``root`` (for a 通报)."""
+    ids = Finding.objects.filter(status=FindingStatus.CONFIRMED, unit__path__startswith=root.path).values_list("pk", flat=True)
+    return findings_by_ids(ids)

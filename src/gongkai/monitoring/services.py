@@ -85,7 +85,7 @@ def site_register(*, actor, home_url: str, name: str = "", unit: Organisation | 
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     site = Site(home_url=url, name=(name or urlsplit(url).netloc)[:100], unit=unit, domain=urlsplit(url).hostname or "", **data)
     site.created_by = actor if getattr(actor, "pk", None) else None
-    site.full_clean()
+    site.full_clean(exclude=["status"])
     site.save()
     audit.record(actor=actor, action=AuditAction.SITE_REGISTER, obj=site, unit=unit, after=audit.snapshot(site))
     return site
@@ -103,7 +103,7 @@ def site_update(*, actor, site: Site, **data) -> Site:
             raise TypeError(f"unknown field {key}")
         setattr(site, key, normalise_url(value) if key == "home_url" else value)
     site.domain = urlsplit(site.home_url).hostname or ""
-    site.full_clean()
+    site.full_clean(exclude=["status"])
     site.save()
     audit.record(actor=actor, action=AuditAction.SITE_UPDATE, obj=site, unit=site.unit, before=before, after=audit.snapshot(site))
     return site
@@ -171,7 +171,7 @@ def column_add(*, actor, site: Site, name: str, kind: str, list_url: str, item_s
     if site.columns.filter(list_url=url).exists():
         raise ValidationError({"list_url": _("该栏目地址已登记")})
     column = Column(site=site, name=name, kind=kind, list_url=url, item_selector=item_selector)
-    column.full_clean()
+    column.full_clean(exclude=["status"])
     column.save()
     column = transitions.run(column, "confirm", actor=actor, action=AuditAction.COLUMN_ADD, unit=site.unit, update=lambda c: setattr(c, "confirmed_by", actor if getattr(actor, "pk", None) else None))
     return column
@@ -206,7 +206,7 @@ def account_register(*, actor, unit: Organisation, platform: str, name: str, acc
     if Account.objects.filter(platform=platform, account_id=account_id).exists():
         raise ValidationError({"account_id": _("该平台已登记此账号")})
     account = Account(unit=unit, platform=platform, name=name, account_id=account_id, feed_url=feed_url)
-    account.full_clean()
+    account.full_clean(exclude=["status"])
     account.save()
     AccountStatusChange.objects.create(account=account, to_status=account.status, reason=_("登记"), actor=actor if getattr(actor, "pk", None) else None)
     audit.record(actor=actor, action=AuditAction.ACCOUNT_REGISTER, obj=account, unit=unit, after=audit.snapshot(account))

@@ -193,7 +193,7 @@ def list_items(tree: HTMLParser, base: str, selector: str = "") -> list[Item]:
     """The entries of a list page with their dates (year headings give ``MM-DD`` dates a year)."""
     if selector:
         try:
-            chosen = {id(n) for n in tree.css(selector)}
+            chosen = {n.mem_id for n in tree.css(selector)}
         except Exception:  # an invalid CSS selector typed by staff: fall back to detection
             chosen = None
     else:
@@ -211,14 +211,14 @@ def list_items(tree: HTMLParser, base: str, selector: str = "") -> list[Item]:
                 year = int(m.group(1))
                 continue
         if chosen is not None:
-            if id(node) not in chosen:
+            if node.mem_id not in chosen:
                 continue
         elif tag not in ("li", "tr") or _in_boilerplate(node):
             continue
         anchor = node.css_first("a[href]")
         if anchor is None:
             continue
-        if tag == "li" and node.css_first("li") is not None:
+        if tag == "li" and len(node.css("li")) > 1:
             continue  # an entry with a sub-list: its own entries are listed separately
         text = text_of(node)
         dates = find_dates(text, year=year)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
 import time
 import urllib.robotparser
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is too much for a crawler
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -184,7 +187,7 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self.client = httpx.AsyncClient(
-            headers={"User-Agent": self.limits.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            headers={"User-Agent": self.limits.user_agent.encode("ascii", "ignore").decode(), "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
             timeout=httpx.Timeout(self.limits.timeout),
             follow_redirects=True,
             max_redirects=self.limits.max_redirects,
