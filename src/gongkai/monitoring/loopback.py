@@ -33,6 +33,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
+    def handle(self):
+        import socket
+
+        try:
+            first = self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return
+        if first == b"\x16":  # a TLS handshake: this farm speaks plain HTTP, hang up at once
+            return
+        super().handle()
+
     def _page(self) -> Page | None:
         farm: Farm = self.server.farm  # type: ignore[attr-defined]
         path = self.path.split("#", 1)[0]

@@ -330,10 +330,11 @@ def probe_run(probe: Probe, *, limits: Limits | None = None) -> Probe:
     from .engine.fetch import Fetcher
 
     limits = limits or Limits.from_settings()
+    url = probe.site.home_url  # read before the event loop: the ORM is not used inside it
 
     async def go():
         async with Fetcher(limits) as f:
-            return await f.fetch(probe.site.home_url, html=False, max_bytes=256 * 1024)
+            return await f.fetch(url, html=False, max_bytes=256 * 1024)
 
     got = asyncio.run(go())
     ok = got.ok and got.elapsed < settings.GONGKAI_MONITORING_TIMEOUT

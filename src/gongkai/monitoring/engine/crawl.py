@@ -127,6 +127,7 @@ class SiteCrawler:
         self.report = SiteReport(home_url=spec.home_url)
         self.statuses: dict[str, tuple[int | None, str]] = {}
         self.link_pages: dict[str, tuple[str, str]] = {}  # link url -> (page url, kind)
+        self.claimed = 0
 
     async def run(self) -> SiteReport:
         start = time.monotonic()
@@ -137,8 +138,12 @@ class SiteCrawler:
         self.report.elapsed = time.monotonic() - start
         return self.report
 
-    def _budget_left(self) -> bool:
-        return self.report.fetched < self.limits.max_pages
+    def _claim(self) -> bool:
+        """Take one page of the site's budget (before the request, so concurrent fetches cannot overrun it)."""
+        if self.claimed >= self.limits.max_pages:
+            return False
+        self.claimed += 1
+        return True
 
     async def _get(self, url: str, **kwargs) -> Fetched:
         got = await self.fetcher.fetch(url, **kwargs)
@@ -149,6 +154,7 @@ class SiteCrawler:
 
     async def _crawl(self) -> None:
         spec, report = self.spec, self.report
+        self._claim()
         home = await self._get(spec.home_url)
         report.home = PageResult(spec.home_url, "home", home.status, home.error, home.sha256, elapsed=home.elapsed)
         extras = [self._https(), self._ipv6()]
@@ -174,7 +180,7 @@ class SiteCrawler:
     async def _column(self, col: ColumnSpec) -> None:
         result = ColumnResult(spec=col)
         self.report.columns.append(result)
-        if not self._budget_left():
+        if not self._claim():
             return
         got = await self._get(col.list_url)
         result.page = PageResult(col.list_url, "column", got.status, got.error, got.sha256, column=col.name)
@@ -194,7 +200,7 @@ class SiteCrawler:
             result.rows = [_interaction_row(i) for i in items]
         articles = [i for i in items if i.url and extract.same_site(i.url, self.spec.home_url)]
         articles = articles[: self.limits.articles_per_column]
-        pages = await asyncio.gather(*(self._article(i.url, col.name) for i in articles if self._budget_left()))
+        pages = await asyncio.gather(*(self._article(i.url, col.name) for i in articles if self._claim()))
         by_url = {p.url: p for p in pages if p is not None}
         dates = []
         for item in items:
@@ -247,7 +253,7 @@ class SiteCrawler:
     async def _attachments(self) -> None:
         wanted = [u for u, (_, kind) in self.link_pages.items() if kind == "attachment" and extract.same_site(u, self.spec.home_url)]
         for url in wanted[: self.limits.max_attachments]:
-            if not self._budget_left():
+            if not self._claim():
                 break
             got = await self._get(url, html=False)
             if not got.ok or not got.body or got.truncated:
