@@ -95,7 +95,7 @@ def gather(units: list[Organisation], start: dt.date, end: dt.date, sources: set
             if source.startswith("findings:"):
                 rules = [r.strip() for r in source.split(":", 1)[1].split(",") if r.strip()]
                 veto = sum(got.get(r, {}).get("veto", 0) for r in rules)
-                count = sum(got.get(r, {}).get("veto", 0) + got.get(r, {}).get("deduction", 0) for r in rules)
+                count = sum(sum(got.get(r, {}).values()) for r in rules)  # every confirmed finding of a listed rule
                 row[source] = {"veto": veto, "count": count, "rules": rules}
             elif source == "publication_timeliness":
                 row[source] = {"num": got.get("on_time", 0), "den": got.get("assessed", 0)}

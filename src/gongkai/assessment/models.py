@@ -46,7 +46,7 @@ class SetStatus(models.TextChoices):
     RETIRED = "retired", _("已停用")
 
 
-@condition(_("指标体系须至少包含一项指标，且各计分指标的分值之和等于总分"))
+@condition(_("指标体系须至少包含一项指标，各计分指标的分值之和等于总分，分组分值等于其下级指标分值之和"))
 def weights_add_up(s) -> bool:
     return s.weights_ok()
 
@@ -80,8 +80,14 @@ class IndicatorSet(ConcurrentTransitionMixin, models.Model):
         return f"{self.name}（第{self.version}版）"
 
     def weights_ok(self) -> bool:
-        scored = [i for i in self.indicators.all() if i.parent_id is None and i.method not in (Method.VETO, Method.BONUS)]
-        return bool(scored) and sum(i.weight for i in scored) == self.total_points
+        """Top-level scored indicators add up to the total, and every group to its children."""
+        items = list(self.indicators.all())
+        scored = [i for i in items if i.method not in (Method.VETO, Method.BONUS)]
+        top = [i for i in scored if i.parent_id is None]
+        for group in (i for i in items if i.method == Method.GROUP):
+            if sum(c.weight for c in scored if c.parent_id == group.pk) != group.weight:
+                return False
+        return bool(top) and sum(i.weight for i in top) == self.total_points
 
     @transition(field=status, source=SetStatus.DRAFT, target=SetStatus.PUBLISHED, permission=office_anywhere, conditions=[weights_add_up])
     def publish(self):

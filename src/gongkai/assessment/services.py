@@ -204,8 +204,8 @@ def _ind(i: Indicator) -> scoring.Ind:
 def compute_ranking(period: Period) -> tuple[dict[int, tuple[scoring.Total, dict]], dict[int, int], str]:
     """Points, totals and ranks from the stored inputs only (no record is read again)."""
     s = period.indicator_set
-    leaves = _leaves(s)
-    assessees = list(period.assessees.select_related("unit"))
+    leaves = sorted(_leaves(s), key=lambda i: (i.order, i.pk))
+    assessees = list(period.assessees.select_related("unit").order_by("unit__path", "pk"))
     scores = {(sc.assessee_id, sc.indicator_id): sc for sc in Score.objects.filter(assessee__period=period)}
     results: dict[int, tuple[scoring.Total, dict]] = {}
     canonical = []
@@ -259,7 +259,7 @@ def score_manual(*, actor, assessee: Assessee, indicator: Indicator, points: Dec
     _editable(period)
     if indicator.indicator_set_id != period.indicator_set_id or indicator.method not in (Method.MANUAL, Method.BONUS, Method.VETO):
         raise ValidationError({"indicator": _("该指标不能人工评分")})
-    if points is not None and (points < 0 or points > indicator.weight):
+    if indicator.method != Method.VETO and points is not None and (points < 0 or points > indicator.weight):
         raise ValidationError({"points": _("得分须在0到%(max)s之间") % {"max": indicator.weight}})
     score, _created = Score.objects.get_or_create(assessee=assessee, indicator=indicator)
     before = audit.snapshot(score, ["manual_points", "note", "inputs"])
