@@ -47,6 +47,7 @@ from .models import (
 
 log = logging.getLogger(__name__)
 LEAF_METHODS = {m for m in Method.values if m != Method.GROUP}
+RECT_FIELDS = ["unit", "period", "bulletin", "problems", "finding_ids", "issued_on", "due_on", "status"]
 
 
 def today() -> dt.date:
@@ -384,7 +385,7 @@ def _notify(*, actor, unit, problems, finding_ids, period, bulletin) -> Rectific
         period=period, bulletin=bulletin, unit=unit, problems=problems, finding_ids=list(finding_ids), issued_on=issued,
         due_on=deadlines.due_date(issued, "assessment.rectification"), created_by=actor if getattr(actor, "pk", None) else None,
     )
-    audit.record(actor=actor, action=AuditAction.RECT_CREATE, obj=rect, unit=unit, after=audit.snapshot(rect))
+    audit.record(actor=actor, action=AuditAction.RECT_CREATE, obj=rect, unit=unit, after=audit.snapshot(rect, RECT_FIELDS))
     named_before = Card.objects.filter(unit=unit, period=period).exists() if period else Card.objects.filter(unit=unit, period__isnull=True, issued_at__year=issued.year).exists()
     if not named_before:
         _card(actor=actor, unit=unit, period=period, colour=CardColour.YELLOW, reason=_("本评估周期内首次被通报点名"), rectification=rect)
@@ -464,7 +465,7 @@ def rectification_evaluate(*, rectification_id: int) -> str:
         return rect.status
     outcome = monitoring.recheck_outcome(rect.finding_ids, since=rect.recheck_requested_at)
     if outcome == "passed":
-        transitions.run(rect, "close", actor=None, action=AuditAction.RECT_CLOSE,
+        transitions.run(rect, "close", actor=None, action=AuditAction.RECT_CLOSE, snapshot_fields=["status", "recheck_note"],
                         update=lambda r: (setattr(r, "closed_at", timezone.now()), setattr(r, "recheck_note", _("自动复查：问题均已整改"))))
     elif outcome == "failed":
         _escalate(actor=None, rect=rect, reason=_("复查未通过"))
@@ -473,7 +474,7 @@ def rectification_evaluate(*, rectification_id: int) -> str:
 
 @transaction.atomic
 def rectification_pass(*, actor, rectification: Rectification, note: str = "") -> Rectification:
-    return transitions.run(rectification, "close", actor=actor, action=AuditAction.RECT_CLOSE,
+    return transitions.run(rectification, "close", actor=actor, action=AuditAction.RECT_CLOSE, snapshot_fields=["status", "recheck_note"],
                            update=lambda r: (setattr(r, "closed_at", timezone.now()), setattr(r, "recheck_note", note)))
 
 
