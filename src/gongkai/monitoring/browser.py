@@ -86,25 +86,29 @@ def axe_pages(urls: list[str]) -> list[tuple[str, list[dict]]]:
 
 
 def screenshot_findings(finding_ids: list[int]) -> int:
-    findings = list(Finding.objects.filter(pk__in=finding_ids, screenshot=""))
-    if not findings:
+    """Screenshots (numbers masked in the page first) of content findings; DB work stays outside
+    the browser's event loop."""
+    targets = list(Finding.objects.filter(pk__in=finding_ids, screenshot="").values_list("pk", "url"))
+    if not targets:
         return 0
 
     def run(context):
         page = context.new_page()
         page.set_default_timeout(15000)
-        done = 0
-        for f in findings:
+        shots = []
+        for pk, url in targets:
             try:
-                page.goto(f.url, wait_until="load")
+                page.goto(url, wait_until="load")
                 page.evaluate(MASK_JS)  # the screenshot never shows a full number either
-                png = page.screenshot(full_page=False)
+                shots.append((pk, page.screenshot(full_page=False)))
             except Exception as exc:
-                log.info("screenshot of %s failed: %s", f.url, exc)
-                continue
-            f.screenshot.save(f"finding-{f.pk}.png", ContentFile(png), save=False)
-            Finding.objects.filter(pk=f.pk).update(screenshot=f.screenshot.name)
-            done += 1
-        return done
+                log.info("screenshot of %s failed: %s", url, exc)
+        return shots
 
-    return _with_browser(run) or 0
+    done = 0
+    for pk, png in _with_browser(run) or []:
+        f = Finding.objects.get(pk=pk)
+        f.screenshot.save(f"finding-{pk}.png", ContentFile(png), save=False)
+        Finding.objects.filter(pk=pk).update(screenshot=f.screenshot.name)
+        done += 1
+    return done

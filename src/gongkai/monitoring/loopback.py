@@ -15,6 +15,8 @@ import socketserver
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
 
 
 @dataclass
@@ -29,6 +31,8 @@ class Page:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # small header writes must not wait for delayed ACKs
+    wbufsize = 64 * 1024  # one write per response (flushed after each request)
 
     def log_message(self, *args):  # quiet
         pass
@@ -48,7 +52,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         farm: Farm = self.server.farm  # type: ignore[attr-defined]
         path = self.path.split("#", 1)[0]
         farm.hits[path] = farm.hits.get(path, 0) + 1
-        return farm.routes.get(path) or farm.routes.get(path.split("?", 1)[0])
+        return farm.routes.get(path) or farm.routes.get(path.split("?", 1)[0]) or farm.from_directory(path)
 
     def do_HEAD(self):
         self._serve(head=True)
@@ -74,6 +78,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     chunk = b"<p>" + "填充内容".encode() * 2000 + b"</p>\n"
                     for _ in range(100000):
                         self.wfile.write(chunk)
+                        self.wfile.flush()
                 return
             self.send_header("Content-Length", str(len(page.body)))
             self.end_headers()
@@ -92,7 +97,8 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 class Farm:
     """``with Farm() as farm: farm.add("/a/", Page(...)); farm.url("/a/")``."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, root: str | None = None):
+        self.root = Path(root).resolve() if root else None
         self.routes: dict[str, Page] = {}
         self.hits: dict[str, int] = {}
         self.server = _Server((host, port), _Handler)
@@ -113,6 +119,28 @@ class Farm:
         elif isinstance(page, bytes):
             page = Page(page)
         self.routes[path] = page
+
+    def from_directory(self, path: str) -> Page | None:
+        """A file under ``root`` (``index.html`` for a directory); never outside it."""
+        if self.root is None:
+            return None
+        target = (self.root / unquote(path.split("?", 1)[0]).lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self.root) or not target.is_file():
+            return None
+        types = {".html": "text/html; charset=utf-8", ".png": "image/png", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf"}
+        return Page(target.read_bytes(), content_type=types.get(target.suffix, "application/octet-stream"))
+
+    def write(self, directory: str | Path, pages: dict[str, Page]) -> None:
+        """Write generated pages as files (``/xp/`` → ``xp/index.html``) for a directory farm."""
+        base = Path(directory)
+        for path, page in pages.items():
+            target = base / path.lstrip("/")
+            if path.endswith("/"):
+                target = target / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page.body)
 
     def start(self) -> Farm:
         self.thread.start()

@@ -37,8 +37,12 @@ class Command(BaseCommand):
         check.add_argument("--as-of", dest="as_of", help="reference date YYYY-MM-DD (default: today)")
         check.add_argument("--max-pages", dest="max_pages", type=int, help="page budget for this crawl")
         check.add_argument("--json", action="store_true", help="machine-readable output")
+        serve = sub.add_parser("serve-demo", help="serve the demo county's loopback websites (written by load_demo)")
+        serve.add_argument("--port", type=int, default=None, help="default: GONGKAI_DEMO_SITES_PORT (8870)")
 
     def handle(self, *args, **opts):
+        if opts["sub"] == "serve-demo":
+            return self.serve_demo(opts.get("port"))
         as_of = None
         if opts.get("as_of"):
             try:
@@ -62,6 +66,25 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {f.severity:9} {f.rule:22} {f.url}{where}\n            {f.evidence}")
         if any(f.severity == "veto" for f in shown):
             raise SystemExit(1)
+
+
+    def serve_demo(self, port):
+        import time
+
+        from gongkai.monitoring import demo
+        from gongkai.monitoring.loopback import Farm
+
+        port = port or demo.port()
+        root = demo.sites_dir()
+        if not root.exists():
+            raise CommandError(f"{root} does not exist: run `gongkai load_demo` first")
+        farm = Farm(port=port, root=str(root)).start()
+        self.stdout.write(f"serving {root} at {farm.base}/ (Ctrl+C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            farm.stop()
 
 
 def _json(f: Finding) -> dict:
