@@ -72,8 +72,15 @@ def build_routes(n: int, slow_delay: float):
     for i in range(n):
         kind = kind_of(i, n)
         prefix = f"/s{i}"
-        spec = loopback.SiteSpec(prefix, name=f"测试县第{i}号网站", as_of=AS_OF, items=3, charset="gbk" if kind == "gbk" else "utf-8",
-                                 age_days={"tzgg": 400} if i % 7 == 0 else {}, extra_article="<p>联系人13905781234</p>" if i % 9 == 0 else "")
+        spec = loopback.SiteSpec(
+            prefix,
+            name=f"测试县第{i}号网站",
+            as_of=AS_OF,
+            items=3,
+            charset="gbk" if kind == "gbk" else "utf-8",
+            age_days={"tzgg": 400} if i % 7 == 0 else {},
+            extra_article="<p>联系人13905781234</p>" if i % 9 == 0 else "",
+        )
         pages = loopback.gov_site(spec)
         if kind == "slow":
             for p in pages.values():
@@ -88,7 +95,9 @@ def build_routes(n: int, slow_delay: float):
             elif variant == 2:
                 pages[home] = loopback.Page(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary" * 100, content_type="text/html")
             else:
-                pages[home] = loopback.Page("<html><body><nav><a href='dt/'>工作动态<a href='tzgg/'>通知公告<table><tr><td>2026-11-19".encode())
+                pages[home] = loopback.Page(
+                    "<html><body><nav><a href='dt/'>工作动态<a href='tzgg/'>通知公告<table><tr><td>2026-11-19".encode()
+                )
         routes.update(pages)
         urls[i] = [p for p in pages if not p.endswith(".png")]
     return routes, urls
@@ -112,19 +121,32 @@ def crawl_batch(args) -> tuple[int, int, int, float]:
     """One worker's batch: returns (sites, pages, findings, peak RSS MB)."""
     site_ids, port, delay, timeout = args
     django_setup()
+    import json
+
     from gongkai.monitoring.engine import crawl, rules
     from gongkai.monitoring.engine.fetch import Limits
     from gongkai.monitoring.engine.words import Entry, Scanner
 
-    import json
-
     words = json.loads((ROOT / "src/gongkai/monitoring/data/words.json").read_text("utf-8"))
     scanner = Scanner([Entry(t, w["kind"], c) for w in words for t, c, _n in w["entries"]])
-    limits = Limits(delay=delay, timeout=timeout, per_host=2, concurrency=64, site_seconds=300, user_agent="gongkai-monitor-bench/1.0")
+    limits = Limits(
+        delay=delay,
+        timeout=timeout,
+        per_host=2,
+        concurrency=64,
+        site_seconds=300,
+        user_agent="gongkai-monitor-bench/1.0",
+    )
     specs = [crawl.SiteSpec(f"http://{host(i)}:{port}/s{i}/", check_ipv6=False) for i in site_ids]
     reports = asyncio.run(crawl.crawl_sites(specs, limits, scanner))
-    days = {"monitoring.home_update": 14, "monitoring.column_news": 14, "monitoring.column_notice": 183, "monitoring.column_other": 183,
-            "monitoring.interaction_veto": 92, "monitoring.interaction_reply": 7}
+    days = {
+        "monitoring.home_update": 14,
+        "monitoring.column_news": 14,
+        "monitoring.column_notice": 183,
+        "monitoring.column_other": 183,
+        "monitoring.interaction_veto": 92,
+        "monitoring.interaction_reply": 7,
+    }
     ctx = rules.Context(as_of=AS_OF, due=lambda d, code: d + dt.timedelta(days=days[code]))
     findings = sum(len(rules.evaluate(r, ctx)) for r in reports)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -151,8 +173,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2, help="crawler processes (Celery workers)")
-    parser.add_argument("--sites-per-task", type=int, default=25)
-    parser.add_argument("--delay", type=float, default=0.5, help="seconds between requests to one host (production default)")
+    parser.add_argument("--sites-per-task", type=int, default=100, help="GONGKAI_MONITORING_SITES_PER_TASK")
+    parser.add_argument(
+        "--delay", type=float, default=0.5, help="seconds between requests to one host (production default)"
+    )
     parser.add_argument("--slow-delay", type=float, default=1.0, help="delay of every response of a slow site")
     parser.add_argument("--baseline-sites", type=int, default=40)
     parser.add_argument("--smoke", action="store_true", help="6 sites, short delays (for the test suite)")
@@ -170,7 +194,9 @@ def main() -> None:
         sys.exit("the loopback farm did not start")
     port = port_value.value
     kinds = [kind_of(i, a.sites) for i in range(a.sites)]
-    print(f"farm: {a.sites} sites, {total_pages} pages ({kinds.count('gbk')} GBK, {kinds.count('slow')} slow, {kinds.count('broken')} broken) on 127.0.x.y:{port}")
+    print(
+        f"farm: {a.sites} sites, {total_pages} pages ({kinds.count('gbk')} GBK, {kinds.count('slow')} slow, {kinds.count('broken')} broken) on 127.0.x.y:{port}"
+    )
     try:
         ids = list(range(a.sites))
         batches = [(ids[i : i + a.sites_per_task], port, a.delay, 15.0) for i in range(0, len(ids), a.sites_per_task)]
@@ -188,12 +214,20 @@ def main() -> None:
         server.terminate()
     base_rate = base_pages / base_time if base_time else 0
     full_naive = total_pages / base_rate if base_rate else float("inf")
-    print(f"gongkai  : {sites} sites, {requests} requests (pages + link checks) in {elapsed:.1f} s = {requests / elapsed:.0f} requests/s, "
-          f"{total_pages / elapsed:.0f} site pages/s; {findings} findings; workers={a.workers}, delay={a.delay}s per host")
-    print(f"naive    : {len(sample)} sites, {base_pages} pages in {base_time:.1f} s = {base_rate:.0f} pages/s (sequential, no checks, no politeness); "
-          f"full pass extrapolated: {full_naive:.0f} s")
-    print(f"full daily pass: gongkai {elapsed:.0f} s vs naive {full_naive:.0f} s (×{full_naive / elapsed:.1f}); goal < 600 s: {'met' if elapsed < 600 else 'NOT met'}")
-    print(f"peak RSS of a crawler worker: {rss:.0f} MB; this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"gongkai  : {sites} sites, {requests} requests (pages + link checks) in {elapsed:.1f} s = {requests / elapsed:.0f} requests/s, "
+        f"{total_pages / elapsed:.0f} site pages/s; {findings} findings; workers={a.workers}, delay={a.delay}s per host"
+    )
+    print(
+        f"naive    : {len(sample)} sites, {base_pages} pages in {base_time:.1f} s = {base_rate:.0f} pages/s (sequential, no checks, no politeness); "
+        f"full pass extrapolated: {full_naive:.0f} s"
+    )
+    print(
+        f"full daily pass: gongkai {elapsed:.0f} s vs naive {full_naive:.0f} s (×{full_naive / elapsed:.1f}); goal < 600 s: {'met' if elapsed < 600 else 'NOT met'}"
+    )
+    print(
+        f"peak RSS of a crawler worker: {rss:.0f} MB; this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from zoneinfo import ZoneInfo
 
 from gongkai.assessment import services
 from gongkai.assessment.models import PeriodStatus, Score
@@ -38,7 +38,16 @@ def sites(farm, tree):
 
 
 def make_period(tree, website_set, **kw):
-    return services.period_create(actor=tree.office, indicator_set=website_set, root=tree.county, name="2026年第四季度", start=Q4[0], end=Q4[1], seed=kw.pop("seed", 42), **kw)
+    return services.period_create(
+        actor=tree.office,
+        indicator_set=website_set,
+        root=tree.county,
+        name="2026年第四季度",
+        start=Q4[0],
+        end=Q4[1],
+        seed=kw.pop("seed", 42),
+        **kw,
+    )
 
 
 def test_units_owning_sites_are_assessed_and_ranked(sites, tree, website_set):
@@ -80,9 +89,13 @@ def test_manual_scores_and_bonus(sites, tree, website_set):
     services.period_refresh_inputs(actor=tree.office, period=period)
     b = period.assessees.get(unit=tree.dept_b)
     for code, pts in (("1.3", 12), ("2.1", 18), ("加分", 5)):
-        services.score_manual(actor=tree.office, assessee=b, indicator=website_set.indicators.get(code=code), points=D(pts))
+        services.score_manual(
+            actor=tree.office, assessee=b, indicator=website_set.indicators.get(code=code), points=D(pts)
+        )
     with pytest.raises(Exception, match="0到"):
-        services.score_manual(actor=tree.office, assessee=b, indicator=website_set.indicators.get(code="2.1"), points=D(21))
+        services.score_manual(
+            actor=tree.office, assessee=b, indicator=website_set.indicators.get(code="2.1"), points=D(21)
+        )
     services.period_rank(actor=tree.office, period=period)
     b.refresh_from_db()
     assert (b.base, b.bonus, b.total) == (D(95), D(5), D(100))
@@ -92,15 +105,25 @@ def test_manual_veto(sites, tree, website_set):
     period = make_period(tree, website_set)
     services.period_refresh_inputs(actor=tree.office, period=period)
     b = period.assessees.get(unit=tree.dept_b)
-    services.score_manual(actor=tree.office, assessee=b, indicator=website_set.indicators.get(code="否决5"), points=D(1), note="办事指南缺少办理时限")
+    services.score_manual(
+        actor=tree.office,
+        assessee=b,
+        indicator=website_set.indicators.get(code="否决5"),
+        points=D(1),
+        note="办事指南缺少办理时限",
+    )
     services.period_rank(actor=tree.office, period=period)
     b.refresh_from_db()
     assert b.vetoed and not b.passed and b.rank == 2
 
 
 def test_seeded_samples(sites, tree, website_set):
-    assert services.seeded_choice(list(range(100)), 5, "42:7:publications") == services.seeded_choice(list(range(99, -1, -1)), 5, "42:7:publications")
-    assert services.seeded_choice(list(range(100)), 5, "42:7:publications") != services.seeded_choice(list(range(100)), 5, "43:7:publications")
+    assert services.seeded_choice(list(range(100)), 5, "42:7:publications") == services.seeded_choice(
+        list(range(99, -1, -1)), 5, "42:7:publications"
+    )
+    assert services.seeded_choice(list(range(100)), 5, "42:7:publications") != services.seeded_choice(
+        list(range(100)), 5, "43:7:publications"
+    )
     period = make_period(tree, website_set)
     samples = services.sample_draw(actor=tree.office, period=period, size=3)
     assert {s.seed for s in samples} == {42} and all(s.population == 0 and s.chosen == [] for s in samples)
@@ -116,17 +139,24 @@ def test_publish_opens_the_appeal_window_in_working_days(sites, tree, website_se
     assert period.appeal_due == dt.date(2026, 10, 13)  # 8, 9, 10 (Saturday make-up workday), 12, 13 October
     a = period.assessees.get(unit=tree.dept_a)
     with pytest.raises(TransitionRefused, match="不能再修改"):
-        services.score_manual(actor=tree.office, assessee=a, indicator=period.indicator_set.indicators.get(code="1.3"), points=D(1))
+        services.score_manual(
+            actor=tree.office, assessee=a, indicator=period.indicator_set.indicators.get(code="1.3"), points=D(1)
+        )
     due = period.appeal_due
     with time_machine.travel(dt.datetime.combine(due, dt.time(17), tzinfo=SH), tick=False):
         appeal = services.appeal_submit(actor=tree.editor_a, assessee=a, reason="首页的手机号码为公开的服务热线")
-    with time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9), tzinfo=SH), tick=False), pytest.raises(TransitionRefused, match="申诉期"):
+    with (
+        time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9), tzinfo=SH), tick=False),
+        pytest.raises(TransitionRefused, match="申诉期"),
+    ):
         services.appeal_submit(actor=tree.editor_a, assessee=a, reason="再次申诉")
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         services.appeal_submit(actor=tree.editor_b, assessee=a, reason="替他单位申诉")
-    decided = services.appeal_decide(actor=tree.office, appeal=appeal, uphold=False, decision="经核实为个人手机号码，申诉不成立")
+    decided = services.appeal_decide(
+        actor=tree.office, appeal=appeal, uphold=False, decision="经核实为个人手机号码，申诉不成立"
+    )
     assert decided.status == "rejected"
 
 
@@ -165,12 +195,27 @@ def test_county_set_reads_appeals_through_the_interaction_selector(tree, county_
 
     ensure_default_types()
     with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SH), tick=False):
-        appeal, _ = interaction.appeal_submit(appeal_type=AppealType.objects.get(code="consult"), target_unit=tree.county, title="咨询低保", content="低保需要什么材料？", name="吴秀英", phone="13905781234")
+        appeal, _ = interaction.appeal_submit(
+            appeal_type=AppealType.objects.get(code="consult"),
+            target_unit=tree.county,
+            title="咨询低保",
+            content="低保需要什么材料？",
+            name="吴秀英",
+            phone="13905781234",
+        )
         appeal = interaction.appeal_accept(actor=tree.office, appeal=appeal)
         appeal = interaction.appeal_assign(actor=tree.office, appeal=appeal, unit=tree.dept_a)
     with time_machine.travel(dt.datetime(2026, 11, 4, 9, 0, tzinfo=SH), tick=False):
         interaction.appeal_answer(actor=tree.editor_a, appeal=appeal, answer="需要户口簿、收入证明等材料。")
-    period = services.period_create(actor=tree.office, indicator_set=county_set, root=tree.county, name="2026年第四季度", start=Q4[0], end=Q4[1], units=[tree.dept_a, tree.dept_b])
+    period = services.period_create(
+        actor=tree.office,
+        indicator_set=county_set,
+        root=tree.county,
+        name="2026年第四季度",
+        start=Q4[0],
+        end=Q4[1],
+        units=[tree.dept_a, tree.dept_b],
+    )
     services.period_refresh_inputs(actor=tree.office, period=period)
     a = period.assessees.get(unit=tree.dept_a)
     assert Score.objects.get(assessee=a, indicator__code="3").inputs == {"num": 1, "den": 1}

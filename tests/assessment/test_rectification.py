@@ -37,32 +37,27 @@ def leak(farm, tree):
     return farm, site, f
 
 
-@pytest.fixture(autouse=True)
-def _committing(django_capture_on_commit_callbacks):
-    """Documents, re-check crawls and due-date recomputation run on commit; ``committed(fn)`` runs
-    a service and then its on-commit callbacks, as a real commit would."""
-    global committed
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a service, then its on-commit callbacks (documents, re-check crawls, due-date
+    recomputation), as a real commit would."""
 
-    def committed(fn, *args, **kwargs):
+    def run(fn, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return fn(*args, **kwargs)
 
-    yield
+    return run
 
 
-def committed(fn, *args, **kwargs):  # replaced by the fixture above
-    raise RuntimeError
-
-
-def issue(tree, title="关于2026年第三季度政府网站检查情况的通报"):
+def issue(tree, committed, title="关于2026年第三季度政府网站检查情况的通报"):
     with time_machine.travel(ISSUE_DAY, tick=False):
         b = services.bulletin_draft(actor=tree.office, root=tree.county, title=title)
         return committed(services.bulletin_issue, actor=tree.office, bulletin=b)
 
 
-def test_bulletin_names_units_with_confirmed_findings_and_sends_notices(leak, tree):
+def test_bulletin_names_units_with_confirmed_findings_and_sends_notices(leak, tree, committed):
     _farm, _site, f = leak
-    b = issue(tree)
+    b = issue(tree, committed)
     entry = b.entries.get()
     assert entry.unit == tree.dept_a and entry.finding_ids == [f.pk] and "139****1234" in entry.problems
     assert b.number.endswith("〔2026〕1号") and b.status == "issued"
@@ -85,9 +80,9 @@ def test_bulletin_names_units_with_confirmed_findings_and_sends_notices(leak, tr
     assert rect.notice_pdf and rect.notice_docx
 
 
-def test_the_unit_responds_and_the_recheck_closes_it(leak, tree, client_for):
+def test_the_unit_responds_and_the_recheck_closes_it(leak, tree, client_for, committed):
     farm, _site, f = leak
-    rect = issue(tree).rectifications.get()
+    rect = issue(tree, committed).rectifications.get()
     with pytest.raises(PermissionDenied):
         services.rectification_respond(actor=tree.editor_b, rectification=rect, response="已整改")
     with pytest.raises(TransitionRefused, match="整改情况"):
@@ -98,7 +93,10 @@ def test_the_unit_responds_and_the_recheck_closes_it(leak, tree, client_for):
     Image.new("RGB", (4, 4), "white").save(buf, "PNG")
     png = SimpleUploadedFile("整改后截图.png", buf.getvalue())
     c = client_for(tree.editor_a)
-    r = c.post(f"/workbench/assessment/rectifications/{rect.pk}/act/respond/", {"respond-response": "已删除页面中的手机号码", "respond-evidence": png})
+    r = c.post(
+        f"/workbench/assessment/rectifications/{rect.pk}/act/respond/",
+        {"respond-response": "已删除页面中的手机号码", "respond-evidence": png},
+    )
     assert r.status_code == 302
     rect.refresh_from_db()
     assert rect.status == RectStatus.RESPONDED and rect.evidence.count() == 1 and rect.recheck_due is not None
@@ -109,13 +107,22 @@ def test_the_unit_responds_and_the_recheck_closes_it(leak, tree, client_for):
     f.refresh_from_db()
     assert f.status == FindingStatus.FIXED and rect.status == RectStatus.CLOSED and "自动复查" in rect.recheck_note
     assert not Card.objects.filter(colour="red").exists()
-    actions = list(AuditEvent.objects.filter(action__startswith="assessment.rectification").values_list("action", flat=True).order_by("id"))
-    assert actions == ["assessment.rectification.create", "assessment.rectification.respond", "assessment.rectification.recheck", "assessment.rectification.close"]
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="assessment.rectification")
+        .values_list("action", flat=True)
+        .order_by("id")
+    )
+    assert actions == [
+        "assessment.rectification.create",
+        "assessment.rectification.respond",
+        "assessment.rectification.recheck",
+        "assessment.rectification.close",
+    ]
 
 
-def test_a_failed_recheck_gives_a_red_card_and_a_letter(leak, tree):
+def test_a_failed_recheck_gives_a_red_card_and_a_letter(leak, tree, committed):
     _farm, _site, _f = leak
-    rect = issue(tree).rectifications.get()
+    rect = issue(tree, committed).rectifications.get()
     services.rectification_respond(actor=tree.editor_a, rectification=rect, response="已整改")
     rect = committed(services.rectification_recheck, actor=tree.office, rectification=rect)  # the page still leaks
     rect.refresh_from_db()
@@ -125,8 +132,8 @@ def test_a_failed_recheck_gives_a_red_card_and_a_letter(leak, tree):
     assert letter.number.startswith("督办〔") and letter.pdf.open("rb").read().startswith(b"%PDF")
 
 
-def test_deadline_passing_without_response_escalates(leak, tree):
-    rect = issue(tree).rectifications.get()
+def test_deadline_passing_without_response_escalates(leak, tree, committed):
+    rect = issue(tree, committed).rectifications.get()
     assert services.escalate_overdue(on=rect.due_on) == 0  # the due day itself is still in time
     assert committed(services.escalate_overdue, on=rect.due_on + dt.timedelta(days=1)) == 1
     rect.refresh_from_db()
@@ -135,56 +142,83 @@ def test_deadline_passing_without_response_escalates(leak, tree):
 
 
 def test_yellow_card_only_when_first_named_in_a_period(tree, website_set):
-    period = services.period_create(actor=tree.office, indicator_set=website_set, root=tree.county, name="Q4", start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), units=[tree.dept_a])
+    period = services.period_create(
+        actor=tree.office,
+        indicator_set=website_set,
+        root=tree.county,
+        name="Q4",
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 12, 31),
+        units=[tree.dept_a],
+    )
     services.rectification_create(actor=tree.office, unit=tree.dept_a, problems="首页不更新", period=period)
     services.rectification_create(actor=tree.office, unit=tree.dept_a, problems="栏目空白", period=period)
     assert Card.objects.filter(unit=tree.dept_a, colour="yellow").count() == 1
 
 
-def test_manual_recheck_for_problems_not_from_a_crawl(tree, client_for):
+def test_manual_recheck_for_problems_not_from_a_crawl(tree, client_for, committed):
     rect = services.rectification_create(actor=tree.office, unit=tree.dept_b, problems="办事指南缺少办理时限")
     services.rectification_respond(actor=tree.editor_b, rectification=rect, response="已补充")
     rect = committed(services.rectification_recheck, actor=tree.office, rectification=rect)
     assert rect.status == RectStatus.RECHECKING  # nobody crawls: a person decides
     c = client_for(tree.office)
-    assert c.post(f"/workbench/assessment/rectifications/{rect.pk}/act/pass/", {"pass-note": "已核实"}).status_code == 302
+    assert (
+        c.post(f"/workbench/assessment/rectifications/{rect.pk}/act/pass/", {"pass-note": "已核实"}).status_code == 302
+    )
     rect.refresh_from_db()
     assert rect.status == RectStatus.CLOSED and rect.recheck_note == "已核实"
 
 
 def test_interview_record(tree, api_for):
     rect = services.rectification_create(actor=tree.office, unit=tree.dept_b, problems="留言超过3个月未回复")
-    r = api_for(tree.office).post(f"/api/v1/assessment/rectifications/{rect.pk}/interview/", {"held_on": "2026-11-25", "attendees": "县人社局局长、办公室主任", "summary": "约谈整改留言办理问题"}, format="json")
+    r = api_for(tree.office).post(
+        f"/api/v1/assessment/rectifications/{rect.pk}/interview/",
+        {"held_on": "2026-11-25", "attendees": "县人社局局长、办公室主任", "summary": "约谈整改留言办理问题"},
+        format="json",
+    )
     assert r.status_code == 200 and rect.interviews.get().attendees.startswith("县人社局")
-    assert api_for(tree.editor_b).post(f"/api/v1/assessment/rectifications/{rect.pk}/interview/", {}, format="json").status_code == 403
+    assert (
+        api_for(tree.editor_b)
+        .post(f"/api/v1/assessment/rectifications/{rect.pk}/interview/", {}, format="json")
+        .status_code
+        == 403
+    )
 
 
-def test_rectification_due_dates_follow_the_calendar(tree):
+def test_rectification_due_dates_follow_the_calendar(tree, committed):
     from gongkai.core import services as core_services
 
     with time_machine.travel(ISSUE_DAY, tick=False):
         rect = services.rectification_create(actor=tree.office, unit=tree.dept_a, problems="首页不更新")
     assert rect.due_on == dt.date(2026, 10, 22)
-    period = __import__("gongkai.core.models", fromlist=["LegalPeriod"]).LegalPeriod.objects.get(code="assessment.rectification")
+    period = __import__("gongkai.core.models", fromlist=["LegalPeriod"]).LegalPeriod.objects.get(
+        code="assessment.rectification"
+    )
     committed(core_services.period_update, actor=tree.sysadmin, period=period, length=10)
     rect.refresh_from_db()
     assert rect.due_on == dt.date(2026, 10, 15)  # recomputed on commit of the period change
 
 
-def test_documents_come_from_editable_templates(tree):
+def test_documents_come_from_editable_templates(tree, committed):
     with pytest.raises(Exception, match="模板语法错误"):
         services.template_update(actor=tree.office, kind="notice", title="整改通知书", body="{% for x in %}")
-    services.template_update(actor=tree.office, kind="notice", title="整改通知书", body="{{ unit }}：请于{{ due }}前整改。\n特此通知")
+    services.template_update(
+        actor=tree.office, kind="notice", title="整改通知书", body="{{ unit }}：请于{{ due }}前整改。\n特此通知"
+    )
     rect = committed(services.rectification_create, actor=tree.office, unit=tree.dept_b, problems="x")
     rect.refresh_from_db()
     from docx import Document
 
     paragraphs = [p.text for p in Document(io.BytesIO(rect.notice_docx.open("rb").read())).paragraphs]
-    assert paragraphs[0] == "整改通知书" and paragraphs[1].startswith(f"{tree.dept_b.name}：请于") and paragraphs[-1] == "特此通知"
+    assert (
+        paragraphs[0] == "整改通知书"
+        and paragraphs[1].startswith(f"{tree.dept_b.name}：请于")
+        and paragraphs[-1] == "特此通知"
+    )
 
 
-def test_unit_b_cannot_see_unit_a_rectification(leak, tree, client_for, api_for):
-    rect = issue(tree).rectifications.get()
+def test_unit_b_cannot_see_unit_a_rectification(leak, tree, client_for, api_for, committed):
+    rect = issue(tree, committed).rectifications.get()
     assert client_for(tree.editor_b).get(f"/workbench/assessment/rectifications/{rect.pk}/").status_code == 403
     assert api_for(tree.editor_b).get(f"/api/v1/assessment/rectifications/{rect.pk}/").status_code == 404
     assert client_for(tree.editor_b).get(f"/workbench/assessment/documents/notice/{rect.pk}.pdf").status_code == 403

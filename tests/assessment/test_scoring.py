@@ -38,7 +38,13 @@ def test_veto_and_manual_veto():
 def test_rescaling_over_what_applies():
     a = Ind(5, "1", "a", "ratio", D(20))
     b = Ind(6, "2", "b", "manual", D(80))
-    t = total([(a, Outcome(None)), (b, Outcome(D(60)))], total_points=D(100), pass_mark=D(60), bonus_threshold=D(60), bonus_cap=D(30))
+    t = total(
+        [(a, Outcome(None)), (b, Outcome(D(60)))],
+        total_points=D(100),
+        pass_mark=D(60),
+        bonus_threshold=D(60),
+        bonus_cap=D(30),
+    )
     assert t.base == D(75) and t.passed  # 60 of the 80 points that apply
 
 
@@ -55,15 +61,27 @@ def test_bonus_counts_only_at_the_threshold():
 def test_veto_fails_whatever_the_score():
     a = Ind(9, "1", "a", "manual", D(100))
     v = Ind(10, "否决3", "网站不更新", "veto")
-    t = total([(a, Outcome(D(100))), (v, Outcome(None, vetoed=True))], total_points=D(100), pass_mark=D(60), bonus_threshold=D(60), bonus_cap=D(0))
+    t = total(
+        [(a, Outcome(D(100))), (v, Outcome(None, vetoed=True))],
+        total_points=D(100),
+        pass_mark=D(60),
+        bonus_threshold=D(60),
+        bonus_cap=D(0),
+    )
     assert t.vetoed and not t.passed and t.veto_reasons == ["否决3 网站不更新"]
 
 
 def test_ranking_ties_and_vetoes_per_category():
-    ranks = scoring.rank([
-        ("a", "dept", False, D(90), "001"), ("b", "dept", False, D(95), "002"), ("c", "dept", False, D(90), "003"),
-        ("d", "dept", True, D(99), "004"), ("e", "dept", False, D(80), "005"), ("f", "town", False, D(50), "006"),
-    ])
+    ranks = scoring.rank(
+        [
+            ("a", "dept", False, D(90), "001"),
+            ("b", "dept", False, D(95), "002"),
+            ("c", "dept", False, D(90), "003"),
+            ("d", "dept", True, D(99), "004"),
+            ("e", "dept", False, D(80), "005"),
+            ("f", "town", False, D(50), "006"),
+        ]
+    )
     assert ranks == {"b": 1, "a": 2, "c": 2, "e": 4, "d": 5, "f": 1}
 
 
@@ -77,7 +95,11 @@ def test_ranking_does_not_depend_on_input_order(rows, rnd):
 
 
 @settings(deadline=None)
-@given(st.integers(0, 200), st.decimals(min_value=0, max_value=10, places=2), st.decimals(min_value=0, max_value=20, places=2))
+@given(
+    st.integers(0, 200),
+    st.decimals(min_value=0, max_value=10, places=2),
+    st.decimals(min_value=0, max_value=20, places=2),
+)
 def test_deduction_stays_within_zero_and_weight(count, per_item, cap):
     ind = Ind(1, "x", "x", "deduction", D(20), per_item, cap)
     points = score_leaf(ind, {"count": count}).points

@@ -31,7 +31,9 @@ def test_json_output_has_exactly_the_documented_shape(farm):
     text, code = run("check", url, "--as-of", "2026-11-20", "--json")
     data = json.loads(text)
     assert set(data) == {"site", "findings"} and data["site"] == url
-    assert data["findings"] and all(set(f) == {"rule", "severity", "url", "column", "evidence"} for f in data["findings"])
+    assert data["findings"] and all(
+        set(f) == {"rule", "severity", "url", "column", "evidence"} for f in data["findings"]
+    )
     assert {f["rule"] for f in data["findings"]} <= set(CHECK_RULES)
     assert {f["severity"] for f in data["findings"]} <= {"veto", "deduction", "notice"}
     assert "home_not_updated" in {f["rule"] for f in data["findings"]} and code == 1  # a veto → exit 1

@@ -20,10 +20,19 @@ LIMITS = Limits(timeout=2.0, delay=0, site_seconds=10, max_bytes=200_000, user_a
 
 
 def test_check_registers_proposes_columns_and_finds_problems(farm, tree):
-    url = publish(farm, loopback.SiteSpec("/xp", age_days={"tzgg": 400}, blank={"zcjd"}, extra_article="<p>经办人电话13905781234</p>"))
+    url = publish(
+        farm,
+        loopback.SiteSpec("/xp", age_days={"tzgg": 400}, blank={"zcjd"}, extra_article="<p>经办人电话13905781234</p>"),
+    )
     site, crawl_, findings = services.check_once(url, as_of=AS_OF)
     assert site.home_url == url and site.unit is None
-    assert sorted(Column.objects.filter(site=site).values_list("kind", flat=True)) == ["interaction", "interpretation", "news", "notice", "policy"]
+    assert sorted(Column.objects.filter(site=site).values_list("kind", flat=True)) == [
+        "interaction",
+        "interpretation",
+        "news",
+        "notice",
+        "policy",
+    ]
     assert set(Column.objects.filter(site=site).values_list("status", flat=True)) == {ColumnStatus.PROPOSED}
     got = {(f.rule, f.column_name) for f in findings}
     assert ("column_not_updated", "通知公告") in got and ("column_blank", "政策解读") in got
@@ -40,8 +49,16 @@ def test_gbk_site_and_wrong_charset_are_decoded(farm):
     news = next(c for c in report.columns if c.spec.kind == "news")
     assert news.spec.name == "工作动态" and news.latest == AS_OF - dt.timedelta(days=40)
     # a server that says UTF-8 but sends GBK
-    farm.add("/liar/", loopback.Page("<html><body><ul><li><a href='/liar/1'>通知公告</a> 2026-11-19</li></ul></body></html>".encode("gbk"), content_type="text/html; charset=utf-8"))
-    items = crawl.crawl_one(crawl.SiteSpec(farm.url("/liar/"), columns=[crawl.ColumnSpec("通知", "notice", farm.url("/liar/"))]), LIMITS)
+    farm.add(
+        "/liar/",
+        loopback.Page(
+            "<html><body><ul><li><a href='/liar/1'>通知公告</a> 2026-11-19</li></ul></body></html>".encode("gbk"),
+            content_type="text/html; charset=utf-8",
+        ),
+    )
+    items = crawl.crawl_one(
+        crawl.SiteSpec(farm.url("/liar/"), columns=[crawl.ColumnSpec("通知", "notice", farm.url("/liar/"))]), LIMITS
+    )
     assert items.columns[0].latest == dt.date(2026, 11, 19)
 
 
@@ -63,7 +80,10 @@ def test_robots_txt_and_user_agent_are_respected(farm):
 
 
 def test_blocked_links_are_not_dead(farm):
-    farm.add("/s/", "<html><body><a href='/s/403'>a</a><a href='/s/429'>b</a><a href='/s/404'>c</a><img src='/s/gone.png'></body></html>")
+    farm.add(
+        "/s/",
+        "<html><body><a href='/s/403'>a</a><a href='/s/429'>b</a><a href='/s/404'>c</a><img src='/s/gone.png'></body></html>",
+    )
     farm.add("/s/403", loopback.Page(b"no", status=403))
     farm.add("/s/429", loopback.Page(b"slow down", status=429))
     report = crawl.crawl_one(crawl.SiteSpec(farm.url("/s/"), propose_columns=False), LIMITS)
@@ -77,8 +97,15 @@ def test_hostile_sites_never_crash_a_pass_or_hold_up_others(farm):
     farm.add("/loop/", loopback.Page(b"", status=302, headers={"Location": "/loop/"}))
     farm.add("/huge/", loopback.Page(endless=True))
     farm.add("/bin/", loopback.Page(b"\x89PNG\r\n\x1a\n\x00\x00binary", content_type="text/html"))
-    farm.add("/bad/", loopback.Page("<html><body><ul><li><a href='/bad/1'>栏目<li><a href=x>2026-11-19<table><tr><td>未闭合".encode()))
-    specs = [crawl.SiteSpec(farm.url(p)) for p in ("/slow/", "/loop/", "/huge/", "/bin/", "/bad/")] + [crawl.SiteSpec(good)]
+    farm.add(
+        "/bad/",
+        loopback.Page(
+            "<html><body><ul><li><a href='/bad/1'>栏目<li><a href=x>2026-11-19<table><tr><td>未闭合".encode()
+        ),
+    )
+    specs = [crawl.SiteSpec(farm.url(p)) for p in ("/slow/", "/loop/", "/huge/", "/bin/", "/bad/")] + [
+        crawl.SiteSpec(good)
+    ]
     reports = asyncio.run(crawl.crawl_sites(specs, LIMITS))
     slow, loop, huge, binary, bad, ok = reports
     assert slow.home.error == "timeout" and slow.unreachable
@@ -129,9 +156,19 @@ def test_per_host_concurrency_and_delay(farm):
 
 def test_confirmed_columns_are_used_and_item_selector_applies(farm, tree):
     farm.add("/c/", "<html><body><p>2026-11-19</p></body></html>")
-    farm.add("/c/list/", "<html><body><div class='x'><span class='it'><a href='/c/1'>条目</a> 2026-01-02</span></div></body></html>")
+    farm.add(
+        "/c/list/",
+        "<html><body><div class='x'><span class='it'><a href='/c/1'>条目</a> 2026-01-02</span></div></body></html>",
+    )
     site = services.site_register(actor=tree.office, home_url=farm.url("/c/"), name="测试站", unit=tree.dept_a)
-    services.column_add(actor=tree.office, site=site, name="通知公告", kind="notice", list_url=farm.url("/c/list/"), item_selector="span.it")
+    services.column_add(
+        actor=tree.office,
+        site=site,
+        name="通知公告",
+        kind="notice",
+        list_url=farm.url("/c/list/"),
+        item_selector="span.it",
+    )
     _crawl, findings = services.crawl_sites([site.pk], as_of=AS_OF)[0]
     column = Column.objects.get(site=site)
     assert column.last_item_on == dt.date(2026, 1, 2) and column.item_count == 1
@@ -140,8 +177,9 @@ def test_confirmed_columns_are_used_and_item_selector_applies(farm, tree):
 
 
 def test_attachment_with_personal_data(farm):
-    from docx import Document
     import io
+
+    from docx import Document
 
     doc = Document()
     doc.add_paragraph("低保名单：张三 13800138000")

@@ -48,22 +48,30 @@ def test_navigation_proposes_typed_columns():
     <a href="/about/">走进西屏</a><a href="https://other.gov.cn/">上级网站动态</a></nav></header></body></html>"""
     cols = extract.navigation_columns(extract.parse(html), "http://x/")
     assert [(c.name, c.kind) for c in cols] == [
-        ("工作动态", "news"), ("通知公告", "notice"), ("政策文件", "policy"), ("政策解读", "interpretation"),
-        ("互动交流", "interaction"), ("网上办事", "service"),
+        ("工作动态", "news"),
+        ("通知公告", "notice"),
+        ("政策文件", "policy"),
+        ("政策解读", "interpretation"),
+        ("互动交流", "interaction"),
+        ("网上办事", "service"),
     ]
 
 
 def test_footer_identifiers():
     text = "主办单位：松阳县人民政府办公室 网站标识码：3311240001 浙ICP备05012345号-1 浙公网安备 33112402000123号"
     assert extract.footer_identifiers(text) == {
-        "organiser": "主办单位：松阳县人民政府办公室", "site_code": "3311240001",
-        "icp": "浙ICP备05012345号-1", "police": "公网安备 33112402000123号",
+        "organiser": "主办单位：松阳县人民政府办公室",
+        "site_code": "3311240001",
+        "icp": "浙ICP备05012345号-1",
+        "police": "公网安备 33112402000123号",
     }
     assert extract.footer_identifiers("版权所有") == {}
 
 
 def test_meta_tags_case_insensitive():
-    tree = extract.parse('<head><meta name="sitename" content="西屏"><meta name="PubDate" content="2026-11-20 09:00"></head>')
+    tree = extract.parse(
+        '<head><meta name="sitename" content="西屏"><meta name="PubDate" content="2026-11-20 09:00"></head>'
+    )
     assert extract.meta_tags(tree) == {"SiteName": "西屏", "PubDate": "2026-11-20 09:00"}
 
 
@@ -108,7 +116,11 @@ def test_masking_never_leaves_a_full_number():
 
 
 @settings(deadline=None)
-@given(st.integers(min_value=110000, max_value=659999), st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2010, 12, 31)), st.integers(0, 999))
+@given(
+    st.integers(min_value=110000, max_value=659999),
+    st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2010, 12, 31)),
+    st.integers(0, 999),
+)
 def test_every_valid_id_is_found_and_masked(area, born, seq):
     number = make_id(f"{area}{born:%Y%m%d}{seq:03d}")
     hits = pii.find(f"身份证号：{number}。")

@@ -17,7 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_site_register_normalises_and_refuses_bad_input(tree):
-    site = services.site_register(actor=tree.office, home_url="WWW.SONGYANG.GOV.CN", name="松阳县人民政府", unit=tree.county, site_code="3311240001")
+    site = services.site_register(
+        actor=tree.office,
+        home_url="WWW.SONGYANG.GOV.CN",
+        name="松阳县人民政府",
+        unit=tree.county,
+        site_code="3311240001",
+    )
     assert site.home_url == "http://www.songyang.gov.cn/" and site.domain == "www.songyang.gov.cn"
     with pytest.raises(ValidationError):
         services.site_register(actor=tree.office, home_url="http://www.songyang.gov.cn/", unit=tree.county)
@@ -30,33 +36,65 @@ def test_site_register_normalises_and_refuses_bad_input(tree):
 
 def test_columns_proposed_then_confirmed_with_kind(tree):
     site = services.site_register(actor=tree.office, home_url="http://xp.example.cn/", unit=tree.town_a)
-    cols = services.columns_propose(actor=None, site=site, proposed=[ProposedColumn("要闻动态", "news", "http://xp.example.cn/dt/"), ProposedColumn("公示", "notice", "http://xp.example.cn/gs/")])
+    cols = services.columns_propose(
+        actor=None,
+        site=site,
+        proposed=[
+            ProposedColumn("要闻动态", "news", "http://xp.example.cn/dt/"),
+            ProposedColumn("公示", "notice", "http://xp.example.cn/gs/"),
+        ],
+    )
     assert [c.status for c in cols] == [ColumnStatus.PROPOSED] * 2
-    assert services.columns_propose(actor=None, site=site, proposed=[ProposedColumn("要闻动态", "news", "http://xp.example.cn/dt/")]) == []
-    c = services.column_confirm(actor=tree.office, column=cols[1], kind="notice", name="公示公告", item_selector="ul.list li")
-    assert (c.status, c.name, c.item_selector, c.confirmed_by) == (ColumnStatus.CONFIRMED, "公示公告", "ul.list li", tree.office)
+    assert (
+        services.columns_propose(
+            actor=None, site=site, proposed=[ProposedColumn("要闻动态", "news", "http://xp.example.cn/dt/")]
+        )
+        == []
+    )
+    c = services.column_confirm(
+        actor=tree.office, column=cols[1], kind="notice", name="公示公告", item_selector="ul.list li"
+    )
+    assert (c.status, c.name, c.item_selector, c.confirmed_by) == (
+        ColumnStatus.CONFIRMED,
+        "公示公告",
+        "ul.list li",
+        tree.office,
+    )
     with pytest.raises(PermissionDenied):
         services.column_reject(actor=tree.town_editor, column=cols[0])
     assert services.column_reject(actor=tree.office, column=cols[0]).status == ColumnStatus.REJECTED
 
 
 def test_second_active_account_on_a_platform_is_flagged_with_history(tree):
-    a1 = services.account_register(actor=tree.office, unit=tree.dept_a, platform="wechat", name="松阳民政", account_id="gh_001")
-    a2 = services.account_register(actor=tree.office, unit=tree.dept_a, platform="wechat", name="松阳民政服务", account_id="gh_002")
-    services.account_register(actor=tree.office, unit=tree.dept_a, platform="weibo", name="松阳民政微博", account_id="wb_001")
-    services.account_register(actor=tree.office, unit=tree.dept_b, platform="wechat", name="松阳人社", account_id="gh_003")
+    a1 = services.account_register(
+        actor=tree.office, unit=tree.dept_a, platform="wechat", name="松阳民政", account_id="gh_001"
+    )
+    a2 = services.account_register(
+        actor=tree.office, unit=tree.dept_a, platform="wechat", name="松阳民政服务", account_id="gh_002"
+    )
+    services.account_register(
+        actor=tree.office, unit=tree.dept_a, platform="weibo", name="松阳民政微博", account_id="wb_001"
+    )
+    services.account_register(
+        actor=tree.office, unit=tree.dept_b, platform="wechat", name="松阳人社", account_id="gh_003"
+    )
     assert selectors.duplicate_account_ids() == {a2.pk}
     services.account_change_status(actor=tree.office, account=a2, transition="close", reason="整合到“松阳民政”")
     assert selectors.duplicate_account_ids() == set()
     a2.refresh_from_db()
     assert a2.status == AccountStatus.CLOSED
-    assert [(h.from_status, h.to_status, h.reason) for h in a2.history.all()] == [("", "active", "登记"), ("active", "closed", "整合到“松阳民政”")]
+    assert [(h.from_status, h.to_status, h.reason) for h in a2.history.all()] == [
+        ("", "active", "登记"),
+        ("active", "closed", "整合到“松阳民政”"),
+    ]
     assert a1.pk not in selectors.duplicate_account_ids()
 
 
 def test_account_flag_in_workbench_and_api(tree, client_for, api_for):
     services.account_register(actor=tree.office, unit=tree.dept_a, platform="douyin", name="民政1", account_id="dy1")
-    a2 = services.account_register(actor=tree.office, unit=tree.dept_a, platform="douyin", name="民政2", account_id="dy2")
+    a2 = services.account_register(
+        actor=tree.office, unit=tree.dept_a, platform="douyin", name="民政2", account_id="dy2"
+    )
     page = client_for(tree.office).get("/workbench/monitoring/accounts/").content.decode()
     assert "国办发〔2018〕123号" in page
     data = api_for(tree.office).get(f"/api/v1/monitoring/accounts/{a2.pk}/").json()

@@ -44,9 +44,11 @@ def test_dismissed_stays_dismissed_for_that_page_and_text(site_with_leak, tree):
     f = services.finding_dismiss(actor=tree.office, finding=leak(site), reason="公开的服务热线")
     assert f.status == FindingStatus.DISMISSED and f.dismiss_reason == "公开的服务热线"
     services.crawl_sites([site.pk], as_of=AS_OF)
-    assert list(Finding.objects.filter(site=site, rule="personal_data").values_list("status", flat=True)) == ["dismissed"]
+    assert list(Finding.objects.filter(site=site, rule="personal_data").values_list("status", flat=True)) == [
+        "dismissed"
+    ]
     # the same number on another page is a new finding
-    farm.routes["/xp/tzgg/0.html"].body += "<p>13905781234</p>".encode()
+    farm.routes["/xp/tzgg/0.html"].body += b"<p>13905781234</p>"
     services.crawl_sites([site.pk], as_of=AS_OF)
     statuses = sorted(Finding.objects.filter(site=site, rule="personal_data").values_list("status", flat=True))
     assert statuses == ["dismissed", "new"]
@@ -91,7 +93,11 @@ def test_workbench_and_api_review_the_same_way(site_with_leak, tree, client_for,
     f = leak(site)
     c = client_for(tree.office)
     page = c.get(f"/workbench/monitoring/findings/{f.pk}/")
-    assert page.status_code == 200 and "139****1234" in page.content.decode() and "13905781234" not in page.content.decode()
+    assert (
+        page.status_code == 200
+        and "139****1234" in page.content.decode()
+        and "13905781234" not in page.content.decode()
+    )
     r = c.post(f"/workbench/monitoring/findings/{f.pk}/act/dismiss/", {"dismiss-reason": ""})
     assert r.status_code == 400
     r = c.post(f"/workbench/monitoring/findings/{f.pk}/act/confirm/")
@@ -109,7 +115,7 @@ def test_workbench_and_api_review_the_same_way(site_with_leak, tree, client_for,
 def test_recrawl_after_the_fix_marks_confirmed_findings_fixed(site_with_leak, tree):
     farm, site = site_with_leak
     f = services.finding_confirm(actor=tree.office, finding=leak(site))
-    farm.routes["/xp/dt/0.html"].body = farm.routes["/xp/dt/0.html"].body.replace("13905781234".encode(), "0578-8061234".encode())
+    farm.routes["/xp/dt/0.html"].body = farm.routes["/xp/dt/0.html"].body.replace(b"13905781234", b"0578-8061234")
     services.crawl_sites([site.pk], as_of=AS_OF, reason="recheck")
     f.refresh_from_db()
     assert f.status == FindingStatus.FIXED and f.resolved_at is not None

@@ -28,8 +28,21 @@ def report(home_dates=(AS_OF,), columns=()) -> SiteReport:
 
 
 def col(name, kind, latest, items=5, empty=False) -> ColumnResult:
-    page = PageResult(f"http://127.0.0.1/xp/{name}/", "column", 200, meta={"SiteName": "x", "SiteDomain": "x", "SiteIDCode": "x", "ColumnName": name}, column=name)
-    return ColumnResult(ColumnSpec(name, kind, page.url), page, items=items, dated=items if latest else 0, latest=latest, says_empty=empty)
+    page = PageResult(
+        f"http://127.0.0.1/xp/{name}/",
+        "column",
+        200,
+        meta={"SiteName": "x", "SiteDomain": "x", "SiteIDCode": "x", "ColumnName": name},
+        column=name,
+    )
+    return ColumnResult(
+        ColumnSpec(name, kind, page.url),
+        page,
+        items=items,
+        dated=items if latest else 0,
+        latest=latest,
+        says_empty=empty,
+    )
 
 
 def rules_of(findings, rule):
@@ -148,7 +161,9 @@ def test_each_missing_footer_identifier_is_one_finding():
     r = report()
     r.footer = {"organiser": "松阳县人民政府办公室"}
     found = rules.footer(r, ctx())
-    assert sorted(f.evidence for f in found) == sorted(["网站底部未标注网站标识码", "网站底部未标注ICP备案编号", "网站底部未标注公安机关备案号"])
+    assert sorted(f.evidence for f in found) == sorted(
+        ["网站底部未标注网站标识码", "网站底部未标注ICP备案编号", "网站底部未标注公安机关备案号"]
+    )
 
 
 def test_footer_code_differing_from_registry():

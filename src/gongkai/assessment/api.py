@@ -26,7 +26,22 @@ class IndicatorSetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorSet
-        fields = ["id", "name", "version", "year", "issuer", "basis", "unit_category", "total_points", "pass_mark", "bonus_threshold", "bonus_cap", "status", "indicators", "actions"]
+        fields = [
+            "id",
+            "name",
+            "version",
+            "year",
+            "issuer",
+            "basis",
+            "unit_category",
+            "total_points",
+            "pass_mark",
+            "bonus_threshold",
+            "bonus_cap",
+            "status",
+            "indicators",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         return api_links(A.SET_ACTIONS, self.context["request"], obj, url_name="assessment-set-act-{action}")
@@ -38,7 +53,21 @@ class AssesseeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessee
-        fields = ["id", "period", "unit", "unit_name", "category", "base", "bonus", "total", "vetoed", "veto_reasons", "passed", "rank", "actions"]
+        fields = [
+            "id",
+            "period",
+            "unit",
+            "unit_name",
+            "category",
+            "base",
+            "bonus",
+            "total",
+            "vetoed",
+            "veto_reasons",
+            "passed",
+            "rank",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         return api_links(A.ASSESSEE_ACTIONS, self.context["request"], obj, url_name="assessment-assessee-act-{action}")
@@ -50,7 +79,23 @@ class PeriodSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Period
-        fields = ["id", "name", "indicator_set", "root", "start", "end", "seed", "status", "inputs_at", "ranked_at", "ranking_hash", "published_on", "appeal_due", "assessees", "actions"]
+        fields = [
+            "id",
+            "name",
+            "indicator_set",
+            "root",
+            "start",
+            "end",
+            "seed",
+            "status",
+            "inputs_at",
+            "ranked_at",
+            "ranking_hash",
+            "published_on",
+            "appeal_due",
+            "assessees",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         return api_links(A.PERIOD_ACTIONS, self.context["request"], obj, url_name="assessment-period-act-{action}")
@@ -72,10 +117,28 @@ class RectificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rectification
-        fields = ["id", "period", "bulletin", "unit", "problems", "finding_ids", "issued_on", "due_on", "status", "response", "responded_at", "recheck_due", "recheck_note", "escalation_reason", "actions"]
+        fields = [
+            "id",
+            "period",
+            "bulletin",
+            "unit",
+            "problems",
+            "finding_ids",
+            "issued_on",
+            "due_on",
+            "status",
+            "response",
+            "responded_at",
+            "recheck_due",
+            "recheck_note",
+            "escalation_reason",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
-        return api_links(A.RECTIFICATION_ACTIONS, self.context["request"], obj, url_name="assessment-rectification-act-{action}")
+        return api_links(
+            A.RECTIFICATION_ACTIONS, self.context["request"], obj, url_name="assessment-rectification-act-{action}"
+        )
 
 
 class AppealSerializer(serializers.ModelSerializer):
@@ -104,7 +167,11 @@ class IndicatorSetViewSet(_Scoped):
     model = IndicatorSet
 
     def scoped(self):
-        return selectors.indicator_sets().order_by("pk") if selectors.is_office(self.request.user) else IndicatorSet.objects.none()
+        return (
+            selectors.indicator_sets().order_by("pk")
+            if selectors.is_office(self.request.user)
+            else IndicatorSet.objects.none()
+        )
 
     def unit_of(self, obj):
         return self.request.user.unit
@@ -156,7 +223,11 @@ class AppealViewSet(_Scoped):
     model = ResultAppeal
 
     def scoped(self):
-        return ResultAppeal.objects.filter(assessee__unit__in=permissions.visible_units(self.request.user)).select_related("assessee__period__root").order_by("pk")
+        return (
+            ResultAppeal.objects.filter(assessee__unit__in=permissions.visible_units(self.request.user))
+            .select_related("assessee__period__root")
+            .order_by("pk")
+        )
 
     def unit_of(self, obj):
         return obj.assessee.unit

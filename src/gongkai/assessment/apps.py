@@ -18,8 +18,10 @@ class AssessmentConfig(AppConfig):
     def ready(self):
         from gongkai.core import deadlines
 
-        from . import audit_actions  # noqa: F401 - registers the audit action names
-        from . import services
+        from . import (
+            audit_actions,  # noqa: F401 - registers the audit action names
+            services,
+        )
 
         deadlines.register_recompute("assessment.rectification", services.recompute_due_dates)
 

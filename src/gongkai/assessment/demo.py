@@ -25,7 +25,15 @@ def load(ctx) -> None:
     name, start, end = quarter(timezone.localdate())
     website = IndicatorSet.objects.filter(name="政府网站检查指标", status="published").order_by("-version").first()
     if website and not Period.objects.filter(name=name, indicator_set=website, root=county).exists():
-        services.period_create(actor=office, indicator_set=website, root=county, name=name, start=start, end=end, seed=2026)
-    departments = IndicatorSet.objects.filter(name="县级政务公开工作考核指标（示例）", status="published").order_by("-version").first()
+        services.period_create(
+            actor=office, indicator_set=website, root=county, name=name, start=start, end=end, seed=2026
+        )
+    departments = (
+        IndicatorSet.objects.filter(name="县级政务公开工作考核指标（示例）", status="published")
+        .order_by("-version")
+        .first()
+    )
     if departments and not Period.objects.filter(name=name, indicator_set=departments, root=county).exists():
-        services.period_create(actor=office, indicator_set=departments, root=county, name=name, start=start, end=end, seed=2026)
+        services.period_create(
+            actor=office, indicator_set=departments, root=county, name=name, start=start, end=end, seed=2026
+        )

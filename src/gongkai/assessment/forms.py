@@ -12,7 +12,9 @@ from .models import Indicator, IndicatorSet, Method, SetStatus, TemplateKind
 
 class PeriodForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100, initial="2026年第四季度")
-    indicator_set = forms.ModelChoiceField(label=_("指标体系"), queryset=IndicatorSet.objects.filter(status=SetStatus.PUBLISHED))
+    indicator_set = forms.ModelChoiceField(
+        label=_("指标体系"), queryset=IndicatorSet.objects.filter(status=SetStatus.PUBLISHED)
+    )
     root = forms.ModelChoiceField(label=_("组织单位"), queryset=Organisation.objects.none())
     start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -20,7 +22,9 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["root"].queryset = permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).filter(kind="government").order_by("path")
+        self.fields["root"].queryset = (
+            permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).filter(kind="government").order_by("path")
+        )
 
 
 class BulletinForm(forms.Form):
@@ -62,7 +66,9 @@ class IndicatorForm(ActionForm):
 
 class ManualScoreForm(ActionForm):
     indicator = forms.ModelChoiceField(label=_("指标"), queryset=Indicator.objects.none())
-    points = forms.DecimalField(label=_("得分（否决项填1为否决、0为不否决）"), max_digits=6, decimal_places=2, min_value=0, required=False)
+    points = forms.DecimalField(
+        label=_("得分（否决项填1为否决、0为不否决）"), max_digits=6, decimal_places=2, min_value=0, required=False
+    )
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
     def __init__(self, *args, obj=None, user=None, **kwargs):
@@ -83,7 +89,9 @@ class RespondForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label=_("复查意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("复查意见"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InterviewForm(ActionForm):

@@ -62,12 +62,16 @@ class IndicatorSet(ConcurrentTransitionMixin, models.Model):
     unit_category = models.CharField(_("适用对象"), max_length=12, choices=UnitCategory.choices)
     total_points = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, default=100)
     pass_mark = models.DecimalField(_("合格分"), max_digits=6, decimal_places=2, default=60)
-    bonus_threshold = models.DecimalField(_("加分起算分"), max_digits=6, decimal_places=2, default=60, help_text=_("基础得分达到该分数时才计入加分"))
+    bonus_threshold = models.DecimalField(
+        _("加分起算分"), max_digits=6, decimal_places=2, default=60, help_text=_("基础得分达到该分数时才计入加分")
+    )
     bonus_cap = models.DecimalField(_("加分上限"), max_digits=6, decimal_places=2, default=0)
     note = models.TextField(_("说明"), blank=True)
     status = FSMField(_("状态"), default=SetStatus.DRAFT, choices=SetStatus.choices, protected=True)
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -89,7 +93,13 @@ class IndicatorSet(ConcurrentTransitionMixin, models.Model):
                 return False
         return bool(top) and sum(i.weight for i in top) == self.total_points
 
-    @transition(field=status, source=SetStatus.DRAFT, target=SetStatus.PUBLISHED, permission=office_anywhere, conditions=[weights_add_up])
+    @transition(
+        field=status,
+        source=SetStatus.DRAFT,
+        target=SetStatus.PUBLISHED,
+        permission=office_anywhere,
+        conditions=[weights_add_up],
+    )
     def publish(self):
         pass
 
@@ -117,7 +127,9 @@ class Indicator(models.Model):
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=0)
     per_item = models.DecimalField(_("每处扣分"), max_digits=6, decimal_places=2, default=0)
     cap = models.DecimalField(_("扣分上限"), max_digits=6, decimal_places=2, null=True, blank=True)
-    source = models.CharField(_("数据来源"), max_length=200, blank=True, help_text=_("findings:规则,规则 / 平台指标代码 / 留空为人工"))
+    source = models.CharField(
+        _("数据来源"), max_length=200, blank=True, help_text=_("findings:规则,规则 / 平台指标代码 / 留空为人工")
+    )
     verified = models.BooleanField(_("已核对原文"), default=True, help_text=_("未核对的扣分项及分值为可配置的默认值"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -148,7 +160,9 @@ class Period(ConcurrentTransitionMixin, models.Model):
     """An assessment round (e.g. 2026年第四季度) of one indicator set over the units under ``root``."""
 
     name = models.CharField(_("名称"), max_length=100)
-    indicator_set = models.ForeignKey(IndicatorSet, on_delete=models.PROTECT, related_name="periods", verbose_name=_("指标体系"))
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.PROTECT, related_name="periods", verbose_name=_("指标体系")
+    )
     root = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位"))
     start = models.DateField(_("起始日期"))
     end = models.DateField(_("截止日期"))
@@ -159,7 +173,9 @@ class Period(ConcurrentTransitionMixin, models.Model):
     ranking_hash = models.CharField(max_length=64, blank=True)
     published_on = models.DateField(_("公布日期"), null=True, blank=True)
     appeal_due = models.DateField(_("申诉截止日期"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("评估周期")
@@ -173,11 +189,19 @@ class Period(ConcurrentTransitionMixin, models.Model):
     def unit(self):
         return self.root
 
-    @transition(field=status, source=[PeriodStatus.OPEN, PeriodStatus.RANKED], target=PeriodStatus.RANKED, permission=oversees)
+    @transition(
+        field=status, source=[PeriodStatus.OPEN, PeriodStatus.RANKED], target=PeriodStatus.RANKED, permission=oversees
+    )
     def rank(self):
         pass
 
-    @transition(field=status, source=PeriodStatus.RANKED, target=PeriodStatus.PUBLISHED, permission=oversees, conditions=[has_ranking])
+    @transition(
+        field=status,
+        source=PeriodStatus.RANKED,
+        target=PeriodStatus.PUBLISHED,
+        permission=oversees,
+        conditions=[has_ranking],
+    )
     def publish(self):
         pass
 
@@ -217,7 +241,9 @@ class Score(models.Model):
     applicable = models.BooleanField(default=True)
     vetoed = models.BooleanField(default=False)
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessee", "indicator"], name="assessment_score_unique")]
@@ -265,9 +291,13 @@ class Bulletin(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(_("标题"), max_length=200)
     number = models.CharField(_("文号"), max_length=60, blank=True)
     intro = models.TextField(_("正文导语"), blank=True)
-    status = FSMField(_("状态"), default="draft", choices=[("draft", _("草稿")), ("issued", _("已印发"))], protected=True)
+    status = FSMField(
+        _("状态"), default="draft", choices=[("draft", _("草稿")), ("issued", _("已印发"))], protected=True
+    )
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     docx = models.FileField(storage=private_storage, upload_to="assessment/bulletins/", blank=True)
     pdf = models.FileField(storage=private_storage, upload_to="assessment/bulletins/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -284,7 +314,13 @@ class Bulletin(ConcurrentTransitionMixin, models.Model):
     def unit(self):
         return self.root
 
-    @transition(field=status, source="draft", target="issued", permission=oversees, conditions=[condition(_("通报须至少点名一个单位"))(lambda b: b.entries.exists())])
+    @transition(
+        field=status,
+        source="draft",
+        target="issued",
+        permission=oversees,
+        conditions=[condition(_("通报须至少点名一个单位"))(lambda b: b.entries.exists())],
+    )
     def issue(self):
         pass
 
@@ -304,7 +340,9 @@ class BulletinEntry(models.Model):
 
 class Rectification(ConcurrentTransitionMixin, models.Model):
     period = models.ForeignKey(Period, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications")
-    bulletin = models.ForeignKey(Bulletin, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications")
+    bulletin = models.ForeignKey(
+        Bulletin, null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
+    )
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("整改单位"))
     problems = models.TextField(_("存在问题"))
     finding_ids = models.JSONField(default=list, blank=True)
@@ -313,7 +351,9 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     status = FSMField(_("状态"), default=RectStatus.NOTIFIED, choices=RectStatus.choices, protected=True)
     response = models.TextField(_("整改情况"), blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recheck_requested_at = models.DateTimeField(null=True, blank=True)
     recheck_due = models.DateField(_("复查期限"), null=True, blank=True)
     recheck_note = models.TextField(_("复查意见"), blank=True)
@@ -322,7 +362,9 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     escalation_reason = models.CharField(_("升级原因"), max_length=200, blank=True)
     notice_pdf = models.FileField(storage=private_storage, upload_to="assessment/notices/", blank=True)
     notice_docx = models.FileField(storage=private_storage, upload_to="assessment/notices/", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("整改")
@@ -336,7 +378,13 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     def from_crawl(self) -> bool:
         return bool(self.finding_ids)
 
-    @transition(field=status, source=RectStatus.NOTIFIED, target=RectStatus.RESPONDED, permission=unit_staff, conditions=[has_response])
+    @transition(
+        field=status,
+        source=RectStatus.NOTIFIED,
+        target=RectStatus.RESPONDED,
+        permission=unit_staff,
+        conditions=[has_response],
+    )
     def respond(self):
         pass
 
@@ -352,7 +400,12 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     def reopen(self):
         pass
 
-    @transition(field=status, source=[RectStatus.NOTIFIED, RectStatus.RESPONDED, RectStatus.RECHECKING], target=RectStatus.ESCALATED, permission=oversees)
+    @transition(
+        field=status,
+        source=[RectStatus.NOTIFIED, RectStatus.RESPONDED, RectStatus.RECHECKING],
+        target=RectStatus.ESCALATED,
+        permission=oversees,
+    )
     def escalate(self):
         pass
 
@@ -379,9 +432,13 @@ class Card(models.Model):
     period = models.ForeignKey(Period, null=True, blank=True, on_delete=models.PROTECT, related_name="cards")
     colour = models.CharField(_("警示"), max_length=6, choices=CardColour.choices)
     reason = models.CharField(_("原因"), max_length=300)
-    rectification = models.ForeignKey(Rectification, null=True, blank=True, on_delete=models.SET_NULL, related_name="cards")
+    rectification = models.ForeignKey(
+        Rectification, null=True, blank=True, on_delete=models.SET_NULL, related_name="cards"
+    )
     issued_at = models.DateTimeField(default=timezone.now)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-issued_at"]
@@ -398,7 +455,9 @@ class Letter(models.Model):
     issued_on = models.DateField()
     docx = models.FileField(storage=private_storage, upload_to="assessment/letters/")
     pdf = models.FileField(storage=private_storage, upload_to="assessment/letters/")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return self.number
@@ -408,12 +467,16 @@ class Interview(models.Model):
     """A 约谈 record (meeting with a unit's leaders about its problems)."""
 
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    rectification = models.ForeignKey(Rectification, null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews")
+    rectification = models.ForeignKey(
+        Rectification, null=True, blank=True, on_delete=models.SET_NULL, related_name="interviews"
+    )
     held_on = models.DateField(_("约谈日期"))
     place = models.CharField(_("地点"), max_length=100, blank=True)
     attendees = models.CharField(_("参加人员"), max_length=300)
     summary = models.TextField(_("约谈内容"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -437,7 +500,9 @@ class ResultAppeal(ConcurrentTransitionMixin, models.Model):
     submitted_on = models.DateField()
     status = FSMField(default=AppealStatus.SUBMITTED, choices=AppealStatus.choices, protected=True)
     decision = models.TextField(_("处理意见"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.assessee} 申诉"
@@ -467,7 +532,9 @@ class DocumentTemplate(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=TemplateKind.choices, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文模板"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

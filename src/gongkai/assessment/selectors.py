@@ -61,7 +61,11 @@ def indicator_tree(s: IndicatorSet) -> list[tuple[int, object]]:
 
 
 def public_periods() -> QuerySet[Period]:
-    return Period.objects.filter(status__in=[PeriodStatus.PUBLISHED, PeriodStatus.CLOSED]).select_related("root", "indicator_set").order_by("-end")
+    return (
+        Period.objects.filter(status__in=[PeriodStatus.PUBLISHED, PeriodStatus.CLOSED])
+        .select_related("root", "indicator_set")
+        .order_by("-end")
+    )
 
 
 def public_results(period: Period) -> list[Assessee]:
@@ -75,10 +79,19 @@ def workbench_panels(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     due = rectifications_due(user)
-    mine = due.filter(unit__in=permissions.units_with_role(user, Role.EDITOR) | permissions.units_with_role(user, Role.LEADER) | permissions.units_with_role(user, Role.REVIEWER))
+    mine = due.filter(
+        unit__in=permissions.units_with_role(user, Role.EDITOR)
+        | permissions.units_with_role(user, Role.LEADER)
+        | permissions.units_with_role(user, Role.REVIEWER)
+    )
     items = []
     today = timezone.localdate()
     for r in (mine if not is_office(user) else due)[:8]:
         late = "（已逾期）" if r.due_on < today and r.status == RectStatus.NOTIFIED else ""
-        items.append((f"{r.unit.display_name} 整改{r.get_status_display()}，期限 {r.due_on:%m-%d}{late}", reverse("assessment_wb:rectification-detail", args=[r.pk])))
+        items.append(
+            (
+                f"{r.unit.display_name} 整改{r.get_status_display()}，期限 {r.due_on:%m-%d}{late}",
+                reverse("assessment_wb:rectification-detail", args=[r.pk]),
+            )
+        )
     return [{"title": "整改督办", "items": items, "empty": "暂无待办的整改事项"}]

@@ -38,7 +38,19 @@ def results_csv(request, pk):
     w = csv.writer(buf)
     w.writerow(["评估周期", "类别", "名次", "单位", "基础得分", "加分", "总分", "单项否决", "是否合格"])
     for a in selectors.public_results(period):
-        w.writerow([period.name, a.get_category_display(), a.rank or "", a.unit.name, a.base, a.bonus, a.total, "是" if a.vetoed else "否", "合格" if a.passed else "不合格"])
+        w.writerow(
+            [
+                period.name,
+                a.get_category_display(),
+                a.rank or "",
+                a.unit.name,
+                a.base,
+                a.bonus,
+                a.total,
+                "是" if a.vetoed else "否",
+                "合格" if a.passed else "不合格",
+            ]
+        )
     resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = content_disposition_header(True, f"{period.name}-评估结果.csv")
     return resp

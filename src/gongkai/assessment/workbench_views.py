@@ -16,7 +16,19 @@ from gongkai.monitoring import selectors as monitoring
 
 from . import actions as A
 from . import forms, selectors, services
-from .models import Assessee, Bulletin, DocumentTemplate, Evidence, Indicator, IndicatorSet, Letter, Period, Rectification, ResultAppeal, TemplateKind
+from .models import (
+    Assessee,
+    Bulletin,
+    DocumentTemplate,
+    Evidence,
+    Indicator,
+    IndicatorSet,
+    Letter,
+    Period,
+    Rectification,
+    ResultAppeal,
+    TemplateKind,
+)
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -73,19 +85,66 @@ def _rect(request, pk):
     return r
 
 
-set_act = staff_required(action_view(A.SET_ACTIONS, get_object=_set, success_url=lambda s: reverse("assessment_wb:set-detail", args=[s.pk])))
-indicator_act = staff_required(action_view(A.INDICATOR_ACTIONS, get_object=_indicator, success_url=lambda i: reverse("assessment_wb:set-detail", args=[i.indicator_set_id])))
-period_act = staff_required(action_view(A.PERIOD_ACTIONS, get_object=_period, success_url=lambda p: reverse("assessment_wb:period-detail", args=[p.pk])))
-assessee_act = staff_required(action_view(A.ASSESSEE_ACTIONS, get_object=_assessee, success_url=lambda a: reverse("assessment_wb:assessee-detail", args=[a.pk])))
-appeal_act = staff_required(action_view(A.APPEAL_ACTIONS, get_object=_appeal, success_url=lambda a: reverse("assessment_wb:assessee-detail", args=[a.assessee_id])))
-bulletin_act = staff_required(action_view(A.BULLETIN_ACTIONS, get_object=_bulletin, success_url=lambda b: reverse("assessment_wb:bulletin-detail", args=[b.pk])))
-rectification_act = staff_required(action_view(A.RECTIFICATION_ACTIONS, get_object=_rect, success_url=lambda r: reverse("assessment_wb:rectification-detail", args=[r.pk])))
+set_act = staff_required(
+    action_view(A.SET_ACTIONS, get_object=_set, success_url=lambda s: reverse("assessment_wb:set-detail", args=[s.pk]))
+)
+indicator_act = staff_required(
+    action_view(
+        A.INDICATOR_ACTIONS,
+        get_object=_indicator,
+        success_url=lambda i: reverse("assessment_wb:set-detail", args=[i.indicator_set_id]),
+    )
+)
+period_act = staff_required(
+    action_view(
+        A.PERIOD_ACTIONS, get_object=_period, success_url=lambda p: reverse("assessment_wb:period-detail", args=[p.pk])
+    )
+)
+assessee_act = staff_required(
+    action_view(
+        A.ASSESSEE_ACTIONS,
+        get_object=_assessee,
+        success_url=lambda a: reverse("assessment_wb:assessee-detail", args=[a.pk]),
+    )
+)
+appeal_act = staff_required(
+    action_view(
+        A.APPEAL_ACTIONS,
+        get_object=_appeal,
+        success_url=lambda a: reverse("assessment_wb:assessee-detail", args=[a.assessee_id]),
+    )
+)
+bulletin_act = staff_required(
+    action_view(
+        A.BULLETIN_ACTIONS,
+        get_object=_bulletin,
+        success_url=lambda b: reverse("assessment_wb:bulletin-detail", args=[b.pk]),
+    )
+)
+rectification_act = staff_required(
+    action_view(
+        A.RECTIFICATION_ACTIONS,
+        get_object=_rect,
+        success_url=lambda r: reverse("assessment_wb:rectification-detail", args=[r.pk]),
+    )
+)
 
 
 def _chart(key, title, kind, columns, rows) -> dict:
     cols = [str(c) for c in columns]
-    return {"key": key, "title": str(title), "columns": cols, "rows": rows,
-            "echarts": {"kind": kind, "title": str(title), "columns": cols, "rows": rows, "plot": list(range(1, len(cols)))}}
+    return {
+        "key": key,
+        "title": str(title),
+        "columns": cols,
+        "rows": rows,
+        "echarts": {
+            "kind": kind,
+            "title": str(title),
+            "columns": cols,
+            "rows": rows,
+            "plot": list(range(1, len(cols))),
+        },
+    }
 
 
 @staff_required
@@ -98,7 +157,12 @@ def dashboard(request):
         _chart("trend", _("每月新发现问题"), "line", [_("月份"), _("新发现"), _("单项否决"), _("已确认")], trend),
         _chart("units", _("各单位未关闭问题"), "hbar", [_("单位"), _("待审核"), _("已确认"), _("单项否决")], by_unit),
     ]
-    context = {**data, "charts": charts, "rectifications": selectors.rectifications_due(request.user)[:30], "cards": selectors.cards_for(request.user)[:10]}
+    context = {
+        **data,
+        "charts": charts,
+        "rectifications": selectors.rectifications_due(request.user)[:30],
+        "cards": selectors.cards_for(request.user)[:10],
+    }
     return render(request, "assessment/dashboard.html", context)
 
 
@@ -111,7 +175,16 @@ def set_list(request):
 @staff_required
 def set_detail(request, pk):
     s = _set(request, pk)
-    tree = [(d, i, A.INDICATOR_ACTIONS.bound(request.user, i, url=lambda n, _i=i: reverse("assessment_wb:indicator-act", args=[_i.pk, n]))) for d, i in selectors.indicator_tree(s)]
+    tree = [
+        (
+            d,
+            i,
+            A.INDICATOR_ACTIONS.bound(
+                request.user, i, url=lambda n, _i=i: reverse("assessment_wb:indicator-act", args=[_i.pk, n])
+            ),
+        )
+        for d, i in selectors.indicator_tree(s)
+    ]
     bound = A.SET_ACTIONS.bound(request.user, s, url=lambda n: reverse("assessment_wb:set-act", args=[s.pk, n]))
     return render(request, "assessment/set_detail.html", {"s": s, "tree": tree, "actions": bound})
 
@@ -129,27 +202,46 @@ def period_list(request):
             else:
                 return redirect("assessment_wb:period-detail", period.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "assessment/period_list.html", {"periods": selectors.periods_for(request.user), "form": form, "office": selectors.is_office(request.user)}, status=status)
+    return render(
+        request,
+        "assessment/period_list.html",
+        {"periods": selectors.periods_for(request.user), "form": form, "office": selectors.is_office(request.user)},
+        status=status,
+    )
 
 
 @staff_required
 def period_detail(request, pk):
     period = _period(request, pk)
-    bound = A.PERIOD_ACTIONS.bound(request.user, period, url=lambda n: reverse("assessment_wb:period-act", args=[period.pk, n]))
-    bulletin_form = forms.BulletinForm(request.POST or None, initial={"title": f"关于{period.name}政府网站和政务公开工作检查情况的通报"})
+    bound = A.PERIOD_ACTIONS.bound(
+        request.user, period, url=lambda n: reverse("assessment_wb:period-act", args=[period.pk, n])
+    )
+    bulletin_form = forms.BulletinForm(
+        request.POST or None, initial={"title": f"关于{period.name}政府网站和政务公开工作检查情况的通报"}
+    )
     if request.method == "POST":
         if bulletin_form.is_valid():
             try:
-                b = services.bulletin_draft(actor=request.user, root=period.root, period=period, **bulletin_form.cleaned_data)
+                b = services.bulletin_draft(
+                    actor=request.user, root=period.root, period=period, **bulletin_form.cleaned_data
+                )
             except ValidationError as exc:
                 _errors(bulletin_form, exc)
             else:
                 return redirect("assessment_wb:bulletin-detail", b.pk)
     assessees = period.assessees.select_related("unit").order_by("category", "rank", "unit__path")
     return render(
-        request, "assessment/period_detail.html",
-        {"period": period, "actions": bound, "assessees": assessees, "samples": period.samples.select_related("assessee__unit"),
-         "bulletins": period.bulletins.all(), "bulletin_form": bulletin_form, "office": permissions.oversees(request.user, period.root)},
+        request,
+        "assessment/period_detail.html",
+        {
+            "period": period,
+            "actions": bound,
+            "assessees": assessees,
+            "samples": period.samples.select_related("assessee__unit"),
+            "bulletins": period.bulletins.all(),
+            "bulletin_form": bulletin_form,
+            "office": permissions.oversees(request.user, period.root),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -157,18 +249,41 @@ def period_detail(request, pk):
 @staff_required
 def assessee_detail(request, pk):
     a = _assessee(request, pk)
-    bound = A.ASSESSEE_ACTIONS.bound(request.user, a, url=lambda n: reverse("assessment_wb:assessee-act", args=[a.pk, n]))
+    bound = A.ASSESSEE_ACTIONS.bound(
+        request.user, a, url=lambda n: reverse("assessment_wb:assessee-act", args=[a.pk, n])
+    )
     scores = {s.indicator_id: s for s in a.scores.all()}
     rows = [(d, i, scores.get(i.pk)) for d, i in selectors.indicator_tree(a.period.indicator_set)]
-    appeals = [(ap, A.APPEAL_ACTIONS.bound(request.user, ap, url=lambda n, _p=ap: reverse("assessment_wb:appeal-act", args=[_p.pk, n]))) for ap in a.appeals.all()]
-    return render(request, "assessment/assessee_detail.html", {"a": a, "rows": rows, "actions": bound, "appeals": appeals})
+    appeals = [
+        (
+            ap,
+            A.APPEAL_ACTIONS.bound(
+                request.user, ap, url=lambda n, _p=ap: reverse("assessment_wb:appeal-act", args=[_p.pk, n])
+            ),
+        )
+        for ap in a.appeals.all()
+    ]
+    return render(
+        request, "assessment/assessee_detail.html", {"a": a, "rows": rows, "actions": bound, "appeals": appeals}
+    )
 
 
 @staff_required
 def bulletin_detail(request, pk):
     b = _bulletin(request, pk)
-    bound = A.BULLETIN_ACTIONS.bound(request.user, b, url=lambda n: reverse("assessment_wb:bulletin-act", args=[b.pk, n]))
-    return render(request, "assessment/bulletin_detail.html", {"b": b, "entries": b.entries.select_related("unit"), "actions": bound, "rects": b.rectifications.select_related("unit")})
+    bound = A.BULLETIN_ACTIONS.bound(
+        request.user, b, url=lambda n: reverse("assessment_wb:bulletin-act", args=[b.pk, n])
+    )
+    return render(
+        request,
+        "assessment/bulletin_detail.html",
+        {
+            "b": b,
+            "entries": b.entries.select_related("unit"),
+            "actions": bound,
+            "rects": b.rectifications.select_related("unit"),
+        },
+    )
 
 
 @staff_required
@@ -184,18 +299,38 @@ def rectification_list(request):
             else:
                 return redirect("assessment_wb:rectification-detail", r.pk)
     rects = selectors.rectifications_for(request.user).order_by("status", "due_on")
-    return render(request, "assessment/rectification_list.html", {"rects": rects, "form": form, "office": selectors.is_office(request.user), "cards": selectors.cards_for(request.user)[:50]},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "assessment/rectification_list.html",
+        {
+            "rects": rects,
+            "form": form,
+            "office": selectors.is_office(request.user),
+            "cards": selectors.cards_for(request.user)[:50],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @staff_required
 def rectification_detail(request, pk):
     r = _rect(request, pk)
-    bound = A.RECTIFICATION_ACTIONS.bound(request.user, r, url=lambda n: reverse("assessment_wb:rectification-act", args=[r.pk, n]))
-    return render(request, "assessment/rectification_detail.html", {
-        "r": r, "actions": bound, "findings": monitoring.findings_by_ids(r.finding_ids), "evidence": r.evidence.all(),
-        "letters": r.letters.all(), "cards": r.cards.all(), "interviews": r.interviews.all(),
-    })
+    bound = A.RECTIFICATION_ACTIONS.bound(
+        request.user, r, url=lambda n: reverse("assessment_wb:rectification-act", args=[r.pk, n])
+    )
+    return render(
+        request,
+        "assessment/rectification_detail.html",
+        {
+            "r": r,
+            "actions": bound,
+            "findings": monitoring.findings_by_ids(r.finding_ids),
+            "evidence": r.evidence.all(),
+            "letters": r.letters.all(),
+            "cards": r.cards.all(),
+            "interviews": r.interviews.all(),
+        },
+    )
 
 
 def _file(field, name):
@@ -234,7 +369,10 @@ def templates(request):
     if kind not in TemplateKind.values:
         raise Http404
     tpl = DocumentTemplate.objects.filter(kind=kind).first()
-    form = forms.TemplateForm(request.POST or None, initial={"kind": kind, "title": getattr(tpl, "title", ""), "body": getattr(tpl, "body", "")})
+    form = forms.TemplateForm(
+        request.POST or None,
+        initial={"kind": kind, "title": getattr(tpl, "title", ""), "body": getattr(tpl, "body", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.template_update(actor=request.user, **form.cleaned_data)
@@ -242,4 +380,9 @@ def templates(request):
             _errors(form, exc)
         else:
             return redirect(reverse("assessment_wb:templates") + f"?kind={kind}")
-    return render(request, "assessment/templates.html", {"form": form, "kind": kind, "kinds": TemplateKind.choices}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "assessment/templates.html",
+        {"form": form, "kind": kind, "kinds": TemplateKind.choices},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -52,11 +52,22 @@ def _office(user, obj) -> bool:
 FINDING_ACTIONS = ActionSet(
     "finding",
     [
-        Action("confirm", _("确认问题"), transition="confirm", style="primary",
-               execute=lambda *, actor, obj, data: services.finding_confirm(actor=actor, finding=obj)),
-        Action("dismiss", _("标记误报"), transition=None, allowed=lambda u, o: o.status in ("new", "confirmed") and _may_review(u, o),
-               form_class=DismissForm, style="danger",
-               execute=lambda *, actor, obj, data: services.finding_dismiss(actor=actor, finding=obj, **data)),
+        Action(
+            "confirm",
+            _("确认问题"),
+            transition="confirm",
+            style="primary",
+            execute=lambda *, actor, obj, data: services.finding_confirm(actor=actor, finding=obj),
+        ),
+        Action(
+            "dismiss",
+            _("标记误报"),
+            transition=None,
+            allowed=lambda u, o: o.status in ("new", "confirmed") and _may_review(u, o),
+            form_class=DismissForm,
+            style="danger",
+            execute=lambda *, actor, obj, data: services.finding_dismiss(actor=actor, finding=obj, **data),
+        ),
     ],
 )
 
@@ -70,36 +81,82 @@ def _may_review(user, finding) -> bool:
 SITE_ACTIONS = ActionSet(
     "site",
     [
-        Action("crawl", _("立即巡检"), allowed=_office, style="primary",
-               execute=lambda *, actor, obj, data: services.crawl_sites([obj.pk], reason="manual", actor=actor) and obj),
-        Action("add-column", _("添加栏目"), allowed=_office, form_class=ColumnAddForm,
-               execute=lambda *, actor, obj, data: services.column_add(actor=actor, site=obj, **data).site),
-        Action("allow-phrase", _("添加允许词语"), allowed=_office, form_class=AllowForm,
-               execute=lambda *, actor, obj, data: services.phrase_allow(actor=actor, site=obj, **data).site),
-        Action("pause", _("暂停监测"), transition="pause",
-               execute=lambda *, actor, obj, data: services.site_pause(actor=actor, site=obj)),
-        Action("resume", _("恢复监测"), transition="resume",
-               execute=lambda *, actor, obj, data: services.site_resume(actor=actor, site=obj)),
-        Action("close", _("登记关停"), transition="close", style="danger", confirm=_("确认该网站已关停？"),
-               execute=lambda *, actor, obj, data: services.site_close(actor=actor, site=obj)),
+        Action(
+            "crawl",
+            _("立即巡检"),
+            allowed=_office,
+            style="primary",
+            execute=lambda *, actor, obj, data: services.crawl_sites([obj.pk], reason="manual", actor=actor) and obj,
+        ),
+        Action(
+            "add-column",
+            _("添加栏目"),
+            allowed=_office,
+            form_class=ColumnAddForm,
+            execute=lambda *, actor, obj, data: services.column_add(actor=actor, site=obj, **data).site,
+        ),
+        Action(
+            "allow-phrase",
+            _("添加允许词语"),
+            allowed=_office,
+            form_class=AllowForm,
+            execute=lambda *, actor, obj, data: services.phrase_allow(actor=actor, site=obj, **data).site,
+        ),
+        Action(
+            "pause",
+            _("暂停监测"),
+            transition="pause",
+            execute=lambda *, actor, obj, data: services.site_pause(actor=actor, site=obj),
+        ),
+        Action(
+            "resume",
+            _("恢复监测"),
+            transition="resume",
+            execute=lambda *, actor, obj, data: services.site_resume(actor=actor, site=obj),
+        ),
+        Action(
+            "close",
+            _("登记关停"),
+            transition="close",
+            style="danger",
+            confirm=_("确认该网站已关停？"),
+            execute=lambda *, actor, obj, data: services.site_close(actor=actor, site=obj),
+        ),
     ],
 )
 
 COLUMN_ACTIONS = ActionSet(
     "column",
     [
-        Action("confirm", _("确认栏目"), transition="confirm", form_class=ColumnConfirmForm, style="primary",
-               execute=lambda *, actor, obj, data: services.column_confirm(actor=actor, column=obj, **data)),
-        Action("reject", _("排除"), transition="reject",
-               execute=lambda *, actor, obj, data: services.column_reject(actor=actor, column=obj)),
+        Action(
+            "confirm",
+            _("确认栏目"),
+            transition="confirm",
+            form_class=ColumnConfirmForm,
+            style="primary",
+            execute=lambda *, actor, obj, data: services.column_confirm(actor=actor, column=obj, **data),
+        ),
+        Action(
+            "reject",
+            _("排除"),
+            transition="reject",
+            execute=lambda *, actor, obj, data: services.column_reject(actor=actor, column=obj),
+        ),
     ],
 )
 
 ACCOUNT_ACTIONS = ActionSet(
     "account",
     [
-        Action(name, label, transition=name, form_class=ReasonForm,
-               execute=lambda *, actor, obj, data, _n=name: services.account_change_status(actor=actor, account=obj, transition=_n, **data))
+        Action(
+            name,
+            label,
+            transition=name,
+            form_class=ReasonForm,
+            execute=lambda *, actor, obj, data, _n=name: services.account_change_status(
+                actor=actor, account=obj, transition=_n, **data
+            ),
+        )
         for name, label in (("suspend", _("暂停更新")), ("reactivate", _("恢复运营")), ("close", _("登记关停")))
     ],
 )

@@ -21,7 +21,18 @@ class ColumnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Column
-        fields = ["id", "site", "name", "kind", "list_url", "item_selector", "status", "last_item_on", "item_count", "actions"]
+        fields = [
+            "id",
+            "site",
+            "name",
+            "kind",
+            "list_url",
+            "item_selector",
+            "status",
+            "last_item_on",
+            "item_count",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         return api_links(COLUMN_ACTIONS, self.context["request"], obj, url_name="monitoring-column-act-{action}")
@@ -33,7 +44,22 @@ class SiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = ["id", "name", "home_url", "domain", "site_code", "icp_number", "police_number", "unit", "kind", "is_own_portal", "status", "last_crawled_at", "columns", "actions"]
+        fields = [
+            "id",
+            "name",
+            "home_url",
+            "domain",
+            "site_code",
+            "icp_number",
+            "police_number",
+            "unit",
+            "kind",
+            "is_own_portal",
+            "status",
+            "last_crawled_at",
+            "columns",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         return api_links(SITE_ACTIONS, self.context["request"], obj, url_name="monitoring-site-act-{action}")
@@ -54,7 +80,27 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "site", "account", "unit", "rule", "severity", "confidence", "url", "column_name", "evidence", "context", "html_sha256", "first_seen_at", "last_seen_at", "status", "reviewed_by", "reviewed_at", "dismiss_reason", "actions"]
+        fields = [
+            "id",
+            "site",
+            "account",
+            "unit",
+            "rule",
+            "severity",
+            "confidence",
+            "url",
+            "column_name",
+            "evidence",
+            "context",
+            "html_sha256",
+            "first_seen_at",
+            "last_seen_at",
+            "status",
+            "reviewed_by",
+            "reviewed_at",
+            "dismiss_reason",
+            "actions",
+        ]
 
     def get_actions(self, obj) -> list[dict]:
         return api_links(FINDING_ACTIONS, self.context["request"], obj, url_name="monitoring-finding-act-{action}")
@@ -66,7 +112,18 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = ["id", "platform", "name", "account_id", "unit", "feed_url", "status", "last_post_on", "flagged_duplicate", "actions"]
+        fields = [
+            "id",
+            "platform",
+            "name",
+            "account_id",
+            "unit",
+            "feed_url",
+            "status",
+            "last_post_on",
+            "flagged_duplicate",
+            "actions",
+        ]
 
     def get_flagged_duplicate(self, obj) -> bool:
         cache = self.context.setdefault("_dup", selectors.duplicate_account_ids())
@@ -121,7 +178,11 @@ class ColumnViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Column.objects.none()
-        return Column.objects.filter(site__in=selectors.sites_for(self.request.user)).select_related("site__unit").order_by("pk")
+        return (
+            Column.objects.filter(site__in=selectors.sites_for(self.request.user))
+            .select_related("site__unit")
+            .order_by("pk")
+        )
 
     def unit_of(self, obj):
         return obj.site.unit

@@ -15,7 +15,14 @@ from django.utils import timezone
 from .models import Column, ColumnStatus, Finding, Site
 
 log = logging.getLogger(__name__)
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # Mask ID numbers, mobile numbers and long card-like digit runs in the page's text before a screenshot.

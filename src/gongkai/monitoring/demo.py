@@ -67,7 +67,9 @@ def load(ctx) -> None:
         url = f"{base()}{prefix}/"
         site = Site.objects.filter(home_url=url).first()
         if site is None:
-            site = services.site_register(actor=office, home_url=url, name=name, unit=units[unit_name], site_code="3311240001")
+            site = services.site_register(
+                actor=office, home_url=url, name=name, unit=units[unit_name], site_code="3311240001"
+            )
             created.append(site)
     for unit_name, platform, name, account_id in [
         ("松阳县民政局", "wechat", "松阳民政", "gh_sy_mz01"),
@@ -75,7 +77,9 @@ def load(ctx) -> None:
         ("松阳县人力资源和社会保障局", "weibo", "松阳人社", "wb_sy_rs"),
     ]:
         if not Account.objects.filter(platform=platform, account_id=account_id).exists():
-            services.account_register(actor=office, unit=units[unit_name], platform=platform, name=name, account_id=account_id)
+            services.account_register(
+                actor=office, unit=units[unit_name], platform=platform, name=name, account_id=account_id
+            )
     if not created:
         return
     try:
@@ -84,7 +88,9 @@ def load(ctx) -> None:
         farm = None
     try:
         results = services.crawl_sites([s.pk for s in created], as_of=today, reason="demo")
-        content = [f.pk for _crawl, findings in results for f in findings if f.rule in ("personal_data", "wrong_expression")]
+        content = [
+            f.pk for _crawl, findings in results for f in findings if f.rule in ("personal_data", "wrong_expression")
+        ]
         if farm is not None and content and settings.GONGKAI_MONITORING_SCREENSHOTS:
             from . import browser
 

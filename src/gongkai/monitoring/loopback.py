@@ -93,6 +93,13 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
+    def handle_error(self, request, client_address):
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a crawler that hangs up (timeouts, cut bodies) is normal here
+        super().handle_error(request, client_address)
+
 
 class Farm:
     """``with Farm() as farm: farm.add("/a/", Page(...)); farm.url("/a/")``."""
@@ -129,7 +136,12 @@ class Farm:
             target = target / "index.html"
         if not target.is_relative_to(self.root) or not target.is_file():
             return None
-        types = {".html": "text/html; charset=utf-8", ".png": "image/png", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf"}
+        types = {
+            ".html": "text/html; charset=utf-8",
+            ".png": "image/png",
+            ".txt": "text/plain; charset=utf-8",
+            ".pdf": "application/pdf",
+        }
         return Page(target.read_bytes(), content_type=types.get(target.suffix, "application/octet-stream"))
 
     def write(self, directory: str | Path, pages: dict[str, Page]) -> None:
@@ -169,7 +181,11 @@ COLUMNS = [
 
 
 def _meta(site: str, column: str = "", title: str = "", pub: str = "", code: str = "3311240001") -> str:
-    tags = [f'<meta name="SiteName" content="{site}">', '<meta name="SiteDomain" content="www.example.gov.cn">', f'<meta name="SiteIDCode" content="{code}">']
+    tags = [
+        f'<meta name="SiteName" content="{site}">',
+        '<meta name="SiteDomain" content="www.example.gov.cn">',
+        f'<meta name="SiteIDCode" content="{code}">',
+    ]
     if column:
         tags.append(f'<meta name="ColumnName" content="{column}">')
     if title:
@@ -181,7 +197,7 @@ def _meta(site: str, column: str = "", title: str = "", pub: str = "", code: str
 
 def footer(organiser: str = "松阳县人民政府办公室", code: str = "3311240001", phone: str = "0578-8061234") -> str:
     return (
-        f'<footer><p>主办单位：{organiser} 联系电话：{phone}</p>'
+        f"<footer><p>主办单位：{organiser} 联系电话：{phone}</p>"
         f"<p>网站标识码：{code} 浙ICP备05012345号-1 浙公网安备 33112402000123号</p></footer>"
     )
 
@@ -213,7 +229,8 @@ def gov_site(spec: SiteSpec) -> dict[str, Page]:
     nav = "".join(f'<li><a href="{p}/{slug}/">{name}</a></li>' for name, _k, slug in COLUMNS)
     home_date = spec.as_of - dt.timedelta(days=spec.home_age)
     news = "".join(
-        f'<li><a href="{p}/dt/{i}.html">本地新闻{i}</a><span>{home_date - dt.timedelta(days=i):%Y-%m-%d}</span></li>' for i in range(3)
+        f'<li><a href="{p}/dt/{i}.html">本地新闻{i}</a><span>{home_date - dt.timedelta(days=i):%Y-%m-%d}</span></li>'
+        for i in range(3)
     )
     add(
         "/",
@@ -227,7 +244,10 @@ def gov_site(spec: SiteSpec) -> dict[str, Page]:
         age = spec.age_days.get(slug, 3)
         newest = spec.as_of - dt.timedelta(days=age)
         if slug in spec.blank:
-            add(f"/{slug}/", f'<html><head><meta charset="{enc}">{_meta(spec.name, name)}</head><body><h1>{name}</h1><p>暂无信息</p>{footer()}</body></html>')
+            add(
+                f"/{slug}/",
+                f'<html><head><meta charset="{enc}">{_meta(spec.name, name)}</head><body><h1>{name}</h1><p>暂无信息</p>{footer()}</body></html>',
+            )
             continue
         rows = []
         for i in range(spec.items):
@@ -236,9 +256,13 @@ def gov_site(spec: SiteSpec) -> dict[str, Page]:
             if kind == "interaction":
                 if i == 0 and spec.unanswered_days is not None:
                     asked = spec.as_of - dt.timedelta(days=spec.unanswered_days)
-                    rows.append(f'<li><a href="{url}">咨询低保申请条件</a> <span>{asked:%Y-%m-%d}</span> <em>未回复</em></li>')
+                    rows.append(
+                        f'<li><a href="{url}">咨询低保申请条件</a> <span>{asked:%Y-%m-%d}</span> <em>未回复</em></li>'
+                    )
                     continue
-                rows.append(f'<li><a href="{url}">咨询{i}</a> <span>{d:%Y-%m-%d}</span> 已回复 <span>{d + dt.timedelta(days=1):%Y-%m-%d}</span></li>')
+                rows.append(
+                    f'<li><a href="{url}">咨询{i}</a> <span>{d:%Y-%m-%d}</span> 已回复 <span>{d + dt.timedelta(days=1):%Y-%m-%d}</span></li>'
+                )
             elif i % 2:
                 rows.append(f'<li><a href="{url}">{name}信息{i}</a> [{d:%Y年%m月%d日}]</li>')
             else:

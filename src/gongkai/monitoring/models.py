@@ -56,7 +56,9 @@ class Site(ConcurrentTransitionMixin, models.Model):
     is_own_portal = models.BooleanField(_("本平台门户"), default=False)
     status = FSMField(_("状态"), default=SiteStatus.ACTIVE, choices=SiteStatus.choices, protected=True)
     last_crawled_at = models.DateTimeField(_("最近巡检"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,7 +77,9 @@ class Site(ConcurrentTransitionMixin, models.Model):
     def resume(self):
         pass
 
-    @transition(field=status, source=[SiteStatus.ACTIVE, SiteStatus.PAUSED], target=SiteStatus.CLOSED, permission=oversees)
+    @transition(
+        field=status, source=[SiteStatus.ACTIVE, SiteStatus.PAUSED], target=SiteStatus.CLOSED, permission=oversees
+    )
     def close(self):
         pass
 
@@ -108,7 +112,9 @@ class Column(ConcurrentTransitionMixin, models.Model):
         _("条目选择器"), max_length=200, blank=True, help_text=_("可选的 CSS 选择器，留空时自动识别列表条目")
     )
     status = FSMField(_("状态"), default=ColumnStatus.PROPOSED, choices=ColumnStatus.choices, protected=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_item_on = models.DateField(_("最近更新"), null=True, blank=True)
     item_count = models.PositiveIntegerField(_("条目数"), null=True, blank=True)
     last_checked_at = models.DateTimeField(_("最近检查"), null=True, blank=True)
@@ -126,11 +132,21 @@ class Column(ConcurrentTransitionMixin, models.Model):
     def unit(self):
         return self.site.unit
 
-    @transition(field=status, source=[ColumnStatus.PROPOSED, ColumnStatus.REJECTED], target=ColumnStatus.CONFIRMED, permission=oversees)
+    @transition(
+        field=status,
+        source=[ColumnStatus.PROPOSED, ColumnStatus.REJECTED],
+        target=ColumnStatus.CONFIRMED,
+        permission=oversees,
+    )
     def confirm(self):
         pass
 
-    @transition(field=status, source=[ColumnStatus.PROPOSED, ColumnStatus.CONFIRMED], target=ColumnStatus.REJECTED, permission=oversees)
+    @transition(
+        field=status,
+        source=[ColumnStatus.PROPOSED, ColumnStatus.CONFIRMED],
+        target=ColumnStatus.REJECTED,
+        permission=oversees,
+    )
     def reject(self):
         pass
 
@@ -159,7 +175,9 @@ class Account(ConcurrentTransitionMixin, models.Model):
     name = models.CharField(_("账号名称"), max_length=100)
     account_id = models.CharField(_("账号ID"), max_length=100)
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("主办单位"))
-    feed_url = models.URLField(_("内容列表地址"), max_length=500, blank=True, help_text=_("可选：能列出发文日期的公开页面"))
+    feed_url = models.URLField(
+        _("内容列表地址"), max_length=500, blank=True, help_text=_("可选：能列出发文日期的公开页面")
+    )
     last_post_on = models.DateField(_("最近发文"), null=True, blank=True)
     status = FSMField(_("状态"), default=AccountStatus.ACTIVE, choices=AccountStatus.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -181,7 +199,12 @@ class Account(ConcurrentTransitionMixin, models.Model):
     def reactivate(self):
         pass
 
-    @transition(field=status, source=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED], target=AccountStatus.CLOSED, permission=oversees)
+    @transition(
+        field=status,
+        source=[AccountStatus.ACTIVE, AccountStatus.SUSPENDED],
+        target=AccountStatus.CLOSED,
+        permission=oversees,
+    )
     def close(self):
         pass
 
@@ -191,7 +214,9 @@ class AccountStatusChange(models.Model):
     from_status = models.CharField(_("原状态"), max_length=12, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12)
     reason = models.CharField(_("原因"), max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:
@@ -306,16 +331,22 @@ class Finding(ConcurrentTransitionMixin, models.Model):
     evidence = models.TextField(_("证据"), blank=True)
     context = models.TextField(_("上下文"), blank=True)
     html_sha256 = models.CharField(_("页面哈希"), max_length=64, blank=True)
-    screenshot = models.FileField(_("截图"), upload_to="monitoring/screenshots/%Y/%m/", storage=private_storage, blank=True)
+    screenshot = models.FileField(
+        _("截图"), upload_to="monitoring/screenshots/%Y/%m/", storage=private_storage, blank=True
+    )
     fingerprint = models.CharField(max_length=64, db_index=True)
-    rule_creator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rule_creator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     word_entry = models.ForeignKey("WordEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     first_seen_at = models.DateTimeField(_("首次发现"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("最近发现"), default=timezone.now)
     observed_on = models.DateField(_("检查基准日"), default=timezone.localdate)
     crawl = models.ForeignKey(Crawl, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = FSMField(_("状态"), default=FindingStatus.NEW, choices=FindingStatus.choices, protected=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.CharField(_("误报理由"), max_length=300, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -369,7 +400,9 @@ class WordList(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=WordKind.choices)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -401,7 +434,9 @@ class AllowedPhrase(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="allowed_phrases")
     text = models.CharField(_("允许的词语"), max_length=100)
     reason = models.CharField(_("理由"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "text"], name="monitoring_allowed_unique")]

@@ -27,7 +27,15 @@ def accounts_for(user) -> QuerySet[Account]:
     return permissions.scope(Account.objects.select_related("unit"), user)
 
 
-def findings_for(user, *, status: str = "", rule: str = "", site_id: int | None = None, unit_id: int | None = None, severity: str = "") -> QuerySet[Finding]:
+def findings_for(
+    user,
+    *,
+    status: str = "",
+    rule: str = "",
+    site_id: int | None = None,
+    unit_id: int | None = None,
+    severity: str = "",
+) -> QuerySet[Finding]:
     qs = Finding.objects.select_related("site", "unit", "account", "column", "reviewed_by")
     if not permissions.is_sysadmin(user):
         qs = qs.filter(unit__in=permissions.visible_units(user))
@@ -71,18 +79,24 @@ def dashboard(user, *, today: dt.date | None = None) -> dict:
     vetoes_today = open_.filter(severity=Severity.VETO, last_seen_at__date=today)
     stale = open_.filter(rule="column_not_updated")
     by_unit = list(
-        open_.values("unit__name").annotate(
+        open_.values("unit__name")
+        .annotate(
             new=Count("pk", filter=Q(status=FindingStatus.NEW)),
             confirmed=Count("pk", filter=Q(status=FindingStatus.CONFIRMED)),
             veto=Count("pk", filter=Q(severity=Severity.VETO)),
-        ).order_by("-confirmed", "-new", "unit__name")[:30]
+        )
+        .order_by("-confirmed", "-new", "unit__name")[:30]
     )
     year_ago = today.replace(day=1) - dt.timedelta(days=330)
     trend = list(
         findings.filter(first_seen_at__date__gte=year_ago)
         .annotate(month=TruncMonth("first_seen_at"))
         .values("month")
-        .annotate(total=Count("pk"), veto=Count("pk", filter=Q(severity=Severity.VETO)), confirmed=Count("pk", filter=Q(status__in=[FindingStatus.CONFIRMED, FindingStatus.FIXED])))
+        .annotate(
+            total=Count("pk"),
+            veto=Count("pk", filter=Q(severity=Severity.VETO)),
+            confirmed=Count("pk", filter=Q(status__in=[FindingStatus.CONFIRMED, FindingStatus.FIXED])),
+        )
         .order_by("month")
     )
     return {
@@ -113,7 +127,9 @@ def confirmed_counts(unit_ids, start: dt.date, end: dt.date) -> dict[int, dict[s
     )
     out: dict[int, dict[str, dict[str, int]]] = {}
     for r in rows:
-        out.setdefault(r["unit_id"], {}).setdefault(r["rule"], {"veto": 0, "deduction": 0, "notice": 0})[r["severity"]] += r["n"]
+        out.setdefault(r["unit_id"], {}).setdefault(r["rule"], {"veto": 0, "deduction": 0, "notice": 0})[
+            r["severity"]
+        ] += r["n"]
     return out
 
 
@@ -153,7 +169,9 @@ def recheck_outcome(ids, *, since) -> str:
         return "failed"
     if all(f.status in (FindingStatus.FIXED, FindingStatus.GONE, FindingStatus.DISMISSED) for f in findings):
         return "passed"
-    crawled = Crawl.objects.filter(site_id__in={f.site_id for f in findings if f.site_id}, finished_at__gte=since).exists()
+    crawled = Crawl.objects.filter(
+        site_id__in={f.site_id for f in findings if f.site_id}, finished_at__gte=since
+    ).exists()
     return "failed" if crawled else "pending"
 
 
@@ -185,5 +203,7 @@ def owner_unit_ids(category: str) -> set[int]:
 
 def open_confirmed_under(root) -> list[dict]:
     """Confirmed, not yet fixed findings of the units under ``root`` (for a 通报)."""
-    ids = Finding.objects.filter(status=FindingStatus.CONFIRMED, unit__path__startswith=root.path).values_list("pk", flat=True)
+    ids = Finding.objects.filter(status=FindingStatus.CONFIRMED, unit__path__startswith=root.path).values_list(
+        "pk", flat=True
+    )
     return findings_by_ids(ids)

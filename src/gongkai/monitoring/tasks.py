@@ -39,7 +39,9 @@ def daily_pass() -> int:
 @shared_task(name="monitoring.recheck_findings")
 def recheck_findings(finding_ids: list[int]) -> int:
     """Re-crawl the sites of these findings now (rectification re-check)."""
-    site_ids = sorted(set(Finding.objects.filter(pk__in=finding_ids, site__isnull=False).values_list("site_id", flat=True)))
+    site_ids = sorted(
+        set(Finding.objects.filter(pk__in=finding_ids, site__isnull=False).values_list("site_id", flat=True))
+    )
     return len(services.crawl_sites(site_ids, reason="recheck")) if site_ids else 0
 
 

@@ -54,10 +54,24 @@ def _account(request, pk):
     return account
 
 
-finding_act = staff_required(action_view(FINDING_ACTIONS, get_object=_finding, success_url=lambda f: reverse("monitoring_wb:finding-detail", args=[f.pk])))
-site_act = staff_required(action_view(SITE_ACTIONS, get_object=_site, success_url=lambda s: reverse("monitoring_wb:site-detail", args=[s.pk])))
-column_act = staff_required(action_view(COLUMN_ACTIONS, get_object=_column, success_url=lambda c: reverse("monitoring_wb:site-detail", args=[c.site_id])))
-account_act = staff_required(action_view(ACCOUNT_ACTIONS, get_object=_account, success_url=lambda a: reverse("monitoring_wb:account-detail", args=[a.pk])))
+finding_act = staff_required(
+    action_view(
+        FINDING_ACTIONS, get_object=_finding, success_url=lambda f: reverse("monitoring_wb:finding-detail", args=[f.pk])
+    )
+)
+site_act = staff_required(
+    action_view(SITE_ACTIONS, get_object=_site, success_url=lambda s: reverse("monitoring_wb:site-detail", args=[s.pk]))
+)
+column_act = staff_required(
+    action_view(
+        COLUMN_ACTIONS, get_object=_column, success_url=lambda c: reverse("monitoring_wb:site-detail", args=[c.site_id])
+    )
+)
+account_act = staff_required(
+    action_view(
+        ACCOUNT_ACTIONS, get_object=_account, success_url=lambda a: reverse("monitoring_wb:account-detail", args=[a.pk])
+    )
+)
 
 
 @staff_required
@@ -72,7 +86,12 @@ def site_list(request):
         else:
             return redirect("monitoring_wb:site-detail", site.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "monitoring/site_list.html", {"sites": sites, "form": form, "proposed": selectors.proposed_columns(request.user).count()}, status=status)
+    return render(
+        request,
+        "monitoring/site_list.html",
+        {"sites": sites, "form": form, "proposed": selectors.proposed_columns(request.user).count()},
+        status=status,
+    )
 
 
 @staff_required
@@ -81,7 +100,14 @@ def site_detail(request, pk):
     url = lambda name: reverse("monitoring_wb:site-act", args=[site.pk, name])  # noqa: E731
     columns = []
     for c in site.columns.order_by("status", "kind", "name"):
-        columns.append((c, COLUMN_ACTIONS.bound(request.user, c, url=lambda name, _c=c: reverse("monitoring_wb:column-act", args=[_c.pk, name]))))
+        columns.append(
+            (
+                c,
+                COLUMN_ACTIONS.bound(
+                    request.user, c, url=lambda name, _c=c: reverse("monitoring_wb:column-act", args=[_c.pk, name])
+                ),
+            )
+        )
     return render(
         request,
         "monitoring/site_detail.html",
@@ -90,7 +116,9 @@ def site_detail(request, pk):
             "actions": SITE_ACTIONS.bound(request.user, site, url=url),
             "columns": columns,
             "crawls": site.crawls.all()[:10],
-            "findings": selectors.findings_for(request.user, site_id=site.pk).exclude(status__in=[FindingStatus.GONE])[:50],
+            "findings": selectors.findings_for(request.user, site_id=site.pk).exclude(status__in=[FindingStatus.GONE])[
+                :50
+            ],
             "allowed": site.allowed_phrases.all(),
         },
     )
@@ -103,21 +131,36 @@ def finding_list(request):
         site_id = int(g.get("site") or 0) or None
     except ValueError:
         site_id = None
-    qs = selectors.findings_for(request.user, status=g.get("status", ""), rule=g.get("rule", ""), site_id=site_id, severity=g.get("severity", ""))
+    qs = selectors.findings_for(
+        request.user,
+        status=g.get("status", ""),
+        rule=g.get("rule", ""),
+        site_id=site_id,
+        severity=g.get("severity", ""),
+    )
     page = Paginator(qs, 50).get_page(g.get("page"))
     query = g.copy()
     query.pop("page", None)
     return render(
         request,
         "monitoring/finding_list.html",
-        {"page": page, "query": query.urlencode(), "rules": Rule.choices, "statuses": FindingStatus.choices, "severities": Severity.choices, "g": g},
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "rules": Rule.choices,
+            "statuses": FindingStatus.choices,
+            "severities": Severity.choices,
+            "g": g,
+        },
     )
 
 
 @staff_required
 def finding_detail(request, pk):
     finding = _finding(request, pk)
-    bound = FINDING_ACTIONS.bound(request.user, finding, url=lambda name: reverse("monitoring_wb:finding-act", args=[finding.pk, name]))
+    bound = FINDING_ACTIONS.bound(
+        request.user, finding, url=lambda name: reverse("monitoring_wb:finding-act", args=[finding.pk, name])
+    )
     own_rule = finding.rule_creator_id == request.user.pk
     return render(request, "monitoring/finding_detail.html", {"f": finding, "actions": bound, "own_rule": own_rule})
 
@@ -143,20 +186,30 @@ def account_list(request):
         else:
             return redirect("monitoring_wb:account-detail", account.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "monitoring/account_list.html", {"accounts": accounts, "flagged": flagged, "form": form}, status=status)
+    return render(
+        request, "monitoring/account_list.html", {"accounts": accounts, "flagged": flagged, "form": form}, status=status
+    )
 
 
 @staff_required
 def account_detail(request, pk):
     account = _account(request, pk)
-    bound = ACCOUNT_ACTIONS.bound(request.user, account, url=lambda name: reverse("monitoring_wb:account-act", args=[account.pk, name]))
+    bound = ACCOUNT_ACTIONS.bound(
+        request.user, account, url=lambda name: reverse("monitoring_wb:account-act", args=[account.pk, name])
+    )
     flagged = account.pk in selectors.duplicate_account_ids()
-    return render(request, "monitoring/account_detail.html", {"a": account, "actions": bound, "flagged": flagged, "history": account.history.select_related("actor")})
+    return render(
+        request,
+        "monitoring/account_detail.html",
+        {"a": account, "actions": bound, "flagged": flagged, "history": account.history.select_related("actor")},
+    )
 
 
 @staff_required
 def word_lists(request):
-    if not (permissions.is_sysadmin(request.user) or permissions.units_with_role(request.user, "disclosure_office").exists()):
+    if not (
+        permissions.is_sysadmin(request.user) or permissions.units_with_role(request.user, "disclosure_office").exists()
+    ):
         raise PermissionDenied(_("只有政务公开办管理员可以维护词表"))
     lists = WordList.objects.prefetch_related("entries").select_related("created_by")
     list_form = forms.WordListForm(request.POST if request.POST.get("form") == "list" else None)
@@ -174,4 +227,9 @@ def word_lists(request):
         except ValidationError as exc:
             _form_errors(word_form if request.POST.get("form") == "word" else list_form, exc)
         status = 400
-    return render(request, "monitoring/word_lists.html", {"lists": lists, "list_form": list_form, "word_form": word_form}, status=status)
+    return render(
+        request,
+        "monitoring/word_lists.html",
+        {"lists": lists, "list_form": list_form, "word_form": word_form},
+        status=status,
+    )

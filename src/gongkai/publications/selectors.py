@@ -272,7 +272,8 @@ def assessment_facts(units: Iterable[Organisation], start: dt.date, end: dt.date
     base = Publication.objects.filter(unit_id__in=ids, state__in=public, published_on__gte=start, published_on__lte=end)
     out = {i: {"assessed": 0, "on_time": 0, "needs_interpretation": 0, "interpreted": 0} for i in ids}
     for r in base.values("unit_id").annotate(
-        assessed=Count("id", filter=Q(due_on__isnull=False)), late=Count("id", filter=Q(due_on__isnull=False, is_late=True))
+        assessed=Count("id", filter=Q(due_on__isnull=False)),
+        late=Count("id", filter=Q(due_on__isnull=False, is_late=True)),
     ):
         out[r["unit_id"]].update(assessed=r["assessed"], on_time=r["assessed"] - r["late"])
     policies = base.filter(needs_interpretation=True).exclude(doc_type=DocType.INTERPRETATION)

@@ -236,8 +236,14 @@ class SiteCrawler:
         for hit in pii.find(text, office_text=office):
             self.report.hits.append(
                 ContentHit(
-                    "personal_data", url, column, f"{pii.KIND_LABELS[hit.kind]}：{hit.masked}", hit.context,
-                    hit.confidence, hit.key, sha,
+                    "personal_data",
+                    url,
+                    column,
+                    f"{pii.KIND_LABELS[hit.kind]}：{hit.masked}",
+                    hit.context,
+                    hit.confidence,
+                    hit.key,
+                    sha,
                 )
             )
         for hit in self.scanner.scan(text, allowed=self.spec.allowed):
@@ -245,13 +251,31 @@ class SiteCrawler:
             if entry.kind == "sensitive":
                 rule, evidence = "sensitive_word", f"敏感词：{entry.text}"
             else:
-                rule, evidence = "wrong_expression", f"“{entry.text}”应为“{entry.correct}”" if entry.correct else f"错误表述：{entry.text}"
+                rule, evidence = (
+                    "wrong_expression",
+                    f"“{entry.text}”应为“{entry.correct}”" if entry.correct else f"错误表述：{entry.text}",
+                )
             self.report.hits.append(
-                ContentHit(rule, url, column, evidence, pii.mask_all(hit.context), 0.8, f"word:{entry.text}", sha, entry.entry_id, entry.creator_id)
+                ContentHit(
+                    rule,
+                    url,
+                    column,
+                    evidence,
+                    pii.mask_all(hit.context),
+                    0.8,
+                    f"word:{entry.text}",
+                    sha,
+                    entry.entry_id,
+                    entry.creator_id,
+                )
             )
 
     async def _attachments(self) -> None:
-        wanted = [u for u, (_, kind) in self.link_pages.items() if kind == "attachment" and extract.same_site(u, self.spec.home_url)]
+        wanted = [
+            u
+            for u, (_, kind) in self.link_pages.items()
+            if kind == "attachment" and extract.same_site(u, self.spec.home_url)
+        ]
         for url in wanted[: self.limits.max_attachments]:
             if not self._claim():
                 break

@@ -24,7 +24,16 @@ EMPTY_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录",
 SKIP_TAGS = {"script", "style", "noscript", "template"}
 BOILERPLATE = "nav, header, footer, #footer, .footer, .nav, #nav, .menu, .header, .foot"
 ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".wps", ".et")
-META_NAMES = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ArticleTitle", "PubDate", "ContentSource")
+META_NAMES = (
+    "SiteName",
+    "SiteDomain",
+    "SiteIDCode",
+    "ColumnName",
+    "ColumnType",
+    "ArticleTitle",
+    "PubDate",
+    "ContentSource",
+)
 
 #: column kind by navigation text (first match wins; most specific first)
 COLUMN_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -205,7 +214,9 @@ def list_items(tree: HTMLParser, base: str, selector: str = "") -> list[Item]:
         return items
     for node in root.traverse(include_text=False):
         tag = node.tag
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "caption") or "year" in (node.attributes.get("class") or ""):
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "dt", "caption") or "year" in (
+            node.attributes.get("class") or ""
+        ):
             m = YEAR_HEADING.match(text_of(node))
             if m:
                 year = int(m.group(1))
@@ -227,7 +238,9 @@ def list_items(tree: HTMLParser, base: str, selector: str = "") -> list[Item]:
             url = urldefrag(urljoin(base, href))[0]
         except ValueError:
             url = ""
-        items.append(Item(title=text_of(anchor)[:200], url=url, date=max(dates) if dates else None, text=text, dates=dates))
+        items.append(
+            Item(title=text_of(anchor)[:200], url=url, date=max(dates) if dates else None, text=text, dates=dates)
+        )
     return items
 
 

@@ -187,12 +187,17 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self.client = httpx.AsyncClient(
-            headers={"User-Agent": self.limits.user_agent.encode("ascii", "ignore").decode(), "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+            headers={
+                "User-Agent": self.limits.user_agent.encode("ascii", "ignore").decode(),
+                "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+            },
             timeout=httpx.Timeout(self.limits.timeout),
             follow_redirects=True,
             max_redirects=self.limits.max_redirects,
             verify=self.limits.verify_tls,
-            limits=httpx.Limits(max_connections=self.limits.concurrency, max_keepalive_connections=self.limits.concurrency),
+            limits=httpx.Limits(
+                max_connections=self.limits.concurrency, max_keepalive_connections=self.limits.concurrency
+            ),
             trust_env=False,
         )
         return self

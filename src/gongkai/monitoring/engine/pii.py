@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from gongkai.core.privacy import mask_phone
 
-ID_RE = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])")
+ID_RE = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])"
+)
 MOBILE_RE = re.compile(r"(?<![\d\-－])(?:\+?86[\s\-]?)?(1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4})(?![\d\-])")
 CARD_RE = re.compile(r"(?<![\d\-])((?:62|4\d|5[1-5])\d{2}(?:[\s\-]?\d{4}){2,3}(?:[\s\-]?\d{1,3})?)(?![\d\-])")
 LANDLINE_RE = re.compile(r"(?<!\d)0\d{2,3}[\-－\s]?\d{7,8}(?!\d)")
@@ -95,7 +97,9 @@ def find(text: str, *, office_text: str = "") -> list[Hit]:
     for m in ID_RE.finditer(text):
         if valid_id(m.group(1)):
             masked = mask_id(m.group(1).upper())
-            hits.append(Hit("id_number", masked, _context(text, m.start(1), m.end(1)), m.start(1), 0.95, f"id:{masked}"))
+            hits.append(
+                Hit("id_number", masked, _context(text, m.start(1), m.end(1)), m.start(1), 0.95, f"id:{masked}")
+            )
             taken.append((m.start(1), m.end(1)))
     for m in CARD_RE.finditer(text):
         if _overlaps(m.start(1), m.end(1), taken) or not _is_card(m.group(1)):
@@ -109,7 +113,16 @@ def find(text: str, *, office_text: str = "") -> list[Hit]:
         digits = re.sub(r"\D", "", m.group(1))
         masked = mask_phone(digits)
         confidence = 0.6 if digits in re.sub(r"[\s\-]", "", office_text) else 0.9
-        hits.append(Hit("mobile", masked, _context(text, m.start(1), m.end(1)), m.start(1), confidence, f"mobile:{masked}:{digits[-4:]}"))
+        hits.append(
+            Hit(
+                "mobile",
+                masked,
+                _context(text, m.start(1), m.end(1)),
+                m.start(1),
+                confidence,
+                f"mobile:{masked}:{digits[-4:]}",
+            )
+        )
     return hits
 
 

@@ -92,7 +92,13 @@ class FindingData:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def as_json(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "url": self.url or None, "column": self.column or None, "evidence": self.evidence}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "url": self.url or None,
+            "column": self.column or None,
+            "evidence": self.evidence,
+        }
 
 
 #: rules whose identity includes the page (the same word on two pages = two findings)
@@ -144,7 +150,9 @@ def availability(report: SiteReport, ctx: Context) -> list[FindingData]:
             return []
         home = report.home
         why = (home.error if home and home.error else f"HTTP {home.status}") if home else "未访问"
-        return [FindingData("site_unreachable", VETO, report.home_url, evidence=f"首页无法访问（{why}）", key="unreachable")]
+        return [
+            FindingData("site_unreachable", VETO, report.home_url, evidence=f"首页无法访问（{why}）", key="unreachable")
+        ]
     if a.probes and a.ratio >= ctx.thresholds.unreachable_ratio:
         pct = round(100 * a.ratio, 1)
         return [
@@ -173,8 +181,12 @@ def home_freshness(report: SiteReport, ctx: Context) -> list[FindingData]:
     latest = _newest(report.home_dates, ctx.as_of)
     if not stale(latest, "monitoring.home_update", ctx):
         return []
-    evidence = f"首页最新信息日期为{latest:%Y-%m-%d}，超过2周未更新" if latest else "首页未发现带日期的信息（视为未更新）"
-    return [FindingData("home_not_updated", VETO, report.home_url, evidence=evidence, key="home", sha256=report.home.sha256)]
+    evidence = (
+        f"首页最新信息日期为{latest:%Y-%m-%d}，超过2周未更新" if latest else "首页未发现带日期的信息（视为未更新）"
+    )
+    return [
+        FindingData("home_not_updated", VETO, report.home_url, evidence=evidence, key="home", sha256=report.home.sha256)
+    ]
 
 
 def columns(results: list[ColumnResult], ctx: Context) -> list[FindingData]:
@@ -231,7 +243,15 @@ def columns(results: list[ColumnResult], ctx: Context) -> list[FindingData]:
     for c in broken:
         why = c.page.error or f"HTTP {c.page.status}"
         out.append(
-            FindingData("dead_link", DEDUCTION, c.spec.list_url, c.spec.name, f"栏目列表页无法打开（{why}）", key=f"link:{c.spec.list_url}", column_id=c.spec.column_id)
+            FindingData(
+                "dead_link",
+                DEDUCTION,
+                c.spec.list_url,
+                c.spec.name,
+                f"栏目列表页无法打开（{why}）",
+                key=f"link:{c.spec.list_url}",
+                column_id=c.spec.column_id,
+            )
         )
     return out
 
@@ -243,7 +263,15 @@ def dead_links(report: SiteReport) -> list[FindingData]:
         where = "首页" if d.page_url.rstrip("/") == home else "页面"
         what = {"image": "图片", "attachment": "附件"}.get(d.kind, "链接")
         why = d.error or f"HTTP {d.status}"
-        out.append(FindingData("dead_link", DEDUCTION, d.page_url, evidence=f"{where}{what}不可用：{d.url}（{why}）", key=f"link:{d.url}"))
+        out.append(
+            FindingData(
+                "dead_link",
+                DEDUCTION,
+                d.page_url,
+                evidence=f"{where}{what}不可用：{d.url}（{why}）",
+                key=f"link:{d.url}",
+            )
+        )
     return out
 
 
@@ -251,11 +279,21 @@ def footer(report: SiteReport, ctx: Context) -> list[FindingData]:
     out = []
     for key, label in extract.FOOTER_LABELS.items():
         if key not in report.footer:
-            out.append(FindingData("footer_missing", DEDUCTION, report.home_url, evidence=f"网站底部未标注{label}", key=f"footer:{key}"))
+            out.append(
+                FindingData(
+                    "footer_missing", DEDUCTION, report.home_url, evidence=f"网站底部未标注{label}", key=f"footer:{key}"
+                )
+            )
     code = report.footer.get("site_code")
     if code and ctx.registered_code and code != ctx.registered_code:
         out.append(
-            FindingData("footer_missing", DEDUCTION, report.home_url, evidence=f"网站标识码{code}与登记的{ctx.registered_code}不符", key="footer:site_code_mismatch")
+            FindingData(
+                "footer_missing",
+                DEDUCTION,
+                report.home_url,
+                evidence=f"网站标识码{code}与登记的{ctx.registered_code}不符",
+                key="footer:site_code_mismatch",
+            )
         )
     return out
 
@@ -268,14 +306,25 @@ def meta(report: SiteReport) -> list[FindingData]:
         missing = [m for m in wanted if not page.meta.get(m)]
         if missing:
             what = "首页" if page.kind == "home" else f"栏目页“{page.column}”"
-            out.append(FindingData("meta_missing", NOTICE, page.url, page.column, f"{what}缺少元数据：{'、'.join(missing)}", key="meta"))
+            out.append(
+                FindingData(
+                    "meta_missing", NOTICE, page.url, page.column, f"{what}缺少元数据：{'、'.join(missing)}", key="meta"
+                )
+            )
     articles = [p for p in report.pages if not p.error and (p.status or 0) < 400]
     lacking = [(p, [m for m in ARTICLE_META if not p.meta.get(m)]) for p in articles]
     lacking = [(p, m) for p, m in lacking if m]
     if lacking:
         first, missing = lacking[0]
         out.append(
-            FindingData("meta_missing", NOTICE, first.url, first.column, f"{len(lacking)}篇文章页缺少元数据（如：{'、'.join(missing)}）", key="meta:articles")
+            FindingData(
+                "meta_missing",
+                NOTICE,
+                first.url,
+                first.column,
+                f"{len(lacking)}篇文章页缺少元数据（如：{'、'.join(missing)}）",
+                key="meta:articles",
+            )
         )
     return out
 
@@ -288,7 +337,19 @@ def content(report: SiteReport) -> list[FindingData]:
             continue
         seen.add((h.rule, h.url, h.key))
         out.append(
-            FindingData(h.rule, severity[h.rule], h.url, h.column, h.evidence, h.context, h.confidence, h.key, h.sha256, entry_id=h.entry_id, creator_id=h.creator_id)
+            FindingData(
+                h.rule,
+                severity[h.rule],
+                h.url,
+                h.column,
+                h.evidence,
+                h.context,
+                h.confidence,
+                h.key,
+                h.sha256,
+                entry_id=h.entry_id,
+                creator_id=h.creator_id,
+            )
         )
     return out
 
@@ -298,17 +359,35 @@ def interaction(report: SiteReport, ctx: Context) -> list[FindingData]:
     if ctx.interaction_rows is not None:
         from .crawl import ColumnSpec
 
-        sources.append((ColumnSpec("本平台留言咨询", "interaction", ctx.interaction_url or report.home_url), ctx.interaction_rows))
+        sources.append(
+            (ColumnSpec("本平台留言咨询", "interaction", ctx.interaction_url or report.home_url), ctx.interaction_rows)
+        )
     out = []
     for spec, rows in sources:
         veto, slow = interaction_counts(rows, ctx)
         if veto:
             out.append(
-                FindingData("interaction_unanswered", VETO, spec.list_url, spec.name, f"“{spec.name}”有{veto}条留言超过3个月未回复", key=f"interaction:veto:{spec.list_url}", column_id=spec.column_id)
+                FindingData(
+                    "interaction_unanswered",
+                    VETO,
+                    spec.list_url,
+                    spec.name,
+                    f"“{spec.name}”有{veto}条留言超过3个月未回复",
+                    key=f"interaction:veto:{spec.list_url}",
+                    column_id=spec.column_id,
+                )
             )
         if slow:
             out.append(
-                FindingData("interaction_unanswered", DEDUCTION, spec.list_url, spec.name, f"“{spec.name}”有{slow}条留言超过5个工作日未回复或答复", key=f"interaction:slow:{spec.list_url}", column_id=spec.column_id)
+                FindingData(
+                    "interaction_unanswered",
+                    DEDUCTION,
+                    spec.list_url,
+                    spec.name,
+                    f"“{spec.name}”有{slow}条留言超过5个工作日未回复或答复",
+                    key=f"interaction:slow:{spec.list_url}",
+                    column_id=spec.column_id,
+                )
             )
     return out
 
@@ -332,7 +411,11 @@ def interaction_counts(rows, ctx: Context) -> tuple[int, int]:
 def transport(report: SiteReport) -> list[FindingData]:
     out = []
     if report.https is False:
-        out.append(FindingData("https_missing", DEDUCTION, report.home_url, evidence="网站未提供HTTPS访问", key="https"))
+        out.append(
+            FindingData("https_missing", DEDUCTION, report.home_url, evidence="网站未提供HTTPS访问", key="https")
+        )
     if report.ipv6 is False:
-        out.append(FindingData("ipv6_missing", NOTICE, report.home_url, evidence="网站域名无可连接的IPv6地址", key="ipv6"))
+        out.append(
+            FindingData("ipv6_missing", NOTICE, report.home_url, evidence="网站域名无可连接的IPv6地址", key="ipv6")
+        )
     return out

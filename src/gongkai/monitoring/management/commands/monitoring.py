@@ -21,9 +21,20 @@ from gongkai.monitoring import services
 from gongkai.monitoring.models import Finding, FindingStatus
 
 CHECK_RULES = (
-    "site_unreachable", "home_not_updated", "column_not_updated", "column_blank", "dead_link", "personal_data",
-    "wrong_expression", "sensitive_word", "footer_missing", "meta_missing", "interaction_unanswered",
-    "https_missing", "ipv6_missing", "accessibility",
+    "site_unreachable",
+    "home_not_updated",
+    "column_not_updated",
+    "column_blank",
+    "dead_link",
+    "personal_data",
+    "wrong_expression",
+    "sensitive_word",
+    "footer_missing",
+    "meta_missing",
+    "interaction_unanswered",
+    "https_missing",
+    "ipv6_missing",
+    "accessibility",
 )
 
 
@@ -67,7 +78,6 @@ class Command(BaseCommand):
         if any(f.severity == "veto" for f in shown):
             raise SystemExit(1)
 
-
     def serve_demo(self, port):
         import time
 
@@ -88,4 +98,10 @@ class Command(BaseCommand):
 
 
 def _json(f: Finding) -> dict:
-    return {"rule": f.rule, "severity": f.severity, "url": f.url or None, "column": f.column_name or None, "evidence": f.evidence}
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "url": f.url or None,
+        "column": f.column_name or None,
+        "evidence": f.evidence,
+    }
