@@ -95,6 +95,13 @@ def test_notice_column_six_months_vs_one_day_more():
     assert [f.column for f in found] == ["政策文件"]
 
 
+def test_future_dates_on_a_list_are_not_updates():
+    c = col("规范性文件", "policy", dt.date(2028, 7, 15))
+    c.dates = [dt.date(2025, 1, 3), dt.date(2028, 7, 15)]  # an effective date in the future
+    found = rules.columns([c], ctx())
+    assert found and "2025-01-03" in found[0].evidence
+
+
 def test_undated_column_counts_as_not_updated():
     found = rules.columns([col("通知公告", "notice", None)], ctx())
     assert found[0].rule == "column_not_updated" and "无日期" in found[0].evidence

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import permissions
 from gongkai.core.models import Role
@@ -87,11 +88,12 @@ def workbench_panels(user) -> list[dict]:
     items = []
     today = timezone.localdate()
     for r in (mine if not is_office(user) else due)[:8]:
-        late = "（已逾期）" if r.due_on < today and r.status == RectStatus.NOTIFIED else ""
-        items.append(
-            (
-                f"{r.unit.display_name} 整改{r.get_status_display()}，期限 {r.due_on:%m-%d}{late}",
-                reverse("assessment_wb:rectification-detail", args=[r.pk]),
-            )
-        )
-    return [{"title": "整改督办", "items": items, "empty": "暂无待办的整改事项"}]
+        late = _("（已逾期）") if r.due_on < today and r.status == RectStatus.NOTIFIED else ""
+        label = _("%(unit)s 整改%(status)s，期限 %(due)s%(late)s") % {
+            "unit": r.unit.display_name,
+            "status": r.get_status_display(),
+            "due": f"{r.due_on:%m-%d}",
+            "late": late,
+        }
+        items.append((label, reverse("assessment_wb:rectification-detail", args=[r.pk])))
+    return [{"title": _("整改督办"), "items": items, "empty": _("暂无待办的整改事项")}]

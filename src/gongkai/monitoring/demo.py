@@ -1,7 +1,7 @@
 """Demo data for the demo county (松阳县): three department and township websites served on
 loopback from files under ``DATA_DIR/demo-sites`` (``gongkai monitoring serve-demo``), crawled
 once so that the office finds a site veto (西屏街道: home page not updated), a stale column
-(县民政局: 通知公告) and a leaked mobile number (县民政局: an article), plus new-media accounts
+(西屏街道: 通知公告) and a leaked mobile number (县民政局: an article), plus new-media accounts
 with a duplicate on one platform. The sites are generated (fictitious pages, numbers and names).
 
 Fixing the leak for the walk-through: edit ``DATA_DIR/demo-sites/mz/dt/0.html`` (or run
@@ -39,8 +39,8 @@ def base() -> str:
 
 SITES = [
     # (prefix, unit name, site name, spec options)
-    ("/mz", "松阳县民政局", "松阳县民政局网站", {"age_days": {"tzgg": 230}, "extra_article": f"<p>{LEAK}</p>"}),
-    ("/xp", "西屏街道", "松阳县西屏街道网站", {"home_age": 20, "blank": {"zcjd"}}),
+    ("/mz", "松阳县民政局", "松阳县民政局网站", {"extra_article": f"<p>{LEAK}</p>"}),
+    ("/xp", "西屏街道", "松阳县西屏街道网站", {"home_age": 20, "age_days": {"tzgg": 230}, "blank": {"zcjd"}}),
     ("/rs", "松阳县人力资源和社会保障局", "松阳县人力资源和社会保障局网站", {}),
 ]
 
@@ -80,6 +80,7 @@ def load(ctx) -> None:
             services.account_register(
                 actor=office, unit=units[unit_name], platform=platform, name=name, account_id=account_id
             )
+    services.ensure_own_portal(actor=None)  # when GONGKAI_PORTAL_URL is set: checked like any other site
     if not created:
         return
     try:

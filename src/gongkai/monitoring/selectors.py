@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import permissions
 
@@ -141,6 +142,7 @@ def findings_by_ids(ids) -> list[dict]:
             "rule_label": str(f.get_rule_display()),
             "severity": f.severity,
             "status": f.status,
+            "status_label": str(f.get_status_display()),
             "url": f.url,
             "column": f.column_name,
             "evidence": f.evidence,
@@ -186,12 +188,14 @@ def workbench_panels(user) -> list[dict]:
     proposed = proposed_columns(user).count()
     items = []
     if new:
-        items.append((f"待审核的监测发现：{new}", reverse("monitoring_wb:finding-list") + "?status=new"))
+        items.append((_("待审核的监测发现：%(n)s") % {"n": new}, reverse("monitoring_wb:finding-list") + "?status=new"))
     if vetoes:
-        items.append((f"单项否决问题：{vetoes}", reverse("monitoring_wb:finding-list") + "?severity=veto"))
+        items.append(
+            (_("单项否决问题：%(n)s") % {"n": vetoes}, reverse("monitoring_wb:finding-list") + "?severity=veto")
+        )
     if proposed:
-        items.append((f"待确认的栏目：{proposed}", reverse("monitoring_wb:site-list")))
-    return [{"title": "网站与新媒体监测", "items": items, "empty": "暂无待审核的监测发现"}]
+        items.append((_("待确认的栏目：%(n)s") % {"n": proposed}, reverse("monitoring_wb:site-list")))
+    return [{"title": _("网站与新媒体监测"), "items": items, "empty": _("暂无待审核的监测发现")}]
 
 
 def owner_unit_ids(category: str) -> set[int]:

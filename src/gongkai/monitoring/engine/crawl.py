@@ -60,6 +60,7 @@ class ColumnResult:
     items: int = 0
     dated: int = 0
     latest: dt.date | None = None
+    dates: list[dt.date] = field(default_factory=list)  # every item date (rules ignore future ones)
     says_empty: bool = False
     rows: list[tuple[dt.date | None, dt.date | None, bool]] = field(default_factory=list)  # asked, replied, unanswered
 
@@ -202,14 +203,15 @@ class SiteCrawler:
         articles = articles[: self.limits.articles_per_column]
         pages = await asyncio.gather(*(self._article(i.url, col.name) for i in articles if self._claim()))
         by_url = {p.url: p for p in pages if p is not None}
-        dates = []
+        dates, dated = [], 0
         for item in items:
-            d = item.date
-            if d is None and item.url in by_url:
-                d = by_url[item.url].pub_date
-            if d is not None:
-                dates.append(d)
-        result.dated = len(dates)
+            found = list(item.dates)
+            if not found and item.url in by_url and by_url[item.url].pub_date:
+                found = [by_url[item.url].pub_date]
+            dated += bool(found)
+            dates.extend(found)
+        result.dated = dated
+        result.dates = sorted(set(dates))
         result.latest = max(dates) if dates else None
 
     async def _article(self, url: str, column: str) -> PageResult | None:

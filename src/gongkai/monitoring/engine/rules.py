@@ -172,6 +172,11 @@ def _newest(dates: Iterable[dt.date], as_of: dt.date) -> dt.date | None:
     return max(past) if past else None
 
 
+def column_newest(c: ColumnResult, as_of: dt.date) -> dt.date | None:
+    """The newest item date on or before ``as_of`` (a future 施行日期 is not an update)."""
+    return _newest(c.dates or ([c.latest] if c.latest else []), as_of)
+
+
 def stale(latest: dt.date | None, code: str, ctx: Context) -> bool:
     """Not updated within the period after its newest item (an undated list is not updated)."""
     return latest is None or ctx.due(latest, code) < ctx.as_of
@@ -202,14 +207,15 @@ def columns(results: list[ColumnResult], ctx: Context) -> list[FindingData]:
             blank_cols.append(c)
             continue
         code = PERIOD_BY_KIND.get(c.spec.kind)
-        if code and stale(_newest([c.latest] if c.latest else [], ctx.as_of), code, ctx):
+        if code and stale(column_newest(c, ctx.as_of), code, ctx):
             stale_cols.append(c)
     news_like = sum(1 for c in stale_cols if c.spec.kind in NEWS_LIKE)
     stale_veto = news_like >= t.news_stale_veto or len(stale_cols) >= t.stale_veto
     blank_veto = len(blank_cols) >= t.blank_veto
     out = []
     for c in stale_cols:
-        when = f"最新信息日期为{c.latest:%Y-%m-%d}" if c.latest else "栏目条目均无日期（视为未更新）"
+        newest = column_newest(c, ctx.as_of)
+        when = f"最新信息日期为{newest:%Y-%m-%d}" if newest else "栏目条目均无日期（视为未更新）"
         window = "2周" if c.spec.kind == "news" else "6个月"
         summary = f"；本站动态要闻/通知公告/政策文件类不更新栏目{news_like}个，不更新栏目共{len(stale_cols)}个"
         summary += "（达到单项否决标准）" if stale_veto else ""

@@ -159,7 +159,8 @@ def crawl_persist(
     for c in report.columns:
         cid = c.spec.column_id or column_ids.get(c.spec.list_url)
         if cid and c.reachable:
-            Column.objects.filter(pk=cid).update(last_item_on=c.latest, item_count=c.items, last_checked_at=now)
+            newest = rules.column_newest(c, as_of)
+            Column.objects.filter(pk=cid).update(last_item_on=newest, item_count=c.items, last_checked_at=now)
     ctx = rules.Context(
         as_of=as_of,
         due=_due,
