@@ -148,6 +148,10 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-plan-probes": {"task": "monitoring.plan_probes", "schedule": crontab(hour=23, minute=30)},
     "monitoring-run-probes": {"task": "monitoring.run_due_probes", "schedule": crontab(minute="*/5")},
     "monitoring-daily-pass": {"task": "monitoring.daily_pass", "schedule": crontab(hour=2, minute=0)},
+    "monitoring-accessibility": {
+        "task": "monitoring.accessibility_all",
+        "schedule": crontab(hour=3, minute=0, day_of_week=0),
+    },
     # Assessment: overdue rectifications become red cards; re-checks whose crawl has finished.
     "assessment-escalate-overdue": {"task": "assessment.escalate_overdue", "schedule": crontab(hour=6, minute=0)},
 }
@@ -258,7 +262,8 @@ GONGKAI_CATALOGUE_IMPORT_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_MAX_ROWS",
 GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", default=10_000)
 # Website monitoring (docs/monitoring.md): crawler limits and politeness, rule thresholds.
 GONGKAI_MONITORING_USER_AGENT = env.str(
-    "GONGKAI_MONITORING_USER_AGENT", default="gongkai-monitor/1.0 (government website inspection; +https://github.com/gongkai)"
+    "GONGKAI_MONITORING_USER_AGENT",
+    default="gongkai-monitor/1.0 (government website inspection; +https://github.com/gongkai)",
 )
 GONGKAI_MONITORING_TIMEOUT = env.float("GONGKAI_MONITORING_TIMEOUT", default=15.0)  # seconds per request (19号: 15 s)
 GONGKAI_MONITORING_MAX_PAGE_BYTES = env.int("GONGKAI_MONITORING_MAX_PAGE_BYTES", default=2 * 1024 * 1024)

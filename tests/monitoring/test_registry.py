@@ -146,3 +146,27 @@ def test_site_lifecycle_actions(tree, client_for):
     assert Site.objects.get(pk=site.pk).status == "paused"
     assert c.post(f"/workbench/monitoring/sites/{site.pk}/act/pause/").status_code == 409
     assert client_for(tree.editor_b).get(f"/workbench/monitoring/sites/{site.pk}/").status_code == 403
+
+
+def test_accounts_check_flags_duplicates_and_stale_feeds(farm, tree):
+    farm.add("/feed/", "<html><body><ul><li>政策解读 2026-11-01</li><li>通知 2026-10-20</li></ul></body></html>")
+    services.account_register(
+        actor=tree.office,
+        unit=tree.dept_a,
+        platform="wechat",
+        name="松阳民政",
+        account_id="g1",
+        feed_url=farm.url("/feed/"),
+    )
+    services.account_register(actor=tree.office, unit=tree.dept_a, platform="wechat", name="松阳民政2", account_id="g2")
+    found = services.accounts_check(as_of=dt.date(2026, 11, 15))  # 14 days after the last post
+    assert [(f.rule, f.account.account_id) for f in found] == [("account_duplicate", "g2")]
+    found = services.accounts_check(as_of=dt.date(2026, 11, 16))  # 15 days
+    assert sorted((f.rule, f.severity) for f in found) == [
+        ("account_duplicate", "deduction"),
+        ("account_not_updated", "veto"),
+    ]
+    from gongkai.monitoring.models import Account, Finding
+
+    assert Account.objects.get(account_id="g1").last_post_on == dt.date(2026, 11, 1)
+    assert Finding.objects.filter(rule="account_not_updated").count() == 1  # the same finding on the next run

@@ -33,6 +33,21 @@ def daily_pass() -> int:
     size = max(1, settings.GONGKAI_MONITORING_SITES_PER_TASK)
     for i in range(0, len(ids), size):
         crawl_batch.delay(ids[i : i + size])
+    accounts_check.delay()
+    return len(ids)
+
+
+@shared_task(name="monitoring.accounts_check")
+def accounts_check() -> int:
+    return len(services.accounts_check())
+
+
+@shared_task(name="monitoring.accessibility_all")
+def accessibility_all() -> int:
+    """Queue the axe check of sampled pages of every active site (weekly on beat)."""
+    ids = list(Site.objects.filter(status=SiteStatus.ACTIVE).values_list("pk", flat=True))
+    for pk in ids:
+        accessibility.delay(pk)
     return len(ids)
 
 

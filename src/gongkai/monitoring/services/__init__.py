@@ -5,6 +5,7 @@ Crawls run the network part outside any transaction and persist each site's repo
 transaction."""
 
 from .crawls import (  # noqa: F401
+    accounts_check,
     accessibility_record,
     availability,
     check_once,

@@ -332,3 +332,85 @@ def accessibility_record(*, site: Site, results: list[tuple[str, list[dict]]], a
         after={"pages": len(results), "findings": len(out)},
     )
     return out
+
+
+def accounts_check(*, as_of: dt.date | None = None, limits: Limits | None = None) -> list[Finding]:
+    """New-media accounts: the second active account of a unit on a platform (国办发〔2018〕123号)
+    and, where a public list page (``feed_url``) gives post dates, no post within the period
+    ``monitoring.account_update`` (2 weeks, 国办秘函〔2019〕19号 — the new-media rules are unverified)."""
+    from ..engine import extract
+    from ..engine.fetch import Fetcher
+    from ..models import Account, AccountStatus
+    from ..selectors import duplicate_account_ids
+
+    as_of = as_of or timezone.localdate()
+    limits = limits or Limits.from_settings()
+    accounts = list(Account.objects.filter(status=AccountStatus.ACTIVE).select_related("unit"))
+    feeds = {a.pk: a.feed_url for a in accounts if a.feed_url}
+
+    async def fetch_all():
+        async with Fetcher(limits) as f:
+            got = await asyncio.gather(*(f.fetch(url) for url in feeds.values()))
+        return dict(zip(feeds, got, strict=True))
+
+    pages = asyncio.run(fetch_all()) if feeds else {}
+    duplicates = duplicate_account_ids()
+    out = []
+    for account in accounts:
+        found: list[rules.FindingData] = []
+        if account.pk in duplicates:
+            found.append(
+                rules.FindingData(
+                    "account_duplicate",
+                    rules.DEDUCTION,
+                    account.feed_url,
+                    evidence=f"{account.unit.name}在{account.get_platform_display()}已有运营中的账号，“{account.name}”为重复开设",
+                    key="duplicate",
+                )
+            )
+        got = pages.get(account.pk)
+        if got is not None and got.ok and got.is_html:
+            dates = [d for d in extract.find_dates(extract.visible_text(extract.parse(got.text))) if d <= as_of]
+            newest = max(dates) if dates else None
+            Account.objects.filter(pk=account.pk).update(last_post_on=newest)
+            if newest is None or _due(newest, "monitoring.account_update") < as_of:
+                when = f"最近发文日期为{newest:%Y-%m-%d}" if newest else "内容页面未发现发文日期"
+                found.append(
+                    rules.FindingData(
+                        "account_not_updated",
+                        rules.VETO,
+                        account.feed_url,
+                        evidence=f"“{account.name}”{when}，超过2周未更新",
+                        key="stale",
+                    )
+                )
+        with transaction.atomic():
+            for fd in found:
+                out.append(_upsert_account(account, fd, as_of))
+    return out
+
+
+def _upsert_account(account, fd: rules.FindingData, as_of: dt.date) -> Finding:
+    now = timezone.now()
+    fp = fd.fingerprint(f"account:{account.pk}")
+    existing = Finding.objects.filter(account=account, fingerprint=fp).order_by("-pk").first()
+    if existing is not None and existing.status in (
+        FindingStatus.NEW,
+        FindingStatus.CONFIRMED,
+        FindingStatus.DISMISSED,
+    ):
+        Finding.objects.filter(pk=existing.pk).update(last_seen_at=now, observed_on=as_of)
+        existing.refresh_from_db()
+        return existing
+    return Finding.objects.create(
+        account=account,
+        unit=account.unit,
+        rule=fd.rule,
+        severity=fd.severity,
+        url=fd.url[:1000],
+        evidence=fd.evidence,
+        fingerprint=fp,
+        first_seen_at=now,
+        last_seen_at=now,
+        observed_on=as_of,
+    )
