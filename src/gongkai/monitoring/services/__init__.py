@@ -5,8 +5,8 @@ Crawls run the network part outside any transaction and persist each site's repo
 transaction."""
 
 from .crawls import (  # noqa: F401
-    accounts_check,
     accessibility_record,
+    accounts_check,
     availability,
     check_once,
     crawl_persist,
