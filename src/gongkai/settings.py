@@ -74,7 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gongkai.core.db.ReplicaReadsMiddleware",
     "gongkai.core.middleware.TraditionalChineseMiddleware",
+    "gongkai.core.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -109,13 +111,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional read replica for the public portal's reads (see gongkai.core.db); tests use the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["gongkai.core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
 # --- Cache, Celery ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # One Redis for every app server: cache (fragments, rate limits, throttles), sessions' cache.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gongkai"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    # Sessions live in the database (survive a Redis restart) and are read through the cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongkai"}}
     # Embedded default: one process, so a local-memory cache is correct for rate limits.
@@ -126,7 +147,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "c
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = TESTING
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran: a killed worker's task runs again
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks (crawls, reports) do not hold others back
 # Every periodic job of the product, in one place (run by one `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     # Stored due dates follow the calendar and periods at once (on commit of a change); this
@@ -241,6 +264,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gongkai.api.schema.add_error_responses",
+    ],
 }
 
 # --- gongkai ----------------------------------------------------------------
@@ -249,10 +276,9 @@ GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
-# Information requests (see docs/requests.md): applicant's correction period (art. 30 says only
-# "reasonable"), reminder thresholds in working days before the due date, attachment size,
-# and private storage for letters and applicants' files (never served from MEDIA_URL).
-GONGKAI_REQUEST_CORRECTION_DAYS = env.int("GONGKAI_REQUEST_CORRECTION_DAYS", default=15)
+# Information requests (see docs/requests.md): reminder thresholds in working days before the due
+# date, attachment size, and private storage for letters and applicants' files (never served from
+# MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.
 GONGKAI_REQUEST_REMINDER_DAYS = tuple(env.list("GONGKAI_REQUEST_REMINDER_DAYS", cast=int, default=[5, 2, 0]))
 GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES = env.int("GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Empty = "private-media" beside MEDIA_ROOT.
@@ -294,8 +320,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "gongkai.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "gongkai.core.middleware.RequestIdLogFilter"},
+        "client_error": {"()": "gongkai.portal.logs.ClientErrorFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own "django" console handler (active under DEBUG) would print every record a
+        # second time on top of the root handler: drop it, everything propagates to root once.
+        "django": {"handlers": [], "propagate": True},
+        # 4xx responses: one line, no traceback (gongkai.portal.logs).
+        "django.request": {"filters": ["client_error"]},
+        "django.db.backends": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }

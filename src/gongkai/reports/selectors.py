@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.core import permissions
+from gongkai.core import pageviews, permissions
 from gongkai.core.models import Organisation, Role
 
 from . import engine
 from . import tables as T
-from .models import AnnualReport, FigureChange, GenerationJob, PageView, ReportStatus
+from .models import AnnualReport, FigureChange, GenerationJob, ReportStatus
 
 
 def default_year() -> int:
@@ -127,6 +127,22 @@ def published_reports(*, year: int | None = None) -> QuerySet[AnnualReport]:
     return qs.order_by("-year", "unit__path", "-version")
 
 
+def latest_published_report() -> AnnualReport | None:
+    """The newest published annual report, of the highest unit (the county government before its
+    departments) — the one the portal home page links to."""
+    return (
+        AnnualReport.objects.filter(status=ReportStatus.PUBLISHED)
+        .select_related("unit")
+        .order_by("-year", "unit__depth", "unit__path", "-version")
+        .first()
+    )
+
+
+def change_marker() -> QuerySet:
+    """When a report last changed: a one-value query the portal runs as a subquery to key its caches."""
+    return AnnualReport.objects.order_by("-updated_at").values("updated_at")[:1]
+
+
 def published_archive() -> list[tuple[int, list[AnnualReport]]]:
     by_year: dict[int, list[AnnualReport]] = {}
     for r in published_reports().filter(status=ReportStatus.PUBLISHED):
@@ -173,13 +189,7 @@ def workbench_panels(user) -> list[dict]:
 
 
 def top_viewed(object_type: str, *, since: dt.date, limit: int = 10) -> list[tuple[str, int]]:
-    return list(
-        PageView.objects.filter(object_type=object_type, day__gte=since)
-        .values("object_id")
-        .annotate(n=Sum("count"))
-        .order_by("-n", "object_id")
-        .values_list("object_id", "n")[:limit]
-    )
+    return pageviews.most_viewed(object_type, since=since, limit=limit)
 
 
 def cell_info(report: AnnualReport, table: str, row: str, col: str) -> dict:
