@@ -132,6 +132,8 @@ REFERENCE_SEEDS = [
     ("gongkai.opendata", "gongkai.opendata.migrations.0002_licences_and_themes", "seed"),
     ("gongkai.search", "gongkai.search.migrations.0005_seed_name_pairs", "seed"),
     ("gongkai.benefits", "gongkai.benefits.migrations.0002_seed_attributes_and_period", "seed"),
+    ("gongkai.monitoring", "gongkai.monitoring.migrations.0002_periods_and_words", "seed"),
+    ("gongkai.assessment", "gongkai.assessment.migrations.0002_reference_data", "forwards"),
 ]
 
 

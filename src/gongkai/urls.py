@@ -43,6 +43,9 @@ urlpatterns = [
     path("workbench/standards/", include("gongkai.standards.workbench_urls")),
     path("standards/", include("gongkai.standards.urls")),
     path("", include("gongkai.opendata.dcat_urls")),  # /catalog.ttl, /catalog.jsonld (DCAT-AP)
+    path("workbench/monitoring/", include("gongkai.monitoring.workbench_urls")),
+    path("workbench/assessment/", include("gongkai.assessment.workbench_urls")),
+    path("assessment/", include("gongkai.assessment.urls")),
 ]
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))

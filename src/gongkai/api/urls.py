@@ -16,6 +16,8 @@ v1 = [
     path("", include("gongkai.credit.api_urls")),
     path("", include("gongkai.opendata.api_urls")),
     path("", include("gongkai.standards.api_urls")),
+    path("", include("gongkai.monitoring.api_urls")),
+    path("", include("gongkai.assessment.api_urls")),
 ]
 
 urlpatterns = [
