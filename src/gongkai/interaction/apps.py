@@ -20,6 +20,14 @@ class InteractionConfig(AppConfig):
         (_("互动统计"), "interaction_wb:stats", 43, None),
     ]
 
+    def ready(self):
+        from gongkai.core import deadlines
+
+        from . import audit_actions, services  # noqa: F401 - registers the audit action names
+
+        deadlines.register_recompute("interaction.appeal", services.appeal_recompute_due_dates)
+        deadlines.register_recompute("interaction.faq", services.faq_recompute_review_dates)
+
     def workbench_panels(self, user):
         from django.urls import reverse
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import workdays
 from gongkai.core.models import Organisation
@@ -256,3 +257,38 @@ def public_summary(year: int) -> dict:
         "on_time_pct": round(100 * on_time / agg["answered"], 1) if agg["answered"] else None,
         "satisfaction": round(sum(ratings) / 3, 2) if all(r is not None for r in ratings) else None,
     }
+
+
+def consultation_report_draft(c: Consultation) -> str:
+    """A first draft of the feedback report from the figures (staff edit it before publishing)."""
+    if not (c.opens_on and c.closes_on):
+        return ""
+    f = consultation_figures(c)
+    return _(
+        "本次征求意见自%(start)s至%(end)s，共收到意见%(total)s条，其中经审核公开%(approved)s条；"
+        "采纳%(adopted)s条，部分采纳%(partly)s条，未采纳%(not_adopted)s条。未采纳的主要理由见下表。"
+    ) % {"start": _cn_date(c.opens_on), "end": _cn_date(c.closes_on), **f}
+
+
+def _cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# --- records for staff (scoped to what the user may see) ------------------------------------------
+
+
+def appeals_for_staff(user) -> QuerySet:
+    return access.visible_appeals(Appeal.objects.select_related("type", "unit", "target_unit"), user)
+
+
+def comments_for_staff(user) -> QuerySet:
+    return Comment.objects.filter(consultation__unit__in=access.content_units(user)).select_related(
+        "consultation__unit"
+    )
+
+
+def faq_domains() -> QuerySet:
+    """Disclosure domains that have published FAQ entries (for the public FAQ filter)."""
+    from gongkai.catalogue.selectors import public_domains
+
+    return public_domains().filter(faq_entries__status=FaqStatus.PUBLISHED).distinct()

@@ -10,10 +10,10 @@ class Command(BaseCommand):
         parser.add_argument("--mail-stale", action="store_true", help="立即发送待复核常见问题提醒（默认仅周一发送）")
 
     def handle(self, *args, **options):
-        filled = services.appeal_fill_missing_due_dates()
+        filled = services.appeal_recompute_due_dates()
         reminded = services.appeal_remind_due()
         closed = services.consultation_close_expired()
         stale = services.faq_notify_stale(force=options["mail_stale"])
         self.stdout.write(
-            f"补算办理期限 {filled} 件；催办 {reminded} 件；结束到期意见征集 {closed} 项；待复核常见问题 {stale} 条"
+            f"重算办理期限 {filled} 件；催办 {reminded} 件；结束到期意见征集 {closed} 项；待复核常见问题 {stale} 条"
         )
