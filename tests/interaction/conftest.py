@@ -10,8 +10,9 @@ from gongkai.interaction.models import AppealType
 
 def ensure_default_types() -> dict[str, AppealType]:
     """The default types and their periods come from data migrations; transactional tests flush them."""
-    from django.apps import apps
     from importlib import import_module
+
+    from django.apps import apps
 
     import_module("gongkai.core.migrations.0003_legal_periods").seed_periods(apps, None)
     import_module("gongkai.interaction.migrations.0007_periods_data").seed(apps, None)

@@ -327,7 +327,11 @@ def test_assign_with_joint_handling_over_http(tree, submit, client_for):
     client = client_for(tree.office)
     r = client.post(
         f"/workbench/interaction/appeals/{appeal.pk}/act/assign/",
-        {"assign-unit": tree.dept_a.pk, "assign-co_units": [tree.dept_b.pk, tree.town_a.pk], "assign-note": "请民政局牵头"},
+        {
+            "assign-unit": tree.dept_a.pk,
+            "assign-co_units": [tree.dept_b.pk, tree.town_a.pk],
+            "assign-note": "请民政局牵头",
+        },
     )
     assert r.status_code == 302
     appeal = Appeal.objects.get(pk=appeal.pk)

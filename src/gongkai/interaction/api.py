@@ -211,7 +211,11 @@ def _faq_data(request, entry: FaqEntry | None = None, *, partial: bool = False) 
     partial_update=extend_schema(request=FaqInput, responses=FaqSerializer),
 )
 class FaqViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """FAQ entries of the units the user manages; every save is a new version."""
 
@@ -288,7 +292,16 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
 
 ConsultationInput = serializer_for_form(ConsultationForm, "ConsultationInput")
-CONSULTATION_EDITABLE = ["title", "summary", "draft", "explanation", "opens_on", "closes_on", "short_period_reason", "contact"]
+CONSULTATION_EDITABLE = [
+    "title",
+    "summary",
+    "draft",
+    "explanation",
+    "opens_on",
+    "closes_on",
+    "short_period_reason",
+    "contact",
+]
 
 
 @extend_schema_view(
@@ -297,7 +310,11 @@ CONSULTATION_EDITABLE = ["title", "summary", "draft", "explanation", "opens_on",
     partial_update=extend_schema(request=ConsultationInput, responses=ConsultationSerializer),
 )
 class ConsultationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Consultations of the units the user manages; drafts are edited until they are opened."""
 

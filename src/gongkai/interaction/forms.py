@@ -359,9 +359,7 @@ class AttachmentForm(ActionForm):
 
 
 class CommentRejectForm(ActionForm):
-    reason = forms.CharField(
-        label=_("未通过理由"), max_length=200, error_messages={"required": _("请填写未通过理由")}
-    )
+    reason = forms.CharField(label=_("未通过理由"), max_length=200, error_messages={"required": _("请填写未通过理由")})
 
 
 class AdoptionForm(ActionForm):

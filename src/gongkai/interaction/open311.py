@@ -108,7 +108,9 @@ def request_json(appeal: Appeal, request) -> dict:
         "long": float(appeal.long) if (published and appeal.long is not None) else None,
         "media_url": None,
         "answer": appeal.public_answer if published else None,
-        "url": request.build_absolute_uri(reverse("interaction:appeal-detail", args=[appeal.pk])) if published else None,
+        "url": request.build_absolute_uri(reverse("interaction:appeal-detail", args=[appeal.pk]))
+        if published
+        else None,
     }
 
 
@@ -184,7 +186,10 @@ def _list(request):
         qs = qs.filter(status__in=CLOSED)
     elif status:
         raise Open311Error(400, _("status 只能是 open 或 closed"))
-    start, end = _when(params.get("start_date", ""), "start_date"), _when(params.get("end_date", ""), "end_date", end=True)
+    start, end = (
+        _when(params.get("start_date", ""), "start_date"),
+        _when(params.get("end_date", ""), "end_date", end=True),
+    )
     if start:
         qs = qs.filter(received_at__gte=start)
     if end:

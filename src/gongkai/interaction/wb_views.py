@@ -296,7 +296,13 @@ def consultation_edit(request, pk=None):
 def _comment_rows(user, comments, *, next_page: str = ""):
     suffix = f"?next={next_page}" if next_page else ""
     return [
-        (m, [(a, f"{reverse('interaction_wb:comment-act', args=[m.pk, a.name])}{suffix}") for a in COMMENT_ACTIONS.available(user, m)])
+        (
+            m,
+            [
+                (a, f"{reverse('interaction_wb:comment-act', args=[m.pk, a.name])}{suffix}")
+                for a in COMMENT_ACTIONS.available(user, m)
+            ],
+        )
         for m in comments
     ]
 
@@ -321,7 +327,9 @@ def consultation_detail(request, pk):
 def moderation(request):
     comments = selectors.moderation_queue(request.user).select_related("consultation__unit")
     return render(
-        request, "interaction/wb/moderation.html", {"rows": _comment_rows(request.user, comments, next_page="moderation")}
+        request,
+        "interaction/wb/moderation.html",
+        {"rows": _comment_rows(request.user, comments, next_page="moderation")},
     )
 
 

@@ -196,15 +196,21 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
         return f"{self.tracking_code} {self.title}"
 
     # --- handling (status) ------------------------------------------------------------
-    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.ACCEPTED, permission=access.may_dispatch)
+    @transition(
+        field=status, source=AppealStatus.RECEIVED, target=AppealStatus.ACCEPTED, permission=access.may_dispatch
+    )
     def accept(self):
         """受理: the disclosure office of the receiving government takes the appeal on."""
 
-    @transition(field=status, source=AppealStatus.RECEIVED, target=AppealStatus.REJECTED, permission=access.may_dispatch)
+    @transition(
+        field=status, source=AppealStatus.RECEIVED, target=AppealStatus.REJECTED, permission=access.may_dispatch
+    )
     def reject(self):
         """不予受理, with a reason the requester sees."""
 
-    @transition(field=status, source=AppealStatus.ACCEPTED, target=AppealStatus.ASSIGNED, permission=access.may_dispatch)
+    @transition(
+        field=status, source=AppealStatus.ACCEPTED, target=AppealStatus.ASSIGNED, permission=access.may_dispatch
+    )
     def assign(self):
         """分拨 to a lead unit and optional co-handling units."""
 
@@ -216,7 +222,9 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     def send_back(self):
         """The assigned unit returns the appeal to the dispatching office (退回: not its responsibility)."""
 
-    @transition(field=status, source=AppealStatus.ASSIGNED, target=AppealStatus.IN_PROGRESS, permission=access.may_handle)
+    @transition(
+        field=status, source=AppealStatus.ASSIGNED, target=AppealStatus.IN_PROGRESS, permission=access.may_handle
+    )
     def start(self):
         """开始处置."""
 
@@ -252,7 +260,9 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     def supplement(self):
         """补充材料."""
 
-    @transition(field=status, source=DONE, target=AppealStatus.CLOSED, permission=access.requester_only, conditions=[not_rated])
+    @transition(
+        field=status, source=DONE, target=AppealStatus.CLOSED, permission=access.requester_only, conditions=[not_rated]
+    )
     def rate(self):
         """评价; rating an answered appeal closes it."""
 

@@ -109,7 +109,9 @@ class Consultation(ConcurrentTransitionMixin, models.Model):
     opens_on = models.DateField(_("开始日期"), null=True, blank=True)
     closes_on = models.DateField(_("截止日期"), null=True, blank=True)
     short_period_reason = models.TextField(
-        _("缩短征集期的理由"), blank=True, help_text=_("征集期短于法定最短期限（一般不少于30日）时必须填写，并向社会公开")
+        _("缩短征集期的理由"),
+        blank=True,
+        help_text=_("征集期短于法定最短期限（一般不少于30日）时必须填写，并向社会公开"),
     )
     status = FSMField(_("状态"), default=ConsultationStatus.DRAFT, choices=ConsultationStatus.choices, protected=True)
     feedback_report = models.TextField(_("意见采纳情况说明"), blank=True)
@@ -144,7 +146,10 @@ class Consultation(ConcurrentTransitionMixin, models.Model):
         """发布: the draft is published and comments are accepted until the closing date."""
 
     @transition(
-        field=status, source=ConsultationStatus.OPEN, target=ConsultationStatus.CLOSED, permission=access.may_approve_content
+        field=status,
+        source=ConsultationStatus.OPEN,
+        target=ConsultationStatus.CLOSED,
+        permission=access.may_approve_content,
     )
     def close(self):
         """结束征集 (early by staff, or by the daily job after the closing date)."""

@@ -82,11 +82,15 @@ class FaqEntry(ConcurrentTransitionMixin, models.Model):
         return self.review_date < timezone.localdate()
 
     # Transitions: run only by gongkai.interaction.services through gongkai.core.transitions.run.
-    @transition(field=status, source=FaqStatus.PUBLISHED, target=FaqStatus.WITHDRAWN, permission=access.may_edit_content)
+    @transition(
+        field=status, source=FaqStatus.PUBLISHED, target=FaqStatus.WITHDRAWN, permission=access.may_edit_content
+    )
     def withdraw(self):
         """Take the answer off the portal (it stays in the workbench with its history)."""
 
-    @transition(field=status, source=FaqStatus.WITHDRAWN, target=FaqStatus.PUBLISHED, permission=access.may_edit_content)
+    @transition(
+        field=status, source=FaqStatus.WITHDRAWN, target=FaqStatus.PUBLISHED, permission=access.may_edit_content
+    )
     def restore(self):
         """Publish a withdrawn answer again."""
 

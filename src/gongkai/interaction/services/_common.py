@@ -52,6 +52,4 @@ def mail_after_commit(subject: str, body: str, recipients: list[str]) -> None:
     """Send a mail once the transaction has committed (never for a rolled-back change)."""
     if not recipients:
         return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
-    )
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))

@@ -385,7 +385,9 @@ def appeal_assign(
         params = {"unit": unit.display_name, "co_units": names}
         if reassign:
             params["previous"] = previous[0].display_name if previous[0] else _("原单位")
-            template = N_("由%(previous)s改派至%(unit)s，%(co_units)s协办") if names else N_("由%(previous)s改派至%(unit)s")
+            template = (
+                N_("由%(previous)s改派至%(unit)s，%(co_units)s协办") if names else N_("由%(previous)s改派至%(unit)s")
+            )
         else:
             template = N_("分拨至%(unit)s办理，%(co_units)s协办") if names else N_("分拨至%(unit)s办理")
         kind = StepKind.REASSIGNED if reassign else StepKind.ASSIGNED
@@ -433,9 +435,7 @@ def _handling_step(a: Appeal, actor) -> None:
 
 @transaction.atomic
 def appeal_start(*, actor, appeal: Appeal) -> Appeal:
-    return run(
-        appeal, "start", actor=actor, action=AuditAction.APPEAL_START, step=lambda a: _handling_step(a, actor)
-    )
+    return run(appeal, "start", actor=actor, action=AuditAction.APPEAL_START, step=lambda a: _handling_step(a, actor))
 
 
 @transaction.atomic
@@ -480,7 +480,13 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
         action=AuditAction.APPEAL_ANSWER,
         update=update,
         step=lambda a: add_step(
-            a, StepKind.ANSWERED, N_("%(unit)s已答复"), {"unit": a.unit.display_name}, actor=actor, unit=a.unit, detail=answer
+            a,
+            StepKind.ANSWERED,
+            N_("%(unit)s已答复"),
+            {"unit": a.unit.display_name},
+            actor=actor,
+            unit=a.unit,
+            detail=answer,
         ),
     )
     _notify_requester(appeal, _("您的留言已答复"), answer)

@@ -102,10 +102,21 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
         fields["explanation"] = _rich(fields["explanation"], "explanation", _("起草说明"), EXPLANATION_MAX)
 
     def update(c: Consultation):
-        for name in ("title", "summary", "draft", "explanation", "opens_on", "closes_on", "short_period_reason", "contact"):
+        for name in (
+            "title",
+            "summary",
+            "draft",
+            "explanation",
+            "opens_on",
+            "closes_on",
+            "short_period_reason",
+            "contact",
+        ):
             if name in fields:
                 value = fields[name]
-                setattr(c, name, value.strip() if isinstance(value, str) and name not in ("draft", "explanation") else value)
+                setattr(
+                    c, name, value.strip() if isinstance(value, str) and name not in ("draft", "explanation") else value
+                )
 
     return _run(consultation, "edit", actor=actor, action=AuditAction.CONSULTATION_UPDATE, update=update)
 
@@ -116,7 +127,10 @@ def _read_upload(upload) -> bytes:
     size, limit = getattr(upload, "size", None), uploads.max_bytes()
     if size is not None and size > limit:  # refuse before reading a huge file into memory
         raise ValidationError(
-            {"file": _("“%(name)s”过大，单个附件不能超过 %(limit)s MB。") % {"name": upload.name, "limit": limit // 2**20}}
+            {
+                "file": _("“%(name)s”过大，单个附件不能超过 %(limit)s MB。")
+                % {"name": upload.name, "limit": limit // 2**20}
+            }
         )
     upload.seek(0)
     return upload.read()
