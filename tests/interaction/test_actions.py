@@ -44,7 +44,7 @@ def test_workbench_detail_shows_only_open_actions(tree, assigned, client_for):
     page = client_for(tree.editor_a).get(f"{WB}/appeals/{assigned.pk}/").content.decode()
     assert f"/appeals/{assigned.pk}/act/answer/" in page and f"/appeals/{assigned.pk}/act/accept/" not in page
     office = client_for(tree.office).get(f"{WB}/appeals/{assigned.pk}/").content.decode()
-    assert f"/appeals/{assigned.pk}/act/reassign/" in office and f"/act/answer/" not in office
+    assert f"/appeals/{assigned.pk}/act/reassign/" in office and "/act/answer/" not in office
 
 
 def test_workbench_action_refusals(tree, submit, client_for):
@@ -57,7 +57,7 @@ def test_workbench_action_refusals(tree, submit, client_for):
     assert office.post(f"{WB}/appeals/99999999/act/accept/").status_code == 404
     assert office.get(f"{WB}/appeals/abc/act/accept/").status_code == 404
     assert client_for(tree.editor_a).post(f"{WB}/appeals/{appeal.pk}/act/accept/").status_code == 403
-    client_for(tree.office)
+    office = client_for(tree.office)
     assert office.post(f"{WB}/appeals/{appeal.pk}/act/accept/").status_code == 302
     again = office.post(f"{WB}/appeals/{appeal.pk}/act/accept/")
     assert again.status_code == 409 and "当前状态为“已受理”" in again.content.decode()
@@ -94,7 +94,11 @@ def test_api_drives_an_appeal_from_receipt_to_closure(tree, types, client, api_f
     # GeoReport shows the closure; the requester never consented through GeoReport, so it stays private
     status = client.get(f"/api/v1/open311/requests/{appeal.tracking_code}.json").json()[0]
     assert status["status"] == "closed" and status["description"] is None
-    r = office.post(f"{API}/appeals/{appeal.pk}/publish/", {"public_title": "t", "public_content": "c", "public_answer": "a"}, format="json")
+    r = office.post(
+        f"{API}/appeals/{appeal.pk}/publish/",
+        {"public_title": "t", "public_content": "c", "public_answer": "a"},
+        format="json",
+    )
     assert r.status_code == 409 and "未同意公开" in r.json()["detail"] and r.json()["code"] == "condition"
     promoted = post(editor, "promote")
     assert promoted["faq_entries"] and FaqEntry.objects.get(pk=promoted["faq_entries"][0]).source_appeal_id == appeal.pk
@@ -119,14 +123,22 @@ def test_api_publish_unpublish_send_back_reject(tree, submit, api_for):
     assert r.status_code == 200 and r.json()["status"] == "rejected"
     office.post(f"{API}/appeals/{appeal.pk}/accept/", {}, format="json")
     office.post(f"{API}/appeals/{appeal.pk}/assign/", {"unit": tree.dept_b.pk}, format="json")
-    r = api_for(tree.editor_b).post(f"{API}/appeals/{appeal.pk}/send-back/", {"reason": "属于民政局职责"}, format="json")
+    r = api_for(tree.editor_b).post(
+        f"{API}/appeals/{appeal.pk}/send-back/", {"reason": "属于民政局职责"}, format="json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "accepted" and r.json()["unit"] is None
     office.post(f"{API}/appeals/{appeal.pk}/assign/", {"unit": tree.dept_a.pk}, format="json")
-    editor.post(f"{API}/appeals/{appeal.pk}/answer/", {"answer": "吴秀英您好，请联系13905781234的社工。"}, format="json")
+    editor.post(
+        f"{API}/appeals/{appeal.pk}/answer/", {"answer": "吴秀英您好，请联系13905781234的社工。"}, format="json"
+    )
     leak = {"public_title": "低保", "public_content": "材料", "public_answer": "请联系13905781234"}
     r = editor.post(f"{API}/appeals/{appeal.pk}/publish/", leak, format="json")
     assert r.status_code == 400 and "public_answer" in r.json()
-    masked = {"public_title": "低保申请材料", "public_content": "想问申请低保要准备什么材料？", "public_answer": "请到乡镇申请。"}
+    masked = {
+        "public_title": "低保申请材料",
+        "public_content": "想问申请低保要准备什么材料？",
+        "public_answer": "请到乡镇申请。",
+    }
     r = editor.post(f"{API}/appeals/{appeal.pk}/publish/", masked, format="json")
     assert r.status_code == 200 and r.json()["public_status"] == PublicStatus.PUBLISHED
     r = editor.post(f"{API}/appeals/{appeal.pk}/unpublish/", {}, format="json")
@@ -135,7 +147,10 @@ def test_api_publish_unpublish_send_back_reject(tree, submit, api_for):
 
 def test_api_refusals_are_never_server_errors(tree, assigned, api_for):
     office, editor = api_for(tree.office), api_for(tree.editor_a)
-    assert api_for(tree.editor_b).post(f"{API}/appeals/{assigned.pk}/answer/", {"answer": "x"}, format="json").status_code == 404
+    assert (
+        api_for(tree.editor_b).post(f"{API}/appeals/{assigned.pk}/answer/", {"answer": "x"}, format="json").status_code
+        == 404
+    )
     assert office.post(f"{API}/appeals/{assigned.pk}/answer/", {"answer": "x"}, format="json").status_code == 403
     r = editor.post(f"{API}/appeals/{assigned.pk}/accept/", {}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "state"
@@ -148,7 +163,10 @@ def test_api_refusals_are_never_server_errors(tree, assigned, api_for):
     assert r.status_code == 400 and "unit" in r.json()  # not a unit the office oversees
     r = office.post(f"{API}/appeals/{assigned.pk}/reassign/", {"unit": "民政局"}, format="json")
     assert r.status_code == 400
-    assert api_for().post(f"{API}/appeals/{assigned.pk}/answer/", {"answer": "x"}, format="json").status_code in (401, 403)
+    assert api_for().post(f"{API}/appeals/{assigned.pk}/answer/", {"answer": "x"}, format="json").status_code in (
+        401,
+        403,
+    )
     assert editor.get(f"{API}/appeals/", {"status": "nonsense"}).status_code == 400
 
 
@@ -156,7 +174,12 @@ def test_faq_through_the_api(tree, api_for):
     editor = api_for(tree.editor_a)
     r = editor.post(
         f"{API}/faq/",
-        {"question": "低保怎么申请？", "answer": "向乡镇（街道）申请。", "unit": tree.dept_a.pk, "topics": ["低保", "社会救助"]},
+        {
+            "question": "低保怎么申请？",
+            "answer": "向乡镇（街道）申请。",
+            "unit": tree.dept_a.pk,
+            "topics": ["低保", "社会救助"],
+        },
         format="json",
     )
     assert r.status_code == 201, r.content
@@ -169,7 +192,9 @@ def test_faq_through_the_api(tree, api_for):
     other = editor.post(f"{API}/faq/", {"question": "q", "answer": "a", "unit": tree.dept_b.pk}, format="json")
     assert other.status_code == 400 and "unit" in other.json()
     assert api_for(tree.editor_b).get(f"{API}/faq/{entry['id']}/").status_code == 404
-    assert editor.post(f"{API}/faq/{entry['id']}/review/", {"review_date": "2000-01-01"}, format="json").status_code == 400
+    assert (
+        editor.post(f"{API}/faq/{entry['id']}/review/", {"review_date": "2000-01-01"}, format="json").status_code == 400
+    )
     assert editor.post(f"{API}/faq/{entry['id']}/withdraw/", {}, format="json").json()["status"] == "withdrawn"
     assert editor.post(f"{API}/faq/{entry['id']}/withdraw/", {}, format="json").status_code == 409
     assert editor.post(f"{API}/faq/{entry['id']}/restore/", {}, format="json").json()["status"] == "published"
@@ -206,14 +231,20 @@ def test_consultation_and_moderation_through_the_api(tree, api_for, client):
     assert editor.post(f"{API}/consultations/{cid}/open/", {}, format="json").status_code == 403  # editors draft only
     assert leader.post(f"{API}/consultations/{cid}/open/", {}, format="json").json()["status"] == "open"
     assert editor.patch(f"{API}/consultations/{cid}/", {"title": "改"}, format="json").status_code == 409
-    comment, _ = services.comment_submit(consultation=services_consultation(cid), content="建议扩大救助范围，联系13905781234")
+    comment, _ = services.comment_submit(
+        consultation=services_consultation(cid), content="建议扩大救助范围，联系13905781234"
+    )
     r = editor.post(f"{API}/comments/{comment.pk}/approve/", {}, format="json")
     assert r.status_code == 200 and "13905781234" not in r.json()["public_content"]
-    assert editor.post(f"{API}/comments/{comment.pk}/adoption/", {"adoption": "partly"}, format="json").status_code == 400
+    assert (
+        editor.post(f"{API}/comments/{comment.pk}/adoption/", {"adoption": "partly"}, format="json").status_code == 400
+    )
     leader.post(f"{API}/consultations/{cid}/close/", {}, format="json")
     r = leader.post(f"{API}/consultations/{cid}/report/", {"report": "<p>报告</p>"}, format="json")
     assert r.status_code == 409 and "未标明采纳情况" in r.json()["detail"]
-    r = editor.post(f"{API}/comments/{comment.pk}/adoption/", {"adoption": "partly", "note": "部分情形已纳入"}, format="json")
+    r = editor.post(
+        f"{API}/comments/{comment.pk}/adoption/", {"adoption": "partly", "note": "部分情形已纳入"}, format="json"
+    )
     assert r.status_code == 200 and r.json()["adoption"] == "partly"
     r = leader.post(f"{API}/consultations/{cid}/report/", {"report": "<p>报告</p>"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "reported"

@@ -77,7 +77,9 @@ def test_citizen_asks_follows_and_rates_department_answers_and_publishes(page, b
     dept.goto(f"/workbench/interaction/appeals/{appeal.pk}/")
     assert "13905781234" in dept.content()  # the assigned handler sees contact data
     dept.click("summary:has-text('答复')")
-    dept.fill("#id_answer-answer", "吴秀英您好：可以向经常居住地的西屏街道申请，需提供居住证明。联系电话13905781234已登记。")
+    dept.fill(
+        "#id_answer-answer", "吴秀英您好：可以向经常居住地的西屏街道申请，需提供居住证明。联系电话13905781234已登记。"
+    )
     dept.click("form[action$='/act/answer/'] button[type=submit]")
     dept.wait_for_selector("#status:has-text('已反馈')")
 

@@ -63,7 +63,7 @@ def test_holiday_added_moves_open_due_dates(tree, submit, oct_2026, django_captu
     moved = Appeal.objects.get(pk=open_appeal.pk)
     assert moved.due_date == D(2026, 10, 20)  # recomputed on commit, no polling
     step = moved.steps.get(kind=StepKind.DUE_CHANGED)
-    assert not step.is_internal and "2026年10月20日" in step.summary
+    assert not step.is_internal and "2026-10-20" in step.summary
     event = AuditEvent.objects.get(action=AuditAction.APPEAL_DUE_RECOMPUTED, object_id=str(moved.pk))
     assert event.before["due_date"] == "2026-10-19" and event.after["due_date"] == "2026-10-20"
     assert Appeal.objects.get(pk=answered.pk).due_date == D(2026, 10, 19)  # answered: history stays
@@ -134,9 +134,15 @@ def test_reopen_period_comes_from_the_periods_table(tree, assigned):
 
 def test_faq_review_date_counts_months_not_days(tree, django_capture_on_commit_callbacks):
     with time_machine.travel(dt.datetime(2026, 1, 31, 9, 0, tzinfo=CST), tick=False):
-        entry = services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？", answer="向乡镇申请。")
+        entry = services.faq_create(
+            actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？", answer="向乡镇申请。"
+        )
         manual = services.faq_create(
-            actor=tree.editor_a, unit=tree.dept_a, question="医保怎么办？", answer="到医保局。", review_date=D(2026, 6, 1)
+            actor=tree.editor_a,
+            unit=tree.dept_a,
+            question="医保怎么办？",
+            answer="到医保局。",
+            review_date=D(2026, 6, 1),
         )
     assert entry.reviewed_on == D(2026, 1, 31) and entry.review_date == D(2027, 1, 31)  # 12 months, not 365 days
     assert not entry.review_date_manual and manual.review_date_manual

@@ -249,7 +249,7 @@ add_api_actions(FaqViewSet, FAQ_ACTIONS, response_serializer=FaqSerializer)
 # --- consultations and comments ---------------------------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.Serializer):
+class ConsultationAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     content_type = serializers.CharField()
@@ -257,7 +257,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = ConsultationAttachmentSerializer(many=True, read_only=True)
     figures = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 

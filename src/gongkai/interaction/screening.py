@@ -21,6 +21,7 @@ from pathlib import Path
 
 import ahocorasick
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from gongkai.core.chinese import normalise
 
@@ -95,23 +96,27 @@ class ScreeningResult:
         return not self.findings
 
     def summary(self) -> str:
+        """What was found, in the active language (e.g. "手机号码 1 处；敏感词 2 处")."""
         if self.clean:
-            return "未发现个人信息或敏感词"
+            return gettext("未发现个人信息或敏感词")
         kinds: dict[str, int] = {}
         for f in self.findings:
-            kinds[f.label] = kinds.get(f.label, 0) + 1
-        return "；".join(f"{k} {v} 处" for k, v in kinds.items())
+            kinds[f.kind] = kinds.get(f.kind, 0) + 1
+        return "；".join(
+            ngettext("%(label)s %(n)s 处", "%(label)s %(n)s 处", n) % {"label": LABELS[k], "n": n}
+            for k, n in kinds.items()
+        )
 
 
 LABELS = {
-    "id_number": "身份证号码",
-    "mobile": "手机号码",
-    "landline": "固定电话",
-    "email": "电子邮箱",
-    "bank_card": "银行卡号",
-    "address": "详细地址",
-    "contact": "留言人联系信息",
-    "sensitive": "敏感词",
+    "id_number": gettext_lazy("身份证号码"),
+    "mobile": gettext_lazy("手机号码"),
+    "landline": gettext_lazy("固定电话"),
+    "email": gettext_lazy("电子邮箱"),
+    "bank_card": gettext_lazy("银行卡号"),
+    "address": gettext_lazy("详细地址"),
+    "contact": gettext_lazy("留言人联系信息"),
+    "sensitive": gettext_lazy("敏感词"),
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from gongkai.core import workdays
@@ -267,11 +268,7 @@ def consultation_report_draft(c: Consultation) -> str:
     return _(
         "本次征求意见自%(start)s至%(end)s，共收到意见%(total)s条，其中经审核公开%(approved)s条；"
         "采纳%(adopted)s条，部分采纳%(partly)s条，未采纳%(not_adopted)s条。未采纳的主要理由见下表。"
-    ) % {"start": _cn_date(c.opens_on), "end": _cn_date(c.closes_on), **f}
-
-
-def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    ) % {"start": date_format(c.opens_on, "DATE_FORMAT"), "end": date_format(c.closes_on, "DATE_FORMAT"), **f}
 
 
 # --- records for staff (scoped to what the user may see) ------------------------------------------

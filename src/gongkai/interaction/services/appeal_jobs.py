@@ -8,7 +8,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from gongkai.core import audit, workdays
 
@@ -18,10 +18,6 @@ from ._common import mail_after_commit
 from .appeals import APPEAL_SNAPSHOT, add_step, compute_due_date, owner
 
 log = logging.getLogger(__name__)
-
-
-def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def appeal_recompute_due_dates() -> int:
@@ -52,8 +48,8 @@ def appeal_recompute_due_dates() -> int:
                 add_step(
                     appeal,
                     StepKind.DUE_CHANGED,
-                    N_("因工作日历或办理时限调整，办理期限重新计算为%(date)s"),
-                    {"date": _cn_date(due)},
+                    gettext_noop("因工作日历或办理时限调整，办理期限重新计算为%(date)s"),
+                    {"date": due.isoformat()},
                     unit=owner(appeal),
                 )
             audit.record(
@@ -82,7 +78,11 @@ def appeal_remind_due(*, today: dt.date | None = None) -> int:
             overdue = locked.due_date < today
             locked.reminded_on = today
             locked.save(update_fields=["reminded_on", "updated_at"])
-            template = N_("系统催办：已超期（期限%(date)s）") if overdue else N_("系统催办：即将到期（期限%(date)s）")
+            template = (
+                gettext_noop("系统催办：已超期（期限%(date)s）")
+                if overdue
+                else gettext_noop("系统催办：即将到期（期限%(date)s）")
+            )
             add_step(
                 locked,
                 StepKind.REMINDED,

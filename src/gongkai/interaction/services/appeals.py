@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from gongkai.core import audit, deadlines, numbering, transitions
 from gongkai.core.models import Organisation
@@ -191,7 +191,9 @@ def appeal_submit(
             )
 
         appeal = numbering.create_with_tracking_code(create, prefix="LY")
-        add_step(appeal, StepKind.SUBMITTED, N_("收到%(type)s留言"), {"type": appeal_type.name}, unit=target_unit)
+        add_step(
+            appeal, StepKind.SUBMITTED, gettext_noop("收到%(type)s留言"), {"type": appeal_type.name}, unit=target_unit
+        )
         audit.record(
             actor=None,
             action=AuditAction.APPEAL_SUBMIT,
@@ -224,7 +226,7 @@ def appeal_supplement(*, appeal: Appeal, text: str) -> AppealStep:
     made: list[AppealStep] = []
 
     def step(a: Appeal):
-        made.append(add_step(a, StepKind.SUPPLEMENT, N_("留言人补充了材料"), detail=text, by_requester=True))
+        made.append(add_step(a, StepKind.SUPPLEMENT, gettext_noop("留言人补充了材料"), detail=text, by_requester=True))
 
     _citizen_run(
         appeal,
@@ -265,13 +267,13 @@ def appeal_rate(*, appeal: Appeal, speed: int, outcome: int, attitude: int, comm
         add_step(
             a,
             StepKind.RATED,
-            N_("留言人评价：速度%(speed)s分，结果%(outcome)s分，态度%(attitude)s分"),
+            gettext_noop("留言人评价：速度%(speed)s分，结果%(outcome)s分，态度%(attitude)s分"),
             {"speed": speed, "outcome": outcome, "attitude": attitude},
             detail=comment,
             by_requester=True,
         )
         if not was_closed[0]:
-            add_step(a, StepKind.CLOSED, N_("留言人评价后办结"), unit=a.unit)
+            add_step(a, StepKind.CLOSED, gettext_noop("留言人评价后办结"), unit=a.unit)
 
     return _citizen_run(
         appeal,
@@ -301,7 +303,7 @@ def appeal_reopen(*, appeal: Appeal, reason: str) -> Appeal:
         add_step(
             a,
             StepKind.REOPENED,
-            N_("留言人对结果不满意，申请重新办理"),
+            gettext_noop("留言人对结果不满意，申请重新办理"),
             detail=reason,
             by_requester=True,
             unit=a.unit,
@@ -328,7 +330,9 @@ def appeal_accept(*, actor, appeal: Appeal, note: str = "") -> Appeal:
         "accept",
         actor=actor,
         action=AuditAction.APPEAL_ACCEPT,
-        step=lambda a: add_step(a, StepKind.ACCEPTED, N_("已受理"), actor=actor, unit=a.target_unit, detail=note),
+        step=lambda a: add_step(
+            a, StepKind.ACCEPTED, gettext_noop("已受理"), actor=actor, unit=a.target_unit, detail=note
+        ),
     )
 
 
@@ -347,7 +351,9 @@ def appeal_reject(*, actor, appeal: Appeal, reason: str) -> Appeal:
         actor=actor,
         action=AuditAction.APPEAL_REJECT,
         update=update,
-        step=lambda a: add_step(a, StepKind.REJECTED, N_("不予受理"), actor=actor, unit=a.target_unit, detail=reason),
+        step=lambda a: add_step(
+            a, StepKind.REJECTED, gettext_noop("不予受理"), actor=actor, unit=a.target_unit, detail=reason
+        ),
     )
     _notify_requester(appeal, _("您的留言未予受理"), _("理由：%(reason)s") % {"reason": reason})
     return appeal
@@ -386,10 +392,14 @@ def appeal_assign(
         if reassign:
             params["previous"] = previous[0].display_name if previous[0] else _("原单位")
             template = (
-                N_("由%(previous)s改派至%(unit)s，%(co_units)s协办") if names else N_("由%(previous)s改派至%(unit)s")
+                gettext_noop("由%(previous)s改派至%(unit)s，%(co_units)s协办")
+                if names
+                else gettext_noop("由%(previous)s改派至%(unit)s")
             )
         else:
-            template = N_("分拨至%(unit)s办理，%(co_units)s协办") if names else N_("分拨至%(unit)s办理")
+            template = (
+                gettext_noop("分拨至%(unit)s办理，%(co_units)s协办") if names else gettext_noop("分拨至%(unit)s办理")
+            )
         kind = StepKind.REASSIGNED if reassign else StepKind.ASSIGNED
         add_step(a, kind, template, params, actor=actor, unit=a.target_unit, detail=note)
 
@@ -419,7 +429,7 @@ def appeal_send_back(*, actor, appeal: Appeal, reason: str) -> Appeal:
         add_step(
             a,
             StepKind.RETURNED,
-            N_("%(unit)s退回，等待重新分拨"),
+            gettext_noop("%(unit)s退回，等待重新分拨"),
             {"unit": unit.display_name},
             actor=actor,
             unit=unit,
@@ -430,7 +440,9 @@ def appeal_send_back(*, actor, appeal: Appeal, reason: str) -> Appeal:
 
 
 def _handling_step(a: Appeal, actor) -> None:
-    add_step(a, StepKind.HANDLING, N_("%(unit)s正在处置"), {"unit": a.unit.display_name}, actor=actor, unit=a.unit)
+    add_step(
+        a, StepKind.HANDLING, gettext_noop("%(unit)s正在处置"), {"unit": a.unit.display_name}, actor=actor, unit=a.unit
+    )
 
 
 @transaction.atomic
@@ -448,7 +460,7 @@ def appeal_note(*, actor, appeal: Appeal, text: str) -> Appeal:
         add_step(
             a,
             StepKind.NOTE,
-            N_("%(unit)s提出会办意见"),
+            gettext_noop("%(unit)s提出会办意见"),
             {"unit": unit.display_name},
             actor=actor,
             unit=unit,
@@ -482,7 +494,7 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str) -> Appeal:
         step=lambda a: add_step(
             a,
             StepKind.ANSWERED,
-            N_("%(unit)s已答复"),
+            gettext_noop("%(unit)s已答复"),
             {"unit": a.unit.display_name},
             actor=actor,
             unit=a.unit,
@@ -504,7 +516,7 @@ def appeal_close(*, actor, appeal: Appeal, note: str = "") -> Appeal:
         actor=actor,
         action=AuditAction.APPEAL_CLOSE,
         update=update,
-        step=lambda a: add_step(a, StepKind.CLOSED, N_("已办结"), actor=actor, unit=a.unit, detail=note),
+        step=lambda a: add_step(a, StepKind.CLOSED, gettext_noop("已办结"), actor=actor, unit=a.unit, detail=note),
     )
 
 
@@ -556,7 +568,7 @@ def appeal_publish(*, actor, appeal: Appeal, public_title: str, public_content: 
         actor=actor,
         action=AuditAction.APPEAL_PUBLISH,
         update=update,
-        step=lambda a: add_step(a, StepKind.PUBLISHED, N_("办理结果已在门户公开"), actor=actor, unit=a.unit),
+        step=lambda a: add_step(a, StepKind.PUBLISHED, gettext_noop("办理结果已在门户公开"), actor=actor, unit=a.unit),
     )
 
 
@@ -567,5 +579,7 @@ def appeal_unpublish(*, actor, appeal: Appeal) -> Appeal:
         "unpublish",
         actor=actor,
         action=AuditAction.APPEAL_UNPUBLISH,
-        step=lambda a: add_step(a, StepKind.UNPUBLISHED, N_("已撤回公开"), actor=actor, unit=a.unit, internal=True),
+        step=lambda a: add_step(
+            a, StepKind.UNPUBLISHED, gettext_noop("已撤回公开"), actor=actor, unit=a.unit, internal=True
+        ),
     )

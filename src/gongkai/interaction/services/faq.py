@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from gongkai.core import audit, deadlines, transitions
 from gongkai.core.chinese import normalise
@@ -294,7 +294,7 @@ def faq_promote_from_appeal(*, actor, appeal: Appeal) -> FaqEntry:
                 source_appeal=a,
             )
         )
-        add_step(a, StepKind.PROMOTED, N_("答复已收入常见问题库"), actor=actor, unit=a.unit, internal=True)
+        add_step(a, StepKind.PROMOTED, gettext_noop("答复已收入常见问题库"), actor=actor, unit=a.unit, internal=True)
 
     run_appeal(appeal, "promote", actor=actor, action=AuditAction.APPEAL_PROMOTE, step=step)
     return made[0]
