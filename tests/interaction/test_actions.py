@@ -285,3 +285,16 @@ def test_every_recorded_action_is_a_registered_name(tree, assigned):
     recorded = set(AuditEvent.objects.filter(action__startswith="interaction.").values_list("action", flat=True))
     assert recorded and recorded <= set(AuditAction.values)
     assert all(value in ACTION_LABELS for value in AuditAction.values)
+
+
+@pytest.mark.parametrize("bad", [[None, None], {"a": 1}, ["2030-01-01", "x"], 12])
+def test_json_values_of_the_wrong_shape_are_input_errors(tree, api_for, bad):
+    """Found by schemathesis: a list where a form expects one date was a 500."""
+    editor = api_for(tree.editor_a)
+    entry = services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？", answer="向乡镇申请。")
+    r = editor.post(f"{API}/faq/{entry.pk}/review/", {"review_date": bad}, format="json")
+    assert r.status_code in (200, 400), r.content
+    r = editor.post(f"{API}/faq/", {"question": "q", "answer": "a", "unit": tree.dept_a.pk, "review_date": bad}, format="json")
+    assert r.status_code in (201, 400), r.content
+    c = {"unit": tree.dept_a.pk, "title": "t", "draft": "d", "explanation": "e", "opens_on": "2030-01-01", "closes_on": bad}
+    assert editor.post(f"{API}/consultations/", c, format="json").status_code == 400

@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from gongkai.core.actions import add_api_actions, api_links, serializer_for_form
+from gongkai.core.actions import add_api_actions, api_links, form_data, serializer_for_form
 from gongkai.core.api import OrgScopedPermission
 
 from . import access, selectors, services
@@ -199,10 +199,10 @@ def _faq_data(request, entry: FaqEntry | None = None, *, partial: bool = False) 
             "review_date": entry.review_date if entry.review_date_manual else None,
         }
         data = _merged(current, data)
-    data = dict(data.items()) if not isinstance(data, dict) else data
+    data = {key: data.get(key) for key in data} if not isinstance(data, dict) else dict(data)
     if isinstance(data.get("topics"), list):
         data["topics"] = "、".join(str(t) for t in data["topics"])
-    return data
+    return form_data(data)
 
 
 @extend_schema_view(
@@ -338,7 +338,7 @@ class ConsultationViewSet(
             raise ValidationError({"non_field_errors": [_("请求内容应为 JSON 对象或表单字段")]})
         if c is not None and partial:
             data = _merged(model_to_dict(c, fields=["unit", *CONSULTATION_EDITABLE]), data)
-        return data
+        return form_data(data)
 
     def create(self, request, *args, **kwargs):
         units = access.content_units(request.user)

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from gongkai.core import deadlines
@@ -66,7 +67,7 @@ class AppealType(models.Model):
 class AppealStatus(models.TextChoices):
     RECEIVED = "received", _("已接收")
     ACCEPTED = "accepted", _("已受理")
-    REJECTED = "rejected", _("不予受理")
+    REJECTED = "rejected", pgettext_lazy("appeal status", "不予受理")
     ASSIGNED = "assigned", _("已分拨")
     IN_PROGRESS = "in_progress", _("处置中")
     ANSWERED = "answered", _("已反馈")
@@ -339,24 +340,26 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
 
 
 class StepKind(models.TextChoices):
-    SUBMITTED = "submitted", _("提交")
-    ACCEPTED = "accepted", _("受理")
-    REJECTED = "rejected", _("不予受理")
-    ASSIGNED = "assigned", _("分拨")
-    REASSIGNED = "reassigned", _("改派")
-    RETURNED = "returned", _("退回")
-    HANDLING = "handling", _("处置")
-    NOTE = "note", _("会办意见")
-    SUPPLEMENT = "supplement", _("补充材料")
-    ANSWERED = "answered", _("反馈")
-    CLOSED = "closed", _("办结")
-    RATED = "rated", _("评价")
-    REOPENED = "reopened", _("重新办理")
-    PUBLISHED = "published", _("公开")
-    UNPUBLISHED = "unpublished", _("撤回公开")
-    PROMOTED = "promoted", _("收入常见问题")
-    REMINDED = "reminded", _("催办")
-    DUE_CHANGED = "due_changed", _("期限调整")
+    """Kinds of handling step (labels are nouns: "受理" the step, not the button)."""
+
+    SUBMITTED = "submitted", pgettext_lazy("appeal step", "提交")
+    ACCEPTED = "accepted", pgettext_lazy("appeal step", "受理")
+    REJECTED = "rejected", pgettext_lazy("appeal step", "不予受理")
+    ASSIGNED = "assigned", pgettext_lazy("appeal step", "分拨")
+    REASSIGNED = "reassigned", pgettext_lazy("appeal step", "改派")
+    RETURNED = "returned", pgettext_lazy("appeal step", "退回")
+    HANDLING = "handling", pgettext_lazy("appeal step", "处置")
+    NOTE = "note", pgettext_lazy("appeal step", "会办意见")
+    SUPPLEMENT = "supplement", pgettext_lazy("appeal step", "补充材料")
+    ANSWERED = "answered", pgettext_lazy("appeal step", "反馈")
+    CLOSED = "closed", pgettext_lazy("appeal step", "办结")
+    RATED = "rated", pgettext_lazy("appeal step", "评价")
+    REOPENED = "reopened", pgettext_lazy("appeal step", "重新办理")
+    PUBLISHED = "published", pgettext_lazy("appeal step", "公开")
+    UNPUBLISHED = "unpublished", pgettext_lazy("appeal step", "撤回公开")
+    PROMOTED = "promoted", pgettext_lazy("appeal step", "收入常见问题")
+    REMINDED = "reminded", pgettext_lazy("appeal step", "催办")
+    DUE_CHANGED = "due_changed", pgettext_lazy("appeal step", "期限调整")
 
 
 class AppealStep(models.Model):

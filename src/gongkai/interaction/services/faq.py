@@ -114,7 +114,7 @@ def faq_create(
         source_appeal=source_appeal,
     )
     entry.topics.set(_topics(topics))
-    _faq_version(entry, actor, note or _("新建"))
+    _faq_version(entry, actor, note)
     audit.record(
         actor=actor, action=AuditAction.FAQ_CREATE, obj=entry, unit=unit, after=audit.snapshot(entry, FAQ_SNAPSHOT)
     )
@@ -155,7 +155,7 @@ def faq_update(
 
     def step(e: FaqEntry):
         e.topics.set(_topics(topics))
-        _faq_version(e, actor, note or _("修改"))
+        _faq_version(e, actor, note)
 
     entry = _run(entry, "edit", actor=actor, action=AuditAction.FAQ_UPDATE, update=update, step=step)
     _faq_changed()
