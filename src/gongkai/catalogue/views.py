@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.core import pageviews
 from gongkai.core.models import Level, Organisation
 
 from . import exporter, selectors
@@ -136,6 +137,7 @@ def item_detail(request, pk):
     if not item.is_active:
         raise Http404
     catalogue = item.unit_list.catalogue
+    pageviews.record_view(request, "catalogue.item", item.pk)
     elements = [d for d in catalogue.template.ordered_elements() if not d.is_column]
     return render(
         request,
