@@ -294,7 +294,16 @@ def test_json_values_of_the_wrong_shape_are_input_errors(tree, api_for, bad):
     entry = services.faq_create(actor=tree.editor_a, unit=tree.dept_a, question="低保怎么申请？", answer="向乡镇申请。")
     r = editor.post(f"{API}/faq/{entry.pk}/review/", {"review_date": bad}, format="json")
     assert r.status_code in (200, 400), r.content
-    r = editor.post(f"{API}/faq/", {"question": "q", "answer": "a", "unit": tree.dept_a.pk, "review_date": bad}, format="json")
+    r = editor.post(
+        f"{API}/faq/", {"question": "q", "answer": "a", "unit": tree.dept_a.pk, "review_date": bad}, format="json"
+    )
     assert r.status_code in (201, 400), r.content
-    c = {"unit": tree.dept_a.pk, "title": "t", "draft": "d", "explanation": "e", "opens_on": "2030-01-01", "closes_on": bad}
+    c = {
+        "unit": tree.dept_a.pk,
+        "title": "t",
+        "draft": "d",
+        "explanation": "e",
+        "opens_on": "2030-01-01",
+        "closes_on": bad,
+    }
     assert editor.post(f"{API}/consultations/", c, format="json").status_code == 400
