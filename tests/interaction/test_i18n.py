@@ -36,9 +36,9 @@ def test_traditional_is_generated_and_catalogues_are_compiled():
     for entry in _po("zh_Hant"):
         assert entry.msgstr == to_traditional(entry.msgid) or entry.msgid_plural
     for locale in ("en", "zh_Hant"):
-        po = {e.msgid: e.msgstr for e in _po(locale) if e.translated() and not e.msgid_plural}
+        po = {(e.msgctxt, e.msgid): e.msgstr for e in _po(locale) if e.translated() and not e.msgid_plural}
         mo = polib.mofile(str(LOCALE / locale / "LC_MESSAGES" / "django.mo"))
-        compiled = {e.msgid: e.msgstr for e in mo if e.msgid and not e.msgid_plural}
+        compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo if e.msgid and not e.msgid_plural}
         assert po == compiled, "stale .mo: run `gongkai i18n_update --app interaction --compile-only`"
 
 
