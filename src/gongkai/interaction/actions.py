@@ -16,11 +16,17 @@ from gongkai.core.actions import Action, ActionSet
 from . import forms, services
 
 
-def _appeal(fn, **fixed):
+def _call(service, obj_arg: str):
+    """``execute`` for an action: one service, called with the actor, the object and the validated input."""
+
     def execute(*, actor, obj, data):
-        return fn(actor=actor, appeal=obj, **fixed, **data)
+        return service(actor=actor, **{obj_arg: obj}, **data)
 
     return execute
+
+
+def _appeal(service):
+    return _call(service, "appeal")
 
 
 def _promote(*, actor, obj, data):
@@ -104,11 +110,8 @@ APPEAL_ACTIONS = ActionSet(
 )
 
 
-def _faq(fn):
-    def execute(*, actor, obj, data):
-        return fn(actor=actor, entry=obj, **data)
-
-    return execute
+def _faq(service):
+    return _call(service, "entry")
 
 
 FAQ_ACTIONS = ActionSet(
@@ -135,11 +138,8 @@ FAQ_ACTIONS = ActionSet(
 )
 
 
-def _consultation(fn):
-    def execute(*, actor, obj, data):
-        return fn(actor=actor, consultation=obj, **data)
-
-    return execute
+def _consultation(service):
+    return _call(service, "consultation")
 
 
 def _attach(*, actor, obj, data):
@@ -187,11 +187,8 @@ CONSULTATION_ACTIONS = ActionSet(
 )
 
 
-def _comment(fn):
-    def execute(*, actor, obj, data):
-        return fn(actor=actor, comment=obj, **data)
-
-    return execute
+def _comment(service):
+    return _call(service, "comment")
 
 
 COMMENT_ACTIONS = ActionSet(

@@ -205,23 +205,33 @@ def _faq_data(request, entry: FaqEntry | None = None, *, partial: bool = False) 
     return form_data(data)
 
 
-@extend_schema_view(
-    create=extend_schema(request=FaqInput, responses={201: FaqSerializer}),
-    update=extend_schema(request=FaqInput, responses=FaqSerializer),
-    partial_update=extend_schema(request=FaqInput, responses=FaqSerializer),
-)
-class FaqViewSet(
+def _editor_schema(input_serializer, output_serializer):
+    """OpenAPI for an editor viewset: the input is the workbench form's fields."""
+    return extend_schema_view(
+        create=extend_schema(request=input_serializer, responses={201: output_serializer}),
+        update=extend_schema(request=input_serializer, responses=output_serializer),
+        partial_update=extend_schema(request=input_serializer, responses=output_serializer),
+    )
+
+
+class EditorViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """List, read, create (POST) and edit (PUT/PATCH) through the workbench's form and one service."""
+
+    permission_classes = [OrgScopedPermission]
+    filterset_fields = ["status", "unit"]
+
+
+@_editor_schema(FaqInput, FaqSerializer)
+class FaqViewSet(EditorViewSet):
     """FAQ entries of the units the user manages; every save is a new version."""
 
     serializer_class = FaqSerializer
-    permission_classes = [OrgScopedPermission]
-    filterset_fields = ["status", "unit"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -304,23 +314,11 @@ CONSULTATION_EDITABLE = [
 ]
 
 
-@extend_schema_view(
-    create=extend_schema(request=ConsultationInput, responses={201: ConsultationSerializer}),
-    update=extend_schema(request=ConsultationInput, responses=ConsultationSerializer),
-    partial_update=extend_schema(request=ConsultationInput, responses=ConsultationSerializer),
-)
-class ConsultationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+@_editor_schema(ConsultationInput, ConsultationSerializer)
+class ConsultationViewSet(EditorViewSet):
     """Consultations of the units the user manages; drafts are edited until they are opened."""
 
     serializer_class = ConsultationSerializer
-    permission_classes = [OrgScopedPermission]
-    filterset_fields = ["status", "unit"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

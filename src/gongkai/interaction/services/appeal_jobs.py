@@ -33,7 +33,9 @@ def appeal_recompute_due_dates() -> int:
     changed = 0
     for pk in list(Appeal.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)):
         with transaction.atomic():
-            appeal = Appeal.objects.select_for_update().select_related("type", "unit", "target_unit").get(pk=pk)
+            appeal = (
+                Appeal.objects.select_for_update(of=("self",)).select_related("type", "unit", "target_unit").get(pk=pk)
+            )
             if not appeal.is_open:
                 continue
             start = appeal.clock_started_on or timezone.localdate(appeal.received_at)
@@ -72,7 +74,9 @@ def appeal_remind_due(*, today: dt.date | None = None) -> int:
     sent = 0
     for appeal in selectors.due_soon_or_overdue(today=today).exclude(reminded_on=today):
         with transaction.atomic():
-            locked = Appeal.objects.select_for_update().select_related("unit", "target_unit").get(pk=appeal.pk)
+            locked = (
+                Appeal.objects.select_for_update(of=("self",)).select_related("unit", "target_unit").get(pk=appeal.pk)
+            )
             if locked.reminded_on == today or not locked.is_open or locked.due_date is None:
                 continue
             overdue = locked.due_date < today
