@@ -35,10 +35,10 @@ Both run :func:`perform`, so the two faces can never differ. Refusals: unknown a
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -338,21 +338,15 @@ def serializer_for_form(form_class: type[forms.BaseForm], name: str):
     return _serializer_cache[form_class]
 
 
-@functools.cache
-def _refusal_serializer():
-    """One component for every action route (a new inline serializer per viewset collides in the schema)."""
-    from drf_spectacular.utils import inline_serializer
+@lru_cache(maxsize=1)
+def _error_serializers():
+    """One set of refusal schemas for every action route (one "ActionRefusal" component)."""
+    from drf_spectacular.utils import OpenApiResponse, inline_serializer
     from rest_framework import serializers
 
-    return inline_serializer(
+    detail = inline_serializer(
         "ActionRefusal", {"detail": serializers.CharField(), "code": serializers.CharField(required=False)}
     )
-
-
-def _error_serializers():
-    from drf_spectacular.utils import OpenApiResponse
-
-    detail = _refusal_serializer()
     return {
         400: OpenApiResponse(description=_("输入有误（按字段列出错误）")),
         403: OpenApiResponse(detail, description=_("无权执行此操作")),

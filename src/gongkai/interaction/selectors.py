@@ -198,6 +198,26 @@ def public_consultations(state: str = "") -> QuerySet:
     return qs.order_by("-opens_on", "-pk")
 
 
+def consultations_accepting_comments(today: dt.date | None = None) -> QuerySet:
+    """Open consultations that accept comments today, closing soonest first."""
+    today = today or timezone.localdate()
+    return (
+        Consultation.objects.filter(status=ConsultationStatus.OPEN, opens_on__lte=today, closes_on__gte=today)
+        .select_related("unit")
+        .order_by("closes_on", "pk")
+    )
+
+
+def public_change_markers() -> list[QuerySet]:
+    """When consultations and appeals last changed: one-value queries (``SELECT updated_at … LIMIT 1``)
+    that the portal runs as subqueries to key its caches (appeals: all of them, since the public
+    figures count received and answered appeals, not only published ones)."""
+    return [
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT).order_by("-updated_at").values("updated_at")[:1],
+        Appeal.objects.order_by("-updated_at").values("updated_at")[:1],
+    ]
+
+
 def consultations_for_staff(user) -> QuerySet:
     return (
         Consultation.objects.filter(unit__in=access.content_units(user))
