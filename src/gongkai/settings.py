@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "gongkai.requests",
     "gongkai.interaction",
     "gongkai.reports",
+    "gongkai.guides",
+    "gongkai.benefits",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+    "guides-send-digests": {"task": "guides.send_digests", "schedule": crontab(hour=7, minute=0)},
+    "benefits-expire-items": {"task": "benefits.expire_items", "schedule": crontab(hour=0, minute=20)},
 }
 
 # --- Auth ---------------------------------------------------------------
@@ -226,6 +230,14 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if (DEMO or DEBUG) else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongkai@localhost")
+# Subscriptions (guides): SMS sender class with send(phone, text); site URL for links in mail.
+GONGKAI_SMS_BACKEND = env.str("GONGKAI_SMS_BACKEND", default="gongkai.guides.notify.ConsoleSms")
+GONGKAI_SITE_URL = env.str("GONGKAI_SITE_URL", default="")
+# Service-point map base layer: none (list and markers only) | selfhosted (GONGKAI_MAP_TILE_URL) | tianditu (key).
+GONGKAI_MAP_TILES = env.str("GONGKAI_MAP_TILES", default="none")
+GONGKAI_MAP_TILE_URL = env.str("GONGKAI_MAP_TILE_URL", default="")
+GONGKAI_MAP_ATTRIBUTION = env.str("GONGKAI_MAP_ATTRIBUTION", default="")
+GONGKAI_TIANDITU_KEY = env.str("GONGKAI_TIANDITU_KEY", default="")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

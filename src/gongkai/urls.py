@@ -18,6 +18,7 @@ urlpatterns = [
     path("workbench/", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.core.urls")),
     # Capability apps: staff pages, then public pages.
+    path("workbench/search/", include("gongkai.search.workbench_urls")),
     path("search/", include("gongkai.search.urls")),
     path("workbench/catalogue/", include("gongkai.catalogue.workbench_urls")),
     path("catalogue/", include("gongkai.catalogue.urls")),
@@ -29,6 +30,10 @@ urlpatterns = [
     path("interaction/", include("gongkai.interaction.urls")),
     path("workbench/reports/", include("gongkai.reports.workbench_urls")),
     path("reports/", include("gongkai.reports.urls")),
+    path("workbench/guides/", include("gongkai.guides.workbench_urls")),
+    path("guides/", include("gongkai.guides.urls")),
+    path("workbench/benefits/", include("gongkai.benefits.workbench_urls")),
+    path("benefits/", include("gongkai.benefits.urls")),
 ]
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))

@@ -98,9 +98,10 @@ def answered_appeal(tree, *, title: str = "低保申请需要哪些材料", publ
 def information_request(tree, *, received_on: dt.date | None = None, reply_on: dt.date | None = None):
     """An online request to 民政局, received on ``received_on``; replied on ``reply_on`` when given."""
     from gongkai.requests import services
-    from gongkai.requests.models import Outcome
+    from gongkai.requests.models import Outcome, RequestPolicy
     from tests.requests.conftest import person
 
+    RequestPolicy.objects.update_or_create(unit=tree.dept_a, defaults={"reply_signoff": False})
     req = services.request_submit(unit=tree.dept_a, data=person(), received_on=received_on)
     if reply_on is not None:
         services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a)

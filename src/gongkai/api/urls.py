@@ -11,6 +11,8 @@ v1 = [
     path("", include("gongkai.requests.api_urls")),
     path("", include("gongkai.interaction.api_urls")),
     path("", include("gongkai.reports.api_urls")),
+    path("", include("gongkai.guides.api_urls")),
+    path("", include("gongkai.benefits.api_urls")),
 ]
 
 urlpatterns = [

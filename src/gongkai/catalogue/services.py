@@ -26,6 +26,7 @@ from gongkai.core import audit, chinese, permissions
 from gongkai.core.models import Organisation, Role, User
 
 from . import elements as el
+from . import search_sources
 from .builtin import ensure_builtin
 from .models import (
     Catalogue,
@@ -732,6 +733,7 @@ def version_publish(*, actor: User | None, version: CatalogueVersion, note: str 
         unit=catalogue.owner,
         after={"number": version.number, "diff": diff["summary"], "derived": derived},
     )
+    search_sources.version_published(version)
     return {"diff": diff, "derived": derived}
 
 

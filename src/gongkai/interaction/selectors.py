@@ -170,7 +170,13 @@ def faq_suggestions(query: str, *, limit: int = 5) -> list[FaqEntry]:
         return []
     hits = suggest.suggest(query, limit=limit)
     by_id = {e.pk: e for e in published_faq().filter(pk__in=[h.entry_id for h in hits])}
-    return [by_id[h.entry_id] for h in hits if h.entry_id in by_id]
+    out = []
+    for h in hits:
+        entry = by_id.get(h.entry_id)
+        if entry is not None:
+            entry.similarity, entry.close = h.similarity, h.close  # the top five are shown; close ones marked
+            out.append(entry)
+    return out
 
 
 def faq_for_staff(user) -> QuerySet:

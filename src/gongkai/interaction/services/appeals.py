@@ -23,7 +23,7 @@ from gongkai.core import audit, deadlines, numbering, transitions
 from gongkai.core.models import Organisation
 from gongkai.core.transitions import TransitionRefused
 
-from .. import access, screening
+from .. import access, screening, search_sources
 from ..audit_actions import AuditAction
 from ..models import HANDLING, Appeal, AppealStatus, AppealStep, AppealType, Policy, StepKind
 from ._common import ANSWER_MAX, CONTENT_MAX, TITLE_MAX, check_text, content_hash, mail_after_commit, serialise_on
@@ -562,7 +562,7 @@ def appeal_publish(*, actor, appeal: Appeal, public_title: str, public_content: 
         )
         a.published_at = timezone.now()
 
-    return run(
+    appeal = run(
         appeal,
         "publish",
         actor=actor,
@@ -570,11 +570,13 @@ def appeal_publish(*, actor, appeal: Appeal, public_title: str, public_content: 
         update=update,
         step=lambda a: add_step(a, StepKind.PUBLISHED, gettext_noop("办理结果已在门户公开"), actor=actor, unit=a.unit),
     )
+    search_sources.schedule(search_sources.APPEAL, appeal.pk)  # 一网通查 indexes the masked texts after commit
+    return appeal
 
 
 @transaction.atomic
 def appeal_unpublish(*, actor, appeal: Appeal) -> Appeal:
-    return run(
+    appeal = run(
         appeal,
         "unpublish",
         actor=actor,
@@ -583,3 +585,5 @@ def appeal_unpublish(*, actor, appeal: Appeal) -> Appeal:
             a, StepKind.UNPUBLISHED, gettext_noop("已撤回公开"), actor=actor, unit=a.unit, internal=True
         ),
     )
+    search_sources.schedule(search_sources.APPEAL, appeal.pk)  # removed from 一网通查 after commit
+    return appeal

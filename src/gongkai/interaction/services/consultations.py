@@ -22,7 +22,7 @@ from gongkai.core import audit, transitions, uploads
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import Organisation
 
-from .. import access, screening
+from .. import access, screening, search_sources
 from ..audit_actions import AuditAction
 from ..models import Adoption, Comment, Consultation, ConsultationAttachment, ConsultationStatus, Policy
 from ._common import COMMENT_MAX, check_text, content_hash, serialise_on
@@ -159,10 +159,16 @@ def consultation_add_attachment(*, actor, consultation: Consultation, title: str
     return made[0]
 
 
+def _public_changed(c: Consultation) -> Consultation:
+    """一网通查 reindexes the consultation (and its feedback report) after commit."""
+    search_sources.schedule(search_sources.CONSULTATION, c.pk)
+    return c
+
+
 @transaction.atomic
 def consultation_open(*, actor, consultation: Consultation) -> Consultation:
     """发布: comments are accepted from the opening to the closing date (conditions on the transition)."""
-    return _run(consultation, "open", actor=actor, action=AuditAction.CONSULTATION_OPEN)
+    return _public_changed(_run(consultation, "open", actor=actor, action=AuditAction.CONSULTATION_OPEN))
 
 
 @transaction.atomic
@@ -174,7 +180,9 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
         if c.closes_on and c.closes_on > today:
             c.closes_on = today  # closed early: the record shows the real end
 
-    return _run(consultation, "close", actor=actor, action=AuditAction.CONSULTATION_CLOSE, update=update)
+    return _public_changed(
+        _run(consultation, "close", actor=actor, action=AuditAction.CONSULTATION_CLOSE, update=update)
+    )
 
 
 def consultation_close_expired(*, today: dt.date | None = None) -> int:
@@ -195,7 +203,9 @@ def consultation_report(*, actor, consultation: Consultation, report: str) -> Co
         c.feedback_report = report
         c.reported_at = timezone.now()
 
-    return _run(consultation, "report", actor=actor, action=AuditAction.CONSULTATION_REPORT, update=update)
+    return _public_changed(
+        _run(consultation, "report", actor=actor, action=AuditAction.CONSULTATION_REPORT, update=update)
+    )
 
 
 # --- comments -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from gongkai.core import audit, deadlines, transitions
 from gongkai.core.chinese import normalise
 from gongkai.core.models import Organisation
 
-from .. import access, screening, suggest
+from .. import access, screening, search_sources, suggest
 from ..audit_actions import AuditAction
 from ..models import Appeal, FaqEntry, FaqStatus, FaqVersion, StepKind, TopicWord
 from ._common import ANSWER_MAX, check_text
@@ -73,9 +73,10 @@ def _faq_version(entry: FaqEntry, actor, note: str) -> FaqVersion:
     )
 
 
-def _faq_changed() -> None:
-    """The suggester's index and the public FAQ pages change after commit."""
+def _faq_changed(entry: FaqEntry) -> None:
+    """After commit: the suggester's index is rebuilt and 一网通查 reindexes (or drops) the entry."""
     transaction.on_commit(suggest.invalidate)
+    search_sources.schedule(search_sources.FAQ, entry.pk)
 
 
 def _run(entry: FaqEntry, name: str, *, actor, action: AuditAction, update=None, step=None) -> FaqEntry:
@@ -118,7 +119,7 @@ def faq_create(
     audit.record(
         actor=actor, action=AuditAction.FAQ_CREATE, obj=entry, unit=unit, after=audit.snapshot(entry, FAQ_SNAPSHOT)
     )
-    _faq_changed()
+    _faq_changed(entry)
     return entry
 
 
@@ -158,7 +159,7 @@ def faq_update(
         _faq_version(e, actor, note)
 
     entry = _run(entry, "edit", actor=actor, action=AuditAction.FAQ_UPDATE, update=update, step=step)
-    _faq_changed()
+    _faq_changed(entry)
     return entry
 
 
@@ -181,14 +182,14 @@ def faq_mark_reviewed(*, actor, entry: FaqEntry, review_date: dt.date | None = N
 @transaction.atomic
 def faq_withdraw(*, actor, entry: FaqEntry) -> FaqEntry:
     entry = _run(entry, "withdraw", actor=actor, action=AuditAction.FAQ_WITHDRAW)
-    _faq_changed()
+    _faq_changed(entry)
     return entry
 
 
 @transaction.atomic
 def faq_restore(*, actor, entry: FaqEntry) -> FaqEntry:
     entry = _run(entry, "restore", actor=actor, action=AuditAction.FAQ_RESTORE)
-    _faq_changed()
+    _faq_changed(entry)
     return entry
 
 
