@@ -127,7 +127,7 @@ def ensure_holiday_seed() -> None:
 REFERENCE_SEEDS = [
     ("gongkai.core", "gongkai.core.migrations.0003_legal_periods", "seed_periods"),
     ("gongkai.catalogue", "gongkai.catalogue.migrations.0002_seed_builtin", "seed"),
-    ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
+    ("gongkai.interaction", "gongkai.interaction.migrations.0007_periods_data", "seed"),
     ("gongkai.credit", "gongkai.credit.migrations.0002_legal_periods", "seed_periods"),
     ("gongkai.opendata", "gongkai.opendata.migrations.0002_licences_and_themes", "seed"),
     ("gongkai.search", "gongkai.search.migrations.0005_seed_name_pairs", "seed"),

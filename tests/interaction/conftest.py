@@ -9,14 +9,14 @@ from gongkai.interaction.models import AppealType
 
 
 def ensure_default_types() -> dict[str, AppealType]:
-    """The default types come from a data migration; transactional tests flush them, so recreate them."""
+    """The default types and their periods come from data migrations; transactional tests flush them."""
     from importlib import import_module
 
-    for code, name, desc, days, order in import_module("gongkai.interaction.migrations.0002_default_types").TYPES:
-        AppealType.objects.get_or_create(
-            code=code, defaults={"name": name, "description": desc, "time_limit_days": days, "sort_order": order}
-        )
-    return {t.code: t for t in AppealType.objects.all()}
+    from django.apps import apps
+
+    import_module("gongkai.core.migrations.0003_legal_periods").seed_periods(apps, None)
+    import_module("gongkai.interaction.migrations.0007_periods_data").seed(apps, None)
+    return {t.code: t for t in AppealType.objects.select_related("period")}
 
 
 @pytest.fixture

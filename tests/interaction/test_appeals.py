@@ -129,8 +129,8 @@ def test_due_date_counts_working_days_across_national_day(tree, types):
 
 
 def test_time_limits_are_configurable(tree, types, submit):
-    types["consult"].time_limit_days = 3
-    types["consult"].save()  # an administrator changes the limit in the admin
+    # an administrator changes the limit of 咨询 (its legal period appeal.consult)
+    services.appeal_type_update(actor=tree.sysadmin, appeal_type=types["consult"], time_limit_days=3)
     with time_machine.travel(dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
         appeal = submit()
     assert appeal.due_date == dt.date(2025, 6, 5)
@@ -316,9 +316,9 @@ def test_periodic_jobs_are_scheduled_and_runnable(tree, assigned):
         "interaction.consultation_close_expired",
         "interaction.faq_stale_check",
     } <= tasks
-    Appeal.objects.filter(pk=assigned.pk).update(due_date=dt.date.today() - dt.timedelta(days=2))
-    out = StringIO()
-    call_command("interaction_jobs", stdout=out)
+    with time_machine.travel(assigned.due_date + dt.timedelta(days=2)):
+        out = StringIO()
+        call_command("interaction_jobs", stdout=out)
     assert "催办 1 件" in out.getvalue()
 
 
@@ -326,12 +326,16 @@ def test_assign_with_joint_handling_over_http(tree, submit, client_for):
     appeal = services.appeal_accept(actor=tree.office, appeal=submit())
     client = client_for(tree.office)
     r = client.post(
-        f"/workbench/interaction/appeals/{appeal.pk}/assign/",
-        {"unit": tree.dept_a.pk, "co_units": [tree.dept_b.pk, tree.town_a.pk], "note": "请民政局牵头"},
+        f"/workbench/interaction/appeals/{appeal.pk}/act/assign/",
+        {
+            "assign-unit": tree.dept_a.pk,
+            "assign-co_units": [tree.dept_b.pk, tree.town_a.pk],
+            "assign-note": "请民政局牵头",
+        },
     )
     assert r.status_code == 302
     appeal = Appeal.objects.get(pk=appeal.pk)
     assert appeal.unit == tree.dept_a and set(appeal.co_units.all()) == {tree.dept_b, tree.town_a}
-    r = client.post(f"/workbench/interaction/appeals/{appeal.pk}/assign/", {"unit": tree.province.pk})
+    r = client.post(f"/workbench/interaction/appeals/{appeal.pk}/act/reassign/", {"reassign-unit": tree.province.pk})
     assert r.status_code == 400  # not a unit below the office
     assert Appeal.objects.get(pk=appeal.pk).unit == tree.dept_a

@@ -55,6 +55,8 @@ def test_citizen_asks_follows_and_rates_department_answers_and_publishes(page, b
     page.fill("#id_content", "我母亲户籍在古市镇，但常住县城，可以在县城申请低保吗？")
     page.fill("#id_name", "吴秀英")
     page.fill("#id_phone", "13905781234")
+    assert not page.is_checked("#id_publish_consent")  # an explicit, separate opt-in
+    page.check("#id_publish_consent")
     answer_human_check(page)
     page.click("#submit-appeal")
     page.wait_for_selector("#tracking-code")
@@ -66,15 +68,19 @@ def test_citizen_asks_follows_and_rates_department_answers_and_publishes(page, b
     # 3. the disclosure office accepts and assigns; the department answers, publishes and adds it to the FAQ
     office = staff_page(browser, live_server, "gkb")
     office.goto(f"/workbench/interaction/appeals/{appeal.pk}/")
-    office.click("button:has-text('受理')")
-    office.select_option("#id_unit", str(tree.dept_a.pk))
-    office.click("form[action$='/assign/'] button[type=submit]")
+    office.click("form[action$='/act/accept/'] button[type=submit]")
+    office.click("summary:has-text('分拨')")
+    office.select_option("#id_assign-unit", str(tree.dept_a.pk))
+    office.click("form[action$='/act/assign/'] button[type=submit]")
     office.wait_for_selector("#status:has-text('已分拨')")
     dept = staff_page(browser, live_server, "mz_reviewer")
     dept.goto(f"/workbench/interaction/appeals/{appeal.pk}/")
     assert "13905781234" in dept.content()  # the assigned handler sees contact data
-    dept.fill("#id_answer", "吴秀英您好：可以向经常居住地的西屏街道申请，需提供居住证明。联系电话13905781234已登记。")
-    dept.click("form[action$='/answer/'] button[type=submit]")
+    dept.click("summary:has-text('答复')")
+    dept.fill(
+        "#id_answer-answer", "吴秀英您好：可以向经常居住地的西屏街道申请，需提供居住证明。联系电话13905781234已登记。"
+    )
+    dept.click("form[action$='/act/answer/'] button[type=submit]")
     dept.wait_for_selector("#status:has-text('已反馈')")
 
     # 4. the citizen follows it, sees the answer and rates it
@@ -89,10 +95,12 @@ def test_citizen_asks_follows_and_rates_department_answers_and_publishes(page, b
 
     # 5. the department publishes the masked answer and promotes it into the FAQ
     dept.goto(f"/workbench/interaction/appeals/{appeal.pk}/")
-    assert "13905781234" not in dept.input_value("#id_public_answer")
-    dept.click("text=确认公开")
-    dept.click("text=一键收入常见问题库")
-    dept.wait_for_url("**/faq/*/")
+    dept.click("summary:has-text('在门户公开')")
+    assert "13905781234" not in dept.input_value("#id_publish-public_answer")
+    dept.click("form[action$='/act/publish/'] button[type=submit]")
+    dept.wait_for_selector("text=已完成：在门户公开")
+    dept.click("form[action$='/act/promote/'] button[type=submit]")
+    dept.wait_for_selector("text=已收入常见问题库")
     entry = FaqEntry.objects.get(source_appeal=appeal)
     assert "13905781234" not in entry.answer and "吴秀英" not in entry.answer
 
@@ -139,11 +147,14 @@ def test_consultation_from_opening_to_feedback_report(page, browser, live_server
     leader.goto(c_url)
     leader.click("text=结束征集")
     leader.wait_for_selector("#status:has-text('已结束')")
-    leader.select_option("select[name=adoption]", "partly")
-    leader.fill("input[name=note]", "因病致贫家庭已纳入，其他情形按现行规定办理")
-    leader.click("form[action*='/adoption/'] button[type=submit]")
-    leader.fill("#id_report", "本次共收到意见1条，部分采纳1条。")
-    leader.click("text=发布反馈报告")
+    leader.click("#comments ~ table a:has-text('采纳情况')")
+    leader.select_option("#id_adoption-adoption", "partly")
+    leader.fill("#id_adoption-note", "因病致贫家庭已纳入，其他情形按现行规定办理")
+    leader.click("main form button[type=submit]")
+    leader.wait_for_selector("text=已保存采纳情况")
+    leader.click("summary:has-text('发布反馈报告')")
+    leader.fill("#id_report-report", "本次共收到意见1条，部分采纳1条。")
+    leader.click("form[action$='/act/report/'] button[type=submit]")
     leader.wait_for_selector("#status:has-text('已反馈')")
 
     page.goto("/interaction/consultations/?state=reported")

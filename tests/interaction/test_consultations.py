@@ -126,10 +126,10 @@ def test_feedback_report_requires_adoption_decisions(tree, opened, client):
 
 def test_attachment_types_are_sniffed(tree, draft, client):
     fake = SimpleUploadedFile("起草说明.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
-    with pytest.raises(ValidationError, match="按文件内容识别"):
+    with pytest.raises(ValidationError, match="文件类型不受支持"):
         services.consultation_add_attachment(actor=tree.editor_a, consultation=draft, title="起草说明", upload=fake)
     pdf = SimpleUploadedFile(
-        "x.bin", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/octet-stream"
+        "起草说明.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/octet-stream"
     )
     att = services.consultation_add_attachment(actor=tree.editor_a, consultation=draft, title="起草说明", upload=pdf)
     assert att.content_type == "application/pdf" and att.file.name.endswith(".pdf")
@@ -142,13 +142,12 @@ def test_workbench_moderation_flow(tree, opened, client_for):
     comment, _ = services.comment_submit(consultation=opened, content="建议公开评议结果")
     client = client_for(tree.reviewer_a)
     assert "建议公开评议结果" in client.get("/workbench/interaction/moderation/").content.decode()
-    r = client.post(
-        f"/workbench/interaction/comments/{comment.pk}/moderate/", {"decision": "approve", "next": "moderation"}
-    )
-    assert r.status_code == 302 and Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
+    r = client.post(f"/workbench/interaction/comments/{comment.pk}/act/approve/?next=moderation")
+    assert r.status_code == 302 and r["Location"] == "/workbench/interaction/moderation/"
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
     other = client_for(tree.editor_b)
     c2, _ = services.comment_submit(consultation=opened, content="另一条")
-    assert other.post(f"/workbench/interaction/comments/{c2.pk}/moderate/", {"decision": "approve"}).status_code == 403
+    assert other.post(f"/workbench/interaction/comments/{c2.pk}/act/approve/").status_code == 403
 
 
 def test_expired_consultations_close_automatically(tree, opened):

@@ -64,7 +64,7 @@ def test_other_unit_cannot_edit(tree, entry, client_for):
         services.faq_update(actor=tree.editor_b, entry=entry, question="x", answer="y")
     client = client_for(tree.editor_b)
     assert client.get(f"/workbench/interaction/faq/{entry.pk}/edit/").status_code == 403
-    assert client.post(f"/workbench/interaction/faq/{entry.pk}/status/", {"status": "withdrawn"}).status_code == 403
+    assert client.post(f"/workbench/interaction/faq/{entry.pk}/act/withdraw/").status_code == 403
     assert entry.question not in client.get("/workbench/interaction/faq/").content.decode()
     assert FaqEntry.objects.get(pk=entry.pk).status == FaqStatus.PUBLISHED
 
@@ -94,7 +94,7 @@ def test_empty_question_is_refused(tree, client_for):
     r = client_for(tree.editor_a).post(
         "/workbench/interaction/faq/new/", {"question": "", "answer": "", "unit": tree.dept_a.pk}
     )
-    assert r.status_code == 200 and "必填" in r.content.decode() or "请填写" in r.content.decode()
+    assert r.status_code == 400 and "该字段是必填项" in r.content.decode()
     assert not FaqEntry.objects.exists()
 
 
@@ -117,7 +117,7 @@ def test_promote_answered_appeal_removes_personal_data(tree, assigned, client_fo
         appeal=assigned,
         answer="吴秀英您好，请携带户口簿到古市镇社会事务办申请，联系电话13905781234。",
     )
-    r = client_for(tree.editor_a).post(f"/workbench/interaction/appeals/{appeal.pk}/promote/")
+    r = client_for(tree.editor_a).post(f"/workbench/interaction/appeals/{appeal.pk}/act/promote/")
     assert r.status_code == 302
     entry = FaqEntry.objects.get(source_appeal=appeal)
     assert "13905781234" not in entry.answer and "吴秀英" not in entry.answer

@@ -24,14 +24,15 @@ def test_unit_a_cannot_change_unit_b_appeals(tree, appeal_b, client_for):
     client = client_for(tree.editor_a)
     for action, data in [
         ("start", {}),
-        ("answer", {"answer": "越权答复"}),
+        ("answer", {"answer-answer": "越权答复"}),
         ("close", {}),
-        ("note", {"text": "x"}),
+        ("note", {"note-text": "x"}),
         ("accept", {}),
-        ("assign", {"unit": tree.dept_a.pk}),
+        ("reassign", {"reassign-unit": tree.dept_a.pk}),
         ("promote", {}),
+        ("publish", {}),
     ]:
-        r = client.post(f"/workbench/interaction/appeals/{appeal_b.pk}/{action}/", data)
+        r = client.post(f"/workbench/interaction/appeals/{appeal_b.pk}/act/{action}/", data)
         assert r.status_code == 403, action
     appeal = Appeal.objects.get(pk=appeal_b.pk)
     assert appeal.status == AppealStatus.ASSIGNED and appeal.answer == "" and appeal.unit == tree.dept_b

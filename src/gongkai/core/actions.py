@@ -35,6 +35,7 @@ Both run :func:`perform`, so the two faces can never differ. Refusals: unknown a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -61,6 +63,7 @@ __all__ = [
     "action_view",
     "add_api_actions",
     "api_links",
+    "form_data",
     "perform",
     "serializer_for_form",
 ]
@@ -267,6 +270,31 @@ def action_view(
 # --- API ------------------------------------------------------------------------------
 
 
+def form_data(data):
+    """API input for a Django form: a JSON object becomes a ``MultiValueDict`` of scalars.
+
+    Django forms expect what a browser posts (strings, lists for multiple choices); a JSON body may
+    hold numbers, lists or objects where a form field expects one string (``{"review_date": [null]}``),
+    which some fields cannot parse (a 500). Each value becomes a list of strings — nested objects
+    as JSON text — so single-value fields read one value and fail validation cleanly (400).
+    """
+    if isinstance(data, MultiValueDict) or not isinstance(data, dict):
+        return data
+    out = MultiValueDict()
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        out.setlist(key, [_scalar(v) for v in values])
+    return out
+
+
+def _scalar(value):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)  # numbers and booleans as a browser would send them
+
+
 def _serializer_field(field: forms.Field):
     from rest_framework import serializers
 
@@ -347,7 +375,7 @@ def add_api_actions(viewset, action_set: ActionSet, *, response_serializer, id_t
 
         def handler(self, request, pk=None, _act=act):
             obj = self.get_object()
-            data = request.data if hasattr(request.data, "get") else {}
+            data = form_data(request.data) if hasattr(request.data, "get") else {}
             result = perform(_act, user=request.user, obj=obj, data=data, files=request.FILES)
             result = result if result is not None else obj
             return Response(response_serializer(result, context=self.get_serializer_context()).data)

@@ -104,3 +104,59 @@ def content_units(user) -> QuerySet[Organisation]:
     q = Q(pk__in=handler_units(user).values("pk"))
     q |= Q(pk__in=permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).values("pk"))
     return Organisation.objects.filter(q)
+
+
+# --- transition permissions: (instance, user) -> bool, declared on the models' transitions -----------
+
+
+def may_dispatch(appeal, user) -> bool:
+    """Accept, reject, assign, re-assign: the disclosure office of the receiving government (or above)."""
+    return dispatches(user, appeal)
+
+
+def may_handle(appeal, user) -> bool:
+    """Start, answer, send back: handlers of the lead unit."""
+    return leads(user, appeal)
+
+
+def may_close(appeal, user) -> bool:
+    """Close, promote the answer to the FAQ: the lead unit's handlers or the office."""
+    return leads(user, appeal) or dispatches(user, appeal)
+
+
+def may_note(appeal, user) -> bool:
+    """Internal opinions (会办意见): handlers of the lead or a co-handling unit."""
+    return leads(user, appeal) or co_handles(user, appeal)
+
+
+def may_publish(appeal, user) -> bool:
+    """Publication on the portal: a reviewer or leader of the lead unit, or the office."""
+    return leads(user, appeal, APPROVER_ROLES) or dispatches(user, appeal)
+
+
+def requester_only(appeal, user) -> bool:
+    """Steps only the requester takes (through the tracking page, authenticated by code + contact)."""
+    return False
+
+
+def may_edit_content(obj, user) -> bool:
+    """FAQ entries and consultation drafts: handlers of the unit or the overseeing office."""
+    return can_edit_unit_content(user, obj.unit)
+
+
+def may_approve_content(obj, user) -> bool:
+    """Open/close a consultation, publish its report: reviewers and leaders of the unit, or the office."""
+    return is_handler(user, obj.unit, APPROVER_ROLES) or permissions.oversees(user, obj.unit)
+
+
+def may_moderate(comment, user) -> bool:
+    return can_edit_unit_content(user, comment.consultation.unit)
+
+
+def dispatch_units(user, appeal) -> QuerySet[Organisation]:
+    """Units the user may assign this appeal to: the receiving government and the units below it that
+    the user oversees."""
+    units = appeal.target_unit.descendants()
+    if not permissions.is_sysadmin(user):
+        units = units.filter(pk__in=permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).values("pk"))
+    return units.filter(is_active=True).order_by("path")

@@ -1,254 +1,69 @@
-"""REST API: an Open311 GeoReport v2-compatible endpoint for third-party apps and a staff appeals API.
+"""Staff REST API of the interaction app: appeals, FAQ entries, consultations and their comments.
 
-Open311 (GeoReport v2, http://wiki.open311.org/GeoReport_v2/), mounted at /api/v1/open311/:
-
-- ``GET services.json`` — the appeal types (service_code = type code);
-- ``GET requests.json`` — published requests (masked public text) and, by
-  ``service_request_id``, the status of any request;
-- ``POST requests.json`` — submit (``api_key`` required when the policy says so);
-- ``GET requests/{id}.json`` — one request.
-
-Status maps to GeoReport's ``open``/``closed``; ``status_notes`` gives the
-Chinese step. Contact data is never returned.
+Lists are scoped like the workbench (another unit's records are 404). Every staff action of
+:mod:`gongkai.interaction.actions` is a documented ``POST …/{id}/<action>/`` route (the same
+checks and input validation as the workbench); each record lists the actions open to the
+caller in ``actions``. FAQ entries and consultation drafts are created and edited with the
+same forms as the workbench editors (``POST`` / ``PUT`` / ``PATCH``). The citizen's side of
+appeals is the Open311 API (:mod:`gongkai.interaction.open311`).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
-from django.utils import timezone
-from django_ratelimit.core import is_ratelimited
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from gongkai.core.actions import add_api_actions, api_links, form_data, serializer_for_form
 from gongkai.core.api import OrgScopedPermission
-from gongkai.core.models import Organisation, OrgKind
 
-from . import access, screening, services
-from .models import Appeal, AppealStatus, AppealType, Policy, PublicStatus
-
-CLOSED = {AppealStatus.CLOSED, AppealStatus.REJECTED, AppealStatus.ANSWERED}
-
-
-def _error(code: int, description: str) -> Response:
-    return Response([{"code": code, "description": description}], status=code)
+from . import access, selectors, services
+from .actions import APPEAL_ACTIONS, COMMENT_ACTIONS, CONSULTATION_ACTIONS, FAQ_ACTIONS
+from .forms import ConsultationForm, FaqForm
+from .models import Appeal, Comment, Consultation, FaqEntry
 
 
-def _jurisdiction_ok(request) -> bool:
-    given = request.query_params.get("jurisdiction_id")
-    if not given and request.method == "POST":
-        given = request.data.get("jurisdiction_id")
-    return not given or given == Policy.get().open311_jurisdiction_id
+class ActionLink(serializers.Serializer):
+    """An action open to the caller on this record."""
+
+    name = serializers.CharField()
+    label = serializers.CharField()
+    method = serializers.CharField()
+    url = serializers.URLField()
 
 
-def _dt(value):
-    return timezone.localtime(value).isoformat() if value else None
+def _links(action_set, serializer, obj, url_name: str) -> list[dict]:
+    request = serializer.context.get("request")
+    if request is None:
+        return []
+    return api_links(action_set, request, obj, url_name=url_name)
 
 
-def request_json(appeal: Appeal, request) -> dict:
-    published = appeal.public_status == PublicStatus.PUBLISHED
-    latest = appeal.steps.filter(is_internal=False).order_by("-created_at", "-pk").first()
-    expected = None
-    if appeal.due_date:
-        expected = timezone.make_aware(
-            timezone.datetime.combine(appeal.due_date, timezone.datetime.max.time().replace(microsecond=0))
-        )
-    return {
-        "service_request_id": appeal.tracking_code,
-        "status": "closed" if appeal.status in CLOSED else "open",
-        "status_notes": (latest.summary if latest else appeal.get_status_display()),
-        "service_name": appeal.type.name,
-        "service_code": appeal.type.code,
-        "description": (appeal.public_title + "\n" + appeal.public_content) if published else None,
-        "agency_responsible": (appeal.unit or appeal.target_unit).name,
-        "service_notice": f"办理时限：{appeal.type.time_limit_days}个工作日",
-        "requested_datetime": _dt(appeal.received_at),
-        "updated_datetime": _dt(appeal.updated_at),
-        "expected_datetime": _dt(expected),
-        "address": screening.screen(appeal.address_string).masked if published and appeal.address_string else None,
-        "address_id": None,
-        "zipcode": None,
-        "lat": float(appeal.lat) if (published and appeal.lat is not None) else None,
-        "long": float(appeal.long) if (published and appeal.long is not None) else None,
-        "media_url": None,
-        "answer": appeal.public_answer if published else None,
-        "url": request.build_absolute_uri(reverse("interaction:appeal-detail", args=[appeal.pk]))
-        if published
-        else None,
-    }
+# --- appeals -------------------------------------------------------------------------------------
 
 
-class Open311Services(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(summary="Open311 GeoReport v2: service list", responses=dict)
-    def get(self, request):
-        if not _jurisdiction_ok(request):
-            return _error(404, "jurisdiction_id not found")
-        data = [
-            {
-                "service_code": t.code,
-                "service_name": t.name,
-                "description": t.description or f"{t.name}（办理时限{t.time_limit_days}个工作日）",
-                "metadata": False,
-                "type": "realtime",
-                "keywords": t.name,
-                "group": "政务公开互动交流",
-            }
-            for t in AppealType.objects.filter(is_active=True)
-        ]
-        return Response(data)
+class StepSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    summary = serializers.CharField(source="display_summary")
+    detail = serializers.CharField()
+    unit = serializers.IntegerField(source="unit_id", allow_null=True)
+    is_internal = serializers.BooleanField()
+    by_requester = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
 
 
-class Open311PostSerializer(serializers.Serializer):
-    """GeoReport v2 POST requests.json fields (documentation only; the view validates)."""
-
-    service_code = serializers.CharField()
-    description = serializers.CharField(required=False)
-    lat = serializers.FloatField(required=False)
-    long = serializers.FloatField(required=False)
-    address_string = serializers.CharField(required=False)
-    email = serializers.EmailField(required=False)
-    phone = serializers.CharField(required=False)
-    first_name = serializers.CharField(required=False)
-    last_name = serializers.CharField(required=False)
-    api_key = serializers.CharField(required=False)
-    jurisdiction_id = serializers.CharField(required=False)
-
-
-class Open311Requests(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
-
-    @extend_schema(summary="Open311 GeoReport v2: list published requests", responses=dict)
-    def get(self, request):
-        if not _jurisdiction_ok(request):
-            return _error(404, "jurisdiction_id not found")
-        ids = [i for i in (request.query_params.get("service_request_id") or "").split(",") if i.strip()][:50]
-        if ids:
-            from gongkai.core.numbering import normalise_tracking_code
-
-            qs = Appeal.objects.filter(tracking_code__in=[normalise_tracking_code(i) for i in ids])
-        else:
-            qs = Appeal.objects.filter(public_status=PublicStatus.PUBLISHED)
-            code = request.query_params.get("service_code")
-            if code:
-                qs = qs.filter(type__code=code)
-            status = request.query_params.get("status")
-            if status == "open":
-                qs = qs.exclude(status__in=CLOSED)
-            elif status == "closed":
-                qs = qs.filter(status__in=CLOSED)
-            qs = qs.order_by("-published_at")[:1000]
-        qs = qs.select_related("type", "unit", "target_unit")
-        return Response([request_json(a, request) for a in qs])
-
-    @extend_schema(summary="Open311 GeoReport v2: submit a request", request=Open311PostSerializer, responses=dict)
-    def post(self, request):
-        if is_ratelimited(
-            request,
-            group="interaction:open311",
-            key="ip",
-            rate=settings.GONGKAI_PUBLIC_FORM_RATE,
-            method="POST",
-            increment=True,
-        ):
-            return _error(429, "提交过于频繁，请稍后再试")
-        data = request.data
-        policy = Policy.get()
-        if not _jurisdiction_ok(request):
-            return _error(404, "jurisdiction_id not found")
-        if policy.open311_require_api_key and not policy.api_key_valid(data.get("api_key", "")):
-            return _error(403, "api_key 无效")
-        service = AppealType.objects.filter(code=data.get("service_code", ""), is_active=True).first()
-        if service is None:
-            return _error(400, "service_code 无效")
-        description = (data.get("description") or "").strip()
-        lat = long = None
-        try:
-            if data.get("lat") not in (None, "") or data.get("long") not in (None, ""):
-                lat, long = Decimal(str(data.get("lat"))), Decimal(str(data.get("long")))
-                if not (-90 <= lat <= 90 and -180 <= long <= 180):
-                    raise InvalidOperation
-                lat, long = lat.quantize(Decimal("0.000001")), long.quantize(Decimal("0.000001"))
-        except (InvalidOperation, ValueError):
-            return _error(400, "lat/long 无效")
-        address = (data.get("address_string") or "").strip()
-        if lat is None and not address and not description:
-            return _error(400, "请提供 description、address_string 或 lat/long")
-        target = (
-            Organisation.objects.filter(kind=OrgKind.GOVERNMENT, level="county", is_active=True)
-            .order_by("path")
-            .first()
-        )
-        if target is None:
-            return _error(503, "尚未配置受理机关")
-        name = f"{data.get('last_name', '')}{data.get('first_name', '')}".strip()
-        title = (description.splitlines()[0] if description else address)[:40] or service.name
-        try:
-            appeal, created = services.appeal_submit(
-                appeal_type=service,
-                target_unit=target,
-                title=title,
-                content=description or address,
-                name=name,
-                phone=(data.get("phone") or "").strip(),
-                email=(data.get("email") or "").strip(),
-                anonymous=True,
-                publish_consent=False,
-                address_string=address,
-                lat=lat,
-                long=long,
-                channel="open311",
-            )
-        except ValidationError as exc:
-            return _error(400, "；".join(exc.messages))
-        notice = (
-            "已收到，请凭 service_request_id 和提交时的手机号码或邮箱查询进度"
-            if created
-            else "内容重复，返回已有的请求"
-        )
-        return Response(
-            [{"service_request_id": appeal.tracking_code, "service_notice": notice, "account_id": None}],
-            status=201 if created else 200,
-        )
-
-
-class Open311Request(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-    @extend_schema(summary="Open311 GeoReport v2: one request", responses=dict)
-    def get(self, request, code):
-        from gongkai.core.numbering import normalise_tracking_code
-
-        appeal = (
-            Appeal.objects.select_related("type", "unit", "target_unit")
-            .filter(tracking_code=normalise_tracking_code(code))
-            .first()
-        )
-        if appeal is None:
-            return _error(404, "service_request_id not found")
-        return Response([request_json(appeal, request)])
-
-
-# --- staff API ---------------------------------------------------------------------------------
-
-
-class AppealStaffSerializer(serializers.ModelSerializer):
+class AppealSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="type.code")
+    time_limit_days = serializers.IntegerField(source="type.time_limit_days")
     unit = serializers.PrimaryKeyRelatedField(read_only=True)
-    contact = serializers.SerializerMethodField()
+    co_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    contact = serializers.SerializerMethodField(help_text="Only for handlers of the assigned units.")
+    steps = serializers.SerializerMethodField()
+    faq_entries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Appeal
@@ -256,6 +71,7 @@ class AppealStaffSerializer(serializers.ModelSerializer):
             "id",
             "tracking_code",
             "type",
+            "time_limit_days",
             "title",
             "content",
             "status",
@@ -263,12 +79,23 @@ class AppealStaffSerializer(serializers.ModelSerializer):
             "unit",
             "co_units",
             "received_at",
+            "clock_started_on",
             "due_date",
+            "reject_reason",
             "answer",
             "answered_at",
             "closed_at",
+            "reopen_count",
+            "publish_consent",
             "public_status",
+            "public_title",
+            "public_content",
+            "public_answer",
+            "published_at",
+            "faq_entries",
             "contact",
+            "steps",
+            "actions",
         ]
 
     def get_contact(self, obj) -> dict | None:
@@ -277,9 +104,13 @@ class AppealStaffSerializer(serializers.ModelSerializer):
             return {"name": obj.name, "phone": obj.phone, "email": obj.email}
         return None
 
+    @extend_schema_field(StepSerializer(many=True))
+    def get_steps(self, obj) -> list[dict]:
+        return StepSerializer(obj.steps.all(), many=True).data
 
-class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=10000)
+    @extend_schema_field(ActionLink(many=True))
+    def get_actions(self, obj) -> list[dict]:
+        return _links(APPEAL_ACTIONS, self, obj, "interaction-appeal-act-{action}")
 
 
 class AppealPermission(OrgScopedPermission):
@@ -290,25 +121,284 @@ class AppealPermission(OrgScopedPermission):
 class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Appeals of the units the user handles or oversees (contact data only for assigned handlers)."""
 
-    serializer_class = AppealStaffSerializer
+    serializer_class = AppealSerializer
     permission_classes = [AppealPermission]
-    filterset_fields = ["status", "unit"]
+    filterset_fields = ["status", "unit", "public_status"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Appeal.objects.none()
-        return access.visible_appeals(Appeal.objects.select_related("type"), self.request.user).order_by("-received_at")
+        return selectors.appeals_for_staff(self.request.user).prefetch_related("co_units").order_by("-received_at")
 
-    @extend_schema(request=AnswerSerializer, responses=AppealStaffSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        appeal = self.get_object()
-        ser = AnswerSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        try:
-            appeal = services.appeal_answer(actor=request.user, appeal=appeal, answer=ser.validated_data["answer"])
-        except ValidationError as exc:
-            return Response({"detail": "；".join(exc.messages)}, status=400)
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=403)
-        return Response(self.get_serializer(appeal).data)
+
+add_api_actions(AppealViewSet, APPEAL_ACTIONS, response_serializer=AppealSerializer)
+
+
+# --- editors through the API: the workbench's forms validate the input ------------------------------
+
+
+def _form_or_400(form):
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form
+
+
+def _merged(instance_data: dict, data) -> dict:
+    """PATCH: the record's values overlaid with the fields sent."""
+    merged = dict(instance_data)
+    for key in data:
+        merged[key] = data.get(key)
+    return merged
+
+
+class FaqSerializer(serializers.ModelSerializer):
+    topics = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FaqEntry
+        fields = [
+            "id",
+            "question",
+            "answer",
+            "unit",
+            "domain",
+            "domain_name",
+            "topics",
+            "status",
+            "version",
+            "reviewed_on",
+            "review_date",
+            "review_date_manual",
+            "is_stale",
+            "source_appeal",
+            "updated_at",
+            "actions",
+        ]
+
+    @extend_schema_field(ActionLink(many=True))
+    def get_actions(self, obj) -> list[dict]:
+        return _links(FAQ_ACTIONS, self, obj, "interaction-faq-act-{action}")
+
+
+FaqInput = serializer_for_form(FaqForm, "FaqInput")
+
+
+def _faq_data(request, entry: FaqEntry | None = None, *, partial: bool = False) -> dict:
+    data = request.data if hasattr(request.data, "get") else None
+    if data is None:
+        raise ValidationError({"non_field_errors": [_("请求内容应为 JSON 对象或表单字段")]})
+    if entry is not None and partial:
+        current = {
+            "question": entry.question,
+            "answer": entry.answer,
+            "unit": entry.unit_id,
+            "domain": entry.domain_id,
+            "domain_name": "" if entry.domain_id else entry.domain_name,
+            "topics": "、".join(entry.topics.values_list("name", flat=True)),
+            "review_date": entry.review_date if entry.review_date_manual else None,
+        }
+        data = _merged(current, data)
+    data = {key: data.get(key) for key in data} if not isinstance(data, dict) else dict(data)
+    if isinstance(data.get("topics"), list):
+        data["topics"] = "、".join(str(t) for t in data["topics"])
+    return form_data(data)
+
+
+def _editor_schema(input_serializer, output_serializer):
+    """OpenAPI for an editor viewset: the input is the workbench form's fields."""
+    return extend_schema_view(
+        create=extend_schema(request=input_serializer, responses={201: output_serializer}),
+        update=extend_schema(request=input_serializer, responses=output_serializer),
+        partial_update=extend_schema(request=input_serializer, responses=output_serializer),
+    )
+
+
+class EditorViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create (POST) and edit (PUT/PATCH) through the workbench's form and one service."""
+
+    permission_classes = [OrgScopedPermission]
+    filterset_fields = ["status", "unit"]
+
+
+@_editor_schema(FaqInput, FaqSerializer)
+class FaqViewSet(EditorViewSet):
+    """FAQ entries of the units the user manages; every save is a new version."""
+
+    serializer_class = FaqSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return FaqEntry.objects.none()
+        return selectors.faq_for_staff(self.request.user).order_by("pk")
+
+    def _form(self, data):
+        return _form_or_400(FaqForm(data, units=access.content_units(self.request.user)))
+
+    def create(self, request, *args, **kwargs):
+        form = self._form(_faq_data(request))
+        entry = services.faq_create(actor=request.user, **form.service_kwargs())
+        return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        entry = self.get_object()
+        form = self._form(_faq_data(request, entry, partial=kwargs.get("partial", False)))
+        entry = services.faq_update(actor=request.user, entry=entry, **form.service_kwargs())
+        return Response(self.get_serializer(entry).data)
+
+
+add_api_actions(FaqViewSet, FAQ_ACTIONS, response_serializer=FaqSerializer)
+
+
+# --- consultations and comments ---------------------------------------------------------------------------
+
+
+class ConsultationAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    attachments = ConsultationAttachmentSerializer(many=True, read_only=True)
+    figures = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "unit",
+            "title",
+            "summary",
+            "draft",
+            "explanation",
+            "opens_on",
+            "closes_on",
+            "period_days",
+            "short_period_reason",
+            "status",
+            "contact",
+            "feedback_report",
+            "reported_at",
+            "attachments",
+            "figures",
+            "actions",
+        ]
+
+    def get_figures(self, obj) -> dict:
+        return selectors.consultation_figures(obj)
+
+    @extend_schema_field(ActionLink(many=True))
+    def get_actions(self, obj) -> list[dict]:
+        return _links(CONSULTATION_ACTIONS, self, obj, "interaction-consultation-act-{action}")
+
+
+ConsultationInput = serializer_for_form(ConsultationForm, "ConsultationInput")
+CONSULTATION_EDITABLE = [
+    "title",
+    "summary",
+    "draft",
+    "explanation",
+    "opens_on",
+    "closes_on",
+    "short_period_reason",
+    "contact",
+]
+
+
+@_editor_schema(ConsultationInput, ConsultationSerializer)
+class ConsultationViewSet(EditorViewSet):
+    """Consultations of the units the user manages; drafts are edited until they are opened."""
+
+    serializer_class = ConsultationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Consultation.objects.none()
+        return (
+            Consultation.objects.filter(unit__in=access.content_units(self.request.user))
+            .select_related("unit")
+            .prefetch_related("attachments")
+            .order_by("pk")
+        )
+
+    def _data(self, c: Consultation | None = None, *, partial: bool = False) -> dict:
+        data = self.request.data if hasattr(self.request.data, "get") else None
+        if data is None:
+            raise ValidationError({"non_field_errors": [_("请求内容应为 JSON 对象或表单字段")]})
+        if c is not None and partial:
+            data = _merged(model_to_dict(c, fields=["unit", *CONSULTATION_EDITABLE]), data)
+        return form_data(data)
+
+    def create(self, request, *args, **kwargs):
+        units = access.content_units(request.user)
+        form = _form_or_400(ConsultationForm(self._data(), units=units))
+        c = services.consultation_create(actor=request.user, **form.cleaned_data)
+        return Response(self.get_serializer(c).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        c = self.get_object()
+        units = access.content_units(request.user)
+        data = self._data(c, partial=kwargs.get("partial", False))
+        form = _form_or_400(ConsultationForm(data, instance=Consultation.objects.get(pk=c.pk), units=units))
+        fields = {k: v for k, v in form.cleaned_data.items() if k in CONSULTATION_EDITABLE}
+        c = services.consultation_update(actor=request.user, consultation=c, **fields)
+        return Response(self.get_serializer(c).data)
+
+
+add_api_actions(ConsultationViewSet, CONSULTATION_ACTIONS, response_serializer=ConsultationSerializer)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "consultation",
+            "author_name",
+            "contact",
+            "content",
+            "public_content",
+            "status",
+            "reject_reason",
+            "moderated_at",
+            "adoption",
+            "adoption_note",
+            "created_at",
+            "actions",
+        ]
+
+    @extend_schema_field(ActionLink(many=True))
+    def get_actions(self, obj) -> list[dict]:
+        return _links(COMMENT_ACTIONS, self, obj, "interaction-comment-act-{action}")
+
+
+class CommentPermission(OrgScopedPermission):
+    def has_object_permission(self, request, view, obj):
+        return access.can_edit_unit_content(request.user, obj.consultation.unit)
+
+
+class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Comments on the consultations of the units the user manages (moderation and adoption)."""
+
+    serializer_class = CommentSerializer
+    permission_classes = [CommentPermission]
+    filterset_fields = ["consultation", "status", "adoption"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Comment.objects.none()
+        return selectors.comments_for_staff(self.request.user).order_by("pk")
+
+
+add_api_actions(CommentViewSet, COMMENT_ACTIONS, response_serializer=CommentSerializer)

@@ -2,16 +2,21 @@ from django.urls import include, path, re_path
 
 from gongkai.core.api import Router
 
-from . import api
+from . import api, open311
 
 router = Router()
 router.register("interaction/appeals", api.AppealViewSet, basename="interaction-appeal")
+router.register("interaction/faq", api.FaqViewSet, basename="interaction-faq")
+router.register("interaction/consultations", api.ConsultationViewSet, basename="interaction-consultation")
+router.register("interaction/comments", api.CommentViewSet, basename="interaction-comment")
 
 urlpatterns = [
-    re_path(r"^open311/services\.json$", api.Open311Services.as_view(), name="open311-services"),
-    re_path(r"^open311/requests\.json$", api.Open311Requests.as_view(), name="open311-requests"),
+    re_path(r"^open311/services\.json$", open311.Open311Services.as_view(), name="open311-services"),
+    re_path(r"^open311/requests\.json$", open311.Open311Requests.as_view(), name="open311-requests"),
     re_path(
-        r"^open311/requests/(?P<code>[A-Za-z0-9-]{4,40})\.json$", api.Open311Request.as_view(), name="open311-request"
+        r"^open311/requests/(?P<code>[A-Za-z0-9-]{4,40})\.json$",
+        open311.Open311Request.as_view(),
+        name="open311-request",
     ),
     path("", include(router.urls)),
 ]

@@ -21,8 +21,12 @@ class InteractionConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import search_sources
+        from gongkai.core import deadlines
 
+        from . import audit_actions, search_sources, services  # noqa: F401 - audit_actions registers its names
+
+        deadlines.register_recompute("interaction.appeal", services.appeal_recompute_due_dates)
+        deadlines.register_recompute("interaction.faq", services.faq_recompute_review_dates)
         search_sources.register()
 
     def workbench_panels(self, user):

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from gongkai.catalogue.models import Domain
+from gongkai.catalogue.selectors import public_domains
 
 from . import services
 from .models import Adoption, Appeal, AppealType, Comment, Consultation, FaqEntry
@@ -440,7 +440,7 @@ def load(ctx) -> None:
             question=question,
             answer=answer,
             domain_name=domain,
-            domain=Domain.objects.filter(name=domain).first(),
+            domain=public_domains().filter(name=domain).first(),
             topics=[t for t in topics.split("、") if t],
             review_date=today + dt.timedelta(days=300),
         )
@@ -516,8 +516,10 @@ def load(ctx) -> None:
         # Demo only: one appeal received two weeks ago shows the overdue queue.
         late = Appeal.objects.filter(channel="demo", title="新生儿医保怎么办理").first()
         if late:
+            received = timezone.now() - dt.timedelta(days=14)
+            start = timezone.localdate(received)
             Appeal.objects.filter(pk=late.pk).update(
-                received_at=timezone.now() - dt.timedelta(days=14), due_date=today - dt.timedelta(days=3)
+                received_at=received, clock_started_on=start, due_date=services.compute_due_date(start, late.type)
             )
 
     # Consultations

@@ -6,6 +6,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.actions import ActionForm
 from gongkai.core.models import Organisation, OrgKind
 
 from .models import Adoption, AppealType, Consultation
@@ -85,7 +86,17 @@ class AppealForm(HumanCheckMixin, forms.Form):
     )
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     anonymous = forms.BooleanField(label=_("公开时不显示我的姓名"), required=False, initial=True)
-    publish_consent = forms.BooleanField(label=_("同意在遮盖个人信息后公开留言和答复"), required=False, initial=True)
+    # 个人信息保护法: publishing needs the citizen's explicit, separate consent. Unticked by default;
+    # not ticking it changes nothing in how the appeal is handled and answered.
+    publish_consent = forms.BooleanField(
+        label=_("我单独同意：办结后，在遮盖个人信息后公开我的留言和答复"),
+        required=False,
+        initial=False,
+        help_text=_(
+            "可不勾选，不影响受理、办理和答复。勾选后，工作人员会在遮盖姓名、联系方式、身份证号、住址等个人信息后，"
+            "将留言内容和答复公布在本网站“公开的留言”栏目，供其他群众参考；公开前由工作人员逐条核对。"
+        ),
+    )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,24 +222,43 @@ class CommentForm(HumanCheckMixin, forms.Form):
             self.setup_human_check(request)
 
 
-# --- staff forms ------------------------------------------------------------------------------
+# --- staff forms: the inputs of the staff actions (gongkai.interaction.actions), same for workbench and API ---
 
 
-class ReasonForm(forms.Form):
+class RejectForm(ActionForm):
     reason = forms.CharField(
-        label=_("理由"),
+        label=_("不予受理理由"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("请填写理由")},
+        help_text=_("留言人可以看到该理由"),
+        error_messages={"required": _("请填写不予受理理由")},
     )
 
 
-class NoteForm(forms.Form):
-    text = forms.CharField(label=_("意见"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+class SendBackForm(ActionForm):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("说明为什么不属于本单位职责，便于政务公开办重新分拨"),
+        error_messages={"required": _("请填写退回理由")},
+    )
 
 
-class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Organisation.objects.none())
+class NoteForm(ActionForm):
+    text = forms.CharField(
+        label=_("会办意见"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("仅内部可见"),
+        error_messages={"required": _("请填写意见")},
+    )
+
+
+class AssignForm(ActionForm):
+    unit = forms.ModelChoiceField(
+        label=_("主办单位"), queryset=Organisation.objects.none(), error_messages={"required": _("请选择主办单位")}
+    )
     co_units = forms.ModelMultipleChoiceField(
         label=_("协办单位（可多选）"),
         queryset=Organisation.objects.none(),
@@ -237,25 +267,123 @@ class AssignForm(forms.Form):
     )
     note = forms.CharField(label=_("分拨说明"), max_length=1000, required=False)
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["co_units"].queryset = units
+        if self.obj is not None and self.user is not None:
+            from .access import dispatch_units
+
+            units = dispatch_units(self.user, self.obj)
+            self.fields["unit"].queryset = units
+            self.fields["co_units"].queryset = units
+            if not self.is_bound:
+                self.initial.setdefault("unit", self.obj.unit_id)
+                self.initial.setdefault("co_units", self.obj.co_unit_ids)
+
+    def clean(self):
+        data = super().clean()
+        unit, co_units = data.get("unit"), data.get("co_units") or []
+        if unit is not None:
+            data["co_units"] = [u for u in co_units if u.pk != unit.pk]
+        return data
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(ActionForm):
     answer = forms.CharField(
         label=_("答复内容"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("答复会发送给留言人，并显示在其查询页面"),
         error_messages={"required": _("请填写答复内容")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and not self.is_bound:
+            self.initial.setdefault("answer", self.obj.answer)
 
-class PublishForm(forms.Form):
+
+class PublishForm(ActionForm):
+    """The masked texts proposed by the automatic screening; staff check and confirm them."""
+
     public_title = forms.CharField(label=_("公开标题"), max_length=100)
     public_content = forms.CharField(label=_("公开内容"), widget=forms.Textarea(attrs={"rows": 5}))
     public_answer = forms.CharField(label=_("公开答复"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is None:
+            return
+        from .services import appeal_publication_proposal
+
+        proposal = appeal_publication_proposal(self.obj)
+        for name, key in (("public_title", "title"), ("public_content", "content"), ("public_answer", "answer")):
+            result = proposal[key]
+            self.fields[name].help_text = _("自动筛查：%(summary)s。已遮盖个人信息，请核对后确认。") % {
+                "summary": result.summary()
+            }
+            if not self.is_bound:
+                self.initial.setdefault(name, result.masked)
+
+
+class ReviewForm(ActionForm):
+    review_date = forms.DateField(
+        label=_("下次复核日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则按常见问题复核周期自动计算"),
+    )
+
+
+class ReportForm(ActionForm):
+    report = forms.CharField(
+        label=_("意见采纳情况说明"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": _("请填写意见采纳情况说明")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and not self.is_bound:
+            from .selectors import consultation_report_draft
+
+            self.initial.setdefault("report", self.obj.feedback_report or consultation_report_draft(self.obj))
+
+
+class AttachmentForm(ActionForm):
+    title = forms.CharField(label=_("附件名称"), max_length=150, required=False, help_text=_("不填则使用文件名"))
+    upload = forms.FileField(
+        label=_("文件"),
+        help_text=_("PDF、Word（.docx）、Excel（.xlsx）、ODT、PNG 或 JPG，按文件内容识别类型"),
+        error_messages={"required": _("请选择要上传的文件")},
+    )
+
+
+class CommentRejectForm(ActionForm):
+    reason = forms.CharField(label=_("未通过理由"), max_length=200, error_messages={"required": _("请填写未通过理由")})
+
+
+class AdoptionForm(ActionForm):
+    adoption = forms.ChoiceField(
+        label=_("采纳情况"),
+        choices=[c for c in Adoption.choices if c[0]],
+        error_messages={"required": _("请选择采纳情况")},
+    )
+    note = forms.CharField(label=_("说明（未采纳或部分采纳须写明理由）"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None and not self.is_bound and self.obj.adoption:
+            self.initial.setdefault("adoption", self.obj.adoption)
+            self.initial.setdefault("note", self.obj.adoption_note)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("adoption") in (Adoption.PARTLY, Adoption.NOT_ADOPTED) and not (data.get("note") or "").strip():
+            self.add_error("note", _("未采纳或部分采纳的意见须说明理由"))
+        return data
+
+
+# --- staff editors (not actions: they create or change content) ------------------------------------------
 
 
 class FaqForm(forms.Form):
@@ -273,23 +401,32 @@ class FaqForm(forms.Form):
         label=_("复核日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("到期后答复被标记为待复核；不填则按默认复核周期"),
+        help_text=_("到期后答复被标记为待复核；不填则按常见问题复核周期自动计算"),
     )
     note = forms.CharField(label=_("修改说明"), max_length=200, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from gongkai.catalogue.models import Domain
+        from gongkai.catalogue.selectors import public_domains
 
-        self.fields["unit"].queryset = units
-        self.fields["domain"].queryset = Domain.objects.filter(is_active=True)
+        self.fields["unit"].queryset = units if units is not None else Organisation.objects.none()
+        self.fields["domain"].queryset = public_domains()
 
     def topic_list(self) -> list[str]:
         return [t for t in re.split(r"[,，、;；\s]+", self.cleaned_data.get("topics") or "") if t]
 
-
-class ReviewForm(forms.Form):
-    review_date = forms.DateField(label=_("下次复核日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "question": d["question"],
+            "answer": d["answer"],
+            "unit": d["unit"],
+            "domain": d["domain"],
+            "domain_name": d["domain_name"],
+            "topics": self.topic_list(),
+            "review_date": d["review_date"],
+            "note": d["note"],
+        }
 
 
 class ConsultationForm(forms.ModelForm):
@@ -316,20 +453,22 @@ class ConsultationForm(forms.ModelForm):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = units if units is not None else Organisation.objects.none()
         self.fields["opens_on"].required = True
         self.fields["closes_on"].required = True
 
+    def clean(self):
+        from .models.consultations import earliest_close, minimum_days
 
-class AttachmentForm(forms.Form):
-    title = forms.CharField(label=_("附件名称"), max_length=150, required=False)
-    file = forms.FileField(label=_("文件"))
-
-
-class AdoptionForm(forms.Form):
-    adoption = forms.ChoiceField(label=_("采纳情况"), choices=[c for c in Adoption.choices if c[0]])
-    note = forms.CharField(label=_("说明（未采纳须写明理由）"), max_length=500, required=False)
-
-
-class ReportForm(forms.Form):
-    report = forms.CharField(label=_("意见采纳情况说明"), widget=forms.Textarea(attrs={"rows": 10}))
+        data = super().clean()
+        opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+        if opens_on and closes_on:
+            if closes_on <= opens_on:
+                self.add_error("closes_on", _("截止日期应晚于开始日期"))
+            elif closes_on < earliest_close(opens_on) and not (data.get("short_period_reason") or "").strip():
+                self.add_error(
+                    "short_period_reason",
+                    _("征集期不足%(days)s日（重大行政决策程序暂行条例第十五条），请说明缩短期限的理由")
+                    % {"days": minimum_days()},
+                )
+        return data

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import ahocorasick
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from gongkai.core.chinese import normalise
 
@@ -95,23 +96,27 @@ class ScreeningResult:
         return not self.findings
 
     def summary(self) -> str:
+        """What was found, in the active language (e.g. "手机号码 1 处；敏感词 2 处")."""
         if self.clean:
-            return "未发现个人信息或敏感词"
+            return gettext("未发现个人信息或敏感词")
         kinds: dict[str, int] = {}
         for f in self.findings:
-            kinds[f.label] = kinds.get(f.label, 0) + 1
-        return "；".join(f"{k} {v} 处" for k, v in kinds.items())
+            kinds[f.kind] = kinds.get(f.kind, 0) + 1
+        return "；".join(
+            ngettext("%(label)s %(n)s 处", "%(label)s %(n)s 处", n) % {"label": LABELS[k], "n": n}
+            for k, n in kinds.items()
+        )
 
 
 LABELS = {
-    "id_number": "身份证号码",
-    "mobile": "手机号码",
-    "landline": "固定电话",
-    "email": "电子邮箱",
-    "bank_card": "银行卡号",
-    "address": "详细地址",
-    "contact": "留言人联系信息",
-    "sensitive": "敏感词",
+    "id_number": gettext_lazy("身份证号码"),
+    "mobile": gettext_lazy("手机号码"),
+    "landline": gettext_lazy("固定电话"),
+    "email": gettext_lazy("电子邮箱"),
+    "bank_card": gettext_lazy("银行卡号"),
+    "address": gettext_lazy("详细地址"),
+    "contact": gettext_lazy("留言人联系信息"),
+    "sensitive": gettext_lazy("敏感词"),
 }
 
 
@@ -169,42 +174,49 @@ def _automaton() -> ahocorasick.Automaton | None:
 # --- screening -------------------------------------------------------------------------
 
 
-def _spans(text: str, known: list[str]) -> list[Finding]:
-    found: list[Finding] = []
+def _pattern_rules():
+    """(kind, compiled pattern, validator or None): personal data found by regular expressions."""
+    return [
+        ("id_number", ID_RE, id_number_valid),
+        ("id_number", ID15_RE, None),
+        ("bank_card", CARD_RE, luhn_valid),
+        ("mobile", MOBILE_RE, None),
+        ("landline", LANDLINE_RE, None),
+        ("email", EMAIL_RE, None),
+        ("address", ADDRESS_RE, None),
+    ]
 
-    def add(kind, m_start, m_end):
-        found.append(Finding(kind, LABELS[kind], m_start, m_end))
 
-    for m in ID_RE.finditer(text):
-        if id_number_valid(m.group()):
-            add("id_number", m.start(), m.end())
-    for m in ID15_RE.finditer(text):
-        add("id_number", m.start(), m.end())
-    for m in CARD_RE.finditer(text):
-        if luhn_valid(m.group()):
-            add("bank_card", m.start(), m.end())
-    for m in MOBILE_RE.finditer(text):
-        add("mobile", m.start(), m.end())
-    for m in LANDLINE_RE.finditer(text):
-        add("landline", m.start(), m.end())
-    for m in EMAIL_RE.finditer(text):
-        add("email", m.start(), m.end())
-    for m in ADDRESS_RE.finditer(text):
-        add("address", m.start(), m.end())
+def _known_spans(text: str, known: list[str]):
+    """The submitter's own name, phone and e-mail wherever they appear."""
     for value in known:
         value = (value or "").strip()
-        if len(value) < 2:
-            continue
-        for m in re.finditer(re.escape(value), text):
-            add("contact", m.start(), m.end())
+        if len(value) >= 2:
+            for m in re.finditer(re.escape(value), text):
+                yield m.start(), m.end()
+
+
+def _sensitive_spans(text: str):
     automaton = _automaton()
-    if automaton is not None:
-        # Normalisation (NFKC, 繁→简, lower case) keeps string length for CJK text
-        # in practice; map back by position only when lengths agree.
-        norm = normalise(text)
-        if len(norm) == len(text):
-            for end, word in automaton.iter(norm):
-                add("sensitive", end - len(word) + 1, end + 1)
+    if automaton is None:
+        return
+    # Normalisation (NFKC, 繁→简, lower case) keeps string length for CJK text
+    # in practice; map back by position only when lengths agree.
+    norm = normalise(text)
+    if len(norm) == len(text):
+        for end, word in automaton.iter(norm):
+            yield end - len(word) + 1, end + 1
+
+
+def _spans(text: str, known: list[str]) -> list[Finding]:
+    found = [
+        Finding(kind, LABELS[kind], m.start(), m.end())
+        for kind, pattern, valid in _pattern_rules()
+        for m in pattern.finditer(text)
+        if valid is None or valid(m.group())
+    ]
+    found += [Finding("contact", LABELS["contact"], a, b) for a, b in _known_spans(text, known)]
+    found += [Finding("sensitive", LABELS["sensitive"], a, b) for a, b in _sensitive_spans(text)]
     return found
 
 

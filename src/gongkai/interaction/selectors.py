@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from gongkai.core import workdays
 from gongkai.core.models import Organisation
@@ -309,3 +311,34 @@ def appeal_facts(units, start: dt.date, end: dt.date) -> dict[int, dict]:
         out[unit_id]["answered"] += 1
         out[unit_id]["on_time"] += int(due is not None and timezone.localdate(answered_at) <= due)
     return out
+
+
+def consultation_report_draft(c: Consultation) -> str:
+    """A first draft of the feedback report from the figures (staff edit it before publishing)."""
+    if not (c.opens_on and c.closes_on):
+        return ""
+    f = consultation_figures(c)
+    return _(
+        "本次征求意见自%(start)s至%(end)s，共收到意见%(total)s条，其中经审核公开%(approved)s条；"
+        "采纳%(adopted)s条，部分采纳%(partly)s条，未采纳%(not_adopted)s条。未采纳的主要理由见下表。"
+    ) % {"start": date_format(c.opens_on, "DATE_FORMAT"), "end": date_format(c.closes_on, "DATE_FORMAT"), **f}
+
+
+# --- records for staff (scoped to what the user may see) ------------------------------------------
+
+
+def appeals_for_staff(user) -> QuerySet:
+    return access.visible_appeals(Appeal.objects.select_related("type", "unit", "target_unit"), user)
+
+
+def comments_for_staff(user) -> QuerySet:
+    return Comment.objects.filter(consultation__unit__in=access.content_units(user)).select_related(
+        "consultation__unit"
+    )
+
+
+def faq_domains() -> QuerySet:
+    """Disclosure domains that have published FAQ entries (for the public FAQ filter)."""
+    from gongkai.catalogue.selectors import public_domains
+
+    return public_domains().filter(faq_entries__status=FaqStatus.PUBLISHED).distinct()

@@ -1,4 +1,4 @@
-"""Periodic jobs (Celery beat, registered in InteractionConfig.ready())."""
+"""Periodic jobs (Celery beat, scheduled in settings.CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from . import services
 
 @shared_task(name="interaction.appeal_reminders")
 def appeal_reminders() -> int:
-    """Daily: fill postponed due dates, remind units of appeals due soon or overdue."""
-    services.appeal_fill_missing_due_dates()
+    """Daily: fill due dates that waited for a missing calendar year, remind units of appeals due soon or overdue."""
+    services.appeal_recompute_due_dates()
     return services.appeal_remind_due()
 
 

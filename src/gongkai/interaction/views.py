@@ -13,18 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from gongkai.core import transitions
+
 from . import selectors, services
 from .forms import AppealForm, CommentForm, RateForm, ReopenForm, SupplementForm, TrackForm
 from .models import (
     Appeal,
-    AppealStatus,
     AppealType,
     CommentStatus,
     Consultation,
     ConsultationStatus,
     FaqStatus,
-    Policy,
     PublicStatus,
+    TopicWord,
 )
 
 SESSION_CODES = "gk_interaction_codes"
@@ -48,8 +49,12 @@ def _too_many(request, template, context):
 
 
 def _errors_to_form(form, exc: ValidationError):
-    for msg in exc.messages:
-        form.add_error(None, msg)
+    """A service's refusal onto the form: by field where the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 def _authorise(request, appeal: Appeal) -> None:
@@ -113,10 +118,14 @@ def submit(request):
                 if created:
                     messages.success(
                         request,
-                        f"留言已提交，查询码：{appeal.tracking_code}。请妥善保存查询码，凭查询码和联系方式查看办理进度。",
+                        _("留言已提交，查询码：%(code)s。请妥善保存查询码，凭查询码和联系方式查看办理进度。")
+                        % {"code": appeal.tracking_code},
                     )
                 else:
-                    messages.warning(request, f"您已提交过内容相同的留言，无需重复提交。查询码：{appeal.tracking_code}")
+                    messages.warning(
+                        request,
+                        _("您已提交过内容相同的留言，无需重复提交。查询码：%(code)s") % {"code": appeal.tracking_code},
+                    )
                 return redirect("interaction:track-detail", code=appeal.tracking_code)
     else:
         initial = {"title": request.GET.get("q", "")[:100]}
@@ -146,7 +155,7 @@ def track(request):
     if form.is_valid():
         appeal = services.appeal_find(form.cleaned_data["code"], form.cleaned_data["factor"])
         if appeal is None:
-            form.add_error(None, "查询码或联系方式不正确，请核对后重新输入")
+            form.add_error(None, _("查询码或联系方式不正确，请核对后重新输入"))
         else:
             form.reset_human_check()
             _authorise(request, appeal)
@@ -164,28 +173,18 @@ def _track_form_for(request, code: str):
 
 
 def _track_context(request, appeal, **forms):
-    policy = Policy.get()
-    deadline = appeal.reopen_deadline(policy)
-    from django.utils import timezone
-
-    can_reopen = (
-        appeal.status == AppealStatus.CLOSED
-        and appeal.reopen_count == 0
-        and deadline is not None
-        and timezone.localdate() <= deadline
-    )
-    ctx = {
+    """What the requester may do now follows the transitions' states and conditions (system check)."""
+    return {
         "appeal": appeal,
         "steps": appeal.steps.filter(is_internal=False).select_related("unit"),
-        "can_supplement": appeal.status not in (AppealStatus.CLOSED, AppealStatus.REJECTED),
-        "can_rate": appeal.status in (AppealStatus.ANSWERED, AppealStatus.CLOSED) and not appeal.rated,
-        "can_reopen": can_reopen,
-        "reopen_deadline": deadline,
+        "can_supplement": transitions.allowed(appeal, "supplement"),
+        "can_rate": transitions.allowed(appeal, "rate"),
+        "can_reopen": transitions.allowed(appeal, "reopen"),
+        "reopen_deadline": appeal.reopen_deadline(),
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
         "rate_form": forms.get("rate_form") or RateForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
     }
-    return ctx
 
 
 @require_GET
@@ -212,7 +211,7 @@ def _track_action(request, code, form_cls, form_name, action):
         else:
             messages.success(request, message)
             return redirect("interaction:track-detail", code=code)
-    appeal.refresh_from_db()
+    appeal = Appeal.objects.select_related("type", "unit", "target_unit").get(pk=appeal.pk)
     return render(
         request,
         "interaction/public/track_detail.html",
@@ -225,7 +224,7 @@ def _track_action(request, code, form_cls, form_name, action):
 def track_supplement(request, code):
     def action(appeal, d):
         services.appeal_supplement(appeal=appeal, text=d["text"])
-        return "补充材料已提交"
+        return _("补充材料已提交")
 
     return _track_action(request, code, SupplementForm, "supplement_form", action)
 
@@ -236,7 +235,7 @@ def track_rate(request, code):
         services.appeal_rate(
             appeal=appeal, speed=d["speed"], outcome=d["outcome"], attitude=d["attitude"], comment=d["comment"]
         )
-        return "感谢您的评价"
+        return _("感谢您的评价")
 
     return _track_action(request, code, RateForm, "rate_form", action)
 
@@ -245,7 +244,7 @@ def track_rate(request, code):
 def track_reopen(request, code):
     def action(appeal, d):
         services.appeal_reopen(appeal=appeal, reason=d["reason"])
-        return "已申请重新办理，承办单位将重新处理您的留言"
+        return _("已申请重新办理，承办单位将重新处理您的留言")
 
     return _track_action(request, code, ReopenForm, "reopen_form", action)
 
@@ -296,12 +295,8 @@ def faq(request):
         if domain:
             qs = qs.filter(domain__code=domain)
         page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    from .models import TopicWord
-
     topics = TopicWord.objects.filter(entries__status=FaqStatus.PUBLISHED).distinct().order_by("name")[:200]
-    from gongkai.catalogue.models import Domain
-
-    domains = Domain.objects.filter(faq_entries__status=FaqStatus.PUBLISHED).distinct()
+    domains = selectors.faq_domains()
     query = "&".join(
         p for p in [f"q={q}" if q else "", f"topic={topic}" if topic else "", f"domain={domain}" if domain else ""] if p
     )
@@ -379,9 +374,9 @@ def consultation_detail(request, pk):
             else:
                 form.reset_human_check()
                 if created:
-                    messages.success(request, "意见已提交，审核通过后将在本页显示。感谢您的参与！")
+                    messages.success(request, _("意见已提交，审核通过后将在本页显示。感谢您的参与！"))
                 else:
-                    messages.warning(request, "您已提交过相同的意见，无需重复提交。")
+                    messages.warning(request, _("您已提交过相同的意见，无需重复提交。"))
                 return redirect(reverse("interaction:consultation", args=[c.pk]) + "#comments")
         return render(request, template, _consultation_context(c, form), status=400)
     return render(
