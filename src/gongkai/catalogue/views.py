@@ -140,7 +140,7 @@ def item_detail(request, pk):
     return render(
         request,
         "catalogue/portal/item.html",
-        {"item": item, "catalogue": catalogue, "elements": elements, "publications": selectors.publications_for(item)},
+        {"item": item, "catalogue": catalogue, "elements": elements},
     )
 
 
