@@ -56,7 +56,7 @@ def test_editor_reviewer_leader_publish_and_portal(tree, page, login, live_serve
     login("mz_reviewer")
     page.goto("/workbench/publications/queues/attribute_review/")
     page.click(f"text={title}")
-    page.click("button:has-text('审查通过')")
+    page.click("button:has-text('公开属性审查通过')")
     page.wait_for_selector("text=公开属性审查已完成")
     page.click("button:has-text('保密审查通过')")
     page.wait_for_selector("text=保密审查已通过")

@@ -440,14 +440,14 @@ CATALOGUE_LINKS = [  # (unit, editor, title contains, catalogue item level1, ite
 
 def _link_catalogue(ctx) -> None:
     """Link demo items to the catalogue items they fulfil (when the catalogue demo has them)."""
-    try:
-        from gongkai.catalogue.models import UnitItem
-    except ImportError:
-        return
+    from gongkai.catalogue import selectors as catalogue
+
     for unit_name, editor, title_part, level1, name in CATALOGUE_LINKS:
         unit = ctx["units"].get(unit_name)
-        item = UnitItem.objects.filter(unit=unit, is_active=True, level1=level1, name=name).first()
-        if unit is None or item is None:
+        if unit is None:
+            continue
+        item = catalogue.linkable_unit_items([unit]).filter(unit=unit, level1=level1, name=name).first()
+        if item is None:
             continue
         for pub in Publication.objects.filter(unit=unit, title__contains=title_part, unit_item__isnull=True):
             services.publication_link_unit_item(actor=ctx["users"][editor], publication=pub, unit_item=item)

@@ -33,7 +33,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -47,6 +46,8 @@ from gongkai.core import uploads as att
 from gongkai.core.models import Organisation
 
 from . import numbering
+from .audit import AuditAction
+from .links import link_label
 from .models import (
     NORMATIVE_TYPES,
     Attachment,
@@ -59,7 +60,6 @@ from .models import (
     Transition,
     attachment_path,
 )
-from .timeliness import DEFAULT_WORKING_DAYS
 
 
 def _msgid(label) -> str:
@@ -208,13 +208,7 @@ class Importer:
         if (url and url in self.seen_urls) or (title, number, published_on) in self.seen:
             return None  # already imported
         body = text.sanitize_html(str(data.get("body") or ""))
-        files, links = self._attachments(data.get("attachments") or [])
-        event = made_on or published_on
-        due = None
-        try:
-            due = self.calendar.add_working_days(event, DEFAULT_WORKING_DAYS) if made_on else None
-        except workdays.CalendarMissing:
-            due = None
+        files, links = self._attachments(data.get("attachments") or [], title=title)
         pub = Publication(
             unit=self.unit,
             doc_type=doc_type,
@@ -232,16 +226,16 @@ class Importer:
             state=State.PUBLISHED,
             source=Source.IMPORT,
             original_url=url[:500],
-            due_on=due,
-            is_late=bool(due and published_on > due),
             created_by=self.actor if getattr(self.actor, "pk", None) else None,
         )
+        pub.due_on = pub.compute_due_on(calendar=self.calendar)  # the one computation of 应公开日期
+        pub.is_late = pub.compute_is_late()
         self.seen.add((title, number, published_on))
         if url:
             self.seen_urls.add(url)
         return _Row(line_no, pub, files, links)
 
-    def _attachments(self, items) -> tuple[list[att.CheckedFile], list[tuple[str, str]]]:
+    def _attachments(self, items, *, title: str = "") -> tuple[list[att.CheckedFile], list[tuple[str, str]]]:
         if not isinstance(items, list):
             raise ValueError("attachments 应为列表")
         files, links = [], []
@@ -256,8 +250,7 @@ class Importer:
             if not ref:
                 raise ValueError("附件缺少路径或网址")
             if _is_url(ref):
-                label = name or unquote(Path(urlparse(ref).path).name) or "附件"
-                links.append((att.clean_filename(label), ref[:1000]))
+                links.append((link_label(ref, name=name, title=title, n=len(files) + len(links) + 1), ref[:1000]))
                 continue
             path = (self.base_dir / ref).resolve()
             if not path.is_file():
@@ -350,7 +343,7 @@ class Importer:
         ids = [p.pk for p in created]
         audit.record(
             actor=self.actor if getattr(self.actor, "pk", None) else None,
-            action="publications.publication.import",
+            action=AuditAction.IMPORT,
             object_type="publications.publication",
             object_id=f"{ids[0]}-{ids[-1]}",
             object_repr=f"导入 {len(ids)} 条历史公开信息",
