@@ -318,6 +318,8 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["domain", "target_kind", "target_level", "owner"]
 
     def get_queryset(self):
+        if self.action and self.action.startswith("act_"):  # as the workbench: the keeping office's
+            return selectors.catalogues_for_staff(self.request.user).order_by("id")
         return (
             Catalogue.objects.filter(_office_scope_q(self.request.user))
             .distinct()
@@ -374,12 +376,12 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         qs = CatalogueVersion.objects.select_related("catalogue__owner").order_by("catalogue_id", "-number")
-        visible = Q(status=VersionStatus.PUBLISHED)
         if permissions.is_sysadmin(user):
             return qs
-        if getattr(user, "is_authenticated", False):
-            visible |= Q(catalogue__owner__in=selectors.office_units(user))
-        return qs.filter(visible)
+        kept = Q(catalogue__owner__in=selectors.office_units(user)) if user.is_authenticated else Q(pk__in=[])
+        if self.action and self.action.startswith("act_"):  # as the workbench: the keeping office's
+            return qs.filter(kept)
+        return qs.filter(Q(status=VersionStatus.PUBLISHED) | kept)
 
 
 add_api_actions(VersionViewSet, VERSION_ACTIONS, response_serializer=VersionSerializer)
@@ -445,14 +447,13 @@ class UnitItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     filterset_fields = ["unit", "unit_list", "is_local", "mandatory"]
 
     def get_queryset(self):
-        visible = Q(is_active=True)
-        if self.action and self.action.startswith("act_") and getattr(self.request.user, "is_authenticated", False):
-            visible |= Q(unit__in=permissions.visible_units(self.request.user))  # dropped items can be restored
-        qs = (
-            UnitItem.objects.filter(visible)
-            .select_related("responsible_unit")
-            .order_by("unit_list_id", "sort_order", "id")
-        )
+        if self.action and self.action.startswith("act_"):
+            # workflow actions: items of the units the caller may see (dropped ones too, to restore
+            # them), exactly as the workbench finds them
+            qs = permissions.scope(UnitItem.objects.all(), self.request.user)
+        else:
+            qs = UnitItem.objects.filter(is_active=True)
+        qs = qs.select_related("responsible_unit").order_by("unit_list_id", "sort_order", "id")
         if self.request.query_params.get("domain"):
             qs = qs.filter(unit_list__catalogue__domain__code=self.request.query_params["domain"])
         return qs

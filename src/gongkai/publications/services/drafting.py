@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.catalogue import selectors as catalogue
-from gongkai.core import audit, permissions, transitions
+from gongkai.core import audit, permissions, transitions, uploads
 from gongkai.core import html as text
-from gongkai.core import uploads
 from gongkai.core.models import Organisation, Role, User
 from gongkai.core.transitions import TransitionRefused
 
