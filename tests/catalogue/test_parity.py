@@ -43,7 +43,9 @@ def _catalogue(tree, national, domain: Domain, *, incomplete: bool = False, publ
         target_level="township",
     )
     draft = catalogue.current_draft()
-    services.item_add(actor=tree.office, version=draft, level1="办事指南", elements=national_elements(), timeframe_text=T20)
+    services.item_add(
+        actor=tree.office, version=draft, level1="办事指南", elements=national_elements(), timeframe_text=T20
+    )
     if incomplete:
         services.item_add(actor=tree.office, version=draft, level1="未勾选", elements={}, timeframe_text="及时公开")
     if published:

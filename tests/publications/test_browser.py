@@ -135,7 +135,13 @@ def test_draft_form_layout_and_grouped_catalogue_items(tree, page, login):
             target_level=Level.COUNTY,
         )
         for name in items:
-            cat.item_add(actor=tree.office, version=catalogue.current_draft(), level1=name, elements=elements, timeframe_text="实时")
+            cat.item_add(
+                actor=tree.office,
+                version=catalogue.current_draft(),
+                level1=name,
+                elements=elements,
+                timeframe_text="实时",
+            )
         cat.version_publish(actor=tree.office, version=catalogue.current_draft())
 
     login("mz_editor")

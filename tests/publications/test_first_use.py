@@ -79,7 +79,11 @@ def test_county_office_queues_show_what_it_oversees(tree, client_for, draft):
             "",
             "低保申请表.docx",
         ),
-        ("http://www.songyang.gov.cn/module/download/downfile.jsp?classid=0&filename=yishiyiyi.pdf", "", "yishiyiyi.pdf"),
+        (
+            "http://www.songyang.gov.cn/module/download/downfile.jsp?classid=0&filename=yishiyiyi.pdf",
+            "",
+            "yishiyiyi.pdf",
+        ),
         ("http://www.songyang.gov.cn/module/download/%E9%99%84%E4%BB%B6.docx", "", "附件.docx"),
         ("http://www.songyang.gov.cn/module/download/downfile.jsp?id=123", "", "一事一议办法 附件1"),
         ("http://example.gov.cn/attach.aspx?id=9", "downfile.jsp", "一事一议办法 附件1"),
@@ -139,7 +143,9 @@ def test_existing_script_names_are_renamed_by_the_migration(tree, draft):
     opaque = Attachment.objects.create(
         publication=pub, name="attach.aspx", external_url="http://x.gov.cn/attach.aspx?id=1", sort_order=1
     )
-    kept = Attachment.objects.create(publication=pub, name="细则.pdf", external_url="http://x.gov.cn/a.pdf", sort_order=2)
+    kept = Attachment.objects.create(
+        publication=pub, name="细则.pdf", external_url="http://x.gov.cn/a.pdf", sort_order=2
+    )
     migration = import_module("gongkai.publications.migrations.0003_meaningful_link_names")
     migration.rename(global_apps, None)
     bad.refresh_from_db()

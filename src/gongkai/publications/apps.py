@@ -30,22 +30,22 @@ class PublicationsConfig(AppConfig):
 
     def workbench_panels(self, user):
         from django.urls import reverse
-        from django.utils.translation import gettext as _g
+        from django.utils.translation import gettext
 
         from . import selectors
 
         items = []
         drafts = selectors.my_drafts(user).count()
         if drafts:
-            items.append((_g("草稿 %(n)s 件") % {"n": drafts}, reverse("publications_wb:home")))
+            items.append((gettext("草稿 %(n)s 件") % {"n": drafts}, reverse("publications_wb:home")))
         for state, n in selectors.queue_counts(user).items():
             if n:
-                label = _g("%(step)s %(n)s 件") % {"step": selectors.QUEUE_LABELS[state], "n": n}
+                label = gettext("%(step)s %(n)s 件") % {"step": selectors.QUEUE_LABELS[state], "n": n}
                 items.append((label, reverse("publications_wb:queue", args=[state])))
         late = selectors.late_items(user).count()
         if late:
-            items.append((_g("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))
-        return [{"title": _g("信息发布"), "items": items, "empty": _g("没有待办的发布事项")}]
+            items.append((gettext("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))
+        return [{"title": gettext("信息发布"), "items": items, "empty": gettext("没有待办的发布事项")}]
 
     def load_demo(self, ctx):
         from .demo import load

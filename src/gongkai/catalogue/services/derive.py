@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.core import audit
@@ -48,13 +48,15 @@ def _update_derived(version: CatalogueVersion, std: list[CatalogueItem], std_tex
             search_text=std_text[item.item_key],
             updated_at=now,
         )
+    with translation.override(None):  # stored, shown on the portal: the source language (简体)
+        reason = _("第%(n)s版标准目录已取消该事项") % {"n": version.number}
     retired = (
         derived.filter(is_active=True)
         .exclude(item_key__in=[i.item_key for i in std])
         .update(
             is_active=False,
             retired_kind=RetiredKind.WITHDRAWN,
-            retired_reason=_("第%(n)s版标准目录已取消该事项") % {"n": version.number},
+            retired_reason=reason,
             updated_at=now,
         )
     )

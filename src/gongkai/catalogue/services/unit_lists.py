@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gongkai.core import audit, chinese
@@ -164,7 +165,8 @@ def unit_item_drop(*, actor: User | None, item: UnitItem, reason: str = "") -> U
     before = audit.snapshot(item)
     item.is_active = False
     item.retired_kind = RetiredKind.DROPPED
-    item.retired_reason = (reason or "").strip()[:200] or _("本单位不涉及")
+    with translation.override(None):  # stored, shown on the portal: the source language (简体)
+        item.retired_reason = (reason or "").strip()[:200] or _("本单位不涉及")
     item.save(update_fields=["is_active", "retired_kind", "retired_reason", "updated_at"])
     audit.record(
         actor=actor,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongkai.core import audit, transitions
@@ -155,7 +155,8 @@ def _publish_companion(other: Publication, actor: User, trigger: Publication) ->
     other = _lock(other)
     name, step, action = STEPS[other.state]
     previous = other.state
-    comment = _("与《%(title)s》同步发布") % {"title": trigger.title}
+    with translation.override(None):  # the trail is a record: kept in the source language (简体)
+        comment = _("与《%(title)s》同步发布") % {"title": trigger.title}
     args = () if name == "sign_off" else (State.PUBLISHED,)
     other = _run(other, name, actor=actor, action=action, step=step, comment=comment, update=_mark_published, args=args)
     _published(other, actor, previous)
@@ -191,7 +192,8 @@ def publication_retain(
     def keep(p: Publication) -> None:
         p.attribute, p.attribute_ground, p.attribute_reason = attribute, ground, reason
 
-    label = f"{Attribute(attribute).label}：{WithholdGround(ground).label}。{reason}"
+    with translation.override(None):  # the trail is a record: kept in the source language (简体)
+        label = f"{Attribute(attribute).label}：{WithholdGround(ground).label}。{reason}"
     comment = "\n".join(part for part in (label, (comment or "").strip()) if part)
     return _run(
         publication, "retain", actor=actor, action=AuditAction.RETAIN, step=Step.RETAIN, comment=comment, update=keep
