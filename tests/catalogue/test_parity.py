@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from gongkai.catalogue import services
 from gongkai.catalogue.actions import CATALOGUE_ACTIONS, UNIT_ITEM_ACTIONS, VERSION_ACTIONS
-from gongkai.catalogue.models import Domain, UnitItem
+from gongkai.catalogue.models import Catalogue, Domain, UnitItem
 
 from .conftest import T20, national_elements
 
