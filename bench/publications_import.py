@@ -260,6 +260,25 @@ def main() -> None:
     )
     assert Publication.objects.filter(unit=unit_bulk).exclude(index_number=None).count() == args.items
 
+    # stored due dates after a calendar change: nothing to change (idempotent pass), then a
+    # period change that moves every due date (each change audited)
+    from gongkai.core.models import LegalPeriod
+
+    t0 = time.perf_counter()
+    unchanged = pub_services.recompute_due_dates()
+    idle = time.perf_counter() - t0
+    LegalPeriod.objects.filter(code="disclosure.proactive").update(length=15)
+    from gongkai.core import deadlines
+
+    deadlines.invalidate()
+    t0 = time.perf_counter()
+    moved = pub_services.recompute_due_dates()
+    busy = time.perf_counter() - t0
+    print(
+        f"due-date recompute over {unchanged.checked:,} items: {idle:.1f} s with nothing to change; "
+        f"{busy:.1f} s changing {moved.changed:,} (each audited)"
+    )
+
     if not args.no_search:
         try:
             from gongkai.publications import indexing

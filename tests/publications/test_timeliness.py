@@ -97,8 +97,9 @@ def test_calendar_change_recomputes_stored_due_dates(tree, draft, publish, djang
     pending.refresh_from_db()
     published.refresh_from_db()
     assert pending.due_on == published.due_on == D(2024, 10, 24)
-    event = AuditEvent.objects.filter(action="publications.publication.due_recomputed", object_id=str(pending.pk))
-    assert event.get().before["due_on"] == "2024-10-23" and event.get().after["due_on"] == "2024-10-24"
+    event = AuditEvent.objects.get(action="publications.publication.due_recomputed")
+    changes = {row["id"]: row for row in event.after["changes"]}
+    assert changes[pending.pk]["due_on"] == ["2024-10-23", "2024-10-24"] and set(changes) == {pending.pk, published.pk}
     assert services.recompute_due_dates().changed == 0  # idempotent
 
 

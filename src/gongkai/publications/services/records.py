@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from gongkai.core import audit, permissions, transitions, workdays
@@ -135,7 +136,8 @@ def recompute_due_dates() -> RecomputeReport:
 
     Registered with :func:`gongkai.core.deadlines.register_recompute`: runs on commit of every
     change of the holiday calendar or of the ``disclosure.proactive`` period, and hourly (so a
-    changed catalogue timeframe reaches the items linked to it). Each changed item is audited."""
+    changed catalogue timeframe reaches the items linked to it). Every change is audited: one
+    event per batch of up to 500 items, listing each item's old and new due date and late flag."""
     report = RecomputeReport()
     calendar = workdays.current_calendar()
     qs = (
@@ -169,14 +171,28 @@ def recompute_due_dates() -> RecomputeReport:
 
 @transaction.atomic
 def _save_changes(changed: list[tuple[Publication, dict]]) -> None:
+    """One UPDATE per batch and one audit event listing every item's old and new values."""
+    rows, by_unit = [], {}
     for pub, values in changed:
-        before = {"due_on": pub.due_on, "is_late": pub.is_late}
-        Publication.objects.filter(pk=pub.pk).update(**values)
-        audit.record(
-            actor=None,
-            action=AuditAction.DUE_RECOMPUTED,
-            obj=pub,
-            unit=pub.unit,
-            before=before,
-            after=values,
+        rows.append(
+            {"id": pub.pk, "due_on": [pub.due_on, values["due_on"]], "is_late": [pub.is_late, values["is_late"]]}
         )
+        pub.due_on, pub.is_late = values["due_on"], values["is_late"]
+        by_unit.setdefault(pub.unit_id, pub.unit)
+    groups: dict[tuple, list[int]] = {}
+    for pub, values in changed:
+        groups.setdefault((values["due_on"], values["is_late"]), []).append(pub.pk)
+    for (due_on, is_late), pks in groups.items():  # items made the same day move together
+        Publication.objects.filter(pk__in=pks).update(due_on=due_on, is_late=is_late)
+    ids = [row["id"] for row in rows]
+    with translation.override(None):
+        label = _("重新计算 %(n)s 条信息的应公开日期") % {"n": len(ids)}
+    audit.record(
+        actor=None,
+        action=AuditAction.DUE_RECOMPUTED,
+        object_type="publications.publication",
+        object_id=f"{ids[0]}-{ids[-1]}" if len(ids) > 1 else ids[0],
+        object_repr=label,
+        unit=next(iter(by_unit.values())) if len(by_unit) == 1 else None,
+        after={"changes": rows},
+    )
