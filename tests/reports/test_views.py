@@ -194,8 +194,9 @@ def test_dashboards_and_csv(tree, county_records, client_for):
 def test_on_time_rate_and_page_view_counter(tree, county_records, client_for):
     import datetime as dt
 
-    from gongkai.reports import pageviews, selectors, stats
-    from gongkai.reports.models import PageView
+    from gongkai.core import pageviews
+    from gongkai.core.models import PageView
+    from gongkai.reports import selectors, stats
 
     r = county_records["requests"]
     from gongkai.requests.models import InformationRequest
@@ -205,9 +206,9 @@ def test_on_time_rate_and_page_view_counter(tree, county_records, client_for):
     chart = next(c for c in stats.dashboard(tree.county, 2025, public=True) if c.key == "requests_on_time")
     assert chart.rows[-1] == ["合计", 2, 1, 50.0]
     # the counter: one row per object and day, counts only
-    pageviews.record_view("catalogue.item", 7)
-    pageviews.record_view("catalogue.item", 7)
-    pageviews.record_view("catalogue.item", 9)
+    pageviews.count("catalogue.item", 7)
+    pageviews.count("catalogue.item", 7)
+    pageviews.count("catalogue.item", 9)
     assert PageView.objects.get(object_type="catalogue.item", object_id="7").count == 2
     assert selectors.top_viewed("catalogue.item", since=dt.date(2000, 1, 1)) == [("7", 2), ("9", 1)]
 
@@ -229,8 +230,8 @@ def test_public_pages_do_not_list_drafts_and_show_versions(tree, county_records,
     assert client.get(reverse("reports:download", args=[v2.pk, "docx"])).status_code == 200
 
 
-def test_request_hook_counts_public_record_pages_only(tree, county_records, client):
-    from gongkai.reports.models import PageView
+def test_record_pages_count_their_views(tree, county_records, client, client_for):
+    from gongkai.core.models import PageView
 
     doc = county_records["docs"]["n1"]
     url = reverse("publications:detail", args=[doc.pk])
@@ -238,6 +239,7 @@ def test_request_hook_counts_public_record_pages_only(tree, county_records, clie
     client.get(url, HTTP_USER_AGENT="Baiduspider/2.0")  # crawlers are not counted
     client.get(reverse("publications:detail", args=[999999]))  # no such record
     client.get(reverse("reports:index"))  # not a counted page
+    client_for(tree.editor_a).get(url)  # staff are not counted
     views = list(PageView.objects.values_list("object_type", "object_id", "count"))
     assert views == [("publications.publication", str(doc.pk), 1)]
 

@@ -292,3 +292,11 @@ def _own_units(user) -> QuerySet[Organisation]:
 
 def manageable_unit_list(user, unit_list: UnitList) -> bool:
     return permissions.has_any_role(user, [Role.EDITOR, Role.LEADER, Role.DISCLOSURE_OFFICE], unit_list.unit)
+
+
+def item_labels(ids) -> dict[str, str]:
+    """ "<item>（<unit>）" of unit catalogue items by id, for "most viewed" lists (missing ids are left out)."""
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    return {
+        str(o.pk): f"{o}（{o.unit.display_name}）" for o in UnitItem.objects.filter(pk__in=pks).select_related("unit")
+    }

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from gongkai.core import pageviews
 from gongkai.core.models import Level, Organisation
 
 from . import exporter, selectors
@@ -138,6 +139,7 @@ def item_detail(request, pk):
     if not item.is_active:
         raise Http404(_("该事项已停用"))
     catalogue = item.unit_list.catalogue
+    pageviews.record_view(request, "catalogue.item", item.pk)
     elements = [d for d in catalogue.template.ordered_elements() if not d.is_column]
     return render(
         request,

@@ -6,6 +6,7 @@ import contextvars
 import logging
 import re
 import uuid
+from html.parser import HTMLParser
 
 from django.utils import translation
 
@@ -42,25 +43,77 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-# Form values are never converted: an edit form opened in 繁體 must send back
-# exactly the stored (简体) text, or saving it would silently rewrite the data.
-# Text explicitly marked as Simplified Chinese (lang="zh-Hans", e.g. the 简体中文
-# language button) stays as it is, too.
-_PROTECTED = re.compile(
-    r"""(<textarea\b[^>]*>.*?</textarea\s*>"""
-    r"""|<(?:button|span|a|option|p|li)\b[^>]*\blang\s*=\s*["']zh-Hans["'][^>]*>[^<]*"""
-    r"""|\bvalue\s*=\s*(?:"[^"]*"|'[^']*'))""",
-    re.IGNORECASE | re.DOTALL,
-)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+class _TraditionalConverter(HTMLParser):
+    """Re-emits an HTML page with its text converted to 繁體, token by token.
+
+    Never converted: form field values (a tag with a ``value`` attribute is kept as written:
+    an edit form opened in 繁體 must send back exactly the stored 简体 text), textarea contents,
+    scripts and styles (except JSON data blocks, e.g. chart data), and anything inside an
+    element marked ``lang="zh-Hans"`` (e.g. the 简体中文 language button).
+    """
+
+    def __init__(self, convert):
+        super().__init__(convert_charrefs=False)
+        self.convert = convert
+        self.out: list[str] = []
+        self.protected: list[str] = []  # open elements whose content stays as written
+
+    def _keep(self, tag: str, attrs) -> bool:
+        names = dict(attrs)
+        if tag in ("textarea", "style") or (names.get("lang") or "").lower() == "zh-hans":
+            return True
+        return tag == "script" and (names.get("type") or "").lower() not in ("application/json", "application/ld+json")
+
+    def handle_starttag(self, tag, attrs):
+        raw = self.get_starttag_text() or ""
+        as_written = bool(self.protected) or any(name == "value" for name, _ in attrs)
+        self.out.append(raw if as_written else self.convert(raw))
+        if tag not in _VOID and (self.protected or self._keep(tag, attrs)):
+            self.protected.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        raw = self.get_starttag_text() or ""
+        as_written = bool(self.protected) or any(name == "value" for name, _ in attrs)
+        self.out.append(raw if as_written else self.convert(raw))
+
+    def handle_endtag(self, tag):
+        if self.protected and self.protected[-1] == tag:
+            self.protected.pop()
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(data if self.protected else self.convert(data))
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self.out.append(f"<![{data}]>")
 
 
 def to_traditional_html(html: str) -> str:
     """Convert an HTML page to 繁體, leaving form field values and textarea contents untouched."""
     from gongkai.core.chinese import to_traditional
 
-    parts = _PROTECTED.split(html)
-    # split() with one capturing group alternates: text, protected, text, protected, ...
-    return "".join(part if i % 2 else to_traditional(part) for i, part in enumerate(parts))
+    parser = _TraditionalConverter(to_traditional)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
 
 
 class TraditionalChineseMiddleware:
@@ -90,3 +143,59 @@ class TraditionalChineseMiddleware:
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response
+
+
+class ServiceUnavailableMiddleware:
+    """A database or Redis that is down or restarting gives a clear 503 with Retry-After, never a 500.
+
+    Nothing is half-written: the request's transaction rolls back with the failed connection,
+    and a citizen's form is shown again with its data (the browser keeps it on "back").
+    """
+
+    RETRY_AFTER = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _is_outage(exception):
+            return None
+        logging.getLogger("gongkai.outage").error("service unavailable: %s: %s", type(exception).__name__, exception)
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        message = _("系统正在维护或暂时繁忙，您提交的内容未被保存，请稍后重试。")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+        else:
+            try:
+                response = render(
+                    request,
+                    "portal/error.html",
+                    {"status": 503, "title": _("服务暂时不可用"), "message": message},
+                    status=503,
+                )
+            except Exception:  # the error page itself needs something that is down
+                from django.http import HttpResponse
+
+                response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(self.RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _is_outage(exception: BaseException) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exception, InterfaceError | OperationalError):
+        return True
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    return isinstance(exception, RedisConnectionError | RedisTimeoutError)

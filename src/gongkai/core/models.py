@@ -301,3 +301,23 @@ class LegalPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.length}{self.get_unit_display()}）"
+
+
+class PageView(models.Model):
+    """Daily view counter of public record pages (most viewed catalogue items, guides …).
+
+    Counted by the view that shows the record (:func:`gongkai.core.pageviews.record_view`);
+    only counts, never who viewed.
+    """
+
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["object_type", "object_id", "day"], name="core_pageview_day")]
+        indexes = [models.Index(fields=["object_type", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.day} ×{self.count}"

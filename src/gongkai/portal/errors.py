@@ -1,9 +1,12 @@
 """Friendly error pages (in the site layout, in Chinese)."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
 def _render(request, status, title, message):
+    if request.path.startswith("/api/"):  # API clients get the API's error shape, never an HTML page
+        return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
     return render(request, "portal/error.html", {"status": status, "title": title, "message": message}, status=status)
 
 
@@ -21,4 +24,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "服务器内部错误，请稍后重试"}, status=500, json_dumps_params={"ensure_ascii": False}
+        )
     return render(request, "portal/error_500.html", status=500)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gongkai.core import pageviews
 from gongkai.core.models import Organisation
 from gongkai.core.uploads import content_disposition
 
@@ -147,6 +148,7 @@ def detail(request, pk: int):
     pub = selectors.public_detail(pk)
     if pub is None:
         raise Http404(_("该信息不存在或尚未公开"))
+    pageviews.record_view(request, "publications.publication", pub.pk)
     today = timezone.localdate()
     context = {
         "pub": pub,

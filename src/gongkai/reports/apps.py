@@ -15,11 +15,6 @@ class ReportsConfig(AppConfig):
         (_("统计分析"), "reports_wb:statistics", 71, None),
     ]
 
-    def ready(self):
-        from . import pageviews
-
-        pageviews.connect()
-
     def workbench_panels(self, user):
         from . import selectors
 

@@ -177,20 +177,3 @@ class GenerationJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.status} {self.done}/{self.total}"
-
-
-class PageView(models.Model):
-    """Daily view counter for public pages of records owned by other apps (e.g. catalogue items),
-    fed by :mod:`gongkai.reports.pageviews`. Only counts, never who viewed."""
-
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=64)
-    day = models.DateField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["object_type", "object_id", "day"], name="reports_pageview_day")]
-        indexes = [models.Index(fields=["object_type", "day"])]
-
-    def __str__(self) -> str:
-        return f"{self.object_type}:{self.object_id} {self.day} ×{self.count}"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.core import permissions
+from gongkai.core import pageviews, permissions
 from gongkai.core.models import Organisation, Role
 
 from . import engine
 from . import tables as T
-from .models import AnnualReport, FigureChange, GenerationJob, PageView, ReportStatus
+from .models import AnnualReport, FigureChange, GenerationJob, ReportStatus
 
 
 def default_year() -> int:
@@ -173,13 +173,7 @@ def workbench_panels(user) -> list[dict]:
 
 
 def top_viewed(object_type: str, *, since: dt.date, limit: int = 10) -> list[tuple[str, int]]:
-    return list(
-        PageView.objects.filter(object_type=object_type, day__gte=since)
-        .values("object_id")
-        .annotate(n=Sum("count"))
-        .order_by("-n", "object_id")
-        .values_list("object_id", "n")[:limit]
-    )
+    return pageviews.most_viewed(object_type, since=since, limit=limit)
 
 
 def cell_info(report: AnnualReport, table: str, row: str, col: str) -> dict:

@@ -1,32 +1,33 @@
 """Adapters to the apps that own the records behind the report and the dashboards.
 
-The report engine never imports another app directly: each source below calls the owning
-app's public selectors (``gongkai.<app>.selectors``) when that app is installed and exposes
-the selector, and says so otherwise (``status()``), so that a missing source is shown as
-"未接入" instead of a made-up zero.
+The report engine reads other apps only through their public selectors, imported explicitly
+here (no string contracts):
 
-Contract expected from the owning apps (agreed in the work plan):
-
-- ``gongkai.requests.selectors.annual_table3(units, year)`` and ``annual_table4(units, year)``
-- ``gongkai.publications.selectors.normative_counts(units, year)`` and ``timeliness_stats(units, year)``
-- ``gongkai.search.selectors.top_terms(since, limit)``
-- ``gongkai.interaction.selectors.interaction_stats(units, year)``
+- ``gongkai.requests.selectors.annual_table3(units, year)``, ``annual_table4``, the record ids
+  behind each cell (``table3_record_ids``, ``table4_record_ids``), ``bulk_table3`` and
+  ``answered_on_time``;
+- ``gongkai.publications.selectors.normative_counts(units, year)``, ``normative_record_ids``,
+  ``bulk_normative``, ``timeliness_stats`` and ``published_counts``;
+- ``gongkai.search.selectors.top_terms(since, limit)``;
+- ``gongkai.interaction.selectors.interaction_stats(units, year)``.
 
 Their results are normalised here (official labels or keys accepted; a cell may be a number or
 a mapping with ``count``/``value`` and ``ids``/``url``) into this app's cell format
-(:func:`gongkai.reports.tables.cell`).
+(:func:`gongkai.reports.tables.cell`). A source that fails is shown on the dashboards as an
+error for that chart, never as a made-up zero.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-from django.apps import apps
+from gongkai.interaction import selectors as interaction_selectors
+from gongkai.publications import selectors as publication_selectors
+from gongkai.requests import selectors as request_selectors
+from gongkai.search import selectors as search_selectors
 
 from . import tables as T
 
@@ -34,94 +35,21 @@ log = logging.getLogger(__name__)
 
 
 class SourceUnavailable(Exception):
-    """The owning app is not installed or does not (yet) provide the selector."""
+    """A source could not answer (kept for callers that show a per-chart error)."""
 
 
-@dataclass(frozen=True)
-class Source:
-    key: str
-    label: str  # what it feeds, in Chinese
-    app: str  # app label
-    module: str  # one module, or several separated by spaces (searched in order)
-    functions: tuple[str, ...]
-
-    def _module(self):
-        if not apps.is_installed(f"gongkai.{self.app}"):
-            return None
-        mods = []
-        for name in self.module.split():
-            try:
-                mods.append(importlib.import_module(name))
-            except ImportError:
-                continue
-        if not mods:
-            return None
-        return _Chain(mods)
-
-    def status(self) -> str:
-        mod = self._module()
-        if mod is None:
-            return "not_installed"
-        missing = [f for f in self.functions if not callable(getattr(mod, f, None))]
-        return "missing" if missing else "wired"
-
-    def available(self, function: str | None = None) -> bool:
-        mod = self._module()
-        if mod is None:
-            return False
-        names = [function] if function else self.functions
-        return all(callable(getattr(mod, f, None)) for f in names)
-
-    def call(self, function: str, *args, **kwargs):
-        mod = self._module()
-        fn = getattr(mod, function, None) if mod else None
-        if not callable(fn):
-            raise SourceUnavailable(f"{self.module}.{function}")
-        return fn(*args, **kwargs)
-
-
-class _Chain:
-    """Attribute lookup over several modules (an app's selectors, then its stats module)."""
-
-    def __init__(self, mods):
-        self._mods = mods
-
-    def __getattr__(self, name):
-        for m in self._mods:
-            if hasattr(m, name):
-                return getattr(m, name)
-        raise AttributeError(name)
-
-
-REQUESTS = Source(
-    "requests",
-    "依申请公开（表三、表四）",
-    "requests",
-    "gongkai.requests.selectors gongkai.requests.stats",
-    ("annual_table3", "annual_table4"),
+# What each source feeds (shown with a report so a reader knows where its figures come from).
+SOURCES = (
+    ("requests", "依申请公开（表三、表四）"),
+    ("publications", "规章和规范性文件库（表二）、主动公开及时率"),
+    ("search", "热门检索词"),
+    ("interaction", "互动交流（诉求）统计"),
+    ("catalogue", "标准目录事项（浏览量排行）"),
 )
-PUBLICATIONS = Source(
-    "publications",
-    "规章和规范性文件库（表二）、主动公开及时率",
-    "publications",
-    "gongkai.publications.selectors",
-    ("normative_counts",),
-)
-TIMELINESS = Source(
-    "timeliness", "主动公开及时率", "publications", "gongkai.publications.selectors", ("timeliness_stats",)
-)
-SEARCH = Source("search", "热门检索词", "search", "gongkai.search.selectors", ("top_terms",))
-INTERACTION = Source(
-    "interaction", "互动交流（诉求）统计", "interaction", "gongkai.interaction.selectors", ("interaction_stats",)
-)
-CATALOGUE = Source("catalogue", "标准目录事项（浏览量排行）", "catalogue", "gongkai.catalogue.models", ())
-
-ALL = (REQUESTS, PUBLICATIONS, TIMELINESS, SEARCH, INTERACTION, CATALOGUE)
 
 
 def statuses() -> list[dict]:
-    names = {"wired": "已接入", "missing": "应用已安装，但尚未提供所需接口", "not_installed": "应用未安装"}
-    return [{"key": s.key, "label": s.label, "status": s.status(), "status_label": names[s.status()]} for s in ALL]
+    return [{"key": key, "label": label, "status": "wired", "status_label": "已接入"} for key, label in SOURCES]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,23 +245,23 @@ def normalise_normative(raw) -> dict:
 # ---------------------------------------------------------------------------------------------
 # what the engine and the dashboards call
 def table3(units, year: int) -> dict:
-    return normalise_table3(REQUESTS.call("annual_table3", units, year))
+    return normalise_table3(request_selectors.annual_table3(units, year))
 
 
 def table4(units, year: int) -> dict:
-    return normalise_table4(REQUESTS.call("annual_table4", units, year))
+    return normalise_table4(request_selectors.annual_table4(units, year))
 
 
 def normative(units, year: int) -> dict:
-    return normalise_normative(PUBLICATIONS.call("normative_counts", units, year))
+    return normalise_normative(publication_selectors.normative_counts(units, year))
 
 
 def timeliness(units, year: int):
-    return TIMELINESS.call("timeliness_stats", units, year)
+    return publication_selectors.timeliness_stats(units, year)
 
 
 def top_terms(since: dt.date, limit: int = 20) -> list[tuple[str, int]]:
-    raw = SEARCH.call("top_terms", since, limit)
+    raw = search_selectors.top_terms(since, limit)
     out = []
     for item in raw or []:
         if isinstance(item, tuple | list):
@@ -346,7 +274,7 @@ def top_terms(since: dt.date, limit: int = 20) -> list[tuple[str, int]]:
 
 
 def interaction_stats(units, year: int):
-    return INTERACTION.call("interaction_stats", units, year)
+    return interaction_selectors.interaction_stats(units, year)
 
 
 def optional(fn: Callable, *args, **kwargs):

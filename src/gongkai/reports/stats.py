@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils import timezone
 
 from gongkai.core.models import Organisation
@@ -76,64 +75,13 @@ def _publication_charts(units, year: int) -> list[Chart]:
         if err:
             c.error = err
         else:
-            data = raw.get(key)
-            if data is None:
-                c.error = "公开信息尚未关联领域（发布应用没有领域字段），暂不能按领域统计"
-            c.rows = data or []
-            if key == "by_domain" and raw.get("domain_note"):
-                c.note = raw["domain_note"]
-                c.columns = ["主题分类", "信息数量"]
+            c.rows = raw.get(key) or []
         out.append(c)
     return out
 
 
 def _publication_counts(units, year: int) -> dict:
-    """Published proactive-disclosure items by unit, type, domain and month (GROUP BY queries on
-    the publications app's model; that app offers no selector for these counts)."""
-    if not apps.is_installed("gongkai.publications"):
-        raise sources.SourceUnavailable("gongkai.publications")
-    from django.db.models import Count
-    from django.db.models.functions import ExtractMonth
-
-    from gongkai.publications.models import DocType, Publication, State
-
-    qs = Publication.objects.filter(
-        unit__in=units, state__in=[State.PUBLISHED, State.WITHDRAWN], published_on__year=year
-    )
-    types = dict(DocType.choices)
-    by_unit = [
-        [r["unit__short_name"] or r["unit__name"], r["n"]]
-        for r in qs.values("unit__name", "unit__short_name").annotate(n=Count("id")).order_by("-n")[:20]
-    ]
-    by_type = [
-        [str(types.get(r["doc_type"], r["doc_type"])), r["n"]]
-        for r in qs.values("doc_type").annotate(n=Count("id")).order_by("-n")
-    ]
-    months = {
-        r["m"]: r["n"]
-        for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()
-    }
-    by_month = [[f"{m}月", months.get(m, 0)] for m in range(1, 13)]
-    by_domain, domain_note = None, ""
-    if any(f.name == "domain" for f in Publication._meta.get_fields()):
-        by_domain = [
-            [r["domain__name"] or "未归类", r["n"]]
-            for r in qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]
-        ]
-    elif any(f.name == "topic" for f in Publication._meta.get_fields()):
-        topics = dict(Publication._meta.get_field("topic").choices)
-        by_domain = [
-            [str(topics.get(r["topic"], r["topic"])), r["n"]]
-            for r in qs.values("topic").annotate(n=Count("id")).order_by("-n")[:20]
-        ]
-        domain_note = "发布记录尚未关联标准目录领域，暂按信息的主题分类统计"
-    return {
-        "by_unit": by_unit,
-        "by_type": by_type,
-        "by_month": by_month,
-        "by_domain": by_domain,
-        "domain_note": domain_note,
-    }
+    return sources.publication_selectors.published_counts(units, year)
 
 
 def _timeliness_chart(units, year: int) -> Chart:
@@ -214,24 +162,8 @@ def _request_charts(units, year: int) -> list[Chart]:
 
 
 def _on_time(units, year: int) -> list[dict]:
-    """Requests answered in ``year``, and how many by their stored legal due date (art. 33),
-    per unit — a GROUP BY on the requests app's model (it offers no selector for this)."""
-    if sources.REQUESTS.status() != "wired":
-        raise sources.SourceUnavailable("gongkai.requests")
-    from django.db.models import Count, F, Q
-
-    from gongkai.requests.models import InformationRequest
-
-    rows = (
-        InformationRequest.objects.filter(unit__in=units, finished_on__year=year, due_date__isnull=False)
-        .values("unit__name", "unit__short_name")
-        .annotate(answered=Count("id"), on_time=Count("id", filter=Q(finished_on__lte=F("due_date"))))
-        .order_by("unit__name")
-    )
-    out = [
-        {"label": r["unit__short_name"] or r["unit__name"], "answered": r["answered"], "on_time": r["on_time"]}
-        for r in rows
-    ]
+    """Requests answered in ``year`` and how many by their stored legal due date (art. 33), per unit."""
+    out = [{"label": r["unit"], **r} for r in sources.request_selectors.answered_on_time(units, year)]
     if out:
         out.append(
             {"label": "合计", "answered": sum(r["answered"] for r in out), "on_time": sum(r["on_time"] for r in out)}
@@ -251,18 +183,9 @@ def _search_chart(since: dt.date) -> Chart:
 
 
 def catalogue_item_names(ids: list[str]) -> dict[str, str]:
-    if not apps.is_installed("gongkai.catalogue"):
-        return {}
-    for name in ("UnitItem", "CatalogueItem"):
-        try:
-            model = apps.get_model("catalogue", name)
-        except LookupError:
-            continue
-        qs = model._default_manager.filter(pk__in=[i for i in ids if str(i).isdigit()])
-        if hasattr(model, "unit"):
-            qs = qs.select_related("unit")
-        return {str(o.pk): f"{o}（{o.unit.display_name}）" if hasattr(o, "unit") else str(o) for o in qs}
-    return {}
+    from gongkai.catalogue import selectors as catalogue_selectors
+
+    return catalogue_selectors.item_labels(ids)
 
 
 def _viewed_chart(since: dt.date) -> Chart:

@@ -3,16 +3,16 @@ source selectors returned them); this module turns ids into rows with links into
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from gongkai.core import permissions
+from gongkai.publications import selectors as publication_selectors
+from gongkai.requests import selectors as request_selectors
 
-# table -> (app label, model names to try, in order)
-TRACE_MODELS = {
-    "t3": ("requests", ("InformationRequest", "Request", "DisclosureRequest")),
-    "t4": ("requests", ("ReviewCase",)),
-    "t2": ("publications", ("NormativeDocument", "Regulation", "Publication")),
+# table -> the owning app's selector: (user, ids) -> the records the user may see
+TRACE_SELECTORS = {
+    "t3": request_selectors.requests_by_ids,
+    "t4": request_selectors.review_cases_by_ids,
+    "t2": publication_selectors.publications_by_ids,
 }
 # table -> (workbench URL name of the owning app, attribute giving the pk to link to)
 TRACE_URLS = {
@@ -31,18 +31,6 @@ TRACE_FACTS = {
     ],
     "t2": [("document_number", "发文字号"), ("published_on", "发布日期")],
 }
-
-
-def model_for(table: str):
-    app_label, names = TRACE_MODELS[table]
-    if not apps.is_installed(f"gongkai.{app_label}"):
-        return None
-    for name in names:
-        try:
-            return apps.get_model(app_label, name)
-        except LookupError:
-            continue
-    return None
 
 
 def _url(obj, table: str = "") -> str:
@@ -69,16 +57,10 @@ def fact_headings(table: str) -> list[str]:
 def records(table: str, row: str, ids: list, *, user) -> list[dict]:
     if not ids:
         return []
-    model = model_for(table)
-    if model is None:
-        return [{"id": i, "label": f"记录 #{i}", "url": "", "unit": "", "facts": []} for i in ids]
-    qs = model._default_manager.filter(pk__in=ids)
-    unit_field = next((f for f in ("unit", "organisation", "responsible_unit", "owner") if hasattr(model, f)), None)
-    if unit_field and not permissions.is_sysadmin(user):
-        qs = permissions.scope(qs, user, unit_field=unit_field)
-    if unit_field:
-        qs = qs.select_related(unit_field)
-    found = {o.pk: o for o in qs}
+    selector = TRACE_SELECTORS.get(table)
+    if selector is None:
+        return []
+    found = {o.pk: o for o in selector(user, ids)}
     out = []
     for i in ids:
         o = found.get(i)
@@ -94,7 +76,7 @@ def records(table: str, row: str, ids: list, *, user) -> list[dict]:
                 "label": str(o),
                 "url": _url(o, table),
                 "facts": facts,
-                "unit": str(getattr(o, unit_field, "") or "") if unit_field else "",
+                "unit": str(o.unit),
             }
         )
     return out

@@ -220,3 +220,23 @@ def workbench_panels(user) -> list[dict]:
     if not qs.exists() and not items:
         return []
     return [{"title": "依申请公开", "items": items, "empty": "没有逾期或临期的申请"}]
+
+
+# --- for the annual report (read by the reports app) -------------------------------------------
+annual_table3 = stats.annual_table3
+annual_table4 = stats.annual_table4
+table3_record_ids = stats.table3_record_ids
+table4_record_ids = stats.table4_record_ids
+bulk_table3 = stats.bulk_table3
+answered_on_time = stats.answered_on_time
+
+
+def requests_by_ids(user, ids) -> QuerySet[InformationRequest]:
+    """The requests among ``ids`` that ``user`` may see (the records behind a report figure)."""
+    return permissions.scope(InformationRequest.objects.filter(pk__in=ids), user).select_related("unit")
+
+
+def review_cases_by_ids(user, ids):
+    from .models import ReviewCase
+
+    return permissions.scope(ReviewCase.objects.filter(pk__in=ids), user).select_related("unit", "request")

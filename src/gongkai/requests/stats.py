@@ -183,3 +183,120 @@ def annual_table4(units, year: int) -> dict[str, dict[str, int]]:
         result[case.kind][outcome] += 1
         result[case.kind]["total"] += 1
     return result
+
+
+# --- the records behind each figure, and many units at once (read by the reports app) --------
+
+
+def _leaf(outcome: str) -> str:
+    """Table 三 row of a finished request's outcome, in this module's keys ("public", "withheld.1" …)."""
+    section, item = OUTCOME_ROWS.get(outcome, ("other", 3))
+    return f"{section}.{item}" if item else section
+
+
+def _col(applicant_type: str, org_type: str) -> str:
+    return "natural" if applicant_type == ApplicantType.PERSON else (org_type or OrgType.OTHER.value)
+
+
+def _table3_queryset(units, year: int):
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = InformationRequest.objects.filter(unit__in=units, received_on__lte=end).filter(
+        Q(finished_on__isnull=True) | Q(finished_on__gte=start)
+    )
+    return qs, start, end
+
+
+def table3_record_ids(units, year: int) -> dict[tuple[str, str], list[int]]:
+    """(row, column) → ids of the requests counted in that cell of :func:`annual_table3`.
+
+    Rows: "new", "carried", "forward" and the outcome leaves ("public", "partial", "withheld.1" …).
+    """
+    qs, start, end = _table3_queryset(units, year)
+    rows = qs.values_list("pk", "applicant_type", "org_type", "received_on", "finished_on", "outcome").order_by("pk")
+    out: dict[tuple[str, str], list[int]] = {}
+    for pk, atype, otype, received, finished, outcome in rows.iterator(chunk_size=2000):
+        col = _col(atype, otype)
+        out.setdefault(("new" if received >= start else "carried", col), []).append(pk)
+        row = _leaf(outcome) if finished is not None and finished <= end else "forward"
+        out.setdefault((row, col), []).append(pk)
+    return out
+
+
+def table4_record_ids(units, year: int) -> dict[tuple[str, str], list[int]]:
+    """(review kind, outcome at 31 December) → ids of the cases counted in :func:`annual_table4`."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = (
+        ReviewCase.objects.filter(unit__in=units, filed_on__lte=end)
+        .filter(Q(filed_on__gte=start) | Q(decided_on__isnull=True) | Q(decided_on__gte=start))
+        .values_list("pk", "kind", "outcome", "decided_on")
+        .order_by("pk")
+    )
+    out: dict[tuple[str, str], list[int]] = {}
+    for pk, kind, outcome, decided in qs:
+        if outcome != ReviewOutcome.PENDING and (decided is None or decided > end):
+            outcome = ReviewOutcome.PENDING
+        out.setdefault((kind, outcome), []).append(pk)
+    return out
+
+
+def bulk_table3(units, year: int) -> dict[int, dict[str, dict[str, int]]]:
+    """Table 三 for every unit in ``units`` with ONE query (GROUP BY unit × applicant column, one
+    filtered COUNT per row): ``{unit_id: {row: {column: n}}}`` in :func:`table3_record_ids`' keys
+    plus "finished" (三（七）), without the "total" column."""
+    from django.db.models import Case, CharField, Count, F, Value, When
+
+    qs, start, end = _table3_queryset(units, year)
+    done = Q(finished_on__isnull=False, finished_on__lte=end)
+    by_leaf: dict[str, list[str]] = {}
+    for outcome in OUTCOME_ROWS:
+        by_leaf.setdefault(_leaf(outcome), []).append(str(outcome))
+    known = [str(o) for o in OUTCOME_ROWS]
+    counts = {
+        "new": Count("id", filter=Q(received_on__gte=start)),
+        "carried": Count("id", filter=Q(received_on__lt=start)),
+        "forward": Count("id", filter=~done),
+        "finished": Count("id", filter=done),
+    }
+    for i, (leaf, outcomes) in enumerate(sorted(by_leaf.items())):
+        q = Q(outcome__in=outcomes)
+        if leaf == "other.3":  # an unknown outcome is filed under （六）3.其他, as in annual_table3
+            q |= ~Q(outcome__in=known)
+        counts[f"leaf{i}"] = Count("id", filter=done & q)
+    names = {f"leaf{i}": leaf for i, leaf in enumerate(sorted(by_leaf))}
+    rows = (
+        qs.annotate(
+            col=Case(
+                When(applicant_type=ApplicantType.PERSON, then=Value("natural")),
+                When(org_type="", then=Value(OrgType.OTHER.value)),
+                default=F("org_type"),
+                output_field=CharField(),
+            )
+        )
+        .values("unit_id", "col")
+        .annotate(**counts)
+        .order_by()
+    )
+    result: dict[int, dict[str, dict[str, int]]] = {}
+    for r in rows:
+        table = result.setdefault(r["unit_id"], {})
+        for key in counts:
+            row = names.get(key, key)
+            table.setdefault(row, {})
+            table[row][r["col"]] = table[row].get(r["col"], 0) + r[key]
+    return result
+
+
+def answered_on_time(units, year: int) -> list[dict]:
+    """Per unit: requests answered in ``year`` with a due date, and how many by that date (art. 33)."""
+    from django.db.models import Count, F
+
+    rows = (
+        InformationRequest.objects.filter(unit__in=units, finished_on__year=year, due_date__isnull=False)
+        .values("unit__name", "unit__short_name")
+        .annotate(answered=Count("id"), on_time=Count("id", filter=Q(finished_on__lte=F("due_date"))))
+        .order_by("unit__name")
+    )
+    return [
+        {"unit": r["unit__short_name"] or r["unit__name"], "answered": r["answered"], "on_time": r["on_time"]}
+        for r in rows
+    ]
