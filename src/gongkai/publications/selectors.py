@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core import permissions
@@ -352,13 +353,13 @@ def published_counts(units, year: int) -> dict:
         for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()
     }
     by_domain = [
-        [r["domain__name"] or "未归类", r["n"]]
+        [r["domain__name"] or gettext("未归类"), r["n"]]
         for r in qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]
     ]
     return {
         "by_unit": by_unit,
         "by_type": by_type,
-        "by_month": [[f"{m}月", months.get(m, 0)] for m in range(1, 13)],
+        "by_month": [[gettext("%(m)s月") % {"m": m}, months.get(m, 0)] for m in range(1, 13)],
         "by_domain": by_domain,
     }
 
