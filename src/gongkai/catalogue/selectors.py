@@ -32,6 +32,11 @@ from .models import (
 # --- public ---------------------------------------------------------------------------
 
 
+def domain_by_pk(pk: int) -> Domain | None:
+    """An active domain (for other apps' pages filtered by domain)."""
+    return Domain.objects.filter(pk=pk, is_active=True).first()
+
+
 def public_domains() -> QuerySet[Domain]:
     """Active domains, with the number of units that keep a list in each."""
     return Domain.objects.filter(is_active=True).annotate(
