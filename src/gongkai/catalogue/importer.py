@@ -42,6 +42,18 @@ from gongkai.core.models import Organisation, User
 
 from . import elements as el
 from . import services
+from .headers import (
+    NOT_MANDATORY,
+    SAME_AS_ABOVE,
+    ColumnMap,
+    col_letter,
+    domain_for,
+    element_lookup,
+    find_header,
+    is_tick,
+    map_columns,
+    two_level,
+)
 from .models import Catalogue, Domain, ElementDefinition, ElementTemplate, ElementType
 from .spreadsheets import RawSheet, read_csv, read_xlsx, sniff
 
@@ -49,15 +61,6 @@ MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", 50_000)
 # The browser wizard checks files within one request; larger files go through the command line.
 WEB_MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", 10_000)
 MAX_BYTES = getattr(settings, "GONGKAI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-SAME_AS_ABOVE = {"同上", "同上。", "〃", "同前"}
-IGNORED_HEADERS = {"序号", "编号", "备注", "说明", "事项来源", "责任单位", "公开栏目", "细化说明", "状态", "责任科室"}
-LEVEL1_HEADERS = {"一级事项", "一级", "事项类别", "主项", "一级目录"}
-LEVEL2_HEADERS = {"二级事项", "二级", "子项", "二级目录", "具体事项"}
-LEVEL3_HEADERS = {"三级事项", "三级", "三级目录"}
-NAME_TOP_HEADERS = {"公开事项", "事项名称", "事项", "信息名称"}
-DOMAIN_HEADERS = {"领域", "公开领域", "所属领域", "试点领域"}
-MANDATORY_HEADERS = {"必选事项", "是否必选", "必选"}
-NOT_MANDATORY = {"否", "可选", "非必选", "N", "n", "0", "□"}
 
 
 @dataclass
@@ -171,167 +174,6 @@ class ImportReport:
         return "\n".join(lines)
 
 
-# --- header mapping ------------------------------------------------------------------------
-
-
-def _norm(h: str) -> str:
-    h = chinese.normalise(h or "")
-    return re.sub(r"[\s“”\"'（）()【】\[\]：:*＊]", "", h)
-
-
-def _normset(words) -> set[str]:
-    return {_norm(w) for w in words}
-
-
-_LEVEL1, _LEVEL2, _LEVEL3 = _normset(LEVEL1_HEADERS), _normset(LEVEL2_HEADERS), _normset(LEVEL3_HEADERS)
-_NAME_TOP, _DOMAIN, _MANDATORY = _normset(NAME_TOP_HEADERS), _normset(DOMAIN_HEADERS), _normset(MANDATORY_HEADERS)
-_IGNORED = _normset(IGNORED_HEADERS)
-_SUB_HEADER_WORDS = (
-    _LEVEL1
-    | _LEVEL2
-    | _LEVEL3
-    | _normset(["全社会", "特定群体", "主动", "依申请", "县级", "乡级", "主动公开", "依申请公开"])
-)
-
-
-@dataclass
-class ColumnMap:
-    level1: int | None = None
-    name: int | None = None
-    level3: int | None = None
-    timeframe: int | None = None
-    domain: int | None = None
-    mandatory: int | None = None
-    element: dict[str, int] = field(default_factory=dict)  # element key -> column
-    ticks: dict[str, dict[str, int]] = field(default_factory=dict)  # element key -> {value: column}
-    ignored: list[str] = field(default_factory=list)
-    header_rows: int = 1
-
-
-def _element_lookup(template: ElementTemplate) -> dict[str, ElementDefinition]:
-    lookup = {}
-    for d in template.ordered_elements():
-        for label in [d.name, *d.aliases]:
-            lookup[_norm(label)] = d
-    return lookup
-
-
-def _find_header(rows: list[list[str]], lookup: dict) -> int | None:
-    known = set(lookup) | _NAME_TOP | _LEVEL1 | _DOMAIN
-    best, best_score = None, 0
-    for i, row in enumerate(rows[:15]):
-        score = sum(1 for c in row if _norm(c) in known)
-        if score > best_score and score >= 2:
-            best, best_score = i, score
-    return best
-
-
-def _two_level(top: list[str], sub: list[str]) -> bool:
-    """A second header row: ≥2 sub-header words under merged (repeated) or blank top cells."""
-    hits = [ci for ci, c in enumerate(sub) if _norm(el.SYNONYMS.get(_norm(c), c)) in _SUB_HEADER_WORDS]
-    if len(hits) < 2:
-        return False
-    for ci in hits:
-        t = top[ci] if ci < len(top) else ""
-        left = top[ci - 1] if 0 < ci <= len(top) else None
-        right = top[ci + 1] if ci + 1 < len(top) else None
-        if not t or t == left or t == right:
-            return True
-    return False
-
-
-def _header_pair(top: list[str], sub: list[str] | None, ci: int, last_top: str) -> tuple[str, str]:
-    t = top[ci] if ci < len(top) else ""
-    s = (sub[ci] if ci < len(sub) else "") if sub is not None else ""
-    if sub is not None and not t and s:
-        t = last_top  # top header written once above several sub-columns, not merged
-    if s == t:
-        s = ""  # vertically merged header
-    return t, s
-
-
-def _map_name_column(cmap: ColumnMap, ci: int, nt: str, ns: str) -> bool:
-    header = ns or nt
-    if header in _LEVEL1:
-        cmap.level1 = ci
-    elif header in _LEVEL2:
-        cmap.name = ci
-    elif header in _LEVEL3:
-        cmap.level3 = ci
-    elif not ns and nt in _NAME_TOP:
-        cmap.level1 = ci if cmap.level1 is None else cmap.level1
-    elif nt in _DOMAIN:
-        cmap.domain = ci
-    elif nt in _MANDATORY:
-        cmap.mandatory = ci
-    else:
-        return False
-    return True
-
-
-def _map_element_column(cmap: ColumnMap, ci: int, d: ElementDefinition, s: str) -> bool:
-    if d.type == ElementType.NAME:
-        cmap.level1 = ci if cmap.level1 is None else cmap.level1
-    elif d.type == ElementType.MULTICHOICE and s:
-        value = el.match_allowed(s, d.allowed_values)
-        if not value:
-            return False
-        cmap.ticks.setdefault(d.key, {}).setdefault(value, ci)
-    elif d.type == ElementType.TIMEFRAME:
-        cmap.timeframe = ci
-    else:
-        cmap.element[d.key] = ci
-    return True
-
-
-def map_columns(top: list[str], sub: list[str] | None, template: ElementTemplate) -> ColumnMap:
-    lookup = _element_lookup(template)
-    cmap = ColumnMap(header_rows=2 if sub is not None else 1)
-    last_top = ""
-    for ci in range(max(len(top), len(sub or []))):
-        t, s = _header_pair(top, sub, ci, last_top)
-        last_top = t or last_top
-        nt, ns = _norm(t), _norm(s)
-        if not nt and not ns:
-            continue
-        if _map_name_column(cmap, ci, nt, ns):
-            continue
-        d = lookup.get(nt)
-        if d is not None and _map_element_column(cmap, ci, d, s):
-            continue
-        if nt not in _IGNORED:
-            cmap.ignored.append(t + (f"→{s}" if s else ""))
-    return cmap
-
-
-def _is_tick(value: str) -> bool | None:
-    v = value.strip()
-    if v in el.EMPTY_TICKS:
-        return False
-    if v in el.TICKS:
-        return True
-    return None
-
-
-def _col_letter(ci: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(ci + 1)
-
-
-def _domain_for(names: list[str], domains: dict[str, Domain]) -> Domain | None:
-    for text in names:
-        n = chinese.normalise(text or "").strip()
-        if n and n in domains:
-            return domains[n]
-    for text in names:
-        n = chinese.normalise(text or "")
-        hits = [d for key, d in domains.items() if key and key in n]
-        if hits:
-            return max(hits, key=lambda d: len(d.name))
-    return None
-
-
 # --- parsing ------------------------------------------------------------------------------
 
 
@@ -349,7 +191,7 @@ class _Context:
 
     def __post_init__(self):
         self.defs = self.template.ordered_elements()
-        self.lookup = _element_lookup(self.template)
+        self.lookup = element_lookup(self.template)
         self.domains = {chinese.normalise(d.name): d for d in Domain.objects.filter(is_active=True)}
 
     @property
@@ -414,7 +256,7 @@ def _names(sheet: _Sheet, cells: _Cells) -> tuple[str, str]:
 
 def _row_domain(ctx: _Context, sheet: _Sheet, cells: _Cells, result: RowResult) -> None:
     written = cells(sheet.cmap.domain) if sheet.cmap.domain is not None else ""
-    domain = _domain_for([written], ctx.domains) if written else sheet.domain
+    domain = domain_for([written], ctx.domains) if written else sheet.domain
     if written and domain is None:
         result.errors.append(_("未知领域“%(name)s”（请先在“公开领域”中添加该地方领域）") % {"name": written})
     elif domain is None:
@@ -430,7 +272,7 @@ def _tick_values(ctx: _Context, sheet: _Sheet, cells: _Cells, result: RowResult)
         chosen = []
         for value, ci in options.items():
             text = cells(ci)
-            tick = _is_tick(text)
+            tick = is_tick(text)
             if tick is None:
                 result.warnings.append(
                     _("“%(element)s→%(value)s”列填写了“%(text)s”，按已勾选处理")
@@ -446,11 +288,11 @@ def _cell_problems(raw: RawSheet, sheet: _Sheet, ri: int, cells: _Cells, result:
     formula_cols = sorted(ci for (r, ci) in raw.formulas if r == ri)
     name_cols = {sheet.cmap.level1, sheet.cmap.name}
     if formula_cols:
-        letters = "、".join(_col_letter(c) for c in formula_cols)
+        letters = "、".join(col_letter(c) for c in formula_cols)
         message = _("第%(cols)s列含公式，请复制后“粘贴为数值”再导入") % {"cols": letters}
         (result.errors if name_cols & set(formula_cols) else result.problems).append(message)
     for ci in cells.same_as_above_without_value():
-        result.problems.append(_("第%(col)s列写“同上”，但上一行没有内容") % {"col": _col_letter(ci)})
+        result.problems.append(_("第%(col)s列写“同上”，但上一行没有内容") % {"col": col_letter(ci)})
 
 
 def _parse_row(ctx: _Context, sheet: _Sheet, ri: int, cells: _Cells) -> RowResult:
@@ -502,7 +344,7 @@ def _open_sheet(ctx: _Context, raw: RawSheet, report: ImportReport) -> _Sheet | 
     rows = raw.rows
     sheet_report = SheetReport(name=raw.name)
     report.sheets.append(sheet_report)
-    hi = _find_header(rows, ctx.lookup)
+    hi = find_header(rows, ctx.lookup)
     if hi is None:
         report.file_errors.append(
             _("工作表“%(sheet)s”：未找到表头。表头应包含模板“%(template)s”的要素名称，如%(names)s")
@@ -512,7 +354,7 @@ def _open_sheet(ctx: _Context, raw: RawSheet, report: ImportReport) -> _Sheet | 
     sheet_report.header_row = hi + 1
     top = rows[hi]
     nxt = rows[hi + 1] if hi + 1 < len(rows) else []
-    cmap = map_columns(top, nxt if _two_level(top, nxt) else None, ctx.template)
+    cmap = map_columns(top, nxt if two_level(top, nxt) else None, ctx.template)
     sheet_report.ignored_columns = cmap.ignored
     sheet_report.columns = [c for c in top if c]
     if cmap.level1 is None:
@@ -522,7 +364,7 @@ def _open_sheet(ctx: _Context, raw: RawSheet, report: ImportReport) -> _Sheet | 
         return None
     sheet_report.missing_columns = _missing_columns(ctx, cmap)
     title_texts = [c for r in rows[:hi] for c in r if c]
-    domain = _domain_for([raw.name], ctx.domains) or _domain_for(title_texts, ctx.domains) or ctx.default_domain
+    domain = domain_for([raw.name], ctx.domains) or domain_for(title_texts, ctx.domains) or ctx.default_domain
     if domain is None and cmap.domain is None:
         report.file_errors.append(
             _("工作表“%(sheet)s”：无法确定所属领域。工作表名称或标题中应写明领域（如“社会救助”），或增加“领域”列")
