@@ -425,7 +425,8 @@ def items_replace(*, actor: User | None, version: CatalogueVersion, rows: list[I
         problems = list(row.problems)
         if key in seen:
             key = new_key("k")
-            problems.append(_("与本目录中另一事项同名，请合并或删除"))
+            if not problems:  # the importer's report already names the row it repeats
+                problems.append(_("与本目录中另一事项同名，请合并或删除"))
         seen.add(key)
         text = el.search_text(row.level1, row.name, row.elements, row.timeframe_text)
         values.append(
