@@ -3,6 +3,10 @@
 Usage:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gk_requests \\
         PYTHONPATH=src python bench/requests_concurrency.py [--n 1000] [--workers 16] [--baseline 200]
+    python bench/requests_concurrency.py --smoke      # tiny run (8 requests); works on SQLite too
+
+On SQLite (the embedded default) only ``--smoke`` runs, with one writer thread: SQLite
+serialises writers, so there is no concurrency to measure there.
 
 What it does: migrates the database, creates a bench unit, then submits
 ``--baseline`` requests sequentially (the baseline) and ``--n`` requests from a
@@ -41,7 +45,10 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1000, help="concurrent submissions (default 1000)")
     parser.add_argument("--workers", type=int, default=16, help="threads (default 16)")
     parser.add_argument("--baseline", type=int, default=200, help="sequential submissions for the baseline")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run (4 + 8 requests) that also works on SQLite")
     args = parser.parse_args()
+    if args.smoke:
+        args.n, args.workers, args.baseline = 8, 2, 4
 
     import django
 
@@ -50,9 +57,16 @@ def main() -> int:
     from django.db import connection, connections
 
     if connection.vendor != "postgresql":
-        print("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
-        return 2
+        if not args.smoke:
+            print("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://… (or run --smoke)", file=sys.stderr)
+            return 2
+        args.workers = 1  # SQLite serialises writers: the smoke run checks the code path, not concurrency
     call_command("migrate", verbosity=0)
+    from gongkai.core.workdays import current_calendar
+
+    current_calendar()  # the holiday table is seeded by the migrations
+
+    from django.db import transaction
 
     from gongkai.core import audit, credit_code
     from gongkai.core import services as core_services
@@ -61,15 +75,26 @@ def main() -> int:
     from gongkai.requests.models import InformationRequest
 
     unit = Organisation.objects.filter(name="基准测试县民政局").first()
-    if unit is None:
-        unit = core_services.organisation_create(
-            actor=None,
-            parent=None,
-            name="基准测试县民政局",
-            kind=OrgKind.DEPARTMENT,
-            level=Level.COUNTY,
-            credit_code=credit_code.make("11331124BENCH0001"[:17].replace("BENCH", "BCHDE")),
-        )
+    if unit is None:  # a department needs its government above it (core refuses a parentless department)
+        with transaction.atomic():
+            county = Organisation.objects.filter(
+                name="基准测试县人民政府"
+            ).first() or core_services.organisation_create(
+                actor=None,
+                parent=None,
+                name="基准测试县人民政府",
+                kind=OrgKind.GOVERNMENT,
+                level=Level.COUNTY,
+                credit_code=credit_code.make("11331124BCHGW0001"),
+            )
+            unit = core_services.organisation_create(
+                actor=None,
+                parent=county,
+                name="基准测试县民政局",
+                kind=OrgKind.DEPARTMENT,
+                level=Level.COUNTY,
+                credit_code=credit_code.make("11331124BCHDE0001"),
+            )
     run = time.strftime("%H%M%S")
 
     def data(i: int, tag: str) -> services.ApplicantData:
@@ -130,7 +155,10 @@ def main() -> int:
     dupes_global = len(all_codes) - len(set(all_codes))
     chain = audit.verify()
 
-    print(f"PostgreSQL {connection.pg_version // 10000}, run {run}")
+    import resource
+
+    engine = f"PostgreSQL {connection.pg_version // 10000}" if connection.vendor == "postgresql" else "SQLite (smoke)"
+    print(f"{engine}, run {run}")
     print(
         f"baseline (sequential): {args.baseline} requests in {t_seq:.2f} s = {seq_rate:.1f} req/s "
         f"(stored {len(stored('seq'))}/{len(base_codes)})"
@@ -142,6 +170,7 @@ def main() -> int:
         f"duplicate tracking codes (run): {dupes}  (whole table): {dupes_global}"
     )
     print(f"audit chain: {'ok' if chain.ok else 'BROKEN at ' + str(chain.first_bad_id)} ({chain.checked} events)")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     for e in errors[:5]:
         print("  error:", e)
     return 0 if (lost == 0 and dupes == 0 and dupes_global == 0 and not errors and chain.ok) else 1

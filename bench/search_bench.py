@@ -1,29 +1,36 @@
-"""Search benchmark (issue 5, item 9).
+"""Search benchmark (issue 5 item 9, issue 18 items 2–4 and 7, issue 19 item 4).
 
-Generates N realistic Chinese government documents, indexes them with the embedded
-(tantivy) backend of ``gongkai.search``, and prints:
+Builds a corpus of N documents from **real government text**, indexes it with the embedded
+(tantivy) backend and, with ``--pg-fts``, with the PostgreSQL backend, and prints per backend:
 
-* index build rate (documents/s) and index size;
-* p50/p95 latency over 1,000 mixed queries (single words, two words, quoted phrases,
-  queries with facet filters / date ranges), each a full search as the portal runs it
-  (ranking, total count, six facets, highlighted titles and snippets);
-* the same queries answered by a PostgreSQL ``ILIKE '%…%'`` baseline (a plain table in
-  PostgreSQL holding the same documents) in the same run, and the latency ratio;
-* recall@10 for 200 known-item queries (title fragments a user remembers).
+* index build rate (documents/s) and peak memory (RSS);
+* p50/p95 over the query mix, each a full portal search (``services.run_search``: parsing,
+  ranking, total, six facets, highlighted titles and snippets, 10 per page), and p95 per
+  query kind: ``single``, ``two`` words, quoted ``phrase``, ``facet`` filters (30 % with a
+  date range), ``broad`` words matching thousands of documents (低保, 通知, 2025年 …), and
+  ``nl`` — long natural-language questions;
+* recall@10 of ``known`` items (title fragments a user remembers) and of the natural-language
+  questions, split into the tuning and the held-out part;
+* for the PostgreSQL backend, how often its top result equals the embedded one;
+* a PostgreSQL ``ILIKE '%…%'`` baseline on the same queries in the same run.
 
-Vocabulary: the words and frequencies of jieba's dictionary (349k real words; word choice
-weighted by corpus frequency, so function words are common and rare words rare), combined
-with government-document phrase templates (units, domains, policy topics, document kinds).
-Nothing is random characters.
+Corpus: the 649 State Council regulations of ``tests/search/data`` (real, full text, source in
+its README) are indexed as they are, so each question has its one right answer among N
+distractors; the other N − 649 documents are resampled from them: government-notice titles
+(36 county units, 14 domains with their policy topics, 7 document types, nouns drawn from the
+regulations' own words by frequency) and bodies of 5–12 sentences drawn from the regulations
+plus a sentence about the topic. Questions: ``tests/search/data/nl_questions.tsv`` (written
+for those regulations; the held-out half was never used for tuning).
 
 Usage::
 
-    PYTHONPATH=src python bench/search_bench.py --docs 20000
-    PYTHONPATH=src python bench/search_bench.py --docs 1000000 --baseline-queries 100
+    PYTHONPATH=src python bench/search_bench.py --smoke                  # seconds, no PostgreSQL
+    PYTHONPATH=src python bench/search_bench.py --docs 100000 --pg-fts
+    PYTHONPATH=src python bench/search_bench.py --docs 1000000 --pg-fts --baseline-queries 20 --json
 
-``--baseline-queries``: ILIKE scans the whole table for every query (seconds each at 1M
-documents), so at large scale the baseline answers a stratified sample of the 1,000
-queries; the ratio compares both systems on exactly that sample.
+``--json`` prints one JSON object (``docs``, ``embedded`` and, with ``--pg-fts``, ``postgres``,
+each with ``p50_ms``, ``p95_ms``, ``recall_at_10`` (known items), ``nl_recall_at_10``,
+``build_docs_per_s``, ``by_kind``; ``peak_rss_mb``) instead of the report.
 """
 
 from __future__ import annotations
@@ -32,20 +39,24 @@ import argparse
 import bisect
 import datetime as dt
 import gc
+import gzip
+import json
 import os
 import random
+import re
+import resource
 import shutil
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from gongkai.search.backends.tantivy import TantivyBackend  # noqa: E402
-from gongkai.search.types import SearchDocument, SearchQuery  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DATA = ROOT / "tests" / "search" / "data"
 
 # --- government vocabulary -------------------------------------------------------------------
 
@@ -123,89 +134,103 @@ LAWS = [
     "中华人民共和国土地管理法",
     "优化营商环境条例",
 ]
-PLACES = ["乡镇人民政府", "县直各单位", "各村（社区）", "各有关部门", "各学校"]
+PLACES = ["乡镇人民政府", "县直各单位", "村（社区）", "有关部门", "学校"]
 
 
-def load_vocabulary(min_freq: int = 3):
-    import jieba
+BROAD = ["通知", "低保", "补贴", "管理", "2025年", "资金", "工作", "公示", "申请", "安全", "规定", "医保"]
 
-    path = Path(jieba.__file__).with_name("dict.txt")
-    words, freqs, nouns, nfreqs = [], [], [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) < 2:
-            continue
-        word, freq = parts[0], int(parts[1])
-        tag = parts[2] if len(parts) > 2 else ""
-        if freq < min_freq or not all("\u4e00" <= c <= "\u9fff" for c in word) or len(word) > 4:
-            continue
-        words.append(word)
-        freqs.append(freq)
-        if tag in {"n", "vn", "nz", "ns", "nt"} and 2 <= len(word) <= 4:
-            nouns.append(word)
-            nfreqs.append(freq**0.5)  # flatter: titles use many different nouns
-    return words, list(accumulate(freqs)), nouns, list(accumulate(nfreqs))
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def setup_django(pg_url: str | None) -> None:
+    os.environ.setdefault("GONGKAI_DEMO", "1")
+    os.environ.setdefault("GONGKAI_DATA_DIR", "/tmp/gongkai-search-bench-var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    if pg_url:
+        os.environ["DATABASE_URL"] = pg_url
+    import django
+
+    django.setup()
+    from gongkai.search import dictionary
+
+    # The shipped dictionary, whatever the database holds.
+    dictionary.use(dictionary.Dictionary([(a, b) for a, b, _s in dictionary.shipped_pairs()]))
+
+
+def load_regulations() -> list[dict]:
+    with gzip.open(DATA / "state_council_regulations.jsonl.gz", "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def load_questions() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (DATA / "nl_questions.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            q, title, split = line.split("\t")
+            rows.append((q, title, split))
+    return rows
 
 
 @dataclass
 class Generated:
-    doc: SearchDocument
+    doc: object
     key: str  # the distinctive part of the title (topic + nouns)
 
 
-class WordPool:
-    """Words drawn by frequency, in bulk with numpy (drawing one at a time is the slow part)."""
+class Corpus:
+    """Documents resampled from the real regulations (sentences, words), see the module doc."""
 
-    def __init__(self, words: list[str], cum: list[float], seed: int, chunk: int = 1_000_000):
+    def __init__(self, regulations: list[dict], seed: int):
         import numpy as np
+        import rjieba
 
         self.np = np
-        self.words = np.array(words, dtype=object)
-        weights = np.diff(np.array([0.0, *cum], dtype=np.float64))
-        self.p = weights / weights.sum()
-        self.gen = np.random.default_rng(seed)
-        self.chunk = chunk
-        self.buf: list[str] = []
-        self.pos = 0
-
-    def take(self, k: int) -> list[str]:
-        if self.pos + k > len(self.buf):
-            idx = self.gen.choice(len(self.words), size=self.chunk, p=self.p)
-            self.buf = self.words[idx].tolist()
-            self.pos = 0
-        out = self.buf[self.pos : self.pos + k]
-        self.pos += k
-        return out
-
-
-class Corpus:
-    def __init__(self, seed: int):
         self.rng = random.Random(seed)
-        self.words, self.cw, self.nouns, self.ncw = load_vocabulary()
-        self.word_pool = WordPool(self.words, self.cw, seed)
-        self.noun_pool = WordPool(self.nouns, self.ncw, seed + 1, chunk=200_000)
+        self.gen = np.random.default_rng(seed)
+        sentences = []
+        counts: Counter = Counter()
+        for r in regulations:
+            for s in re.split(r"(?<=[。；！？])|\n", r["body"]):
+                s = s.strip()
+                if 8 <= len(s) <= 160 and not s.startswith("第") or (8 <= len(s) <= 160 and "条" in s[:8]):
+                    sentences.append(re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", s))
+            for w in rjieba.cut(r["title"] + r["body"][:3000]):
+                if 2 <= len(w) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in w):
+                    counts[w] += 1
+        self.sentences = [s for s in sentences if s]
+        self.words = [w for w, n in counts.most_common() if n >= 3][:20000]
+        weights = np.array([counts[w] ** 0.5 for w in self.words], dtype=np.float64)
+        self.word_p = weights / weights.sum()
+        self.word_buf: list[str] = []
+        self.word_pos = 0
+        self.sent_buf: list[int] = []
+        self.sent_pos = 0
         self.types = [t for t, _ in TYPES]
         self.type_cw = list(accumulate(w for _, w in TYPES))
         self.domains = list(DOMAINS)
 
-    def pick(self, k: int) -> list[str]:
-        return self.word_pool.take(k)
+    def nouns(self, k: int) -> list[str]:
+        if self.word_pos + k > len(self.word_buf):
+            idx = self.gen.choice(len(self.words), 200_000, p=self.word_p)
+            self.word_buf = [self.words[i] for i in idx.tolist()]
+            self.word_pos = 0
+        out = self.word_buf[self.word_pos : self.word_pos + k]
+        self.word_pos += k
+        return out
 
-    def pick_nouns(self, k: int) -> list[str]:
-        return self.noun_pool.take(k)
+    def sentence_ids(self, k: int) -> list[int]:
+        if self.sent_pos + k > len(self.sent_buf):
+            self.sent_buf = self.gen.integers(0, len(self.sentences), 1_000_000).tolist()
+            self.sent_pos = 0
+        out = self.sent_buf[self.sent_pos : self.sent_pos + k]
+        self.sent_pos += k
+        return out
 
-    def sentence(self, topic: str) -> str:
-        r = self.rng.random()
-        if r < 0.25:
-            n = self.pick_nouns(2)
-            return f"各{self.rng.choice(PLACES)}要{self.rng.choice(VERBS)}{n[0]}{topic}工作，确保{n[1]}落到实处。"
-        if r < 0.35:
-            return f"根据《{self.rng.choice(LAWS)}》等有关规定，结合我县实际，制定本{self.rng.choice(DOC_KINDS)}。"
-        words = self.pick(self.rng.randint(8, 22))
-        mid = len(words) // 2
-        return "".join(words[:mid]) + "，" + "".join(words[mid:]) + "。"
+    def document(self, i: int):
+        from gongkai.search.types import SearchDocument
 
-    def document(self, i: int) -> Generated:
         rng = self.rng
         domain = rng.choice(self.domains)
         topic = rng.choice(DOMAINS[domain])
@@ -213,7 +238,7 @@ class Corpus:
         unit = UNITS[unit_id]
         doc_type = self.types[bisect.bisect_left(self.type_cw, rng.random() * self.type_cw[-1])]
         published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(365 * 11))
-        nouns = self.pick_nouns(rng.choice((1, 2, 2, 3)))
+        nouns = self.nouns(rng.choice((1, 2, 2, 3)))
         key = topic + "".join(nouns)
         year = published.year
         if doc_type == "interpretation":
@@ -226,11 +251,10 @@ class Corpus:
             title = f"关于公开征求《{key}{rng.choice(DOC_KINDS)}（征求意见稿）》意见的公告"
         else:
             title = f"关于{rng.choice(VERBS)}{year}年{key}工作的通知"
-        body = "".join(self.sentence(topic) for _ in range(rng.randint(7, 13)))
+        lead = f"各{rng.choice(PLACES)}：为{rng.choice(VERBS)}{topic}工作，根据《{rng.choice(LAWS)}》，结合我县实际，现将有关事项通知如下。"
+        body = lead + "".join(self.sentences[j] for j in self.sentence_ids(rng.randint(5, 12)))
         number = f"{unit[1:3]}发〔{year}〕{rng.randint(1, 150)}号" if doc_type in ("policy", "normative") else ""
-        status = ""
-        if doc_type == "normative":
-            status = rng.choice(["有效", "有效", "有效", "失效", "已修改"])
+        status = rng.choice(["有效", "有效", "有效", "失效", "已修改"]) if doc_type == "normative" else ""
         doc = SearchDocument(
             id=f"publication:{i}",
             kind="publication",
@@ -250,37 +274,39 @@ class Corpus:
         return Generated(doc, key)
 
 
+def regulation_documents(regulations: list[dict]):
+    from gongkai.search.types import SearchDocument
+
+    out = []
+    for i, r in enumerate(regulations):
+        day = dt.date.fromisoformat(r["date"])
+        out.append(
+            SearchDocument(
+                id=f"regulation:{i}",
+                kind="publication",
+                title=r["title"],
+                body=(r["info"] + "\n" + r["body"]).strip(),
+                url=f"/regulations/{i}/",
+                unit_id=0,
+                unit_name="国务院",
+                doc_type="regulation",
+                domain="",
+                year=day.year,
+                status="有效",
+                published_on=day,
+            )
+        )
+    return out
+
+
 # --- queries ---------------------------------------------------------------------------------
 
 
-def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Random) -> list[tuple[str, SearchQuery]]:
+def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Random, questions) -> list:
+    from gongkai.search.types import SearchQuery
+
     topics = [t for ts in DOMAINS.values() for t in ts]
-    common = [
-        "通知",
-        "公示",
-        "政策解读",
-        "预算",
-        "补贴",
-        "资金",
-        "申请",
-        "办法",
-        "低保",
-        "医保",
-        "民政",
-        "就业",
-        "养老",
-        "教育",
-        "培训",
-        "安全",
-        "检查",
-        "税",
-        "农村",
-        "乡镇",
-        "改造",
-        "监管",
-        "项目",
-        "标准",
-    ]
+    common = BROAD + ["公示", "政策解读", "预算", "办法", "民政", "就业", "养老", "教育", "培训", "检查", "税", "农村"]
 
     def word() -> str:
         r = rng.random()
@@ -288,23 +314,23 @@ def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Ra
             return rng.choice(common)
         if r < 0.65:
             return rng.choice(topics)
-        return corpus.pick_nouns(1)[0]
+        return corpus.nouns(1)[0]
 
-    out: list[tuple[str, SearchQuery]] = []
+    kinds = ("single", "two", "phrase", "facet", "broad", "nl")
+    out = []
     for i in range(n):
-        kind = ("single", "two", "phrase", "facet")[i % 4 if i % 20 else 0]
+        kind = kinds[i % len(kinds)]
         if kind == "single":
             q = SearchQuery(text=word(), per_page=10)
         elif kind == "two":
             q = SearchQuery(text=f"{word()} {word()}", per_page=10)
         elif kind == "phrase":
             g = rng.choice(sample)
-            text = g.doc.body
-            cut = [s for s in text.replace("。", "，").split("，") if len(s) >= 6]
-            piece = rng.choice(cut) if cut else text[:8]
+            cut = [s for s in re.split(r"[，。；、]", g.doc.body) if len(s) >= 6]
+            piece = rng.choice(cut) if cut else g.doc.body[:8]
             start = rng.randrange(0, max(1, len(piece) - 6))
             q = SearchQuery(text=f'"{piece[start : start + rng.randint(4, 8)]}"', per_page=10)
-        else:
+        elif kind == "facet":
             filters: dict[str, list[str]] = {}
             r = rng.random()
             if r < 0.4:
@@ -319,6 +345,10 @@ def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Ra
                 date_to = date_from + dt.timedelta(days=730)
             text = word() if rng.random() < 0.6 else f"{word()} {word()}"
             q = SearchQuery(text=text, filters=filters, date_from=date_from, date_to=date_to, per_page=10)
+        elif kind == "broad":
+            q = SearchQuery(text=rng.choice(BROAD), per_page=10)
+        else:
+            q = SearchQuery(text=rng.choice(questions)[0], per_page=10)
         out.append((kind, q))
     return out
 
@@ -326,19 +356,112 @@ def make_queries(corpus: Corpus, sample: list[Generated], n: int, rng: random.Ra
 def known_item_queries(sample: list[Generated], n: int, rng: random.Random) -> list[tuple[str, str]]:
     """(doc id, fragment): a contiguous piece of the title covering its distinctive part."""
     out = []
-    for g in rng.sample(sample, n):
+    for g in rng.sample(sample, min(n, len(sample))):
         title, key = g.doc.title, g.key
         start = title.index(key)
-        # The fragment a user remembers: the distinctive words, sometimes with a little context.
         lo = max(0, start - rng.choice((0, 0, 1, 2)))
         hi = min(len(title), start + len(key) + rng.choice((0, 0, 1, 2)))
         frag = title[lo:hi]
-        if len(frag) > 14:  # long keys: a 10–14 character window inside the key
+        if len(frag) > 14:
             width = rng.randint(10, 14)
             off = rng.randrange(0, len(frag) - width + 1)
             frag = frag[off : off + width]
         out.append((g.doc.id, frag))
     return out
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def run_search(backend, q):
+    """What the portal runs (relaxed retry of questions included), without logging or help."""
+    from gongkai.search import analysis
+
+    parsed = analysis.parse_query(q.text)
+    res = backend.search(q, parsed)
+    if not res.total and not parsed.issue:
+        relaxed = parsed.relaxed()
+        if relaxed is not None:
+            retry = backend.search(q, relaxed)
+            if retry.total:
+                res = retry
+    return res
+
+
+def measure(name: str, backend, queries, known, nl, reg_ids) -> dict:
+    from gongkai.search.types import SearchQuery
+
+    for _kind, q in queries[:20]:
+        run_search(backend, q)  # warm up
+    lat, by_kind, totals, tops = [], {}, [], []
+    for kind, q in queries:
+        t = time.perf_counter()
+        res = run_search(backend, q)
+        ms = (time.perf_counter() - t) * 1000
+        lat.append(ms)
+        by_kind.setdefault(kind, []).append(ms)
+        totals.append(res.total)
+        tops.append(res.hits[0].id if res.hits else None)
+    found = 0
+    misses = []
+    for doc_id, frag in known:
+        res = run_search(backend, SearchQuery(text=frag, per_page=10))
+        if doc_id in [h.id for h in res.hits]:
+            found += 1
+        else:
+            misses.append(frag)
+    nl_found = {"tune": [0, 0], "heldout": [0, 0]}
+    nl_top = []
+    for question, title, split in nl:
+        res = run_search(backend, SearchQuery(text=question, per_page=10))
+        ids = [h.id for h in res.hits]
+        nl_found[split][1] += 1
+        nl_found[split][0] += reg_ids.get(title) in ids
+        nl_top.append(ids[0] if ids else None)
+    nl_total = sum(v[1] for v in nl_found.values())
+    return {
+        "p50_ms": round(pct(lat, 50), 2),
+        "p95_ms": round(pct(lat, 95), 2),
+        "p99_ms": round(pct(lat, 99), 2),
+        "recall_at_10": round(found / max(1, len(known)), 4),
+        "nl_recall_at_10": round(sum(v[0] for v in nl_found.values()) / max(1, nl_total), 4),
+        "nl_recall_at_10_tune": round(nl_found["tune"][0] / max(1, nl_found["tune"][1]), 4),
+        "nl_recall_at_10_heldout": round(nl_found["heldout"][0] / max(1, nl_found["heldout"][1]), 4),
+        "median_hits": int(statistics.median(totals)) if totals else 0,
+        "by_kind": {
+            k: {"n": len(v), "p50_ms": round(pct(v, 50), 2), "p95_ms": round(pct(v, 95), 2)} for k, v in by_kind.items()
+        },
+        "known_misses": misses[:5],
+        "_tops": tops + nl_top,
+        "_lat": lat,
+    }
+
+
+def print_report(name: str, r: dict) -> None:
+    print(
+        f"{name}: {len(r['_lat'])} queries p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms;"
+        f" median hits {r['median_hits']:,}"
+    )
+    for kind, v in r["by_kind"].items():
+        print(f"  {kind:7s} n={v['n']:4d}  p50 {v['p50_ms']:7.1f} ms  p95 {v['p95_ms']:7.1f} ms")
+    print(
+        f"  RECALL@10 known items {r['recall_at_10']:.3f}; natural-language questions {r['nl_recall_at_10']:.3f}"
+        f" (tuning {r['nl_recall_at_10_tune']:.3f}, held-out {r['nl_recall_at_10_heldout']:.3f})"
+    )
+    for frag in r["known_misses"]:
+        print(f"  known-item miss: {frag!r}")
 
 
 # --- PostgreSQL ILIKE baseline ---------------------------------------------------------------
@@ -350,7 +473,7 @@ def pg_connect(url: str):
     return psycopg.connect(url, autocommit=True)
 
 
-def pg_load(conn, docs: list[SearchDocument]) -> float:
+def pg_load(conn, docs: list) -> float:
     started = time.perf_counter()
     with conn.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS bench_search_docs")
@@ -386,7 +509,7 @@ def _like_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def ilike_sql(q: SearchQuery) -> tuple[str, list]:
+def ilike_sql(q) -> tuple[str, list]:
     """The naive implementation: every whitespace-separated term (or quoted phrase) must
     occur in the title or the body; filters as equality; newest first."""
     where, params = [], []
@@ -420,71 +543,42 @@ def ilike_sql(q: SearchQuery) -> tuple[str, list]:
     return sql, params
 
 
-# --- running -----------------------------------------------------------------------------------
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
-    return s[k]
-
-
-def dir_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def run_pg_fts(args, docs, queries, known) -> None:
-    """The multi-server backend: same documents, same queries, through PostgresBackend."""
-    os.environ.setdefault("GONGKAI_DEMO", "1")
-    os.environ["DATABASE_URL"] = args.pg_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    import django
-
-    django.setup()
+def run_postgres(args, docs, queries, known, nl, reg_ids, log) -> dict:
     from django.core.management import call_command
+    from django.db import connection
 
     from gongkai.search.backends.postgres import PostgresBackend
 
     call_command("migrate", "search", verbosity=0)
     backend = PostgresBackend()
-    backend.clear()
-    t0 = time.perf_counter()
-    backend.index(docs, batch=1000)
-    build_s = time.perf_counter() - t0
-    from django.db import connection
-
+    build_s = None
+    if args.reuse and backend.count() == len(docs):
+        log("  PG: reusing the table of an earlier --keep run (same corpus and seed)")
+    else:
+        backend.clear()
+        t0 = time.perf_counter()
+        backend.index(docs, batch=1000, progress=lambda n: n % 100_000 == 0 and log(f"  PG indexed {n:,}"))
+        build_s = time.perf_counter() - t0
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE search_searchentry")
-    print(f"PG FTS BUILD: {len(docs) / build_s:,.0f} docs/s ({build_s:.1f} s)")
-    lat = []
-    for _kind, q in queries:
-        t = time.perf_counter()
-        backend.search(q)
-        lat.append((time.perf_counter() - t) * 1000)
-    print(f"PG FTS backend {len(lat)} mixed queries: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms")
-    found = sum(
-        1
-        for doc_id, frag in known
-        if doc_id in [h.id for h in backend.search(SearchQuery(text=frag, per_page=10)).hits]
-    )
-    print(f"PG FTS RECALL@10 known-item: {found / len(known):.3f}")
+        cur.execute("SELECT pg_total_relation_size('search_searchentry')")
+        size = cur.fetchone()[0]
+    r = measure("postgres", backend, queries, known, nl, reg_ids)
+    r["build_docs_per_s"] = round(len(docs) / build_s, 1) if build_s else None
+    r["index_mb"] = round(size / 1e6, 1)
     if not args.keep:
         backend.clear()
+    return r
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", type=int, default=1_000_000)
-    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--queries", type=int, default=1200, help="the mix: 6 kinds in turn")
     ap.add_argument("--known", type=int, default=200)
-    ap.add_argument(
-        "--baseline-queries",
-        type=int,
-        default=None,
-        help="how many of the queries the ILIKE baseline answers (default: all up to 50k docs, else 100)",
-    )
+    ap.add_argument("--smoke", action="store_true", help="tiny run (1,000 documents, 60 queries, no PostgreSQL)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
+    ap.add_argument("--baseline-queries", type=int, default=None, help="how many queries the ILIKE baseline answers")
     ap.add_argument(
         "--pg-url",
         default=os.environ.get("BENCH_PG_URL")
@@ -492,140 +586,158 @@ def main() -> None:
         or "postgres://postgres@127.0.0.1:5432/gk_search",
     )
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--pg-fts", action="store_true", help="also measure gongkai's PostgreSQL backend")
     ap.add_argument("--index-dir", default="/tmp/gongkai-search-bench")
     ap.add_argument("--threads", type=int, default=1, help="tantivy indexing threads")
     ap.add_argument("--heap-mb", type=int, default=512)
-    ap.add_argument("--seed", type=int, default=20261123)
-    ap.add_argument("--keep", action="store_true", help="keep the index and the PG table")
+    ap.add_argument("--seed", type=int, default=20261202)
+    ap.add_argument("--keep", action="store_true", help="keep the index and the PG tables")
     ap.add_argument(
-        "--pg-fts",
-        action="store_true",
-        help="also measure gongkai's PostgreSQL full-text backend (SearchEntry) on the same documents",
+        "--reuse", action="store_true", help="reuse the index and PG table of an earlier --keep run (same N and seed)"
     )
     args = ap.parse_args()
+    if args.smoke:
+        args.docs, args.queries, args.known, args.no_baseline, args.pg_fts = 1000, 60, 20, True, False
+
+    out = sys.stderr if args.json else sys.stdout
+
+    def log(msg: str) -> None:
+        print(msg, file=out, flush=True)
+
+    setup_django(args.pg_url if args.pg_fts else None)
+    from gongkai.search.backends.tantivy import TantivyBackend
 
     rng = random.Random(args.seed)
-    print(f"# gongkai search benchmark: {args.docs:,} documents, {args.queries} queries, {args.known} known items")
-    print(f"# machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
-
+    log(f"# gongkai search benchmark: {args.docs:,} documents, {args.queries} queries, {args.known} known items")
+    log(f"# machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     t0 = time.perf_counter()
-    corpus = Corpus(args.seed)
-    generated = [corpus.document(i) for i in range(1, args.docs + 1)]
-    docs = [g.doc for g in generated]
-    gen_s = time.perf_counter() - t0
-    avg_title = statistics.fmean(len(d.title) for d in docs[:10000])
-    avg_body = statistics.fmean(len(d.body) for d in docs[:10000])
-    print(
-        f"generated {len(docs):,} documents in {gen_s:.1f} s "
-        f"(vocabulary {len(corpus.words):,} words; avg title {avg_title:.0f} chars, body {avg_body:.0f} chars)"
+    regulations = load_regulations()
+    questions = load_questions()
+    corpus = Corpus(regulations, args.seed)
+    real = regulation_documents(regulations)
+    generated = [corpus.document(i) for i in range(1, max(0, args.docs - len(real)) + 1)]
+    docs = real + [g.doc for g in generated]
+    reg_ids = {d.title: d.id for d in real}
+    log(
+        f"corpus: {len(real)} real regulations + {len(generated):,} resampled documents in {time.perf_counter() - t0:.1f} s "
+        f"({len(corpus.sentences):,} real sentences, {len(corpus.words):,} words); "
+        f"avg body {statistics.fmean(len(d.body) for d in docs[:20000]):.0f} chars"
     )
-    print("example:", docs[0].title, "|", docs[0].body[:60], "…")
+    log(f"example: {generated[0].doc.title} | {generated[0].doc.body[:60]}…" if generated else "")
 
-    # --- index build
     index_dir = Path(args.index_dir)
-    shutil.rmtree(index_dir, ignore_errors=True)
+    reuse = args.reuse and index_dir.exists() and TantivyBackend(index_dir).count() == len(docs)
+    if not reuse:
+        shutil.rmtree(index_dir, ignore_errors=True)
     backend = TantivyBackend(index_dir)
     gc.collect()
     t0 = time.perf_counter()
-
-    def progress(n: int) -> None:
-        if n % 50_000 == 0:
-            el = time.perf_counter() - t0
-            print(f"  indexed {n:,} in {el:.0f} s ({n / el:,.0f} docs/s)", file=sys.stderr, flush=True)
-
-    backend.index(docs, replace=False, heap=args.heap_mb * 1_000_000, threads=args.threads, progress=progress)
-    build_s = time.perf_counter() - t0
-    assert backend.count() == len(docs), backend.count()
-    size = dir_size(index_dir)
-    print(f"INDEX BUILD: {len(docs) / build_s:,.0f} docs/s ({build_s:.1f} s; index {size / 1e6:,.0f} MB on disk)")
-
-    # --- mixed queries
-    queries = make_queries(corpus, generated, args.queries, rng)
-    for _kind, q in queries[:20]:  # warm up
-        backend.search(q)
-    lat: list[float] = []
-    by_kind: dict[str, list[float]] = {}
-    totals = []
-    for kind, q in queries:
-        t = time.perf_counter()
-        res = backend.search(q)
-        ms = (time.perf_counter() - t) * 1000
-        lat.append(ms)
-        by_kind.setdefault(kind, []).append(ms)
-        totals.append(res.total)
-    print(
-        f"EMBEDDED (tantivy) {len(lat)} mixed queries: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, "
-        f"p99 {pct(lat, 99):.1f} ms, max {max(lat):.1f} ms; median hits {int(statistics.median(totals)):,}"
-    )
-    for kind, values in by_kind.items():
-        print(f"  {kind:6s} n={len(values):4d}  p50 {pct(values, 50):6.1f} ms  p95 {pct(values, 95):6.1f} ms")
-
-    # --- known items
-    known = known_item_queries(generated, args.known, rng)
-    found = 0
-    misses = []
-    klat = []
-    for doc_id, frag in known:
-        t = time.perf_counter()
-        res = backend.search(SearchQuery(text=frag, per_page=10))
-        klat.append((time.perf_counter() - t) * 1000)
-        if doc_id in [h.id for h in res.hits]:
-            found += 1
-        else:
-            misses.append((frag, res.total))
-    recall = found / len(known)
-    print(f"RECALL@10 known-item (title fragments): {recall:.3f} ({found}/{len(known)}); p95 {pct(klat, 95):.1f} ms")
-    for frag, total in misses[:5]:
-        print(f"  miss: {frag!r} ({total:,} matching documents)")
-
-    # --- baseline
-    if not args.no_baseline:
-        n_base = args.baseline_queries
-        if n_base is None:
-            n_base = len(queries) if args.docs <= 50_000 else 100
-        n_base = min(n_base, len(queries))
-        step = len(queries) / n_base
-        # Spread over the run and rotate through the four kinds (the mix cycles every 4 queries).
-        subset_idx = sorted({min(len(queries) - 1, int(i * step) // 4 * 4 + i % 4) for i in range(n_base)})
-        try:
-            conn = pg_connect(args.pg_url)
-        except Exception as exc:  # noqa: BLE001
-            print(f"BASELINE skipped: cannot connect to PostgreSQL ({exc})")
-            return
-        load_s = pg_load(conn, docs)
-        print(f"baseline table loaded in {load_s:.1f} s (COPY + ANALYZE)")
-        base_lat, emb_lat = [], []
-        with conn.cursor() as cur:
-            cur.execute("SET statement_timeout = '120s'")
-            sql, params = ilike_sql(queries[0][1])
-            cur.execute(sql, params)  # warm the cache
-            cur.fetchall()
-            for i in subset_idx:
-                sql, params = ilike_sql(queries[i][1])
-                t = time.perf_counter()
-                cur.execute(sql, params)
-                cur.fetchall()
-                base_lat.append((time.perf_counter() - t) * 1000)
-                emb_lat.append(lat[i])
-        b50, b95 = pct(base_lat, 50), pct(base_lat, 95)
-        e50, e95 = pct(emb_lat, 50), pct(emb_lat, 95)
-        print(
-            f"BASELINE PostgreSQL ILIKE '%…%' on the same {len(base_lat)} queries: p50 {b50:.1f} ms, p95 {b95:.1f} ms"
+    if reuse:
+        log("  embedded: reusing the index of an earlier --keep run (same corpus and seed)")
+    else:
+        backend.index(
+            docs,
+            replace=False,
+            heap=args.heap_mb * 1_000_000,
+            threads=args.threads,
+            progress=lambda n: n % 100_000 == 0 and log(f"  indexed {n:,} in {time.perf_counter() - t0:.0f} s"),
         )
-        print(f"  embedded on those queries: p50 {e50:.1f} ms, p95 {e95:.1f} ms")
-        print(f"RATIO (ILIKE / embedded): p50 {b50 / e50:.1f}x, p95 {b95 / e95:.1f}x")
-        if not args.keep:
-            with conn.cursor() as cur:
-                cur.execute("DROP TABLE IF EXISTS bench_search_docs")
-        conn.close()
+    build_s = None if reuse else time.perf_counter() - t0
+    size = dir_size(index_dir)
+    queries = make_queries(corpus, generated or [Generated(d, d.title[:4]) for d in real], args.queries, rng, questions)
+    known = known_item_queries(generated, args.known, rng) if generated else []
+    result = {"docs": len(docs)}
+    emb = measure("embedded", backend, queries, known, questions, reg_ids)
+    emb["build_docs_per_s"] = round(len(docs) / build_s, 1) if build_s else None
+    emb["index_mb"] = round(size / 1e6, 1)
+    result["embedded"] = emb
+    if not args.json:
+        rate = f"{emb['build_docs_per_s']:,.0f} docs/s ({build_s:.1f} s)" if build_s else "reused"
+        log(f"EMBEDDED (tantivy) BUILD: {rate}; index {emb['index_mb']:,.0f} MB")
+        print_report("EMBEDDED (tantivy)", emb)
+        log(f"  peak RSS so far {peak_rss_mb():,.0f} MB")
 
     if args.pg_fts:
-        run_pg_fts(args, docs, queries, known)
+        pg = run_postgres(args, docs, queries, known, questions, reg_ids, log)
+        same = sum(1 for a, b in zip(emb["_tops"], pg["_tops"], strict=True) if a == b)
+        pg["same_top_result_share"] = round(same / max(1, len(emb["_tops"])), 4)
+        result["postgres"] = pg
+        if not args.json:
+            rate = f"{pg['build_docs_per_s']:,.0f} docs/s" if pg["build_docs_per_s"] else "reused"
+            log(f"POSTGRES BUILD: {rate} (table + indexes {pg['index_mb']:,.0f} MB)")
+            print_report("POSTGRES (SearchEntry)", pg)
+            log(f"  same top result as the embedded backend: {pg['same_top_result_share']:.3f}")
 
-    target = "met" if pct(lat, 95) < 50 else "NOT met"
-    print(f"TARGETS: p95 < 50 ms {target}; recall@10 >= 0.95 {'met' if recall >= 0.95 else 'NOT met'}")
+    if not args.no_baseline:
+        result["ilike_baseline"] = run_baseline(args, docs, queries, emb["_lat"], log)
+
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    for key in ("embedded", "postgres"):
+        if key in result:
+            result[key].pop("_tops", None)
+            result[key].pop("_lat", None)
+            result[key]["peak_rss_mb"] = result["peak_rss_mb"]
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        log(f"PEAK RSS: {result['peak_rss_mb']:,.0f} MB")
+        e = result["embedded"]
+        log(
+            f"TARGETS (embedded): p95 < 50 ms {'met' if e['p95_ms'] < 50 else 'NOT met'}; known recall@10 >= 0.99 "
+            f"{'met' if e['recall_at_10'] >= 0.99 else 'NOT met'}; NL recall@10 >= 0.9 "
+            f"{'met' if e['nl_recall_at_10'] >= 0.9 else 'NOT met'}"
+        )
+        if "postgres" in result:
+            p = result["postgres"]
+            log(
+                f"TARGETS (postgres): p95 < 50 ms {'met' if p['p95_ms'] < 50 else 'NOT met'}; known recall@10 >= 0.99 "
+                f"{'met' if p['recall_at_10'] >= 0.99 else 'NOT met'}"
+            )
     if not args.keep:
         shutil.rmtree(index_dir, ignore_errors=True)
+
+
+def run_baseline(args, docs, queries, emb_lat, log) -> dict:
+    n_base = args.baseline_queries
+    if n_base is None:
+        n_base = len(queries) if args.docs <= 50_000 else 60
+    n_base = min(n_base, len(queries))
+    step = len(queries) / n_base
+    subset = sorted({min(len(queries) - 1, int(i * step)) for i in range(n_base)})
+    try:
+        conn = pg_connect(args.pg_url)
+    except Exception as exc:  # noqa: BLE001
+        log(f"BASELINE skipped: cannot connect to PostgreSQL ({exc})")
+        return {}
+    load_s = pg_load(conn, docs)
+    base, emb = [], []
+    with conn.cursor() as cur:
+        cur.execute("SET statement_timeout = '120s'")
+        for i in subset:
+            sql, params = ilike_sql(queries[i][1])
+            t = time.perf_counter()
+            cur.execute(sql, params)
+            cur.fetchall()
+            base.append((time.perf_counter() - t) * 1000)
+            emb.append(emb_lat[i])
+        if not args.keep:
+            cur.execute("DROP TABLE IF EXISTS bench_search_docs")
+    conn.close()
+    r = {
+        "queries": len(base),
+        "p50_ms": round(pct(base, 50), 2),
+        "p95_ms": round(pct(base, 95), 2),
+        "embedded_p50_ms": round(pct(emb, 50), 2),
+        "embedded_p95_ms": round(pct(emb, 95), 2),
+        "load_s": round(load_s, 1),
+    }
+    if not args.json:
+        log(
+            f"BASELINE PostgreSQL ILIKE '%…%' on {len(base)} of the queries: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms;"
+            f" embedded on those: p50 {r['embedded_p50_ms']:.1f}, p95 {r['embedded_p95_ms']:.1f} ms;"
+            f" RATIO p50 {r['p50_ms'] / max(r['embedded_p50_ms'], 1e-3):.0f}x, p95 {r['p95_ms'] / max(r['embedded_p95_ms'], 1e-3):.0f}x"
+        )
+    return r
 
 
 if __name__ == "__main__":

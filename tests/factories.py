@@ -128,6 +128,7 @@ REFERENCE_SEEDS = [
     ("gongkai.core", "gongkai.core.migrations.0003_legal_periods", "seed_periods"),
     ("gongkai.catalogue", "gongkai.catalogue.migrations.0002_seed_builtin", "seed"),
     ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
+    ("gongkai.search", "gongkai.search.migrations.0005_seed_name_pairs", "seed"),
 ]
 
 

@@ -264,10 +264,9 @@ GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
-# Information requests (see docs/requests.md): applicant's correction period (art. 30 says only
-# "reasonable"), reminder thresholds in working days before the due date, attachment size,
-# and private storage for letters and applicants' files (never served from MEDIA_URL).
-GONGKAI_REQUEST_CORRECTION_DAYS = env.int("GONGKAI_REQUEST_CORRECTION_DAYS", default=15)
+# Information requests (see docs/requests.md): reminder thresholds in working days before the due
+# date, attachment size, and private storage for letters and applicants' files (never served from
+# MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.
 GONGKAI_REQUEST_REMINDER_DAYS = tuple(env.list("GONGKAI_REQUEST_REMINDER_DAYS", cast=int, default=[5, 2, 0]))
 GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES = env.int("GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Empty = "private-media" beside MEDIA_ROOT.
@@ -281,8 +280,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "filters": {"request_id": {"()": "gongkai.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "gongkai.core.middleware.RequestIdLogFilter"},
+        "client_error": {"()": "gongkai.portal.logs.ClientErrorFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own "django" console handler (active under DEBUG) would print every record a
+        # second time on top of the root handler: drop it, everything propagates to root once.
+        "django": {"handlers": [], "propagate": True},
+        # 4xx responses: one line, no traceback (gongkai.portal.logs).
+        "django.request": {"filters": ["client_error"]},
+        "django.db.backends": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }

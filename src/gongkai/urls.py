@@ -18,6 +18,7 @@ urlpatterns = [
     path("workbench/", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.core.urls")),
     # Capability apps: staff pages, then public pages.
+    path("workbench/search/", include("gongkai.search.workbench_urls")),
     path("search/", include("gongkai.search.urls")),
     path("workbench/catalogue/", include("gongkai.catalogue.workbench_urls")),
     path("catalogue/", include("gongkai.catalogue.urls")),

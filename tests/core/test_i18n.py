@@ -35,7 +35,10 @@ def test_english_catalogue_is_complete(app):
 def test_traditional_catalogue_is_generated_with_opencc(app):
     po = _catalogue(app, "zh_Hant")
     for entry in po:
-        assert entry.msgstr == to_traditional(entry.msgid)
+        if entry.msgid_plural:  # 繁體 has one plural form
+            assert entry.msgstr_plural == {0: to_traditional(entry.msgid)}
+        else:
+            assert entry.msgstr == to_traditional(entry.msgid)
     assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
 
 

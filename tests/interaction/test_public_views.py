@@ -115,8 +115,9 @@ def test_suggest_partial(client, tree):
 
 def test_tracking_needs_code_and_second_factor(client, submit):
     appeal = submit()
-    assert client.get(f"/interaction/track/{appeal.tracking_code}/").status_code == 302  # not authorised yet
-    client.get("/interaction/track/")
+    page = client.get(f"/interaction/track/{appeal.tracking_code}/")  # not authorised yet: the tracking form
+    assert page.status_code == 200 and 'name="factor"' in page.content.decode()
+    assert appeal.title not in page.content.decode()
     r = client.post(
         "/interaction/track/",
         {"code": appeal.tracking_code, "factor": "13900000000", "human_check": human_answer(client, "track")},

@@ -8,7 +8,7 @@ from tests.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PUBLIC_PAGES = ["/", "/accessibility/", "/staff/login/"]
+PUBLIC_PAGES = ["/", "/units/", "/accessibility/", "/staff/login/"]
 
 
 def test_public_pages_pass_axe(tree, page):

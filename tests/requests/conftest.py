@@ -74,3 +74,12 @@ def submit():
         return services.request_submit(unit=unit, data=data or person(), received_on=received_on)
 
     return _submit
+
+
+@pytest.fixture
+def direct_replies(tree):
+    """Units of the tree reply without sign-off (the default policy requires it; see test_signoff)."""
+    from gongkai.requests.models import RequestPolicy
+
+    for unit in (tree.dept_a, tree.dept_b, tree.town_a, tree.town_b, tree.county):
+        RequestPolicy.objects.update_or_create(unit=unit, defaults={"reply_signoff": False})

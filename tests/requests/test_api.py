@@ -1,12 +1,18 @@
-"""Public API (create, status) and staff transitions."""
+"""Public API (create, status) and the staff API: every handling step through the action routes,
+refusals as 400/403/404/409 with a message (never a 500), and the letters."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+import time_machine
+
 from gongkai.core.models import AuditEvent
-from gongkai.requests.models import InformationRequest, Status
+from gongkai.requests.models import InformationRequest, LetterState, Status
 from tests.requests.conftest import resident_id
+
+CST = dt.timezone(dt.timedelta(hours=8))
 
 
 def payload(unit, **kw):
@@ -42,7 +48,10 @@ def test_public_create_and_status(api_for, tree):
 
 def test_public_create_validation_errors_in_chinese(api_for, tree):
     resp = api_for().post("/api/v1/requests/", payload(tree.town_b, id_number="331125199001010040"), format="json")
-    assert resp.status_code == 400 and "校验位" in str(resp.json())
+    assert resp.status_code == 400 and "校验位" in str(resp.json()["id_number"])
+    # a school does not take requests under the Regulations unless its policy says so
+    resp = api_for().post("/api/v1/requests/", payload(tree.school), format="json")
+    assert resp.status_code == 400 and "不受理" in str(resp.json()["unit"])
     assert InformationRequest.objects.count() == 0
 
 
@@ -68,62 +77,111 @@ def test_public_api_is_throttled(api_for, tree, settings):
         SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
 
 
-def test_staff_transitions(api_for, tree, submit):
+def act(api, req_id, name, data=None):
+    return api.post(f"/api/v1/staff/requests/{req_id}/{name}/", data or {}, format="json")
+
+
+def test_api_drives_a_request_from_receipt_to_closure(api_for, tree, django_capture_on_commit_callbacks):
+    """Registered at the counter, corrected, consulted on, extended, replied with sign-off and letters,
+    closed — through the API only, with the due date at each step."""
+    ed, leader, reviewer = api_for(tree.editor_a), api_for(tree.leader_a), api_for(tree.reviewer_a)
+    with time_machine.travel(dt.datetime(2025, 10, 20, 10, 0, tzinfo=CST), tick=False):
+        reg = {**payload(tree.dept_a), "channel": "in_person", "received_on": "2025-09-22"}
+        r = ed.post("/api/v1/staff/requests/", reg, format="json")
+        assert r.status_code == 201, r.content
+        pk = r.json()["id"]
+        names = {a["name"] for a in r.json()["actions"]}
+        assert {"assign", "correction", "consult", "submit_reply", "transfer", "note"} <= names
+        assert "reply" not in names  # the unit's replies need sign-off (default policy)
+        assert act(ed, pk, "assign", {"handler": tree.editor_a.pk}).json()["status"] == Status.IN_PROGRESS
+        with django_capture_on_commit_callbacks(execute=True):
+            r = act(ed, pk, "correction", {"items": "请写明危房改造的年度", "sent_on": "2025-09-24", "letter": True})
+        assert r.status_code == 200 and r.json()["status"] == Status.CORRECTION
+        assert [lt["state"] for lt in r.json()["letters"]] == [LetterState.PENDING]  # serialised before rendering
+        # received Fri 9/26 after correction: 9/28(Sun 班)=1, 9/29–30=2,3, 10/9–10=4,5, 10/11(Sat 班)=6,
+        # 10/13–17=7..11, 10/20–24=12..16, 10/27–30=17..20
+        r = act(ed, pk, "corrected", {"corrected_on": "2025-09-26"})
+        assert r.json()["due_date"] == "2025-10-30"
+        r = act(ed, pk, "consult", {"kind": "third_party", "recipient": "某公司", "question": "是否同意公开"})
+        assert r.json()["status"] == Status.CONSULTING
+        cid = r.json()["consultations"][0]["id"]
+        r = act(ed, pk, "answer", {"consultation": cid, "answered_on": "2025-10-20", "opinion": "agree"})
+        assert r.json()["status"] == Status.IN_PROGRESS
+        assert r.json()["due_date"] == "2025-10-30"  # consulted on 10/20 and answered the same day: no pause
+        assert act(ed, pk, "extension", {"days": 5, "reason": "需区分处理"}).status_code == 200
+        refused = act(ed, pk, "extension_decide", {"decision": "approve"})
+        assert refused.status_code == 403 and refused.json()["detail"]
+        with django_capture_on_commit_callbacks(execute=True):
+            r = act(leader, pk, "extension_decide", {"decision": "approve", "letter": True})
+        assert r.json()["due_date"] == "2025-11-06"  # 10/30 + 5: 10/31, 11/3–6
+        r = act(ed, pk, "submit_reply", {"outcome": "public", "reason": "现将补助名单提供给您。", "letter": True})
+        assert r.json()["status"] == Status.SIGNOFF
+        assert act(ed, pk, "approve_reply").status_code == 403  # the drafter cannot sign off
+        with django_capture_on_commit_callbacks(execute=True):
+            r = act(reviewer, pk, "approve_reply", {"note": "同意"})
+        assert r.status_code == 200 and r.json()["status"] == Status.REPLIED
+        assert r.json()["finished_on"] == "2025-10-20"
+        r = act(ed, pk, "close")
+        assert r.json()["status"] == Status.CLOSED
+        detail = ed.get(f"/api/v1/staff/requests/{pk}/").json()
+    letters = {lt["kind"]: lt for lt in detail["letters"]}
+    assert set(letters) == {"correction", "extension", "reply"}
+    assert all(lt["state"] == LetterState.READY for lt in letters.values())
+    pdf = ed.get(letters["reply"]["download"]["pdf"])
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content)[:5] == b"%PDF-"
+    actions = set(AuditEvent.objects.filter(object_id=str(pk)).values_list("action", flat=True))
+    assert {"requests.request.reply_submitted", "requests.request.reply_approved", "requests.request.close"} <= actions
+
+
+@pytest.mark.usefixtures("direct_replies")
+def test_refusals_are_clear_and_never_500(api_for, tree, submit):
     req = submit(tree.dept_a, received_on=dt.date(2025, 9, 26))
-    api = api_for(tree.editor_a)
-    r = api.post(
-        f"/api/v1/staff/requests/{req.pk}/transition/", {"action": "assign", "handler": tree.editor_a.pk}, format="json"
-    )
-    assert r.status_code == 200 and r.json()["status"] == Status.IN_PROGRESS
-    r = api.post(
-        f"/api/v1/staff/requests/{req.pk}/transition/",
-        {"action": "reply", "outcome": "withheld_process"},
-        format="json",
-    )
-    assert r.status_code == 400 and "理由" in str(r.json())
-    r = api.post(
-        f"/api/v1/staff/requests/{req.pk}/transition/",
-        {"action": "reply", "outcome": "public_already", "reason": "已在县政府网站公开", "date": "2025-10-09"},
-        format="json",
-    )
-    assert r.status_code == 200 and r.json()["status"] == Status.REPLIED
-    r = api.post(f"/api/v1/staff/requests/{req.pk}/transition/", {"action": "corrected"}, format="json")
+    ed = api_for(tree.editor_a)
+    # invalid input: 400 by field, in Chinese
+    r = act(ed, req.pk, "reply", {"outcome": "withheld_process"})
+    assert r.status_code == 400 and "理由" in str(r.json()["reason"])
+    r = act(ed, req.pk, "reply", {"outcome": "nonsense"})
+    assert r.status_code == 400 and "outcome" in r.json()
+    r = act(ed, req.pk, "assign", {"handler": "abc"})
     assert r.status_code == 400
-    assert AuditEvent.objects.filter(action="requests.request.reply", object_id=str(req.pk)).exists()
+    # wrong state: 409 with the state named
+    r = act(ed, req.pk, "corrected", {"corrected_on": "2025-09-30"})
+    assert r.status_code == 409 and "已登记" in r.json()["detail"] and r.json()["code"] == "state"
+    # an unmet precondition: 409 with its message
+    r = act(ed, req.pk, "answer", {})
+    assert r.status_code == 409
+    # wrong role: 403
+    assert act(ed, req.pk, "extension_decide", {"decision": "approve"}).status_code in (403, 409)
+    # unknown action, malformed or unknown id, another unit's request: 404
+    assert act(ed, req.pk, "nope").status_code == 404
+    assert ed.post("/api/v1/staff/requests/abc/assign/", {}, format="json").status_code == 404
+    assert act(ed, 999999, "assign", {"handler": tree.editor_a.pk}).status_code == 404
+    assert act(api_for(tree.editor_b), req.pk, "note", {"note": "越权"}).status_code == 404
+    assert not req.steps.filter(kind="note").exists()
+    # anonymous: 401/403
+    assert act(api_for(), req.pk, "note", {"note": "x"}).status_code in (401, 403)
+    req.refresh_from_db()
+    assert req.status == Status.REGISTERED
 
 
-def test_staff_api_consult_extension_flow(api_for, tree, submit):
-    import time_machine
+@pytest.mark.usefixtures("direct_replies")
+def test_direct_reply_with_letter_is_one_step(api_for, tree, submit, django_capture_on_commit_callbacks):
+    req = submit(tree.dept_a, received_on=dt.date(2025, 9, 26))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        data = {"outcome": "public_already", "reason": "已在县政府网站“政府信息公开”栏目公开。", "letter": True}
+        r = act(api_for(tree.editor_a), req.pk, "reply", data)
+    assert r.status_code == 200 and r.json()["status"] == Status.REPLIED
+    assert len(callbacks) == 1  # the letter renders after commit
+    letter = req.letters.get()
+    assert letter.state == LetterState.READY and letter.docx and letter.pdf
 
-    with time_machine.travel(dt.datetime(2025, 10, 20, 10, 0), tick=False):
-        req = submit(tree.dept_a, received_on=dt.date(2025, 9, 26))  # due 2025-10-30
-        url = f"/api/v1/staff/requests/{req.pk}/transition/"
-        ed = api_for(tree.editor_a)
-        r = ed.post(
-            url,
-            {
-                "action": "consult",
-                "kind": "third_party",
-                "recipient": "某公司",
-                "question": "是否同意",
-                "date": "2025-09-29",
-            },
-            format="json",
-        )
-        assert r.status_code == 200 and r.json()["status"] == "consulting"
-        cid = req.consultations.get().pk
-        r = ed.post(
-            url,
-            {"action": "answer", "consultation": cid, "date": "2025-10-13", "agrees": False, "note": "涉及商业秘密"},
-            format="json",
-        )
-        assert r.json()["due_date"] == "2025-11-06"  # see test_deadlines row "征求意见暂停"
-        r = ed.post(url, {"action": "extension", "days": 5, "reason": "需区分处理"}, format="json")
-        assert r.status_code == 200
-        ext = req.extensions.get().pk
-        r = ed.post(url, {"action": "extension_decide", "extension": ext, "approve": True}, format="json")
-        assert r.status_code == 403
-        r = api_for(tree.leader_a).post(
-            url, {"action": "extension_decide", "extension": ext, "approve": True}, format="json"
-        )
-        assert r.status_code == 200 and r.json()["due_date"] == "2025-11-13"  # 11/6 + 5: 11/7, 11/10–13
+
+def test_policy_api(api_for, tree):
+    url = f"/api/v1/staff/request-policies/{tree.dept_a.pk}/"
+    assert api_for(tree.editor_a).get(url).json()["reply_signoff"] is True
+    assert api_for(tree.editor_a).put(url, {"reply_signoff": False}, format="json").status_code == 403
+    r = api_for(tree.leader_a).put(url, {"reply_signoff": False}, format="json")
+    assert r.status_code == 200 and r.json()["reply_signoff"] is False
+    assert api_for(tree.editor_b).get(url).status_code == 404
+    assert api_for(tree.office).put(url, {"reply_signoff": True}, format="json").json()["reply_signoff"] is True
+    assert AuditEvent.objects.filter(action="requests.policy.update").count() == 2

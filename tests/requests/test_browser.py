@@ -30,17 +30,19 @@ def staff_page(browser, live_server, username):
     return pg
 
 
-def act(pg, summary: str, fields: dict, button: str, select: dict | None = None):
-    summ = pg.get_by_text(summary, exact=True)
-    if not summ.count():
-        print(pg.locator("summary").all_inner_texts())
-    if summ.locator("..").get_attribute("open") is None:
+def act(pg, label: str, fields: dict, select: dict | None = None, check: tuple = ()):
+    """Open the action's panel (its summary is the action's label), fill it in, press its button."""
+    summ = pg.locator("summary", has_text=label).first
+    box = summ.locator("..")
+    if box.get_attribute("open") is None:
         summ.click()
     for sel, value in fields.items():
         pg.fill(sel, value)
     for sel, value in (select or {}).items():
         pg.select_option(sel, value)
-    pg.get_by_role("button", name=button).click()
+    for sel in check:
+        pg.check(sel)
+    box.get_by_role("button", name=label, exact=True).click()
     pg.wait_for_load_state()
 
 
@@ -84,19 +86,14 @@ def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings
         ed.goto("/workbench/requests/")
         ed.get_by_role("link", name=code).click()
         assert "2026-10-21" in due_on_page(ed)
-        act(ed, "分配承办人", {}, "分配", select={"#id_assign-handler": str(tree.editor_a.pk)})
-        act(
-            ed,
-            "补正告知（一次性告知，收到申请后7个工作日内）",
-            {"#id_correction-items": "请写明所需补贴的类别和乡镇范围"},
-            "发出补正告知",
-        )
-        assert "已发出补正告知" in ed.content() and "补正申请告知书" in ed.content()
+        act(ed, "分配承办人", {}, select={"#id_assign-handler": str(tree.editor_a.pk)})
+        act(ed, "补正告知", {"#id_correction-items": "请写明所需补贴的类别和乡镇范围"})
+        assert "已完成：补正告知" in ed.content() and "补正申请告知书" in ed.content()
 
         # --- corrected on Tue 9/22: the 20 days run again ----------------------------------
         clock.move_to(dt.datetime(2026, 9, 22, 10, 0, tzinfo=CST))
         ed.reload()
-        act(ed, "登记收到补正", {"#id_corrected-corrected_on": "2026-09-22"}, "登记补正")
+        act(ed, "登记收到补正", {"#id_corrected-corrected_on": "2026-09-22"})
         # 9/23–24=1,2, 9/28–30=3..5, 10/8–9=6,7, 10/10(班)=8, 10/12–16=9..13, 10/19–23=14..18, 10/26–27=19,20
         assert "2026-10-27" in due_on_page(ed)
 
@@ -105,54 +102,51 @@ def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings
         ed.reload()
         act(
             ed,
-            "征求第三方或其他机关意见（暂停计时）",
+            "征求意见",
             {
                 "#id_consult-recipient": "松阳县康乐养老服务中心",
                 "#id_consult-question": "是否同意公开贵单位获得的补贴金额",
                 "#id_consult-sent_on": "2026-09-24",
             },
-            "发函",
         )
         assert "2026-10-27" in due_on_page(ed) and "暂停计时" in due_on_page(ed)
         clock.move_to(dt.datetime(2026, 10, 9, 10, 0, tzinfo=CST))
         ed.reload()
         act(
             ed,
-            "登记 松阳县康乐养老服务中心 的意见",
+            "登记征求意见结果",
             {"#id_answer-answered_on": "2026-10-09", "#id_answer-answer": "同意公开"},
-            "登记意见",
+            select={"#id_answer-opinion": "agree"},
         )
         # paused 9/28, 9/29, 9/30, 10/8, 10/9 → 10/28, 10/29, 10/30, 11/2, 11/3
         assert "2026-11-03" in due_on_page(ed)
 
         # --- extension of 10 working days, approved by the leader ----------------------------
-        act(
-            ed,
-            "申请延期（报负责人审批）",
-            {"#id_extension-days": "10", "#id_extension-reason": "需汇总十个乡镇的数据"},
-            "提交延期申请",
-        )
+        act(ed, "申请延期", {"#id_extension-days": "10", "#id_extension-reason": "需汇总十个乡镇的数据"})
         url = ed.url
         ld = staff_page(browser, live_server, "mz_leader")
         ld.goto(url)
-        ld.check("#id_extension_decide-approve_0")
-        ld.get_by_role("button", name="提交审批").click()
-        ld.wait_for_load_state()
+        act(ld, "审批延期", {}, check=("#id_extension_decide-decision_0",))
         # 11/4–6=1..3, 11/9–13=4..8, 11/16–17=9,10
         assert "2026-11-17" in due_on_page(ld)
         assert "延期答复告知书" in ld.content()
 
-        # --- the reply, with its letter --------------------------------------------------------
+        # --- the reply: drafted by the handler, signed off by the reviewer, with its letter -------------
         clock.move_to(dt.datetime(2026, 10, 20, 10, 0, tzinfo=CST))
         ed.reload()
+        assert ed.locator("summary", has_text="作出答复").count() == 0  # this unit's replies need sign-off
         act(
             ed,
-            "答复",
-            {"#id_reply-reason": "现将2025年度养老服务补贴发放汇总表提供给您。", "#id_reply-replied_on": "2026-10-20"},
-            "作出答复",
-            select={"#id_reply-outcome": "public"},
+            "答复报签",
+            {"#id_submit_reply-reason": "现将2025年度养老服务补贴发放汇总表提供给您。"},
+            select={"#id_submit_reply-outcome": "public"},
         )
-        assert "已答复" in ed.content() and "政府信息公开申请答复书" in ed.content()
+        assert "答复待签发" in ed.content() and ed.locator("summary", has_text="签发答复").count() == 0
+        rv = staff_page(browser, live_server, "mz_reviewer")
+        rv.goto(url)
+        assert "现将2025年度养老服务补贴发放汇总表提供给您" in rv.content()
+        act(rv, "签发答复", {"#id_approve_reply-note": "同意"})
+        assert "已答复" in rv.content() and "政府信息公开申请答复书" in rv.content()
 
         # --- the applicant sees the trail, the due date and the letters --------------------------
         page.reload()
@@ -165,3 +159,31 @@ def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings
         with page.expect_download() as dl:
             page.get_by_role("link", name="DOCX").last.click()
         assert dl.value.suggested_filename.endswith(".docx")
+
+
+def test_queue_tabs_have_markup_and_an_active_state(browser, live_server, tree):
+    """The queue's views are tabs: no bullets, separated, the current one marked (aria-current, style)."""
+    from gongkai.requests import services
+    from tests.requests.conftest import person
+
+    services.request_submit(unit=tree.dept_a, data=person())
+    pg = staff_page(browser, live_server, "mz_editor")
+    for width in (1280, 390):
+        pg.set_viewport_size({"width": width, "height": 900})
+        pg.goto("/workbench/requests/?view=overdue")
+        tabs = pg.locator("nav.tabs a")
+        assert tabs.count() >= 7
+        assert pg.eval_on_selector("nav.tabs ul", "ul => getComputedStyle(ul).listStyleType") == "none"
+        current = pg.locator('nav.tabs a[aria-current="page"]')
+        assert current.count() == 1 and current.inner_text() == "逾期"
+        other = tabs.first
+        style = "a => [getComputedStyle(a).fontWeight, getComputedStyle(a).color, getComputedStyle(a).borderTopStyle]"
+        assert current.evaluate(style) != other.evaluate(style)
+        first, second = tabs.nth(0).bounding_box(), tabs.nth(1).bounding_box()
+        assert second["x"] >= first["x"] + first["width"]  # side by side, not glued
+        assert abs(second["y"] - first["y"]) < 2
+        assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
+    pg.locator("nav.tabs a", has_text="全部在办").click()
+    pg.wait_for_load_state()
+    assert pg.locator('nav.tabs a[aria-current="page"]').inner_text() == "全部在办"
+    pg.screenshot(path="/tmp/requests-queue-tabs.png")

@@ -90,8 +90,16 @@ def test_other_periods(cal, fn, start, expected):
     assert fn(start) == expected
 
 
-def test_correction_deadline_is_configurable(cal, settings):
-    settings.GONGKAI_REQUEST_CORRECTION_DAYS = 7
+def test_correction_deadline_is_a_legal_period(cal, tree):
+    """The "reasonable" correction period (art. 30) is the period request.correction_deadline (15 by
+    default), which the administrator can change; it replaces the old GONGKAI_REQUEST_CORRECTION_DAYS."""
+    from gongkai.core import services as core_services
+    from gongkai.core.models import LegalPeriod
+
+    # 15 wd after 9/27/2024: 9/29(班)=1, 9/30=2, 10/8–11=3..6, 10/12(班)=7, 10/14–18=8..12, 10/21–23=13..15
+    assert deadlines.correction_deadline(D(2024, 9, 27)) == D(2024, 10, 23)
+    row = LegalPeriod.objects.get(code="request.correction_deadline")
+    core_services.period_update(actor=tree.sysadmin, period=row, length=7, note="本地规定7个工作日")
     assert deadlines.correction_deadline(D(2024, 9, 27)) == D(2024, 10, 12)
     assert deadlines.correction_deadline(D(2024, 9, 27), days=2) == D(2024, 9, 30)
 

@@ -84,7 +84,7 @@ def test_upload_type_is_sniffed(client, tree):
     fake = io.BytesIO(b"MZ\x90\x00 this is an exe")
     fake.name = "身份证.pdf"
     resp = client.post(reverse("requests:apply"), {**form_data(tree.dept_a, human=a), "attachments": [fake]})
-    assert "类型不支持" in resp.content.decode()
+    assert "文件类型不受支持" in resp.content.decode()
     assert InformationRequest.objects.count() == 0
 
 
@@ -118,15 +118,18 @@ def test_form_is_rate_limited(client, tree, settings):
 def test_status_needs_code_and_phone_tail(client, tree, submit):
     req = submit(tree.dept_a)
     other = submit(tree.dept_a)
-    # no session authorisation: not found
-    assert client.get(reverse("requests:status", args=[req.tracking_code])).status_code == 404
+    # no session authorisation: the tracking form (code filled in), nothing of the request
+    page = client.get(reverse("requests:status", args=[req.tracking_code]))
+    assert page.status_code == 200 and 'name="phone_tail"' in page.content.decode()
+    assert req.description not in page.content.decode()
     bad = client.post(reverse("requests:track"), {"code": req.tracking_code, "phone_tail": "0000"})
     assert "不正确" in bad.content.decode()
     ok = client.post(reverse("requests:track"), {"code": req.tracking_code.lower(), "phone_tail": "1234"})
     assert ok.status_code == 302
     assert client.get(ok.url).status_code == 200
     # the session is authorised for this code only
-    assert client.get(reverse("requests:status", args=[other.tracking_code])).status_code == 404
+    page = client.get(reverse("requests:status", args=[other.tracking_code])).content.decode()
+    assert 'name="phone_tail"' in page and other.tracking_code not in page.split("<form")[0]
 
 
 def test_status_hides_internal_steps(client, tree, submit):
@@ -149,3 +152,41 @@ def test_wrong_codes_are_rate_limited(client, tree, submit):
 
 def test_guide_page(client, db):
     assert "第三十三条" in client.get(reverse("requests:guide")).content.decode()
+
+
+def _offered(body: str) -> list[str]:
+    import re
+
+    select = body[body.index('name="unit"') : body.index("</select>", body.index('name="unit"'))]
+    return re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+
+
+def test_form_offers_the_countys_own_bodies_grouped(client, tree):
+    from gongkai.requests.models import RequestPolicy
+
+    body = client.get(reverse("requests:apply")).content.decode()
+    offered = _offered(body)
+    assert offered[0] == tree.county.name  # the county government first
+    assert {tree.dept_a.name, tree.dept_b.name, tree.town_a.name, tree.town_b.name} <= set(offered)
+    assert tree.province.name not in offered and tree.city.name not in offered and tree.school.name not in offered
+    assert offered.index(tree.dept_a.name) < offered.index(tree.town_a.name)  # departments, then townships
+    assert 'label="政府部门"' in body and 'label="乡镇人民政府、街道办事处"' in body
+    # a public institution that handles requests is offered when switched on
+    RequestPolicy.objects.create(unit=tree.school, accepts_requests=True)
+    assert tree.school.name in _offered(client.get(reverse("requests:apply")).content.decode())
+
+
+def test_unit_chosen_by_url_still_works(client, tree):
+    body = client.get(reverse("requests:apply") + f"?unit={tree.city.pk}").content.decode()
+    assert 'label="您选择的机关"' in body and f'<option value="{tree.city.pk}" selected>' in body
+    a = client.session[HumanCheck.KEY]["a"]
+    resp = client.post(reverse("requests:apply") + f"?unit={tree.city.pk}", form_data(tree.city, human=a))
+    assert resp.status_code == 302 and InformationRequest.objects.get().unit == tree.city
+    # preselected when it is one of the county's own bodies; ignored when malformed
+    body = client.get(reverse("requests:apply") + f"?unit={tree.dept_b.pk}").content.decode()
+    assert f'<option value="{tree.dept_b.pk}" selected>' in body and "您选择的机关" not in body
+    assert client.get(reverse("requests:apply") + "?unit=abc").status_code == 200
+    # a body that does not take requests cannot be posted to
+    a = client.session[HumanCheck.KEY]["a"]
+    resp = client.post(reverse("requests:apply"), form_data(tree.school, human=a))
+    assert resp.status_code == 200 and InformationRequest.objects.count() == 1

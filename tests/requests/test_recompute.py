@@ -15,6 +15,8 @@ from gongkai.core.models import CalendarYear
 from gongkai.requests import selectors, services
 from gongkai.requests.models import ReminderSent, StepKind
 
+pytestmark = pytest.mark.usefixtures("direct_replies")  # replies without sign-off here (see test_signoff)
+
 D = dt.date
 
 
@@ -124,3 +126,37 @@ def test_calendar_change_moves_due_dates_on_commit(
     req.refresh_from_db()
     assert req.due_date == D(2026, 11, 6)  # recomputed on commit (eager Celery in the embedded default)
     assert D(2026, 11, 6).strftime("%Y-%m-%d") in client_for(tree.editor_a).get("/workbench/requests/").content.decode()
+
+
+def test_period_change_in_the_workbench_moves_open_due_dates(
+    tree, submit, client_for, now_2026, django_capture_on_commit_callbacks
+):
+    """The administrator shortens the reply period (法定期限 page): every open request's due date moves on
+    commit, the applicant sees a step, the change is audited; finished requests keep theirs."""
+    from django.urls import reverse
+
+    from gongkai.core.models import AuditEvent
+
+    open_req = submit(tree.dept_a, received_on=D(2026, 10, 9))
+    done = submit(tree.dept_a, received_on=D(2026, 10, 9))
+    done = services.request_reply(actor=tree.editor_a, req=done, outcome="public", replied_on=D(2026, 10, 12))
+    assert open_req.due_date == D(2026, 11, 5)
+    url = reverse("core:period-edit", args=["request.reply"])
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client_for(tree.sysadmin).post(url, {"length": 15, "note": "测试：本地规定缩短"})
+    assert resp.status_code == 302
+    open_req.refresh_from_db()
+    done.refresh_from_db()
+    # 15 wd from 10/9: 10/10(班)=1, 10/12–16=2..6, 10/19–23=7..11, 10/26–29=12..15
+    assert open_req.due_date == D(2026, 10, 29)
+    assert done.due_date == D(2026, 11, 5)
+    step = open_req.steps.get(kind=StepKind.DUE_RECOMPUTED)
+    assert not step.internal and "2026年10月29日" in step.public_note
+    event = AuditEvent.objects.get(action="requests.request.due_recomputed", object_id=str(open_req.pk))
+    assert event.before["due_date"] == "2026-11-05" and event.after["due_date"] == "2026-10-29"
+    assert "phone" not in event.after
+    # the correction notice period is recomputed for requests that have not had one yet
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(tree.sysadmin).post(reverse("core:period-edit", args=["request.correction_notice"]), {"length": 5})
+    open_req.refresh_from_db()
+    assert open_req.correction_notice_due == D(2026, 10, 15)  # 10/10(班)=1, 10/12–15=2..5

@@ -11,6 +11,8 @@ from gongkai.requests import services, stats
 from gongkai.requests.models import ConsultationKind, OrgType, Outcome, ReviewKind, ReviewOutcome
 from tests.requests.conftest import organisation, person
 
+pytestmark = pytest.mark.usefixtures("direct_replies")  # replies without sign-off here (see test_signoff)
+
 D = dt.date
 
 

@@ -20,6 +20,8 @@ from gongkai.requests.models import (
     StepKind,
 )
 
+pytestmark = pytest.mark.usefixtures("direct_replies")  # replies without sign-off here (see test_signoff)
+
 D = dt.date
 
 
@@ -218,11 +220,13 @@ def test_invalid_applicants_are_rejected(tree):
 def test_audit_never_stores_full_id_number(tree, submit):
     req = submit(tree.dept_a)
     services.request_assign(actor=tree.editor_a, req=req, handler=tree.editor_a)
-    for ev in AuditEvent.objects.filter(object_type="requests.informationrequest"):
+    events = list(AuditEvent.objects.filter(object_type="requests.informationrequest").order_by("id"))
+    assert [e.action for e in events] == ["requests.request.create", "requests.request.assign"]
+    for ev in events:
         text = str(ev.before) + str(ev.after)
-        assert req.id_number not in text
-        assert req.phone not in text
-        assert "3311**********" in text
+        assert req.id_number not in text and req.phone not in text and req.address not in text
+    assert "3311**********" in str(events[0].after)  # the creation event carries the masked ID
+    assert "id_number" not in events[1].after  # transitions record no personal data at all
 
 
 def test_duplicate_detection(tree, submit):
@@ -251,10 +255,11 @@ def test_case_update_and_leader_panel(client_for, tree, submit, frozen):
     req = services.request_reply(actor=tree.editor_a, req=req, outcome=Outcome.PUBLIC, replied_on=D(2026, 10, 20))
     case = services.review_case_record(actor=tree.editor_a, req=req, kind="review", filed_on=D(2026, 10, 26))
     c = client_for(tree.editor_a)
-    assert "登记结果" in c.get(f"/workbench/requests/{req.pk}/").content.decode()
-    c.post(
+    assert "登记复议/诉讼结果" in c.get(f"/workbench/requests/{req.pk}/").content.decode()
+    resp = c.post(
         f"/workbench/requests/{req.pk}/act/case_update/",
-        {"case": case.pk, "case_update-outcome": "upheld", "case_update-decided_on": "2026-10-29"},
+        {"case_update-case": case.pk, "case_update-outcome": "upheld", "case_update-decided_on": "2026-10-29"},
     )
+    assert resp.status_code == 302
     case.refresh_from_db()
     assert case.outcome == ReviewOutcome.UPHELD and case.decided_on == D(2026, 10, 29)

@@ -67,3 +67,28 @@ def test_search_page_works_without_javascript(browser, live_server, indexed):
         assert page.locator("li.hit").count() == 1
     finally:
         context.close()
+
+
+def test_on_a_phone_results_come_before_the_filters(page, indexed):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/search/?q=低保")
+    first_hit = page.locator("li.hit").first.bounding_box()
+    facets = page.locator(".search-facets").bounding_box()
+    assert first_hit["y"] < facets["y"]
+    assert first_hit["y"] < 844  # the first result is on the first screen
+    # no horizontal scrolling at 390 px
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page, context="phone")
+    # wide screens keep the filters in a column on the left
+    page.set_viewport_size({"width": 1366, "height": 900})
+    first_hit = page.locator("li.hit").first.bounding_box()
+    facets = page.locator(".search-facets").bounding_box()
+    assert facets["x"] < first_hit["x"] and abs(facets["y"] - first_hit["y"]) < 200
+
+
+def test_an_empty_result_page_offers_help(page, indexed):
+    page.goto("/search/?q=怎么")
+    assert "疑问词" in page.locator(".search-help").inner_text()
+    page.goto("/search/?q=底保")
+    assert page.get_by_role("link", name="低保").count() >= 1
+    assert_accessible(page, context="empty")

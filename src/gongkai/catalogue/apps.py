@@ -18,6 +18,11 @@ class CatalogueConfig(AppConfig):
         (_("目录导入"), "catalogue_wb:import", 14, "disclosure_office"),
     ]
 
+    def ready(self):
+        from . import search_sources
+
+        search_sources.register()
+
     def workbench_panels(self, user):
         from . import selectors
 

@@ -86,6 +86,14 @@ def attach_counts(lists) -> list[UnitList]:
     return lists
 
 
+def unit_items_by_ids(ids) -> dict[str, UnitItem]:
+    """Active unit catalogue items by id (as text), with their unit and domain — for lists built
+    from ids kept elsewhere (e.g. the most viewed items)."""
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    qs = UnitItem.objects.filter(pk__in=wanted, is_active=True).select_related("unit", "unit_list__catalogue__domain")
+    return {str(item.pk): item for item in qs}
+
+
 def unit_lists_of(unit: Organisation) -> list[UnitList]:
     return attach_counts(
         UnitList.objects.filter(unit=unit)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -316,7 +317,9 @@ def serializer_for_form(form_class: type[forms.BaseForm], name: str):
     return _serializer_cache[form_class]
 
 
+@lru_cache(maxsize=1)
 def _error_serializers():
+    """One set of refusal schemas for every action route (one "ActionRefusal" component)."""
     from drf_spectacular.utils import OpenApiResponse, inline_serializer
     from rest_framework import serializers
 

@@ -3,8 +3,18 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from . import permissions
+
+#: The default site name, marked for translation so that the English and 繁體 pages name the site in
+#: their language; a name configured with GONGKAI_SITE_NAME is shown as configured.
+DEFAULT_SITE_NAME = "政务公开平台"
+
+
+def site_name() -> str:
+    configured = settings.GONGKAI_SITE_NAME
+    return _("政务公开平台") if configured == DEFAULT_SITE_NAME else configured
 
 
 def _nav(attr: str, user) -> list[dict]:
@@ -24,8 +34,12 @@ def _nav(attr: str, user) -> list[dict]:
 def gongkai(request):
     user = getattr(request, "user", None)
     large = request.COOKIES.get("gk_text") == "large"
+    name = site_name()
     context = {
-        "site_name": settings.GONGKAI_SITE_NAME,
+        # Views may shadow ``site_name`` (Django's LoginView sets it to the request's host name,
+        # which showed "127.0.0.1:8300" in the header): the layout uses ``gongkai_site_name``.
+        "site_name": name,
+        "gongkai_site_name": name,
         "large_text": large,
         "portal_nav": _nav("portal_nav", user),
         "is_demo": settings.DEMO,

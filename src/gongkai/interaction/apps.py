@@ -20,6 +20,11 @@ class InteractionConfig(AppConfig):
         (_("互动统计"), "interaction_wb:stats", 43, None),
     ]
 
+    def ready(self):
+        from . import search_sources
+
+        search_sources.register()
+
     def workbench_panels(self, user):
         from django.urls import reverse
 

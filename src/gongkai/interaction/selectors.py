@@ -168,7 +168,13 @@ def faq_suggestions(query: str, *, limit: int = 5) -> list[FaqEntry]:
         return []
     hits = suggest.suggest(query, limit=limit)
     by_id = {e.pk: e for e in published_faq().filter(pk__in=[h.entry_id for h in hits])}
-    return [by_id[h.entry_id] for h in hits if h.entry_id in by_id]
+    out = []
+    for h in hits:
+        entry = by_id.get(h.entry_id)
+        if entry is not None:
+            entry.similarity, entry.close = h.similarity, h.close  # the top five are shown; close ones marked
+            out.append(entry)
+    return out
 
 
 def faq_for_staff(user) -> QuerySet:
@@ -194,6 +200,26 @@ def public_consultations(state: str = "") -> QuerySet:
     if state in (ConsultationStatus.OPEN, ConsultationStatus.CLOSED, ConsultationStatus.REPORTED):
         qs = qs.filter(status=state)
     return qs.order_by("-opens_on", "-pk")
+
+
+def consultations_accepting_comments(today: dt.date | None = None) -> QuerySet:
+    """Open consultations that accept comments today, closing soonest first."""
+    today = today or timezone.localdate()
+    return (
+        Consultation.objects.filter(status=ConsultationStatus.OPEN, opens_on__lte=today, closes_on__gte=today)
+        .select_related("unit")
+        .order_by("closes_on", "pk")
+    )
+
+
+def public_change_markers() -> list[QuerySet]:
+    """When consultations and appeals last changed: one-value queries (``SELECT updated_at … LIMIT 1``)
+    that the portal runs as subqueries to key its caches (appeals: all of them, since the public
+    figures count received and answered appeals, not only published ones)."""
+    return [
+        Consultation.objects.exclude(status=ConsultationStatus.DRAFT).order_by("-updated_at").values("updated_at")[:1],
+        Appeal.objects.order_by("-updated_at").values("updated_at")[:1],
+    ]
 
 
 def consultations_for_staff(user) -> QuerySet:

@@ -25,7 +25,7 @@ from gongkai.core import audit, numbering, permissions, workdays
 from gongkai.core.chinese import normalise
 from gongkai.core.models import Organisation
 
-from . import access, screening, suggest
+from . import access, screening, search_sources, suggest
 from .models import (
     Adoption,
     Appeal,
@@ -526,6 +526,7 @@ def appeal_publish(*, actor, appeal: Appeal, public_title: str, public_content: 
     appeal.save()
     _step(appeal, StepKind.PUBLISHED, "办理结果已在门户公开", actor=actor, unit=appeal.unit)
     _audit(actor, "interaction.appeal.publish", appeal, before)
+    search_sources.schedule(search_sources.APPEAL, appeal.pk)
     return appeal
 
 
@@ -538,6 +539,7 @@ def appeal_unpublish(*, actor, appeal: Appeal) -> Appeal:
     appeal.public_status = PublicStatus.PRIVATE
     appeal.save()
     _audit(actor, "interaction.appeal.unpublish", appeal, before)
+    search_sources.schedule(search_sources.APPEAL, appeal.pk)
     return appeal
 
 
@@ -683,6 +685,7 @@ def faq_create(
     _faq_version(entry, actor, note)
     audit.record(actor=actor, action="interaction.faq.create", obj=entry, unit=unit, after=audit.snapshot(entry))
     _faq_changed()
+    search_sources.schedule(search_sources.FAQ, entry.pk)
     return entry
 
 
@@ -725,6 +728,7 @@ def faq_update(
         after=audit.snapshot(entry),
     )
     _faq_changed()
+    search_sources.schedule(search_sources.FAQ, entry.pk)
     return entry
 
 
@@ -768,6 +772,7 @@ def faq_set_status(*, actor, entry: FaqEntry, status: str) -> FaqEntry:
         after={"status": status},
     )
     _faq_changed()
+    search_sources.schedule(search_sources.FAQ, entry.pk)
     return entry
 
 
@@ -977,6 +982,7 @@ def consultation_open(*, actor, consultation: Consultation) -> Consultation:
     audit.record(
         actor=actor, action="interaction.consultation.open", obj=c, unit=c.unit, before=before, after=audit.snapshot(c)
     )
+    search_sources.schedule(search_sources.CONSULTATION, c.pk)
     return c
 
 
@@ -995,6 +1001,7 @@ def consultation_close(*, actor, consultation: Consultation) -> Consultation:
     audit.record(
         actor=actor, action="interaction.consultation.close", obj=c, unit=c.unit, before=before, after=audit.snapshot(c)
     )
+    search_sources.schedule(search_sources.CONSULTATION, c.pk)
     return c
 
 
@@ -1038,6 +1045,7 @@ def consultation_report(*, actor, consultation: Consultation, report: str) -> Co
         before=before,
         after=audit.snapshot(c),
     )
+    search_sources.schedule(search_sources.CONSULTATION, c.pk)
     return c
 
 

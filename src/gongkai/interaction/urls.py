@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "interaction"
 
@@ -14,10 +14,14 @@ urlpatterns = [
     path("track/<str:code>/rate/", views.track_rate, name="track-rate"),
     path("track/<str:code>/reopen/", views.track_reopen, name="track-reopen"),
     path("appeals/", views.appeal_list, name="appeal-list"),
+    path("appeals/feed/rss/", feeds.AppealAnswersFeed(), name="appeals-feed-rss"),
+    path("appeals/feed/atom/", feeds.AppealAnswersAtomFeed(), name="appeals-feed-atom"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal-detail"),
     path("faq/", views.faq, name="faq"),
     path("faq/<int:pk>/", views.faq_detail, name="faq-detail"),
     path("consultations/", views.consultations, name="consultations"),
+    path("consultations/feed/rss/", feeds.ConsultationsFeed(), name="consultations-feed-rss"),
+    path("consultations/feed/atom/", feeds.ConsultationsAtomFeed(), name="consultations-feed-atom"),
     path("consultations/<int:pk>/", views.consultation_detail, name="consultation"),
     path(
         "consultations/<int:pk>/attachments/<int:att>/", views.consultation_attachment, name="consultation-attachment"

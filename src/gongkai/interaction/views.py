@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -136,22 +137,30 @@ def suggest(request):
 
 @require_http_methods(["GET", "POST"])
 def track(request):
+    if request.method == "GET":
+        return _track_form_for(request, request.GET.get("code", ""))
     template = "interaction/public/track.html"
-    if request.method == "POST":
-        form = TrackForm(request.POST, request=request)
-        if _limited(request, "track"):
-            return _too_many(request, template, {"form": form})
-        if form.is_valid():
-            appeal = services.appeal_find(form.cleaned_data["code"], form.cleaned_data["factor"])
-            if appeal is None:
-                form.add_error(None, "查询码或联系方式不正确，请核对后重新输入")
-            else:
-                form.reset_human_check()
-                _authorise(request, appeal)
-                return redirect("interaction:track-detail", code=appeal.tracking_code)
-    else:
-        form = TrackForm(request=request)
+    form = TrackForm(request.POST, request=request)
+    if _limited(request, "track"):
+        return _too_many(request, template, {"form": form})
+    if form.is_valid():
+        appeal = services.appeal_find(form.cleaned_data["code"], form.cleaned_data["factor"])
+        if appeal is None:
+            form.add_error(None, "查询码或联系方式不正确，请核对后重新输入")
+        else:
+            form.reset_human_check()
+            _authorise(request, appeal)
+            return redirect("interaction:track-detail", code=appeal.tracking_code)
     return render(request, template, {"form": form})
+
+
+def _track_form_for(request, code: str):
+    """The tracking form with the code filled in (a bookmarked link, or one opened after the session ended);
+    never says whether the code exists."""
+    code = (code or "").strip()[:30]
+    notice = _("请输入留言时填写的手机号码或电子邮箱查看办理进度。") if code else ""
+    form = TrackForm(request=request, initial={"code": code} if code else None)
+    return render(request, "interaction/public/track.html", {"form": form, "notice": notice})
 
 
 def _track_context(request, appeal, **forms):
@@ -184,8 +193,7 @@ def track_detail(request, code):
     try:
         appeal = _authorised(request, code)
     except Http404:
-        messages.info(request, "请输入查询码和留言时填写的联系方式查看办理进度")
-        return redirect("interaction:track")
+        return _track_form_for(request, code)
     return render(request, "interaction/public/track_detail.html", _track_context(request, appeal))
 
 

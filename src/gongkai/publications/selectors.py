@@ -109,6 +109,24 @@ def published_for_unit_item(unit_item) -> QuerySet[Publication]:
     )
 
 
+def portal_counts(*, year: int, since: dt.date) -> dict[str, int]:
+    """For the portal home page: items published in ``year`` and on or after ``since`` (one query)."""
+    return Publication.objects.filter(state=State.PUBLISHED).aggregate(
+        year=Count("id", filter=Q(published_on__year=year)),
+        recent=Count("id", filter=Q(published_on__gte=since)),
+    )
+
+
+def public_change_marker() -> QuerySet:
+    """When a public item last changed (published, edited or withdrawn): a one-value query
+    (``SELECT updated_at … LIMIT 1``) that the portal runs as a subquery to key its caches."""
+    return (
+        Publication.objects.filter(state__in=[State.PUBLISHED, State.WITHDRAWN])
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+
+
 def feed_items(*, unit: Organisation | None = None, doc_type: str = "", limit: int = 50) -> list[Publication]:
     qs = Publication.objects.filter(state=State.PUBLISHED).select_related("unit")
     if unit is not None:

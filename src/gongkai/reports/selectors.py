@@ -127,6 +127,22 @@ def published_reports(*, year: int | None = None) -> QuerySet[AnnualReport]:
     return qs.order_by("-year", "unit__path", "-version")
 
 
+def latest_published_report() -> AnnualReport | None:
+    """The newest published annual report, of the highest unit (the county government before its
+    departments) — the one the portal home page links to."""
+    return (
+        AnnualReport.objects.filter(status=ReportStatus.PUBLISHED)
+        .select_related("unit")
+        .order_by("-year", "unit__depth", "unit__path", "-version")
+        .first()
+    )
+
+
+def change_marker() -> QuerySet:
+    """When a report last changed: a one-value query the portal runs as a subquery to key its caches."""
+    return AnnualReport.objects.order_by("-updated_at").values("updated_at")[:1]
+
+
 def published_archive() -> list[tuple[int, list[AnnualReport]]]:
     by_year: dict[int, list[AnnualReport]] = {}
     for r in published_reports().filter(status=ReportStatus.PUBLISHED):

@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django_fsm import TransitionNotAllowed
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from gongkai.core import permissions
+from gongkai.core.actions import add_api_actions, api_links
 from gongkai.core.api import OrgScopedPermission
-from gongkai.core.models import Organisation, User
+from gongkai.core.models import Organisation
 
-from . import identity, selectors, services
+from . import access, identity, selectors, services
+from .actions import REQUEST_ACTIONS
+from .choices import Channel
 from .models import (
     ApplicantType,
-    Consultation,
-    ConsultationKind,
     Delivery,
-    Extension,
     Format,
     IdType,
     InformationRequest,
+    LetterState,
     OrgType,
-    Outcome,
+    RequestPolicy,
 )
 
 
@@ -90,10 +94,6 @@ class LookupSerializer(serializers.Serializer):
     phone_tail = serializers.RegexField(r"^\d{4}$")
 
 
-def _raise(exc: DjangoValidationError):
-    raise ValidationError(exc.message_dict if hasattr(exc, "message_dict") else {"detail": exc.messages})
-
-
 class PublicCreateView(APIView):
     """File an information request (public, rate-limited). Returns the tracking code and due date."""
 
@@ -108,10 +108,7 @@ class PublicCreateView(APIView):
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         unit = data.pop("unit")
-        try:
-            req = services.request_submit(unit=unit, data=services.ApplicantData(**data))
-        except DjangoValidationError as exc:
-            _raise(exc)
+        req = services.request_submit(unit=unit, data=services.ApplicantData(**data))  # refusals → 400 by field
         return Response(StatusSerializer(req).data, status=status.HTTP_201_CREATED)
 
 
@@ -129,14 +126,14 @@ class PublicStatusView(APIView):
         ser.is_valid(raise_exception=True)
         req = selectors.public_lookup(ser.validated_data["tracking_code"], ser.validated_data["phone_tail"])
         if req is None:
-            return Response({"detail": "查询码或电话号码后4位不正确"}, status=404)
+            return Response({"detail": _("查询码或电话号码后4位不正确")}, status=404)
         return Response(StatusSerializer(req).data)
 
 
 class StaffListSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
-    unit_name = serializers.CharField(source="unit.name")
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
         model = InformationRequest
@@ -169,9 +166,18 @@ class StaffListSerializer(serializers.ModelSerializer):
 
 
 class StaffDetailSerializer(StaffListSerializer):
+    """One request with its trail, consultations, extensions, reply drafts, letters, cases and
+    the actions open to the caller (``actions``: name, label, method, url)."""
+
     id_number = serializers.SerializerMethodField()
     address = serializers.SerializerMethodField()
     steps = serializers.SerializerMethodField()
+    consultations = serializers.SerializerMethodField()
+    extensions = serializers.SerializerMethodField()
+    reply_drafts = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
+    review_cases = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta(StaffListSerializer.Meta):
         fields = StaffListSerializer.Meta.fields + [
@@ -183,10 +189,18 @@ class StaffDetailSerializer(StaffListSerializer):
             "purpose",
             "preferred_format",
             "delivery",
+            "correction_notice_due",
+            "correction_requested_on",
             "correction_deadline",
             "legal_basis",
             "outcome_reason",
             "steps",
+            "consultations",
+            "extensions",
+            "reply_drafts",
+            "letters",
+            "review_cases",
+            "actions",
         ]
 
     def _clear(self, obj) -> bool:
@@ -206,48 +220,111 @@ class StaffDetailSerializer(StaffListSerializer):
 
     def get_steps(self, obj) -> list[dict]:
         return [
-            {"on": s.on, "kind": s.kind, "actor": s.actor_name, "note": s.public_note, "internal_note": s.internal_note}
+            {
+                "on": s.on,
+                "kind": s.kind,
+                "label": s.get_kind_display(),
+                "actor": s.actor_name,
+                "internal": s.internal,
+                "note": s.public_note,
+                "internal_note": s.internal_note,
+                "due_after": s.due_after,
+            }
             for s in obj.steps.all()
         ]
 
-
-class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(
-        [
-            "assign",
-            "note",
-            "correction",
-            "corrected",
-            "deem_withdrawn",
-            "consult",
-            "answer",
-            "transfer",
-            "extension",
-            "extension_decide",
-            "reply",
-            "close",
+    def get_consultations(self, obj) -> list[dict]:
+        return [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "recipient": c.recipient,
+                "sent_on": c.sent_on,
+                "reply_due": c.reply_due,
+                "answered_on": c.answered_on,
+                "agrees": c.agrees,
+                "answer": c.answer,
+            }
+            for c in obj.consultations.all()
         ]
-    )
-    handler = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
-    items = serializers.CharField(required=False)
-    date = serializers.DateField(required=False)
-    kind = serializers.ChoiceField(ConsultationKind.choices, required=False)
-    recipient = serializers.CharField(required=False)
-    question = serializers.CharField(required=False)
-    consultation = serializers.IntegerField(required=False)
-    agrees = serializers.BooleanField(required=False, allow_null=True)
-    to_unit = serializers.IntegerField(required=False)
-    days = serializers.IntegerField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
-    extension = serializers.IntegerField(required=False)
-    approve = serializers.BooleanField(required=False)
-    outcome = serializers.ChoiceField(Outcome.choices, required=False)
-    legal_basis = serializers.CharField(required=False, allow_blank=True)
+
+    def get_extensions(self, obj) -> list[dict]:
+        return [
+            {"id": e.pk, "days": e.days, "reason": e.reason, "status": e.status, "decided_on": e.decided_on}
+            for e in obj.extensions.all()
+        ]
+
+    def get_reply_drafts(self, obj) -> list[dict]:
+        return [
+            {
+                "id": d.pk,
+                "outcome": d.outcome,
+                "reason": d.reason,
+                "legal_basis": d.legal_basis,
+                "drafted_by": d.drafted_by_id,
+                "decision": d.decision,
+                "decided_by": d.decided_by_id,
+                "decision_note": d.decision_note,
+            }
+            for d in obj.reply_drafts.all()
+        ]
+
+    def get_letters(self, obj) -> list[dict]:
+        request = self.context["request"]
+        out = []
+        for lt in obj.letters.all():
+            urls = {}
+            if lt.state == LetterState.READY:
+                for fmt in ("pdf", "docx"):
+                    path = reverse("staff-requests-letter", kwargs={"pk": obj.pk, "letter_pk": lt.pk, "fmt": fmt})
+                    urls[fmt] = request.build_absolute_uri(path)
+            out.append(
+                {
+                    "id": lt.pk,
+                    "kind": lt.kind,
+                    "number": lt.number,
+                    "issued_on": lt.issued_on,
+                    "to_applicant": lt.to_applicant,
+                    "state": lt.state,
+                    "error": lt.error,
+                    "download": urls,
+                }
+            )
+        return out
+
+    def get_review_cases(self, obj) -> list[dict]:
+        return [
+            {
+                "id": c.pk,
+                "kind": c.kind,
+                "case_number": c.case_number,
+                "filed_on": c.filed_on,
+                "outcome": c.outcome,
+                "decided_on": c.decided_on,
+            }
+            for c in obj.review_cases.all()
+        ]
+
+    def get_actions(self, obj) -> list[dict]:
+        return api_links(REQUEST_ACTIONS, self.context["request"], obj, url_name="staff-requests-act-{action}")
+
+
+class RegisterSerializer(CreateSerializer):
+    """A request received in person, by post, fax or e-mail (条例第三十一条: the receipt date by channel)."""
+
+    unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(is_active=True))
+    channel = serializers.ChoiceField([c for c in Channel.choices if c[0] != Channel.ONLINE])
+    received_on = serializers.DateField()
+    receipt_evidence = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Requests of the units visible to the user. Personal data masked except for the handler and leader."""
+    """Requests of the units visible to the user. Personal data masked except for the handler and leader.
+
+    ``POST`` registers a request received offline; ``POST {id}/<action>/`` runs one handling step
+    (the same actions, inputs and checks as the workbench; the detail lists the caller's open
+    actions). Refusals: 403 role, 404 unknown/invisible, 409 state or precondition, 400 input.
+    """
 
     permission_classes = [OrgScopedPermission]
     filterset_fields = ["status", "unit", "applicant_type", "outcome"]
@@ -260,77 +337,93 @@ class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_serializer_class(self):
         if self.action == "retrieve":
             return StaffDetailSerializer
-        if self.action == "transition":
-            return TransitionSerializer
+        if self.action == "create":
+            return RegisterSerializer
         return StaffListSerializer
 
-    @extend_schema(request=TransitionSerializer, responses={200: StaffDetailSerializer})
-    @action(detail=True, methods=["post"])
-    def transition(self, request, pk=None):
-        req = self.get_object()
-        ser = TransitionSerializer(data=request.data)
+    @extend_schema(request=RegisterSerializer, responses={201: StaffDetailSerializer})
+    def create(self, request):
+        ser = RegisterSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        d = ser.validated_data
-        user = request.user
-        a = d["action"]
-        try:
-            if a == "assign":
-                services.request_assign(actor=user, req=req, handler=User.objects.get(pk=d.get("handler")))
-            elif a == "note":
-                services.request_add_note(actor=user, req=req, note=d.get("note", ""))
-            elif a == "correction":
-                services.request_correction_notice(actor=user, req=req, items=d.get("items", ""), sent_on=d.get("date"))
-            elif a == "corrected":
-                services.request_receive_correction(actor=user, req=req, corrected_on=d.get("date") or services.today())
-            elif a == "deem_withdrawn":
-                services.request_deem_withdrawn(actor=user, req=req, on=d.get("date"))
-            elif a == "consult":
-                services.consultation_send(
-                    actor=user,
-                    req=req,
-                    kind=d.get("kind", ""),
-                    recipient=d.get("recipient", ""),
-                    question=d.get("question", ""),
-                    sent_on=d.get("date"),
-                )
-            elif a == "answer":
-                c = Consultation.objects.get(pk=d.get("consultation"), request=req)
-                services.consultation_answer(
-                    actor=user,
-                    consultation=c,
-                    answered_on=d.get("date") or services.today(),
-                    answer=d.get("note", ""),
-                    agrees=d.get("agrees"),
-                )
-            elif a == "transfer":
-                services.request_transfer(
-                    actor=user, req=req, to_unit=Organisation.objects.get(pk=d.get("to_unit")), note=d.get("note", "")
-                )
-            elif a == "extension":
-                services.extension_request(actor=user, req=req, days=d.get("days") or 0, reason=d.get("reason", ""))
-            elif a == "extension_decide":
-                ext = Extension.objects.get(pk=d.get("extension"), request=req)
-                services.extension_decide(
-                    actor=user, extension=ext, approve=bool(d.get("approve")), note=d.get("note", "")
-                )
-            elif a == "reply":
-                services.request_reply(
-                    actor=user,
-                    req=req,
-                    outcome=d.get("outcome", ""),
-                    reason=d.get("reason", ""),
-                    legal_basis=d.get("legal_basis", ""),
-                    replied_on=d.get("date"),
-                )
-            elif a == "close":
-                services.request_close(actor=user, req=req)
-        except DjangoValidationError as exc:
-            _raise(exc)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except TransitionNotAllowed as exc:
-            raise ValidationError({"detail": "当前状态下不能执行该操作"}) from exc
-        except (User.DoesNotExist, Organisation.DoesNotExist, Consultation.DoesNotExist, Extension.DoesNotExist) as exc:
-            raise ValidationError({"detail": "引用的对象不存在"}) from exc
-        req.refresh_from_db()
-        return Response(StaffDetailSerializer(req, context={"request": request}).data)
+        data = dict(ser.validated_data)
+        unit, channel = data.pop("unit"), data.pop("channel")
+        received_on, evidence = data.pop("received_on"), data.pop("receipt_evidence", "")
+        req = services.request_register(
+            actor=request.user,
+            unit=unit,
+            data=services.ApplicantData(**data),
+            channel=channel,
+            received_on=received_on,
+            receipt_evidence=evidence,
+        )
+        return Response(StaffDetailSerializer(req, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: OpenApiResponse(description="")},
+        summary="Download a letter (PDF or DOCX)",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"letters/(?P<letter_pk>[0-9]{1,18})/(?P<fmt>pdf|docx)",
+        url_name="letter",
+    )
+    def letter(self, request, pk=None, letter_pk=None, fmt=None):
+        req = self.get_object()
+        letter = get_object_or_404(req.letters, pk=letter_pk, state=LetterState.READY)
+        field = letter.pdf if fmt == "pdf" else letter.docx
+        if not field:
+            raise Http404()
+        return FileResponse(field.open("rb"), as_attachment=True, filename=f"{letter.number}.{fmt}")
+
+
+add_api_actions(StaffRequestViewSet, REQUEST_ACTIONS, response_serializer=StaffDetailSerializer)
+
+
+class PolicySerializer(serializers.Serializer):
+    unit = serializers.IntegerField(read_only=True)
+    unit_name = serializers.CharField(read_only=True)
+    reply_signoff = serializers.BooleanField()
+    accepts_requests = serializers.BooleanField(allow_null=True, required=False)
+    accepts = serializers.BooleanField(read_only=True)
+
+
+class PolicyView(APIView):
+    """A unit's request settings (GET: its staff; PUT: its leader or the disclosure office)."""
+
+    permission_classes = [OrgScopedPermission]
+
+    def _unit(self, request, unit_id: int) -> Organisation:
+        unit = get_object_or_404(Organisation, pk=unit_id)
+        if not permissions.can_view(request.user, unit):
+            raise Http404()
+        return unit
+
+    @staticmethod
+    def _data(policy: RequestPolicy) -> dict:
+        return {
+            "unit": policy.unit_id,
+            "unit_name": policy.unit.name,
+            "reply_signoff": policy.reply_signoff,
+            "accepts_requests": policy.accepts_requests,
+            "accepts": policy.accepts,
+        }
+
+    @extend_schema(responses={200: PolicySerializer})
+    def get(self, request, unit_id: int):
+        return Response(self._data(RequestPolicy.for_unit(self._unit(request, unit_id))))
+
+    @extend_schema(request=PolicySerializer, responses={200: PolicySerializer})
+    def put(self, request, unit_id: int):
+        unit = self._unit(request, unit_id)
+        if not access.can_set_policy(request.user, unit):
+            raise DjangoPermissionDenied(_("只有单位负责人或政务公开办可以修改依申请公开设置"))
+        ser = PolicySerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        policy = services.policy_update(
+            actor=request.user,
+            unit=unit,
+            reply_signoff=ser.validated_data["reply_signoff"],
+            accepts_requests=ser.validated_data.get("accepts_requests"),
+        )
+        return Response(self._data(policy))

@@ -18,8 +18,13 @@ class RequestsConfig(AppConfig):
     def ready(self) -> None:
         from gongkai.core import deadlines
 
-        from . import services
+        from . import (
+            audit_actions,  # noqa: F401 - registers the audit action names
+            services,
+        )
 
+        # A calendar or legal-period change recomputes every open request's due date on commit
+        # (each change audited and shown to the applicant as a step); hourly on beat as well.
         deadlines.register_recompute("requests.request", lambda: services.recompute_due_dates().changed)
 
     def workbench_panels(self, user):

@@ -1,26 +1,31 @@
 """Legal deadlines for information requests (政府信息公开条例, 2019 revision).
 
-Every period here is counted in **working days** on the official calendar
-(:mod:`gongkai.core.workdays`: public holidays are rest days, make-up workdays
-(调休) are working days) and starts on the day after the event (the event day
-is not counted).
+The period lengths are rows of the core periods table (:mod:`gongkai.core.deadlines`,
+editable by the system administrator, audited) and the arithmetic is the product's one
+due-date function, :func:`gongkai.core.deadlines.due_date`. This module keeps the
+request-shaped functions the app (and the annual report) use:
 
-Rules implemented (article numbers of the 2019 Regulations):
+* art. 33 — reply within ``request.reply`` (20) working days of receipt; one extension of at
+  most ``request.extension`` (20) working days with the approval of the head of the disclosure
+  office, notified to the applicant; time spent consulting third parties or other bodies is
+  **not counted** (a pause).
+* art. 30 — an unclear request gets one correction notice within ``request.correction_notice``
+  (7) working days of receipt; the reply period then runs **from the day the corrected request
+  is received** (a restart, not a pause); no correction within the reasonable time stated in
+  the notice (``request.correction_deadline``, 15 by default: the law only says "reasonable")
+  → deemed abandoned.
+* art. 32 — a consulted third party answers within ``request.third_party`` (15) working days of
+  the letter; art. 34 gives other bodies ``request.other_body`` (15).
+* art. 31 — the receipt date depends on the channel (see ``choices.Channel``).
 
-* art. 33 — reply within 20 working days of receipt (:data:`REPLY_DAYS`);
-  one extension of at most 20 working days (:data:`MAX_EXTENSION_DAYS`) with the
-  approval of the head of the disclosure office, notified to the applicant;
-  time spent consulting third parties or other bodies is **not counted** (a pause).
-* art. 30 — an unclear request gets one correction notice (补正告知) within
-  7 working days of receipt (:data:`CORRECTION_NOTICE_DAYS`); the reply period
-  then runs **from the day the corrected request is received** (a restart, not
-  a pause); no correction within the stated reasonable time → deemed abandoned.
-* art. 32 — a consulted third party answers within 15 working days of the
-  letter (:data:`THIRD_PARTY_DAYS`); art. 34 gives other bodies the same 15.
-* art. 31 — the receipt date depends on the channel (see ``models.Channel``).
+Every period is counted in working days on the official calendar (public holidays are rest
+days, make-up workdays 调休 are working days) and starts on the day after the event.
+:func:`due_date` is a pure function of the request's timeline (and of the periods and calendar
+snapshots), so the stored due date can always be recomputed (``services.recompute_due_dates``,
+registered with core: a calendar or period change recomputes every open request on commit).
 
-:func:`due_date` is a pure function of the request's timeline, so the stored due
-date can always be recomputed and checked (``recompute_due_dates``).
+The old constants (``REPLY_DAYS``, ``MAX_EXTENSION_DAYS``, ``CORRECTION_NOTICE_DAYS``,
+``THIRD_PARTY_DAYS``) are still readable: they return the current length of their period.
 """
 
 from __future__ import annotations
@@ -28,33 +33,50 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
+from django.utils.translation import gettext as _
 
+from gongkai.core import deadlines as core_deadlines
 from gongkai.core import workdays
 from gongkai.core.workdays import Calendar, CalendarMissing
 
 __all__ = [
-    "CORRECTION_NOTICE_DAYS",
-    "MAX_EXTENSION_DAYS",
-    "REPLY_DAYS",
-    "THIRD_PARTY_DAYS",
     "CalendarMissing",
     "correction_deadline",
     "correction_notice_due",
     "due_date",
+    "max_extension_days",
     "paused_working_days",
     "third_party_reply_due",
     "working_days_left",
 ]
 
-REPLY_DAYS = 20  # art. 33 para. 2
-MAX_EXTENSION_DAYS = 20  # art. 33 para. 2
-CORRECTION_NOTICE_DAYS = 7  # art. 30
-THIRD_PARTY_DAYS = 15  # art. 32 (third parties), art. 34 (other bodies)
+REPLY = "request.reply"  # art. 33 para. 2
+EXTENSION = "request.extension"  # art. 33 para. 2 (a maximum)
+CORRECTION_NOTICE = "request.correction_notice"  # art. 30
+CORRECTION_DEADLINE = "request.correction_deadline"  # art. 30 ("reasonable")
+THIRD_PARTY = "request.third_party"  # art. 32
+OTHER_BODY = "request.other_body"  # art. 34
+
+_LEGACY = {
+    "REPLY_DAYS": REPLY,
+    "MAX_EXTENSION_DAYS": EXTENSION,
+    "CORRECTION_NOTICE_DAYS": CORRECTION_NOTICE,
+    "THIRD_PARTY_DAYS": THIRD_PARTY,
+}
+
+
+def __getattr__(name: str) -> int:
+    if name in _LEGACY:
+        return core_deadlines.period(_LEGACY[name]).length
+    raise AttributeError(name)
 
 
 def _cal(calendar: Calendar | None) -> Calendar:
     return calendar or workdays.current_calendar()
+
+
+def max_extension_days() -> int:
+    return core_deadlines.period(EXTENSION).length
 
 
 def paused_working_days(pauses: Iterable[tuple[dt.date, dt.date]], *, calendar: Calendar | None = None) -> int:
@@ -63,19 +85,7 @@ def paused_working_days(pauses: Iterable[tuple[dt.date, dt.date]], *, calendar: 
     Overlapping pauses (two consultations running at once) count each day once:
     the clock is either stopped on a day or it is not (art. 33 para. 2).
     """
-    cal = _cal(calendar)
-    days: set[dt.date] = set()
-    for start, end in pauses:
-        if start is None or end is None:
-            raise ValueError("暂停期间的起止日期不能为空")
-        if end < start:
-            raise ValueError(f"暂停期间结束日期 {end} 早于开始日期 {start}")
-        current = start
-        while current < end:
-            current += dt.timedelta(days=1)
-            if cal.is_working_day(current):
-                days.add(current)
-    return len(days)
+    return core_deadlines.paused_days(pauses, calendar=_cal(calendar))
 
 
 def due_date(
@@ -97,35 +107,38 @@ def due_date(
     and ``ValueError`` for an impossible timeline.
     """
     if not isinstance(extension_days, int) or isinstance(extension_days, bool):
-        raise ValueError("延长天数必须是整数")
-    if not 0 <= extension_days <= MAX_EXTENSION_DAYS:
-        raise ValueError(f"延长答复期限最多{MAX_EXTENSION_DAYS}个工作日（条例第三十三条）")
+        raise ValueError(_("延长天数必须是整数"))
+    limit = max_extension_days()
+    if not 0 <= extension_days <= limit:
+        raise ValueError(_("延长答复期限最多%(days)s个工作日（条例第三十三条）") % {"days": limit})
     if corrected_on is not None and corrected_on < received:
-        raise ValueError("补正日期不能早于收到申请的日期")
-    cal = _cal(calendar)
-    start = corrected_on or received
-    total = REPLY_DAYS + extension_days + paused_working_days(pauses, calendar=cal)
-    return cal.add_working_days(start, total)
+        raise ValueError(_("补正日期不能早于收到申请的日期"))
+    return core_deadlines.due_date(
+        corrected_on or received, REPLY, pauses=pauses, extra=extension_days, calendar=_cal(calendar)
+    )
 
 
 def correction_notice_due(received: dt.date, *, calendar: Calendar | None = None) -> dt.date:
     """Last day to send the one correction notice: 7 working days after receipt (art. 30)."""
-    return _cal(calendar).add_working_days(received, CORRECTION_NOTICE_DAYS)
+    return core_deadlines.due_date(received, CORRECTION_NOTICE, calendar=_cal(calendar))
 
 
 def correction_deadline(notice_sent: dt.date, *, days: int | None = None, calendar: Calendar | None = None) -> dt.date:
     """The "reasonable" deadline for the applicant to correct (art. 30).
 
-    The regulation leaves the length to the body; the default is
-    ``settings.GONGKAI_REQUEST_CORRECTION_DAYS`` working days (15 unless configured).
+    The regulation leaves the length to the body: the period ``request.correction_deadline``
+    (15 working days unless the administrator changed it); ``days`` overrides it.
     """
-    n = days if days is not None else int(getattr(settings, "GONGKAI_REQUEST_CORRECTION_DAYS", 15))
-    return _cal(calendar).add_working_days(notice_sent, n)
+    if days is not None:
+        return _cal(calendar).add_working_days(notice_sent, days)
+    return core_deadlines.due_date(notice_sent, CORRECTION_DEADLINE, calendar=_cal(calendar))
 
 
-def third_party_reply_due(letter_sent: dt.date, *, calendar: Calendar | None = None) -> dt.date:
+def third_party_reply_due(
+    letter_sent: dt.date, *, other_body: bool = False, calendar: Calendar | None = None
+) -> dt.date:
     """A consulted third party (art. 32) or body (art. 34) answers within 15 working days."""
-    return _cal(calendar).add_working_days(letter_sent, THIRD_PARTY_DAYS)
+    return core_deadlines.due_date(letter_sent, OTHER_BODY if other_body else THIRD_PARTY, calendar=_cal(calendar))
 
 
 def working_days_left(today: dt.date, due: dt.date, *, calendar: Calendar | None = None) -> int:

@@ -21,7 +21,6 @@ from .models import (
     Format,
     IdType,
     InformationRequest,
-    LetterKind,
     OrgType,
     Outcome,
     ReviewKind,
@@ -29,6 +28,11 @@ from .models import (
 )
 
 DEMO_PHONE_PREFIX = "1390578"
+
+
+def rsl_admin(ctx):
+    """The actor of demo settings changes: the county disclosure office's account, else the admin."""
+    return ctx["users"].get("gkb") or ctx["admin"]
 
 
 def _id(seq: int) -> str:
@@ -105,7 +109,13 @@ def load(ctx) -> None:
         units["西屏街道"],
         units["松阳县教育局"],
     )
-    ed, leader = users["mz_editor"], users["mz_leader"]
+    ed, leader, reviewer = users["mz_editor"], users["mz_leader"], users["mz_reviewer"]
+    signers = {
+        mz.pk: reviewer,
+        rs.pk: users["rs_reviewer"],
+        xp.pk: users["xp_reviewer"],
+        jy.pk: users["jy_leader"],
+    }
     today = services.today()
 
     def ago(n: int) -> dt.date:
@@ -122,10 +132,9 @@ def load(ctx) -> None:
         return services.request_assign(actor=user, req=req, handler=user, on=req.received_on)
 
     def reply(req, user, outcome, days_ago, reason="", letter=True):
-        req = services.request_reply(actor=user, req=req, outcome=outcome, reason=reason, replied_on=ago(days_ago))
-        if letter:
-            services.letter_issue(actor=user, req=req, kind=LetterKind.REPLY, issued_on=ago(days_ago))
-        return req
+        """Drafted by the handler, signed off by a reviewer or leader (the default policy)."""
+        services.reply_submit(actor=user, req=req, outcome=outcome, reason=reason, letter=letter)
+        return services.reply_approve(actor=signers[req.unit_id], req=req, replied_on=ago(days_ago))
 
     try:
         # 1 just arrived online, not yet assigned
@@ -154,9 +163,8 @@ def load(ctx) -> None:
         # 5 waiting for correction
         r = new(mz, person(5, "我要民政的文件"), 12)
         services.request_correction_notice(
-            actor=ed, req=r, items="请写明所需文件的名称、文号或者大致内容及时间范围", sent_on=ago(10)
+            actor=ed, req=r, items="请写明所需文件的名称、文号或者大致内容及时间范围", sent_on=ago(10), letter=True
         )
-        services.letter_issue(actor=ed, req=r, kind=LetterKind.CORRECTION, issued_on=ago(10))
         # 6 correction deadline passed, deemed withdrawn
         r = new(mz, person(6, "关于那个补助的材料"), 60)
         services.request_correction_notice(
@@ -180,8 +188,8 @@ def load(ctx) -> None:
             recipient="松阳县康乐养老服务中心",
             question="申请人申请公开贵单位2025年获得的运营补贴金额，是否同意公开？",
             sent_on=ago(9),
+            letter=True,
         )
-        services.letter_issue(actor=ed, req=r, kind=LetterKind.CONSULTATION, consultation=c, issued_on=ago(9))
         # 9 consultation answered, back in progress
         r = assign(new(mz, person(9, "请公开2025年度福利彩票公益金使用情况"), 35), ed)
         c = services.consultation_send(
@@ -214,8 +222,7 @@ def load(ctx) -> None:
             ed,
         )
         ext = services.extension_request(actor=ed, req=r, days=20, reason="需对多年度文件进行检索和区分处理")
-        services.extension_decide(actor=leader, extension=ext, approve=True, on=ago(5))
-        services.letter_issue(actor=ed, req=r, kind=LetterKind.EXTENSION, issued_on=ago(5))
+        services.extension_decide(actor=leader, extension=ext, approve=True, on=ago(5), letter=True)
         # 12 replied (public) and archived
         r = assign(new(mz, person(12, "请公开2025年度松阳县困难残疾人生活补贴标准"), 50), ed)
         r = reply(r, ed, Outcome.PUBLIC, 30, reason="现将《关于调整困难残疾人生活补贴标准的通知》全文提供给您。")
@@ -239,7 +246,7 @@ def load(ctx) -> None:
             reason="该信息不属于本机关掌握，建议向松阳县卫生健康局咨询，联系电话0578-8061016。",
         )
         # 15 organisation, in progress at 人社局
-        rse, rsl = users["rs_editor"], users["rs_leader"]
+        rse = users["rs_editor"]
         assign(
             new(
                 rs,
@@ -284,6 +291,14 @@ def load(ctx) -> None:
         )
         # 20 overdue at 人社局 (never disappears from the queue)
         assign(new(rs, person(20, "请公开2025年度被征地农民养老保险参保人数和资金情况"), 42), rse)
+        # 21 a reply drafted by the handler, waiting for the reviewer's sign-off
+        r = assign(new(mz, person(21, "请公开2025年松阳县孤儿基本生活费发放标准"), 15), ed)
+        services.reply_submit(
+            actor=ed,
+            req=r,
+            outcome=Outcome.PUBLIC,
+            reason="现将《松阳县孤儿基本生活费发放标准》全文提供给您。",
+        )
 
         services.review_case_record(
             actor=ed,
@@ -306,4 +321,7 @@ def load(ctx) -> None:
     except workdays.CalendarMissing:
         # A year without holiday data: the demo requests would carry "日历缺失"; load the calendar first.
         raise
-    _ = rsl
+    # The two public utilities take requests too (an example of the per-unit setting).
+    for name in ("松阳县自来水有限公司", "国网浙江松阳县供电有限公司"):
+        if name in units:
+            services.policy_update(actor=rsl_admin(ctx), unit=units[name], reply_signoff=True, accepts_requests=True)

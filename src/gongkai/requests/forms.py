@@ -4,36 +4,34 @@ from __future__ import annotations
 
 import secrets
 
-import filetype
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from gongkai.core.actions import ActionForm
 from gongkai.core.models import Organisation, User
 
-from . import deadlines, services
+from . import deadlines, selectors, services
 from .models import (
     ApplicantType,
     Channel,
+    Consultation,
     ConsultationKind,
     Delivery,
     Format,
     IdType,
+    LetterKind,
     OrgType,
     Outcome,
+    ReviewCase,
     ReviewKind,
     ReviewOutcome,
 )
 
-ALLOWED_MIME = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
-MAX_FILES = 5
 DESCRIPTION_MAX = 2000
 DESCRIPTION_MIN = 5
-
-
-def max_attachment_bytes() -> int:
-    return int(getattr(settings, "GONGKAI_REQUEST_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
 
 
 class DateInput(forms.DateInput):
@@ -48,84 +46,111 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Up to five evidence files, each checked by :func:`gongkai.core.uploads.check_file`
+    (type sniffed from the content: PDF, JPG, PNG; size limit; virus-scan hook)."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"最多上传{MAX_FILES}个附件")
-        cleaned = []
-        limit = max_attachment_bytes()
+        if len(files) > services.intake.MAX_FILES:
+            raise ValidationError(_("最多上传%(n)s个附件") % {"n": services.intake.MAX_FILES})
+        checked, errors = [], []
         for f in files:
-            if f.size > limit:
-                raise ValidationError(f"附件“{f.name}”超过{limit // (1024 * 1024)}MB")
-            head = f.read(2048)
-            f.seek(0)
-            kind = filetype.guess(head)
-            if kind is None or kind.mime not in ALLOWED_MIME:
-                raise ValidationError(f"附件“{f.name}”类型不支持，只接受 PDF、JPG、PNG 文件")
-            f.sniffed_mime = kind.mime
-            cleaned.append(f)
-        return cleaned
+            try:
+                checked.append(services.check_attachment(f.name, f.read()))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
 
 
 class ApplicantForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("受理机关"),
-        queryset=Organisation.objects.none(),
-        help_text=_("请选择掌握所需信息的行政机关或公共企事业单位"),
+    unit = forms.ChoiceField(
+        label=gettext_lazy("受理机关"),
+        choices=(),
+        help_text=gettext_lazy("请选择掌握所需信息的行政机关或公共企事业单位"),
     )
-    applicant_type = forms.ChoiceField(label=_("申请人类型"), choices=ApplicantType.choices, widget=forms.RadioSelect)
-    name = forms.CharField(label=_("姓名或单位名称"), max_length=100)
-    id_type = forms.ChoiceField(label=_("证件类型（公民填写）"), choices=[("", "—")] + IdType.choices, required=False)
-    id_number = forms.CharField(label=_("证件号码（公民填写）"), max_length=40, required=False)
+    applicant_type = forms.ChoiceField(
+        label=gettext_lazy("申请人类型"), choices=ApplicantType.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=gettext_lazy("姓名或单位名称"), max_length=100)
+    id_type = forms.ChoiceField(
+        label=gettext_lazy("证件类型（公民填写）"), choices=[("", "—")] + IdType.choices, required=False
+    )
+    id_number = forms.CharField(label=gettext_lazy("证件号码（公民填写）"), max_length=40, required=False)
     org_type = forms.ChoiceField(
-        label=_("组织类型（法人或其他组织填写）"), choices=[("", "—")] + OrgType.choices, required=False
+        label=gettext_lazy("组织类型（法人或其他组织填写）"), choices=[("", "—")] + OrgType.choices, required=False
     )
-    credit_code = forms.CharField(label=_("统一社会信用代码（法人或其他组织填写）"), max_length=18, required=False)
-    legal_representative = forms.CharField(label=_("法定代表人（法人或其他组织填写）"), max_length=60, required=False)
-    contact_person = forms.CharField(label=_("联系人（法人或其他组织填写）"), max_length=60, required=False)
+    credit_code = forms.CharField(
+        label=gettext_lazy("统一社会信用代码（法人或其他组织填写）"), max_length=18, required=False
+    )
+    legal_representative = forms.CharField(
+        label=gettext_lazy("法定代表人（法人或其他组织填写）"), max_length=60, required=False
+    )
+    contact_person = forms.CharField(label=gettext_lazy("联系人（法人或其他组织填写）"), max_length=60, required=False)
     phone = forms.RegexField(
-        label=_("联系电话"),
+        label=gettext_lazy("联系电话"),
         regex=r"^[0-9\-+ ]{7,20}$",
         max_length=20,
-        error_messages={"invalid": _("请填写有效的电话号码")},
-        help_text=_("查询办理进度时需要输入电话号码后4位"),
+        error_messages={"invalid": gettext_lazy("请填写有效的电话号码")},
+        help_text=gettext_lazy("查询办理进度时需要输入电话号码后4位"),
     )
-    email = forms.EmailField(label=_("电子邮箱"), required=False)
-    address = forms.CharField(label=_("通信地址"), max_length=200)
+    email = forms.EmailField(label=gettext_lazy("电子邮箱"), required=False)
+    address = forms.CharField(label=gettext_lazy("通信地址"), max_length=200)
     postcode = forms.RegexField(
-        label=_("邮政编码"), regex=r"^\d{6}$", required=False, error_messages={"invalid": _("邮政编码应为6位数字")}
+        label=gettext_lazy("邮政编码"),
+        regex=r"^\d{6}$",
+        required=False,
+        error_messages={"invalid": gettext_lazy("邮政编码应为6位数字")},
     )
     description = forms.CharField(
-        label=_("所需政府信息的名称、文号或者便于查询的其他特征性描述"),
+        label=gettext_lazy("所需政府信息的名称、文号或者便于查询的其他特征性描述"),
         widget=forms.Textarea(attrs={"rows": 6}),
         min_length=DESCRIPTION_MIN,
         max_length=DESCRIPTION_MAX,
-        help_text=_("请尽量写明文件名称、文号、时间范围等，内容不明确的将通知您补正（条例第二十九条、第三十条）"),
+        help_text=gettext_lazy(
+            "请尽量写明文件名称、文号、时间范围等，内容不明确的将通知您补正（条例第二十九条、第三十条）"
+        ),
     )
     purpose = forms.CharField(
-        label=_("用途（选填）"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False
+        label=gettext_lazy("用途（选填）"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500, required=False
     )
-    preferred_format = forms.ChoiceField(label=_("信息载体形式"), choices=Format.choices)
-    delivery = forms.ChoiceField(label=_("获取方式"), choices=Delivery.choices)
+    preferred_format = forms.ChoiceField(label=gettext_lazy("信息载体形式"), choices=Format.choices)
+    delivery = forms.ChoiceField(label=gettext_lazy("获取方式"), choices=Delivery.choices)
     attachments = MultipleFileField(
-        label=_("附件（身份证明等，PDF/JPG/PNG）"), required=False, help_text=_("最多5个文件，每个不超过5MB")
+        label=gettext_lazy("附件（身份证明等，PDF/JPG/PNG）"),
+        required=False,
+        help_text=gettext_lazy("最多5个文件，每个不超过5MB"),
     )
 
     def __init__(self, *args, units=None, **kwargs):
+        """``units``: groups ``[(label, [Organisation, ...])]`` (shown as option groups) or a flat iterable."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Organisation.objects.filter(is_active=True)
-        self.fields["unit"].label_from_instance = lambda o: ("　" * max(0, o.depth - 2)) + o.name
+        units = units if units is not None else Organisation.objects.filter(is_active=True).order_by("path")
+        groups = units if isinstance(units, list) and units and isinstance(units[0], tuple) else [("", list(units))]
+        self._units = {str(u.pk): u for _label, members in groups for u in members}
+        choices: list = [("", "—")]
+        for label, members in groups:
+            options = [(str(u.pk), u.name) for u in members]
+            choices.extend([(str(label), options)] if label else options)
+        self.fields["unit"].choices = choices
+
+    def clean_unit(self):
+        unit = self._units.get(str(self.cleaned_data["unit"]))
+        if unit is None:
+            raise ValidationError(_("请选择受理机关"))
+        return unit
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         try:
-            services._validate_applicant(self.applicant_data())
+            services.validate_applicant(self.applicant_data())
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, msgs)
@@ -169,153 +194,325 @@ class HumanCheck:
         data = self.session.get(self.KEY)
         if not data:
             a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-            data = {"q": f"{a} 加 {b} 等于多少？", "a": str(a + b)}
+            data = {"x": a, "y": b, "a": str(a + b)}
             self.session[self.KEY] = data
-        return data["q"]
+        if "x" not in data:  # a session from before the question was stored as numbers
+            self.session.pop(self.KEY, None)
+            return self.question()
+        return _("%(a)s 加 %(b)s 等于多少？") % {"a": data["x"], "b": data["y"]}
 
     def verify(self, answer: str) -> bool:
         data = self.session.get(self.KEY)
-        ok = bool(data) and (answer or "").strip() == data["a"]
-        return ok
+        return bool(data) and (answer or "").strip() == str(data["a"])
 
     def reset(self) -> None:
         self.session.pop(self.KEY, None)
 
 
 class PublicRequestForm(ApplicantForm):
-    human = forms.CharField(label=_("验证问题"), max_length=4)
-    confirm = forms.BooleanField(label=_("我确认所填信息真实有效"), required=True)
+    human = forms.CharField(label=gettext_lazy("验证问题"), max_length=4)
+    confirm = forms.BooleanField(label=gettext_lazy("我确认所填信息真实有效"), required=True)
 
     def __init__(self, *args, check: HumanCheck, **kwargs):
         super().__init__(*args, **kwargs)
         self.check = check
-        self.fields["human"].label = f"验证问题：{check.question()}（请填写阿拉伯数字）"
+        self.fields["human"].label = _("验证问题：%(question)s（请填写阿拉伯数字）") % {"question": check.question()}
 
     def clean_human(self):
         value = self.cleaned_data["human"]
         if not self.check.verify(value):
-            raise ValidationError("验证问题回答不正确，请重新计算")
+            raise ValidationError(_("验证问题回答不正确，请重新计算"))
         return value
 
 
 class StaffRegisterForm(ApplicantForm):
-    channel = forms.ChoiceField(label=_("提交方式"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
+    channel = forms.ChoiceField(
+        label=gettext_lazy("提交方式"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
     received_on = forms.DateField(
-        label=_("收到申请日期"),
+        label=gettext_lazy("收到申请日期"),
         widget=DateInput(),
-        help_text=_("当面提交：提交之日；邮寄：签收之日；平信、传真、电子邮件：与申请人确认之日（条例第三十一条）"),
+        help_text=gettext_lazy(
+            "当面提交：提交之日；邮寄：签收之日；平信、传真、电子邮件：与申请人确认之日（条例第三十一条）"
+        ),
     )
     receipt_evidence = forms.CharField(
-        label=_("收到日期依据"), max_length=200, required=False, help_text=_("如邮件单号、签收记录、电话确认时间")
+        label=gettext_lazy("收到日期依据"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("如邮件单号、签收记录、电话确认时间"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].label = _("扫描件等附件（PDF/JPG/PNG）")
+        self.fields["attachments"].label = gettext_lazy("扫描件等附件（PDF/JPG/PNG）")
 
 
 class TrackForm(forms.Form):
     code = forms.CharField(
-        label=_("查询码"), max_length=30, help_text=_("提交申请后获得的查询码，如 YS-7KQ4-M9XD-2PHA")
+        label=gettext_lazy("查询码"),
+        max_length=30,
+        help_text=gettext_lazy("提交申请后获得的查询码，如 YS-7KQ4-M9XD-2PHA"),
     )
     phone_tail = forms.RegexField(
-        label=_("联系电话后4位"), regex=r"^\d{4}$", max_length=4, error_messages={"invalid": _("请输入4位数字")}
+        label=gettext_lazy("联系电话后4位"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        error_messages={"invalid": gettext_lazy("请输入4位数字")},
     )
 
 
-class AssignForm(forms.Form):
-    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none())
+# --- inputs of the workbench/API actions (see actions.py) -------------------------------------
 
-    def __init__(self, *args, unit=None, **kwargs):
+
+def _date(label, **kwargs):
+    return forms.DateField(label=label, widget=DateInput(), required=False, **kwargs)
+
+
+class TodayDefaults(ActionForm):
+    """Date fields left blank mean today (the API may omit them); the workbench shows today."""
+
+    date_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if unit is not None:
-            self.fields["handler"].queryset = User.objects.filter(memberships__unit=unit, is_active=True).distinct()
+        for name in self.date_fields:
+            self.fields[name].initial = services.today()
+            self.fields[name].help_text = self.fields[name].help_text or _("留空为今天")
 
 
-class NoteForm(forms.Form):
+class AssignForm(ActionForm):
+    handler = forms.ModelChoiceField(label=gettext_lazy("承办人"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            self.fields["handler"].queryset = selectors.handlers_for(self.obj.unit)
+            self.fields["handler"].initial = self.obj.handler_id
+
+
+class NoteForm(ActionForm):
     note = forms.CharField(
-        label=_("内部备注（申请人不可见）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label=gettext_lazy("内部备注（申请人不可见）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(TodayDefaults):
+    date_fields = ("sent_on",)
     items = forms.CharField(
-        label=_("需补正的全部事项（一次性告知）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=gettext_lazy("需补正的全部事项（一次性告知）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
-    sent_on = forms.DateField(label=_("告知日期"), widget=DateInput())
-    deadline = forms.DateField(label=_("补正期限（留空按默认工作日数计算）"), widget=DateInput(), required=False)
-    letter = forms.BooleanField(label=_("同时生成《补正申请告知书》"), required=False, initial=True)
+    sent_on = _date(gettext_lazy("告知日期"))
+    deadline = _date(gettext_lazy("补正期限"), help_text=gettext_lazy("留空按“申请人补正期限”（法定期限表）计算"))
+    letter = forms.BooleanField(label=gettext_lazy("同时出具《补正申请告知书》"), required=False, initial=True)
 
 
-class CorrectedForm(forms.Form):
-    corrected_on = forms.DateField(label=_("收到补正申请日期"), widget=DateInput())
-    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+class CorrectedForm(TodayDefaults):
+    date_fields = ("corrected_on",)
+    corrected_on = _date(gettext_lazy("收到补正申请日期"))
+    note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=500)
 
 
-class ConsultForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=ConsultationKind.choices)
-    recipient = forms.CharField(label=_("征求对象"), max_length=200)
-    recipient_address = forms.CharField(label=_("送达地址"), max_length=200, required=False)
-    question = forms.CharField(label=_("征求意见事项"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    sent_on = forms.DateField(label=_("发函日期"), widget=DateInput())
-    letter = forms.BooleanField(label=_("同时生成《征求意见函》"), required=False, initial=True)
+class WithdrawForm(TodayDefaults):
+    date_fields = ("on",)
+    on = _date(gettext_lazy("撤回日期"))
+    note = forms.CharField(label=gettext_lazy("说明"), required=False, max_length=500)
 
 
-class ConsultAnswerForm(forms.Form):
-    answered_on = forms.DateField(label=_("收到意见日期（逾期未答复的填期限届满次日）"), widget=DateInput())
-    agrees = forms.TypedChoiceField(
-        label=_("意见"),
-        choices=[("", "未表态/逾期未答复"), ("1", "同意公开"), ("0", "不同意公开")],
-        coerce=lambda v: v == "1",
-        empty_value=None,
+class ConsultForm(TodayDefaults):
+    date_fields = ("sent_on",)
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=ConsultationKind.choices)
+    recipient = forms.CharField(label=gettext_lazy("征求对象"), max_length=200)
+    recipient_address = forms.CharField(label=gettext_lazy("送达地址"), max_length=200, required=False)
+    question = forms.CharField(
+        label=gettext_lazy("征求意见事项"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    sent_on = _date(gettext_lazy("发函日期"))
+    letter = forms.BooleanField(label=gettext_lazy("同时出具《征求意见函》"), required=False, initial=True)
+
+
+OPINIONS = {"": None, "agree": True, "disagree": False}
+
+
+class AnswerForm(TodayDefaults):
+    date_fields = ("answered_on",)
+    consultation = forms.ModelChoiceField(label=gettext_lazy("征求对象"), queryset=Consultation.objects.none())
+    answered_on = _date(gettext_lazy("收到意见日期"), help_text=gettext_lazy("逾期未答复的，填期限届满次日"))
+    opinion = forms.ChoiceField(
+        label=gettext_lazy("意见"),
+        choices=[
+            ("", gettext_lazy("未表态/逾期未答复")),
+            ("agree", gettext_lazy("同意公开")),
+            ("disagree", gettext_lazy("不同意公开")),
+        ],
         required=False,
     )
     answer = forms.CharField(
-        label=_("意见内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+        label=gettext_lazy("意见内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            qs = self.obj.consultations.filter(answered_on__isnull=True)
+            self.fields["consultation"].queryset = qs
+            self.fields["consultation"].label_from_instance = lambda c: (
+                _("%(who)s（%(date)s发函）")
+                % {
+                    "who": c.recipient,
+                    "date": c.sent_on,
+                }
+            )
+            first = qs.first()
+            self.fields["consultation"].initial = first.pk if first else None
 
-class TransferForm(forms.Form):
-    to_unit = forms.ModelChoiceField(label=_("转交至"), queryset=Organisation.objects.filter(is_active=True))
-    note = forms.CharField(label=_("转交说明"), max_length=500, required=False)
+
+class TransferForm(ActionForm):
+    to_unit = forms.ModelChoiceField(label=gettext_lazy("转交至"), queryset=Organisation.objects.none())
+    note = forms.CharField(label=gettext_lazy("转交说明"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Organisation.objects.filter(is_active=True).order_by("path")
+        self.fields["to_unit"].queryset = qs.exclude(pk=self.obj.unit_id) if self.obj is not None else qs
 
 
-class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=_("延长工作日"), min_value=1, max_value=deadlines.MAX_EXTENSION_DAYS, initial=20)
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+class ExtensionForm(ActionForm):
+    days = forms.IntegerField(label=gettext_lazy("延长工作日"), min_value=1)
+    reason = forms.CharField(label=gettext_lazy("延期理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = deadlines.max_extension_days()
+        self.fields["days"].max_value = limit
+        self.fields["days"].initial = limit
+        self.fields["days"].validators.append(MaxValueValidator(limit))
+        self.fields["days"].help_text = _("最多%(n)s个工作日（条例第三十三条）") % {"n": limit}
 
 
-class ExtensionDecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(
-        label=_("审批意见"),
-        choices=[("1", "同意延期"), ("0", "不同意")],
-        coerce=lambda v: v == "1",
+class ExtensionDecisionForm(TodayDefaults):
+    date_fields = ("on",)
+    decision = forms.ChoiceField(
+        label=gettext_lazy("审批意见"),
+        choices=[("approve", gettext_lazy("同意延期")), ("reject", gettext_lazy("不同意"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("审批说明"), max_length=500, required=False)
-    letter = forms.BooleanField(label=_("同意的，同时生成《延期答复告知书》"), required=False, initial=True)
+    note = forms.CharField(label=gettext_lazy("审批说明"), max_length=500, required=False)
+    on = _date(gettext_lazy("审批日期"))
+    letter = forms.BooleanField(label=gettext_lazy("同意的，同时出具《延期答复告知书》"), required=False, initial=True)
 
 
-class ReplyForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("答复类型"), choices=[("", "—")] + [c for c in Outcome.choices if c[0] != Outcome.OTHER_NO_CORRECTION]
+def _outcome_field():
+    return forms.ChoiceField(
+        label=gettext_lazy("答复类型"),
+        choices=[("", "—")] + [c for c in Outcome.choices if c[0] != Outcome.OTHER_NO_CORRECTION],
     )
-    reason = forms.CharField(
-        label=_("答复内容/理由（不予公开的必须说明理由）"),
+
+
+def _reason_field():
+    return forms.CharField(
+        label=gettext_lazy("答复内容/理由"),
+        help_text=gettext_lazy("不予公开的必须说明理由；已主动公开的请写明获取途径"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=4000,
     )
-    legal_basis = forms.CharField(label=_("法律依据（留空按答复类型自动填写）"), max_length=300, required=False)
-    replied_on = forms.DateField(label=_("答复日期"), widget=DateInput())
-    letter = forms.BooleanField(label=_("同时生成《政府信息公开申请答复书》"), required=False, initial=True)
 
 
-class ReviewCaseForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=ReviewKind.choices)
-    case_number = forms.CharField(label=_("案号"), max_length=80, required=False)
-    authority = forms.CharField(label=_("复议机关/法院"), max_length=120, required=False)
-    filed_on = forms.DateField(label=_("受理日期"), widget=DateInput())
-    outcome = forms.ChoiceField(label=_("结果"), choices=ReviewOutcome.choices)
-    decided_on = forms.DateField(label=_("审结日期"), widget=DateInput(), required=False)
-    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+def _basis_field():
+    return forms.CharField(
+        label=gettext_lazy("法律依据"),
+        help_text=gettext_lazy("留空按答复类型自动填写"),
+        max_length=300,
+        required=False,
+    )
+
+
+class ReplyForm(TodayDefaults):
+    date_fields = ("replied_on",)
+    outcome = _outcome_field()
+    reason = _reason_field()
+    legal_basis = _basis_field()
+    replied_on = _date(gettext_lazy("答复日期"))
+    letter = forms.BooleanField(label=gettext_lazy("同时出具《政府信息公开申请答复书》"), required=False, initial=True)
+
+
+class SubmitReplyForm(ActionForm):
+    outcome = _outcome_field()
+    reason = _reason_field()
+    legal_basis = _basis_field()
+    letter = forms.BooleanField(
+        label=gettext_lazy("签发后出具《政府信息公开申请答复书》"), required=False, initial=True
+    )
+
+
+class ApproveReplyForm(ActionForm):
+    note = forms.CharField(label=gettext_lazy("签发意见"), max_length=500, required=False)
+
+
+class ReturnReplyForm(ActionForm):
+    note = forms.CharField(label=gettext_lazy("退回意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+
+class LetterForm(ActionForm):
+    kind = forms.ChoiceField(label=gettext_lazy("文书类型"), choices=LetterKind.choices)
+    consultation = forms.ModelChoiceField(
+        label=gettext_lazy("征求意见（征求意见函）"), queryset=Consultation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            kinds = set(services.issuable_kinds(self.obj))
+            consultations = self.obj.consultations.all()
+            if consultations:
+                kinds.add(LetterKind.CONSULTATION)
+            self.fields["kind"].choices = [c for c in LetterKind.choices if c[0] in kinds]
+            self.fields["consultation"].queryset = consultations
+
+
+class CaseForm(ActionForm):
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=ReviewKind.choices)
+    case_number = forms.CharField(label=gettext_lazy("案号"), max_length=80, required=False)
+    authority = forms.CharField(label=gettext_lazy("复议机关/法院"), max_length=120, required=False)
+    filed_on = forms.DateField(label=gettext_lazy("受理日期"), widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("结果"), choices=ReviewOutcome.choices, initial=ReviewOutcome.PENDING
+    )
+    decided_on = forms.DateField(label=gettext_lazy("审结日期"), widget=DateInput(), required=False)
+    note = forms.CharField(label=gettext_lazy("备注"), max_length=500, required=False)
+
+
+class CaseUpdateForm(ActionForm):
+    case = forms.ModelChoiceField(label=gettext_lazy("案件"), queryset=ReviewCase.objects.none())
+    outcome = forms.ChoiceField(label=gettext_lazy("结果"), choices=ReviewOutcome.choices)
+    decided_on = forms.DateField(label=gettext_lazy("审结日期"), widget=DateInput(), required=False)
+    note = forms.CharField(label=gettext_lazy("备注"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            qs = self.obj.review_cases.filter(outcome=ReviewOutcome.PENDING)
+            self.fields["case"].queryset = qs
+            self.fields["case"].label_from_instance = lambda c: f"{c.get_kind_display()} {c.case_number}".strip()
+
+
+class PolicyForm(forms.Form):
+    reply_signoff = forms.BooleanField(
+        label=gettext_lazy("答复须经审核人或负责人签发后才能发出"),
+        required=False,
+        help_text=gettext_lazy("开启后，承办人拟写的答复报审核人或单位负责人签发，签发后才生成答复书并送达申请人。"),
+    )
+    accepts_requests = forms.ChoiceField(
+        label=gettext_lazy("在公众申请表中作为受理机关"),
+        choices=[
+            ("", gettext_lazy("按单位类型（行政机关是，公共企事业单位否）")),
+            ("yes", gettext_lazy("是")),
+            ("no", gettext_lazy("否")),
+        ],
+        required=False,
+    )
+
+    def cleaned_policy(self) -> dict:
+        accepts = {"": None, "yes": True, "no": False}[self.cleaned_data.get("accepts_requests") or ""]
+        return {"reply_signoff": self.cleaned_data["reply_signoff"], "accepts_requests": accepts}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
 
@@ -26,17 +28,17 @@ def validate_resident_id(number: str) -> str:
     """Validate an 18-digit 居民身份证号码 (GB 11643-1999); return it normalised."""
     n = (number or "").strip().upper().replace(" ", "")
     if len(n) != 18:
-        raise IdNumberError(f"居民身份证号码应为18位，当前为{len(n)}位")
+        raise IdNumberError(_("居民身份证号码应为18位，当前为%(n)s位") % {"n": len(n)})
     if not n[:17].isdigit() or not (n[17].isdigit() or n[17] == "X"):
-        raise IdNumberError("居民身份证号码前17位应为数字，最后一位为数字或X")
+        raise IdNumberError(_("居民身份证号码前17位应为数字，最后一位为数字或X"))
     try:
         birth = dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
     except ValueError as exc:
-        raise IdNumberError("居民身份证号码中的出生日期无效") from exc
+        raise IdNumberError(_("居民身份证号码中的出生日期无效")) from exc
     if birth.year < 1900 or birth > dt.date.today():
-        raise IdNumberError("居民身份证号码中的出生日期无效")
+        raise IdNumberError(_("居民身份证号码中的出生日期无效"))
     if resident_id_check(n[:17]) != n[17]:
-        raise IdNumberError("居民身份证号码校验位错误，请核对后重新填写")
+        raise IdNumberError(_("居民身份证号码校验位错误，请核对后重新填写"))
     return n
 
 
@@ -46,7 +48,7 @@ _OTHER_ID = re.compile(r"^[A-Za-z0-9\-()（）]{5,30}$")
 def validate_other_id(number: str, label: str) -> str:
     n = (number or "").strip().upper().replace(" ", "")
     if not _OTHER_ID.match(n):
-        raise IdNumberError(f"{label}号码格式不正确（5至30位字母或数字）")
+        raise IdNumberError(_("%(label)s号码格式不正确（5至30位字母或数字）") % {"label": label})
     return n
 
 

@@ -12,148 +12,38 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
-from gongkai.core.models import Organisation
+from gongkai.core.models import Organisation, OrgKind
+from gongkai.core.transitions import condition
 
+from . import access
+from .choices import (  # noqa: F401 - re-exported
+    CHANNEL_RULES,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    OUTCOME_BASIS,
+    WITHHELD_OUTCOMES,
+    ApplicantType,
+    Channel,
+    ConsultationKind,
+    Delivery,
+    DraftDecision,
+    ExtensionStatus,
+    Format,
+    IdType,
+    LetterKind,
+    LetterState,
+    OrgType,
+    Outcome,
+    ReviewKind,
+    ReviewOutcome,
+    Status,
+    StepKind,
+)
 from .storage import private_storage
-
-
-class Status(models.TextChoices):
-    REGISTERED = "registered", _("已登记")
-    CORRECTION = "correction", _("待补正")
-    IN_PROGRESS = "in_progress", _("办理中")
-    CONSULTING = "consulting", _("征求意见中（暂停计时）")
-    REPLIED = "replied", _("已答复")
-    WITHDRAWN = "withdrawn", _("已撤回/视为放弃")
-    CLOSED = "closed", _("已办结归档")
-
-
-OPEN_STATUSES = [Status.REGISTERED, Status.CORRECTION, Status.IN_PROGRESS, Status.CONSULTING]
-FINISHED_STATUSES = [Status.REPLIED, Status.WITHDRAWN, Status.CLOSED]
-
-
-class Channel(models.TextChoices):
-    """Receipt channels and their receipt-date rule (条例第三十一条)."""
-
-    ONLINE = "online", _("网上申请")
-    IN_PERSON = "in_person", _("当面提交")
-    POST_SIGNED = "post_signed", _("邮寄（挂号/快递签收）")
-    POST_ORDINARY = "post_ordinary", _("邮寄（平信）")
-    FAX = "fax", _("传真")
-    EMAIL = "email", _("电子邮件")
-
-
-CHANNEL_RULES = {
-    Channel.ONLINE: _("网上提交的，以双方确认之日为收到申请之日（第三十一条第三项）；本平台提交成功即确认。"),
-    Channel.IN_PERSON: _("当面提交的，以提交之日为收到申请之日（第三十一条第一项）。"),
-    Channel.POST_SIGNED: _("邮寄的，以行政机关签收之日为收到申请之日（第三十一条第二项）。"),
-    Channel.POST_ORDINARY: _(
-        "以平常信函等无需签收的方式邮寄的，以政府信息公开工作机构与申请人确认之日为收到申请之日（第三十一条第二项）。"
-    ),
-    Channel.FAX: _("通过行政机关公布的传真提交的，以双方确认之日为收到申请之日（第三十一条第三项）。"),
-    Channel.EMAIL: _("通过电子邮箱提交的，以双方确认之日为收到申请之日（第三十一条第三项）。"),
-}
-
-
-class ApplicantType(models.TextChoices):
-    PERSON = "person", _("公民（自然人）")
-    ORGANISATION = "organisation", _("法人或其他组织")
-
-
-class OrgType(models.TextChoices):
-    """Columns of the annual report table 三 (国办公开办函〔2021〕30号)."""
-
-    COMMERCIAL = "commercial", _("商业企业")
-    RESEARCH = "research", _("科研机构")
-    CHARITY = "charity", _("社会公益组织")
-    LEGAL = "legal", _("法律服务机构")
-    OTHER = "other", _("其他")
-
-
-class IdType(models.TextChoices):
-    RESIDENT = "resident", _("居民身份证")
-    PASSPORT = "passport", _("护照")
-    HK_MACAO = "hk_macao", _("港澳居民来往内地通行证")
-    TAIWAN = "taiwan", _("台湾居民来往大陆通行证")
-    OTHER = "other", _("其他有效身份证件")
-
-
-class Format(models.TextChoices):
-    PAPER = "paper", _("纸质")
-    EMAIL = "email", _("电子邮件")
-    DISC = "disc", _("光盘")
-    USB = "usb", _("U盘等存储介质")
-
-
-class Delivery(models.TextChoices):
-    POST = "post", _("邮寄")
-    EMAIL = "email", _("电子邮件")
-    PICKUP = "pickup", _("自行领取")
-    ONLINE = "online", _("网上获取（本平台查询页面）")
-
-
-class Outcome(models.TextChoices):
-    """Reply types (条例第三十六条), one per row of annual report table 三.
-
-    已主动公开 is counted as 予以公开 in the annual report (national guidance
-    for the 2021 format: 告知已主动公开的，计入“予以公开”).
-    """
-
-    PUBLIC_ALREADY = "public_already", _("予以公开：已主动公开（告知获取途径）")
-    PUBLIC = "public", _("予以公开：同意公开")
-    PARTIAL = "partial", _("部分公开")
-    WITHHELD_SECRET = "withheld_secret", _("不予公开：属于国家秘密")
-    WITHHELD_LAW = "withheld_law", _("不予公开：其他法律行政法规禁止公开")
-    WITHHELD_SAFETY = "withheld_safety", _("不予公开：危及“三安全一稳定”")
-    WITHHELD_THIRD_PARTY = "withheld_third_party", _("不予公开：保护第三方合法权益")
-    WITHHELD_INTERNAL = "withheld_internal", _("不予公开：属于三类内部事务信息")
-    WITHHELD_PROCESS = "withheld_process", _("不予公开：属于四类过程性信息")
-    WITHHELD_CASE_FILE = "withheld_case_file", _("不予公开：属于行政执法案卷")
-    WITHHELD_QUERY = "withheld_query", _("不予公开：属于行政查询事项")
-    UNAVAILABLE_NOT_HELD = "unavailable_not_held", _("无法提供：本机关不掌握相关政府信息")
-    UNAVAILABLE_NOT_READY = "unavailable_not_ready", _("无法提供：没有现成信息需要另行制作")
-    UNAVAILABLE_UNCLEAR = "unavailable_unclear", _("无法提供：补正后申请内容仍不明确")
-    NOT_HANDLED_PETITION = "not_handled_petition", _("不予处理：信访举报投诉类申请")
-    NOT_HANDLED_REPEAT = "not_handled_repeat", _("不予处理：重复申请")
-    NOT_HANDLED_PUBLICATION = "not_handled_publication", _("不予处理：要求提供公开出版物")
-    NOT_HANDLED_EXCESSIVE = "not_handled_excessive", _("不予处理：无正当理由大量反复申请")
-    NOT_HANDLED_CONFIRM = "not_handled_confirm", _("不予处理：要求行政机关确认或重新出具已获取信息")
-    OTHER_NO_CORRECTION = "other_no_correction", _("其他处理：申请人无正当理由逾期不补正")
-    OTHER_NO_FEE = "other_no_fee", _("其他处理：申请人逾期未按收费通知要求缴纳费用")
-    OTHER = "other", _("其他处理：其他")
-
-
-# Default legal basis for each reply type (editable in the reply form).
-OUTCOME_BASIS = {
-    Outcome.PUBLIC_ALREADY: "《中华人民共和国政府信息公开条例》第三十六条第（一）项",
-    Outcome.PUBLIC: "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
-    Outcome.PARTIAL: "《中华人民共和国政府信息公开条例》第三十七条",
-    Outcome.WITHHELD_SECRET: "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项",
-    Outcome.WITHHELD_LAW: "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项",
-    Outcome.WITHHELD_SAFETY: "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项",
-    Outcome.WITHHELD_THIRD_PARTY: "《中华人民共和国政府信息公开条例》第十五条、第三十二条、第三十六条第（三）项",
-    Outcome.WITHHELD_INTERNAL: "《中华人民共和国政府信息公开条例》第十六条第一款、第三十六条第（三）项",
-    Outcome.WITHHELD_PROCESS: "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项",
-    Outcome.WITHHELD_CASE_FILE: "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项",
-    Outcome.WITHHELD_QUERY: "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
-    Outcome.UNAVAILABLE_NOT_HELD: "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项",
-    Outcome.UNAVAILABLE_NOT_READY: "《中华人民共和国政府信息公开条例》第三十八条",
-    Outcome.UNAVAILABLE_UNCLEAR: "《中华人民共和国政府信息公开条例》第三十条",
-    Outcome.NOT_HANDLED_PETITION: "《中华人民共和国政府信息公开条例》第三十九条第一款",
-    Outcome.NOT_HANDLED_REPEAT: "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
-    Outcome.NOT_HANDLED_PUBLICATION: "《中华人民共和国政府信息公开条例》第三十九条第二款",
-    Outcome.NOT_HANDLED_EXCESSIVE: "《中华人民共和国政府信息公开条例》第三十五条",
-    Outcome.NOT_HANDLED_CONFIRM: "《中华人民共和国政府信息公开条例》第三十八条",
-    Outcome.OTHER_NO_CORRECTION: "《中华人民共和国政府信息公开条例》第三十条",
-    Outcome.OTHER_NO_FEE: "《中华人民共和国政府信息公开条例》第四十二条",
-    Outcome.OTHER: "",
-}
-
-# Outcomes whose reply is a 不予公开 decision must state the exemption ground;
-# 予以公开/部分公开 must say how the information is provided.
-WITHHELD_OUTCOMES = {o for o in Outcome if o.value.startswith("withheld_")}
 
 
 def outcome_row(outcome: str) -> tuple[str, int]:
@@ -167,6 +57,105 @@ def id_hash(id_type: str, number: str) -> str:
     """A keyed digest of an ID/credit code for duplicate lookups without reading numbers."""
     norm = f"{id_type}:{(number or '').strip().upper()}"
     return hashlib.sha256((settings.SECRET_KEY + "|" + norm).encode()).hexdigest()
+
+
+# --- preconditions of the transitions (each with the message a user sees) -----------------
+
+
+@condition(_("补正告知只能发出一次（条例第三十条：一次性告知）"))
+def correction_not_sent(req) -> bool:
+    return req.correction_requested_on is None
+
+
+@condition(_("补正期限尚未届满，不能视为放弃申请（条例第三十条）"))
+def correction_deadline_passed(req) -> bool:
+    return req.correction_deadline is not None and timezone.localdate() > req.correction_deadline
+
+
+@condition(_("没有待登记意见的征求意见"))
+def has_open_consultation(req) -> bool:
+    return req.consultations.filter(answered_on__isnull=True).exists()
+
+
+@condition(_("答复期限只能延长一次（条例第三十三条）"))
+def not_extended_yet(req) -> bool:
+    return not req.extensions.exclude(status=ExtensionStatus.REJECTED).exists()
+
+
+@condition(_("没有待审批的延期申请"))
+def has_pending_extension(req) -> bool:
+    return req.extensions.filter(status=ExtensionStatus.PENDING).exists()
+
+
+@condition(_("本单位的答复须经审核人或负责人签发：请使用“答复报签”"))
+def signoff_not_required(req) -> bool:
+    return not req.signoff_required
+
+
+@condition(_("本单位的答复无需签发，可直接作出答复"))
+def signoff_needed(req) -> bool:
+    return req.signoff_required
+
+
+@condition(_("没有待签发的答复稿"))
+def has_pending_draft(req) -> bool:
+    return req.pending_draft is not None
+
+
+@condition(_("没有尚未审结的复议或诉讼案件"))
+def has_pending_case(req) -> bool:
+    return req.review_cases.filter(outcome="pending").exists()
+
+
+CONSULTING_STATES = [Status.CONSULTING, Status.IN_PROGRESS]
+
+
+def _after_assign(req) -> str:
+    return Status.IN_PROGRESS if req.status == Status.REGISTERED else req.status
+
+
+def _after_answer(req, consultation_id=None) -> str:
+    still_open = req.consultations.filter(answered_on__isnull=True).exclude(pk=consultation_id).exists()
+    return Status.CONSULTING if still_open else Status.IN_PROGRESS
+
+
+class RequestPolicy(models.Model):
+    """Per-unit settings for information requests (defaults apply to units without a row).
+
+    * ``reply_signoff`` — a reply (and its letter) is sent only after a reviewer or leader of the
+      unit signs it off (default on);
+    * ``accepts_requests`` — the unit is offered on the public request form. Governments and their
+      departments accept requests under the Regulations; public institutions (schools, hospitals,
+      utilities …) disclose under their own rules (条例第五十五条), so they are offered only when
+      switched on here. ``None`` = the default for the unit's kind.
+    """
+
+    unit = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="request_policy", verbose_name=_("单位")
+    )
+    reply_signoff = models.BooleanField(_("答复须经审核人或负责人签发"), default=True)
+    accepts_requests = models.BooleanField(_("在申请表中作为受理机关"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("依申请公开设置")
+        verbose_name_plural = _("依申请公开设置")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+    @staticmethod
+    def default_accepts(unit: Organisation) -> bool:
+        return unit.kind in (OrgKind.GOVERNMENT, OrgKind.DEPARTMENT)
+
+    @property
+    def accepts(self) -> bool:
+        return self.default_accepts(self.unit) if self.accepts_requests is None else self.accepts_requests
+
+    @classmethod
+    def for_unit(cls, unit: Organisation) -> RequestPolicy:
+        """The unit's policy (an unsaved default when it has none)."""
+        return cls.objects.filter(unit=unit).first() or cls(unit=unit)
 
 
 class InformationRequest(ConcurrentTransitionMixin, models.Model):
@@ -252,74 +241,164 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     def applicant_display(self) -> str:
         return self.name
 
-    # --- transitions (called from services only) ------------------------------
-    @transition(field=status, source=Status.REGISTERED, target=Status.IN_PROGRESS)
-    def start(self):
-        pass
+    @property
+    def pending_draft(self):
+        """The reply draft waiting for sign-off, if any (cached on the instance)."""
+        if not hasattr(self, "_pending_draft"):
+            self._pending_draft = (
+                self.reply_drafts.filter(decision=DraftDecision.PENDING).select_related("drafted_by").first()
+                if self.pk
+                else None
+            )
+        return self._pending_draft
+
+    @property
+    def signoff_required(self) -> bool:
+        return RequestPolicy.for_unit(self.unit).reply_signoff
+
+    # --- transitions: run only through gongkai.core.transitions.run (services) -----------
+    # Each declares who may run it (permission=, see access.py) and its preconditions
+    # (conditions=, with the message the user sees). ``target=None`` keeps the state: a step
+    # that is only allowed in some states (an extension request, a transfer ...).
+
+    @transition(
+        field=status, source=OPEN_STATUSES, target=GET_STATE(_after_assign, OPEN_STATUSES), permission=access.can_handle
+    )
+    def assign(self):
+        """Assign a handler; a newly registered request is then in progress."""
 
     @transition(
         field=status,
         source=[Status.REGISTERED, Status.IN_PROGRESS],
         target=Status.CORRECTION,
-        conditions=[lambda r: r.correction_requested_on is None],
+        permission=access.can_handle,
+        conditions=[correction_not_sent],
     )
     def request_correction(self):
         """Only one correction notice per request (art. 30: 一次性告知)."""
 
-    @transition(field=status, source=Status.CORRECTION, target=Status.IN_PROGRESS)
+    @transition(field=status, source=Status.CORRECTION, target=Status.IN_PROGRESS, permission=access.can_handle)
     def receive_correction(self):
         pass
 
-    @transition(field=status, source=Status.CORRECTION, target=Status.WITHDRAWN)
+    @transition(
+        field=status,
+        source=Status.CORRECTION,
+        target=Status.WITHDRAWN,
+        permission=access.can_handle,
+        conditions=[correction_deadline_passed],
+    )
     def deem_withdrawn(self):
         pass
 
     @transition(
         field=status,
-        source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CORRECTION, Status.CONSULTING],
+        source=[s for s in OPEN_STATUSES if s != Status.SIGNOFF],
         target=Status.WITHDRAWN,
+        permission=access.can_handle,
     )
     def withdraw(self):
         pass
 
     @transition(
-        field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING], target=Status.CONSULTING
+        field=status,
+        source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING],
+        target=Status.CONSULTING,
+        permission=access.can_handle,
     )
     def pause_for_consultation(self):
         pass
 
-    @transition(field=status, source=Status.CONSULTING, target=Status.IN_PROGRESS)
-    def resume(self):
-        pass
+    @transition(
+        field=status,
+        source=Status.CONSULTING,
+        target=GET_STATE(_after_answer, CONSULTING_STATES),
+        permission=access.can_handle,
+        conditions=[has_open_consultation],
+    )
+    def resume(self, consultation_id=None):
+        """Record a consultation's answer; the clock resumes when no consultation is open."""
 
-    @transition(field=status, source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING], target=Status.REPLIED)
+    @transition(
+        field=status,
+        source=[s for s in OPEN_STATUSES if s != Status.SIGNOFF],
+        target=None,
+        permission=access.can_handle,
+    )
+    def transfer(self):
+        """Hand the request to another body (the state and the receipt date stay)."""
+
+    @transition(
+        field=status,
+        source=[Status.REGISTERED, Status.IN_PROGRESS, Status.CONSULTING],
+        target=None,
+        permission=access.can_handle,
+        conditions=[not_extended_yet],
+    )
+    def request_extension(self):
+        """Once, at most 20 working days (art. 33)."""
+
+    @transition(
+        field=status, source=OPEN_STATUSES, target=None, permission=access.is_leader, conditions=[has_pending_extension]
+    )
+    def decide_extension(self):
+        """The head of the disclosure body approves or refuses (art. 33)."""
+
+    @transition(
+        field=status,
+        source=[Status.REGISTERED, Status.IN_PROGRESS],
+        target=Status.REPLIED,
+        permission=access.can_handle,
+        conditions=[signoff_not_required],
+    )
     def reply(self):
         pass
 
-    @transition(field=status, source=[Status.REPLIED, Status.WITHDRAWN], target=Status.CLOSED)
+    @transition(
+        field=status,
+        source=[Status.REGISTERED, Status.IN_PROGRESS],
+        target=Status.SIGNOFF,
+        permission=access.can_handle,
+        conditions=[signoff_needed],
+    )
+    def submit_reply(self):
+        """The drafted reply goes to a reviewer or leader for sign-off (per-unit setting)."""
+
+    @transition(
+        field=status,
+        source=Status.SIGNOFF,
+        target=Status.REPLIED,
+        permission=access.can_sign,
+        conditions=[has_pending_draft],
+    )
+    def approve_reply(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.SIGNOFF,
+        target=Status.IN_PROGRESS,
+        permission=access.can_sign,
+        conditions=[has_pending_draft],
+    )
+    def return_reply(self):
+        pass
+
+    @transition(
+        field=status, source=[Status.REPLIED, Status.WITHDRAWN], target=Status.CLOSED, permission=access.can_handle
+    )
     def close(self):
         pass
 
+    @transition(field=status, source=FINISHED_STATUSES, target=None, permission=access.can_handle)
+    def record_review_case(self):
+        """An administrative review or lawsuit about a decided request (table 四)."""
 
-class StepKind(models.TextChoices):
-    SUBMITTED = "submitted", _("提交申请")
-    REGISTERED = "registered", _("登记受理")
-    ASSIGNED = "assigned", _("分配承办人")
-    NOTE = "note", _("内部备注")
-    CORRECTION_REQUESTED = "correction_requested", _("补正告知")
-    CORRECTED = "corrected", _("收到补正")
-    DEEMED_WITHDRAWN = "deemed_withdrawn", _("逾期未补正，视为放弃申请")
-    WITHDRAWN = "withdrawn", _("申请人撤回申请")
-    CONSULTATION_SENT = "consultation_sent", _("征求意见（暂停计时）")
-    CONSULTATION_ANSWERED = "consultation_answered", _("收到意见（恢复计时）")
-    TRANSFERRED = "transferred", _("转交办理")
-    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
-    EXTENSION_APPROVED = "extension_approved", _("延期答复（经负责人同意）")
-    EXTENSION_REJECTED = "extension_rejected", _("延期申请未获同意")
-    LETTER = "letter", _("出具文书")
-    REPLIED = "replied", _("作出答复")
-    CLOSED = "closed", _("办结归档")
-    DUE_RECOMPUTED = "due_recomputed", _("答复期限重新计算")
+    @transition(
+        field=status, source=FINISHED_STATUSES, target=None, permission=access.can_handle, conditions=[has_pending_case]
+    )
+    def decide_review_case(self):
+        pass
 
 
 class RequestStep(models.Model):
@@ -369,11 +448,6 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ConsultationKind(models.TextChoices):
-    THIRD_PARTY = "third_party", _("征求第三方意见（第三十二条）")
-    OTHER_BODY = "other_body", _("征求其他机关意见（第三十四条）")
-
-
 class Consultation(models.Model):
     """A consultation: the clock is paused from ``sent_on`` to ``answered_on`` (art. 33)."""
 
@@ -395,12 +469,6 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} → {self.recipient}"
-
-
-class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("待负责人审批")
-    APPROVED = "approved", _("已同意")
-    REJECTED = "rejected", _("未同意")
 
 
 class Extension(models.Model):
@@ -427,13 +495,6 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} +{self.days}"
-
-
-class LetterKind(models.TextChoices):
-    REPLY = "reply", _("政府信息公开申请答复书")
-    CORRECTION = "correction", _("补正申请告知书")
-    EXTENSION = "extension", _("延期答复告知书")
-    CONSULTATION = "consultation", _("征求意见函")
 
 
 def template_path(instance, filename):
@@ -464,10 +525,13 @@ class Letter(models.Model):
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(_("文书类型"), max_length=20, choices=LetterKind.choices)
     number = models.CharField(_("文号"), max_length=60)
-    docx = models.FileField(upload_to=letter_path, storage=private_storage)
+    docx = models.FileField(upload_to=letter_path, blank=True, storage=private_storage)
     pdf = models.FileField(upload_to=letter_path, blank=True, storage=private_storage)
     consultation = models.ForeignKey(Consultation, null=True, blank=True, on_delete=models.SET_NULL)
     to_applicant = models.BooleanField(_("送达申请人"), default=True)
+    context = models.JSONField(_("文书内容"), default=dict, blank=True)
+    state = models.CharField(_("生成状态"), max_length=10, choices=LetterState.choices, default=LetterState.PENDING)
+    error = models.CharField(_("生成失败原因"), max_length=300, blank=True)
     issued_on = models.DateField(_("出具日期"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -481,17 +545,32 @@ class Letter(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
-class ReviewKind(models.TextChoices):
-    REVIEW = "review", _("行政复议")
-    LITIGATION_DIRECT = "litigation_direct", _("行政诉讼（未经复议直接起诉）")
-    LITIGATION_AFTER_REVIEW = "litigation_after_review", _("行政诉讼（复议后起诉）")
+class ReplyDraft(models.Model):
+    """A reply waiting for sign-off by a reviewer or leader (per-unit setting, on by default)."""
 
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="reply_drafts")
+    outcome = models.CharField(_("答复类型"), max_length=30, choices=Outcome.choices)
+    reason = models.TextField(_("答复内容/理由"), blank=True)
+    legal_basis = models.CharField(_("法律依据"), max_length=300, blank=True)
+    with_letter = models.BooleanField(_("签发后生成答复书"), default=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    drafted_at = models.DateTimeField()
+    decision = models.CharField(
+        _("签发结果"), max_length=10, choices=DraftDecision.choices, default=DraftDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("签发意见"), blank=True)
 
-class ReviewOutcome(models.TextChoices):
-    PENDING = "pending", _("尚未审结")
-    UPHELD = "upheld", _("结果维持")
-    CORRECTED = "corrected", _("结果纠正")
-    OTHER = "other", _("其他结果")
+    class Meta:
+        ordering = ["drafted_at", "id"]
+        verbose_name = _("答复稿")
+        verbose_name_plural = _("答复稿")
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.get_outcome_display()}"
 
 
 class ReviewCase(models.Model):

@@ -24,12 +24,13 @@ def get_visible(user, pk: int) -> InformationRequest:
     """The request if the user may read it, else PermissionDenied (404 would leak less, 403 is clearer to staff)."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
+    from django.utils.translation import gettext as _
 
     req = InformationRequest.objects.select_related("unit", "handler").filter(pk=pk).first()
     if req is None:
-        raise Http404("申请不存在")
+        raise Http404(_("申请不存在"))
     if not permissions.can_view(user, req.unit):
-        raise PermissionDenied("您无权查看其他单位的依申请公开件")
+        raise PermissionDenied(_("您无权查看其他单位的依申请公开件"))
     return req
 
 
@@ -64,6 +65,8 @@ def queue(user, *, view: str = "open", unit=None, handler=None, q: str = "", tod
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__isnull=True)
     elif view == "correction":
         qs = qs.filter(status=Status.CORRECTION)
+    elif view == "signoff":
+        qs = qs.filter(status=Status.SIGNOFF)
     elif view == "finished":
         qs = qs.exclude(status__in=OPEN_STATUSES)
     elif view == "all":
@@ -83,6 +86,11 @@ class Row:
     phone: str
     correction_overdue: bool = False
 
+    @property
+    def overdue_by(self) -> int | None:
+        """Working days past the due date (None when not overdue)."""
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else None
+
 
 def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
     """Rows for lists: days left, flags, masked personal data."""
@@ -90,8 +98,8 @@ def annotate(reqs, *, today: dt.date | None = None) -> list[Row]:
     calendar = workdays.current_calendar()
     rows = []
     for r in reqs:
-        left = None
-        if r.due_date and r.is_open:
+        left = None  # not while waiting for a correction: the reply period starts again when it arrives
+        if r.due_date and r.is_open and r.status != Status.CORRECTION:
             try:
                 left = calendar.working_days_between(today, r.due_date)
             except workdays.CalendarMissing:
@@ -161,18 +169,98 @@ def public_lookup(code: str, phone_tail: str) -> InformationRequest | None:
     return req
 
 
+def public_summary(year: int) -> dict[str, int]:
+    """This year's figures for the portal (all units): requests received, replied to (a typed reply
+    under art. 36, not withdrawals), and replied to by their due date (art. 33). One query."""
+    from django.db.models import Count, Exists, F, OuterRef
+
+    from .models import RequestStep, StepKind
+
+    replied = Exists(RequestStep.objects.filter(request=OuterRef("pk"), kind=StepKind.REPLIED))
+    done = Q(replied=True, finished_on__year=year)
+    return InformationRequest.objects.annotate(replied=replied).aggregate(
+        received=Count("pk", filter=Q(received_on__year=year)),
+        answered=Count("pk", filter=done),
+        on_time=Count("pk", filter=done & Q(due_date__isnull=False, finished_on__lte=F("due_date"))),
+    )
+
+
+def change_marker() -> QuerySet:
+    """When a request last changed: a one-value query the portal runs as a subquery to key its caches."""
+    return InformationRequest.objects.order_by("-updated_at").values("updated_at")[:1]
+
+
 def public_steps(req: InformationRequest):
     return req.steps.filter(internal=False).order_by("on", "at", "id")
 
 
 def public_letters(req: InformationRequest):
-    return req.letters.filter(to_applicant=True).order_by("created_at")
+    return req.letters.filter(to_applicant=True, state="ready").order_by("created_at")
 
 
-def units_for_intake():
+def _accepting(units) -> list:
+    """Units that take requests: governments and departments by default, others when switched on."""
+    from .models import RequestPolicy
+
+    policies = {p.unit_id: p for p in RequestPolicy.objects.filter(unit__in=[u.pk for u in units])}
+    return [u for u in units if (policies.get(u.pk) or RequestPolicy(unit=u)).accepts]
+
+
+def units_for_intake(chosen=None) -> list[tuple[str, list]]:
+    """The bodies offered on the public request form, grouped and ordered.
+
+    For each county government of the deployment: the government itself, its departments,
+    its townships (乡镇、街道), then the public institutions that handle requests
+    (:class:`~gongkai.requests.models.RequestPolicy`). Province and city are not offered
+    unless named in the URL (``chosen``: a unit picked by ``?unit=``, offered first when it
+    takes requests).
+    """
+    from django.utils.translation import gettext as _
+
+    from gongkai.core.models import Level, Organisation, OrgKind
+
+    active = Organisation.objects.filter(is_active=True)
+    counties = list(active.filter(kind=OrgKind.GOVERNMENT, level=Level.COUNTY).order_by("sort_order", "path"))
+    groups: list[tuple[str, list]] = []
+    several = len(counties) > 1
+    for county in counties:
+        below = list(active.filter(path__startswith=county.path).exclude(pk=county.pk).order_by("sort_order", "path"))
+        departments = [u for u in below if u.kind == OrgKind.DEPARTMENT and u.parent_id == county.pk]
+        townships = [u for u in below if u.kind == OrgKind.GOVERNMENT and u.level == Level.TOWNSHIP]
+        others = [u for u in below if u not in departments and u not in townships]
+        prefix = f"{county.short_name or county.name} · " if several else ""
+        for label, members in (
+            (_("县（市、区）人民政府"), [county]),
+            (_("政府部门"), departments),
+            (_("乡镇人民政府、街道办事处"), townships),
+            (_("其他受理机关"), others),
+        ):
+            members = _accepting(members)
+            if members:
+                groups.append((prefix + label, members))
+    offered = {u.pk for _label, members in groups for u in members}
+    if chosen is not None and chosen.pk not in offered and chosen.is_active and _accepting([chosen]):
+        groups.insert(0, (_("您选择的机关"), [chosen]))
+    return groups
+
+
+def chosen_unit(value):
+    """The unit named by ``?unit=`` (its id), or None."""
     from gongkai.core.models import Organisation
 
-    return Organisation.objects.filter(is_active=True).order_by("path")
+    if not value or not str(value).isdigit():
+        return None
+    return Organisation.objects.filter(pk=int(value), is_active=True).first()
+
+
+def handlers_for(unit):
+    """Staff who may be assigned a request of ``unit`` (its editors, reviewers and leaders)."""
+    from gongkai.core.models import Membership, User
+
+    from .access import HANDLER_ROLES
+
+    ids = Membership.objects.filter(unit=unit, role__in=HANDLER_ROLES).values_list("user_id", flat=True)
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 
 def table3(user, unit, year: int):
@@ -186,40 +274,55 @@ def table4(user, unit, year: int):
 
 
 def workbench_panels(user) -> list[dict]:
+    """The workbench home panel: pending sign-offs and extension approvals, overdue and due-soon work."""
+    from django.utils.translation import gettext as _
+
+    from gongkai.core.models import Role
+
+    from .access import SIGNER_ROLES
+    from .models import Extension, ExtensionStatus
+
     qs = visible_requests(user)
     today = services.today()
     overdue = list(queue(user, view="overdue", today=today)[:5])
     soon = list(queue(user, view="due_soon", today=today).exclude(pk__in=[r.pk for r in overdue])[:5])
     missing = qs.filter(status__in=OPEN_STATUSES, due_date__isnull=True).count()
-    items = [
-        (f"逾期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk]))
+    detail = lambda pk: reverse("requests_wb:detail", args=[pk])  # noqa: E731
+    items = []
+    signer_units = [u.pk for role in SIGNER_ROLES for u in permissions.units_with_role(user, role)]
+    for req in qs.filter(status=Status.SIGNOFF, unit__in=signer_units).exclude(
+        reply_drafts__decision="pending", reply_drafts__drafted_by=user
+    )[:10]:
+        items.append((_("待签发答复 %(code)s") % {"code": req.tracking_code}, detail(req.pk)))
+    leader_units = permissions.units_with_role(user, Role.LEADER)
+    pending = Extension.objects.filter(
+        status=ExtensionStatus.PENDING, request__unit__in=leader_units, request__status__in=OPEN_STATUSES
+    ).select_related("request")
+    for ext in pending[:10]:
+        items.append(
+            (
+                _("待审批延期 %(code)s（%(days)s个工作日）") % {"code": ext.request.tracking_code, "days": ext.days},
+                detail(ext.request_id),
+            )
+        )
+    if missing:
+        items.append(
+            (
+                _("日历缺失：%(n)s 件申请无法计算答复期限") % {"n": missing},
+                reverse("requests_wb:queue") + "?view=calendar_missing",
+            )
+        )
+    items += [
+        (_("逾期 %(code)s（期限 %(date)s）") % {"code": r.tracking_code, "date": f"{r.due_date:%m-%d}"}, detail(r.pk))
         for r in overdue
     ]
     items += [
-        (f"临期 {r.tracking_code}（期限 {r.due_date:%m-%d}）", reverse("requests_wb:detail", args=[r.pk])) for r in soon
+        (_("临期 %(code)s（期限 %(date)s）") % {"code": r.tracking_code, "date": f"{r.due_date:%m-%d}"}, detail(r.pk))
+        for r in soon
     ]
-    if missing:
-        items.insert(
-            0, (f"日历缺失：{missing} 件申请无法计算答复期限", reverse("requests_wb:queue") + "?view=calendar_missing")
-        )
-    from gongkai.core.models import Role
-
-    from .models import Extension, ExtensionStatus
-
-    leader_units = permissions.units_with_role(user, Role.LEADER)
-    for ext in Extension.objects.filter(status=ExtensionStatus.PENDING, request__unit__in=leader_units).select_related(
-        "request"
-    )[:10]:
-        items.insert(
-            0,
-            (
-                f"待审批延期 {ext.request.tracking_code}（{ext.days}个工作日）",
-                reverse("requests_wb:detail", args=[ext.request_id]),
-            ),
-        )
-    if not qs.exists() and not items:
+    if not items and not qs.exists():
         return []
-    return [{"title": "依申请公开", "items": items, "empty": "没有逾期或临期的申请"}]
+    return [{"title": _("依申请公开"), "items": items, "empty": _("没有逾期或临期的申请")}]
 
 
 # --- for the annual report (read by the reports app) -------------------------------------------

@@ -28,7 +28,7 @@ class PrivateStorage(FileSystemStorage):
         return None
 
     def url(self, name):
-        raise ValueError("请求材料不通过公开地址提供，请使用下载视图")
+        raise ValueError("request files have no public URL: serve them through a download view")
 
 
 private_storage = PrivateStorage()

@@ -1,4 +1,8 @@
-"""Celery tasks (scheduled in RequestsConfig.ready): recompute due dates, send reminders."""
+"""Celery tasks calling the services: letter rendering after commit, due-date reminders (beat).
+
+Due dates are recomputed by core's ``gongkai.core.tasks.recompute_due_dates`` (registered in
+``RequestsConfig.ready``): on commit of every calendar or period change and hourly.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,10 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="gongkai.requests.tasks.recompute_due_dates")
-def recompute_due_dates() -> dict:
-    report = services.recompute_due_dates()
-    return {"checked": report.checked, "changed": report.changed, "missing": report.missing}
+@shared_task(name="gongkai.requests.tasks.render_letter", acks_late=True)
+def render_letter(letter_id: int) -> str:
+    """Render one issued letter to DOCX and PDF (idempotent: rendering again gives the same letter)."""
+    return services.letter_render(letter_id).state
 
 
 @shared_task(name="gongkai.requests.tasks.send_reminders")

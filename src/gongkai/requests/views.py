@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from gongkai.core import deadlines as core_deadlines
 from gongkai.core import numbering, workdays
 
 from . import deadlines, selectors, services
+from .choices import CHANNEL_RULES, Channel
 from .forms import HumanCheck, PublicRequestForm, TrackForm
-from .models import CHANNEL_RULES, Channel, InformationRequest, Status
+from .models import InformationRequest, LetterState, Status
 from .services import cn_date
 
 SESSION_CODES = "requests_tracking_codes"
@@ -44,7 +46,8 @@ def _limited(request):
 @require_http_methods(["GET", "POST"])
 def apply(request):
     check = HumanCheck(request.session)
-    units = selectors.units_for_intake()
+    chosen = selectors.chosen_unit(request.GET.get("unit"))
+    units = selectors.units_for_intake(chosen=chosen)
     if request.method == "POST":
         if getattr(request, "limited", False):
             return _limited(request)
@@ -63,7 +66,7 @@ def apply(request):
                 request.session["requests_receipt"] = req.tracking_code
                 return redirect("requests:receipt")
     else:
-        form = PublicRequestForm(check=check, units=units)
+        form = PublicRequestForm(check=check, units=units, initial={"unit": chosen.pk} if chosen else None)
     return render(request, "requests/apply.html", {"form": form, "rule": CHANNEL_RULES[Channel.ONLINE]})
 
 
@@ -76,41 +79,68 @@ def receipt(request):
 
 
 def _due_context(req):
-    explain = []
-    explain.append(f"收到申请日期：{cn_date(req.received_on)}（{req.get_channel_display()}）。")
+    reply = core_deadlines.period(deadlines.REPLY).length
+    explain = [
+        _("收到申请日期：%(date)s（%(channel)s）。")
+        % {"date": cn_date(req.received_on), "channel": req.get_channel_display()}
+    ]
     if req.corrected_on:
-        explain.append(f"补正日期：{cn_date(req.corrected_on)}，答复期限自该日起重新计算（条例第三十条）。")
+        explain.append(
+            _("补正日期：%(date)s，答复期限自该日起重新计算（条例第三十条）。") % {"date": cn_date(req.corrected_on)}
+        )
     explain.append(
-        "答复期限为收到申请之日起20个工作日，起算日不计入，法定节假日不计入、调休上班日计入（条例第三十三条）。"
+        _("答复期限为收到申请之日起%(n)s个工作日，起算日不计入，法定节假日不计入、调休上班日计入（条例第三十三条）。")
+        % {"n": reply}
     )
-    paused = [c for c in req.consultations.all()]
-    if paused:
-        explain.append("征求第三方或其他机关意见的时间不计入答复期限（条例第三十三条第二款）。")
+    if req.consultations.exists():
+        explain.append(_("征求第三方或其他机关意见的时间不计入答复期限（条例第三十三条第二款）。"))
     if req.extension_days:
-        explain.append(f"经负责人同意延长{req.extension_days}个工作日（条例第三十三条第二款）。")
+        explain.append(_("经负责人同意延长%(n)s个工作日（条例第三十三条第二款）。") % {"n": req.extension_days})
     if req.status == Status.CORRECTION:
-        explain.append(f"目前等待您补正，补正期限为{cn_date(req.correction_deadline)}；收到补正后重新计算答复期限。")
+        explain.append(
+            _("目前等待您补正，补正期限为%(date)s；收到补正后重新计算答复期限。")
+            % {"date": cn_date(req.correction_deadline)}
+        )
     return {"due_explain": explain, "paused": req.status == Status.CONSULTING}
+
+
+def _track_form_for(code: str) -> tuple[TrackForm, str]:
+    """The tracking form for a bookmarked or shared link: the code filled in, the phone digits asked for."""
+    code = (code or "").strip()[:30]
+    if not code:
+        return TrackForm(), ""
+    if not numbering.tracking_code_is_wellformed(code):
+        return TrackForm(initial={"code": code}), _("查询码格式不正确，请核对后重新输入。")
+    notice = _("为保护您的个人信息，请输入申请时所留联系电话的后4位查看办理进度。")
+    return TrackForm(initial={"code": numbering.normalise_tracking_code(code)}), notice
 
 
 @ratelimit(key="ip", rate=TRACK_RATE, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def track(request):
-    form = TrackForm(request.POST or None)
-    if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _limited(request)
-        if form.is_valid():
-            req = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
-            if req is not None:
-                _remember(request, req.tracking_code)
-                return redirect("requests:status", code=req.tracking_code)
-            form.add_error(None, _("查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。"))
+    if request.method == "GET":
+        form, notice = _track_form_for(request.GET.get("code", ""))
+        return render(request, "requests/track.html", {"form": form, "notice": notice})
+    form = TrackForm(request.POST)
+    if getattr(request, "limited", False):
+        return _limited(request)
+    if form.is_valid():
+        req = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
+        if req is not None:
+            _remember(request, req.tracking_code)
+            return redirect("requests:status", code=req.tracking_code)
+        form.add_error(None, _("查询码或电话号码后4位不正确。请核对后重试；多次输入错误将暂时无法查询。"))
     return render(request, "requests/track.html", {"form": form})
 
 
 def status(request, code: str):
-    req = _authorised(request, code)
+    try:
+        req = _authorised(request, code)
+    except Http404:
+        # A bookmarked status link opened on another device or after the session ended: show the
+        # tracking form with the code filled in (never whether the code exists).
+        form, notice = _track_form_for(code)
+        return render(request, "requests/track.html", {"form": form, "notice": notice})
     return render(
         request,
         "requests/status.html",
@@ -125,7 +155,7 @@ def status(request, code: str):
 
 def letter(request, code: str, pk: int, fmt: str):
     req = _authorised(request, code)
-    obj = get_object_or_404(req.letters.filter(to_applicant=True), pk=pk)
+    obj = get_object_or_404(req.letters.filter(to_applicant=True, state=LetterState.READY), pk=pk)
     field = obj.pdf if fmt == "pdf" else obj.docx
     if not field:
         raise Http404()
@@ -140,7 +170,20 @@ def guide(request):
         example = deadlines.due_date(today)
     except workdays.CalendarMissing:
         example = None
-    return render(request, "requests/guide.html", {"today": today, "example": example, "rules": CHANNEL_RULES.items()})
+    periods = {code.split(".")[1]: core_deadlines.period(code).length for code in _GUIDE_PERIODS}
+    return render(
+        request,
+        "requests/guide.html",
+        {"today": today, "example": example, "rules": CHANNEL_RULES.items(), "periods": periods},
+    )
+
+
+_GUIDE_PERIODS = (
+    deadlines.REPLY,
+    deadlines.EXTENSION,
+    deadlines.CORRECTION_NOTICE,
+    deadlines.THIRD_PARTY,
+)
 
 
 def forget(request):

@@ -10,23 +10,28 @@ Indexing
     (民政, 低保, 医保) is found wherever it occurs, including inside longer words that a
     precise-mode segmenter keeps whole (人民政府, 县民政局).
 
-Querying
-    A query is split into quoted phrases ("…") and free words. Free text is segmented with
-    rjieba (precise mode) into words; every word is a required *needle* (matched as a
-    contiguous string, i.e. a bigram phrase); the whole unquoted chunk is added as an optional
-    needle so documents that contain it contiguously rank higher. A quoted phrase is one
-    required needle. Needles are normalised the same way as the index, so 简/繁 queries
-    find both.
+Querying (``parse_query``, shared by both backends and the FAQ suggester)
+    Quoted phrases ("…") must occur contiguously and ``-词`` excludes: both stay strict. Free
+    text is normalised like the index, names of the everyday ↔ official dictionary are
+    recognised first (longest match) and expanded to their group (房产证 → 不动产权证书,
+    不动产登记), the rest is segmented with rjieba (precise mode), and question words and
+    fillers (``data/stopwords.txt``, configurable) are dropped. A document must contain
+    ``min_should_match`` of the remaining terms (all of 1–2 terms, 60 % of longer questions);
+    the contiguous chunk and adjacent word pairs are optional needles that rank matches with
+    the words together higher. Every needle is matched as contiguous text (a bigram phrase).
 """
 
 from __future__ import annotations
 
+import bisect
 import html
+import math
 import operator
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
 import rjieba
 
@@ -37,6 +42,7 @@ _RUN = re.compile(rf"([{CJK_CLASS}]+)|([^\W_{CJK_CLASS}]+)")
 _CJK_CHAR = re.compile(rf"[{CJK_CLASS}]")
 
 MAX_QUERY_LENGTH = 200
+DATA_DIR = Path(__file__).parent / "data"
 
 
 # --- index side -----------------------------------------------------------------
@@ -143,20 +149,84 @@ class Needle:
         return out
 
 
+@dataclass(frozen=True)
+class Term:
+    """One concept of a free-text query: the word as typed and its dictionary alternatives
+    (房产证 → 房产证 | 不动产权证书 | 不动产登记). A document matches the term when it contains
+    any alternative contiguously."""
+
+    text: str
+    needles: tuple[Needle, ...]
+
+
+# Why a query has nothing to search for (the page explains it; the term is not logged).
+ISSUE_ONLY_STOPWORDS = "only_stopwords"
+ISSUE_NO_TEXT = "no_text"
+
+
 @dataclass
 class ParsedQuery:
-    required: list[Needle] = field(default_factory=list)
-    optional: list[Needle] = field(default_factory=list)
+    """A query understood: strict phrases, free terms of which ``min_should_match`` must
+    match, ranking-only needles (contiguous chunks, adjacent word pairs), exclusions."""
+
+    phrases: list[Needle] = field(default_factory=list)  # quoted: must occur contiguously
+    terms: list[Term] = field(default_factory=list)
+    optional: list[Needle] = field(default_factory=list)  # ranking only
     excluded: list[Needle] = field(default_factory=list)
+    min_should_match: int = 0
+    ignored: list[str] = field(default_factory=list)  # question words and fillers removed
+    issue: str = ""
+    truncated: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.required and not self.optional
+        """Nothing to match: browse (no text) or an empty state (``issue``)."""
+        return not self.phrases and not self.terms
+
+    @property
+    def strict(self) -> bool:
+        """Every free term must match (1–2 terms, or a relaxed copy that says so)."""
+        return self.min_should_match >= len(self.terms)
+
+    @property
+    def required(self) -> list[Needle]:
+        """Needles every hit contains: phrases, and the terms when all must match (their first
+        alternative; used for suggestions and simple callers)."""
+        out = list(self.phrases)
+        if self.strict:
+            out += [t.needles[0] for t in self.terms]
+        return out
+
+    def all_needles(self) -> list[Needle]:
+        out = list(self.phrases)
+        for t in self.terms:
+            out += list(t.needles)
+        return out
 
     def highlight_terms(self) -> list[str]:
         """Strings to highlight, longest first."""
-        terms = {n.text for n in self.required + self.optional}
+        terms = {n.text for n in self.all_needles() + self.optional}
         return sorted(terms, key=len, reverse=True)
+
+    def relaxed(self) -> ParsedQuery | None:
+        """The looser query used when this one finds nothing: one term is enough. ``None`` when
+        nothing can be loosened (a single term, or phrases only)."""
+        if len(self.terms) < 2 or self.min_should_match <= 1:
+            return None
+        return replace(self, min_should_match=1)
+
+
+def min_should_match(n: int, *, question: bool = False) -> int:
+    """How many of ``n`` free terms a document must contain: all of 1–2 terms, then 60 % —
+    rounded up for keywords (3 → 2, 4 → 3), rounded down for a question, whose words carry
+    more noise (3 → 1, 4 → 2, 5 → 3; ``bench/search_bench.py`` measures both kinds)."""
+    if n <= 2:
+        return n
+    share = n * MIN_SHOULD_MATCH_SHARE
+    return max(1, math.floor(share) if question else math.ceil(share))
+
+
+MIN_SHOULD_MATCH_SHARE = 0.6
 
 
 def make_needle(text: str) -> Needle | None:
@@ -186,37 +256,150 @@ def _split(text: str) -> list[tuple[str, str]]:
     return chunks
 
 
-def parse_query(text: str) -> ParsedQuery:
-    text = (text or "")[:MAX_QUERY_LENGTH]
-    parsed = ParsedQuery()
-    seen: set[str] = set()
+@lru_cache(maxsize=1)
+def _shipped_stopwords() -> frozenset[str]:
+    words = set()
+    for line in (DATA_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.add(normalise(line))
+    return frozenset(words)
 
-    def add(target: list[Needle], raw: str) -> None:
-        needle = make_needle(raw)
+
+def stopwords() -> frozenset[str]:
+    """Question words and fillers removed from free text: the shipped list
+    (``data/stopwords.txt``) plus ``settings.GONGKAI_SEARCH_STOPWORDS``, minus
+    ``settings.GONGKAI_SEARCH_KEEPWORDS``."""
+    from django.conf import settings
+
+    extra = getattr(settings, "GONGKAI_SEARCH_STOPWORDS", None) or ()
+    keep = getattr(settings, "GONGKAI_SEARCH_KEEPWORDS", None) or ()
+    if not extra and not keep:
+        return _shipped_stopwords()
+    return (_shipped_stopwords() | {normalise(w) for w in extra}) - {normalise(w) for w in keep}
+
+
+def _dictionary():
+    from . import dictionary
+
+    return dictionary.current()
+
+
+@dataclass
+class _Word:
+    text: str
+    start: int  # position in the normalised chunk
+    end: int
+    in_dictionary: bool = False
+
+
+def _chunk_words(norm: str, dictionary) -> list[_Word]:
+    """Dictionary names first (longest match), rjieba precise-mode words for the rest."""
+    out: list[_Word] = []
+    pos = 0
+
+    def segment(lo: int, hi: int) -> None:
+        offset = lo
+        for w in rjieba.cut(norm[lo:hi]):
+            out.append(_Word(w, offset, offset + len(w)))
+            offset += len(w)
+
+    for start, end, name in dictionary.find(norm):
+        if start > pos:
+            segment(pos, start)
+        out.append(_Word(name, start, end, in_dictionary=True))
+        pos = end
+    if pos < len(norm):
+        segment(pos, len(norm))
+    return out
+
+
+def _term(word: str, dictionary, expand: bool) -> Term | None:
+    names = dictionary.alternatives(word) if expand else (word,)
+    needles = tuple(n for n in (make_needle(x) for x in names) if n is not None)
+    return Term(needles[0].text, needles) if needles else None
+
+
+def parse_query(text: str, *, expand: bool = True) -> ParsedQuery:
+    """Understand a query (shared by every backend and the FAQ suggester).
+
+    * ``"…"`` phrases must occur contiguously; ``-词`` excludes; both stay strict.
+    * Free text: normalised (NFKC, 繁→简, lower case), dictionary names recognised first
+      (longest match) and expanded to their group (低保 → 最低生活保障 …), the rest segmented
+      with rjieba; question words and fillers (:func:`stopwords`) removed.
+    * ``min_should_match`` of the free terms must match (:func:`min_should_match`); the
+      contiguous chunk and adjacent word pairs rank higher (proximity), never required.
+    """
+    raw = text or ""
+    parsed = ParsedQuery(truncated=len(raw) > MAX_QUERY_LENGTH)
+    text = raw[:MAX_QUERY_LENGTH]
+    dictionary = _dictionary()
+    stop = stopwords()
+    seen: set[str] = set()
+    weak: list[Term] = []
+
+    def add_optional(raw_text: str) -> None:
+        needle = make_needle(raw_text)
         if needle and needle.text not in seen:
             seen.add(needle.text)
-            target.append(needle)
+            parsed.optional.append(needle)
 
     for kind, chunk in _split(text):
         if kind == "phrase":
-            add(parsed.required, chunk)
+            needle = make_needle(chunk)
+            if needle and needle.text not in seen:
+                seen.add(needle.text)
+                parsed.phrases.append(needle)
         elif kind == "not":
             needle = make_needle(chunk)
             if needle:
                 parsed.excluded.append(needle)
         else:
-            norm = normalise(chunk)
-            words = [w for w in rjieba.cut(norm) if _RUN.search(w)]
-            if len(words) <= 1:
-                add(parsed.required, chunk)
-                continue
-            for i, w in enumerate(words):
-                # A number or latin word cut off at the chunk's edge ("8年…" from "2018年…") may be
-                # a partial token: it ranks but is not required.
-                partial_edge = (i == 0 or i == len(words) - 1) and w.isdigit() and len(w) < 4
-                add(parsed.optional if partial_edge else parsed.required, w)
-            add(parsed.optional, chunk)  # contiguous occurrence ranks higher
+            _parse_chunk(chunk, parsed, dictionary, stop, seen, weak, expand, add_optional)
+    strong = [t for t in parsed.terms if len(t.text) > 1 or not _CJK_CHAR.match(t.text)]
+    if len(strong) >= 2 and weak:
+        # Single characters left over from a question (证, 赔 …) rank but are not counted.
+        parsed.terms = [t for t in parsed.terms if t not in weak]
+        for t in weak:
+            for n in t.needles:
+                if n.text not in {o.text for o in parsed.optional}:
+                    parsed.optional.append(n)
+    # A question (question words or fillers were dropped) needs fewer of its words than keywords.
+    parsed.min_should_match = min_should_match(len(parsed.terms), question=bool(parsed.ignored))
+    if parsed.empty and raw.strip() and not parsed.excluded:
+        parsed.issue = ISSUE_ONLY_STOPWORDS if parsed.ignored else ISSUE_NO_TEXT
     return parsed
+
+
+def _parse_chunk(chunk, parsed, dictionary, stop, seen, weak, expand, add_optional) -> None:
+    norm = normalise(chunk)
+    words = [w for w in _chunk_words(norm, dictionary) if _RUN.search(w.text)]
+    kept: list[_Word] = []
+    for w in words:
+        if not w.in_dictionary and w.text in stop:
+            if w.text not in parsed.ignored:
+                parsed.ignored.append(w.text)
+            continue
+        kept.append(w)
+    if len(words) > 1 and kept:
+        add_optional(chunk)  # the contiguous chunk as typed ranks higher (titles, known items)
+    previous: _Word | None = None
+    for i, w in enumerate(kept):
+        # A number cut off at the chunk's edge ("8年…" from "2018年…") may be a partial token:
+        # it ranks but is not required.
+        partial_edge = len(words) > 1 and (i == 0 or i == len(kept) - 1) and w.text.isdigit() and len(w.text) < 4
+        if partial_edge:
+            add_optional(w.text)
+        elif w.text not in seen:
+            term = _term(w.text, dictionary, expand)
+            if term is not None:
+                seen.add(w.text)
+                parsed.terms.append(term)
+                if len(w.text) == 1 and _CJK_CHAR.match(w.text):
+                    weak.append(term)
+        if previous is not None and previous.end == w.start:
+            add_optional(norm[previous.start : w.end])  # adjacent words: proximity boost
+        previous = w
 
 
 # --- highlighting ---------------------------------------------------------------
@@ -242,22 +425,40 @@ def _normalised_with_map(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), offsets
 
 
-def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping spans (in ``text`` coordinates) where any term occurs."""
-    if not text or not terms:
-        return []
-    norm, offsets = _normalised_with_map(text)
+@lru_cache(maxsize=4096)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     # Needles keep punctuation between runs; match tolerant of whitespace differences.
     patterns = []
     for term in terms:
         term = term.strip()
-        if not term:
-            continue
-        patterns.append(r"\s*".join(re.escape(c) for c in term if not c.isspace()))
+        if term:
+            patterns.append(r"\s*".join(re.escape(c) for c in term if not c.isspace()))
     if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in sorted(patterns, key=len, reverse=True)), re.IGNORECASE)
+
+
+# Normalising a long text character by character (needed when NFKC or 繁→简 changes it) is the
+# slow part of highlighting; beyond this many characters only the matches found in the text
+# as written are highlighted.
+SLOW_PATH_CHARS = 20_000
+
+
+def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping spans (in ``text`` coordinates) where any term occurs.
+
+    Fast path: most text is already in normalised form (简体, half-width), so the terms are
+    first looked for in the text as written. Only when that finds nothing is the text
+    normalised (繁體, full-width letters) with a map back to the original positions."""
+    if not text or not terms:
         return []
-    rx = re.compile("|".join(f"(?:{p})" for p in patterns))
-    spans = []
+    rx = _terms_pattern(tuple(terms))
+    if rx is None:
+        return []
+    spans = [(m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start()]
+    if spans:
+        return spans
+    norm, offsets = _normalised_with_map(text[:SLOW_PATH_CHARS])
     for m in rx.finditer(norm):
         if m.end() == m.start():
             continue
@@ -292,28 +493,28 @@ _WS = re.compile(r"\s+")
 
 def snippet(text: str, terms: list[str], *, length: int = 160) -> str:
     """An HTML-escaped excerpt of about ``length`` characters around the best cluster of
-    matches, matches wrapped in <mark>; the text's beginning when nothing matches."""
-    text = _WS.sub(" ", text or "").strip()
+    matches, matches wrapped in <mark>; the text's beginning when nothing matches. Whitespace
+    runs are shown as one space (only the excerpt is processed: bodies can be long)."""
+    text = (text or "").strip()
     if not text:
         return ""
     spans = _match_spans(text, terms)
     if not spans:
-        cut = text[:length]
-        return html.escape(cut) + ("…" if len(text) > length else "")
+        cut = _WS.sub(" ", text[: length * 2]).strip()
+        return html.escape(cut[:length]) + ("…" if len(text) > length else "")
     # Window with the most distinct matched strings, starting a little before a match.
     best_start, best_score = spans[0][0], -1
-    for i, (s, _e) in enumerate(spans):
+    starts = [a for a, _b in spans]
+    for i, (s, _e) in enumerate(spans[:200]):
         window_end = s + length
-        distinct = {text[a:b].lower() for a, b in spans[i:] if b <= window_end}
-        score = len(distinct) * 100 + sum(1 for a, b in spans[i:] if b <= window_end)
+        window = [(a, b) for a, b in spans[i : bisect.bisect_right(starts, window_end)] if b <= window_end]
+        score = len({text[a:b].lower() for a, b in window}) * 100 + len(window)
         if score > best_score:
             best_start, best_score = s, score
-        if i > 200:
-            break
     start = 0 if best_start < length * 2 // 3 else best_start - 20
     end = min(len(text), start + length)
     inner = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
-    body = _render(text[start:end], inner)
+    body = _WS.sub(" ", _render(text[start:end], inner))
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
 
 

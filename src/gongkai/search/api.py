@@ -51,9 +51,38 @@ class FacetValueSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class RelatedItemSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField()
+    snippet = serializers.CharField()
+
+
+class RelatedGroupSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    items = RelatedItemSerializer(many=True)
+
+
+class LooserSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    total = serializers.IntegerField()
+
+
+class HelpSerializer(serializers.Serializer):
+    issue = serializers.CharField(help_text="only_stopwords：只有疑问词；no_text：没有可检索的文字；too_long：过长")
+    ignored = serializers.ListField(child=serializers.CharField())
+    looser = LooserSerializer(many=True, help_text="更宽的检索及其结果数")
+    without_filters = serializers.IntegerField(help_text="去掉筛选条件后的结果数")
+    corrections = serializers.ListField(child=serializers.CharField(), help_text="同音或拼音纠正")
+    related = RelatedGroupSerializer(many=True, help_text="相关的常见问题、办事指南等")
+
+
 class SearchResponseSerializer(serializers.Serializer):
     q = serializers.CharField()
     total = serializers.IntegerField()
+    relaxed = serializers.BooleanField(help_text="没有结果包含足够多的检索词时，改为只需包含其中一个词")
+    ignored = serializers.ListField(child=serializers.CharField(), help_text="忽略的疑问词和虚词")
+    help = HelpSerializer(allow_null=True, help_text="没有结果时的帮助")
     page = serializers.IntegerField()
     per_page = serializers.IntegerField()
     took_ms = serializers.FloatField()
@@ -124,6 +153,9 @@ class SearchAPIView(APIView):
         data = {
             "q": q.text,
             "total": res.total,
+            "relaxed": res.relaxed,
+            "ignored": list(res.parsed.ignored) if res.parsed else [],
+            "help": res.help.to_dict() if res.help else None,
             "page": q.page,
             "per_page": q.per_page,
             "took_ms": round(res.took_ms, 2),

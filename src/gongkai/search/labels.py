@@ -14,11 +14,9 @@ FACET_TITLES = {
 }
 
 _labels: dict[str, dict[str, str]] = {
-    "kind": {
-        "publication": _("公开信息"),
-        "catalogue_item": _("公开目录事项"),
-        "faq": _("常见问题"),
-    },
+    # Kinds are named by their registration (registry.register_source(label=...)); this is only
+    # the fallback for sources registered without a label.
+    "kind": {"publication": _("公开信息")},
     "type": {
         "policy": _("政策文件"),
         "regulation": _("规章"),
@@ -40,4 +38,10 @@ def register_labels(facet: str, labels: dict[str, str]) -> None:
 def label(facet: str, value: str) -> str:
     if facet == "year" and value:
         return _("%(year)s年") % {"year": value}
+    if facet == "kind":
+        from .registry import kind_label
+
+        registered = kind_label(value)
+        if registered:
+            return registered
     return str(_labels.get(facet, {}).get(value, value))

@@ -32,6 +32,9 @@ class SearchEntry(models.Model):
     document_number = models.CharField(_("发文字号"), max_length=200, blank=True)
     extra = models.JSONField(default=dict, blank=True)
     tsv = SearchVectorField(null=True)
+    title_tsv = SearchVectorField(null=True)  # the title's tokens alone: cheap title candidates
+    title_len = models.PositiveIntegerField(default=0)  # tokens, for BM25 length normalisation
+    body_len = models.PositiveIntegerField(default=0)
     py = SearchVectorField(null=True)
 
     class Meta:
@@ -75,3 +78,47 @@ class IndexFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.doc_id}"
+
+
+class NamePair(models.Model):
+    """One everyday ↔ official name pair (准生证 ↔ 生育服务证) of the shared dictionary.
+
+    Used by the query expansion of 一网通查 (``gongkai.search.analysis``) and by the FAQ
+    suggester. Seeded from ``data/name_pairs.tsv`` by a migration; the 政务公开办 adds, edits
+    and disables pairs in the workbench through ``services.name_pair_*`` (audited).
+    """
+
+    everyday = models.CharField(_("日常说法"), max_length=60)
+    official = models.CharField(_("规范名称"), max_length=120)
+    source = models.CharField(_("来源"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("日常说法与规范名称")
+        verbose_name_plural = _("日常说法与规范名称")
+        ordering = ["everyday", "official"]
+        constraints = [models.UniqueConstraint(fields=["everyday", "official"], name="search_namepair_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.everyday} ↔ {self.official}"
+
+
+class TextEmbedding(models.Model):
+    """A stored sentence embedding (optional extra ``semantic``, ``gongkai.search.semantic``):
+    one per entry of a namespace (``faq`` …), recomputed when the text's digest changes."""
+
+    namespace = models.CharField(_("类别"), max_length=40)
+    key = models.CharField(_("条目"), max_length=64)
+    digest = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    model = models.CharField(max_length=60)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("语义向量")
+        verbose_name_plural = _("语义向量")
+        constraints = [models.UniqueConstraint(fields=["namespace", "key"], name="search_embedding_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.namespace}:{self.key}"

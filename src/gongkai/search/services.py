@@ -6,11 +6,13 @@ import logging
 import re
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from gongkai.core import audit
 from gongkai.core.chinese import normalise
 
 from . import registry
@@ -48,11 +50,40 @@ def log_search_term(text: str) -> None:
         log.exception("search: could not log a search term")
 
 
-def run_search(q: SearchQuery, *, log_terms: bool = True) -> SearchResults:
-    """Run a public search. Only first-page searches with text are counted (paging and facet
-    clicks on the same query are not new searches)."""
-    results = get_backend().search(q)
-    if log_terms and q.text.strip() and q.page == 1 and not q.filters and not (q.date_from or q.date_to):
+def run_search(q: SearchQuery, *, log_terms: bool = True, with_help: bool = True) -> SearchResults:
+    """Run a public search (portal, API and ``gongkai search`` alike).
+
+    A question that matches no document with enough of its words is run again needing only
+    one of them (``results.relaxed``); when nothing is found at all, ``results.help`` holds a
+    looser query, spelling/pinyin corrections and related FAQ entries or service guides
+    (:mod:`gongkai.search.help`). Only first-page searches with text and results are counted
+    (paging and facet clicks are not new searches; empty or meaningless queries never become
+    popular terms)."""
+    from . import analysis
+    from .help import zero_result_help
+
+    backend = get_backend()
+    parsed = analysis.parse_query(q.text)
+    results = backend.search(q, parsed)
+    if not results.total and not parsed.issue:
+        relaxed = parsed.relaxed()
+        if relaxed is not None:
+            retry = backend.search(q, relaxed)
+            if retry.total:
+                retry.relaxed = True
+                results = retry
+    if not results.total and q.text.strip() and with_help:
+        results.help = zero_result_help(q, parsed, backend)
+    if (
+        log_terms
+        and results.total
+        and not parsed.issue
+        and not parsed.truncated
+        and q.text.strip()
+        and q.page == 1
+        and not q.filters
+        and not (q.date_from or q.date_to)
+    ):
         log_search_term(q.text)
     return results
 
@@ -81,3 +112,111 @@ def reindex(*, kind: str | None = None, progress: Callable[[str, int], None] | N
         if progress:
             progress(name, counts[name])
     return counts
+
+
+# --- the everyday ↔ official name dictionary ------------------------------------------------
+
+
+@audit.register_actions
+class SearchAuditAction(models.TextChoices):
+    NAME_PAIR_CREATE = "search.name_pair.create", _l("新增日常说法对应关系")
+    NAME_PAIR_UPDATE = "search.name_pair.update", _l("修改日常说法对应关系")
+    NAME_PAIR_DISABLE = "search.name_pair.disable", _l("停用日常说法对应关系")
+    NAME_PAIR_ENABLE = "search.name_pair.enable", _l("启用日常说法对应关系")
+
+
+def _require_office(actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from gongkai.core import permissions
+    from gongkai.core.models import Role
+
+    if not (permissions.is_sysadmin(actor) or Role.DISCLOSURE_OFFICE in permissions.roles_of(actor)):
+        raise PermissionDenied(_("只有政务公开办或系统管理员可以维护日常说法词典"))
+
+
+def _clean_pair(everyday: str, official: str, source: str) -> tuple[str, str, str]:
+    from django.core.exceptions import ValidationError
+
+    everyday, official, source = (everyday or "").strip(), (official or "").strip(), (source or "").strip()
+    errors = {}
+    if not everyday:
+        errors["everyday"] = _("请填写日常说法")
+    elif len(everyday) > 60:
+        errors["everyday"] = _("日常说法不能超过 60 个字")
+    if not official:
+        errors["official"] = _("请填写规范名称")
+    elif len(official) > 120:
+        errors["official"] = _("规范名称不能超过 120 个字")
+    if everyday and official and normalise(everyday) == normalise(official):
+        errors["official"] = _("日常说法和规范名称不能相同")
+    if len(source) > 300:
+        errors["source"] = _("来源不能超过 300 个字")
+    if errors:
+        raise ValidationError(errors)
+    return everyday, official, source
+
+
+def _pair_changed() -> None:
+    from . import dictionary
+
+    transaction.on_commit(dictionary.invalidate)
+
+
+@transaction.atomic
+def name_pair_create(*, actor, everyday: str, official: str, source: str = ""):
+    """Add a pair to the dictionary used by search expansion and FAQ suggestions."""
+    from django.core.exceptions import ValidationError
+
+    from .models import NamePair
+
+    _require_office(actor)
+    everyday, official, source = _clean_pair(everyday, official, source)
+    if NamePair.objects.filter(everyday=everyday, official=official).exists():
+        raise ValidationError({"official": _("词典中已有这一对说法")})
+    pair = NamePair.objects.create(everyday=everyday, official=official, source=source)
+    audit.record(actor=actor, action=SearchAuditAction.NAME_PAIR_CREATE, obj=pair, after=audit.snapshot(pair))
+    _pair_changed()
+    return pair
+
+
+@transaction.atomic
+def name_pair_update(*, actor, pair, everyday: str, official: str, source: str = "", is_active: bool = True):
+    from django.core.exceptions import ValidationError
+
+    from .models import NamePair
+
+    _require_office(actor)
+    pair = NamePair.objects.select_for_update().get(pk=pair.pk)
+    everyday, official, source = _clean_pair(everyday, official, source)
+    if NamePair.objects.filter(everyday=everyday, official=official).exclude(pk=pair.pk).exists():
+        raise ValidationError({"official": _("词典中已有这一对说法")})
+    before = audit.snapshot(pair)
+    pair.everyday, pair.official, pair.source, pair.is_active = everyday, official, source, bool(is_active)
+    pair.save()
+    audit.record(
+        actor=actor, action=SearchAuditAction.NAME_PAIR_UPDATE, obj=pair, before=before, after=audit.snapshot(pair)
+    )
+    _pair_changed()
+    return pair
+
+
+@transaction.atomic
+def name_pair_set_active(*, actor, pair, active: bool):
+    """Disable (or enable again) a pair without losing it."""
+    from .models import NamePair
+
+    _require_office(actor)
+    pair = NamePair.objects.select_for_update().get(pk=pair.pk)
+    before = {"is_active": pair.is_active}
+    pair.is_active = bool(active)
+    pair.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=SearchAuditAction.NAME_PAIR_ENABLE if active else SearchAuditAction.NAME_PAIR_DISABLE,
+        obj=pair,
+        before=before,
+        after={"is_active": pair.is_active},
+    )
+    _pair_changed()
+    return pair

@@ -129,3 +129,48 @@ def schedule_index(doc_id: str) -> None:
 def schedule_remove(doc_id: str) -> None:
     """Queue a removal after the current transaction commits. Never raises."""
     transaction.on_commit(lambda: _run(remove_document, doc_id))
+
+
+@shared_task(base=IndexTask, name="search.index_documents")
+def index_documents(doc_ids: list[str]) -> int:
+    """(Re)index many documents in one backend write (a published catalogue version): each is
+    fetched from its source; those no longer public are removed."""
+    docs, gone = [], []
+    for doc_id in doc_ids:
+        kind, _pk = registry.split_id(doc_id)
+        if registry.get_source(kind) is None:
+            continue
+        doc = registry.fetch(doc_id)
+        (gone if doc is None else docs).append(doc_id if doc is None else doc)
+    backend = get_backend()
+    if gone:
+        backend.delete(gone)
+    return backend.index(docs) if docs else 0
+
+
+def schedule_index_many(doc_ids) -> None:
+    """Queue one bulk index update of ``doc_ids`` after the current transaction commits."""
+    ids = list(doc_ids)
+    if not ids:
+        return
+
+    def run():
+        try:
+            if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+                result = index_documents.apply(args=[ids], throw=False)
+                if result.failed():
+                    log.error("search: bulk index of %d documents failed: %s", len(ids), result.result)
+            else:
+                index_documents.delay(ids)
+        except Exception:  # broker down: the documents stay as they were until `gongkai reindex`
+            log.exception("search: could not queue the bulk index of %d documents; run `gongkai reindex`", len(ids))
+
+    transaction.on_commit(run)
+
+
+@shared_task(name="search.embed_texts", acks_late=True)
+def embed_texts(namespace: str) -> dict:
+    """Embed new or changed texts of a namespace (optional extra ``semantic``); idempotent."""
+    from . import semantic
+
+    return semantic.embed_namespace(namespace)

@@ -108,6 +108,9 @@ class SearchResults:
     facets: dict[str, list[tuple[str, int]]]
     took_ms: float
     query: SearchQuery | None = None
+    parsed: Any = None  # the analysis.ParsedQuery that ran (terms, ignored words, issue)
+    relaxed: bool = False  # nothing matched enough terms: these hits match some of them
+    help: Any = None  # services.ZeroResultHelp when nothing was found
 
     @property
     def pages(self) -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
-from . import labels, selectors, services
+from . import analysis, labels, registry, selectors, services
 from .backends import SearchUnavailable, get_backend
 from .forms import SearchForm
 from .types import FACET_KEYS
@@ -32,9 +32,13 @@ def suggest_rate(group=None, request=None) -> str:
     return getattr(settings, "GONGKAI_SUGGEST_RATE", "600/m")
 
 
+# The 来源 (kind) facet first: one search covers publications, FAQ, appeals, consultations …
+FACET_ORDER = ("kind", *[k for k in FACET_KEYS if k != "kind"])
+
+
 def _facet_groups(results, filters: dict[str, list[str]]) -> list[dict]:
     groups = []
-    for key in FACET_KEYS:
+    for key in FACET_ORDER:
         chosen = filters.get(key, [])
         items = list(results.facets.get(key, [])) if results else []
         present = {v for v, _ in items}
@@ -97,6 +101,10 @@ def search(request):
             page_query=params.urlencode(),
             browsing=not q.text.strip(),
             has_filters=bool(q.filters or q.date_from or q.date_to),
+            parsed=results.parsed,
+            help=results.help,
+            kind_links=[(label, url) for _kind, label, url in registry.kinds() if url],
+            max_length=analysis.MAX_QUERY_LENGTH,
         )
     since = timezone.localdate() - timezone.timedelta(days=30)
     context["top_terms"] = selectors.top_terms(since, 10)

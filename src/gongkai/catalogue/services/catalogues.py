@@ -23,6 +23,7 @@ from gongkai.core.models import Level, Organisation, OrgKind, User
 from gongkai.core.transitions import TransitionRefused
 
 from .. import elements as el
+from .. import search_sources
 from ..audit import AuditAction
 from ..models import Catalogue, CatalogueItem, CatalogueVersion, Domain, ElementTemplate
 from ._common import ITEM_FIELDS, actor_or_none, item_key_for, new_key, office, require_draft
@@ -265,6 +266,7 @@ def version_publish(*, actor: User | None, version: CatalogueVersion, note: str 
         update=update,
         step=step,
     )
+    search_sources.version_published(version)
     return {"diff": version.diff, "derived": version.derived, "version": version}
 
 

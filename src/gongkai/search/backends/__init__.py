@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from ..types import SearchDocument, SearchQuery, SearchResults
+from ..types import FACET_KEYS, SearchDocument, SearchQuery, SearchResults
 
 
 class SearchUnavailable(RuntimeError):
@@ -26,7 +26,9 @@ class SearchBackend:
     def delete(self, ids: Iterable[str]) -> None:
         raise NotImplementedError
 
-    def search(self, q: SearchQuery) -> SearchResults:
+    def search(self, q: SearchQuery, parsed=None) -> SearchResults:
+        """Run ``q``; ``parsed`` (an ``analysis.ParsedQuery``) overrides the parsing of
+        ``q.text`` (the relaxed retry of a question uses it)."""
         raise NotImplementedError
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
@@ -45,6 +47,21 @@ class SearchBackend:
             if not res.hits:
                 return
             self.delete([h.id for h in res.hits])
+
+
+def empty_results(q: SearchQuery, parsed, started: float) -> SearchResults:
+    """No search at all: the query text had nothing to search for (only question words, only
+    punctuation). Never "every document"."""
+    import time
+
+    return SearchResults(
+        total=0,
+        hits=[],
+        facets={k: [] for k in FACET_KEYS},
+        took_ms=(time.perf_counter() - started) * 1000,
+        query=q,
+        parsed=parsed,
+    )
 
 
 _lock = threading.Lock()

@@ -23,7 +23,7 @@ import tantivy
 
 from .. import analysis
 from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
-from . import SearchBackend
+from . import SearchBackend, empty_results
 
 SCHEMA_VERSION = "3"
 TITLE_BOOST = 4.0
@@ -275,22 +275,41 @@ class TantivyBackend(SearchBackend):
             clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(rq, 0.0)))
         return clauses
 
+    def _term_query(self, term: analysis.Term) -> tantivy.Query:
+        if len(term.needles) == 1:
+            return self._needle_query(term.needles[0])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._needle_query(n)) for n in term.needles])
+
     def build_query(self, q: SearchQuery, parsed: analysis.ParsedQuery) -> tantivy.Query:
         clauses: list[tuple] = []
-        for needle in parsed.required:
+        for needle in parsed.phrases:
             clauses.append((tantivy.Occur.Must, self._needle_query(needle)))
+        if parsed.terms:
+            terms = [(tantivy.Occur.Should, self._term_query(t)) for t in parsed.terms]
+            if len(terms) == 1:
+                clauses.append((tantivy.Occur.Must, terms[0][1]))
+            else:
+                # min_should_match of the free terms (all of 1–2, 60 % of longer questions).
+                clauses.append(
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.boolean_query(terms, minimum_number_should_match=parsed.min_should_match),
+                    )
+                )
         for needle in parsed.optional:
             clauses.append((tantivy.Occur.Should, self._needle_query(needle)))
         for needle in parsed.excluded:
             clauses.append((tantivy.Occur.MustNot, self._needle_query(needle)))
         clauses.extend(self._filter_clauses(q))
-        if not parsed.required and not parsed.optional:
+        if parsed.empty:
             clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)))
         return tantivy.Query.boolean_query(clauses)
 
-    def search(self, q: SearchQuery) -> SearchResults:
+    def search(self, q: SearchQuery, parsed: analysis.ParsedQuery | None = None) -> SearchResults:
         started = time.perf_counter()
-        parsed = analysis.parse_query(q.text)
+        parsed = parsed or analysis.parse_query(q.text)
+        if parsed.issue:
+            return empty_results(q, parsed, started)
         searcher = self._searcher()
         query = self.build_query(q, parsed)
         per_page = max(1, min(q.per_page, 100))
@@ -321,6 +340,7 @@ class TantivyBackend(SearchBackend):
             facets=facets,
             took_ms=(time.perf_counter() - started) * 1000,
             query=q,
+            parsed=parsed,
         )
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[tuple[str, int]]]:

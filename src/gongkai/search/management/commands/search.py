@@ -9,7 +9,8 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongkai.search.backends import SearchUnavailable, get_backend
+from gongkai.search import analysis, services
+from gongkai.search.backends import SearchUnavailable
 from gongkai.search.types import SearchQuery
 
 _TAG = re.compile(r"</?mark>")
@@ -39,7 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", action="append", default=[])
         parser.add_argument("--domain", action="append", default=[])
         parser.add_argument("--status", action="append", default=[])
-        parser.add_argument("--kind", action="append", default=[])
+        parser.add_argument(
+            "--kind",
+            action="append",
+            default=[],
+            help="来源（可重复），取值为已注册的来源，如 publication、faq、appeal",
+        )
         parser.add_argument("--from", dest="date_from", type=_date, help="发布日期起 YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", type=_date, help="发布日期止 YYYY-MM-DD")
         parser.add_argument("--sort", choices=["relevance", "date"], default="relevance")
@@ -57,13 +63,20 @@ class Command(BaseCommand):
             per_page=max(1, min(o["limit"], 100)),
             sort=o["sort"],
         )
+        if len(q.text) > analysis.MAX_QUERY_LENGTH:
+            raise CommandError(
+                f"检索词不能超过 {analysis.MAX_QUERY_LENGTH} 个字（现为 {len(q.text)} 个字），请用几个关键词检索。"
+            )
         try:
-            res = get_backend().search(q)
+            res = services.run_search(q, log_terms=False)
         except SearchUnavailable as exc:
             raise CommandError(str(exc)) from exc
         if o["json"]:
             out = {
                 "total": res.total,
+                "relaxed": res.relaxed,
+                "ignored": list(res.parsed.ignored) if res.parsed else [],
+                "help": res.help.to_dict() if res.help else None,
                 "took_ms": round(res.took_ms, 2),
                 "results": [
                     {
@@ -81,6 +94,12 @@ class Command(BaseCommand):
             return
         color = self.stdout.isatty() and not o.get("no_color")
         self.stdout.write(f"共 {res.total} 条结果（{res.took_ms:.1f} 毫秒）")
+        if res.parsed and res.parsed.ignored:
+            self.stdout.write("已忽略常见疑问词：" + "、".join(res.parsed.ignored))
+        if res.relaxed:
+            self.stdout.write("没有同时包含足够多检索词的结果，以下结果只包含其中部分词。")
+        if res.help:
+            self._help(res.help)
         for i, h in enumerate(res.hits, (q.page - 1) * q.per_page + 1):
             d = h.document
             date = d.published_on.isoformat() if d.published_on else "—"
@@ -95,3 +114,22 @@ class Command(BaseCommand):
                 self.stdout.write("   " + _plain(h.snippet_html, color=color))
             if d.url:
                 self.stdout.write("   " + d.url)
+
+    def _help(self, help_) -> None:
+        messages = {
+            "only_stopwords": "检索词只有疑问词，请写出要找的事情。",
+            "no_text": "检索词里没有可检索的文字。",
+            "too_long": "检索词过长。",
+        }
+        if help_.issue:
+            self.stdout.write(messages.get(help_.issue, help_.issue))
+        if help_.corrections:
+            self.stdout.write("您是不是要找：" + "、".join(help_.corrections))
+        if help_.without_filters:
+            self.stdout.write(f"去掉筛选条件后有 {help_.without_filters} 条结果")
+        for text, n in help_.looser:
+            self.stdout.write(f"试试：{text}（{n} 条）")
+        for group in help_.related:
+            self.stdout.write(f"相关的{group.label}：")
+            for item in group.items:
+                self.stdout.write(f"  - {item.title} {item.url}")

@@ -1,0 +1,114 @@
+"""BM25 as the embedded index computes it, re-done in Python over a bounded candidate set.
+
+The PostgreSQL backend selects candidates with its GIN indexes and ranks them here, with the
+formula tantivy uses (k1 1.2, b 0.75; a needle — a word matched as contiguous text — scores
+like tantivy's phrase query: the sum of its tokens' idf times the saturated phrase frequency;
+title matches ×4; a term scores its best alternative), so both backends put the same
+documents first. Document frequencies come from the backend (PostgreSQL: the planner's
+statistics of the token column, see ``backends.postgres``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import analysis
+
+K1 = 1.2
+B = 0.75
+TITLE_BOOST = 4.0
+# Occurrences are counted in the first part of a body (normalising very long bodies — full
+# regulations, attachments — for every candidate would cost more than the rest of a search).
+SCORED_BODY_CHARS = 6000
+
+
+@dataclass
+class Stats:
+    """Corpus statistics: number of documents, average field lengths (tokens), and a document
+    frequency estimate per index token."""
+
+    docs: int
+    avg_title: float
+    avg_body: float
+    df: Callable[[str], float]
+
+    def idf(self, token: str) -> float:
+        df = min(max(self.df(token), 0.5), self.docs)
+        return math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
+
+
+def needle_tokens(needle: analysis.Needle) -> list[str]:
+    return [token for _kind, tokens in needle.part_queries() for _offset, token in tokens]
+
+
+def _bm25(tf: int, length: int, avg: float) -> float:
+    if not tf:
+        return 0.0
+    norm = K1 * (1 - B + B * length / max(avg, 1.0))
+    return tf * (K1 + 1) / (tf + norm)
+
+
+@dataclass
+class Scored:
+    score: float
+    matched_terms: int
+    phrases_ok: bool
+
+
+def score(
+    parsed: analysis.ParsedQuery, title: str, body: str, title_len: int, body_len: int, stats: Stats, idf_cache: dict
+) -> Scored:
+    """Score one document (normalised ``title`` and ``body``) for ``parsed``."""
+
+    def needle_score(needle: analysis.Needle) -> float:
+        idf = idf_cache.get(needle.text)
+        if idf is None:
+            idf = idf_cache[needle.text] = sum(stats.idf(t) for t in needle_tokens(needle))
+        tf_title = title.count(needle.text)
+        tf_body = body.count(needle.text)
+        return idf * (
+            TITLE_BOOST * _bm25(tf_title, title_len, stats.avg_title) + _bm25(tf_body, body_len, stats.avg_body)
+        )
+
+    total = 0.0
+    phrases_ok = True
+    for needle in parsed.phrases:
+        s = needle_score(needle)
+        phrases_ok = phrases_ok and s > 0
+        total += s
+    matched = 0
+    for term in parsed.terms:
+        s = sum(needle_score(n) for n in term.needles)
+        if s > 0:
+            matched += 1
+            total += s
+    total += sum(needle_score(n) for n in parsed.optional)
+    return Scored(total, matched, phrases_ok)
+
+
+def rank(
+    parsed: analysis.ParsedQuery, candidates: list, stats: Stats, *, fields: Callable
+) -> list[tuple[float, object]]:
+    """``[(score, candidate)]`` of the candidates that really match (contiguous needles,
+    ``min_should_match`` of the terms, every phrase), best first. ``fields(candidate)`` returns
+    ``(title, body, title_len, body_len, published_on, pk)`` with title and body as stored."""
+    idf_cache: dict = {}
+    out = []
+    for cand in candidates:
+        title, body, title_len, body_len, published, pk = fields(cand)
+        s = score(
+            parsed,
+            analysis.normalise(title or ""),
+            analysis.normalise((body or "")[:SCORED_BODY_CHARS]),
+            title_len or 1,
+            min(body_len or 1, SCORED_BODY_CHARS),
+            stats,
+            idf_cache,
+        )
+        if not s.phrases_ok or s.matched_terms < parsed.min_should_match:
+            continue
+        out.append((s.score, -(published.toordinal() if published else 0), -pk, cand))
+    out.sort(key=lambda row: (-row[0], row[1], row[2]))
+    return [(row[0], row[3]) for row in out]
