@@ -128,7 +128,12 @@ REFERENCE_SEEDS = [
     ("gongkai.core", "gongkai.core.migrations.0003_legal_periods", "seed_periods"),
     ("gongkai.catalogue", "gongkai.catalogue.migrations.0002_seed_builtin", "seed"),
     ("gongkai.interaction", "gongkai.interaction.migrations.0002_default_types", "forwards"),
+    ("gongkai.credit", "gongkai.credit.migrations.0002_legal_periods", "seed_periods"),
+    ("gongkai.opendata", "gongkai.opendata.migrations.0002_licences_and_themes", "seed"),
     ("gongkai.search", "gongkai.search.migrations.0005_seed_name_pairs", "seed"),
+    ("gongkai.benefits", "gongkai.benefits.migrations.0002_seed_attributes_and_period", "seed"),
+    ("gongkai.monitoring", "gongkai.monitoring.migrations.0002_periods_and_words", "seed"),
+    ("gongkai.assessment", "gongkai.assessment.migrations.0002_reference_data", "forwards"),
 ]
 
 

@@ -58,6 +58,13 @@ INSTALLED_APPS = [
     "gongkai.requests",
     "gongkai.interaction",
     "gongkai.reports",
+    "gongkai.guides",
+    "gongkai.benefits",
+    "gongkai.credit",
+    "gongkai.opendata",
+    "gongkai.standards",
+    "gongkai.monitoring",
+    "gongkai.assessment",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +172,20 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+    "guides-send-digests": {"task": "guides.send_digests", "schedule": crontab(hour=7, minute=0)},
+    "benefits-expire-items": {"task": "benefits.expire_items", "schedule": crontab(hour=0, minute=20)},
+    # 双公示: penalties whose display period ended leave the public pages (kept internally)
+    "credit-expire-displays": {"task": "gongkai.credit.tasks.expire_displays", "schedule": crontab(hour=0, minute=5)},
+    # Monitoring: plan tomorrow's random probe times, run the probes that are due, the daily crawl.
+    "monitoring-plan-probes": {"task": "monitoring.plan_probes", "schedule": crontab(hour=23, minute=30)},
+    "monitoring-run-probes": {"task": "monitoring.run_due_probes", "schedule": crontab(minute="*/5")},
+    "monitoring-daily-pass": {"task": "monitoring.daily_pass", "schedule": crontab(hour=2, minute=0)},
+    "monitoring-accessibility": {
+        "task": "monitoring.accessibility_all",
+        "schedule": crontab(hour=3, minute=0, day_of_week=0),
+    },
+    # Assessment: overdue rectifications become red cards; re-checks whose crawl has finished.
+    "assessment-escalate-overdue": {"task": "assessment.escalate_overdue", "schedule": crontab(hour=6, minute=0)},
 }
 
 # --- Auth ---------------------------------------------------------------
@@ -226,6 +247,14 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if (DEMO or DEBUG) else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongkai@localhost")
+# Subscriptions (guides): SMS sender class with send(phone, text); site URL for links in mail.
+GONGKAI_SMS_BACKEND = env.str("GONGKAI_SMS_BACKEND", default="gongkai.guides.notify.ConsoleSms")
+GONGKAI_SITE_URL = env.str("GONGKAI_SITE_URL", default="")
+# Service-point map base layer: none (list and markers only) | selfhosted (GONGKAI_MAP_TILE_URL) | tianditu (key).
+GONGKAI_MAP_TILES = env.str("GONGKAI_MAP_TILES", default="none")
+GONGKAI_MAP_TILE_URL = env.str("GONGKAI_MAP_TILE_URL", default="")
+GONGKAI_MAP_ATTRIBUTION = env.str("GONGKAI_MAP_ATTRIBUTION", default="")
+GONGKAI_TIANDITU_KEY = env.str("GONGKAI_TIANDITU_KEY", default="")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -274,6 +303,34 @@ GONGKAI_PRIVATE_MEDIA_ROOT = env.str("GONGKAI_PRIVATE_MEDIA_ROOT", default="") o
 # Catalogue spreadsheet imports: row limits for the command line and the browser wizard.
 GONGKAI_CATALOGUE_IMPORT_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", default=50_000)
 GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS = env.int("GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", default=10_000)
+# Website monitoring (docs/monitoring.md): crawler limits and politeness, rule thresholds.
+GONGKAI_MONITORING_USER_AGENT = env.str(
+    "GONGKAI_MONITORING_USER_AGENT",
+    default="gongkai-monitor/1.0 (government website inspection; +https://github.com/gongkai)",
+)
+GONGKAI_MONITORING_TIMEOUT = env.float("GONGKAI_MONITORING_TIMEOUT", default=15.0)  # seconds per request (19号: 15 s)
+GONGKAI_MONITORING_MAX_PAGE_BYTES = env.int("GONGKAI_MONITORING_MAX_PAGE_BYTES", default=2 * 1024 * 1024)
+GONGKAI_MONITORING_MAX_PAGES = env.int("GONGKAI_MONITORING_MAX_PAGES", default=200)  # per site and crawl
+GONGKAI_MONITORING_SITE_SECONDS = env.float("GONGKAI_MONITORING_SITE_SECONDS", default=300.0)  # per site and crawl
+GONGKAI_MONITORING_PER_HOST = env.int("GONGKAI_MONITORING_PER_HOST", default=2)  # parallel requests per host
+GONGKAI_MONITORING_HOST_DELAY = env.float("GONGKAI_MONITORING_HOST_DELAY", default=0.5)  # seconds between requests
+GONGKAI_MONITORING_CONCURRENCY = env.int("GONGKAI_MONITORING_CONCURRENCY", default=64)  # requests per worker
+GONGKAI_MONITORING_MAX_REDIRECTS = env.int("GONGKAI_MONITORING_MAX_REDIRECTS", default=5)
+GONGKAI_MONITORING_MAX_LINKS = env.int("GONGKAI_MONITORING_MAX_LINKS", default=200)  # links checked per site
+GONGKAI_MONITORING_MAX_ATTACHMENTS = env.int("GONGKAI_MONITORING_MAX_ATTACHMENTS", default=10)
+GONGKAI_MONITORING_ARTICLES_PER_COLUMN = env.int("GONGKAI_MONITORING_ARTICLES_PER_COLUMN", default=3)
+GONGKAI_MONITORING_RESPECT_ROBOTS = env.bool("GONGKAI_MONITORING_RESPECT_ROBOTS", default=True)
+GONGKAI_MONITORING_VERIFY_TLS = env.bool("GONGKAI_MONITORING_VERIFY_TLS", default=True)
+GONGKAI_MONITORING_SITES_PER_TASK = env.int("GONGKAI_MONITORING_SITES_PER_TASK", default=100)
+GONGKAI_MONITORING_PROBES_PER_DAY = env.int("GONGKAI_MONITORING_PROBES_PER_DAY", default=24)  # 19号: ≥ 20
+GONGKAI_MONITORING_UNREACHABLE_RATIO = env.float("GONGKAI_MONITORING_UNREACHABLE_RATIO", default=0.05)
+GONGKAI_MONITORING_NEWS_STALE_VETO = env.int("GONGKAI_MONITORING_NEWS_STALE_VETO", default=5)
+GONGKAI_MONITORING_STALE_VETO = env.int("GONGKAI_MONITORING_STALE_VETO", default=10)
+GONGKAI_MONITORING_BLANK_VETO = env.int("GONGKAI_MONITORING_BLANK_VETO", default=5)
+GONGKAI_MONITORING_A11Y_PAGES = env.int("GONGKAI_MONITORING_A11Y_PAGES", default=3)  # axe-checked pages per site
+GONGKAI_MONITORING_SCREENSHOTS = env.bool("GONGKAI_MONITORING_SCREENSHOTS", default=not TESTING)
+# The portal's own public address, so that it is registered and checked like any other site.
+GONGKAI_PORTAL_URL = env.str("GONGKAI_PORTAL_URL", default="")
 GONGKAI_SEARCH_INDEX_DIR = Path(env.str("GONGKAI_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 
 LOGGING = {

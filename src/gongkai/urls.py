@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/3/action/", include("gongkai.opendata.ckan_urls")),  # CKAN-compatible read API (open data)
+    path("api/action/", include("gongkai.opendata.ckan_urls")),  # the same, unversioned (ckanapi's default)
     path("api/", include("gongkai.api.urls")),
     path("workbench/", include("gongkai.workbench.urls")),
     path("staff/", include("gongkai.core.urls")),
@@ -30,6 +32,20 @@ urlpatterns = [
     path("interaction/", include("gongkai.interaction.urls")),
     path("workbench/reports/", include("gongkai.reports.workbench_urls")),
     path("reports/", include("gongkai.reports.urls")),
+    path("workbench/guides/", include("gongkai.guides.workbench_urls")),
+    path("guides/", include("gongkai.guides.urls")),
+    path("workbench/benefits/", include("gongkai.benefits.workbench_urls")),
+    path("benefits/", include("gongkai.benefits.urls")),
+    path("workbench/credit/", include("gongkai.credit.workbench_urls")),
+    path("credit/", include("gongkai.credit.urls")),
+    path("workbench/opendata/", include("gongkai.opendata.workbench_urls")),
+    path("opendata/", include("gongkai.opendata.urls")),
+    path("workbench/standards/", include("gongkai.standards.workbench_urls")),
+    path("standards/", include("gongkai.standards.urls")),
+    path("", include("gongkai.opendata.dcat_urls")),  # /catalog.ttl, /catalog.jsonld (DCAT-AP)
+    path("workbench/monitoring/", include("gongkai.monitoring.workbench_urls")),
+    path("workbench/assessment/", include("gongkai.assessment.workbench_urls")),
+    path("assessment/", include("gongkai.assessment.urls")),
 ]
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))

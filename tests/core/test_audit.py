@@ -299,3 +299,13 @@ def test_parallel_writers_keep_the_chain_linear(transactional_db):
     assert result.checked == AuditEvent.objects.count()
     hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(hashes) == len(set(hashes))  # no two events share a predecessor: no fork
+
+
+def test_snapshot_of_an_empty_file_field():
+    from gongkai.core import audit
+    from gongkai.requests.models import Attachment
+
+    assert audit.snapshot(Attachment(original_name="x.pdf"), ["file", "original_name"]) == {
+        "file": None,
+        "original_name": "x.pdf",
+    }

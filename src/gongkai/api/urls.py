@@ -11,6 +11,13 @@ v1 = [
     path("", include("gongkai.requests.api_urls")),
     path("", include("gongkai.interaction.api_urls")),
     path("", include("gongkai.reports.api_urls")),
+    path("", include("gongkai.guides.api_urls")),
+    path("", include("gongkai.benefits.api_urls")),
+    path("", include("gongkai.credit.api_urls")),
+    path("", include("gongkai.opendata.api_urls")),
+    path("", include("gongkai.standards.api_urls")),
+    path("", include("gongkai.monitoring.api_urls")),
+    path("", include("gongkai.assessment.api_urls")),
 ]
 
 urlpatterns = [

@@ -44,3 +44,27 @@ def can_see_phone(viewer, staff_user) -> bool:
     if permissions.is_sysadmin(viewer):
         return True
     return staff_user.unit is not None and permissions.oversees(viewer, staff_user.unit)
+
+
+def mask_person_name(name: str | None) -> str:
+    """A natural person's name, partly masked for public pages: 张* / 张*明 / 欧**华.
+
+    Keeps the first character (the surname, as 双公示 practice shows it) and, for names of
+    three or more characters, the last; organisations' names are not personal data and are
+    never passed here.
+    """
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_id_number(value: str | None) -> str:
+    """An identity-document number for staff lists: first 4 and last 4 characters kept
+    (``3311**********123X``). Never shown on public pages at all, masked or not."""
+    value = (value or "").strip()
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]

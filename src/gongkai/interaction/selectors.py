@@ -282,3 +282,30 @@ def public_summary(year: int) -> dict:
         "on_time_pct": round(100 * on_time / agg["answered"], 1) if agg["answered"] else None,
         "satisfaction": round(sum(ratings) / 3, 2) if all(r is not None for r in ratings) else None,
     }
+
+
+# --- for the monitoring app (interaction response of the portal, 国办秘函〔2019〕19号) -------------
+
+
+def consult_reply_rows(*, since: dt.date | None = None) -> list[tuple[dt.date, dt.date | None, bool]]:
+    """Consultation messages (type ``consult``) as ``(received, answered or None, unanswered)``
+    rows, newest first; rejected messages are left out (they were not valid messages)."""
+    qs = Appeal.objects.filter(type__code="consult").exclude(status=AppealStatus.REJECTED)
+    if since is not None:
+        qs = qs.filter(received_at__date__gte=since)
+    return [
+        (timezone.localdate(received), timezone.localdate(answered) if answered else None, answered is None)
+        for received, answered in qs.order_by("-received_at").values_list("received_at", "answered_at")[:5000]
+    ]
+
+
+def appeal_facts(units, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """For the assessment app: per lead unit, appeals answered in [start, end] (``answered``)
+    and those answered on or before their due date (``on_time``)."""
+    ids = [u.pk for u in units]
+    out = {i: {"answered": 0, "on_time": 0} for i in ids}
+    rows = Appeal.objects.filter(unit_id__in=ids, answered_at__date__gte=start, answered_at__date__lte=end)
+    for unit_id, answered_at, due in rows.values_list("unit_id", "answered_at", "due_date"):
+        out[unit_id]["answered"] += 1
+        out[unit_id]["on_time"] += int(due is not None and timezone.localdate(answered_at) <= due)
+    return out

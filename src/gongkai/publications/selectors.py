@@ -385,3 +385,26 @@ def published_counts(units, year: int) -> dict:
 def publications_by_ids(user, ids) -> QuerySet[Publication]:
     """The publications among ``ids`` that ``user`` may see (the records behind a report figure)."""
     return permissions.scope(Publication.objects.filter(pk__in=ids), user).select_related("unit")
+
+
+def assessment_facts(units: Iterable[Organisation], start: dt.date, end: dt.date) -> dict[int, dict]:
+    """For the assessment app, per unit, items published in [start, end]: ``assessed`` (with a
+    due date), ``on_time``; ``needs_interpretation`` (policies marked as needing one) and
+    ``interpreted`` (those with a published interpretation released no later than the policy)."""
+    ids = [u.pk for u in units]
+    public = [State.PUBLISHED, State.WITHDRAWN]
+    base = Publication.objects.filter(unit_id__in=ids, state__in=public, published_on__gte=start, published_on__lte=end)
+    out = {i: {"assessed": 0, "on_time": 0, "needs_interpretation": 0, "interpreted": 0} for i in ids}
+    for r in base.values("unit_id").annotate(
+        assessed=Count("id", filter=Q(due_on__isnull=False)),
+        late=Count("id", filter=Q(due_on__isnull=False, is_late=True)),
+    ):
+        out[r["unit_id"]].update(assessed=r["assessed"], on_time=r["assessed"] - r["late"])
+    policies = base.filter(needs_interpretation=True).exclude(doc_type=DocType.INTERPRETATION)
+    for unit_id, pk, published_on in policies.values_list("unit_id", "pk", "published_on"):
+        out[unit_id]["needs_interpretation"] += 1
+        together = Publication.objects.filter(
+            interprets_id=pk, doc_type=DocType.INTERPRETATION, state=State.PUBLISHED, published_on__lte=published_on
+        ).exists()
+        out[unit_id]["interpreted"] += int(together)
+    return out

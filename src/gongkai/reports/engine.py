@@ -60,6 +60,7 @@ class TableData:
     t3: dict | None = None
     t4: dict | None = None
     normative: dict | None = None
+    decisions: dict | None = None  # table 二 licence/penalty rows from the credit module (None: manual)
     errors: dict = field(default_factory=dict)
 
 
@@ -67,7 +68,12 @@ def fetch(units, year: int) -> TableData:
     from . import record_sets
 
     data = TableData()
-    for attr, fn in (("t3", sources.table3), ("t4", sources.table4), ("normative", sources.normative)):
+    for attr, fn in (
+        ("t3", sources.table3),
+        ("t4", sources.table4),
+        ("normative", sources.normative),
+        ("decisions", sources.decisions),
+    ):
         try:
             setattr(data, attr, fn(units, year))
         except sources.SourceUnavailable as exc:
@@ -88,6 +94,12 @@ def fetch(units, year: int) -> TableData:
         for r, doc_type in (("rules", "regulation"), ("normative", "normative")):
             for c in data.normative[r].values():
                 c["url"] = c.get("url") or (f"{url}?doc_type={doc_type}" if url else "")
+    if data.decisions is not None:
+        _mark_traced(data.decisions, exclude_derived="")
+        url = _reverse("credit_wb:index")
+        for row, kind in (("licence", "licence"), ("penalty", "penalty")):
+            for c in data.decisions.get(row, {}).values():
+                c["url"] = c.get("url") or (f"{url}?kind={kind}" if url else "")
     return data
 
 
@@ -130,29 +142,46 @@ def build_figures(data: TableData, *, previous: dict | None = None) -> dict:
                 copy.deepcopy(data.normative[r][c]) if data.normative is not None else T.cell(None, src="unwired")
             )
 
+    _apply_decisions(figs, data)
     if previous:
-        # manual figures (table 二 licences, penalties, enforcement, fees) are kept as entered
-        for r in T.T2_MANUAL_ROWS:
-            for c, old in previous.get("t2", {}).get(r, {}).items():
-                figs["t2"][r][c] = copy.deepcopy(old)
-        # adjustments are kept; the newly computed value is recorded beside them
-        for table in ("t2", "t3", "t4"):
-            for r, cols in previous.get(table, {}).items():
-                for c, old in cols.items():
-                    if old.get("src") == "adjusted" and r in figs[table] and c in figs[table][r]:
-                        new = figs[table][r][c]
-                        figs[table][r][c] = {
-                            **new,
-                            "v": old["v"],
-                            "src": "adjusted",
-                            "computed": new.get("v"),
-                            "note": old.get("note", ""),
-                        }
+        _keep_previous(figs, previous)
     if data.t3 is not None:
         T.derive_t3_totals(figs["t3"])
     if data.t4 is not None:
         T.derive_t4_totals(figs["t4"][T.T4_ROW])
     return figs
+
+
+def _keep_previous(figs: dict, previous: dict) -> None:
+    # manual figures (table 二 licences, penalties, enforcement, fees) are kept as entered,
+    # except the rows the credit module computes for units that use it
+    for r in T.T2_MANUAL_ROWS:
+        for c, old in previous.get("t2", {}).get(r, {}).items():
+            if old.get("src") == "computed" or figs["t2"][r][c].get("src") == "computed":
+                continue  # computed by the credit module (now, or when the draft was last refreshed)
+            figs["t2"][r][c] = copy.deepcopy(old)
+    # adjustments are kept; the newly computed value is recorded beside them
+    for table in ("t2", "t3", "t4"):
+        for r, cols in previous.get(table, {}).items():
+            for c, old in cols.items():
+                if old.get("src") == "adjusted" and r in figs[table] and c in figs[table][r]:
+                    new = figs[table][r][c]
+                    figs[table][r][c] = {
+                        **new,
+                        "v": old["v"],
+                        "src": "adjusted",
+                        "computed": new.get("v"),
+                        "note": old.get("note", ""),
+                    }
+
+
+def _apply_decisions(figs: dict, data: TableData) -> None:
+    """Table 二 licence and penalty rows computed by the credit module (for units that use it)."""
+    if data.decisions is None:
+        return
+    for r, cols in data.decisions.items():
+        for c, cell in cols.items():
+            figs["t2"][r][c] = copy.deepcopy(cell)
 
 
 def library_counts(data: TableData) -> dict | None:

@@ -185,7 +185,7 @@ def report_set_manual_figure(
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _authorise(actor, EDIT_ROLES, report.unit)
     _ensure_draft(report)
-    if not T.is_manual("t2", row):
+    if not T.is_manual_cell(report.figures, "t2", row, col):
         raise ValidationError("该数字由系统根据记录统计，不能直接填写；如确需调整，请使用“调整”并说明理由")
     c = _cell_or_error(report, "t2", row, col)
     try:
@@ -233,7 +233,7 @@ def report_adjust_figure(
     c = _cell_or_error(report, table, row, col)
     if T.is_derived(table, row, col):
         raise ValidationError("合计数由各项数字自动求和，不能单独调整")
-    if T.is_manual(table, row):
+    if T.is_manual_cell(report.figures, table, row, col):
         raise ValidationError("该数字为人工填报项，请直接修改填报值")
     if c.get("src") == "unwired":
         raise ValidationError("该数据来源尚未接入，不能调整")

@@ -9,7 +9,8 @@ here (no string contracts):
 - ``gongkai.publications.selectors.normative_counts(units, year)``, ``normative_record_ids``,
   ``bulk_normative``, ``timeliness_stats`` and ``published_counts``;
 - ``gongkai.search.selectors.top_terms(since, limit)``;
-- ``gongkai.interaction.selectors.interaction_stats(units, year)``.
+- ``gongkai.interaction.selectors.interaction_stats(units, year)``;
+- ``gongkai.credit.selectors.decision_counts(units, year)`` (table 二 行政许可 / 行政处罚).
 
 Their results are normalised here (official labels or keys accepted; a cell may be a number or
 a mapping with ``count``/``value`` and ``ids``/``url``) into this app's cell format
@@ -24,6 +25,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 
+from gongkai.credit import selectors as credit_selectors
 from gongkai.interaction import selectors as interaction_selectors
 from gongkai.publications import selectors as publication_selectors
 from gongkai.requests import selectors as request_selectors
@@ -45,6 +47,7 @@ SOURCES = (
     ("search", "热门检索词"),
     ("interaction", "互动交流（诉求）统计"),
     ("catalogue", "标准目录事项（浏览量排行）"),
+    ("credit", "双公示（表二 行政许可、行政处罚决定数量）"),
 )
 
 
@@ -254,6 +257,19 @@ def table4(units, year: int) -> dict:
 
 def normative(units, year: int) -> dict:
     return normalise_normative(publication_selectors.normative_counts(units, year))
+
+
+def decisions(units, year: int) -> dict | None:
+    """Table 二 licence and penalty rows from the 双公示 records, or ``None`` when none of the units
+    uses the credit module (their figures stay manual entries)."""
+    raw = credit_selectors.decision_counts(units, year)
+    if not raw.get("uses_module"):
+        return None
+    return {
+        row: {"decisions": T.cell(raw[row]["count"], ids=raw[row]["ids"])}
+        for row in ("licence", "penalty")
+        if raw.get(row) is not None
+    }
 
 
 def timeliness(units, year: int):

@@ -208,6 +208,14 @@ def is_manual(table: str, row: str) -> bool:
     return table == "t2" and row in T2_MANUAL_ROWS
 
 
+def is_manual_cell(figures: dict, table: str, row: str, col: str) -> bool:
+    """A manual row whose figure no module computed (the credit module computes licences and
+    penalties for the units that use it; those cells are then adjusted, not typed in)."""
+    if not is_manual(table, row):
+        return False
+    return figures.get(table, {}).get(row, {}).get(col, {}).get("src") not in ("computed", "adjusted")
+
+
 # ---------------------------------------------------------------------------------------------
 # Cells and figures
 def cell(v=0, *, src="computed", ids=None, url="", note="", computed=None) -> dict:
@@ -484,7 +492,10 @@ def run_checks(
 
     # manual figures carry a source note
     unnoted = [
-        (r, c) for r in T2_MANUAL_ROWS for c in t2[r] if t2[r][c].get("v") is not None and not t2[r][c].get("note")
+        (r, c)
+        for r in T2_MANUAL_ROWS
+        for c in t2[r]
+        if t2[r][c].get("src") == "manual" and t2[r][c].get("v") is not None and not t2[r][c].get("note")
     ]
     checks.append(
         Check(

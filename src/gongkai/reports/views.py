@@ -186,7 +186,7 @@ def figure(request, pk, table, row, col):
     if not T.valid_cell(table, row, col):
         raise Http404("表格中没有这个位置")
     info = selectors.cell_info(report, table, row, col)
-    manual = T.is_manual(table, row)
+    manual = T.is_manual_cell(report.figures, table, row, col)
     form = FigureForm(
         request.POST or None,
         initial={"value": info.get("v") if info.get("v") is not None else "", "reason": info.get("note", "")},

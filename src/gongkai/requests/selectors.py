@@ -343,3 +343,15 @@ def review_cases_by_ids(user, ids):
     from .models import ReviewCase
 
     return permissions.scope(ReviewCase.objects.filter(pk__in=ids), user).select_related("unit", "request")
+
+
+def reply_facts(units, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """For the assessment app: per unit, requests finished in [start, end] (``finished``) and
+    those finished on or before their due date (``on_time``)."""
+    ids = [u.pk for u in units]
+    out = {i: {"finished": 0, "on_time": 0} for i in ids}
+    rows = InformationRequest.objects.filter(unit_id__in=ids, finished_on__gte=start, finished_on__lte=end)
+    for unit_id, finished_on, due in rows.values_list("unit_id", "finished_on", "due_date"):
+        out[unit_id]["finished"] += 1
+        out[unit_id]["on_time"] += int(due is not None and finished_on <= due)
+    return out

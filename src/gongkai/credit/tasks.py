@@ -1,0 +1,13 @@
+"""Periodic jobs of the credit app (Celery beat, see settings.CELERY_BEAT_SCHEDULE)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="gongkai.credit.tasks.expire_displays", acks_late=True)
+def expire_displays() -> int:
+    """Penalties whose display period ended leave the public pages (kept internally)."""
+    return services.expire_displays()
