@@ -15,6 +15,7 @@ province's disclosure office, and derives every unit's list (≈500,000 unit-lis
 
 Usage::
 
+    python bench/catalogue_scale.py --smoke                      # seconds: does it still run?
     python bench/catalogue_scale.py --scale 0.05                 # quick, SQLite in a temp dir
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gk_catalogue_bench python bench/catalogue_scale.py
 
@@ -181,7 +182,12 @@ def main() -> None:
         "--import-rows", type=int, default=0, help="rows of the large import spreadsheet (default 20,000×scale)"
     )
     parser.add_argument("--pages", type=int, default=200, help="list pages to time")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a tiny run (40 units, 200 rows, 5 pages) that only checks it still works"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.scale, args.import_rows, args.pages = 0.02, 200, 5
     setup(os.environ.get("DATABASE_URL"))
 
     from django.db import connection
@@ -390,6 +396,9 @@ def main() -> None:
     print(
         f"search across {UnitItem.objects.filter(is_active=True).count():,} items (/catalogue/search/): p50 {statistics.median(times):.0f} ms, p95 {q[18]:.0f} ms"
     )
+    import resource
+
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

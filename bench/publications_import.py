@@ -12,6 +12,7 @@ vocabulary), writes them as JSON Lines, and imports them into a fresh database:
 Usage::
 
     python bench/publications_import.py [--items 100000] [--baseline 2000] [--db sqlite|URL] [--no-search]
+    python bench/publications_import.py --smoke      # seconds: does it still run?
 
 By default a fresh SQLite database under a temporary directory is used; pass
 ``--db postgres://postgres@127.0.0.1:5432/gk_publications_bench`` for PostgreSQL
@@ -150,7 +151,10 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=2_000, help="rows for the per-row baseline")
     parser.add_argument("--db", default="sqlite", help="'sqlite' (fresh temp file) or a DATABASE_URL")
     parser.add_argument("--no-search", action="store_true", help="skip the search indexing figure")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run (200 items) that only checks it still works")
     args = parser.parse_args()
+    if args.smoke:
+        args.items, args.baseline = 200, 10
 
     tmp = Path(tempfile.mkdtemp(prefix="gk-pub-bench-"))
     setup_django(args.db, tmp)
@@ -256,6 +260,25 @@ def main() -> None:
     )
     assert Publication.objects.filter(unit=unit_bulk).exclude(index_number=None).count() == args.items
 
+    # stored due dates after a calendar change: nothing to change (idempotent pass), then a
+    # period change that moves every due date (each change audited)
+    from gongkai.core.models import LegalPeriod
+
+    t0 = time.perf_counter()
+    unchanged = pub_services.recompute_due_dates()
+    idle = time.perf_counter() - t0
+    LegalPeriod.objects.filter(code="disclosure.proactive").update(length=15)
+    from gongkai.core import deadlines
+
+    deadlines.invalidate()
+    t0 = time.perf_counter()
+    moved = pub_services.recompute_due_dates()
+    busy = time.perf_counter() - t0
+    print(
+        f"due-date recompute over {unchanged.checked:,} items: {idle:.1f} s with nothing to change; "
+        f"{busy:.1f} s changing {moved.changed:,} (each audited)"
+    )
+
     if not args.no_search:
         try:
             from gongkai.publications import indexing
@@ -269,6 +292,9 @@ def main() -> None:
             print("search: gongkai.search not installed, skipped")
     if not args.no_search:
         print(f"total import + index: {(bulk + idx) / 60:.1f} min")
+    import resource
+
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -59,13 +59,33 @@ def test_office_creates_adds_items_and_publishes(api_for, tree, national):
         format="json",
     )
     assert r.status_code == 201, r.content
+    r = api.post(f"{BASE}/catalogues/{cid}/items/", {"level1": " ", "elements": {}}, format="json")
+    assert r.status_code == 400 and "level1" in r.json()
     r = api.post(
-        f"{BASE}/catalogues/{cid}/items/", {"level1": "坏", "elements": {}, "timeframe_text": T20}, format="json"
+        f"{BASE}/catalogues/{cid}/items/", {"level1": "缺要素", "elements": {}, "timeframe_text": T20}, format="json"
     )
-    assert r.status_code == 400 and "公开依据" in str(r.json())
-    r = api.post(f"{BASE}/catalogues/{cid}/publish/", {}, format="json")
-    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert r.status_code == 201 and r.json()["is_complete"] is False and "公开依据" in str(r.json()["problems"])
+    catalogue = api.get(f"{BASE}/catalogues/{cid}/").json()
+    draft = catalogue["draft_version"]
+    version = api.get(f"{BASE}/versions/{draft}/").json()
+    assert version["incomplete_items"] == 1
+    assert [a["name"] for a in version["actions"]] == ["accept-incomplete"]  # publish is not open yet
+    r = api.post(f"{BASE}/versions/{draft}/publish/", {}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "condition" and "不完整" in r.json()["detail"]
+    r = api.post(f"{BASE}/versions/{draft}/accept-incomplete/", {}, format="json")
+    assert r.status_code == 400 and "note" in r.json()
+    r = api.post(f"{BASE}/versions/{draft}/accept-incomplete/", {"note": "按现状发布"}, format="json")
+    assert r.status_code == 200 and [a["name"] for a in r.json()["actions"]] == ["publish"]
+    r = api.post(f"{BASE}/versions/{draft}/publish/", {"note": "首版"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "published" and r.json()["note"] == "首版"
     assert UnitList.objects.filter(catalogue_id=cid).count() == 2
+    r = api.post(f"{BASE}/versions/{draft}/publish/", {}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "state"  # published already
+    r = api.post(f"{BASE}/catalogues/{cid}/new-version/", {"note": "修订"}, format="json")
+    assert r.status_code == 200 and r.json()["draft_version"] not in (None, draft)
+    assert api.post(f"{BASE}/catalogues/{cid}/new-version/", {}, format="json").status_code == 409
+    r = api.post(f"{BASE}/catalogues/{cid}/discard-draft/", {}, format="json")
+    assert r.status_code == 200 and r.json()["draft_version"] is None
 
 
 def test_staff_of_other_units_cannot_write(api_for, tree, published, national):
@@ -84,16 +104,21 @@ def test_staff_of_other_units_cannot_write(api_for, tree, published, national):
         format="json",
     )
     assert r.status_code == 403
-    assert api.post(f"{BASE}/catalogues/{published.pk}/publish/", {}, format="json").status_code == 403
+    assert api.post(f"{BASE}/catalogues/{published.pk}/new-version/", {}, format="json").status_code == 404
+    version = published.latest_published()
+    assert api.post(f"{BASE}/versions/{version.pk}/publish/", {}, format="json").status_code == 404  # not its office
+    assert api.post(f"{BASE}/versions/abc/publish/", {}, format="json").status_code == 404
+    assert api.post(f"{BASE}/versions/{version.pk}/explode/", {}, format="json").status_code == 404
     item_b = UnitItem.objects.get(unit=tree.town_b, name="救助结果")
     assert (
         api_for(tree.town_editor).patch(f"{BASE}/unit-items/{item_b.pk}/", {"note": "x"}, format="json").status_code
         == 403
     )
-    assert api_for(tree.town_editor).post(f"{BASE}/unit-items/{item_b.pk}/drop/", {}, format="json").status_code == 403
+    assert api_for(tree.town_editor).post(f"{BASE}/unit-items/{item_b.pk}/drop/", {}, format="json").status_code == 404
     assert api_for().post(f"{BASE}/unit-items/{item_b.pk}/drop/", {}, format="json").status_code in (401, 403)
     std_item = published.latest_published().items.first()
-    assert api_for(tree.office).patch(f"{BASE}/items/{std_item.pk}/", {"name": "改"}, format="json").status_code == 400
+    r = api_for(tree.office).patch(f"{BASE}/items/{std_item.pk}/", {"name": "改"}, format="json")
+    assert r.status_code == 409 and "已发布的版本不能修改" in r.json()["detail"]
 
 
 def test_unit_staff_add_local_item_and_drop(api_for, tree, published):
@@ -108,6 +133,10 @@ def test_unit_staff_add_local_item_and_drop(api_for, tree, published):
     assert r.json()["is_local"] is True
     mandatory = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
     r = api.post(f"{BASE}/unit-items/{mandatory.pk}/drop/", {}, format="json")
-    assert r.status_code == 400 and "必选" in str(r.json())
+    assert r.status_code == 409 and "必选" in r.json()["detail"]
     optional = UnitItem.objects.get(unit=tree.town_a, name="救助结果")
-    assert api.post(f"{BASE}/unit-items/{optional.pk}/drop/", {"reason": "不涉及"}, format="json").status_code == 200
+    assert [a["name"] for a in api.get(f"{BASE}/unit-items/{optional.pk}/").json()["actions"]] == ["drop"]
+    r = api.post(f"{BASE}/unit-items/{optional.pk}/drop/", {"reason": "不涉及"}, format="json")
+    assert r.status_code == 200 and r.json()["is_active"] is False
+    r = api.post(f"{BASE}/unit-items/{optional.pk}/restore/", {}, format="json")
+    assert r.status_code == 200 and r.json()["is_active"] is True

@@ -55,7 +55,7 @@ def test_import_publish_and_browse(page):
     page.select_option("#id_target_level", "township")
     page.get_by_role("button", name="上传并检查").click()
     page.wait_for_url(re.compile(r".*/workbench/catalogue/import/[0-9a-f]+/"))
-    assert page.get_by_text("全部事项检查通过").is_visible()
+    assert page.get_by_text("全部事项要素完整").is_visible()
     assert page.locator("#preview-rows tbody tr").count() == 21
     page.check("#publish")
     page.get_by_role("button", name="确认导入").click()

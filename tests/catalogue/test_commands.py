@@ -19,18 +19,31 @@ pytestmark = pytest.mark.django_db
 def test_dry_run_prints_report_and_saves_nothing(tree):
     out = io.StringIO()
     call_command("import_catalogue", str(SAMPLE), "--dry-run", stdout=out)
-    assert "共 21 行事项，21 行通过，0 行有错误" in out.getvalue()
+    assert "共 21 行事项：21 行完整，0 行不完整（可导入，发布前须补全或确认），0 行不能导入。" in out.getvalue()
     assert not Catalogue.objects.exists()
 
 
-def test_errors_give_non_zero_exit_and_row_report(tree, tmp_path):
+def test_refused_rows_give_non_zero_exit_and_row_report(tree, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_bytes(csv_bytes([plain_row(), plain_row(name="坏时限", timeframe="看情况")]))
+    path.write_bytes(csv_bytes([plain_row(), plain_row(domain="火星开发", name="星际移民")]))
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_catalogue", str(path), "--owner", tree.county.credit_code, stdout=out)
-    assert "[CSV 第3行] 坏时限" in out.getvalue()
+    assert "[CSV 第3行] 不能导入 星际移民" in out.getvalue()
     assert not Catalogue.objects.exists()
+
+
+def test_incomplete_rows_are_saved_as_draft_and_listed(tree, tmp_path):
+    path = tmp_path / "incomplete.csv"
+    path.write_bytes(csv_bytes([plain_row(), plain_row(name="坏时限", timeframe="看情况")]))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="不能导入后立即发布"):
+        call_command("import_catalogue", str(path), "--owner", tree.county.credit_code, "--publish", stdout=out)
+    assert not Catalogue.objects.exists()
+    out = io.StringIO()
+    call_command("import_catalogue", str(path), "--owner", tree.county.credit_code, stdout=out)
+    assert "[CSV 第3行] 不完整 坏时限" in out.getvalue() and "1 项要素不完整" in out.getvalue()
+    assert Catalogue.objects.get().current_draft().items.filter(is_complete=False).count() == 1
 
 
 def test_import_publish_and_export_unit(tree, tmp_path):

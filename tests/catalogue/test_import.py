@@ -140,31 +140,67 @@ def test_reimport_revision_diffs_cleanly(tree, published, national):
     assert [c["name"] for c in diff["changed"]] == ["最低生活保障 · 办事指南"]
 
 
-def test_row_level_errors(national):
+def test_row_level_report_incomplete_rows_import_refused_rows_block(national):
     rows = [
         plain_row(),
         plain_row(domain="火星开发", name="星际移民"),
         plain_row(name="缺依据", **{"公开依据": ""}),
         plain_row(name="时限乱写", timeframe="看情况"),
-        plain_row(),  # duplicate of row 2
+        plain_row(),  # the same name as row 2
         plain_row(name="勾选错误", **{"公开对象": "外星人"}),
+        plain_row(name="", **{"公开依据": "只有依据没有名称"}),
     ]
     report = importer.parse(csv_bytes(rows), filename="x.csv", template=national)
-    assert not report.ok
-    errors = {r.row: "；".join(r.errors) for r in report.error_rows}
-    assert set(errors) == {3, 4, 5, 6, 7}
-    assert "未知领域“火星开发”" in errors[3]
-    assert "公开依据" in errors[4]
-    assert "公开时限无法识别" in errors[5]
-    assert "事项重复" in errors[6] and "第2行" in errors[6]
-    assert "外星人" in errors[7]
+    refused = {r.row: "；".join(r.errors) for r in report.error_rows}
+    incomplete = {r.row: "；".join(r.problems) for r in report.incomplete_rows}
+    assert set(refused) == {3, 8}  # unknown domain, no name
+    assert "未知领域“火星开发”" in refused[3] and "缺少事项名称" in refused[8]
+    assert set(incomplete) == {4, 5, 6, 7}
+    assert "公开依据" in incomplete[4]
+    assert "公开时限无法识别" in incomplete[5]
+    assert "同名" in incomplete[6] and "第2行" in incomplete[6]
+    assert "外星人" in incomplete[7]
+    assert not report.ok  # refused rows block the commit
     text = report.text()
-    assert "[CSV 第3行]" in text and "5 行有错误" in text and "未保存任何数据" in text
+    assert "[CSV 第3行] 不能导入" in text and "[CSV 第5行] 不完整" in text
+    assert "4 行不完整" in text and "2 行不能导入" in text and "未保存任何数据" in text
 
 
-def test_commit_refuses_report_with_errors(tree, national):
-    report = importer.parse(csv_bytes([plain_row(), plain_row(timeframe="")]), template=national)
-    with pytest.raises(ValidationError):
+def test_incomplete_rows_are_imported_as_incomplete_items(tree, national):
+    rows = [
+        plain_row(),
+        plain_row(name="缺勾选", **{"公开对象": "", "公开方式": "", "公开层级": ""}),
+        plain_row(name="及时", timeframe="及时公开"),
+        plain_row(),  # the same name again
+    ]
+    report = importer.parse(csv_bytes(rows), template=national)
+    assert report.ok, report.text()
+    assert [r.row for r in report.incomplete_rows] == [3, 5]
+    assert report.rows[2].complete and "条例第二十六条" in report.rows[2].warnings[0]
+    with pytest.raises(ValidationError, match="不能导入后立即发布"):
+        importer.commit(
+            report,
+            actor=tree.office,
+            owner=tree.county,
+            target_kind="government",
+            target_level="township",
+            publish=True,
+        )
+    result = importer.commit(
+        report, actor=tree.office, owner=tree.county, target_kind="government", target_level="township"
+    )
+    assert result.incomplete == 2
+    draft = result.catalogues[0][0].current_draft()
+    items = list(draft.items.order_by("sort_order"))
+    assert [i.is_complete for i in items] == [True, False, True, False]
+    assert "公开对象" in "；".join(items[1].problems) and "同名" in "；".join(items[3].problems)
+    assert items[2].timeframe_rule == {"kind": "working_days", "text": "及时公开", "legal_default": True}
+    assert len({i.item_key for i in items}) == 4
+
+
+def test_commit_refuses_report_with_refused_rows(tree, national):
+    report = importer.parse(csv_bytes([plain_row(), plain_row(name="")]), template=national)
+    with pytest.raises(ValidationError, match="未保存任何数据"):
         importer.commit(report, actor=tree.office, owner=tree.county, target_kind="government", target_level="township")
     assert not Catalogue.objects.exists()
 
@@ -223,12 +259,14 @@ def test_unrecognised_headers(national):
     assert not report.ok and "未找到表头" in report.file_errors[0]
 
 
-def test_missing_required_column(national):
+def test_missing_required_column_makes_every_row_incomplete(national):
     header = ["事项名称", "公开内容（要素）", "公开时限", "随便一列"]
     report = importer.parse(
         csv_bytes([["x", "y", T20, "z"]], header=header), template=national, domain=Domain.objects.get(name="就业")
     )
-    assert "缺少必填要素列" in report.file_errors[0] and "公开依据" in report.file_errors[0]
+    assert report.ok and "公开依据" in report.sheets[0].missing_columns
+    assert "公开依据" in "；".join(report.incomplete_rows[0].problems)
+    assert "缺少的要素列" in report.text()
 
 
 def test_empty_rows_skipped_and_reported(national):
@@ -244,8 +282,12 @@ def test_formulas_reported(national):
     row = plain_row()
     row[1] = '=CONCATENATE("低保","指南")'
     report = importer.parse(xlsx_bytes([row]), template=national)
-    assert not report.ok
+    assert not report.ok  # a formula instead of a name: the row has no name
     assert "公式" in report.error_rows[0].errors[0]
+    row = plain_row()
+    row[3] = '=A1&"办法"'
+    report = importer.parse(xlsx_bytes([row]), template=national)
+    assert report.ok and "公式" in report.incomplete_rows[0].problems[0]
 
 
 def test_too_many_rows_refused(national, monkeypatch):
@@ -263,7 +305,7 @@ def test_same_as_above_without_row_above(national):
     row = plain_row()
     row[5] = "同上"
     report = importer.parse(csv_bytes([row]), template=national)
-    assert "上一行没有内容" in "；".join(report.error_rows[0].errors)
+    assert "上一行没有内容" in "；".join(report.incomplete_rows[0].problems)
 
 
 def test_domain_from_default_and_title(national):
@@ -274,7 +316,7 @@ def test_domain_from_default_and_title(national):
     )
     assert report.ok and report.rows[0].domain == "养老服务"
     report = importer.parse(csv_bytes(rows, header=header), template=national)
-    assert not report.ok and "无法确定所属领域" in report.error_rows[0].errors[0]
+    assert not report.ok and "无法确定所属领域" in report.file_errors[0]
     report = importer.parse(csv_bytes(rows, header=header), template=national, domain=Domain.objects.get(name="救灾"))
     assert report.ok and report.rows[0].domain == "救灾"
 
@@ -358,9 +400,9 @@ def test_putuo_nine_element_template(tree):
     report = importer.parse(
         csv_bytes(rows, header=header), template=putuo, domain=Domain.objects.get(name="财政预决算")
     )
-    assert [bool(r.errors) for r in report.rows] == [False, False, True]
+    assert [r.complete for r in report.rows] == [True, True, False]
     assert report.rows[0].elements["attribute"] == "主动公开"
-    assert "公开属性" in report.rows[2].errors[0]
+    assert "公开属性" in report.rows[2].problems[0]
 
 
 def test_unit_export_has_source_and_responsible_unit(tree, published):

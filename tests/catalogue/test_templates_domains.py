@@ -130,19 +130,32 @@ def test_element_check_validates_and_normalises(national):
         },
         timeframe_text="信息形成或变更之日起20个工作日内",
     )
-    assert result.errors == []
+    assert result.errors == [] and result.problems == []
     assert result.elements["audience"] == ["全社会", "特定群体"]
     assert result.elements["mode"] == ["主动"]
     assert result.elements["level"] == ["县级", "乡级"]
     assert result.timeframe_rule["kind"] == "working_days"
     bad = el.check(
-        national, level1="", name="", elements={"audience": "外国人", "stage": "其他"}, timeframe_text="尽快"
+        national, level1="", name="", elements={"audience": "外国人", "stage": "其他"}, timeframe_text="看情况"
     )
-    text = "；".join(bad.errors)
+    assert bad.errors == ["缺少事项名称（“事项名称”）"]  # the only thing that refuses an item
+    text = "；".join(bad.problems)  # the rest makes it incomplete
     assert (
-        "事项名称" in text
-        and "公开内容（要素）" in text
+        "公开内容（要素）" in text
         and "外国人" in text
         and "公开时限无法识别" in text
         and "五公开类别" in text
+        and "公开对象" in text
     )
+    flagged = el.check(national, level1="公开事项", name="", elements={}, timeframe_text="及时公开")
+    assert flagged.timeframe_rule["legal_default"] is True and "条例第二十六条" in flagged.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "option"),
+    [("特定群众", "特定群体"), ("乡、村级", "乡级"), ("镇级", "乡级"), ("区级", "县级"), ("依申请公开", "依申请")],
+)
+def test_real_headers_match_template_options(value, option):
+    from gongkai.catalogue.builtin import AUDIENCE, LEVEL, MODE
+
+    assert el.match_allowed(value, AUDIENCE + MODE + LEVEL) == option

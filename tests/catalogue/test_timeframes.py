@@ -73,7 +73,7 @@ def test_parse_table(text, expected):
     assert data["text"] == text
 
 
-@pytest.mark.parametrize("text", ["及时公开", "按规定时限", "", "2025年2月30日前"])
+@pytest.mark.parametrize("text", ["看情况", "随工作进度", "", "2025年2月30日前", "第三阶段"])
 def test_unparsed_keeps_text_and_reports(text):
     result = parse_result(text)
     assert not result.ok
@@ -82,8 +82,67 @@ def test_unparsed_keeps_text_and_reports(text):
     assert result.rule.text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # named no period: 政府信息公开条例 art. 26 applies, text kept, rule flagged
+        ("及时公开", {"kind": "working_days", "legal_default": True}),
+        ("定期公开", {"kind": "working_days", "legal_default": True}),
+        ("按规定时限", {"kind": "working_days", "legal_default": True}),
+        ("项目批准后", {"kind": "working_days", "legal_default": True, "event": "项目批准"}),
+        ("项目批准后及时公开", {"kind": "working_days", "legal_default": True, "event": "项目批准"}),
+        ("作出决定之日起公开", {"kind": "working_days", "legal_default": True, "event": "作出决定"}),
+        ("常态化公开", {"kind": "standing", "legal_default": True}),
+        ("长期公开", {"kind": "standing", "legal_default": True}),
+        ("动态更新", {"kind": "standing", "legal_default": True}),
+        # named a period
+        ("实时公开", {"kind": "realtime"}),
+        ("第一时间公开", {"kind": "realtime"}),
+        ("按季度", {"kind": "periodic", "period": "quarter"}),
+        ("按季度更新", {"kind": "periodic", "period": "quarter"}),
+        ("20工作日", {"kind": "working_days", "days": 20}),
+        ("与政策文件同步发布，时间跨度不超过5个工作日", {"kind": "working_days", "days": 5}),
+        ("关联规范性文件公开3个工作日内", {"kind": "working_days", "days": 3}),
+        ("制定或获取信息之日起10个工作日内，公示7个工作日", {"kind": "working_days", "days": 10}),
+    ],
+)
+def test_real_phrasings(text, expected):
+    """Phrasings found in published county catalogues (tests/catalogue/real_catalogues.py) and the issue."""
+    result = parse_result(text)
+    assert result.ok, result.message
+    data = result.rule.to_json()
+    for key, value in expected.items():
+        assert data.get(key) == value, (key, data)
+    assert data["text"] == text
+    assert result.flagged == bool(expected.get("legal_default"))
+
+
+@pytest.mark.django_db
+def test_legal_default_follows_the_configured_period():
+    from gongkai.core.models import LegalPeriod
+
+    rule = parse("项目批准后")
+    assert "项目批准之日起20个工作日内" in rule.describe()
+    assert due_date(rule, D(2025, 3, 3), calendar=CAL) == CAL.add_working_days(D(2025, 3, 3), 20)
+    LegalPeriod.objects.filter(code="disclosure.proactive").update(length=15)
+    timeframes.deadlines.invalidate()
+    try:
+        assert due_date(rule, D(2025, 3, 3), calendar=CAL) == CAL.add_working_days(D(2025, 3, 3), 15)
+        assert "15个工作日" in rule.describe()
+    finally:
+        LegalPeriod.objects.filter(code="disclosure.proactive").update(length=20)
+        timeframes.deadlines.invalidate()
+
+
+@pytest.mark.django_db
 def test_rule_json_round_trip():
-    for text in ["每季度结束后15日内", "信息形成或变更之日起20个工作日内", "每年3月底前公开上一年度决算", "实时"]:
+    for text in [
+        "每季度结束后15日内",
+        "信息形成或变更之日起20个工作日内",
+        "每年3月底前公开上一年度决算",
+        "实时",
+        "及时公开",
+    ]:
         rule = parse(text)
         restored = TimeframeRule.from_json(json.loads(json.dumps(rule.to_json(), ensure_ascii=False)))
         assert restored == rule
@@ -98,11 +157,13 @@ class TestDueDate:
         assert due_date(rule, D(2025, 9, 30), calendar=CAL) == cal.add_working_days(D(2025, 9, 30), 5)
         assert due_date(rule, D(2025, 9, 30), calendar=CAL) == D(2025, 10, 14)  # 9,10,11(调休),13,14
 
+    @pytest.mark.django_db
     def test_default_is_twenty_working_days(self):
         expected = CAL.add_working_days(D(2025, 3, 3), 20)
         assert due_date(None, D(2025, 3, 3), calendar=CAL) == expected
         assert due_date(parse("及时公开"), D(2025, 3, 3), calendar=CAL) == expected
         assert due_date(parse("长期公开"), D(2025, 3, 3), calendar=CAL) == expected
+        assert due_date(parse("看情况"), D(2025, 3, 3), calendar=CAL) == expected
 
     def test_calendar_days(self):
         assert due_date(parse("收到申请之日起15日内"), D(2025, 1, 20), calendar=CAL) == D(2025, 2, 4)

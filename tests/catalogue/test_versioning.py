@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from gongkai.catalogue import services
 from gongkai.catalogue.models import CatalogueVersion
 from gongkai.core.models import AuditEvent
+from gongkai.core.transitions import TransitionRefused
 
 from .conftest import T20, national_elements
 
@@ -20,7 +21,9 @@ def test_publish_records_diff_and_audit(tree, township_catalogue):
     draft = CatalogueVersion.objects.get(pk=draft.pk)
     assert draft.status == "published" and draft.published_at and draft.published_by == tree.office
     assert result["diff"]["summary"] == {"added": 3, "removed": 0, "changed": 0, "total": 3}
-    assert AuditEvent.objects.filter(action="catalogue.version.publish", object_id=str(draft.pk)).exists()
+    event = AuditEvent.objects.get(action="catalogue.version.publish", object_id=str(draft.pk))
+    assert event.before["status"] == "draft" and event.after["status"] == "published"
+    assert event.after["diff_summary"]["added"] == 3 and event.after["derived"]["units"] == 2
 
 
 def test_published_version_is_immutable(tree, published):
@@ -34,14 +37,14 @@ def test_published_version_is_immutable(tree, published):
         services.item_update(actor=tree.office, item=item, name="改名")
     with pytest.raises(ValidationError):
         services.item_delete(actor=tree.office, item=item)
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionRefused, match="当前状态"):
         services.version_publish(actor=tree.office, version=version)
 
 
 def test_revision_diff_lists_added_removed_and_changed_elements(tree, published):
     draft = services.version_start_draft(actor=tree.office, catalogue=published, note="2025年修订")
     assert draft.number == 2 and draft.items.count() == 3
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionRefused, match="已有未发布的草稿"):
         services.version_start_draft(actor=tree.office, catalogue=published)
     guide = draft.items.get(name="办事指南")
     services.item_update(
@@ -78,20 +81,63 @@ def test_cannot_publish_empty_draft(tree, national, assistance):
         target_kind="department",
         target_level="county",
     )
-    with pytest.raises(ValidationError, match="没有事项"):
+    with pytest.raises(TransitionRefused, match="没有事项") as exc:
         services.version_publish(actor=tree.office, version=catalogue.current_draft())
+    assert exc.value.code == "condition"
 
 
-def test_item_with_missing_element_rejected(tree, township_catalogue):
-    with pytest.raises(ValidationError) as exc:
+def test_item_without_a_name_rejected(tree, township_catalogue):
+    with pytest.raises(ValidationError, match="缺少事项名称"):
         services.item_add(
-            actor=tree.office,
-            version=township_catalogue.current_draft(),
-            level1="医疗救助",
-            elements={"content": "x"},
-            timeframe_text=T20,
+            actor=tree.office, version=township_catalogue.current_draft(), level1=" ", elements={}, timeframe_text=T20
         )
-    assert "公开依据" in "；".join(exc.value.messages)
+
+
+def test_incomplete_item_is_saved_but_blocks_publishing_until_accepted(tree, township_catalogue):
+    draft = township_catalogue.current_draft()
+    item = services.item_add(
+        actor=tree.office,
+        version=draft,
+        level1="医疗救助",
+        elements={"content": "救助对象、标准", "audience": [], "mode": ["主动"]},
+        timeframe_text="随工作进度",
+    )
+    assert not item.is_complete
+    problems = "；".join(item.problems)
+    assert "公开依据" in problems and "公开对象" in problems and "公开时限无法识别" in problems
+    with pytest.raises(TransitionRefused, match="要素不完整"):
+        services.version_publish(actor=tree.office, version=draft)
+    with pytest.raises(ValidationError, match="说明"):
+        services.version_accept_incomplete(actor=tree.office, version=draft, note=" ")
+    with pytest.raises(PermissionDenied):
+        services.version_accept_incomplete(actor=tree.editor_a, version=draft, note="同意")
+    services.version_accept_incomplete(actor=tree.office, version=draft, note="按上级目录原文发布")
+    event = AuditEvent.objects.get(action="catalogue.version.accept_incomplete")
+    assert event.after["accepted_items"] == ["医疗救助"] and event.actor == tree.office
+    with pytest.raises(TransitionRefused, match="没有待确认"):
+        services.version_accept_incomplete(actor=tree.office, version=draft, note="再次确认")
+    # editing the item again withdraws its acceptance: it is checked again
+    services.item_update(actor=tree.office, item=item, timeframe_text="随时更新")
+    with pytest.raises(TransitionRefused, match="要素不完整"):
+        services.version_publish(actor=tree.office, version=draft)
+    services.item_update(
+        actor=tree.office, item=item, elements=national_elements(), timeframe_text="信息形成或变更之日起20个工作日内"
+    )
+    item.refresh_from_db()
+    assert item.is_complete and item.problems == []
+    result = services.version_publish(actor=tree.office, version=draft)
+    assert result["version"].status == "published"
+
+
+def test_accepted_incomplete_items_stay_listed_in_the_next_revision(tree, township_catalogue):
+    draft = township_catalogue.current_draft()
+    services.item_add(actor=tree.office, version=draft, level1="医疗救助", elements={}, timeframe_text=T20)
+    services.version_accept_incomplete(actor=tree.office, version=draft, note="原文如此")
+    services.version_publish(actor=tree.office, version=draft)
+    revision = services.version_start_draft(actor=tree.office, catalogue=township_catalogue)
+    copied = revision.items.get(level1="医疗救助")
+    assert not copied.is_complete and copied.incomplete_accepted and copied.problems
+    services.version_publish(actor=tree.office, version=revision)  # nothing new to accept
 
 
 def test_duplicate_item_rejected(tree, township_catalogue):
@@ -106,10 +152,12 @@ def test_duplicate_item_rejected(tree, township_catalogue):
         )
 
 
-def test_discard_draft(tree, published):
+def test_discard_draft(tree, published, township_catalogue):
     draft = services.version_start_draft(actor=tree.office, catalogue=published)
     services.version_discard(actor=tree.office, version=draft)
     assert published.current_draft() is None and published.versions.count() == 1
+    with pytest.raises(TransitionRefused, match="已发布的版本不能删除"):
+        services.version_discard(actor=tree.office, version=published.latest_published())
 
 
 def test_only_office_of_owner_or_ancestor_edits(tree, township_catalogue, national, assistance):

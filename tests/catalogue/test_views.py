@@ -22,7 +22,13 @@ def test_portal_browse_unit_item_and_search(client, tree, published):
     item = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
     page = client.get(f"/catalogue/item/{item.pk}/")
     assert page.status_code == 200
-    for text in ("公开内容（要素）", "《社会救助暂行办法》", "责任单位", "西屏街道", "信息形成或变更后20个工作日内"):
+    for text in (
+        "公开内容（要素）",
+        "《社会救助暂行办法》",
+        "责任单位",
+        "西屏街道",
+        "信息形成或变更之日起20个工作日内",
+    ):
         assert text in page.text
     found = client.get("/catalogue/search/", {"q": "審核確認"})  # 繁體 query finds 简体 item
     assert "审核确认结果公示" in found.text and "找到 1 个事项" in found.text and "适用于 2 个单位" in found.text
@@ -75,13 +81,23 @@ def test_portal_escapes_local_item_text(client, tree, published):
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
 
 
-def test_publications_hook_absent_means_no_section(client, tree, published):
-    import importlib.util
-
+def test_item_page_lists_published_content_through_the_publications_tag(client, tree, published):
     item = UnitItem.objects.get(unit=tree.town_a, name="办事指南")
     page = client.get(f"/catalogue/item/{item.pk}/")
-    if importlib.util.find_spec("gongkai.publications") is None:
-        assert "已公开的信息" not in page.text
+    assert "已公开的信息" in page.text and "该事项下暂无已公开的信息" in page.text
+
+
+def test_catalogue_has_no_hidden_coupling():
+    """No importlib string contracts and no import of publications anywhere in the catalogue app."""
+    from pathlib import Path
+
+    import gongkai.catalogue
+
+    root = Path(gongkai.catalogue.__file__).parent
+    for path in root.rglob("*.py"):
+        text = path.read_text("utf-8")
+        assert "importlib" not in text, path
+        assert "gongkai.publications" not in text and "from ..publications" not in text, path
 
 
 def test_workbench_catalogue_editing_through_services(client_for, tree, township_catalogue):
@@ -106,16 +122,33 @@ def test_workbench_catalogue_editing_through_services(client_for, tree, township
         },
     )
     assert r.status_code == 302, r.content.decode()[:2000]
+    r = client.post(f"/workbench/catalogue/versions/{draft.pk}/items/new/", {"level1": "", "name": "无名"})
+    assert r.status_code == 200 and "一级事项" in r.text  # an item needs a name
+    # elements missing: saved as an incomplete item, which blocks publishing until completed or accepted
     r = client.post(
-        f"/workbench/catalogue/versions/{draft.pk}/items/new/", {"level1": "缺要素", "timeframe_text": "看情况"}
+        f"/workbench/catalogue/versions/{draft.pk}/items/new/",
+        {"level1": "缺要素", "timeframe_text": "看情况"},
+        follow=True,
     )
-    assert r.status_code == 200 and "公开依据" in r.text
-    r = client.post(f"/workbench/catalogue/versions/{draft.pk}/publish/", {"note": "首版"}, follow=True)
-    assert "已发布第1版" in r.text and "2个单位" in r.text
+    assert "该事项要素不完整" in r.text and "公开依据" in r.text
+    incomplete = draft.items.get(level1="缺要素")
+    assert not incomplete.is_complete and any("公开时限无法识别" in p for p in incomplete.problems)
+    page = client.get(f"/workbench/catalogue/{township_catalogue.pk}/")
+    assert "1 项要素不完整" in page.text and "确认接受不完整事项" in page.text
+    r = client.post(f"/workbench/catalogue/versions/{draft.pk}/act/publish/", {"publish-note": "首版"})
+    assert r.status_code == 409 and "要素不完整" in r.text
+    r = client.post(
+        f"/workbench/catalogue/versions/{draft.pk}/act/accept-incomplete/",
+        {"accept-incomplete-note": "上级标准目录原文如此，待下一版修订"},
+        follow=True,
+    )
+    assert "已确认接受不完整事项" in r.text
+    r = client.post(f"/workbench/catalogue/versions/{draft.pk}/act/publish/", {"publish-note": "首版"}, follow=True)
+    assert "已发布，各单位公开目录已更新" in r.text
     assert client.get(f"/workbench/catalogue/{township_catalogue.pk}/adoption/").status_code == 200
     version = Catalogue.objects.get(pk=township_catalogue.pk).latest_published()
     page = client.get(f"/workbench/catalogue/versions/{version.pk}/")
-    assert "新增 4 项" in page.text
+    assert "新增 5 项" in page.text and "待下一版修订" in page.text
 
 
 def test_workbench_catalogue_pages_need_office(client_for, tree, township_catalogue):
@@ -123,7 +156,7 @@ def test_workbench_catalogue_pages_need_office(client_for, tree, township_catalo
     assert client.get("/workbench/catalogue/").status_code == 403
     assert client.get(f"/workbench/catalogue/{township_catalogue.pk}/").status_code == 404
     draft = township_catalogue.current_draft()
-    assert client.post(f"/workbench/catalogue/versions/{draft.pk}/publish/").status_code == 404
+    assert client.post(f"/workbench/catalogue/versions/{draft.pk}/act/publish/").status_code == 404
     assert client.get("/workbench/catalogue/import/").status_code == 403
 
 
@@ -137,7 +170,7 @@ def test_unit_lists_scoped_to_own_unit(client_for, tree, published):
     assert client.get(f"/workbench/catalogue/lists/{other.pk}/").status_code == 404
     item_b = other.items.first()
     assert client.get(f"/workbench/catalogue/unit-items/{item_b.pk}/").status_code == 404
-    assert client.post(f"/workbench/catalogue/unit-items/{item_b.pk}/drop/").status_code == 404
+    assert client.post(f"/workbench/catalogue/unit-items/{item_b.pk}/act/drop/").status_code == 404
     r = client.post(
         f"/workbench/catalogue/lists/{mine.pk}/items/new/",
         {
@@ -156,8 +189,17 @@ def test_unit_lists_scoped_to_own_unit(client_for, tree, published):
     assert r.status_code == 302
     assert mine.items.filter(is_local=True, level1="结对帮扶").exists()
     mandatory = mine.items.get(name="办事指南")
-    r = client.post(f"/workbench/catalogue/unit-items/{mandatory.pk}/drop/", follow=True)
-    assert "必选事项，不能删除" in r.text
+    r = client.post(f"/workbench/catalogue/unit-items/{mandatory.pk}/act/drop/")
+    assert r.status_code == 409 and "必选事项，不能删除" in r.text
+    page = client.get(f"/workbench/catalogue/lists/{mine.pk}/")
+    assert f"/unit-items/{mandatory.pk}/act/drop/" not in page.text  # no button for what the state forbids
+    optional = mine.items.get(name="救助结果")
+    r = client.post(f"/workbench/catalogue/unit-items/{optional.pk}/act/drop/", {"drop-reason": "本街道不涉及"})
+    assert r.status_code == 302
+    optional.refresh_from_db()
+    assert not optional.is_active and optional.retired_reason == "本街道不涉及"
+    assert f"/unit-items/{optional.pk}/act/restore/" in client.get(f"/workbench/catalogue/lists/{mine.pk}/").text
+    assert client.post(f"/workbench/catalogue/unit-items/{optional.pk}/act/restore/").status_code == 302
     # the office overseeing both can see both
     assert client_for(tree.office).get(f"/workbench/catalogue/lists/{other.pk}/").status_code == 200
 
@@ -177,7 +219,7 @@ def test_import_wizard_preview_then_commit(client_for, tree, national):
     )
     assert r.status_code == 302
     preview = client.get(r["Location"])
-    assert preview.status_code == 200 and "全部事项检查通过" in preview.text and "社会救助" in preview.text
+    assert preview.status_code == 200 and "全部事项要素完整" in preview.text and "社会救助" in preview.text
     assert not Catalogue.objects.exists()
     done = client.post(r["Location"], {"publish": "1"}, follow=True)
     assert "已导入并发布" in done.text
@@ -188,7 +230,7 @@ def test_import_wizard_shows_errors_and_refuses(client_for, tree, national):
     from .test_import import csv_bytes, plain_row
 
     client = client_for(tree.office)
-    upload = SimpleUploadedFile("bad.csv", csv_bytes([plain_row(), plain_row(name="坏", timeframe="看心情")]))
+    upload = SimpleUploadedFile("bad.csv", csv_bytes([plain_row(), plain_row(domain="火星开发", name="星际移民")]))
     r = client.post(
         "/workbench/catalogue/import/",
         {
@@ -200,7 +242,7 @@ def test_import_wizard_shows_errors_and_refuses(client_for, tree, national):
         },
     )
     preview = client.get(r["Location"])
-    assert "公开时限无法识别" in preview.text and "确认导入" not in preview.text
+    assert "未知领域“火星开发”" in preview.text and "确认导入" not in preview.text
     client.post(r["Location"])
     assert not Catalogue.objects.exists()
     other = client_for(tree.editor_a)
@@ -219,8 +261,12 @@ def test_workbench_targets_and_rederive(client_for, tree, national):
         target_level="county",
     )
     client = client_for(tree.office)
-    r = client.post(f"/workbench/catalogue/{catalogue.pk}/targets/", {"units": [tree.dept_a.pk]}, follow=True)
+    r = client.post(
+        f"/workbench/catalogue/{catalogue.pk}/act/targets/", {"targets-units": [tree.dept_a.pk]}, follow=True
+    )
     assert "已保存适用单位" in r.text
+    r = client.post(f"/workbench/catalogue/{catalogue.pk}/act/targets/", {"targets-units": [tree.dept_b.pk, 999999]})
+    assert r.status_code == 400  # not a choice: the form refuses it
     services.item_add(
         actor=tree.office,
         version=catalogue.current_draft(),
@@ -230,9 +276,9 @@ def test_workbench_targets_and_rederive(client_for, tree, national):
     )
     services.version_publish(actor=tree.office, version=catalogue.current_draft())
     assert list(UnitList.objects.filter(catalogue=catalogue).values_list("unit__name", flat=True)) == ["松阳县民政局"]
-    r = client.post(f"/workbench/catalogue/{catalogue.pk}/rederive/", follow=True)
-    assert "已重新派生：1个单位" in r.text
-    assert client_for(tree.editor_a).post(f"/workbench/catalogue/{catalogue.pk}/rederive/").status_code == 404
+    r = client.post(f"/workbench/catalogue/{catalogue.pk}/act/rederive/", follow=True)
+    assert "已重新派生各单位公开目录" in r.text
+    assert client_for(tree.editor_a).post(f"/workbench/catalogue/{catalogue.pk}/act/rederive/").status_code == 404
 
 
 def test_workbench_templates_and_domains_pages(client_for, tree, national):
@@ -254,7 +300,8 @@ def test_workbench_templates_and_domains_pages(client_for, tree, national):
     assert "已存在" in r.text
     check = client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "每季度结束后15日内"})
     assert "识别为" in check.text and "期满后15日内" in check.text
-    assert "无法识别" in client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "尽快"}).text
+    assert "未写明期限" in client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "尽快"}).text
+    assert "无法识别" in client.get("/workbench/catalogue/timeframe-check/", {"timeframe_text": "看心情"}).text
 
 
 def test_workbench_unit_item_edit(client_for, tree, published):

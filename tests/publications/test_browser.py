@@ -56,7 +56,7 @@ def test_editor_reviewer_leader_publish_and_portal(tree, page, login, live_serve
     login("mz_reviewer")
     page.goto("/workbench/publications/queues/attribute_review/")
     page.click(f"text={title}")
-    page.click("button:has-text('审查通过')")
+    page.click("button:has-text('公开属性审查通过')")
     page.wait_for_selector("text=公开属性审查已完成")
     page.click("button:has-text('保密审查通过')")
     page.wait_for_selector("text=保密审查已通过")
@@ -106,3 +106,52 @@ def test_withdrawn_and_not_yet_effective_pages_accessible(tree, page, draft, pub
     assert_accessible(page, context="withdrawn")
     page.goto(future.get_absolute_url() + "?print=1")
     assert_accessible(page, context="print view")
+
+
+def test_draft_form_layout_and_grouped_catalogue_items(tree, page, login):
+    """The draft form starts with 发布单位 and 标题 (not alphabetical by English field name);
+    the catalogue-item dropdown shows one heading per domain."""
+    from gongkai.catalogue import services as cat
+    from gongkai.catalogue.models import Domain, ElementTemplate
+    from gongkai.core.models import Level, OrgKind
+
+    elements = {
+        "content": "名单",
+        "basis": "《社会救助暂行办法》",
+        "subject": "县民政局",
+        "channel": "■政府网站",
+        "audience": ["全社会"],
+        "mode": ["主动"],
+        "level": ["县级"],
+    }
+    cat.ensure_reference_data()
+    for domain, items in (("社会救助", ["低保审核确认结果", "临时救助结果"]), ("养老服务", ["养老服务补贴名单"])):
+        catalogue = cat.catalogue_create(
+            actor=tree.office,
+            owner=tree.county,
+            domain=Domain.objects.get(name=domain),
+            template=ElementTemplate.objects.get(key="national"),
+            target_kind=OrgKind.DEPARTMENT,
+            target_level=Level.COUNTY,
+        )
+        for name in items:
+            cat.item_add(
+                actor=tree.office,
+                version=catalogue.current_draft(),
+                level1=name,
+                elements=elements,
+                timeframe_text="实时",
+            )
+        cat.version_publish(actor=tree.office, version=catalogue.current_draft())
+
+    login("mz_editor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/workbench/publications/new/?type=policy")
+    labels = page.locator("main form .field label").all_inner_texts()
+    assert [t.strip(" *") for t in labels[:2]] == ["发布单位", "标题"]
+    title_box = page.locator("#id_title").bounding_box()
+    body_box = page.locator("#id_body").bounding_box()
+    assert title_box["y"] < 844 and title_box["y"] < body_box["y"]  # 标题 is on the first screen, above 正文
+    groups = page.locator("#id_unit_item optgroup")
+    assert groups.evaluate_all("gs => gs.map(g => g.label)") == ["社会救助", "养老服务"]
+    assert page.locator("#id_unit_item optgroup[label='养老服务'] option").all_inner_texts() == ["养老服务补贴名单"]

@@ -14,7 +14,7 @@ from gongkai.catalogue import services as cat
 from gongkai.catalogue.models import Domain, ElementTemplate, UnitItem
 from gongkai.core.models import Level, OrgKind
 from gongkai.publications import selectors, services
-from gongkai.publications.timeliness import default_due_date
+from gongkai.publications.models import Publication
 
 pytestmark = pytest.mark.django_db
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -62,7 +62,8 @@ def test_due_date_from_catalogue_timeframe(tree, draft, publish, unit_item):
         pub = publish(pub)
         assert pub.is_late is False
     plain = draft(made_on=dt.date(2024, 9, 27), title="没有目录事项")
-    assert plain.due_on == default_due_date(dt.date(2024, 9, 27))
+    assert plain.due_on == Publication(made_on=dt.date(2024, 9, 27)).compute_due_on()  # art. 26: 20 working days
+    assert plain.due_on == dt.date(2024, 10, 30)
 
 
 def test_linking_after_publication_recomputes_late_flag(tree, draft, publish, unit_item):
@@ -96,10 +97,48 @@ def test_published_for_unit_item_and_pages(tree, client, draft, publish, unit_it
     assert pub.title in html and hidden.title not in html
 
 
-def test_workbench_form_offers_own_unit_items(tree, client, unit_item):
+def test_workbench_form_offers_own_unit_items_grouped_by_domain(tree, client, unit_item):
     client.force_login(tree.editor_a)
     html = client.get(reverse("publications_wb:create") + "?type=notice").content.decode()
     assert "最低生活保障 · 审核确认结果" in html
+    assert '<optgroup label="社会救助">' in html
     client.force_login(tree.editor_b)
     html = client.get(reverse("publications_wb:create") + "?type=notice").content.decode()
     assert html.count("最低生活保障 · 审核确认结果") == 1  # only unit B's own item
+
+
+def test_item_dropdown_groups_several_domains(tree, client, unit_item):
+    """A unit with lists in several domains: its items come under one heading per domain, in the
+    catalogue's order, never mixed."""
+    elements = {
+        "content": "名单",
+        "basis": "《就业促进法》",
+        "subject": "县人社局",
+        "channel": "■政府网站",
+        "audience": ["全社会"],
+        "mode": ["主动"],
+        "level": ["县级"],
+    }
+    employment = cat.catalogue_create(
+        actor=tree.office,
+        owner=tree.county,
+        domain=Domain.objects.get(name="就业"),
+        template=ElementTemplate.objects.get(key="national"),
+        target_kind=OrgKind.DEPARTMENT,
+        target_level=Level.COUNTY,
+    )
+    for name in ("就业困难人员认定", "公益性岗位招聘"):
+        cat.item_add(
+            actor=tree.office, version=employment.current_draft(), level1=name, elements=elements, timeframe_text="实时"
+        )
+    cat.version_publish(actor=tree.office, version=employment.current_draft())
+    client.force_login(tree.editor_a)
+    html = client.get(reverse("publications_wb:create") + "?type=notice").content.decode()
+    groups = html.split("<optgroup")
+    assert html.count("<optgroup") == 2
+    employment_group = next(g for g in groups if 'label="就业"' in g)
+    assistance_group = next(g for g in groups if 'label="社会救助"' in g)
+    assert "就业困难人员认定" in employment_group and "公益性岗位招聘" in employment_group
+    assert "就业困难人员认定" not in assistance_group and "审核确认结果" in assistance_group
+    # national guideline order: 就业 comes before 社会救助
+    assert html.index('label="就业"') < html.index('label="社会救助"')

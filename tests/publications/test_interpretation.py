@@ -84,8 +84,19 @@ def test_reviewer_waiver_allows_policy_first(tree, draft, publish):
     )
     assert policy.state == State.PUBLISHED
     assert policy.interpretation_waiver.startswith("本文件为延续性政策")
-    ev = AuditEvent.objects.get(action="publications.publication.attribute", object_id=str(policy.pk))
-    assert ev.after["interpretation_waiver"].startswith("本文件为延续性政策")
+    ev = AuditEvent.objects.get(action="publications.publication.waive_interpretation", object_id=str(policy.pk))
+    assert ev.after["interpretation_waiver"].startswith("本文件为延续性政策") and ev.actor == tree.reviewer_a
+
+
+def test_waiver_at_the_last_step_unblocks_publication(tree, draft):
+    policy = _to_signoff(tree, draft(needs_interpretation=True))
+    with pytest.raises(ValidationError, match="解读"):
+        services.publication_sign_off(actor=tree.leader_a, publication=policy)
+    with pytest.raises(ValidationError, match="理由"):
+        services.publication_waive_interpretation(actor=tree.leader_a, publication=policy, reason=" ")
+    services.publication_waive_interpretation(actor=tree.leader_a, publication=policy, reason="延续性政策，无需解读")
+    assert services.publication_sign_off(actor=tree.leader_a, publication=policy).state == State.PUBLISHED
+    assert list(policy.transitions.values_list("step", flat=True))[-2:] == ["waive", "signoff"]
 
 
 def test_video_interpretation_needs_link(tree, draft):

@@ -42,7 +42,7 @@ def test_pages_scoped_by_unit(tree, client, draft):
     assert pub.title not in client.get(reverse("publications_wb:list")).content.decode()
     assert pub.title not in client.get(reverse("publications_wb:queue", args=["attribute_review"])).content.decode()
     assert client.get(reverse("publications_wb:detail", args=[pub.pk])).status_code == 404
-    r = client.post(reverse("publications_wb:review-attribute", args=[pub.pk]), {"attribute": "proactive"})
+    r = client.post(reverse("publications_wb:act", args=[pub.pk, "review-attribute"]))
     assert r.status_code == 404
     client.force_login(tree.editor_b)
     assert client.get(reverse("publications_wb:edit", args=[pub.pk])).status_code == 404
@@ -51,8 +51,10 @@ def test_pages_scoped_by_unit(tree, client, draft):
     assert pub.title in client.get(reverse("publications_wb:queue", args=["attribute_review"])).content.decode()
     client.force_login(tree.office)
     assert pub.title in client.get(reverse("publications_wb:list")).content.decode()
-    assert client.get(reverse("publications_wb:detail", args=[pub.pk])).status_code == 200
-    r = client.post(reverse("publications_wb:review-attribute", args=[pub.pk]), {"attribute": "proactive"})
+    assert pub.title in client.get(reverse("publications_wb:queue", args=["attribute_review"])).content.decode()
+    page = client.get(reverse("publications_wb:detail", args=[pub.pk]))
+    assert page.status_code == 200 and "/act/review-attribute/" not in page.content.decode()
+    r = client.post(reverse("publications_wb:act", args=[pub.pk, "review-attribute"]))
     assert r.status_code == 403
     pub.refresh_from_db()
     assert pub.state == State.ATTRIBUTE_REVIEW

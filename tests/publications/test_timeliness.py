@@ -1,5 +1,7 @@
-"""Due dates from the working-day calendar with real holidays (National Day 2024 with
-make-up Sundays/Saturdays), late flags and per-unit counts."""
+"""Due dates (应公开日期) from the working-day calendar with real holidays (National Day 2024
+with make-up Sundays/Saturdays), computed by one path (``Publication.compute_due_on`` over the
+core deadline engine), recomputed when the calendar or the art. 26 period changes; late flags
+and per-unit counts."""
 
 from __future__ import annotations
 
@@ -9,12 +11,19 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from gongkai.publications import selectors
-from gongkai.publications.timeliness import default_due_date
+from gongkai.core import services as core_services
+from gongkai.core.models import AuditEvent, LegalPeriod
+from gongkai.publications import selectors, services
+from gongkai.publications.models import Publication
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 CST = dt.timezone(dt.timedelta(hours=8))
+
+
+def default_due_date(event: dt.date) -> dt.date | None:
+    """What the art. 26 period gives for an item made on ``event`` with no catalogue item."""
+    return Publication(made_on=event).compute_due_on()
 
 
 def at(day):
@@ -76,3 +85,47 @@ def test_late_page_lists_units_items(tree, client, draft, publish):
     client.force_login(tree.office)
     html = client.get(reverse("publications_wb:late") + "?year=2024").content.decode()
     assert "人社局逾期通知" in html and late.title in html
+
+
+def test_calendar_change_recomputes_stored_due_dates(tree, draft, publish, django_capture_on_commit_callbacks):
+    with at(D(2024, 10, 22)):
+        pending = draft(made_on=D(2024, 9, 20), title="还在起草")
+        published = publish(draft(made_on=D(2024, 9, 20), title="已按期发布"))
+    assert pending.due_on == published.due_on == D(2024, 10, 23) and published.is_late is False
+    with django_capture_on_commit_callbacks(execute=True):  # a rest day added inside the period
+        core_services.holiday_save(actor=tree.sysadmin, date=D(2024, 10, 15), kind="holiday", name="测试临时假日")
+    pending.refresh_from_db()
+    published.refresh_from_db()
+    assert pending.due_on == published.due_on == D(2024, 10, 24)
+    event = AuditEvent.objects.get(action="publications.publication.due_recomputed")
+    changes = {row["id"]: row for row in event.after["changes"]}
+    assert changes[pending.pk]["due_on"] == ["2024-10-23", "2024-10-24"] and set(changes) == {pending.pk, published.pk}
+    assert services.recompute_due_dates().changed == 0  # idempotent
+
+
+def test_period_change_recomputes_and_can_make_an_item_late(tree, draft, publish, django_capture_on_commit_callbacks):
+    with at(D(2024, 10, 23)):
+        pub = publish(draft(made_on=D(2024, 9, 20)))
+    assert pub.is_late is False
+    period = LegalPeriod.objects.get(code="disclosure.proactive")
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.period_update(actor=tree.sysadmin, period=period, length=15)
+    pub.refresh_from_db()
+    assert pub.due_on == D(2024, 10, 16) and pub.is_late is True
+    with django_capture_on_commit_callbacks(execute=True):
+        core_services.period_update(actor=tree.sysadmin, period=period, length=20)
+    pub.refresh_from_db()
+    assert pub.due_on == D(2024, 10, 23) and pub.is_late is False
+
+
+def test_imported_items_use_the_same_computation(tree, tmp_path):
+    import json
+
+    from gongkai.publications.importer import import_file
+
+    path = tmp_path / "old.jsonl"
+    row = {"type": "通知", "title": "旧网站通知", "made_on": "2024-09-20", "published_on": "2024-10-24"}
+    path.write_text(json.dumps(row, ensure_ascii=False), "utf-8")
+    report = import_file(path, unit=tree.dept_a, index=False)
+    pub = Publication.objects.get(pk=report.ids[0])
+    assert pub.due_on == default_due_date(D(2024, 9, 20)) == D(2024, 10, 23) and pub.is_late is True

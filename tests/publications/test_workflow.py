@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from gongkai.core.models import AuditEvent
+from gongkai.core.transitions import TransitionRefused
 from gongkai.publications import services
 from gongkai.publications.models import Publication, ReviewPolicy, State, Transition
 
@@ -74,7 +75,8 @@ def test_reject_from_each_step_requires_comment_and_returns_to_draft(tree, draft
     assert pub.state == State.DRAFT
     last = AuditEvent.objects.filter(object_id=str(pub.pk)).order_by("-id").first()
     assert last.action == "publications.publication.reject"
-    assert last.after["comment"] == "第三条表述不准确，请修改"
+    assert last.after["review_comment"] == "第三条表述不准确，请修改"
+    assert last.before["state"] == state_step and last.after["state"] == "draft"
     assert Transition.objects.filter(publication=pub, step="reject").get().comment == "第三条表述不准确，请修改"
     # the editor can now change and resubmit
     services.publication_update(actor=tree.editor_a, publication=pub, title="松阳县最低生活保障审核确认办法（修改稿）")
@@ -141,7 +143,8 @@ def test_not_proactive_requires_ground_and_reason_and_is_retained(tree, draft):
     assert pub.state == State.RETAINED
     assert pub.index_number is None
     ev = AuditEvent.objects.filter(object_id=str(pub.pk)).order_by("-id").first()
-    assert ev.action == "publications.publication.retain" and ev.after["ground"] == "art15"
+    assert ev.action == "publications.publication.retain" and ev.after["attribute_ground"] == "art15"
+    assert Transition.objects.filter(publication=pub, step="retain").get().comment.startswith("不予公开：第十五条")
     pub = services.publication_reopen(actor=tree.editor_a, publication=pub)
     assert pub.state == State.DRAFT and pub.attribute == "proactive"
 
@@ -227,13 +230,17 @@ def test_separate_reviewer_blocks_self_review(tree, draft):
 
 def test_submit_checks_completeness(tree, draft):
     pub = draft(doc_type="normative", document_number="", effective_from=None, title="松阳县农村宅基地管理办法")
-    with pytest.raises(ValidationError) as err:
+    assert {"document_number", "effective_from"} == set(services.readiness_errors(pub))
+    with pytest.raises(TransitionRefused) as err:
         services.publication_submit(actor=tree.editor_a, publication=pub)
-    assert {"document_number", "effective_from"} <= set(err.value.message_dict)
+    assert err.value.code == "condition"
+    assert "发文字号" in err.value.messages[0] and "施行日期" in err.value.messages[0]
     empty = draft(body="", title="只有标题")
-    with pytest.raises(ValidationError) as err:
+    assert set(services.readiness_errors(empty)) == {"body"}
+    with pytest.raises(TransitionRefused, match="请填写正文或上传附件"):
         services.publication_submit(actor=tree.editor_a, publication=empty)
-    assert "body" in err.value.message_dict
+    with pytest.raises(PermissionDenied):  # complete, but not this user's unit
+        services.publication_submit(actor=tree.editor_b, publication=draft())
 
 
 def test_draft_decision_comment_period(tree, draft):
@@ -248,9 +255,9 @@ def test_draft_decision_comment_period(tree, draft):
         drafting_notes="<p>一、起草背景……</p>",
         comment_until=today + dt.timedelta(days=10),
     )
-    with pytest.raises(ValidationError) as err:
+    assert "comment_until" in services.readiness_errors(pub)
+    with pytest.raises(TransitionRefused, match="第十五条"):
         services.publication_submit(actor=tree.editor_a, publication=pub)
-    assert "comment_until" in err.value.message_dict
     services.publication_update(
         actor=tree.editor_a, publication=pub, short_comment_reason="涉及春节前紧急事项，征求意见期缩短为10日"
     )
@@ -261,20 +268,27 @@ def test_draft_decision_comment_period(tree, draft):
 # --- HTTP -------------------------------------------------------------------------
 
 
+def act(pub, name):
+    return reverse("publications_wb:act", args=[pub.pk, name])
+
+
 def test_http_full_chain(tree, client, draft):
     pub = draft()
     client.force_login(tree.editor_a)
-    r = client.post(reverse("publications_wb:submit", args=[pub.pk]), {"comment": "请审核"})
+    r = client.post(act(pub, "submit"), {"submit-comment": "请审核"})
     assert r.status_code == 302
     client.force_login(tree.reviewer_a)
     r = client.get(reverse("publications_wb:queue", args=["attribute_review"]))
     assert pub.title in r.content.decode()
-    client.post(reverse("publications_wb:review-attribute", args=[pub.pk]), {"attribute": "proactive"})
-    client.post(reverse("publications_wb:review-confidentiality", args=[pub.pk]), {"comment": "不涉密"})
+    page = client.get(reverse("publications_wb:detail", args=[pub.pk])).content.decode()
+    assert act(pub, "review-attribute") in page and act(pub, "retain") in page and act(pub, "reject") in page
+    assert act(pub, "sign-off") not in page  # buttons come from the transitions open now
+    assert client.post(act(pub, "review-attribute"), {}).status_code == 302
+    client.post(act(pub, "review-confidentiality"), {"review-confidentiality-comment": "不涉密"})
     client.force_login(tree.leader_a)
     r = client.get(reverse("publications_wb:detail", args=[pub.pk]))
     assert "签发并发布" in r.content.decode()
-    r = client.post(reverse("publications_wb:sign-off", args=[pub.pk]), {"comment": "同意"})
+    r = client.post(act(pub, "sign-off"), {"sign-off-comment": "同意"})
     assert r.status_code == 302
     pub.refresh_from_db()
     assert pub.state == State.PUBLISHED
@@ -284,26 +298,40 @@ def test_http_full_chain(tree, client, draft):
     assert "流转记录" in html and "同意" in html and pub.index_number in html
 
 
-def test_http_forbidden_transition_shows_message_and_changes_nothing(tree, client, draft):
+def test_http_refusals_are_clear_and_change_nothing(tree, client, draft):
     pub = services.publication_submit(actor=tree.editor_a, publication=draft())
-    client.force_login(tree.reviewer_a)
-    r = client.post(reverse("publications_wb:sign-off", args=[pub.pk]), follow=True)
-    assert "不在负责人签发环节" in r.content.decode()
+    client.force_login(tree.leader_a)
+    r = client.post(act(pub, "sign-off"))
+    assert r.status_code == 409 and "当前状态为“待公开属性审查”" in r.content.decode()  # wrong state
     client.force_login(tree.editor_a)
-    r = client.post(reverse("publications_wb:review-attribute", args=[pub.pk]), {"attribute": "proactive"})
-    assert r.status_code == 403
+    assert client.post(act(pub, "review-attribute")).status_code == 403  # wrong role
+    assert client.post(act(pub, "explode")).status_code == 404  # unknown action
+    assert client.post(reverse("publications_wb:act", args=[999999, "submit"])).status_code == 404
+    client.force_login(tree.editor_b)
+    assert client.post(act(pub, "reject"), {"reject-comment": "x"}).status_code == 404  # another unit's item
     pub.refresh_from_db()
     assert pub.state == State.ATTRIBUTE_REVIEW
+    assert actions(pub) == ["publications.publication.create", "publications.publication.submit"]
 
 
 def test_http_reject_without_comment_is_refused(tree, client, draft):
     pub = services.publication_submit(actor=tree.editor_a, publication=draft())
     client.force_login(tree.reviewer_a)
-    r = client.post(reverse("publications_wb:reject", args=[pub.pk]), {"comment": ""}, follow=True)
-    assert "须填写审核意见" in r.content.decode()
-    client.post(reverse("publications_wb:reject", args=[pub.pk]), {"comment": "请补充附件"})
+    r = client.post(act(pub, "reject"), {"reject-comment": ""})
+    assert r.status_code == 400 and "该字段是必填项" in r.content.decode()
+    client.post(act(pub, "reject"), {"reject-comment": "请补充附件"})
     pub.refresh_from_db()
     assert pub.state == State.DRAFT
+
+
+def test_http_submit_incomplete_lists_what_is_missing(tree, client, draft):
+    pub = draft(body="", title="只有标题")
+    client.force_login(tree.editor_a)
+    page = client.get(reverse("publications_wb:detail", args=[pub.pk])).content.decode()
+    assert "提交审核前还需完善" in page and "请填写正文或上传附件" in page
+    assert act(pub, "submit") not in page
+    r = client.post(act(pub, "submit"))
+    assert r.status_code == 409 and "请填写正文或上传附件" in r.content.decode()
 
 
 def test_http_create_edit_draft(tree, client):
@@ -363,6 +391,7 @@ def test_openapi_schema_builds(client, tree):
     assert r.status_code == 200
     text = r.content.decode()
     assert "/api/v1/staff/publications/{id}/sign-off/" in text and "/api/v1/publications/" in text
+    assert "/api/v1/catalogue/versions/{id}/accept-incomplete/" in text
 
 
 @pytest.mark.parametrize(
@@ -394,12 +423,16 @@ def test_http_review_errors_keep_what_the_reviewer_typed(tree, client, draft):
     pub = services.publication_submit(actor=tree.editor_a, publication=draft())
     client.force_login(tree.reviewer_a)
     r = client.post(
-        reverse("publications_wb:review-attribute", args=[pub.pk]),
-        {"attribute": "not_disclosed", "ground": "", "reason": "涉及低保对象家庭收入等个人隐私信息"},
+        act(pub, "retain"),
+        {
+            "retain-attribute": "not_disclosed",
+            "retain-ground": "",
+            "retain-reason": "涉及低保对象家庭收入等个人隐私信息",
+        },
     )
     assert r.status_code == 400
     html = r.content.decode()
-    assert "不主动公开的，须选择法律依据" in html
+    assert "该字段是必填项" in html
     assert "涉及低保对象家庭收入等个人隐私信息</textarea>" in html
     pub.refresh_from_db()
     assert pub.state == State.ATTRIBUTE_REVIEW

@@ -1,16 +1,18 @@
 """REST API (/api/v1/catalogue/...): public reads of published data; staff writes through the services.
 
-Reads: domains, templates (with elements), catalogues and their published items, unit lists
+Reads: domains, templates (with elements), catalogues, versions and their items, unit lists
 and unit items — public, because catalogues are published information. Drafts are visible
-only to the disclosure office that owns them. Writes are org-scoped: the services check that
-the user is the disclosure office of the owning unit (catalogues) or staff of the unit (unit lists).
+only to the disclosure office that owns them. Workflow steps are the actions of
+:mod:`gongkai.catalogue.actions`, the same ones the workbench serves
+(``POST catalogues/{id}/<action>/``, ``POST versions/{id}/<action>/``,
+``POST unit-items/{id}/<action>/``); item edits are plain create/update/delete. A refused
+step answers 403 (role) or 409 (state or an unmet condition, e.g. incomplete items).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
@@ -19,9 +21,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from gongkai.core import permissions
+from gongkai.core.actions import add_api_actions, api_links
 from gongkai.core.models import Level, Organisation, OrgKind, Role
+from gongkai.core.transitions import TransitionRefused
 
 from . import selectors, services
+from .actions import CATALOGUE_ACTIONS, UNIT_ITEM_ACTIONS, VERSION_ACTIONS
 from .models import (
     Catalogue,
     CatalogueItem,
@@ -35,13 +40,11 @@ from .models import (
 )
 
 
-def _call(fn, **kwargs):
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError({"detail": exc.messages}) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or "无权操作") from exc
+def _links(action_set, serializer, obj, url_name: str) -> list[dict]:
+    request = serializer.context.get("request")
+    if request is None:
+        return []
+    return api_links(action_set, request, obj, url_name=url_name)
 
 
 class ReadOrStaffWrite(drf_permissions.BasePermission):
@@ -78,14 +81,37 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
+    incomplete_items = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
     class Meta:
         model = CatalogueVersion
-        fields = ["id", "number", "status", "note", "published_at", "diff"]
+        fields = [
+            "id",
+            "catalogue",
+            "number",
+            "status",
+            "note",
+            "published_at",
+            "diff",
+            "incomplete_items",
+            "accepted_at",
+            "accepted_note",
+            "actions",
+        ]
+
+    def get_incomplete_items(self, obj) -> int:
+        return obj.incomplete_items().count()
+
+    def get_actions(self, obj) -> list[dict]:
+        return _links(VERSION_ACTIONS, self, obj, "catalogue-version-act-{action}")
 
 
 class CatalogueSerializer(serializers.ModelSerializer):
     domain_name = serializers.CharField(source="domain.name", read_only=True)
     latest_version = serializers.SerializerMethodField()
+    draft_version = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Catalogue
@@ -100,11 +126,24 @@ class CatalogueSerializer(serializers.ModelSerializer):
             "owner",
             "description",
             "latest_version",
+            "draft_version",
+            "actions",
         ]
 
     def get_latest_version(self, obj) -> int | None:
         v = obj.latest_published()
         return v.number if v else None
+
+    def get_draft_version(self, obj) -> int | None:
+        """The id of the draft (for ``versions/{id}/publish/``), shown to its office only."""
+        request = self.context.get("request")
+        if request is None or not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, obj.owner):
+            return None
+        draft = obj.current_draft()
+        return draft.pk if draft else None
+
+    def get_actions(self, obj) -> list[dict]:
+        return _links(CATALOGUE_ACTIONS, self, obj, "catalogue-catalogue-act-{action}")
 
 
 class CatalogueCreateSerializer(serializers.Serializer):
@@ -136,8 +175,21 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
             "mandatory",
             "timeframe_text",
             "timeframe_rule",
+            "is_complete",
+            "problems",
+            "incomplete_accepted",
         ]
-        read_only_fields = ["id", "catalogue", "version_number", "item_key", "sort_order", "timeframe_rule"]
+        read_only_fields = [
+            "id",
+            "catalogue",
+            "version_number",
+            "item_key",
+            "sort_order",
+            "timeframe_rule",
+            "is_complete",
+            "problems",
+            "incomplete_accepted",
+        ]
 
 
 class ItemInputSerializer(serializers.Serializer):
@@ -160,6 +212,10 @@ class UnitListSerializer(serializers.ModelSerializer):
 
 class UnitItemSerializer(serializers.ModelSerializer):
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True, default="")
+    actions = serializers.SerializerMethodField()
+
+    def get_actions(self, obj) -> list[dict]:
+        return _links(UNIT_ITEM_ACTIONS, self, obj, "catalogue-unititem-act-{action}")
 
     class Meta:
         model = UnitItem
@@ -182,6 +238,7 @@ class UnitItemSerializer(serializers.ModelSerializer):
             "column_name",
             "note",
             "is_active",
+            "actions",
         ]
         read_only_fields = fields
 
@@ -211,10 +268,6 @@ class UnitItemUpdateSerializer(serializers.Serializer):
     timeframe_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class DropSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
-
-
 # --- viewsets ----------------------------------------------------------------------------
 
 
@@ -230,9 +283,8 @@ class DomainViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer):
         owner = serializer.validated_data.get("owner_unit")
         if owner is None:
-            raise ValidationError({"owner_unit": "请指定设立单位"})
-        serializer.instance = _call(
-            services.domain_create,
+            raise ValidationError({"owner_unit": _("请指定设立单位")})
+        serializer.instance = services.domain_create(
             actor=self.request.user,
             owner_unit=owner,
             name=serializer.validated_data["name"],
@@ -257,17 +309,21 @@ def _office_scope_q(user) -> Q:
 
 
 class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Standard catalogues: published ones for everybody, drafts for the owning disclosure office."""
+    """Standard catalogues: published ones for everybody, drafts for the owning disclosure office.
+
+    Actions (``POST {id}/<action>/``): ``new-version``, ``discard-draft``, ``rederive``, ``targets``."""
 
     serializer_class = CatalogueSerializer
     permission_classes = [ReadOrStaffWrite]
     filterset_fields = ["domain", "target_kind", "target_level", "owner"]
 
     def get_queryset(self):
+        if self.action and self.action.startswith("act_"):  # as the workbench: the keeping office's
+            return selectors.catalogues_for_staff(self.request.user).order_by("id")
         return (
             Catalogue.objects.filter(_office_scope_q(self.request.user))
             .distinct()
-            .select_related("domain")
+            .select_related("domain", "owner")
             .order_by("id")
         )
 
@@ -275,8 +331,10 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         data = CatalogueCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        catalogue = _call(services.catalogue_create, actor=request.user, **data.validated_data)
-        return Response(CatalogueSerializer(catalogue).data, status=status.HTTP_201_CREATED)
+        catalogue = services.catalogue_create(actor=request.user, **data.validated_data)
+        return Response(
+            CatalogueSerializer(catalogue, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -285,44 +343,48 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         qs = catalogue.versions.all()
         if not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, catalogue.owner):
             qs = qs.filter(status=VersionStatus.PUBLISHED)
-        return Response(VersionSerializer(qs, many=True).data)
-
-    @extend_schema(request=None, responses=VersionSerializer)
-    @action(detail=True, methods=["post"], url_path="new-version")
-    def new_version(self, request, pk=None):
-        catalogue = self.get_object()
-        version = _call(
-            services.version_start_draft, actor=request.user, catalogue=catalogue, note=request.data.get("note", "")
-        )
-        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=VersionSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        catalogue = self.get_object()
-        draft = catalogue.current_draft()
-        if draft is None or not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, catalogue.owner):
-            if not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, catalogue.owner):
-                raise PermissionDenied("只有编制单位的政务公开办可以发布")
-            raise ValidationError({"detail": "没有待发布的草稿"})
-        _call(services.version_publish, actor=request.user, version=draft, note=request.data.get("note", ""))
-        draft = CatalogueVersion.objects.get(pk=draft.pk)
-        return Response(VersionSerializer(draft).data)
+        return Response(VersionSerializer(qs, many=True, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ItemInputSerializer, responses=CatalogueItemSerializer)
     @action(detail=True, methods=["post"])
     def items(self, request, pk=None):
-        """Add an item to the catalogue's draft."""
+        """Add an item to the catalogue's draft (saved as incomplete when elements are missing)."""
         catalogue = self.get_object()
         if not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, catalogue.owner):
-            raise PermissionDenied("只有编制单位的政务公开办可以修改标准目录")
+            raise PermissionDenied(_("只有编制单位的政务公开办可以修改标准目录"))
         draft = catalogue.current_draft()
         if draft is None:
-            raise ValidationError({"detail": "没有草稿版本，请先新建修订版本"})
+            raise TransitionRefused(_("没有草稿版本，请先新建修订版本"))
         data = ItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = _call(services.item_add, actor=request.user, version=draft, **data.validated_data)
+        item = services.item_add(actor=request.user, version=draft, **data.validated_data)
         return Response(CatalogueItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+add_api_actions(CatalogueViewSet, CATALOGUE_ACTIONS, response_serializer=CatalogueSerializer)
+
+
+class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Versions of standard catalogues: published ones for everybody, drafts for the owning office.
+
+    Actions (``POST {id}/<action>/``): ``accept-incomplete``, ``publish``."""
+
+    serializer_class = VersionSerializer
+    permission_classes = [ReadOrStaffWrite]
+    filterset_fields = ["catalogue", "status"]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = CatalogueVersion.objects.select_related("catalogue__owner").order_by("catalogue_id", "-number")
+        if permissions.is_sysadmin(user):
+            return qs
+        kept = Q(catalogue__owner__in=selectors.office_units(user)) if user.is_authenticated else Q(pk__in=[])
+        if self.action and self.action.startswith("act_"):  # as the workbench: the keeping office's
+            return qs.filter(kept)
+        return qs.filter(Q(status=VersionStatus.PUBLISHED) | kept)
+
+
+add_api_actions(VersionViewSet, VERSION_ACTIONS, response_serializer=VersionSerializer)
 
 
 class CatalogueItemViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -359,11 +421,11 @@ class CatalogueItemViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, vi
         item = self.get_object()
         data = ItemInputSerializer(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        item = _call(services.item_update, actor=request.user, item=item, **data.validated_data)
+        item = services.item_update(actor=request.user, item=item, **data.validated_data)
         return Response(CatalogueItemSerializer(item).data)
 
     def destroy(self, request, *args, **kwargs):
-        _call(services.item_delete, actor=request.user, item=self.get_object())
+        services.item_delete(actor=request.user, item=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -378,18 +440,20 @@ class UnitListViewSet(viewsets.ReadOnlyModelViewSet):
 
 class UnitItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Items of units' lists (active ones). POST: a local item; PATCH: responsible unit/column/note
-    (and, for local items, the elements); POST {id}/drop/: drop a non-mandatory or local item."""
+    (and, for local items, the elements); actions ``POST {id}/drop/`` and ``POST {id}/restore/``."""
 
     serializer_class = UnitItemSerializer
     permission_classes = [ReadOrStaffWrite]
     filterset_fields = ["unit", "unit_list", "is_local", "mandatory"]
 
     def get_queryset(self):
-        qs = (
-            UnitItem.objects.filter(is_active=True)
-            .select_related("responsible_unit")
-            .order_by("unit_list_id", "sort_order", "id")
-        )
+        if self.action and self.action.startswith("act_"):
+            # workflow actions: items of the units the caller may see (dropped ones too, to restore
+            # them), exactly as the workbench finds them
+            qs = permissions.scope(UnitItem.objects.all(), self.request.user)
+        else:
+            qs = UnitItem.objects.filter(is_active=True)
+        qs = qs.select_related("responsible_unit").order_by("unit_list_id", "sort_order", "id")
         if self.request.query_params.get("domain"):
             qs = qs.filter(unit_list__catalogue__domain__code=self.request.query_params["domain"])
         return qs
@@ -398,24 +462,16 @@ class UnitItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     def create(self, request, *args, **kwargs):
         data = LocalItemInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = _call(services.unit_item_add_local, actor=request.user, **data.validated_data)
-        return Response(UnitItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        item = services.unit_item_add_local(actor=request.user, **data.validated_data)
+        return Response(UnitItemSerializer(item, context=self.get_serializer_context()).data, status=201)
 
     @extend_schema(request=UnitItemUpdateSerializer, responses=UnitItemSerializer)
     def update(self, request, *args, **kwargs):
         item = self.get_object()
         data = UnitItemUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        item = _call(services.unit_item_update, actor=request.user, item=item, **data.validated_data)
-        return Response(UnitItemSerializer(item).data)
+        item = services.unit_item_update(actor=request.user, item=item, **data.validated_data)
+        return Response(UnitItemSerializer(item, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=DropSerializer, responses=UnitItemSerializer)
-    @action(detail=True, methods=["post"])
-    def drop(self, request, pk=None):
-        item = self.get_object()
-        data = DropSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = _call(
-            services.unit_item_drop, actor=request.user, item=item, reason=data.validated_data.get("reason", "")
-        )
-        return Response(UnitItemSerializer(item).data)
+
+add_api_actions(UnitItemViewSet, UNIT_ITEM_ACTIONS, response_serializer=UnitItemSerializer)

@@ -3,6 +3,7 @@
 Each item: (一级事项, 二级事项, 公开内容（要素）, 公开依据, 公开时限, 公开主体, 层级 "县"/"乡"/"县乡",
 对象 "全"/"特"/"全特", 方式 "主"/"依"/"主依", 五公开类别, 事项性质 "权"/"服").
 The texts are paraphrased from the published guidelines for illustration; they are demo data.
+(A data table, long because it lists every demo domain's items; it holds no logic.)
 """
 
 from __future__ import annotations

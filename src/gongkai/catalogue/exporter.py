@@ -43,6 +43,88 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+Column = tuple[str, "str | None", object]  # (top header, sub header or None, getter)
+NAME_SUBS = (None, "一级事项", "二级事项")
+
+
+def _plan_columns(template: ElementTemplate, extra_headers: list[str], tick: str) -> list[Column]:
+    """The official layout's columns; the header words are the layout's own (not UI text), so
+    the file re-imports whatever the interface language."""
+    columns: list[Column] = [("序号", None, None)]
+    columns.append(("公开事项", "一级事项", lambda r: r.level1))
+    columns.append(("公开事项", "二级事项", lambda r: r.name))
+    for d in template.ordered_elements():
+        if d.type == ElementType.NAME:
+            continue
+        if d.type == ElementType.TIMEFRAME:
+            columns.append((d.name, None, lambda r: r.timeframe_text))
+        elif d.type == ElementType.MULTICHOICE and d.allowed_values:
+            for value in d.allowed_values:
+                columns.append(
+                    (d.name, value, lambda r, k=d.key, v=value: tick if v in (r.elements.get(k) or []) else "")
+                )
+        else:
+            columns.append((d.name, None, lambda r, k=d.key: el.display_value(r.elements.get(k))))
+    for i, h in enumerate(extra_headers):
+        columns.append((h, None, lambda r, i=i: r.extra[i] if i < len(r.extra) else ""))
+    return columns
+
+
+def _span(columns: list[Column], ci: int) -> int:
+    """How many columns (1-based ``ci`` onwards) share the top header of a two-level group."""
+    top, sub, _ = columns[ci - 1]
+    span = 1
+    while ci + span <= len(columns) and sub is not None:
+        nxt_top, nxt_sub, _ = columns[ci + span - 1]
+        if nxt_top != top or nxt_sub is None:
+            break
+        span += 1
+    return span
+
+
+def _write_headers(ws, columns: list[Column], title: str) -> None:
+    width = len(columns)
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(row=1, column=1).alignment = CENTER
+    ws.row_dimensions[1].height = 30
+    for c in range(1, width + 1):
+        for r in (2, 3):
+            cell = ws.cell(row=r, column=c)
+            cell.border, cell.fill, cell.font, cell.alignment = BORDER, HEAD_FILL, Font(bold=True), CENTER
+    ci = 1
+    while ci <= width:
+        top, sub, _ = columns[ci - 1]
+        span = _span(columns, ci)
+        ws.cell(row=2, column=ci, value=top)
+        if sub is None:
+            ws.merge_cells(start_row=2, start_column=ci, end_row=3, end_column=ci)
+        else:
+            if span > 1:
+                ws.merge_cells(start_row=2, start_column=ci, end_row=2, end_column=ci + span - 1)
+            for c in range(ci, ci + span):
+                ws.cell(row=3, column=c, value=columns[c - 1][1])
+        ci += span
+
+
+def _write_rows(ws, columns: list[Column], rows: Iterable[ExportRow]) -> None:
+    for n, row in enumerate(rows, start=1):
+        for c, (_top, sub, getter) in enumerate(columns, start=1):
+            cell = ws.cell(row=3 + n, column=c, value=n if getter is None else getter(row))
+            cell.border = BORDER
+            cell.alignment = CENTER if (getter is None or sub not in NAME_SUBS) else WRAP
+
+
+def _set_layout(ws, columns: list[Column]) -> None:
+    for c, (top, sub, _) in enumerate(columns, start=1):
+        narrow = top == "序号" or (sub and sub not in NAME_SUBS)
+        ws.column_dimensions[get_column_letter(c)].width = 7 if narrow else (18 if top == "公开事项" else 24)
+    ws.freeze_panes = "D4"
+    ws.print_title_rows = "2:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+
 def _write_sheet(
     wb: Workbook,
     *,
@@ -55,78 +137,10 @@ def _write_sheet(
     used: set[str],
 ) -> None:
     ws = wb.create_sheet(_sheet_title(sheet_name, used))
-    defs = [d for d in template.ordered_elements() if d.type != ElementType.NAME]
-    # Column plan: (top header, sub header or None, getter)
-    columns: list[tuple[str, str | None, object]] = [("序号", None, None)]
-    columns.append(("公开事项", "一级事项", lambda r: r.level1))
-    columns.append(("公开事项", "二级事项", lambda r: r.name))
-    for d in defs:
-        if d.type == ElementType.TIMEFRAME:
-            columns.append((d.name, None, lambda r: r.timeframe_text))
-        elif d.type == ElementType.MULTICHOICE and d.allowed_values:
-            for value in d.allowed_values:
-                columns.append(
-                    (d.name, value, lambda r, k=d.key, v=value: tick if v in (r.elements.get(k) or []) else "")
-                )
-        else:
-            columns.append((d.name, None, lambda r, k=d.key: el.display_value(r.elements.get(k))))
-    for i, h in enumerate(extra_headers):
-        columns.append((h, None, lambda r, i=i: r.extra[i] if i < len(r.extra) else ""))
-    width = len(columns)
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(row=1, column=1).alignment = CENTER
-    ws.row_dimensions[1].height = 30
-    # Two header rows with merges.
-    ci = 1
-    while ci <= width:
-        top, sub, _ = columns[ci - 1]
-        span = 1
-        while (
-            ci + span <= width
-            and columns[ci + span - 1][0] == top
-            and columns[ci + span - 1][1] is not None
-            and sub is not None
-        ):
-            span += 1
-        for c in range(ci, ci + span):
-            for r in (2, 3):
-                cell = ws.cell(row=r, column=c)
-                cell.border = BORDER
-                cell.fill = HEAD_FILL
-                cell.font = Font(bold=True)
-                cell.alignment = CENTER
-        ws.cell(row=2, column=ci, value=top)
-        if sub is None:
-            ws.merge_cells(start_row=2, start_column=ci, end_row=3, end_column=ci)
-        else:
-            if span > 1:
-                ws.merge_cells(start_row=2, start_column=ci, end_row=2, end_column=ci + span - 1)
-            for c in range(ci, ci + span):
-                ws.cell(row=3, column=c, value=columns[c - 1][1])
-        ci += span
-    r = 4
-    for n, row in enumerate(rows, start=1):
-        for c, (_, _, getter) in enumerate(columns, start=1):
-            value = n if getter is None else getter(row)
-            cell = ws.cell(row=r, column=c, value=value)
-            cell.border = BORDER
-            cell.alignment = (
-                CENTER if (getter is None or columns[c - 1][1] not in (None, "一级事项", "二级事项")) else WRAP
-            )
-        r += 1
-    for c, (top, sub, _) in enumerate(columns, start=1):
-        letter = get_column_letter(c)
-        if top == "序号" or (sub and sub not in ("一级事项", "二级事项")):
-            ws.column_dimensions[letter].width = 7
-        elif top in ("公开事项",):
-            ws.column_dimensions[letter].width = 18
-        else:
-            ws.column_dimensions[letter].width = 24
-    ws.freeze_panes = "D4"
-    ws.print_title_rows = "2:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    columns = _plan_columns(template, extra_headers, tick)
+    _write_headers(ws, columns, title)
+    _write_rows(ws, columns, rows)
+    _set_layout(ws, columns)
 
 
 def export_versions(versions: Iterable[CatalogueVersion], *, title_suffix: str = "标准目录") -> bytes:

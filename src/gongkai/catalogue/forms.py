@@ -81,11 +81,19 @@ class ImportForm(forms.Form):
         self.fields["template"].initial = ElementTemplate.objects.filter(key="national").first()
 
 
+INCOMPLETE_HINT = _("必填要素；留空时事项记为不完整，补全或确认接受后才能发布")
+
+
 def item_form_class(template: ElementTemplate, *, with_mandatory: bool = True, local: bool = False):
-    """A form with one field per element of ``template`` (name → 一级/二级事项, timeframe → 公开时限)."""
+    """A form with one field per element of ``template`` (name → 一级/二级事项, timeframe → 公开时限).
+
+    A standard catalogue's draft may hold incomplete items, so there the elements are optional
+    in the form (the service lists what is missing); a unit's local items go straight into a
+    published list and must be complete (``local=True``)."""
     fields: dict[str, forms.Field] = {}
     for d in template.ordered_elements():
-        help_text = d.help_text
+        help_text = d.help_text or ("" if local or not d.required else INCOMPLETE_HINT)
+        required = d.required and local
         if d.type == ElementType.NAME:
             fields["level1"] = forms.CharField(label=_("一级事项"), max_length=200, help_text=help_text)
             fields["name"] = forms.CharField(label=_("二级事项"), max_length=200, required=False)
@@ -93,15 +101,15 @@ def item_form_class(template: ElementTemplate, *, with_mandatory: bool = True, l
             fields["timeframe_text"] = forms.CharField(
                 label=d.name,
                 max_length=200,
-                required=d.required,
-                help_text=help_text
+                required=required,
+                help_text=d.help_text
                 or _("如：信息形成或变更之日起20个工作日内；每季度结束后15日内；每年1月31日前；实时"),
             )
         elif d.type == ElementType.MULTICHOICE:
             fields[f"el_{d.key}"] = forms.MultipleChoiceField(
                 label=d.name,
                 choices=[(v, v) for v in d.allowed_values],
-                required=d.required,
+                required=required,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=help_text,
             )
@@ -109,14 +117,14 @@ def item_form_class(template: ElementTemplate, *, with_mandatory: bool = True, l
             fields[f"el_{d.key}"] = forms.ChoiceField(
                 label=d.name,
                 choices=[("", "——")] + [(v, v) for v in d.allowed_values],
-                required=d.required,
+                required=required,
                 help_text=help_text,
             )
         else:
             widget = forms.Textarea(attrs={"rows": 3}) if d.type == ElementType.LONGTEXT else forms.TextInput
             fields[f"el_{d.key}"] = forms.CharField(
                 label=d.name,
-                required=d.required,
+                required=required,
                 widget=widget,
                 max_length=4000 if d.type == ElementType.LONGTEXT else 500,
                 help_text=help_text,

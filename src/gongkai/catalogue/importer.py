@@ -1,9 +1,9 @@
-"""Catalogue spreadsheet import: parse → preview report (row-level errors) → all-or-nothing commit.
+"""Catalogue spreadsheet import: parse → preview report (row by row) → one-transaction commit.
 
 Layouts understood (see docs/catalogue.md):
 
 * the layout units really use: a title row, then two-level merged headers
-  (序号 | 公开事项→一级事项/二级事项 | 公开内容（要素） | 公开依据 | 公开时限 | 公开主体 |
+  (序号 | 公开事项→一级事项/二级事项[/三级事项] | 公开内容（要素） | 公开依据 | 公开时限 | 公开主体 |
   公开渠道和载体 | 公开对象→全社会/特定群体 | 公开方式→主动/依申请 | 公开层级→县级/乡级),
   ticks written as √ or ■ (□ = not ticked), one sheet per domain (the sheet name
   or the title names the domain), '同上' meaning the cell above, merged cells
@@ -11,39 +11,56 @@ Layouts understood (see docs/catalogue.md):
 * plain columns named after any template's elements (or their aliases), as
   .xlsx or .csv (UTF-8 or GB18030/GBK), optionally with a 领域 column.
 
+What real catalogues do and how it is handled:
+
+* rows with blank ticks, blank elements, values outside the options, timeframes that
+  cannot be read, formulas, '同上' with nothing above, or a name repeated are imported as
+  **incomplete items**, listed in the report with their sheet and row number; the catalogue
+  can be saved and edited, and is published once they are completed or the office accepts them;
+* timeframes that name no period (及时公开, 定期公开, 项目批准后 …) follow 政府信息公开条例
+  art. 26 and are kept as written, with a note in the report;
+* text written in a tick column (特定群体 → “项目单位”) counts as ticked, with a note;
+* only unreadable files, sheets whose domain is unknown, and rows without a name are
+  **refused**; a refused row blocks the commit (nothing is saved) and is listed by row number.
+
 Nothing is saved by :func:`parse`; :func:`commit` re-checks and saves everything in
 one transaction or nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongkai.core import chinese
 from gongkai.core.models import Organisation, User
 
 from . import elements as el
 from . import services
-from .models import Catalogue, Domain, ElementTemplate, ElementType
+from .headers import (
+    NOT_MANDATORY,
+    SAME_AS_ABOVE,
+    ColumnMap,
+    col_letter,
+    domain_for,
+    element_lookup,
+    find_header,
+    is_tick,
+    map_columns,
+    two_level,
+)
+from .models import Catalogue, Domain, ElementDefinition, ElementTemplate, ElementType
+from .spreadsheets import RawSheet, read_csv, read_xlsx, sniff
 
 MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_MAX_ROWS", 50_000)
 # The browser wizard checks files within one request; larger files go through the command line.
 WEB_MAX_ROWS = getattr(settings, "GONGKAI_CATALOGUE_IMPORT_WEB_MAX_ROWS", 10_000)
 MAX_BYTES = getattr(settings, "GONGKAI_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-SAME_AS_ABOVE = {"同上", "同上。", "〃", "同前"}
-IGNORED_HEADERS = {"序号", "编号", "备注", "说明", "事项来源", "责任单位", "公开栏目", "细化说明", "状态"}
-LEVEL1_HEADERS = {"一级事项", "一级", "事项类别", "主项", "一级目录"}
-LEVEL2_HEADERS = {"二级事项", "二级", "子项", "二级目录", "具体事项"}
-NAME_TOP_HEADERS = {"公开事项", "事项名称", "事项", "信息名称"}
-DOMAIN_HEADERS = {"领域", "公开领域", "所属领域", "试点领域"}
-MANDATORY_HEADERS = {"必选事项", "是否必选", "必选"}
 
 
 @dataclass
@@ -58,12 +75,17 @@ class RowResult:
     timeframe_text: str = ""
     timeframe_rule: dict = field(default_factory=dict)
     mandatory: bool = True
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # refused: nothing can be saved until fixed
+    problems: list[str] = field(default_factory=list)  # incomplete: imported and listed
+    warnings: list[str] = field(default_factory=list)  # notes (legal default timeframe, text as a tick)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors and not self.problems
 
     @property
     def display_name(self) -> str:
@@ -77,6 +99,7 @@ class SheetReport:
     header_row: int | None = None
     columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
     rows: int = 0
     empty_rows: int = 0
 
@@ -92,10 +115,16 @@ class ImportReport:
 
     @property
     def error_rows(self) -> list[RowResult]:
+        """Refused rows (no name, unknown domain): the file must be corrected."""
         return [r for r in self.rows if r.errors]
 
     @property
+    def incomplete_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.errors and r.problems]
+
+    @property
     def ok(self) -> bool:
+        """The file can be saved (possibly with incomplete items)."""
         return not self.file_errors and not self.error_rows and bool(self.rows)
 
     def by_domain(self) -> dict[str, list[RowResult]]:
@@ -106,321 +135,281 @@ class ImportReport:
 
     def text(self) -> str:
         """The plain-text report printed by ``gongkai import_catalogue``."""
-        lines = [f"文件：{self.filename}（模板：{self.template.name}）"]
-        for e in self.file_errors:
-            lines.append(f"错误：{e}")
+        lines = [_("文件：%(file)s（模板：%(template)s）") % {"file": self.filename, "template": self.template.name}]
+        lines += [_("错误：%(e)s") % {"e": e} for e in self.file_errors]
         for s in self.sheets:
             lines.append(
-                f"工作表“{s.name}”：领域 {s.domain or '（未识别）'}，表头在第{s.header_row or '?'}行，"
-                f"数据 {s.rows} 行，跳过空行 {s.empty_rows} 行"
+                _("工作表“%(sheet)s”：领域 %(domain)s，表头在第%(header)s行，数据 %(rows)s 行，跳过空行 %(empty)s 行")
+                % {
+                    "sheet": s.name,
+                    "domain": s.domain or _("（未识别）"),
+                    "header": s.header_row or "?",
+                    "rows": s.rows,
+                    "empty": s.empty_rows,
+                }
             )
             if s.ignored_columns:
-                lines.append(f"  未识别的列（已忽略）：{'、'.join(s.ignored_columns)}")
-        for w in self.warnings:
-            lines.append(f"提示：{w}")
-        for r in self.error_rows:
-            lines.append(f"  [{r.sheet} 第{r.row}行] {r.display_name or '（无事项名称）'}：{'；'.join(r.errors)}")
-        total, bad = len(self.rows), len(self.error_rows)
+                lines.append(_("  未识别的列（已忽略）：%(cols)s") % {"cols": "、".join(s.ignored_columns)})
+            if s.missing_columns:
+                lines.append(_("  缺少的要素列（各行记为不完整）：%(cols)s") % {"cols": "、".join(s.missing_columns)})
+        lines += [_("提示：%(w)s") % {"w": w} for w in self.warnings]
+        for label, rows, attr in (
+            (_("不能导入"), self.error_rows, "errors"),
+            (_("不完整"), self.incomplete_rows, "problems"),
+        ):
+            for r in rows:
+                lines.append(
+                    f"  [{r.sheet} {_('第%(n)s行') % {'n': r.row}}] {label} "
+                    f"{r.display_name or _('（无事项名称）')}：{'；'.join(getattr(r, attr))}"
+                )
+        total, bad, incomplete = len(self.rows), len(self.error_rows), len(self.incomplete_rows)
         lines.append(
-            f"共 {total} 行事项，{total - bad} 行通过，{bad} 行有错误。" + ("" if self.ok else "未保存任何数据。")
+            _(
+                "共 %(total)s 行事项：%(ok)s 行完整，%(incomplete)s 行不完整（可导入，发布前须补全或确认），%(bad)s 行不能导入。"
+            )
+            % {"total": total, "ok": total - bad - incomplete, "incomplete": incomplete, "bad": bad}
         )
+        if not self.ok:
+            lines.append(_("未保存任何数据。"))
         return "\n".join(lines)
-
-
-# --- reading files ---------------------------------------------------------------------
-
-
-@dataclass
-class RawSheet:
-    name: str
-    rows: list[list[str]]
-    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row index, col index), 0-based
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        try:
-            return value.strftime("%Y年%-m月%-d日")
-        except Exception:  # noqa: BLE001
-            return str(value)
-    return str(value).replace("\r\n", "\n").strip()
-
-
-def sniff(data: bytes, filename: str = "") -> str:
-    """'xlsx' | 'csv'; raises ValidationError with a clear message for anything else."""
-    if not data:
-        raise ValidationError("文件为空")
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ValidationError("这是旧版 Excel 97-2003（.xls）或 WPS 文件，请在 Excel/WPS 中“另存为” .xlsx 后再导入")
-    if data[:5] == b"%PDF-":
-        raise ValidationError("这是 PDF 文件，无法导入；请上传 .xlsx 或 .csv 格式的目录表")
-    head = data[:4096]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValidationError("文件类型无法识别（不是 Excel .xlsx 或 CSV 文本文件）")
-    if head.lstrip().lower().startswith((b"<!doctype", b"<html")):
-        raise ValidationError("这是网页（HTML）文件，请上传 .xlsx 或 .csv 格式的目录表")
-    return "csv"
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    for enc in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            f"CSV 文件编码无法识别（第{exc.start}字节附近），请另存为“UTF-8”或“GBK”编码的 CSV"
-        ) from exc
-
-
-def _too_many(limit: int, where: str = "文件") -> ValidationError:
-    hint = "；更大的文件请由管理员用命令 gongkai import_catalogue 导入" if limit < MAX_ROWS else ""
-    return ValidationError(f"{where}超过单次导入上限 {limit:,} 行，请按领域拆分为多个文件导入{hint}")
-
-
-def read_csv(data: bytes, limit: int | None = None) -> tuple[list[RawSheet], list[str]]:
-    limit = limit or MAX_ROWS
-    text, encoding = decode_text(data)
-    warnings = [] if encoding.startswith("utf") else [f"CSV 文件为 {encoding.upper()} 编码，已自动转换"]
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    for i, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if i > limit + 20:
-            raise _too_many(limit)
-        rows.append([c.strip() for c in row])
-    formulas = {(ri, ci) for ri, row in enumerate(rows) for ci, c in enumerate(row) if c.startswith("=") and len(c) > 1}
-    return [RawSheet("CSV", rows, formulas)], warnings
-
-
-def _merged_ranges(zf, path: str) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col), 1-based, from a sheet's <mergeCells> (streamed)."""
-    from xml.etree.ElementTree import iterparse
-
-    from openpyxl.utils.cell import range_boundaries
-
-    out = []
-    with zf.open(path) as fh:
-        for _, elem in iterparse(fh, events=("end",)):
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell":
-                ref = elem.get("ref") or ""
-                try:
-                    min_col, min_row, max_col, max_row = range_boundaries(ref)
-                except (ValueError, TypeError):
-                    continue
-                out.append((min_row, min_col, max_row, max_col))
-            elif tag in ("row", "c", "v", "f", "is", "t"):
-                elem.clear()  # keep memory flat while streaming past sheetData
-    return out
-
-
-def read_xlsx(data: bytes, limit: int | None = None) -> list[RawSheet]:
-    """Stream every visible sheet (read-only mode), then apply merged ranges read from the XML:
-    every cell of a merged range takes the top-left value (two-level headers, 一级事项 groups)."""
-    import zipfile
-
-    import openpyxl
-
-    limit = limit or MAX_ROWS
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any failure to open means "not a usable workbook"
-        raise ValidationError("无法打开该 Excel 文件（文件损坏，或不是 .xlsx 工作簿）") from exc
-    sheets = []
-    try:
-        for ws in wb.worksheets:
-            if ws.sheet_state != "visible":
-                continue
-            if (ws.max_row or 0) > limit + 20:
-                raise _too_many(limit, f"工作表“{ws.title}”（{ws.max_row:,} 行）")
-            grid: list[list[str]] = []
-            formulas: set[tuple[int, int]] = set()
-            try:
-                for ri, row in enumerate(ws.iter_rows(values_only=True)):
-                    if ri > limit + 20:
-                        raise _too_many(limit, f"工作表“{ws.title}”")
-                    values = []
-                    for ci, v in enumerate(row):
-                        if isinstance(v, str) and v.startswith("=") and len(v) > 1:
-                            formulas.add((ri, ci))
-                        values.append(_cell_text(v))
-                    grid.append(values)
-                merges = _merged_ranges(zf, ws._worksheet_path.lstrip("/"))
-            except ValidationError:
-                raise
-            except Exception as exc:  # noqa: BLE001
-                raise ValidationError(f"工作表“{ws.title}”无法读取（文件损坏）") from exc
-            for min_row, min_col, max_row, max_col in merges:
-                if min_row - 1 >= len(grid):
-                    continue
-                top_row = grid[min_row - 1]
-                top = top_row[min_col - 1] if min_col - 1 < len(top_row) else ""
-                for r in range(min_row - 1, min(max_row, len(grid))):
-                    row = grid[r]
-                    while len(row) < max_col:
-                        row.append("")
-                    for c in range(min_col - 1, max_col):
-                        row[c] = top
-            sheets.append(RawSheet(ws.title, grid, formulas))
-    finally:
-        wb.close()
-    return sheets
-
-
-# --- header mapping ------------------------------------------------------------------------
-
-
-def _norm(h: str) -> str:
-    h = chinese.normalise(h or "")
-    return re.sub(r"[\s“”\"'（）()【】\[\]：:*＊]", "", h)
-
-
-@dataclass
-class ColumnMap:
-    level1: int | None = None
-    name: int | None = None
-    timeframe: int | None = None
-    domain: int | None = None
-    mandatory: int | None = None
-    element: dict[str, int] = field(default_factory=dict)  # element key -> column
-    ticks: dict[str, dict[str, int]] = field(default_factory=dict)  # element key -> {value: column}
-    ignored: list[str] = field(default_factory=list)
-    header_rows: int = 1
-
-
-def _element_lookup(template: ElementTemplate) -> dict[str, object]:
-    lookup = {}
-    for d in template.ordered_elements():
-        for label in [d.name, *d.aliases]:
-            lookup[_norm(label)] = d
-    return lookup
-
-
-SUB_HEADER_WORDS = (
-    LEVEL1_HEADERS | LEVEL2_HEADERS | {"全社会", "特定群体", "主动", "依申请", "县级", "乡级", "主动公开", "依申请公开"}
-)
-
-
-def _find_header(rows: list[list[str]], lookup: dict) -> int | None:
-    best, best_score = None, 0
-    for i, row in enumerate(rows[:15]):
-        score = 0
-        for c in row:
-            n = _norm(c)
-            if n in lookup or n in {_norm(h) for h in NAME_TOP_HEADERS | LEVEL1_HEADERS | DOMAIN_HEADERS}:
-                score += 1
-        if score > best_score and score >= 2:
-            best, best_score = i, score
-    return best
-
-
-def _two_level(top: list[str], sub: list[str]) -> bool:
-    """A second header row: ≥2 sub-header words under merged (repeated) or blank top cells."""
-    words = {_norm(w) for w in SUB_HEADER_WORDS}
-    hits = [ci for ci, c in enumerate(sub) if _norm(c) in words]
-    if len(hits) < 2:
-        return False
-    for ci in hits:
-        t = top[ci] if ci < len(top) else ""
-        left = top[ci - 1] if 0 < ci <= len(top) else None
-        right = top[ci + 1] if ci + 1 < len(top) else None
-        if not t or t == left or t == right:
-            return True
-    return False
-
-
-def map_columns(top: list[str], sub: list[str] | None, template: ElementTemplate) -> ColumnMap:
-    lookup = _element_lookup(template)
-    cmap = ColumnMap(header_rows=2 if sub is not None else 1)
-    width = max(len(top), len(sub or []))
-    ignored_norm = {_norm(h) for h in IGNORED_HEADERS}
-    last_top = ""
-    for ci in range(width):
-        t = top[ci] if ci < len(top) else ""
-        s = (sub[ci] if sub is not None and ci < len(sub) else "") if sub is not None else ""
-        if sub is not None and not t and s:
-            t = last_top  # top header written once above several sub-columns, not merged
-        last_top = t or last_top
-        if s == t:
-            s = ""  # vertically merged header
-        nt, ns = _norm(t), _norm(s)
-        if not nt and not ns:
-            continue
-        if ns in {_norm(h) for h in LEVEL1_HEADERS} or (not ns and nt in {_norm(h) for h in LEVEL1_HEADERS}):
-            cmap.level1 = ci
-            continue
-        if ns in {_norm(h) for h in LEVEL2_HEADERS} or (not ns and nt in {_norm(h) for h in LEVEL2_HEADERS}):
-            cmap.name = ci
-            continue
-        if not ns and nt in {_norm(h) for h in NAME_TOP_HEADERS}:
-            cmap.level1 = ci if cmap.level1 is None else cmap.level1
-            continue
-        if nt in {_norm(h) for h in DOMAIN_HEADERS}:
-            cmap.domain = ci
-            continue
-        if nt in {_norm(h) for h in MANDATORY_HEADERS}:
-            cmap.mandatory = ci
-            continue
-        d = lookup.get(nt)
-        if d is not None and d.type == ElementType.NAME:
-            cmap.level1 = ci if cmap.level1 is None else cmap.level1
-            continue
-        if d is not None and d.type == ElementType.MULTICHOICE and ns:
-            value = el._match_allowed(s, d.allowed_values)
-            if value:
-                cmap.ticks.setdefault(d.key, {})[value] = ci
-                continue
-        if d is not None and d.type == ElementType.TIMEFRAME:
-            cmap.timeframe = ci
-            continue
-        if d is not None:
-            cmap.element[d.key] = ci
-            continue
-        if nt in ignored_norm:
-            continue
-        cmap.ignored.append(t + (f"→{s}" if s else ""))
-    return cmap
-
-
-def _is_tick(value: str) -> bool | None:
-    v = value.strip()
-    if v in el.EMPTY_TICKS:
-        return False
-    if v in el.TICKS:
-        return True
-    return None
 
 
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _domain_for(names: list[str], domains: dict[str, Domain]) -> Domain | None:
-    for text in names:
-        n = chinese.normalise(text or "").strip()
-        if not n:
+@dataclass
+class _Context:
+    """What stays the same for every sheet of one file."""
+
+    template: ElementTemplate
+    default_domain: Domain | None
+    limit: int
+    defs: list[ElementDefinition] = field(init=False)
+    lookup: dict = field(init=False)
+    domains: dict[str, Domain] = field(init=False)
+    seen: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.defs = self.template.ordered_elements()
+        self.lookup = element_lookup(self.template)
+        self.domains = {chinese.normalise(d.name): d for d in Domain.objects.filter(is_active=True)}
+
+    @property
+    def tick_defs(self) -> dict[str, ElementDefinition]:
+        return {d.key: d for d in self.defs if d.type == ElementType.MULTICHOICE}
+
+
+class _Cells:
+    """One data row: '同上' resolved from the row above; formula and '同上' problems collected."""
+
+    def __init__(self, row: list[str], prev: dict[int, str]):
+        self.row, self.prev, self.cache = row, prev, {}
+
+    def __call__(self, ci: int | None) -> str:
+        if ci is None:
+            return ""
+        if ci not in self.cache:
+            value = self.row[ci] if ci < len(self.row) else ""
+            self.cache[ci] = self.prev.get(ci, "") if value in SAME_AS_ABOVE else value
+        return self.cache[ci]
+
+    def same_as_above_without_value(self) -> list[int]:
+        return [ci for ci, v in enumerate(self.row) if v and v in SAME_AS_ABOVE and not self.prev.get(ci)]
+
+    def resolved(self) -> dict[int, str]:
+        return {ci: self(ci) for ci in range(len(self.row))}
+
+
+@dataclass
+class _Sheet:
+    raw: RawSheet
+    report: SheetReport
+    cmap: ColumnMap
+    domain: Domain | None
+    prev: dict[int, str] = field(default_factory=dict)
+    prev_level1: str = ""
+
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_BROKEN_LINE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+def clean_name(value: str) -> str:
+    """A name as written, without the line breaks and spaces that narrow cells put between
+    Chinese characters (“政策\n法规\n文件”, “重大决 策预公 开”)."""
+    return _BROKEN_LINE.sub("", (value or "").strip())
+
+
+def _names(sheet: _Sheet, cells: _Cells) -> tuple[str, str]:
+    cmap = sheet.cmap
+    level1, name = clean_name(cells(cmap.level1)), clean_name(cells(cmap.name))
+    level3 = clean_name(cells(cmap.level3))
+    if level3 and level3 != name:
+        name = f"{name} · {level3}" if name else level3
+    if not level1 and name:
+        if sheet.prev_level1:
+            level1 = sheet.prev_level1  # 一级事项 left blank under a merged/continued group
+        else:
+            level1, name = name, ""
+    return level1, name
+
+
+def _row_domain(ctx: _Context, sheet: _Sheet, cells: _Cells, result: RowResult) -> None:
+    written = cells(sheet.cmap.domain) if sheet.cmap.domain is not None else ""
+    domain = domain_for([written], ctx.domains) if written else sheet.domain
+    if written and domain is None:
+        result.errors.append(_("未知领域“%(name)s”（请先在“公开领域”中添加该地方领域）") % {"name": written})
+    elif domain is None:
+        result.errors.append(_("无法确定所属领域：工作表名称或标题中应写明领域（如“社会救助”），或增加“领域”列"))
+    result.domain = domain.name if domain else written
+    result.domain_id = domain.pk if domain else None
+
+
+def _tick_values(ctx: _Context, sheet: _Sheet, cells: _Cells, result: RowResult) -> dict:
+    values: dict = {}
+    tick_defs = ctx.tick_defs
+    for key, options in sheet.cmap.ticks.items():
+        chosen = []
+        for value, ci in options.items():
+            text = cells(ci)
+            tick = is_tick(text)
+            if tick is None:
+                result.warnings.append(
+                    _("“%(element)s→%(value)s”列填写了“%(text)s”，按已勾选处理")
+                    % {"element": tick_defs[key].name, "value": value, "text": text}
+                )
+            if tick is not False:
+                chosen.append(value)
+        values[key] = chosen
+    return values
+
+
+def _cell_problems(raw: RawSheet, sheet: _Sheet, ri: int, cells: _Cells, result: RowResult) -> None:
+    formula_cols = sorted(ci for (r, ci) in raw.formulas if r == ri)
+    name_cols = {sheet.cmap.level1, sheet.cmap.name}
+    if formula_cols:
+        letters = "、".join(col_letter(c) for c in formula_cols)
+        message = _("第%(cols)s列含公式，请复制后“粘贴为数值”再导入") % {"cols": letters}
+        (result.errors if name_cols & set(formula_cols) else result.problems).append(message)
+    for ci in cells.same_as_above_without_value():
+        result.problems.append(_("第%(col)s列写“同上”，但上一行没有内容") % {"col": col_letter(ci)})
+
+
+def _parse_row(ctx: _Context, sheet: _Sheet, ri: int, cells: _Cells) -> RowResult:
+    cmap = sheet.cmap
+    result = RowResult(sheet=sheet.raw.name, row=ri + 1)
+    _cell_problems(sheet.raw, sheet, ri, cells, result)
+    level1, name = _names(sheet, cells)
+    _row_domain(ctx, sheet, cells, result)
+    values: dict = {k: cells(ci) for k, ci in cmap.element.items()}
+    values.update(_tick_values(ctx, sheet, cells, result))
+    if cmap.mandatory is not None:
+        result.mandatory = cells(cmap.mandatory) not in NOT_MANDATORY
+    timeframe_text = cells(cmap.timeframe)
+    checked = el.check(
+        ctx.template, level1=level1, name=name, elements=values, timeframe_text=timeframe_text, definitions=ctx.defs
+    )
+    result.level1, result.name = level1, name
+    result.elements = checked.elements
+    result.timeframe_text = timeframe_text.strip()
+    result.timeframe_rule = checked.timeframe_rule
+    result.errors.extend(checked.errors)
+    result.problems.extend(checked.problems)
+    result.warnings.extend(checked.warnings)
+    if result.level1:
+        dup_key = (result.domain_id or result.domain, services.item_key_for(result.level1, result.name))
+        if dup_key in ctx.seen:
+            s_name, s_row = ctx.seen[dup_key]
+            result.problems.append(
+                _("与工作表“%(sheet)s”第%(row)s行的事项同名，请合并或删除") % {"sheet": s_name, "row": s_row}
+            )
+        else:
+            ctx.seen[dup_key] = (sheet.raw.name, ri + 1)
+    if level1:
+        sheet.prev_level1 = level1
+    sheet.prev = cells.resolved()
+    return result
+
+
+def _missing_columns(ctx: _Context, cmap: ColumnMap) -> list[str]:
+    def present(d: ElementDefinition) -> bool:
+        if d.type == ElementType.TIMEFRAME:
+            return cmap.timeframe is not None
+        return d.key in cmap.element or d.key in cmap.ticks
+
+    return [d.name for d in ctx.defs if d.required and d.type != ElementType.NAME and not present(d)]
+
+
+def _open_sheet(ctx: _Context, raw: RawSheet, report: ImportReport) -> _Sheet | None:
+    rows = raw.rows
+    sheet_report = SheetReport(name=raw.name)
+    report.sheets.append(sheet_report)
+    hi = find_header(rows, ctx.lookup)
+    if hi is None:
+        report.file_errors.append(
+            _("工作表“%(sheet)s”：未找到表头。表头应包含模板“%(template)s”的要素名称，如%(names)s")
+            % {"sheet": raw.name, "template": ctx.template.name, "names": "、".join(d.name for d in ctx.defs[:5])}
+        )
+        return None
+    sheet_report.header_row = hi + 1
+    top = rows[hi]
+    nxt = rows[hi + 1] if hi + 1 < len(rows) else []
+    cmap = map_columns(top, nxt if two_level(top, nxt) else None, ctx.template)
+    sheet_report.ignored_columns = cmap.ignored
+    sheet_report.columns = [c for c in top if c]
+    if cmap.level1 is None:
+        report.file_errors.append(
+            _("工作表“%(sheet)s”：找不到“事项名称”或“公开事项（一级事项）”列") % {"sheet": raw.name}
+        )
+        return None
+    sheet_report.missing_columns = _missing_columns(ctx, cmap)
+    title_texts = [c for r in rows[:hi] for c in r if c]
+    domain = domain_for([raw.name], ctx.domains) or domain_for(title_texts, ctx.domains) or ctx.default_domain
+    if domain is None and cmap.domain is None:
+        report.file_errors.append(
+            _("工作表“%(sheet)s”：无法确定所属领域。工作表名称或标题中应写明领域（如“社会救助”），或增加“领域”列")
+            % {"sheet": raw.name}
+        )
+        return None
+    sheet_report.domain = domain.name if domain else ""
+    return _Sheet(raw=raw, report=sheet_report, cmap=cmap, domain=domain)
+
+
+def _parse_sheet(ctx: _Context, raw: RawSheet, report: ImportReport) -> bool:
+    """Parse one sheet into ``report``; False when the row limit was exceeded."""
+    sheet = _open_sheet(ctx, raw, report)
+    if sheet is None:
+        return True
+    for ri in range(sheet.report.header_row - 1 + sheet.cmap.header_rows, len(raw.rows)):
+        row = raw.rows[ri]
+        if not any(c.strip() for c in row):
+            sheet.report.empty_rows += 1
             continue
-        if n in domains:
-            return domains[n]
-    for text in names:
-        n = chinese.normalise(text or "")
-        hits = [d for key, d in domains.items() if key and key in n]
-        if hits:
-            return max(hits, key=lambda d: len(d.name))
-    return None
+        report.rows.append(_parse_row(ctx, sheet, ri, _Cells(row, sheet.prev)))
+        sheet.report.rows += 1
+        if len(report.rows) > ctx.limit:
+            report.file_errors.append(_("事项超过单次导入上限 %(n)s 行，请按领域拆分为多个文件导入") % {"n": ctx.limit})
+            return False
+    return True
+
+
+def _read(data: bytes, limit: int, report: ImportReport) -> list[RawSheet] | None:
+    if len(data) > MAX_BYTES:
+        report.file_errors.append(
+            _("文件过大（%(size)s MB），上限 %(limit)s MB")
+            % {"size": f"{len(data) / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024}
+        )
+        return None
+    hint = limit < MAX_ROWS
+    try:
+        if sniff(data) == "xlsx":
+            return read_xlsx(data, limit, hint=hint)
+        sheets, warnings = read_csv(data, limit, hint=hint)
+    except ValidationError as exc:
+        report.file_errors.extend(exc.messages)
+        return None
+    report.warnings.extend(warnings)
+    return sheets
 
 
 def parse(
@@ -431,166 +420,22 @@ def parse(
     domain: Domain | None = None,
     max_rows: int | None = None,
 ) -> ImportReport:
-    """Read and validate a catalogue file; never saves anything."""
+    """Read and check a catalogue file; never saves anything."""
     limit = max_rows or MAX_ROWS
     template = template or ElementTemplate.objects.get(key="national")
-    report = ImportReport(filename=filename or "（上传文件）", template=template)
-    if len(data) > MAX_BYTES:
-        report.file_errors.append(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限 {MAX_BYTES // 1024 // 1024} MB")
+    report = ImportReport(filename=filename or _("（上传文件）"), template=template)
+    sheets = _read(data, limit, report)
+    if sheets is None:
         return report
-    try:
-        kind = sniff(data, filename)
-        if kind == "xlsx":
-            sheets = read_xlsx(data, limit)
-        else:
-            sheets, warnings = read_csv(data, limit)
-            report.warnings.extend(warnings)
-    except ValidationError as exc:
-        report.file_errors.extend(exc.messages)
-        return report
-
-    domains = {chinese.normalise(d.name): d for d in Domain.objects.filter(is_active=True)}
-    defs = template.ordered_elements()
-    tick_defs = {d.key: d for d in defs if d.type == ElementType.MULTICHOICE}
-    lookup = _element_lookup(template)
-    seen: dict[tuple, tuple[str, int]] = {}
+    ctx = _Context(template=template, default_domain=domain, limit=limit)
     for raw in sheets:
-        rows = raw.rows
-        if not any(any(c for c in r) for r in rows):
-            continue
-        sheet = SheetReport(name=raw.name)
-        report.sheets.append(sheet)
-        hi = _find_header(rows, lookup)
-        if hi is None:
-            report.file_errors.append(
-                f"工作表“{raw.name}”：未找到表头。表头应包含模板“{template.name}”的要素名称，"
-                f"如{'、'.join(d.name for d in defs[:5])}"
-            )
-            continue
-        sheet.header_row = hi + 1
-        top = rows[hi]
-        nxt = rows[hi + 1] if hi + 1 < len(rows) else []
-        two_level = _two_level(top, nxt)
-        cmap = map_columns(top, nxt if two_level else None, template)
-        sheet.ignored_columns = cmap.ignored
-        sheet.columns = [c for c in top if c]
-        if cmap.level1 is None:
-            report.file_errors.append(f"工作表“{raw.name}”：找不到“事项名称”或“公开事项（一级事项）”列")
-            continue
-        missing = [
-            d.name
-            for d in defs
-            if d.required
-            and d.type not in (ElementType.NAME,)
-            and not (
-                (d.type == ElementType.TIMEFRAME and cmap.timeframe is not None)
-                or d.key in cmap.element
-                or d.key in cmap.ticks
-            )
-        ]
-        if missing:
-            report.file_errors.append(f"工作表“{raw.name}”：缺少必填要素列：{'、'.join(missing)}")
-            continue
-        title_texts = [c for r in rows[:hi] for c in r if c]
-        sheet_domain = _domain_for([raw.name], domains) or _domain_for(title_texts, domains) or domain
-        sheet.domain = sheet_domain.name if sheet_domain else ""
-        start = hi + cmap.header_rows
-        prev: dict[int, str] = {}
-        prev_level1 = ""
-        for ri in range(start, len(rows)):
-            row = rows[ri]
-            if not any(c.strip() for c in row):
-                sheet.empty_rows += 1
-                continue
-            cells: dict[int, str] = {}
-
-            def cell(ci: int | None) -> str:
-                if ci is None:
-                    return ""
-                if ci in cells:
-                    return cells[ci]
-                value = row[ci] if ci < len(row) else ""
-                if value in SAME_AS_ABOVE:
-                    value = prev.get(ci, "")
-                cells[ci] = value
-                return value
-
-            result = RowResult(sheet=raw.name, row=ri + 1)
-            formula_cols = sorted(ci for (r, ci) in raw.formulas if r == ri)
-            if formula_cols:
-                result.errors.append(
-                    "第" + "、".join(_col_letter(c) for c in formula_cols) + "列含公式，请复制后“粘贴为数值”再导入"
-                )
-            for ci in range(len(row)):
-                v = row[ci]
-                if v and v in SAME_AS_ABOVE and not prev.get(ci):
-                    result.errors.append(f"第{_col_letter(ci)}列写“同上”，但上一行没有内容")
-            level1 = cell(cmap.level1)
-            name = cell(cmap.name)
-            if not level1 and name and prev_level1:
-                level1 = prev_level1  # 一级事项 left blank under a merged/continued group
-            row_domain = (
-                _domain_for([cell(cmap.domain)], domains)
-                if cmap.domain is not None and cell(cmap.domain)
-                else sheet_domain
-            )
-            if cmap.domain is not None and cell(cmap.domain) and row_domain is None:
-                result.errors.append(f"未知领域“{cell(cmap.domain)}”（请先在“公开领域”中添加该地方领域）")
-            elif row_domain is None:
-                result.errors.append("无法确定所属领域：工作表名称或标题中应写明领域（如“社会救助”），或增加“领域”列")
-            result.domain = row_domain.name if row_domain else cell(cmap.domain)
-            result.domain_id = row_domain.pk if row_domain else None
-            values: dict = {k: cell(ci) for k, ci in cmap.element.items()}
-            for key, options in cmap.ticks.items():
-                chosen = []
-                for value, ci in options.items():
-                    tick = _is_tick(cell(ci))
-                    if tick is None:
-                        result.errors.append(
-                            f"“{tick_defs[key].name}→{value}”列应填写√或■（不选留空或□），实际为“{cell(ci)}”"
-                        )
-                    elif tick:
-                        chosen.append(value)
-                values[key] = chosen
-            if cmap.mandatory is not None:
-                m = cell(cmap.mandatory)
-                result.mandatory = m not in ("否", "可选", "非必选", "N", "n", "0", "□")
-            timeframe_text = cell(cmap.timeframe)
-            checked = el.check(
-                template, level1=level1, name=name, elements=values, timeframe_text=timeframe_text, definitions=defs
-            )
-            result.level1, result.name = level1.strip(), name.strip()
-            result.elements = checked.elements
-            result.timeframe_text = timeframe_text.strip()
-            result.timeframe_rule = checked.timeframe_rule
-            result.errors.extend(checked.errors)
-            if result.level1:
-                dup_key = (result.domain_id or result.domain, services.item_key_for(result.level1, result.name))
-                if dup_key in seen:
-                    s_name, s_row = seen[dup_key]
-                    result.errors.append(f"事项重复：与工作表“{s_name}”第{s_row}行相同")
-                else:
-                    seen[dup_key] = (raw.name, ri + 1)
-            report.rows.append(result)
-            sheet.rows += 1
-            for ci in range(len(row)):
-                prev[ci] = cell(ci)
-            if level1:
-                prev_level1 = level1
-            if len(report.rows) > limit:
-                report.file_errors.extend(_too_many(limit, "事项").messages)
-                return report
+        if any(any(c for c in r) for r in raw.rows) and not _parse_sheet(ctx, raw, report):
+            return report
     if not report.sheets and not report.file_errors:
-        report.file_errors.append("文件中没有任何内容")
+        report.file_errors.append(_("文件中没有任何内容"))
     elif not report.rows and not report.file_errors:
-        report.file_errors.append("表头下方没有任何事项行")
+        report.file_errors.append(_("表头下方没有任何事项行"))
     return report
-
-
-def _col_letter(ci: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(ci + 1)
 
 
 # --- commit --------------------------------------------------------------------------------
@@ -600,6 +445,28 @@ def _col_letter(ci: int) -> str:
 class CommitResult:
     catalogues: list[tuple[Catalogue, int]]  # (catalogue, items imported)
     published: bool = False
+    incomplete: int = 0
+
+
+def _catalogue_for(report: ImportReport, domain: Domain, *, actor, owner, target_kind, target_level) -> Catalogue:
+    catalogue = Catalogue.objects.filter(
+        owner=owner, domain=domain, target_kind=target_kind, target_level=target_level
+    ).first()
+    if catalogue is None:
+        return services.catalogue_create(
+            actor=actor,
+            owner=owner,
+            domain=domain,
+            template=report.template,
+            target_kind=target_kind,
+            target_level=target_level,
+        )
+    if catalogue.template_id != report.template.pk:
+        raise ValidationError(
+            _("“%(title)s”使用要素模板“%(used)s”，与导入时选择的模板“%(chosen)s”不一致")
+            % {"title": catalogue.title, "used": catalogue.template.name, "chosen": report.template.name}
+        )
+    return catalogue
 
 
 @transaction.atomic
@@ -612,36 +479,28 @@ def commit(
     target_level: str,
     publish: bool = False,
 ) -> CommitResult:
-    """Save every domain of a clean report as the draft of its catalogue (all or nothing)."""
+    """Save every domain of a report as the draft of its catalogue (all or nothing).
+
+    Incomplete rows become incomplete items. ``publish`` publishes at once, which the
+    catalogue's ``publish`` transition allows only when no item is incomplete."""
     if not report.ok:
+        reasons = report.file_errors[:3] or [_("%(n)s 行不能导入") % {"n": len(report.error_rows)}]
+        raise ValidationError(_("导入文件有错误，未保存任何数据：%(reasons)s") % {"reasons": "；".join(reasons)})
+    if publish and report.incomplete_rows:
         raise ValidationError(
-            "导入文件有错误，未保存任何数据："
-            + "；".join(report.file_errors[:3] or [f"{len(report.error_rows)} 行有错误"])
+            _("有 %(n)s 项要素不完整，不能导入后立即发布：请先保存为草稿，补全或确认后再发布")
+            % {"n": len(report.incomplete_rows)}
         )
-    template = report.template
     done = []
     for domain_name, rows in report.by_domain().items():
         domain = Domain.objects.filter(pk=rows[0].domain_id, is_active=True).first()
         if domain is None:
-            raise ValidationError(f"领域“{domain_name}”已不存在或已停用，请重新上传")
-        catalogue = Catalogue.objects.filter(
-            owner=owner, domain=domain, target_kind=target_kind, target_level=target_level
-        ).first()
-        if catalogue is None:
-            catalogue = services.catalogue_create(
-                actor=actor,
-                owner=owner,
-                domain=domain,
-                template=template,
-                target_kind=target_kind,
-                target_level=target_level,
-            )
-        elif catalogue.template_id != template.pk:
-            raise ValidationError(
-                f"“{catalogue.title}”使用要素模板“{catalogue.template.name}”，与导入时选择的模板“{template.name}”不一致"
-            )
+            raise ValidationError(_("领域“%(name)s”已不存在或已停用，请重新上传") % {"name": domain_name})
+        catalogue = _catalogue_for(
+            report, domain, actor=actor, owner=owner, target_kind=target_kind, target_level=target_level
+        )
         version = catalogue.current_draft() or services.version_start_draft(
-            actor=actor, catalogue=catalogue, note="导入"
+            actor=actor, catalogue=catalogue, note=_("导入")
         )
         count = services.items_replace(
             actor=actor,
@@ -654,12 +513,14 @@ def commit(
                     timeframe_text=r.timeframe_text,
                     timeframe_rule=r.timeframe_rule,
                     mandatory=r.mandatory,
+                    problems=r.problems,
                 )
                 for r in rows
             ],
             source=report.filename,
         )
         if publish:
-            services.version_publish(actor=actor, version=version, note=f"导入自 {report.filename}"[:200])
+            note = _("导入自 %(file)s") % {"file": report.filename}
+            services.version_publish(actor=actor, version=version, note=note[:200])
         done.append((catalogue, count))
-    return CommitResult(catalogues=done, published=publish)
+    return CommitResult(catalogues=done, published=publish, incomplete=len(report.incomplete_rows))

@@ -21,7 +21,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from gongkai.core.models import Level, Organisation, OrgKind
+from gongkai.core import permissions
+from gongkai.core.models import Level, Organisation, OrgKind, Role
+from gongkai.core.transitions import condition
 
 
 class Domain(models.Model):
@@ -164,6 +166,26 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
+def may_keep_catalogue(version: CatalogueVersion, user) -> bool:
+    """The disclosure office of the owning unit (or above), or a system administrator."""
+    return permissions.has_any_role(user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], version.catalogue.owner)
+
+
+@condition(_("草稿中没有事项，不能发布"))
+def has_items(version: CatalogueVersion) -> bool:
+    return version.items.exists()
+
+
+@condition(_("草稿中有要素不完整的事项：请补全，或由政务公开办确认接受后再发布"))
+def complete_or_accepted(version: CatalogueVersion) -> bool:
+    return not version.unaccepted_incomplete().exists()
+
+
+@condition(_("草稿中没有待确认的不完整事项"))
+def has_unaccepted_incomplete(version: CatalogueVersion) -> bool:
+    return version.unaccepted_incomplete().exists()
+
+
 class CatalogueVersion(models.Model):
     catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
@@ -181,6 +203,11 @@ class CatalogueVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    accepted_at = models.DateTimeField(_("确认接受不完整事项的时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_note = models.CharField(_("接受不完整事项的说明"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("目录版本")
@@ -188,16 +215,46 @@ class CatalogueVersion(models.Model):
         ordering = ["catalogue", "-number"]
         constraints = [models.UniqueConstraint(fields=["catalogue", "number"], name="uniq_catalogue_version")]
 
+    #: set by the services for the audit record of a transition (not stored)
+    derived = None
+    accepted_items = None
+
     def __str__(self) -> str:
-        return f"{self.catalogue.title} 第{self.number}版"
+        return _("%(title)s 第%(n)s版") % {"title": self.catalogue.title, "n": self.number}
+
+    @property
+    def diff_summary(self) -> dict | None:
+        return (self.diff or {}).get("summary")
 
     @property
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
-    @transition(field=status, source=VersionStatus.DRAFT, target=VersionStatus.PUBLISHED)
+    def incomplete_items(self):
+        return self.items.filter(is_complete=False)
+
+    def unaccepted_incomplete(self):
+        return self.items.filter(is_complete=False, incomplete_accepted=False)
+
+    @transition(
+        field=status,
+        source=VersionStatus.DRAFT,
+        target=VersionStatus.PUBLISHED,
+        permission=may_keep_catalogue,
+        conditions=[has_items, complete_or_accepted],
+    )
     def publish(self) -> None:
-        """Called only by services.version_publish."""
+        """Run only by services.version_publish (through gongkai.core.transitions.run)."""
+
+    @transition(
+        field=status,
+        source=VersionStatus.DRAFT,
+        target=VersionStatus.DRAFT,
+        permission=may_keep_catalogue,
+        conditions=[has_unaccepted_incomplete],
+    )
+    def accept_incomplete(self) -> None:
+        """The office accepts the draft's incomplete items as they are (services.version_accept_incomplete)."""
 
 
 class CatalogueItem(models.Model):
@@ -212,6 +269,16 @@ class CatalogueItem(models.Model):
     mandatory = models.BooleanField(_("必选事项"), default=True)
     timeframe_text = models.CharField(_("公开时限"), max_length=200, blank=True)
     timeframe_rule = models.JSONField(_("公开时限（结构化）"), default=dict, blank=True)
+    is_complete = models.BooleanField(_("要素完整"), default=True, db_index=True)
+    problems = models.JSONField(
+        _("不完整之处"),
+        default=list,
+        blank=True,
+        help_text=_("缺少的要素、未勾选的公开对象/方式/层级等，导入或编辑时记录"),
+    )
+    incomplete_accepted = models.BooleanField(
+        _("已确认接受不完整"), default=False, help_text=_("政务公开办确认该事项按现状发布")
+    )
     search_text = models.TextField(editable=False, blank=True)
 
     class Meta:

@@ -1,16 +1,23 @@
-"""Read queries of the catalogue app (public and staff)."""
+"""Read queries of the catalogue app (public and staff); the module other apps import.
+
+Publications attach to catalogue items and compute their due dates here
+(:func:`linkable_unit_items`, :func:`disclosure_due_date`); the catalogue never imports
+publications (the portal's item page gets the content published under an item from a
+template tag that the publications app owns).
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from gongkai.core import chinese, permissions
+from gongkai.core import chinese, permissions, workdays
 from gongkai.core.models import Level, Organisation, Role
 
+from . import timeframes
 from .models import (
     Catalogue,
     CatalogueItem,
@@ -23,6 +30,11 @@ from .models import (
 )
 
 # --- public ---------------------------------------------------------------------------
+
+
+def domain_by_pk(pk: int) -> Domain | None:
+    """An active domain (for other apps' pages filtered by domain)."""
+    return Domain.objects.filter(pk=pk, is_active=True).first()
 
 
 def public_domains() -> QuerySet[Domain]:
@@ -188,22 +200,34 @@ def with_cells(items, elements) -> list:
     return out
 
 
-def publications_for(unit_item: UnitItem) -> list | None:
-    """Content published under an item, if the publications app provides the selector.
+def disclosure_due_date(
+    timeframe_rule: dict | None, event: dt.date, *, calendar: workdays.Calendar | None = None
+) -> dt.date | None:
+    """When information fulfilling a catalogue item with this timeframe rule is due, counted from
+    the day it was made or changed; without a rule, the art. 26 period (``disclosure.proactive``).
+    Raises :class:`~gongkai.core.workdays.CalendarMissing` for a year without holiday data."""
+    return timeframes.due_date(timeframe_rule or None, event, calendar=calendar)
 
-    Returns None when the publications capability is not installed (the portal then
-    shows nothing rather than an empty "no content" claim).
-    """
-    if importlib.util.find_spec("gongkai.publications") is None:
-        return None
-    try:
-        module = importlib.import_module("gongkai.publications.selectors")
-    except ImportError:
-        return None
-    fn = getattr(module, "published_for_unit_item", None)
-    if fn is None:
-        return None
-    return list(fn(unit_item)[:50])
+
+def linkable_unit_items(units) -> QuerySet[UnitItem]:
+    """Active items of these units' lists (or items they are responsible for), ordered by domain,
+    then by the catalogue's order — for choosing the item a publication fulfils."""
+    return (
+        UnitItem.objects.filter(Q(unit__in=units) | Q(responsible_unit__in=units), is_active=True)
+        .select_related("unit", "unit_list__catalogue__domain")
+        .order_by(
+            "unit_list__catalogue__domain__sort_order",
+            "unit_list__catalogue__domain_id",
+            "unit__path",
+            "sort_order",
+            "id",
+        )
+        .distinct()
+    )
+
+
+def domain_of(unit_item: UnitItem) -> Domain:
+    return unit_item.unit_list.catalogue.domain
 
 
 # --- staff ------------------------------------------------------------------------------
@@ -248,23 +272,24 @@ def workbench_panels(user) -> list[dict]:
         drafts = catalogues_for_staff(user).filter(versions__status=VersionStatus.DRAFT).distinct()[:8]
         panels.append(
             {
-                "title": "标准目录草稿（待发布）",
+                "title": _("标准目录草稿（待发布）"),
                 "items": [(c.title, reverse("catalogue_wb:catalogue-detail", args=[c.pk])) for c in drafts],
-                "empty": "没有待发布的标准目录草稿",
+                "empty": _("没有待发布的标准目录草稿"),
             }
         )
     lists = attach_counts(unit_lists_for_staff(user).filter(unit__in=_own_units(user))[:8])
     panels.append(
         {
-            "title": "本单位公开目录",
+            "title": _("本单位公开目录"),
             "items": [
                 (
-                    f"{ul.unit.display_name} · {ul.catalogue.domain.name}（{ul.item_count}项）",
+                    _("%(unit)s · %(domain)s（%(n)s项）")
+                    % {"unit": ul.unit.display_name, "domain": ul.catalogue.domain.name, "n": ul.item_count},
                     reverse("catalogue_wb:unitlist-detail", args=[ul.pk]),
                 )
                 for ul in lists
             ],
-            "empty": "本单位还没有公开目录（由政务公开办发布标准目录后自动生成）",
+            "empty": _("本单位还没有公开目录（由政务公开办发布标准目录后自动生成）"),
         }
     )
     return panels

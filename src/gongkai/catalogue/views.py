@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from gongkai.core import pageviews
 from gongkai.core.models import Level, Organisation
@@ -58,7 +59,7 @@ def standard_detail(request, pk):
     catalogue = get_object_or_404(Catalogue.objects.select_related("domain", "owner", "template"), pk=pk)
     version = catalogue.latest_published()
     if version is None:
-        raise Http404
+        raise Http404(_("该标准目录尚未发布"))
     elements = [d for d in catalogue.template.ordered_elements() if not d.is_column]
     return render(
         request,
@@ -111,14 +112,15 @@ def unit_export(request, pk):
         UnitList.objects.filter(unit=unit).select_related("unit", "catalogue__domain", "catalogue__template", "version")
     )
     if not lists:
-        raise Http404
+        raise Http404(_("该单位还没有公开目录"))
     from urllib.parse import quote
 
     response = HttpResponse(
         exporter.export_unit_lists(lists),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(unit.name + '政务公开事项目录.xlsx')}"
+    filename = _("%(unit)s政务公开事项目录.xlsx") % {"unit": unit.name}
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -135,14 +137,14 @@ def item_detail(request, pk):
         pk=pk,
     )
     if not item.is_active:
-        raise Http404
+        raise Http404(_("该事项已停用"))
     catalogue = item.unit_list.catalogue
     pageviews.record_view(request, "catalogue.item", item.pk)
     elements = [d for d in catalogue.template.ordered_elements() if not d.is_column]
     return render(
         request,
         "catalogue/portal/item.html",
-        {"item": item, "catalogue": catalogue, "elements": elements, "publications": selectors.publications_for(item)},
+        {"item": item, "catalogue": catalogue, "elements": elements},
     )
 
 
@@ -194,5 +196,5 @@ def search(request):
 
 def sample(request):
     if not SAMPLE.exists():
-        raise Http404
-    return FileResponse(SAMPLE.open("rb"), as_attachment=True, filename="标准目录导入样例.xlsx")
+        raise Http404(_("样例文件缺失"))
+    return FileResponse(SAMPLE.open("rb"), as_attachment=True, filename=_("标准目录导入样例.xlsx"))

@@ -89,6 +89,9 @@ class Action:
     form_class: type[forms.BaseForm] | None = None
     transition: str | None = None
     allowed: Callable[[Any, Any], bool] | None = None
+    # For actions that are not FSM transitions: obj -> why the object's state does not allow it
+    # (a message: TransitionRefused, HTTP 409) or None.
+    precondition: Callable[[Any], Any] | None = None
     style: str = ""  # "primary" | "danger" | ""
     confirm: Any = None  # question asked before a destructive action
     description: Any = ""  # shown in the API documentation
@@ -103,6 +106,10 @@ class Action:
             error = transitions.refusal(obj, self.transition, user)
             if error is not None:
                 return error
+        if self.precondition is not None:
+            message = self.precondition(obj)
+            if message:
+                return TransitionRefused(message, code="condition")
         if self.allowed is not None and not self.allowed(user, obj):
             return PermissionDenied(_("您没有执行此操作的权限"))
         return None

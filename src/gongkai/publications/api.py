@@ -1,10 +1,15 @@
-"""REST API: public read endpoints (published items) and staff endpoints (drafts and
-transitions), org-scoped. Views are thin: serializers parse, services act."""
+"""REST API: public read endpoints (published items) and staff endpoints (drafts and the
+workflow actions), org-scoped. Views are thin: serializers parse, services act.
+
+The staff workflow steps are :data:`gongkai.publications.actions.PUBLICATION_ACTIONS`, added as
+``POST staff/publications/{id}/<action>/`` routes (the workbench serves the same actions with
+the same checks); each item lists the actions open to the caller under ``actions``."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
@@ -15,18 +20,15 @@ from rest_framework.response import Response
 
 from gongkai.core import permissions
 from gongkai.core import uploads as att
+from gongkai.core.actions import add_api_actions, api_links
 from gongkai.core.api import OrgScopedPermission
 from gongkai.core.models import Organisation
+from gongkai.core.transitions import TransitionRefused
 
 from . import selectors, services
+from .actions import PUBLICATION_ACTIONS
 from .models import DocType, Publication, State
 from .status import legal_status
-
-
-def _raise(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        raise ValidationError(exc.message_dict)
-    raise ValidationError({"detail": exc.messages})
 
 
 class AttachmentSerializer(serializers.Serializer):
@@ -148,7 +150,8 @@ class PublicPublicationViewSet(viewsets.ReadOnlyModelViewSet):
 class StaffPublicationSerializer(PublicationSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     body = serializers.CharField(required=False, allow_blank=True)
-    available_actions = serializers.SerializerMethodField()
+    missing = serializers.SerializerMethodField(help_text="What must be filled in before the draft can go to review.")
+    actions = serializers.SerializerMethodField(help_text="The workflow actions open to the caller now.")
 
     class Meta(PublicationSerializer.Meta):
         fields = PublicationSerializer.Meta.fields + [
@@ -163,15 +166,20 @@ class StaffPublicationSerializer(PublicationSerializer):
             "attribute_reason",
             "due_on",
             "is_late",
+            "unit_item",
+            "domain",
             "created_at",
             "updated_at",
-            "available_actions",
+            "missing",
+            "actions",
         ]
         read_only_fields = fields
 
-    def get_available_actions(self, obj) -> list[str]:
-        acts = services.available_actions(self.context["request"].user, obj)
-        return [k for k, v in vars(acts).items() if v is True and k != "own_draft_blocked"]
+    def get_missing(self, obj) -> dict[str, str]:
+        return services.readiness_errors(obj) if obj.state == State.DRAFT else {}
+
+    def get_actions(self, obj) -> list[dict]:
+        return api_links(PUBLICATION_ACTIONS, self.context["request"], obj, url_name="staff-publication-act-{action}")
 
 
 class DraftInputSerializer(serializers.Serializer):
@@ -203,37 +211,8 @@ class DraftInputSerializer(serializers.Serializer):
     def validate_interprets(self, value):
         user = self.context["request"].user
         if value is not None and not permissions.can_view(user, value.unit):
-            raise serializers.ValidationError("所选文件不存在")
+            raise serializers.ValidationError(_("所选文件不存在"))
         return value
-
-
-class CommentInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RejectInput(serializers.Serializer):
-    comment = serializers.CharField()
-
-
-class AttributeInput(serializers.Serializer):
-    attribute = serializers.ChoiceField(choices=Publication._meta.get_field("attribute").choices)
-    ground = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    interpretation_waiver = serializers.CharField(required=False, allow_blank=True, default="")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class WithdrawInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
-
-
-class LegalLinkInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[("repeal", "废止"), ("amend", "修改")])
-    effective_on = serializers.DateField()
-    by = serializers.PrimaryKeyRelatedField(
-        queryset=Publication.objects.filter(state=State.PUBLISHED), required=False, allow_null=True
-    )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
 class UploadInput(serializers.Serializer):
@@ -279,11 +258,8 @@ class StaffPublicationViewSet(
         values = dict(data.validated_data)
         unit = values.pop("unit", None)
         if unit is None or "doc_type" not in values or "title" not in values:
-            raise ValidationError({"detail": "须提供 unit、doc_type 和 title"})
-        try:
-            pub = services.publication_create(actor=request.user, unit=unit, **values)
-        except DjangoValidationError as exc:
-            _raise(exc)
+            raise ValidationError({"detail": _("须提供 unit、doc_type 和 title")})
+        pub = services.publication_create(actor=request.user, unit=unit, **values)
         return self._out(pub, status.HTTP_201_CREATED)
 
     @extend_schema(request=DraftInputSerializer, responses=StaffPublicationSerializer)
@@ -293,83 +269,15 @@ class StaffPublicationViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("unit", None)
-        try:
-            services.publication_update(actor=request.user, publication=pub, **values)
-        except DjangoValidationError as exc:
-            _raise(exc)
+        services.publication_update(actor=request.user, publication=pub, **values)
         return self._out(pub)
 
     def update(self, request, *args, **kwargs):
         return self.partial_update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
-        pub = self.get_object()
-        try:
-            services.publication_delete(actor=request.user, publication=pub)
-        except DjangoValidationError as exc:
-            _raise(exc)
+        services.publication_delete(actor=request.user, publication=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def _transition(self, request, fn, input_cls=None, **fixed):
-        pub = self.get_object()
-        values = {}
-        if input_cls is not None:
-            s = input_cls(data=request.data)
-            s.is_valid(raise_exception=True)
-            values = dict(s.validated_data)
-        try:
-            fn(actor=request.user, publication=pub, **values, **fixed)
-        except DjangoValidationError as exc:
-            _raise(exc)
-        return self._out(pub)
-
-    @extend_schema(request=CommentInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._transition(request, services.publication_submit, CommentInput)
-
-    @extend_schema(request=AttributeInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"], url_path="review-attribute")
-    def review_attribute(self, request, pk=None):
-        return self._transition(request, services.publication_review_attribute, AttributeInput)
-
-    @extend_schema(request=CommentInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"], url_path="review-confidentiality")
-    def review_confidentiality(self, request, pk=None):
-        return self._transition(request, services.publication_review_confidentiality, CommentInput)
-
-    @extend_schema(request=CommentInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request, pk=None):
-        return self._transition(request, services.publication_sign_off, CommentInput)
-
-    @extend_schema(request=RejectInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._transition(request, services.publication_reject, RejectInput)
-
-    @extend_schema(request=WithdrawInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._transition(request, services.publication_withdraw, WithdrawInput)
-
-    @extend_schema(request=None, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._transition(request, services.publication_reopen)
-
-    @extend_schema(request=LegalLinkInput, responses=StaffPublicationSerializer)
-    @action(detail=True, methods=["post"], url_path="legal-links")
-    def legal_links(self, request, pk=None):
-        """Record a repeal or amendment of a published regulation/normative document."""
-        pub = self.get_object()
-        s = LegalLinkInput(data=request.data)
-        s.is_valid(raise_exception=True)
-        try:
-            services.legal_link_add(actor=request.user, target=pub, **s.validated_data)
-        except DjangoValidationError as exc:
-            _raise(exc)
-        return self._out(pub, status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses=AttachmentSerializer)
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
@@ -379,9 +287,15 @@ class StaffPublicationViewSet(
         s.is_valid(raise_exception=True)
         upload = s.validated_data["file"]
         if upload.size > att.max_bytes():
-            raise ValidationError({"file": [f"文件过大，单个附件不能超过 {att.max_bytes() // 1024 // 1024} MB"]})
+            message = _("文件过大，单个附件不能超过 %(mb)s MB") % {"mb": att.max_bytes() // 1024 // 1024}
+            raise ValidationError({"file": [message]})
         try:
             a = services.attachment_add(actor=request.user, publication=pub, name=upload.name, data=upload.read())
-        except DjangoValidationError as exc:
+        except TransitionRefused:
+            raise
+        except DjangoValidationError as exc:  # the file itself: type, size, damaged, scanner
             raise ValidationError({"file": exc.messages}) from None
         return Response(AttachmentSerializer(a, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+add_api_actions(StaffPublicationViewSet, PUBLICATION_ACTIONS, response_serializer=StaffPublicationSerializer)

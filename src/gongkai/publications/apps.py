@@ -20,38 +20,32 @@ class PublicationsConfig(AppConfig):
     ]
 
     def ready(self):
-        from . import indexing
+        from gongkai.core import deadlines
+
+        from . import audit, indexing, services  # noqa: F401 - audit registers the action names
 
         indexing.register()
+        # 应公开日期 follow the holiday calendar and the art. 26 period (and, hourly, catalogue timeframes)
+        deadlines.register_recompute("publications.publication", lambda: services.recompute_due_dates().changed)
 
     def workbench_panels(self, user):
         from django.urls import reverse
-        from django.utils.translation import gettext as _g
+        from django.utils.translation import gettext
 
         from . import selectors
-        from .models import State
 
         items = []
         drafts = selectors.my_drafts(user).count()
         if drafts:
-            items.append((_g("草稿 %(n)s 件") % {"n": drafts}, reverse("publications_wb:home")))
-        labels = {
-            State.ATTRIBUTE_REVIEW: "待公开属性审查",
-            State.CONFIDENTIALITY_REVIEW: "待保密审查",
-            State.SIGNOFF: "待签发",
-        }
+            items.append((gettext("草稿 %(n)s 件") % {"n": drafts}, reverse("publications_wb:home")))
         for state, n in selectors.queue_counts(user).items():
             if n:
-                items.append(
-                    (
-                        _g("%(step)s %(n)s 件") % {"step": labels[state], "n": n},
-                        reverse("publications_wb:queue", args=[state]),
-                    )
-                )
+                label = gettext("%(step)s %(n)s 件") % {"step": selectors.QUEUE_LABELS[state], "n": n}
+                items.append((label, reverse("publications_wb:queue", args=[state])))
         late = selectors.late_items(user).count()
         if late:
-            items.append((_g("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))
-        return [{"title": _g("信息发布"), "items": items, "empty": _g("没有待办的发布事项")}]
+            items.append((gettext("逾期或超期未发布 %(n)s 件") % {"n": late}, reverse("publications_wb:late")))
+        return [{"title": gettext("信息发布"), "items": items, "empty": gettext("没有待办的发布事项")}]
 
     def load_demo(self, ctx):
         from .demo import load

@@ -144,14 +144,42 @@ def _actor(ctx, name):
     return ctx["users"].get(name)
 
 
-def load(ctx) -> None:
-    units = ctx["units"]
-    mz, rs = units.get("松阳县民政局"), units.get("松阳县人力资源和社会保障局")
-    county = ctx["county"]
-    if mz is None or rs is None:
-        return
-    u = lambda n: _actor(ctx, n)  # noqa: E731
+class _Flow:
+    """Push a demo item from draft as far as ``stop`` (or to published) through the services."""
 
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def user(self, name):
+        return _actor(self.ctx, name)
+
+    def __call__(self, unit, editor, reviewer, leader, *, stop=None, reject=None, **data):
+        u = self.user
+        existing = Publication.objects.filter(unit=unit, title=data["title"]).first()
+        if existing:
+            return existing
+        pub = services.publication_create(actor=u(editor), unit=unit, **data)
+        if stop == "draft":
+            return pub
+        pub = services.publication_submit(actor=u(editor), publication=pub)
+        if reject:
+            return services.publication_reject(actor=u(reviewer), publication=pub, comment=reject)
+        if stop == "attribute_review":
+            return pub
+        pub = services.publication_review_attribute(actor=u(reviewer), publication=pub, attribute="proactive")
+        if stop == "confidentiality_review" or pub.state == State.PUBLISHED:
+            return pub
+        pub = services.publication_review_confidentiality(
+            actor=u(reviewer), publication=pub, comment="经审查，不涉及国家秘密和个人隐私"
+        )
+        if stop == "signoff" or pub.state == State.PUBLISHED:
+            return pub
+        return services.publication_sign_off(actor=u(leader), publication=pub, comment="同意发布")
+
+
+def _history(ctx, units) -> None:
+    """Items migrated from the old website (original dates kept) and their repeal/amendment records."""
+    u = lambda n: _actor(ctx, n)  # noqa: E731
     # 1) history migrated from the old website (original dates kept)
     imported: list[int] = []
     for unit_name, row in HISTORY:
@@ -182,34 +210,9 @@ def load(ctx) -> None:
             note="调整第八条照料护理标准",
         )
 
-    today = timezone.localdate()
-    made = today - dt.timedelta(days=6)
 
-    def flow(unit, editor, reviewer, leader, *, stop=None, reject=None, **data):
-        existing = Publication.objects.filter(unit=unit, title=data["title"]).first()
-        if existing:
-            return existing
-        pub = services.publication_create(actor=u(editor), unit=unit, **data)
-        if stop == "draft":
-            return pub
-        pub = services.publication_submit(actor=u(editor), publication=pub)
-        if reject:
-            return services.publication_reject(actor=u(reviewer), publication=pub, comment=reject)
-        if stop == "attribute_review":
-            return pub
-        pub = services.publication_review_attribute(actor=u(reviewer), publication=pub, attribute="proactive")
-        if stop == "confidentiality_review" or pub.state == State.PUBLISHED:
-            return pub
-        pub = services.publication_review_confidentiality(
-            actor=u(reviewer), publication=pub, comment="经审查，不涉及国家秘密和个人隐私"
-        )
-        if stop == "signoff" or pub.state == State.PUBLISHED:
-            return pub
-        return services.publication_sign_off(actor=u(leader), publication=pub, comment="同意发布")
-
-    mz_team = (mz, "mz_editor", "mz_reviewer", "mz_leader")
-    rs_team = (rs, "rs_editor", "rs_reviewer", "rs_leader")
-
+def _interpreted_policies(flow: _Flow, mz_team, rs_team, today, made) -> None:
+    u = flow.user
     # 2) a normative document not yet in force, released with its interpretation
     care = flow(
         *mz_team,
@@ -277,6 +280,9 @@ def load(ctx) -> None:
     if grad.state == State.SIGNOFF and grad_i.state == State.SIGNOFF:
         services.publication_sign_off(actor=u("rs_leader"), publication=grad_i, comment="同步发布")
 
+
+def _notices_and_budget(flow: _Flow, mz_team, rs_team, today, made) -> None:
+    u = flow.user
     # 4) notices and a budget
     flow(
         *mz_team,
@@ -327,6 +333,8 @@ def load(ctx) -> None:
             actor=u("rs_leader"), publication=wrong, reason="缴费基数数据有误，已以正式通知替代，请以更正后的通知为准"
         )
 
+
+def _draft_decision(ctx, flow: _Flow, county, today, made) -> None:
     # 5) a draft major decision from the county government (small office: no sign-off layer)
     if not ReviewPolicy.objects.filter(unit=county).exists():
         services.review_policy_set(
@@ -358,6 +366,8 @@ def load(ctx) -> None:
         ),
     )
 
+
+def _waiting_items(flow: _Flow, mz_team, rs_team, today, made) -> None:
     # 6) items waiting in the queues, one returned with comments, one plain draft
     flow(
         *mz_team,
@@ -406,6 +416,23 @@ def load(ctx) -> None:
         made_on=made,
         body=_body("一、主动公开：本机关主动公开的政府信息通过松阳县人民政府门户网站发布。"),
     )
+
+
+def load(ctx) -> None:
+    units = ctx["units"]
+    mz, rs = units.get("松阳县民政局"), units.get("松阳县人力资源和社会保障局")
+    if mz is None or rs is None:
+        return
+    _history(ctx, units)
+    today = timezone.localdate()
+    made = today - dt.timedelta(days=6)
+    flow = _Flow(ctx)
+    mz_team = (mz, "mz_editor", "mz_reviewer", "mz_leader")
+    rs_team = (rs, "rs_editor", "rs_reviewer", "rs_leader")
+    _interpreted_policies(flow, mz_team, rs_team, today, made)
+    _notices_and_budget(flow, mz_team, rs_team, today, made)
+    _draft_decision(ctx, flow, ctx["county"], today, made)
+    _waiting_items(flow, mz_team, rs_team, today, made)
     _link_catalogue(ctx)
 
 
@@ -440,14 +467,14 @@ CATALOGUE_LINKS = [  # (unit, editor, title contains, catalogue item level1, ite
 
 def _link_catalogue(ctx) -> None:
     """Link demo items to the catalogue items they fulfil (when the catalogue demo has them)."""
-    try:
-        from gongkai.catalogue.models import UnitItem
-    except ImportError:
-        return
+    from gongkai.catalogue import selectors as catalogue
+
     for unit_name, editor, title_part, level1, name in CATALOGUE_LINKS:
         unit = ctx["units"].get(unit_name)
-        item = UnitItem.objects.filter(unit=unit, is_active=True, level1=level1, name=name).first()
-        if unit is None or item is None:
+        if unit is None:
+            continue
+        item = catalogue.linkable_unit_items([unit]).filter(unit=unit, level1=level1, name=name).first()
+        if item is None:
             continue
         for pub in Publication.objects.filter(unit=unit, title__contains=title_part, unit_item__isnull=True):
             services.publication_link_unit_item(actor=ctx["users"][editor], publication=pub, unit_item=item)

@@ -33,13 +33,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import audit, workdays
 from gongkai.core import html as text
@@ -47,6 +47,8 @@ from gongkai.core import uploads as att
 from gongkai.core.models import Organisation
 
 from . import numbering
+from .audit import AuditAction
+from .links import link_label
 from .models import (
     NORMATIVE_TYPES,
     Attachment,
@@ -59,7 +61,6 @@ from .models import (
     Transition,
     attachment_path,
 )
-from .timeliness import DEFAULT_WORKING_DAYS
 
 
 def _msgid(label) -> str:
@@ -129,17 +130,19 @@ class ImportReport:
 def parse_date(value, name: str, *, required: bool = False) -> dt.date | None:
     if value in (None, ""):
         if required:
-            raise ValueError(f"缺少{name}")
+            raise ValueError(_("缺少%(field)s") % {"field": name})
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{name}格式不正确：{value!r}（应为 YYYY-MM-DD）")
+        raise ValueError(_("%(field)s格式不正确：%(value)r（应为 YYYY-MM-DD）") % {"field": name, "value": value})
     match = _DATE_CN.match(value)
     if not match:
-        raise ValueError(f"{name}格式不正确：{value!r}（应为 YYYY-MM-DD 或 YYYY年M月D日）")
+        raise ValueError(
+            _("%(field)s格式不正确：%(value)r（应为 YYYY-MM-DD 或 YYYY年M月D日）") % {"field": name, "value": value}
+        )
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise ValueError(f"{name}不是有效日期：{value!r}") from None
+        raise ValueError(_("%(field)s不是有效日期：%(value)r") % {"field": name, "value": value}) from None
 
 
 @dataclass
@@ -173,48 +176,44 @@ class Importer:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"不是有效的 JSON：{exc.msg}（第 {exc.colno} 列）") from None
+            raise ValueError(
+                _("不是有效的 JSON：%(msg)s（第 %(col)s 列）") % {"msg": exc.msg, "col": exc.colno}
+            ) from None
         if not isinstance(data, dict):
-            raise ValueError("每行应为一个 JSON 对象")
+            raise ValueError(_("每行应为一个 JSON 对象"))
         unknown = set(data) - KNOWN_KEYS
         if unknown:
-            raise ValueError(f"未知字段：{'、'.join(sorted(unknown))}")
+            raise ValueError(_("未知字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
         doc_type = TYPE_ALIASES.get(str(data.get("type", "")).strip())
         if doc_type is None:
-            raise ValueError(f"未知的信息类型：{data.get('type')!r}")
+            raise ValueError(_("未知的信息类型：%(value)r") % {"value": data.get("type")})
         title = text.clean_title(str(data.get("title") or ""))
         if not title:
-            raise ValueError("缺少标题")
+            raise ValueError(_("缺少标题"))
         if len(title) > 300:
-            raise ValueError("标题超过300字")
-        made_on = parse_date(data.get("made_on"), "成文日期")
-        published_on = parse_date(data.get("published_on"), "发布日期", required=True)
-        effective_from = parse_date(data.get("effective_from"), "施行日期")
-        expires_on = parse_date(data.get("expires_on"), "失效日期")
+            raise ValueError(_("标题超过300字"))
+        made_on = parse_date(data.get("made_on"), _("成文日期"))
+        published_on = parse_date(data.get("published_on"), _("发布日期"), required=True)
+        effective_from = parse_date(data.get("effective_from"), _("施行日期"))
+        expires_on = parse_date(data.get("expires_on"), _("失效日期"))
         if published_on > self.today:
-            raise ValueError("发布日期晚于今天")
+            raise ValueError(_("发布日期晚于今天"))
         if made_on and made_on > published_on:
-            raise ValueError("成文日期晚于发布日期")
+            raise ValueError(_("成文日期晚于发布日期"))
         if effective_from and expires_on and expires_on <= effective_from:
-            raise ValueError("失效日期应晚于施行日期")
+            raise ValueError(_("失效日期应晚于施行日期"))
         topic = TOPIC_ALIASES.get(str(data.get("topic") or "其他").strip())
         if topic is None:
-            raise ValueError(f"未知的主题分类：{data.get('topic')!r}")
+            raise ValueError(_("未知的主题分类：%(value)r") % {"value": data.get("topic")})
         number = text.clean_title(str(data.get("document_number") or ""))[:100]
         issuer = text.clean_title(str(data.get("issuer") or "")) or self.unit.name
         url = str(data.get("url") or data.get("original_url") or "").strip()
         if url and not _is_url(url):
-            raise ValueError(f"原网址不是 http(s) 地址：{url!r}")
+            raise ValueError(_("原网址不是 http(s) 地址：%(url)r") % {"url": url})
         if (url and url in self.seen_urls) or (title, number, published_on) in self.seen:
             return None  # already imported
         body = text.sanitize_html(str(data.get("body") or ""))
-        files, links = self._attachments(data.get("attachments") or [])
-        event = made_on or published_on
-        due = None
-        try:
-            due = self.calendar.add_working_days(event, DEFAULT_WORKING_DAYS) if made_on else None
-        except workdays.CalendarMissing:
-            due = None
+        files, links = self._attachments(data.get("attachments") or [], title=title)
         pub = Publication(
             unit=self.unit,
             doc_type=doc_type,
@@ -232,18 +231,18 @@ class Importer:
             state=State.PUBLISHED,
             source=Source.IMPORT,
             original_url=url[:500],
-            due_on=due,
-            is_late=bool(due and published_on > due),
             created_by=self.actor if getattr(self.actor, "pk", None) else None,
         )
+        pub.due_on = pub.compute_due_on(calendar=self.calendar)  # the one computation of 应公开日期
+        pub.is_late = pub.compute_is_late()
         self.seen.add((title, number, published_on))
         if url:
             self.seen_urls.add(url)
         return _Row(line_no, pub, files, links)
 
-    def _attachments(self, items) -> tuple[list[att.CheckedFile], list[tuple[str, str]]]:
+    def _attachments(self, items, *, title: str = "") -> tuple[list[att.CheckedFile], list[tuple[str, str]]]:
         if not isinstance(items, list):
-            raise ValueError("attachments 应为列表")
+            raise ValueError(_("attachments 应为列表"))
         files, links = [], []
         for item in items:
             if isinstance(item, str):
@@ -252,19 +251,21 @@ class Importer:
                 name = str(item.get("name") or "")
                 ref = str(item.get("url") or item.get("path") or "").strip()
             else:
-                raise ValueError("附件应为路径、网址或 {name, path|url} 对象")
+                raise ValueError(_("附件应为路径、网址或 {name, path|url} 对象"))
             if not ref:
-                raise ValueError("附件缺少路径或网址")
+                raise ValueError(_("附件缺少路径或网址"))
             if _is_url(ref):
-                label = name or unquote(Path(urlparse(ref).path).name) or "附件"
-                links.append((att.clean_filename(label), ref[:1000]))
+                links.append((link_label(ref, name=name, title=title, n=len(files) + len(links) + 1), ref[:1000]))
                 continue
             path = (self.base_dir / ref).resolve()
             if not path.is_file():
-                raise ValueError(f"附件文件不存在：{ref}")
+                raise ValueError(_("附件文件不存在：%(path)s") % {"path": ref})
             size = path.stat().st_size
             if size > att.max_bytes():
-                raise ValueError(f"附件“{path.name}”过大（上限 {att.max_bytes() // 1024 // 1024} MB）")
+                raise ValueError(
+                    _("附件“%(name)s”过大（上限 %(mb)s MB）")
+                    % {"name": path.name, "mb": att.max_bytes() // 1024 // 1024}
+                )
             try:
                 files.append(att.check_file(name or path.name, path.read_bytes()))
             except ValidationError as exc:
@@ -350,10 +351,10 @@ class Importer:
         ids = [p.pk for p in created]
         audit.record(
             actor=self.actor if getattr(self.actor, "pk", None) else None,
-            action="publications.publication.import",
+            action=AuditAction.IMPORT,
             object_type="publications.publication",
             object_id=f"{ids[0]}-{ids[-1]}",
-            object_repr=f"导入 {len(ids)} 条历史公开信息",
+            object_repr=_("导入 %(n)s 条历史公开信息") % {"n": len(ids)},
             unit=self.unit,
             after={"count": len(ids), "ids": ids, "lines": [r.line for r in rows]},
         )

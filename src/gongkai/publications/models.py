@@ -3,8 +3,9 @@ repeal/amendment links between normative documents, and per-unit review policies
 
 One table holds every content type (``doc_type``): they share the public information
 index (信息索引) and the review workflow; type-specific fields are nullable.
-State changes happen only through :mod:`gongkai.publications.services`
-(``state`` is a protected FSM field).
+State changes happen only through :mod:`gongkai.publications.services`, which run the
+transitions below through :func:`gongkai.core.transitions.run` (``state`` is a protected FSM
+field). Every transition names who may run it and what must hold first (:mod:`.guards`).
 """
 
 from __future__ import annotations
@@ -17,118 +18,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
+from gongkai.core import workdays
 from gongkai.core.models import Organisation
 
-
-class DocType(models.TextChoices):
-    POLICY = "policy", _("政策文件")
-    REGULATION = "regulation", _("规章")
-    NORMATIVE = "normative", _("行政规范性文件")
-    INTERPRETATION = "interpretation", _("政策解读")
-    NOTICE = "notice", _("通知公告")
-    BUDGET = "budget", _("财政预决算")
-    DRAFT_DECISION = "draft_decision", _("重大行政决策草案")
-    GENERAL = "general", _("其他公开信息")
-
-
-#: 索引号 category code per content type (the middle part of the index number).
-INDEX_CATEGORY = {
-    DocType.POLICY: "ZC",
-    DocType.REGULATION: "GZ",
-    DocType.NORMATIVE: "GF",
-    DocType.INTERPRETATION: "JD",
-    DocType.NOTICE: "TZ",
-    DocType.BUDGET: "YJS",
-    DocType.DRAFT_DECISION: "JC",
-    DocType.GENERAL: "QT",
-}
-
-#: Types with legal effect: 施行日期 / 失效日期 / repeal and amendment links / derived status.
-NORMATIVE_TYPES = (DocType.REGULATION, DocType.NORMATIVE)
-
-
-class Topic(models.TextChoices):
-    """主题分类 (the State Council's subject classification of government documents)."""
-
-    ORGANISATION = "organisation", _("政府机构")
-    GENERAL = "general", _("综合政务")
-    ECONOMY = "economy", _("国民经济管理、国有资产监管")
-    FINANCE = "finance", _("财政、金融、审计")
-    LAND = "land", _("国土资源、能源")
-    AGRICULTURE = "agriculture", _("农业、林业、水利")
-    INDUSTRY = "industry", _("工业、交通")
-    COMMERCE = "commerce", _("商贸、海关、旅游")
-    MARKET = "market", _("市场监管、安全生产监管")
-    CONSTRUCTION = "construction", _("城乡建设、环境保护")
-    SCIENCE = "science", _("科技、教育")
-    CULTURE = "culture", _("文化、广电、新闻出版")
-    HEALTH = "health", _("卫生、体育")
-    POPULATION = "population", _("人口与计划生育、妇女儿童工作")
-    LABOUR = "labour", _("劳动、人事、监察")
-    SECURITY = "security", _("公安、安全、司法")
-    CIVIL = "civil", _("民政、扶贫、救灾")
-    ETHNIC = "ethnic", _("民族、宗教")
-    OTHER = "other", _("其他")
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    ATTRIBUTE_REVIEW = "attribute_review", _("待公开属性审查")
-    CONFIDENTIALITY_REVIEW = "confidentiality_review", _("待保密审查")
-    SIGNOFF = "signoff", _("待负责人签发")
-    PUBLISHED = "published", _("已发布")
-    RETAINED = "retained", _("不予主动公开（已存档）")
-    WITHDRAWN = "withdrawn", _("已撤回")
-
-
-REVIEW_STATES = (State.ATTRIBUTE_REVIEW, State.CONFIDENTIALITY_REVIEW, State.SIGNOFF)
-
-
-class Attribute(models.TextChoices):
-    """公开属性 (政府信息公开条例 art. 13–16)."""
-
-    PROACTIVE = "proactive", _("主动公开")
-    ON_REQUEST = "on_request", _("依申请公开")
-    NOT_DISCLOSED = "not_disclosed", _("不予公开")
-
-
-class WithholdGround(models.TextChoices):
-    """Legal grounds for not disclosing proactively (政府信息公开条例)."""
-
-    STATE_SECRET = "art14_secret", _("第十四条：国家秘密")
-    LAW_FORBIDS = "art14_law", _("第十四条：法律、行政法规禁止公开")
-    SECURITY = "art14_security", _("第十四条：危及国家安全、公共安全、经济安全、社会稳定")
-    THIRD_PARTY = "art15", _("第十五条：商业秘密、个人隐私等第三方合法权益")
-    INTERNAL = "art16_internal", _("第十六条第一款：内部事务信息")
-    PROCESS = "art16_process", _("第十六条第二款：过程性信息")
-    ENFORCEMENT = "art16_enforcement", _("第十六条第二款：行政执法案卷信息")
-    ON_REQUEST_ONLY = "on_request", _("仅涉及特定对象，适宜依申请公开（第二十七条）")
-    OTHER_LAW = "other_law", _("其他法律、法规规定")
-
-
-class InterpretationForm(models.TextChoices):
-    TEXT = "text", _("文字解读")
-    GRAPHIC = "graphic", _("图文解读")
-    VIDEO = "video", _("视频解读")
-
-
-class BudgetKind(models.TextChoices):
-    BUDGET = "budget", _("预算")
-    FINAL = "final", _("决算")
-
-
-class LegalStatus(models.TextChoices):
-    """Status of a regulation/normative document, DERIVED from dates and links (never stored)."""
-
-    VALID = "valid", _("有效")
-    INVALID = "invalid", _("失效")
-    NOT_YET = "not_yet", _("尚未生效")
-    AMENDED = "amended", _("已修改")
-
-
-class Source(models.TextChoices):
-    WORKFLOW = "workflow", _("本平台审核发布")
-    IMPORT = "import", _("历史数据导入")
+from . import guards
+from .choices import (  # noqa: F401 - re-exported: other apps import them from here
+    INDEX_CATEGORY,
+    INTERPRETABLE_TYPES,
+    NORMATIVE_TYPES,
+    REVIEW_STATES,
+    Attribute,
+    BudgetKind,
+    DocType,
+    InterpretationForm,
+    LegalStatus,
+    LinkKind,
+    Source,
+    State,
+    Step,
+    Topic,
+    WithholdGround,
+)
 
 
 class Publication(FSMModelMixin, models.Model):
@@ -224,6 +134,10 @@ class Publication(FSMModelMixin, models.Model):
             models.Index(fields=["state", "doc_type", "published_on"], name="pub_state_type_date_idx"),
         ]
 
+    #: the reviewer's comment of the transition being run, for its audit record (not stored here:
+    #: the review trail keeps it)
+    review_comment = ""
+
     def __str__(self) -> str:
         return self.title
 
@@ -253,8 +167,39 @@ class Publication(FSMModelMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("publications:detail", args=[self.pk])
 
-    # --- transitions (called only from services) ------------------------
-    @transition(field=state, source=State.DRAFT, target=State.ATTRIBUTE_REVIEW)
+    def compute_due_on(self, calendar: workdays.Calendar | None = None) -> dt.date | None:
+        """应公开日期: the one computation of when this item is due (None when it cannot be known).
+
+        Counted from the day the information was made or changed, by the timeframe of the
+        catalogue item it fulfils, or 政府信息公开条例 art. 26 (the ``disclosure.proactive``
+        period) without one; a year without holiday data gives no date rather than a wrong one.
+        """
+        from gongkai.catalogue import selectors as catalogue
+
+        event = self.event_date
+        if event is None:
+            return None
+        rule = self.unit_item.timeframe_rule if self.unit_item_id else None
+        try:
+            return catalogue.disclosure_due_date(rule, event, calendar=calendar)
+        except workdays.CalendarMissing:
+            return None
+
+    def compute_is_late(self) -> bool:
+        return bool(self.due_on and self.published_on and self.published_on > self.due_on)
+
+    # --- transitions: run only by the services, through gongkai.core.transitions.run ---------
+    @transition(field=state, source=State.DRAFT, target=None, permission=guards.may_edit)
+    def edit(self):
+        """Guard of draft editing (fields, attachments, deletion); the state stays."""
+
+    @transition(
+        field=state,
+        source=State.DRAFT,
+        target=State.ATTRIBUTE_REVIEW,
+        permission=guards.may_edit,
+        conditions=guards.SUBMIT_CONDITIONS,
+    )
     def submit(self):
         pass
 
@@ -262,46 +207,71 @@ class Publication(FSMModelMixin, models.Model):
         field=state,
         source=State.ATTRIBUTE_REVIEW,
         target=RETURN_VALUE(State.CONFIDENTIALITY_REVIEW, State.SIGNOFF, State.PUBLISHED),
+        permission=guards.may_review,
+        conditions=guards.PUBLISH_CONDITIONS,
     )
     def approve_attribute(self, next_state):
         return next_state
 
-    @transition(field=state, source=State.ATTRIBUTE_REVIEW, target=State.RETAINED)
+    @transition(field=state, source=State.ATTRIBUTE_REVIEW, target=State.RETAINED, permission=guards.may_review)
     def retain(self):
         pass
 
-    @transition(field=state, source=State.CONFIDENTIALITY_REVIEW, target=RETURN_VALUE(State.SIGNOFF, State.PUBLISHED))
+    @transition(
+        field=state,
+        source=State.CONFIDENTIALITY_REVIEW,
+        target=RETURN_VALUE(State.SIGNOFF, State.PUBLISHED),
+        permission=guards.may_review,
+        conditions=guards.PUBLISH_CONDITIONS,
+    )
     def approve_confidentiality(self, next_state):
         return next_state
 
-    @transition(field=state, source=State.SIGNOFF, target=State.PUBLISHED)
+    @transition(
+        field=state,
+        source=State.SIGNOFF,
+        target=State.PUBLISHED,
+        permission=guards.may_review,
+        conditions=guards.PUBLISH_CONDITIONS,
+    )
     def sign_off(self):
         pass
 
-    @transition(field=state, source=list(REVIEW_STATES), target=State.DRAFT)
+    @transition(field=state, source=list(REVIEW_STATES), target=State.DRAFT, permission=guards.may_review)
     def reject(self):
         pass
 
-    @transition(field=state, source=State.RETAINED, target=State.DRAFT)
+    @transition(
+        field=state,
+        source=list(REVIEW_STATES),
+        target=None,
+        permission=guards.may_review,
+        conditions=[guards.interpretation_waivable],
+    )
+    def waive_interpretation(self):
+        """The reviewer records why a policy is published without its interpretation; the state stays."""
+
+    @transition(field=state, source=State.RETAINED, target=State.DRAFT, permission=guards.may_reopen)
     def reopen(self):
         pass
 
-    @transition(field=state, source=State.PUBLISHED, target=State.WITHDRAWN)
+    @transition(field=state, source=State.PUBLISHED, target=State.WITHDRAWN, permission=guards.may_withdraw)
     def withdraw(self):
         pass
 
+    @transition(
+        field=state,
+        source=State.PUBLISHED,
+        target=None,
+        permission=guards.may_record_legal_link,
+        conditions=[guards.is_normative],
+    )
+    def record_legal_link(self):
+        """Guard of recording a repeal or amendment of this document; the state stays."""
 
-class Step(models.TextChoices):
-    SUBMIT = "submit", _("提交审核")
-    ATTRIBUTE = "attribute", _("公开属性审查")
-    CONFIDENTIALITY = "confidentiality", _("保密审查")
-    SIGNOFF = "signoff", _("负责人签发")
-    PUBLISH = "publish", _("发布")
-    REJECT = "reject", _("退回修改")
-    RETAIN = "retain", _("不予主动公开")
-    REOPEN = "reopen", _("重新编辑")
-    WITHDRAW = "withdraw", _("撤回")
-    IMPORT = "import", _("历史数据导入")
+    @transition(field=state, source="*", target=None, permission=guards.may_link_unit_item)
+    def link_unit_item(self):
+        """Guard of (re)linking the catalogue item this fulfils; the state stays."""
 
 
 class Transition(models.Model):
@@ -327,11 +297,6 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.step} {self.to_state}"
-
-
-class LinkKind(models.TextChoices):
-    REPEAL = "repeal", _("废止")
-    AMEND = "amend", _("修改")
 
 
 class LegalLink(models.Model):
@@ -390,7 +355,7 @@ class ReviewPolicy(models.Model):
         verbose_name_plural = _("审核流程设置")
 
     def __str__(self) -> str:
-        return f"{self.unit} 审核流程"
+        return _("%(unit)s 审核流程") % {"unit": self.unit}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

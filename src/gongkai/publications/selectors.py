@@ -11,23 +11,26 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from gongkai.core import permissions
 from gongkai.core.models import Organisation, Role
 
+from .guards import STEP_ROLE
 from .models import NORMATIVE_TYPES, REVIEW_STATES, DocType, LegalLink, LinkKind, Publication, State
 from .status import IN_FORCE, annotate_status, status_expression
 
-
-def _has_domain() -> bool:
-    return any(f.name == "domain" for f in Publication._meta.get_fields())
+#: the review queues as the workbench names them
+QUEUE_LABELS = {
+    State.ATTRIBUTE_REVIEW: _("待公开属性审查"),
+    State.CONFIDENTIALITY_REVIEW: _("待保密审查"),
+    State.SIGNOFF: _("待签发"),
+}
 
 
 def _related(qs: QuerySet) -> QuerySet:
-    qs = qs.select_related("unit")
-    if _has_domain():
-        qs = qs.select_related("domain")
-    return qs
+    return qs.select_related("unit", "domain")
 
 
 # --- public -----------------------------------------------------------------------
@@ -48,7 +51,7 @@ def published(
         qs = qs.filter(doc_type=doc_type) if isinstance(doc_type, str) else qs.filter(doc_type__in=list(doc_type))
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path) if include_sub_units else qs.filter(unit=unit)
-    if domain is not None and _has_domain():
+    if domain is not None:
         qs = qs.filter(domain=domain)
     if year:
         qs = qs.filter(published_on__year=year)
@@ -60,11 +63,9 @@ def published(
 def public_detail(pk: int) -> Publication | None:
     """A published or withdrawn item (withdrawn items keep a page saying so)."""
     qs = _related(Publication.objects.filter(state__in=[State.PUBLISHED, State.WITHDRAWN]))
-    qs = qs.select_related("interprets").prefetch_related(
+    qs = qs.select_related("interprets", "unit_item").prefetch_related(
         "attachments", "legal_links_in__by", "legal_links_out__target"
     )
-    if any(f.name == "unit_item" for f in Publication._meta.get_fields()):
-        qs = qs.select_related("unit_item")
     return qs.filter(pk=pk).first()
 
 
@@ -171,14 +172,20 @@ def in_review_for_editor(user) -> QuerySet[Publication]:
     return _related(Publication.objects.filter(state__in=REVIEW_STATES, unit__in=units)).order_by("-updated_at")
 
 
-def review_queue(user, state: str) -> QuerySet[Publication]:
-    """Items waiting at ``state`` in units where the user holds that step's role."""
-    from .services import STEP_ROLE
+def queue_units(user, state: str) -> QuerySet[Organisation]:
+    """Units whose items at review step ``state`` the user sees in the queue: where they hold that
+    step's role, and every unit a disclosure office (政务公开办) oversees (to follow, not to act)."""
+    mine = permissions.units_with_role(user, STEP_ROLE[state])
+    overseen = permissions.units_with_role(user, Role.DISCLOSURE_OFFICE)
+    return Organisation.objects.filter(Q(pk__in=mine.values("pk")) | Q(pk__in=overseen.values("pk")))
 
+
+def review_queue(user, state: str) -> QuerySet[Publication]:
+    """Items waiting at ``state`` in the units of :func:`queue_units`, oldest first."""
     if state not in REVIEW_STATES:
         return Publication.objects.none()
-    units = permissions.units_with_role(user, STEP_ROLE[state])
-    return _related(Publication.objects.filter(state=state, unit__in=units)).order_by("updated_at", "id")
+    qs = Publication.objects.filter(state=state, unit__in=queue_units(user, state))
+    return _related(qs).order_by("updated_at", "id")
 
 
 def queue_counts(user) -> dict[str, int]:
@@ -364,13 +371,13 @@ def published_counts(units, year: int) -> dict:
         for r in qs.annotate(m=ExtractMonth("published_on")).values("m").annotate(n=Count("id")).order_by()
     }
     by_domain = [
-        [r["domain__name"] or "未归类", r["n"]]
+        [r["domain__name"] or gettext("未归类"), r["n"]]
         for r in qs.values("domain__name").annotate(n=Count("id")).order_by("-n")[:20]
     ]
     return {
         "by_unit": by_unit,
         "by_type": by_type,
-        "by_month": [[f"{m}月", months.get(m, 0)] for m in range(1, 13)],
+        "by_month": [[gettext("%(m)s月") % {"m": m}, months.get(m, 0)] for m in range(1, 13)],
         "by_domain": by_domain,
     }
 

@@ -105,9 +105,11 @@ def by_unit(request, unit_id: int):
 
 @require_GET
 def by_domain(request, domain_id: int):
-    from gongkai.catalogue.models import Domain
+    from gongkai.catalogue import selectors as catalogue
 
-    domain = get_object_or_404(Domain, pk=domain_id)
+    domain = catalogue.domain_by_pk(domain_id)
+    if domain is None:
+        raise Http404(_("没有这个公开领域"))
     return _listing(request, heading=_("%(domain)s领域 · 主动公开信息") % {"domain": domain.name}, domain=domain)
 
 

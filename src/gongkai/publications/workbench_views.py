@@ -1,4 +1,8 @@
-"""Staff pages: drafting, review queues, transitions, attachments, timeliness, review policy."""
+"""Staff pages: drafting, review queues, attachments, timeliness, review policy.
+
+Review steps and the other workflow actions are :data:`gongkai.publications.actions.PUBLICATION_ACTIONS`,
+served here by one view (``<pk>/act/<name>/``) and by the API with the same checks.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gongkai.core import permissions
+from gongkai.core import permissions, transitions
 from gongkai.core import uploads as att
+from gongkai.core.actions import action_view
 from gongkai.core.decorators import staff_required
 from gongkai.core.models import Organisation, Role
+from gongkai.core.transitions import TransitionRefused
 
-from . import forms, selectors, services
-from .models import REVIEW_STATES, Attachment, DocType, LegalStatus, State
+from . import forms, guards, selectors, services
+from .actions import PUBLICATION_ACTIONS
+from .models import INTERPRETABLE_TYPES, REVIEW_STATES, Attachment, DocType, LegalStatus, State
 
 
 def _get(request, pk: int):
@@ -102,7 +110,7 @@ def queues(request):
 @staff_required
 def queue(request, state: str):
     if state not in REVIEW_STATES:
-        raise Http404
+        raise Http404(_("没有这个审核环节"))
     items = selectors.review_queue(request.user, state)
     template = "publications/wb/_queue_table.html" if request.htmx else "publications/wb/queue.html"
     return render(
@@ -113,8 +121,9 @@ def queue(request, state: str):
             "state": state,
             "state_label": State(state).label,
             "counts": selectors.queue_counts(request.user),
-            "labels": dict(State.choices),
+            "labels": selectors.QUEUE_LABELS,
             "today": timezone.localdate(),
+            "overseeing": permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE).exists(),
         },
     )
 
@@ -148,10 +157,11 @@ def create(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     pub = _get(request, pk)
-    if not permissions.has_role(request.user, Role.EDITOR, pub.unit):
+    refusal = transitions.refusal(pub, "edit", request.user)
+    if isinstance(refusal, PermissionDenied):
         raise PermissionDenied(_("只有本单位信息员可以修改"))
-    if pub.state != State.DRAFT:
-        messages.error(request, _("只有草稿可以修改"))
+    if isinstance(refusal, TransitionRefused):
+        messages.error(request, _("只有草稿可以修改；审核中的信息请先由审核人退回"))
         return redirect("publications_wb:detail", pk=pub.pk)
     form = forms.PublicationForm(
         request.POST or None, instance=pub, user=request.user, doc_type=pub.doc_type, unit=pub.unit
@@ -173,7 +183,7 @@ def edit(request, pk: int):
             "doc_type": DocType(pub.doc_type),
             "attachment_form": forms.AttachmentForm(),
             "attachments": pub.attachments.all(),
-            "missing": services.readiness_errors(pub),
+            "missing": guards.readiness_errors(pub),
             "max_upload": att.max_bytes(),
         },
     )
@@ -235,153 +245,42 @@ def attachment_download(request, pk: int, attachment_id: int):
     return response
 
 
-def _detail_context(request, pub, **overrides) -> dict:
-    actions = services.available_actions(request.user, pub)
-    context = {
-        "pub": pub,
-        "actions": actions,
-        "history": pub.transitions.select_related("actor"),
-        "attachments": pub.attachments.all(),
-        "interpretations": pub.interpretations.all(),
-        "links": pub.legal_links_in.select_related("by"),
-        "status": pub.legal_status(),
-        "steps": services.review_steps(pub.unit),
-        "next_state": State(services.next_state(pub)).label if pub.state in REVIEW_STATES else "",
-        "attribute_form": forms.AttributeReviewForm(needs_interpretation=pub.needs_interpretation),
-        "comment_form": forms.CommentForm(),
-        "reject_form": forms.RejectForm(),
-        "withdraw_form": forms.WithdrawForm(),
-        "link_form": forms.LegalLinkForm(target=pub) if actions.legal_link else None,
-        "unit_item_form": forms.UnitItemLinkForm(
-            unit=pub.unit, initial={"unit_item": getattr(pub, "unit_item_id", None)}
-        )
-        if forms.has_unit_item() and permissions.has_any_role(request.user, [Role.EDITOR, Role.REVIEWER], pub.unit)
-        else None,
-        "can_interpret": pub.doc_type in services.INTERPRETABLE_TYPES
-        and permissions.has_role(request.user, Role.EDITOR, pub.unit)
-        and pub.state not in (State.WITHDRAWN, State.RETAINED),
-        "missing": services.readiness_errors(pub) if pub.state == State.DRAFT else {},
-        "status_labels": dict(LegalStatus.choices),
-    }
-    context.update(overrides)
-    return context
+def _act_url(pub):
+    return lambda name: reverse("publications_wb:act", args=[pub.pk, name])
 
 
 @staff_required
 def detail(request, pk: int):
     pub = _get(request, pk)
-    return render(request, "publications/wb/detail.html", _detail_context(request, pub))
+    user = request.user
+    context = {
+        "pub": pub,
+        "actions": PUBLICATION_ACTIONS.bound(user, pub, url=_act_url(pub)),
+        "can_edit": transitions.allowed(pub, "edit", user),
+        "own_draft_blocked": pub.state in REVIEW_STATES and guards.own_draft_blocked(pub, user),
+        "history": pub.transitions.select_related("actor"),
+        "attachments": pub.attachments.all(),
+        "interpretations": pub.interpretations.all(),
+        "links": pub.legal_links_in.select_related("by"),
+        "status": pub.legal_status(),
+        "steps": guards.review_steps(pub.unit),
+        "next_state": State(guards.next_state(pub)).label if pub.state in REVIEW_STATES else "",
+        "can_interpret": pub.doc_type in INTERPRETABLE_TYPES
+        and permissions.has_role(user, Role.EDITOR, pub.unit)
+        and pub.state not in (State.WITHDRAWN, State.RETAINED),
+        "missing": guards.readiness_errors(pub) if pub.state == State.DRAFT else {},
+        "status_labels": dict(LegalStatus.choices),
+    }
+    return render(request, "publications/wb/detail.html", context)
 
 
-def _redisplay(request, pub, form_name: str, form, errors: list[str]):
-    """Show the item again with the submitted form and its errors: what the reviewer typed
-    (comments, reasons) is kept instead of being lost in a redirect."""
-    for msg in errors:
-        messages.error(request, msg)
-    pub = _get(request, pub.pk)
-    return render(
-        request, "publications/wb/detail.html", _detail_context(request, pub, **{form_name: form}), status=400
+act = staff_required(
+    action_view(
+        PUBLICATION_ACTIONS,
+        get_object=_get,
+        success_url=lambda pub: reverse("publications_wb:detail", args=[pub.pk]),
     )
-
-
-def _run(request, pub, fn, success: str, *, form_name: str, form, **kwargs):
-    try:
-        fn(actor=request.user, publication=pub, **kwargs)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return _redisplay(request, pub, form_name, form, _errors(exc))
-    messages.success(request, success)
-    return redirect("publications_wb:detail", pk=pub.pk)
-
-
-def _comment_action(request, pk, fn, success):
-    pub = _get(request, pk)
-    form = forms.CommentForm(request.POST)
-    form.is_valid()
-    return _run(
-        request, pub, fn, success, form_name="comment_form", form=form, comment=form.cleaned_data.get("comment", "")
-    )
-
-
-@staff_required
-@require_POST
-def submit(request, pk: int):
-    return _comment_action(request, pk, services.publication_submit, _("已提交公开属性审查"))
-
-
-@staff_required
-@require_POST
-def review_attribute(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.AttributeReviewForm(request.POST, needs_interpretation=pub.needs_interpretation)
-    if not form.is_valid():
-        return _redisplay(request, pub, "attribute_form", form, [_("请选择公开属性")])
-    return _run(
-        request,
-        pub,
-        services.publication_review_attribute,
-        _("公开属性审查已完成"),
-        form_name="attribute_form",
-        form=form,
-        **{"interpretation_waiver": "", **form.cleaned_data},
-    )
-
-
-@staff_required
-@require_POST
-def review_confidentiality(request, pk: int):
-    return _comment_action(request, pk, services.publication_review_confidentiality, _("保密审查已通过"))
-
-
-@staff_required
-@require_POST
-def sign_off(request, pk: int):
-    return _comment_action(request, pk, services.publication_sign_off, _("已签发并发布"))
-
-
-@staff_required
-@require_POST
-def reject(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.RejectForm(request.POST)
-    if not form.is_valid():
-        return _redisplay(request, pub, "reject_form", form, [_("退回修改须填写审核意见")])
-    return _run(
-        request,
-        pub,
-        services.publication_reject,
-        _("已退回起草人修改"),
-        form_name="reject_form",
-        form=form,
-        comment=form.cleaned_data["comment"],
-    )
-
-
-@staff_required
-@require_POST
-def withdraw(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.WithdrawForm(request.POST)
-    if not form.is_valid():
-        return _redisplay(request, pub, "withdraw_form", form, [_("撤回须填写公开说明的理由（不超过500字）")])
-    return _run(
-        request,
-        pub,
-        services.publication_withdraw,
-        _("信息已撤回，网站页面将显示撤回说明"),
-        form_name="withdraw_form",
-        form=form,
-        reason=form.cleaned_data["reason"],
-    )
-
-
-@staff_required
-@require_POST
-def reopen(request, pk: int):
-    pub = _get(request, pk)
-    return _run(
-        request, pub, services.publication_reopen, _("已恢复为草稿"), form_name="comment_form", form=forms.CommentForm()
-    )
+)
 
 
 @staff_required
@@ -396,42 +295,6 @@ def delete(request, pk: int):
         return redirect("publications_wb:detail", pk=pub.pk)
     messages.success(request, _("草稿已删除"))
     return redirect("publications_wb:home")
-
-
-@staff_required
-@require_POST
-def legal_link(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.LegalLinkForm(request.POST, target=pub)
-    if not form.is_valid():
-        return _redisplay(request, pub, "link_form", form, [])
-    try:
-        services.legal_link_add(actor=request.user, target=pub, **form.cleaned_data)
-    except ValidationError as exc:
-        _apply_errors(form, exc)
-        return _redisplay(request, pub, "link_form", form, _errors(exc))
-    messages.success(request, _("已登记，文件效力状态将在生效日期自动更新"))
-    return redirect("publications_wb:detail", pk=pub.pk)
-
-
-@staff_required
-@require_POST
-def link_unit_item(request, pk: int):
-    pub = _get(request, pk)
-    form = forms.UnitItemLinkForm(request.POST, unit=pub.unit)
-    if not form.is_valid():
-        messages.error(request, _("请选择本单位目录中的事项"))
-        return redirect("publications_wb:detail", pk=pub.pk)
-    try:
-        services.publication_link_unit_item(
-            actor=request.user, publication=pub, unit_item=form.cleaned_data["unit_item"]
-        )
-    except ValidationError as exc:
-        for msg in _errors(exc):
-            messages.error(request, msg)
-    else:
-        messages.success(request, _("已更新关联的目录事项，应公开日期已重新计算"))
-    return redirect("publications_wb:detail", pk=pub.pk)
 
 
 @staff_required
@@ -456,7 +319,7 @@ def late(request):
 def policy(request, unit_id: int):
     unit = get_object_or_404(Organisation, pk=unit_id)
     permissions.require(request.user, [Role.LEADER, Role.DISCLOSURE_OFFICE], unit)
-    current = services.review_policy(unit)
+    current = guards.review_policy(unit)
     form = forms.ReviewPolicyForm(
         request.POST or None,
         initial={
@@ -470,7 +333,7 @@ def policy(request, unit_id: int):
         messages.success(request, _("审核流程设置已保存"))
         return redirect("publications_wb:policy", unit_id=unit.pk)
     return render(
-        request, "publications/wb/policy.html", {"form": form, "unit": unit, "steps": services.review_steps(unit)}
+        request, "publications/wb/policy.html", {"form": form, "unit": unit, "steps": guards.review_steps(unit)}
     )
 
 
@@ -484,5 +347,5 @@ def policies(request):
         .distinct()
         .order_by("path")
     )
-    rows = [(u, services.review_steps(u)) for u in units[:500]]
+    rows = [(u, guards.review_steps(u)) for u in units[:500]]
     return render(request, "publications/wb/policies.html", {"rows": rows, "labels": dict(State.choices)})

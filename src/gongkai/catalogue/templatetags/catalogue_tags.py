@@ -26,3 +26,10 @@ def timeframe_describe(rule):
 @register.filter
 def timeframe_ok(rule):
     return bool(rule) and rule.get("kind") != "unparsed"
+
+
+@register.filter
+def timeframe_flagged(rule):
+    """The period was not written in the catalogue (art. 26 applies)."""
+    r = TimeframeRule.from_json(rule) if isinstance(rule, dict) else rule
+    return bool(r) and r.flagged and r.kind != "unparsed"

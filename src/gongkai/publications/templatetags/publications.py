@@ -40,3 +40,12 @@ def status_label(value: str) -> str:
     from ..models import LegalStatus
 
     return LegalStatus(value).label if value in LegalStatus.values else ""
+
+
+@register.inclusion_tag("publications/_published_under.html")
+def published_under(unit_item, limit: int = 50):
+    """The content published under a catalogue item (used by the catalogue's item page, so the
+    catalogue app never imports publications)."""
+    from .. import selectors
+
+    return {"publications": list(selectors.published_for_unit_item(unit_item)[:limit])}
