@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
+from gongkai.core import aio
+
 from . import extract, pii
 from .fetch import Fetched, Fetcher, Limits
 from .words import Scanner
@@ -382,4 +384,4 @@ async def crawl_sites(
 
 
 def crawl_one(spec: SiteSpec, limits: Limits, scanner: Scanner | None = None) -> SiteReport:
-    return asyncio.run(crawl_sites([spec], limits, scanner))[0]
+    return aio.run(crawl_sites([spec], limits, scanner))[0]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.core import audit, deadlines, transitions
+from gongkai.core import aio, audit, deadlines, transitions
 from gongkai.core.models import Organisation
 
 from ..audit_actions import AuditAction
@@ -61,7 +61,7 @@ def probe_run(probe: Probe, *, limits: Limits | None = None) -> Probe:
         async with Fetcher(limits) as f:
             return await f.fetch(url, html=False, max_bytes=256 * 1024)
 
-    got = asyncio.run(go())
+    got = aio.run(go())
     ok = got.ok and got.elapsed < settings.GONGKAI_MONITORING_TIMEOUT
     Probe.objects.filter(pk=probe.pk).update(
         done_at=timezone.now(), ok=ok, status_code=got.status, elapsed_ms=int(got.elapsed * 1000), error=got.error[:200]
@@ -112,7 +112,7 @@ def crawl_sites(
     limits = limits or Limits.from_settings()
     as_of = as_of or timezone.localdate()
     specs = [spec_for(s) for s in sites]
-    reports = asyncio.run(engine.crawl_sites(specs, limits, scanner()))
+    reports = aio.run(engine.crawl_sites(specs, limits, scanner()))
     out = []
     for site, report in zip(sites, reports, strict=True):
         try:
@@ -353,7 +353,7 @@ def accounts_check(*, as_of: dt.date | None = None, limits: Limits | None = None
             got = await asyncio.gather(*(f.fetch(url) for url in feeds.values()))
         return dict(zip(feeds, got, strict=True))
 
-    pages = asyncio.run(fetch_all()) if feeds else {}
+    pages = aio.run(fetch_all()) if feeds else {}
     duplicates = duplicate_account_ids()
     out = []
     for account in accounts:

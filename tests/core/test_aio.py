@@ -1,0 +1,38 @@
+"""core.aio.run works whether or not the calling thread already runs an event loop.
+
+The CI failure it prevents: a Playwright (sync API) browser test left a loop running in
+an xdist worker, and every later monitoring crawl in that worker raised RuntimeError.
+"""
+
+import asyncio
+
+from gongkai.core import aio
+
+
+async def _answer():
+    await asyncio.sleep(0)
+    return 42
+
+
+def test_runs_without_a_loop():
+    assert aio.run(_answer()) == 42
+
+
+def test_runs_inside_a_running_loop():
+    async def outer():
+        return aio.run(_answer())
+
+    assert asyncio.run(outer()) == 42
+
+
+def test_exceptions_reach_the_caller():
+    async def boom():
+        raise ValueError("坏输入")
+
+    async def outer():
+        try:
+            aio.run(boom())
+        except ValueError as exc:
+            return str(exc)
+
+    assert asyncio.run(outer()) == "坏输入"
