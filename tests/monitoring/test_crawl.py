@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from gongkai.core import aio
 from gongkai.monitoring import loopback, services
 from gongkai.monitoring.engine import crawl
 from gongkai.monitoring.engine.fetch import Fetcher, Limits
@@ -106,7 +107,7 @@ def test_hostile_sites_never_crash_a_pass_or_hold_up_others(farm):
     specs = [crawl.SiteSpec(farm.url(p)) for p in ("/slow/", "/loop/", "/huge/", "/bin/", "/bad/")] + [
         crawl.SiteSpec(good)
     ]
-    reports = asyncio.run(crawl.crawl_sites(specs, LIMITS))
+    reports = aio.run(crawl.crawl_sites(specs, LIMITS))
     slow, loop, huge, binary, bad, ok = reports
     assert slow.home.error == "timeout" and slow.unreachable
     assert loop.home.error == "too many redirects"
@@ -150,7 +151,7 @@ def test_per_host_concurrency_and_delay(farm):
             results = await asyncio.gather(*(one(i) for i in range(6)))
             return peak, results
 
-    peak, results = asyncio.run(run())
+    peak, results = aio.run(run())
     assert peak == 2 and all(r.ok for r in results)
 
 
