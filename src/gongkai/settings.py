@@ -227,6 +227,21 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 GONGKAI_MAX_UPLOAD_BYTES = env.int("GONGKAI_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Uploads (gongkai.core.uploads, docs/security.md 恶意代码防范): ZIP-based formats (DOCX/XLSX/PPTX/ODT/ZIP)
+# are refused from their directory, before extraction, past these limits; text extraction runs in a
+# child process limited in address space and time.
+GONGKAI_MAX_UNCOMPRESSED_BYTES = env.int("GONGKAI_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+GONGKAI_MAX_ARCHIVE_MEMBERS = env.int("GONGKAI_MAX_ARCHIVE_MEMBERS", default=5_000)
+GONGKAI_MAX_COMPRESSION_RATIO = env.float("GONGKAI_MAX_COMPRESSION_RATIO", default=100.0)
+GONGKAI_EXTRACT_ISOLATED = env.bool("GONGKAI_EXTRACT_ISOLATED", default=True)
+GONGKAI_EXTRACT_MEMORY_MB = env.int("GONGKAI_EXTRACT_MEMORY_MB", default=512)
+GONGKAI_EXTRACT_TIMEOUT = env.float("GONGKAI_EXTRACT_TIMEOUT", default=20.0)
+# Virus scanning of every upload: a dotted path scan(data, name), or ClamAV's clamd (INSTREAM) on a
+# Unix socket or host:port. Unset = no scanning (manage.py check --deploy warns).
+GONGKAI_ATTACHMENT_SCANNER = env.str("GONGKAI_ATTACHMENT_SCANNER", default="")
+GONGKAI_CLAMD_SOCKET = env.str("GONGKAI_CLAMD_SOCKET", default="")
+GONGKAI_CLAMD_HOST = env.str("GONGKAI_CLAMD_HOST", default="")
+GONGKAI_CLAMD_TIMEOUT = env.float("GONGKAI_CLAMD_TIMEOUT", default=30.0)
 
 # --- Security ---------------------------------------------------------------
 _secure = not (DEBUG or DEMO or TESTING)
