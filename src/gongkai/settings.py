@@ -21,10 +21,14 @@ DEBUG = env.bool("DEBUG", default=DEMO)
 DATA_DIR = Path(env.str("GONGKAI_DATA_DIR", default=str(Path.cwd() / "var")))
 
 _INSECURE_KEY = "insecure-demo-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if (DEMO or DEBUG or TESTING) else "")
-if not SECRET_KEY:
+# Only the embedded demo and the test suite may run on the public demo key; DEBUG alone does not
+# (a debugging production copy would otherwise sign sessions with a key anyone can read).
+SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if (DEMO or TESTING) else "")
+if not SECRET_KEY or (SECRET_KEY == _INSECURE_KEY and not (DEMO or TESTING)) or len(SECRET_KEY) < 32:
     raise environ.ImproperlyConfigured(
-        "SECRET_KEY must be set in production (or set GONGKAI_DEMO=1 for the embedded demo)."
+        "SECRET_KEY must be set to a random value of at least 32 characters unless GONGKAI_DEMO=1 "
+        "(the embedded demo); DEBUG=1 does not change this. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env.list(
@@ -46,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "gongkai.core",
     "gongkai.portal",
     "gongkai.workbench",
@@ -79,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.core.middleware.NoStoreMiddleware",
     "gongkai.core.db.ReplicaReadsMiddleware",
     "gongkai.core.middleware.TraditionalChineseMiddleware",
     "gongkai.core.middleware.ServiceUnavailableMiddleware",
@@ -172,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+    "search-prune-visits": {"task": "search.prune_visits", "schedule": crontab(hour=0, minute=30)},
     "guides-send-digests": {"task": "guides.send_digests", "schedule": crontab(hour=7, minute=0)},
     "benefits-expire-items": {"task": "benefits.expire_items", "schedule": crontab(hour=0, minute=20)},
     # 双公示: penalties whose display period ended leave the public pages (kept internally)
@@ -249,7 +257,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_secure)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_secure)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+# HSTS: only behind TLS (docs/security.md 入侵防范). Start with a short max-age (300), then a year.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -257,6 +268,51 @@ CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers, never from 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 X_FRAME_OPTIONS = "DENY"
+# Pages and exports holding personal data are never kept by browsers or shared caches:
+# responses under these prefixes, and every download (Content-Disposition: attachment) or
+# page served to a signed-in user, carry Cache-Control: no-store (gongkai.core.middleware).
+GONGKAI_NO_STORE_PREFIXES = tuple(
+    env.list(
+        "GONGKAI_NO_STORE_PREFIXES",
+        default=[
+            "/workbench/",
+            "/staff/",
+            "/api/v1/staff/",
+            "/admin/",
+            "/requests/track/",
+            "/interaction/track/",
+            "/api/v1/requests/status/",
+        ],
+    )
+)
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline scripts, inline styles or eval. Map tiles (GONGKAI_MAP_TILE_URL / 天地图) are added to
+# img-src below; GONGKAI_CSP_REPORT_URI collects violation reports; GONGKAI_CSP_REPORT_ONLY=1
+# sends the policy as Content-Security-Policy-Report-Only while a deployment checks its pages.
+_csp_img = ["'self'", "data:"]
+GONGKAI_CSP_REPORT_ONLY = env.bool("GONGKAI_CSP_REPORT_ONLY", default=False)
+_csp_policy = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _csp_img,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **(
+            {"report-uri": [env.str("GONGKAI_CSP_REPORT_URI")]} if env.str("GONGKAI_CSP_REPORT_URI", default="") else {}
+        ),
+    }
+}
+if GONGKAI_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
+else:
+    CONTENT_SECURITY_POLICY = _csp_policy
 
 # --- Email ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if (DEMO or DEBUG) else "smtp://localhost:25")
@@ -270,6 +326,12 @@ GONGKAI_MAP_TILES = env.str("GONGKAI_MAP_TILES", default="none")
 GONGKAI_MAP_TILE_URL = env.str("GONGKAI_MAP_TILE_URL", default="")
 GONGKAI_MAP_ATTRIBUTION = env.str("GONGKAI_MAP_ATTRIBUTION", default="")
 GONGKAI_TIANDITU_KEY = env.str("GONGKAI_TIANDITU_KEY", default="")
+if GONGKAI_MAP_TILES == "selfhosted" and GONGKAI_MAP_TILE_URL:  # the tile server may serve images
+    _scheme, _rest = GONGKAI_MAP_TILE_URL.split("://", 1) if "://" in GONGKAI_MAP_TILE_URL else ("https", "")
+    if _rest:
+        _csp_img.append(f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}")
+elif GONGKAI_MAP_TILES == "tianditu":
+    _csp_img.append("https://*.tianditu.gov.cn")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -308,6 +370,12 @@ GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Popular search terms (热门检索, autocomplete, statistics) become public only after this many
+# visitor-days (distinct daily visitor hashes) on this many different days (docs/search.md).
+GONGKAI_SEARCH_TERM_MIN_VISITORS = env.int("GONGKAI_SEARCH_TERM_MIN_VISITORS", default=5)
+GONGKAI_SEARCH_TERM_MIN_DAYS = env.int("GONGKAI_SEARCH_TERM_MIN_DAYS", default=2)
+# Key of the daily visitor hashes (never the raw address is stored); default derived from SECRET_KEY.
+GONGKAI_VISITOR_HASH_KEY = env.str("GONGKAI_VISITOR_HASH_KEY", default="")
 # Information requests (see docs/requests.md): reminder thresholds in working days before the due
 # date, attachment size, and private storage for letters and applicants' files (never served from
 # MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.

@@ -28,6 +28,11 @@ class InteractionConfig(AppConfig):
         deadlines.register_recompute("interaction.appeal", services.appeal_recompute_due_dates)
         deadlines.register_recompute("interaction.faq", services.faq_recompute_review_dates)
         search_sources.register()
+        from gongkai.core import privacy
+
+        from . import screening
+
+        privacy.register_term_screen(screening.term_is_sensitive)  # popular search terms
 
     def workbench_panels(self, user):
         from django.urls import reverse
