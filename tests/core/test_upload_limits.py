@@ -37,16 +37,19 @@ def _docx_with(member: str, size: int, *, extra: dict[str, bytes] | None = None)
         for info in src.infolist():
             if info.filename != member:
                 out.writestr(info.filename, src.read(info.filename))
-        head = b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
-        tail = b"</w:t></w:r></w:p></w:body></w:document>"
+        head = (
+            b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w='
+            b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        )
+        paragraph = "<w:p><w:r><w:t>低保</w:t></w:r></w:p>".encode()
+        block = paragraph * (1024 * 1024 // len(paragraph))  # millions of small elements: a big tree
         info = zipfile.ZipInfo(member)
         info.compress_type = zipfile.ZIP_DEFLATED
         with out.open(info, "w", force_zip64=True) as f:
             f.write(head)
-            block = b"\xe4\xbd\x8e" * 1 + b" " * (1024 * 1024 - 3)
             for _ in range(size // len(block)):
                 f.write(block)
-            f.write(tail)
+            f.write(b"</w:body></w:document>")
         for name, data in (extra or {}).items():
             out.writestr(zipfile.ZipInfo(name), data)  # stored: incompressible padding
     return buf.getvalue()

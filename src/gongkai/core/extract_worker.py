@@ -120,6 +120,9 @@ def main(argv: list[str]) -> int:
         return 3
     except Exception as exc:  # noqa: BLE001 - any parse failure means "damaged"
         sys.stderr.write(f"{type(exc).__name__}: {exc}"[:500] + "\n")
+        text = str(exc).lower()
+        if "memory" in text or "resource limit" in text:  # lxml reports its own allocation failures
+            return 3
         return 2
     sys.stdout.buffer.write(text[:max_chars].encode("utf-8", "replace"))
     return 0
