@@ -337,3 +337,14 @@ def test_text_imports_are_checked(settings):
         uploads.check_text_file("名单.csv", b"a,b\n" * 1000, limit=100)
     assert err.value.code == "too_large"
     assert uploads.check_text_file("../../名单.csv", "名称,金额\n松阳县,100\n".encode()) == "名单.csv"
+
+
+def test_deploy_check_warns_without_a_scanner(settings):
+    from gongkai.core import checks
+
+    settings.GONGKAI_ATTACHMENT_SCANNER = ""
+    settings.GONGKAI_CLAMD_SOCKET = ""
+    settings.GONGKAI_CLAMD_HOST = ""
+    assert [w.id for w in checks.upload_scanner_configured(None)] == ["gongkai.W001"]
+    settings.GONGKAI_CLAMD_HOST = "clamav.internal:3310"
+    assert checks.upload_scanner_configured(None) == []

@@ -15,6 +15,9 @@ class CoreConfig(AppConfig):
         (_("法定期限"), "core:period-list", 97, None),
     ]
 
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deployment checks (uploads)
+
     def workbench_panels(self, user) -> list[dict]:
         """Workbench home: the calendar reminder for everyone, an overview for the disclosure office."""
         import datetime as dt
