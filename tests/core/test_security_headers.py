@@ -194,3 +194,11 @@ def test_pages_work_under_the_csp_in_a_browser(tree, page, login_page):
     page.goto("/workbench/")
     page.wait_for_load_state("networkidle")
     assert violations == []
+    # control: an injected inline script is refused and reported, so the listener does see violations
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 1';"
+            " document.body.append(s); }"
+        )
+    assert page.evaluate("() => window.pwned") is None
+    assert violations and "script-src" in violations[0]
