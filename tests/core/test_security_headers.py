@@ -75,6 +75,11 @@ def test_no_store_on_staff_and_applicant_pages_not_on_public_pages(client, clien
         assert "no-store" in r["Cache-Control"] and r["Pragma"] == "no-cache", url
     api = client_for(tree.office).get("/api/v1/staff/publications/")
     assert "no-store" in api["Cache-Control"]
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=tree.office)
+    tokened = client.get("/api/v1/search/", {"q": "低保"}, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert "no-store" in tokened["Cache-Control"]
 
 
 @pytest.mark.django_db

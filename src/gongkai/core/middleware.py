@@ -218,7 +218,9 @@ class NoStoreMiddleware:
     def _signed_in(self, request) -> bool:
         # Only look at the user when a session cookie came: touching the session of an
         # anonymous visitor would add "Vary: Cookie" to every public page.
-        if self.session_cookie not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META:
+        if "HTTP_AUTHORIZATION" in request.META:  # API token: DRF authenticates in the view, not here
+            return True
+        if self.session_cookie not in request.COOKIES:
             return False
         user = getattr(request, "user", None)
         return user is not None and user.is_authenticated
