@@ -235,8 +235,9 @@ def clamd(settings):
 def test_clamd_instream_accepts_clean_and_refuses_eicar(clamd, monkeypatch):
     monkeypatch.setattr(uploads, "CLAMD_CHUNK", 1000)  # several chunks per file
     assert uploads.scanner_path() == "gongkai.core.uploads.clamd_scan"
-    assert uploads.check_file("方案.docx", docx_bytes(), extract=False).kind == "docx"
-    assert clamd.streams[-1] == docx_bytes()  # the whole file, reassembled from the chunks
+    data = docx_bytes()
+    assert uploads.check_file("方案.docx", data, extract=False).kind == "docx"
+    assert clamd.streams[-1] == data  # the whole file, reassembled from the chunks
     with pytest.raises(ValidationError) as err:
         uploads.check_text_file("名单.csv", b"name,phone\n" + EICAR + b"\n")
     assert err.value.code == "infected" and "Eicar-Test-Signature" in err.value.messages[0]
