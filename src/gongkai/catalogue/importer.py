@@ -404,7 +404,12 @@ def _read(data: bytes, limit: int, report: ImportReport) -> list[RawSheet] | Non
     try:
         if sniff(data) == "xlsx":
             # zip-bomb limits and the scanner before openpyxl opens anything
-            uploads.check_file("import.xlsx", data, allowed={"xlsx"}, limit=MAX_BYTES, extract=False)
+            try:
+                uploads.check_file("import.xlsx", data, allowed={"xlsx"}, limit=MAX_BYTES, extract=False)
+            except ValidationError as exc:
+                if {e.code for e in exc.error_list} & {"archive", "too_large", "scan", "infected"}:
+                    raise
+                raise ValidationError(_("无法打开该 Excel 文件（文件损坏，或不是 .xlsx 工作簿）")) from exc
             return read_xlsx(data, limit, hint=hint)
         uploads.check_text_file("import.csv", data, limit=MAX_BYTES)
         sheets, warnings = read_csv(data, limit, hint=hint)
