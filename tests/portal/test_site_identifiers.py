@@ -32,7 +32,12 @@ def test_footer_and_home_meta(client, settings):
     for key, value in IDS.items():
         setattr(settings, key, value)
     html = client.get(reverse("portal:home")).content.decode()
-    for text in ("主办单位：松阳县人民政府办公室", "网站标识码：3311240001", "浙ICP备05012345号", "浙公网安备33112402000123号"):
+    for text in (
+        "主办单位：松阳县人民政府办公室",
+        "网站标识码：3311240001",
+        "浙ICP备05012345号",
+        "浙公网安备33112402000123号",
+    ):
         assert text in html
     assert 'href="https://beian.miit.gov.cn/"' in html
     found = extract.footer_identifiers(extract.footer_text(extract.parse(html)))
