@@ -170,6 +170,20 @@ def test_deferred_events_are_linked_after_commit_in_id_order(settings, django_ca
     assert result.ok and result.pending == 0 and result.checked == AuditEvent.objects.count()
 
 
+def test_switching_to_inline_links_pending_events_first(settings):
+    settings.GONGKAI_AUDIT_CHAINING = "deferred"
+    with transaction.atomic():
+        a = audit.record(actor=None, action="test.mode", object_type="t", object_id="deferred")
+    settings.GONGKAI_AUDIT_CHAINING = "inline"
+    with transaction.atomic():
+        b = audit.record(actor=None, action="test.mode", object_type="t", object_id="inline")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.chain_seq is not None and b.chain_seq == a.chain_seq + 1 and b.prev_hash == a.hash
+    result = audit.verify()
+    assert result.ok and result.pending == 0
+
+
 def test_deleting_an_event_leaves_a_gap_in_the_positions(settings):
     ids = _record(5)
     _raw("DELETE FROM core_auditevent WHERE id = %s", [ids[2]])

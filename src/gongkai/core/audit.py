@@ -300,8 +300,13 @@ def record(
         return event
     head = _locked_head()
     event.save()  # the id first: the head records it
-    _link(head, [event])
-    _write_chain_columns([event])
+    # Events left pending (by the deferred mode, before a switch) go first, in id order.
+    batch = [
+        *AuditEvent.objects.filter(chain_seq__isnull=True).exclude(pk=event.pk).order_by("id")[:CHAIN_BATCH],
+        event,
+    ]
+    _link(head, batch)
+    _write_chain_columns(batch)
     return event
 
 
