@@ -130,6 +130,15 @@ def test_sm3_chain_under_guomi(settings):
     assert audit.verify().ok  # a chain may switch algorithm: each event names its own keyed one
 
 
+def test_guomi_without_sm3_refuses_to_start(settings, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.GONGKAI_CRYPTO = "gm"
+    monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.hmac", None)  # as if not installed
+    with pytest.raises(ImproperlyConfigured, match="SM3"):
+        audit.check_configuration()
+
+
 def test_production_settings_need_an_audit_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DEBUG", "DATABASE_URL"))}
     env.update(SECRET_KEY="s" * 50, GONGKAI_DATA_DIR=str(tmp_path), PYTHONPATH="src")
