@@ -133,7 +133,10 @@ def test_sm3_chain_under_guomi(settings):
 def test_guomi_without_sm3_refuses_to_start(settings, monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 
+    import cryptography.hazmat.primitives as primitives
+
     settings.GONGKAI_CRYPTO = "gm"
+    monkeypatch.delattr(primitives, "hmac", raising=False)
     monkeypatch.setitem(sys.modules, "cryptography.hazmat.primitives.hmac", None)  # as if not installed
     with pytest.raises(ImproperlyConfigured, match="SM3"):
         audit.check_configuration()
