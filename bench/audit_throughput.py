@@ -39,6 +39,13 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=16, help="concurrent writers (default 16)")
     parser.add_argument("--single", type=int, default=400, help="writes for the one-writer run (default 400)")
     parser.add_argument("--per-writer", type=int, default=80, help="writes per writer in the concurrent runs")
+    parser.add_argument(
+        "--hold-ms",
+        type=float,
+        default=0.0,
+        help="extra time each transaction stays open after the service (pg_sleep): models services that do "
+        "more work after their audit event, or a slow commit; 0 = the bare service",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--smoke", action="store_true", help="tiny run (seconds); works on SQLite")
     args = parser.parse_args()
@@ -78,10 +85,18 @@ def main() -> int:
     ]
     audit.chain_pending()
 
+    from django.db import transaction
+
+    hold = args.hold_ms / 1000 if connection.vendor == "postgresql" else 0
+
     def write(user: User, n: int, tag: str) -> None:
         try:
             for i in range(n):
-                services.user_update(actor=None, user=user, phone=f"1390578{i % 10000:04d}", full_name=f"{tag}{i}")
+                with transaction.atomic():
+                    services.user_update(actor=None, user=user, phone=f"1390578{i % 10000:04d}", full_name=f"{tag}{i}")
+                    if hold:
+                        with connection.cursor() as cursor:
+                            cursor.execute("SELECT pg_sleep(%s)", [hold])
         finally:
             connections.close_all()
 
@@ -111,6 +126,7 @@ def main() -> int:
     figures = {
         "database": connection.vendor,
         "writers": args.writers,
+        "hold_ms": args.hold_ms if hold else 0,
         "writers_1_per_s": round(one, 1),
         "writers_16_per_s": round(many, 1),
         "scaling_ratio": round(many / one, 2),

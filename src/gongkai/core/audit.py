@@ -38,7 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,8 +202,11 @@ def _chaining_mode() -> str:
 
 
 def _locked_head() -> AuditChainHead:
-    AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    try:
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+    except AuditChainHead.DoesNotExist:
+        AuditChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def _link(head: AuditChainHead, events: list[AuditEvent]) -> None:
@@ -236,6 +239,12 @@ def chain_pending(max_events: int | None = None) -> int:
     while max_events is None or linked < max_events:
         size = CHAIN_BATCH if max_events is None else min(CHAIN_BATCH, max_events - linked)
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Linking needs no durability of its own: a crash before the WAL reaches the disk undoes
+                # the chain columns and the head together (same transaction), so the events are simply
+                # pending again and linked by the next run. Saves one synchronous disk flush per write.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             head = _locked_head()
             batch = list(AuditEvent.objects.filter(chain_seq__isnull=True).order_by("id")[:size])
             if not batch:
@@ -243,6 +252,8 @@ def chain_pending(max_events: int | None = None) -> int:
             _link(head, batch)
             _write_chain_columns(batch)
         linked += len(batch)
+        if len(batch) < size:
+            break  # drained: an event committed after this batch's query is linked by its own writer's run
     return linked
 
 
@@ -340,8 +351,10 @@ def write_checkpoint(directory: Path | None = None) -> Path | None:
     behind it against truncation and rewriting only as long as the file itself is out of reach.
     """
     chain_pending()
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None or head.last_seq == 0:
+    with transaction.atomic():  # a durable commit: flushes the (asynchronous) linking commits before it
+        head = _locked_head()
+        head.save(update_fields=["last_seq"])
+    if head.last_seq == 0:
         return None
     directory = Path(directory or checkpoint_dir())
     path = directory / f"checkpoint-{head.last_seq:012d}.json"
