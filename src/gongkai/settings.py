@@ -29,18 +29,6 @@ if not SECRET_KEY:
         "SECRET_KEY must be set in production (or set GONGKAI_DEMO=1 for the embedded demo)."
     )
 
-# Audit chain key (gongkai.core.audit): kept apart from SECRET_KEY, so that whoever can write the
-# database (or knows SECRET_KEY) but lacks this key cannot re-chain edited audit events.
-_DEV_AUDIT_KEY = "insecure-demo-audit-key-do-not-use-in-production"
-GONGKAI_AUDIT_KEY = env.str("GONGKAI_AUDIT_KEY", default=_DEV_AUDIT_KEY if (DEMO or DEBUG or TESTING) else "")
-if not GONGKAI_AUDIT_KEY:
-    raise environ.ImproperlyConfigured(
-        "GONGKAI_AUDIT_KEY must be set in production: a random secret of at least 32 characters, different from "
-        "SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
-    )
-if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
-    raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
-
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"] if (DEMO or DEBUG or TESTING) else []
 )
@@ -348,8 +336,18 @@ GONGKAI_MONITORING_A11Y_PAGES = env.int("GONGKAI_MONITORING_A11Y_PAGES", default
 GONGKAI_MONITORING_SCREENSHOTS = env.bool("GONGKAI_MONITORING_SCREENSHOTS", default=not TESTING)
 # The portal's own public address, so that it is registered and checked like any other site.
 GONGKAI_PORTAL_URL = env.str("GONGKAI_PORTAL_URL", default="")
-# 国密 option: "gm" = SM3/SM4 (audit chain: HMAC-SM3); anything else = HMAC-SHA-256/AES-GCM.
-GONGKAI_CRYPTO = env.str("GONGKAI_CRYPTO", default="")
+# Audit chain key (gongkai.core.audit): kept apart from SECRET_KEY, so that whoever can write the
+# database (or knows SECRET_KEY) but lacks this key cannot re-chain edited audit events.
+_DEV_AUDIT_KEY = "insecure-demo-audit-key-do-not-use-in-production"
+GONGKAI_AUDIT_KEY = env.str("GONGKAI_AUDIT_KEY", default=_DEV_AUDIT_KEY if (DEMO or DEBUG or TESTING) else "")
+if not GONGKAI_AUDIT_KEY:
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_AUDIT_KEY must be set in production: a random secret of at least 32 characters, different from "
+        "SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
+if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
+    raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
 # Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
 # how events are chained ("deferred": inserted without the chain lock and linked after commit by one
 # sequencer, so writers do not queue; "inline": linked under the lock inside the writer's transaction,

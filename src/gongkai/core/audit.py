@@ -74,7 +74,7 @@ class AuditAction(models.TextChoices):
     CALENDAR_SAVE = "calendar.save", _("修改节假日")
     CALENDAR_DELETE = "calendar.delete", _("删除节假日")
     PERIOD_UPDATE = "period.update", _("修改法定期限")
-    AUDIT_EXPORT = "audit.export", _("导出审计日志")
+    AUDIT_EXPORT = "audit.export", _("导出审计日志归档")
     AUDIT_REKEY = "audit.rekey", _("审计链重新签名")
     AUDIT_PURGE = "audit.purge", _("清理过期审计事件")
 
