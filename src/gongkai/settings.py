@@ -5,6 +5,8 @@ for production (DEBUG off, secure cookies) except in the embedded demo mode
 (GONGKAI_DEMO=1), which the README run command switches on.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -186,6 +188,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Assessment: overdue rectifications become red cards; re-checks whose crawl has finished.
     "assessment-escalate-overdue": {"task": "assessment.escalate_overdue", "schedule": crontab(hour=6, minute=0)},
+    # Audit: link events a crashed process left unchained; export a signed checkpoint of the chain head.
+    "core-audit-chain-pending": {"task": "gongkai.core.tasks.audit_chain_pending", "schedule": crontab(minute="*")},
+    "core-audit-checkpoint": {"task": "gongkai.core.tasks.audit_checkpoint", "schedule": crontab(minute=5)},
 }
 
 # --- Auth ---------------------------------------------------------------
@@ -338,6 +343,38 @@ GONGKAI_MONITORING_A11Y_PAGES = env.int("GONGKAI_MONITORING_A11Y_PAGES", default
 GONGKAI_MONITORING_SCREENSHOTS = env.bool("GONGKAI_MONITORING_SCREENSHOTS", default=not TESTING)
 # The portal's own public address, so that it is registered and checked like any other site.
 GONGKAI_PORTAL_URL = env.str("GONGKAI_PORTAL_URL", default="")
+# Audit chain key (gongkai.core.audit): kept apart from SECRET_KEY, so that whoever can write the
+# database (or knows SECRET_KEY) but lacks this key cannot re-chain edited audit events.
+_DEV_AUDIT_KEY = "insecure-demo-audit-key-do-not-use-in-production"
+GONGKAI_AUDIT_KEY = env.str("GONGKAI_AUDIT_KEY", default=_DEV_AUDIT_KEY if (DEMO or DEBUG or TESTING) else "")
+if not GONGKAI_AUDIT_KEY:
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_AUDIT_KEY must be set in production: a random secret of at least 32 characters, different from "
+        "SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
+if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
+    raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
+# Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
+# how events are chained ("deferred": inserted without the chain lock and linked after commit by one
+# sequencer, so writers do not queue; "inline": linked under the lock inside the writer's transaction,
+# the default on SQLite, whose writers are serialised anyway), and where signed chain-head checkpoints go
+# (outside the database; copy them off the host). Tests get a throwaway directory.
+GONGKAI_AUDIT_RETENTION_DAYS = max(180, env.int("GONGKAI_AUDIT_RETENTION_DAYS", default=180))
+GONGKAI_AUDIT_CHAINING = env.str(
+    "GONGKAI_AUDIT_CHAINING",
+    default="inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "deferred",
+)
+GONGKAI_AUDIT_CHECKPOINT_DIR = Path(
+    env.str(
+        "GONGKAI_AUDIT_CHECKPOINT_DIR",
+        default=str(
+            Path(tempfile.gettempdir()) / f"gongkai-test-checkpoints-{os.getpid()}"
+            if TESTING
+            else DATA_DIR / "audit-checkpoints"
+        ),
+    )
+)
 GONGKAI_SEARCH_INDEX_DIR = Path(env.str("GONGKAI_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 
 LOGGING = {
