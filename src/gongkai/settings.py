@@ -318,6 +318,13 @@ SPECTACULAR_SETTINGS = {
 
 # --- gongkai ----------------------------------------------------------------
 GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
+# Site identifiers every government website shows (国办发〔2017〕47号《政府网站发展指引》): the 主办单位,
+# the 网站标识码 (also in <meta name="SiteIDCode">), the ICP filing and the public-security filing numbers.
+# The demo shows the demo county's values (松阳县, region code 331124) so the footer is seen filled in.
+GONGKAI_SITE_ORGANISER = env.str("GONGKAI_SITE_ORGANISER", default="松阳县人民政府办公室" if DEMO else "")
+GONGKAI_SITE_ID_CODE = env.str("GONGKAI_SITE_ID_CODE", default="3311240001" if DEMO else "")
+GONGKAI_SITE_ICP = env.str("GONGKAI_SITE_ICP", default="")
+GONGKAI_SITE_POLICE_RECORD = env.str("GONGKAI_SITE_POLICE_RECORD", default="")
 # 索引号 layout; fields: unit_code, category, year, seq (see gongkai.core.numbering).
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
