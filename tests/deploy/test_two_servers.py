@@ -43,8 +43,8 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REPO = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"two-servers"
-BOOT_TIMEOUT = 40.0  # seconds for the servers to answer (a loaded 2-core machine)
-SETTLE_TIMEOUT = 25.0  # seconds for the worker to index / recompute
+BOOT_TIMEOUT = 60.0  # seconds for the servers to answer (upper bound: a loaded 2-core machine)
+SETTLE_TIMEOUT = 45.0  # seconds for the worker to index / recompute (upper bound)
 PASSWORD = "pw-12345678"
 
 
