@@ -157,6 +157,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran: a killed worker's task runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks (crawls, reports) do not hold others back
+# The queue of every task (and the one workers consume): two platforms sharing one Redis use two names.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # Every periodic job of the product, in one place (run by one `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     # Stored due dates follow the calendar and periods at once (on commit of a change); this
@@ -220,8 +222,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Public media (publication attachments, open data files) on the local file system (a volume
+# shared by the app servers and workers) or, with GONGKAI_STORAGE=s3, in S3-compatible object
+# storage through django-storages (`pip install 'gongkai[s3]'`; see docs/deployment.md).
+# Private files (request letters, applicants' files, screenshots) stay under
+# GONGKAI_PRIVATE_MEDIA_ROOT, which must then be a shared volume as well.
+GONGKAI_STORAGE = env.str("GONGKAI_STORAGE", default="filesystem").lower()
+if GONGKAI_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": None,  # the bucket's policy decides; never public-read by default
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "file_overwrite": False,
+        },
+    }
+elif GONGKAI_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise environ.ImproperlyConfigured(f"GONGKAI_STORAGE must be filesystem or s3, not {GONGKAI_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
@@ -305,6 +334,9 @@ GONGKAI_SITE_POLICE_RECORD = env.str("GONGKAI_SITE_POLICE_RECORD", default="")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Portal search and suggestion rate limits per client address (behind one NAT, raise them).
+GONGKAI_SEARCH_RATE = env.str("GONGKAI_SEARCH_RATE", default="120/m")
+GONGKAI_SUGGEST_RATE = env.str("GONGKAI_SUGGEST_RATE", default="600/m")
 # Information requests (see docs/requests.md): reminder thresholds in working days before the due
 # date, attachment size, and private storage for letters and applicants' files (never served from
 # MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.
