@@ -16,6 +16,10 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self):
+        from . import audit
+
+        # Refuse to start with an unusable audit key or a 国密 setting this host cannot honour (SM3).
+        audit.check_configuration()
         from . import checks  # noqa: F401 - registers the deployment checks (uploads)
 
     def workbench_panels(self, user) -> list[dict]:
