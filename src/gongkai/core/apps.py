@@ -15,6 +15,12 @@ class CoreConfig(AppConfig):
         (_("法定期限"), "core:period-list", 97, None),
     ]
 
+    def ready(self) -> None:
+        # Refuse to start with a missing or malformed key setup (personal data at rest, core.crypto).
+        from . import crypto
+
+        crypto.check_configuration()
+
     def workbench_panels(self, user) -> list[dict]:
         """Workbench home: the calendar reminder for everyone, an overview for the disclosure office."""
         import datetime as dt
