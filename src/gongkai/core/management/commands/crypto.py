@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--verify", action="store_true", help="decrypt every value and check every blind index")
 
     def handle(self, action, batch, reindex, verify, **options):
+        self.verbosity = options.get("verbosity", 1)
         if action == "genkey":
             self.stdout.write(crypto.generate_key())
             return
