@@ -201,6 +201,7 @@ def _clear(**kwargs) -> None:
     if kwargs.get("setting") in {"GONGKAI_CRYPTO", "GONGKAI_DATA_KEYS", "GONGKAI_BLIND_INDEX_KEY", "DEMO", "TESTING"}:
         config.cache_clear()
         _subkey.cache_clear()
+        _gcm.cache_clear()
 
 
 setting_changed.connect(_clear, dispatch_uid="gongkai.core.crypto.clear")
@@ -307,6 +308,7 @@ class _SM4GCM:
         return dec.update(data[:-16]) + dec.finalize()
 
 
+@cache
 def _gcm(algorithm: str, key: bytes):
     if algorithm == AES_GCM:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
