@@ -16,9 +16,11 @@ class CoreConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        # Refuse to start with a missing or malformed key setup (personal data at rest, core.crypto).
-        from . import crypto
+        from . import audit, crypto
 
+        # Refuse to start with an unusable audit key or a 国密 setting this host cannot honour (SM3),
+        # or with a missing or malformed key setup for personal data at rest (core.crypto).
+        audit.check_configuration()
         crypto.check_configuration()
 
     def workbench_panels(self, user) -> list[dict]:
