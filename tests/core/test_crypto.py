@@ -378,7 +378,12 @@ def test_production_without_keys_fails_at_startup(tmp_path):
         for k, v in os.environ.items()
         if not k.startswith(("GONGKAI_", "DJANGO_SETTINGS", "DEBUG", "SECRET_KEY", "DATABASE_URL"))
     }
-    env.update(SECRET_KEY="x" * 50, GONGKAI_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="gongkai.settings")
+    env.update(
+        SECRET_KEY="x" * 50,
+        GONGKAI_AUDIT_KEY="a" * 48,
+        GONGKAI_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="gongkai.settings",
+    )
     code = "import django; django.setup()"
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and "GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY must be set" in proc.stderr
