@@ -469,6 +469,25 @@ if not GONGKAI_AUDIT_KEY:
     )
 if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
     raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# --- Personal data at rest (gongkai.core.crypto, docs/core.md "Keys and rotation") -------------
+# GONGKAI_CRYPTO: default (AES-256-GCM, HMAC-SHA-256) | gm (国密: SM4-GCM, HMAC-SM3).
+# GONGKAI_DATA_KEYS: "v2:<base64>,v1:<base64>" (first = current; older ones until `gongkai crypto rotate`);
+# GONGKAI_BLIND_INDEX_KEY: the key of the blind indexes (lookups of phones, ID numbers), not a data key.
+# The embedded demo and the test suite use fixed public keys; anything else must set its own.
+GONGKAI_CRYPTO = env.str("GONGKAI_CRYPTO", default="default")
+_dev_keys = DEMO or TESTING
+GONGKAI_DATA_KEYS = env.str("GONGKAI_DATA_KEYS", default="")
+GONGKAI_BLIND_INDEX_KEY = env.str("GONGKAI_BLIND_INDEX_KEY", default="")
+if _dev_keys:
+    from gongkai.core.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
+
+    GONGKAI_DATA_KEYS = GONGKAI_DATA_KEYS or DEV_DATA_KEYS
+    GONGKAI_BLIND_INDEX_KEY = GONGKAI_BLIND_INDEX_KEY or DEV_BLIND_INDEX_KEY
+elif not (GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY):
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY must be set outside the demo: personal data is "
+        "encrypted at rest. Create keys with `GONGKAI_DEMO=1 gongkai crypto genkey` (see docs/core.md)."
+    )
 # The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
 # Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
 # how events are chained ("deferred": inserted without the chain lock and linked after commit by one
