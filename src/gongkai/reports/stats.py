@@ -133,12 +133,12 @@ def _request_charts(units, year: int) -> list[Chart]:
             [c.label if not c.group else f"{c.label}", data["new"][c.key]["v"]] for c in T.T3_COLS if not c.total
         ]
         groups = [
-            ("（一）予以公开", ["open"]),
-            ("（二）部分公开", ["partial"]),
-            ("（三）不予公开", [r for r in T.T3_RESULT_LEAVES if r.startswith("withheld_")]),
-            ("（四）无法提供", [r for r in T.T3_RESULT_LEAVES if r.startswith("unavailable_")]),
-            ("（五）不予处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("not_handled_")]),
-            ("（六）其他处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")]),
+            (gettext("（一）予以公开"), ["open"]),
+            (gettext("（二）部分公开"), ["partial"]),
+            (gettext("（三）不予公开"), [r for r in T.T3_RESULT_LEAVES if r.startswith("withheld_")]),
+            (gettext("（四）无法提供"), [r for r in T.T3_RESULT_LEAVES if r.startswith("unavailable_")]),
+            (gettext("（五）不予处理"), [r for r in T.T3_RESULT_LEAVES if r.startswith("not_handled_")]),
+            (gettext("（六）其他处理"), [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")]),
         ]
         outcomes.rows = [
             [label, sum(int(data[r][c]["v"] or 0) for r in rows for c in T.T3_APPLICANT_COLS)] for label, rows in groups
