@@ -10,6 +10,7 @@ its translations fails here.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import polib
@@ -62,6 +63,19 @@ def test_traditional_catalogue_is_generated_with_opencc(app):
 @pytest.mark.parametrize("app", APPS)
 def test_compiled_catalogues_match_sources(app):
     assert _only(app, "is stale") == [], f"run `gongkai i18n_update --app {app} --compile-only`"
+
+
+def test_no_gettext_inside_f_strings():
+    """xgettext does not read f-strings: a message marked inside one never reaches the catalogues."""
+    marked = re.compile(r"""\bf(["']).*?\{\s*(_|gettext|gettext_lazy|pgettext)\(""")
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in SRC.rglob("*.py")
+        if "migrations" not in path.parts
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if marked.search(line)
+    ]
+    assert found == []
 
 
 def _fake_app(tmp_path, english: dict[str, str]) -> Path:
