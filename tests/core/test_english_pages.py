@@ -110,7 +110,7 @@ def _untranslated(page: str, data: list[str]) -> list[str]:
     page = re.sub(r'(<span class="emblem"[^>]*>)[^<]*', r"\1", page)  # the logo's glyph
     page = re.sub(r'\b(value|href|src|action|data-[\w-]+|hx-[\w-]+|content|placeholder-data)="[^"]*"', "", page)
     page = html.unescape(page)
-    page = re.sub(r"[\u3400-\u9fff](?=\*+)", "", page)  # a masked name (吴**, 周*) is data
+    page = re.sub(r"[\u3400-\u9fff]*\*+[\u3400-\u9fff]*", " ", page)  # masked data (吴**, 张*英) is data
     for value in data:
         page = page.replace(value, " ")
     return sorted(set(HAN.findall(page)))
