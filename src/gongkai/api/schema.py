@@ -10,6 +10,8 @@ documents the success answer unless a view says more; this hook adds the rest so
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
@@ -18,21 +20,21 @@ ERROR_SCHEMA = {
 FIELD_ERRORS_SCHEMA = {"type": "object", "additionalProperties": True}
 
 DESCRIPTIONS = {
-    "400": "输入有误（按字段列出错误）",
-    "401": "未登录或令牌无效",
-    "403": "无权执行此操作",
-    "404": "记录不存在或无权查看",
-    "405": "不支持的请求方法",
-    "409": "当前状态或办理条件不允许此操作",
-    "413": "上传内容过大",
-    "415": "不支持的内容类型",
-    "429": "请求过于频繁，请稍后再试",
+    "400": gettext_noop("输入有误（按字段列出错误）"),
+    "401": gettext_noop("未登录或令牌无效"),
+    "403": gettext_noop("无权执行此操作"),
+    "404": gettext_noop("记录不存在或无权查看"),
+    "405": gettext_noop("不支持的请求方法"),
+    "409": gettext_noop("当前状态或办理条件不允许此操作"),
+    "413": gettext_noop("上传内容过大"),
+    "415": gettext_noop("不支持的内容类型"),
+    "429": gettext_noop("请求过于频繁，请稍后再试"),
 }
 
 
 def _error_response(code: str) -> dict:
     schema = FIELD_ERRORS_SCHEMA if code == "400" else {"$ref": "#/components/schemas/Error"}
-    return {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": schema}}}
+    return {"description": gettext(DESCRIPTIONS[code]), "content": {"application/json": {"schema": schema}}}
 
 
 def add_error_responses(result, generator, request, public):

@@ -81,7 +81,7 @@ class IndicatorSet(ConcurrentTransitionMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["name", "version"], name="assessment_set_version")]
 
     def __str__(self) -> str:
-        return f"{self.name}（第{self.version}版）"
+        return _("%(name)s（第%(v)s版）") % {"name": self.name, "v": self.version}
 
     def weights_ok(self) -> bool:
         """Top-level scored indicators add up to the total, and every group to its children."""

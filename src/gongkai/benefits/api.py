@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
@@ -114,10 +115,10 @@ def match_api(request):
     data = request.data if hasattr(request.data, "get") else {}
     audience = data.get("audience", Audience.ENTERPRISE)
     if audience not in Audience.values:
-        return Response({"audience": ["enterprise 或 resident"]}, status=400)
+        return Response({"audience": [_("应为 enterprise 或 resident")]}, status=400)
     raw = data.get("facts") or {}
     if not isinstance(raw, dict):
-        return Response({"facts": ["应为对象"]}, status=400)
+        return Response({"facts": [_("应为对象")]}, status=400)
     facts, errors = services.clean_facts(audience, raw)
     if errors:
         return Response({"facts": errors}, status=400)

@@ -28,11 +28,11 @@ class BenefitsConfig(AppConfig):
         base = reverse("benefits_wb:index")
         items = []
         if counts["review"]:
-            items.append((f"{_('待审核的惠企利民事项')}：{counts['review']}", f"{base}?state=review"))
+            items.append((_("待审核的惠企利民事项") + f"：{counts['review']}", f"{base}?state=review"))
         if counts["expiring"]:
-            items.append((f"{_('30天内到期的事项')}：{counts['expiring']}", f"{base}?state=published"))
+            items.append((_("30天内到期的事项") + f"：{counts['expiring']}", f"{base}?state=published"))
         if counts["batches"]:
-            items.append((f"{_('待审核的兑现名单')}：{counts['batches']}", base))
+            items.append((_("待审核的兑现名单") + f"：{counts['batches']}", base))
         return [{"title": _("惠企利民"), "items": items, "empty": _("暂无待办的惠企利民事项")}]
 
     def load_demo(self, ctx):

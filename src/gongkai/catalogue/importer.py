@@ -158,10 +158,9 @@ class ImportReport:
             (_("不完整"), self.incomplete_rows, "problems"),
         ):
             for r in rows:
-                lines.append(
-                    f"  [{r.sheet} {_('第%(n)s行') % {'n': r.row}}] {label} "
-                    f"{r.display_name or _('（无事项名称）')}：{'；'.join(getattr(r, attr))}"
-                )
+                where = _("第%(n)s行") % {"n": r.row}
+                name = r.display_name or _("（无事项名称）")
+                lines.append(f"  [{r.sheet} {where}] {label} {name}：{'；'.join(getattr(r, attr))}")
         total, bad, incomplete = len(self.rows), len(self.error_rows), len(self.incomplete_rows)
         lines.append(
             _(

@@ -37,13 +37,13 @@ class CreditConfig(AppConfig):
         base = reverse("credit_wb:index")
         items = []
         if d["overdue"]:
-            items.append((f"{_('逾期未公示')}：{d['overdue']}", f"{base}?queue=overdue"))
+            items.append((_("逾期未公示") + f"：{d['overdue']}", f"{base}?queue=overdue"))
         if d["due_soon"]:
-            items.append((f"{_('3日内到期')}：{d['due_soon']}", f"{base}?queue=due_soon"))
+            items.append((_("3日内到期") + f"：{d['due_soon']}", f"{base}?queue=due_soon"))
         if d["unknown"]:
-            items.append((f"{_('缺少节假日安排，期限无法计算')}：{d['unknown']}", f"{base}?queue=unknown"))
+            items.append((_("缺少节假日安排，期限无法计算") + f"：{d['unknown']}", f"{base}?queue=unknown"))
         if d["display_ending"]:
-            items.append((f"{_('30日内公示期满的处罚')}：{d['display_ending']}", f"{base}?kind=penalty&queue=ending"))
+            items.append((_("30日内公示期满的处罚") + f"：{d['display_ending']}", f"{base}?kind=penalty&queue=ending"))
         return [{"title": _("双公示"), "items": items, "empty": _("没有逾期或即将到期的双公示信息")}]
 
     def load_demo(self, ctx):

@@ -171,6 +171,10 @@ def statistics(units, year: int, *, today: dt.date | None = None) -> list[dict]:
         n = r["licence"].get("n", 0) + r["penalty"].get("n", 0)
         r["on_time_rate"] = round((n - late) / n, 4) if n else None
         r["published_total"] = total
+        # (a unit with only licences has no penalty figures: totals here, not in the template,
+        # where a missing filter argument is an error, not an empty value)
+        r["late_total"] = late
+        r["withdrawn_total"] = r["licence"].get("withdrawn", 0) + r["penalty"].get("withdrawn", 0)
     return out
 
 

@@ -35,9 +35,9 @@ class GuidesConfig(AppConfig):
         base = reverse("guides_wb:index")
         items = []
         if counts["review"]:
-            items.append((f"{_('待审核的指南')}：{counts['review']}", f"{base}?state=review"))
+            items.append((_("待审核的指南") + f"：{counts['review']}", f"{base}?state=review"))
         if counts["incomplete"]:
-            items.append((f"{_('要素不全的导入草稿')}：{counts['incomplete']}", f"{base}?incomplete=1"))
+            items.append((_("要素不全的导入草稿") + f"：{counts['incomplete']}", f"{base}?incomplete=1"))
         return [{"title": _("办事指南"), "items": items, "empty": _("暂无待办的办事指南")}]
 
     def load_demo(self, ctx):

@@ -58,9 +58,9 @@ class InteractionConfig(AppConfig):
             if counts[key]:
                 items.append((f"{label}：{counts[key]}", f"{base}?queue={key}"))
         if stale:
-            items.append((f"{_('待复核的常见问题')}：{stale}", reverse("interaction_wb:faq-list") + "?stale=1"))
+            items.append((_("待复核的常见问题") + f"：{stale}", reverse("interaction_wb:faq-list") + "?stale=1"))
         if pending:
-            items.append((f"{_('待审核的征集意见')}：{pending}", reverse("interaction_wb:moderation")))
+            items.append((_("待审核的征集意见") + f"：{pending}", reverse("interaction_wb:moderation")))
         return [{"title": _("互动交流"), "items": items, "empty": _("暂无待办的留言、常见问题或征集意见")}]
 
     def load_demo(self, ctx):

@@ -32,7 +32,7 @@ def _morning(day: dt.date | None):
 
 class ConsultationsFeed(Feed):
     def title(self):
-        return f"{site_name()} · {_('意见征集')}"
+        return f"{site_name()} · " + _("意见征集")
 
     def link(self):
         return reverse("interaction:consultations")
@@ -77,7 +77,7 @@ class ConsultationsAtomFeed(ConsultationsFeed):
 
 class AppealAnswersFeed(Feed):
     def title(self):
-        return f"{site_name()} · {_('留言答复')}"
+        return f"{site_name()} · " + _("留言答复")
 
     def link(self):
         return reverse("interaction:appeal-list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -150,7 +151,7 @@ class _Create:
         data.is_valid(raise_exception=True)
         unit = data.validated_data["unit"]
         if not permissions.can_view(request.user, unit):
-            raise PermissionDenied("您无权为该单位登记")
+            raise PermissionDenied(_("您无权为该单位登记"))
         obj = type(self).create_service(actor=request.user, **data.validated_data)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 

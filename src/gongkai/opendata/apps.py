@@ -32,7 +32,7 @@ class OpendataConfig(AppConfig):
         return [
             {
                 "title": _("数据开放"),
-                "items": [(f"{_('待发布的数据集')}：{drafts}", reverse("opendata_wb:index") + "?state=draft")],
+                "items": [(_("待发布的数据集") + f"：{drafts}", reverse("opendata_wb:index") + "?state=draft")],
                 "empty": "",
             }
         ]

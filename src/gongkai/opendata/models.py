@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from gongkai.core import permissions
@@ -110,24 +111,24 @@ class DatasetState(models.TextChoices):
 
 
 DOMAINS = [
-    "综合政务",
-    "经济发展",
-    "财税金融",
-    "市场监管",
-    "资源环境",
-    "城建住房",
-    "交通运输",
-    "农业农村",
-    "教育科技",
-    "文化旅游",
-    "卫生健康",
-    "社会保障",
-    "民政服务",
-    "公共安全",
-    "信用服务",
-    "地理空间",
+    gettext_noop("综合政务"),
+    gettext_noop("经济发展"),
+    gettext_noop("财税金融"),
+    gettext_noop("市场监管"),
+    gettext_noop("资源环境"),
+    gettext_noop("城建住房"),
+    gettext_noop("交通运输"),
+    gettext_noop("农业农村"),
+    gettext_noop("教育科技"),
+    gettext_noop("文化旅游"),
+    gettext_noop("卫生健康"),
+    gettext_noop("社会保障"),
+    gettext_noop("民政服务"),
+    gettext_noop("公共安全"),
+    gettext_noop("信用服务"),
+    gettext_noop("地理空间"),
 ]
-DOMAIN_CHOICES = [(d, d) for d in DOMAINS]
+DOMAIN_CHOICES = [(d, _(d)) for d in DOMAINS]  # stored in 简体, shown translated
 
 
 def may_edit(dataset, user) -> bool:

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gongkai.core import uploads
@@ -96,13 +97,13 @@ def rows(request, name: str, pk: int):
     """Tabular data as JSON: ``?limit=`` (≤ 1000), ``offset``; fields and total as in CKAN's datastore."""
     resource = _resource(name, pk)
     if not resource.is_tabular or resource.url:
-        return JsonResponse({"error": "该资源不是表格数据"}, status=404, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse({"error": _("该资源不是表格数据")}, status=404, json_dumps_params={"ensure_ascii": False})
     try:
         limit = min(max(int(request.GET.get("limit", 100)), 0), ROWS_MAX)
         offset = max(int(request.GET.get("offset", 0)), 0)
     except ValueError:
         return JsonResponse(
-            {"error": "limit 和 offset 应为整数"}, status=400, json_dumps_params={"ensure_ascii": False}
+            {"error": _("limit 和 offset 应为整数")}, status=400, json_dumps_params={"ensure_ascii": False}
         )
     return JsonResponse(table_page(resource, limit, offset), json_dumps_params={"ensure_ascii": False})
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -34,7 +36,9 @@ class ReportDetailSerializer(serializers.Serializer):
     published_at = serializers.CharField(allow_null=True)
     correction_note = serializers.CharField()
     sections = serializers.ListField(child=serializers.DictField())
-    tables = serializers.DictField(help_text="表二、表三、表四：行、列均使用国办公开办函〔2021〕30号的正式标签")
+    tables = serializers.DictField(
+        help_text=gettext_lazy("表二、表三、表四：行、列均使用国办公开办函〔2021〕30号的正式标签")
+    )
     notes = serializers.ListField(child=serializers.CharField())
     checks = serializers.ListField(child=serializers.DictField())
 
@@ -46,14 +50,14 @@ class ReportListAPIView(APIView):
     @extend_schema(
         operation_id="annual_reports_list",
         tags=["reports"],
-        parameters=[OpenApiParameter("year", int, description="报告年度")],
+        parameters=[OpenApiParameter("year", int, description=gettext_lazy("报告年度"))],
         responses={200: ReportSummarySerializer(many=True)},
     )
     def get(self, request):
         try:
             year = int(request.query_params.get("year") or 0) or None
         except ValueError:
-            return Response({"detail": "year 应为年份数字"}, status=400)
+            return Response({"detail": _("year 应为年份数字")}, status=400)
         qs = selectors.published_reports(year=year)
         return Response(ReportSummarySerializer(qs[:500], many=True).data)
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from . import layout
 from . import tables as T
@@ -56,7 +57,7 @@ def filename(report, fmt: str) -> str:
 
 def response(report, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
-        raise Http404("不支持的格式")
+        raise Http404(_("不支持的格式"))
     data = render(report, fmt)
     resp = HttpResponse(data, content_type=FORMATS[fmt])
     if fmt != "html":

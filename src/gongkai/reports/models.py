@@ -91,7 +91,7 @@ class AnnualReport(FSMModelMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        suffix = f"（第{self.version}版）" if self.version > 1 else ""
+        suffix = _("（第%(v)s版）") % {"v": self.version} if self.version > 1 else ""
         return f"{self.title}{suffix}"
 
     @property

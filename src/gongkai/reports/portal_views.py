@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from . import exports, layout, selectors
 from .models import AnnualReport, ReportStatus
@@ -19,7 +20,7 @@ def _public(pk) -> AnnualReport:
     try:
         return AnnualReport.objects.select_related("unit").get(pk=pk, status__in=PUBLIC_STATES)
     except AnnualReport.DoesNotExist:
-        raise Http404("报告不存在或尚未发布") from None
+        raise Http404(_("报告不存在或尚未发布")) from None
 
 
 def detail(request, pk):
@@ -45,5 +46,5 @@ def detail(request, pk):
 
 def download(request, pk, fmt):
     if fmt not in ("pdf", "docx", "json"):
-        raise Http404("不支持的格式")
+        raise Http404(_("不支持的格式"))
     return exports.response(_public(pk), fmt)

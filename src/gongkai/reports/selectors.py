@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import pageviews, permissions
 from gongkai.core.models import Organisation, Role
@@ -68,10 +69,10 @@ class UnitProgress:
     @property
     def state(self) -> str:
         if self.published:
-            return "逾期发布" if self.published_late else "已发布"
+            return _("逾期发布") if self.published_late else _("已发布")
         if self.days_left < 0:
-            return "已逾期未发布"
-        return "草稿中" if self.report else "未开始"
+            return _("已逾期未发布")
+        return _("草稿中") if self.report else _("未开始")
 
     @property
     def badge(self) -> str:
@@ -162,25 +163,28 @@ def workbench_panels(user) -> list[dict]:
         pending = [p for p in rows if not p.published]
         items = [
             (
-                f"{p.unit.display_name}：{p.state}，距法定期限{p.days_left}天"
+                _("%(unit)s：%(state)s，距法定期限%(days)s天")
+                % {"unit": p.unit.display_name, "state": p.state, "days": p.days_left}
                 if p.days_left >= 0
-                else f"{p.unit.display_name}：{p.state}，已逾期{-p.days_left}天",
+                else _("%(unit)s：%(state)s，已逾期%(days)s天")
+                % {"unit": p.unit.display_name, "state": p.state, "days": -p.days_left},
                 reverse("reports_wb:oversight") + f"?year={year}",
             )
             for p in pending[:6]
         ]
         panels.append(
             {
-                "title": f"{year}年度报告发布进度（{len(rows) - len(pending)}/{len(rows)} 已发布）",
+                "title": _("%(year)s年度报告发布进度（%(done)s/%(all)s 已发布）")
+                % {"year": year, "done": len(rows) - len(pending), "all": len(rows)},
                 "items": items,
-                "empty": "所有单位均已发布年度报告",
+                "empty": _("所有单位均已发布年度报告"),
             }
         )
     drafts = reports_for(user, status=ReportStatus.DRAFT)[:5]
     if drafts:
         panels.append(
             {
-                "title": "年度报告草稿",
+                "title": _("年度报告草稿"),
                 "items": [(str(r), reverse("reports_wb:detail", args=[r.pk])) for r in drafts],
                 "empty": "",
             }

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongkai.core import audit, permissions
 from gongkai.core.models import Organisation, Role, User
@@ -29,7 +30,7 @@ def _authorise(actor: User | None, roles, unit: Organisation) -> None:
 
 def _ensure_draft(report: AnnualReport) -> None:
     if report.status != ReportStatus.DRAFT:
-        raise ValidationError("已发布的报告数字和内容已冻结，不能修改；如需更正，请创建更正版本")
+        raise ValidationError(_("已发布的报告数字和内容已冻结，不能修改；如需更正，请创建更正版本"))
 
 
 def default_title(unit: Organisation, year: int) -> str:
@@ -105,13 +106,13 @@ def report_generate(*, actor: User | None, unit: Organisation, year: int) -> Ann
     """Create (or refresh) the unit's draft for ``year`` from the records."""
     _authorise(actor, EDIT_ROLES, unit)
     if year < 2000 or year > timezone.localdate().year:
-        raise ValidationError("报告年度不正确")
+        raise ValidationError(_("报告年度不正确"))
     report = AnnualReport.objects.select_for_update().filter(unit=unit, year=year, status=ReportStatus.DRAFT).first()
     created = report is None
     if created:
         last = AnnualReport.objects.filter(unit=unit, year=year).order_by("-version").first()
         if last is not None:
-            raise ValidationError("该年度报告已发布；如需更正，请在已发布的报告上创建更正版本")
+            raise ValidationError(_("该年度报告已发布；如需更正，请在已发布的报告上创建更正版本"))
         report = AnnualReport(unit=unit, year=year, title=default_title(unit, year), created_by=actor)
     before = {"figures_computed_at": report.computed_at}
     figures, data = _compute(report)
@@ -142,7 +143,7 @@ def report_update_text(*, actor: User | None, report: AnnualReport, title: str, 
     before = audit.snapshot(report, fields)
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "请填写报告标题"})
+        raise ValidationError({"title": _("请填写报告标题")})
     report.title = title[:200]
     for f, _sec in NARRATIVE_FIELDS:
         if f in sections:
@@ -174,7 +175,7 @@ def _rerun_checks(report: AnnualReport) -> None:
 
 def _cell_or_error(report: AnnualReport, table: str, row: str, col: str) -> dict:
     if not T.valid_cell(table, row, col):
-        raise ValidationError("表格中没有这个位置")
+        raise ValidationError(_("表格中没有这个位置"))
     return report.figures[table][row][col]
 
 
@@ -187,7 +188,7 @@ def report_set_manual_figure(
     _authorise(actor, EDIT_ROLES, report.unit)
     _ensure_draft(report)
     if not T.is_manual_cell(report.figures, "t2", row, col):
-        raise ValidationError("该数字由系统根据记录统计，不能直接填写；如确需调整，请使用“调整”并说明理由")
+        raise ValidationError(_("该数字由系统根据记录统计，不能直接填写；如确需调整，请使用“调整”并说明理由"))
     c = _cell_or_error(report, "t2", row, col)
     try:
         number = T.parse_figure(value, table="t2", row=row, col=col)
@@ -195,7 +196,7 @@ def report_set_manual_figure(
         raise ValidationError({"value": str(exc)}) from None
     note = (note or "").strip()
     if len(note) < MIN_REASON:
-        raise ValidationError({"note": "请注明数字来源（如：县行政审批局2025年度统计报表）"})
+        raise ValidationError({"note": _("请注明数字来源（如：县行政审批局2025年度统计报表）")})
     old = c.get("v")
     stored = str(number) if col == "amount" else number
     report.figures["t2"][row][col] = T.cell(stored, src="manual", note=note[:500])
@@ -233,18 +234,18 @@ def report_adjust_figure(
     _ensure_draft(report)
     c = _cell_or_error(report, table, row, col)
     if T.is_derived(table, row, col):
-        raise ValidationError("合计数由各项数字自动求和，不能单独调整")
+        raise ValidationError(_("合计数由各项数字自动求和，不能单独调整"))
     if T.is_manual_cell(report.figures, table, row, col):
-        raise ValidationError("该数字为人工填报项，请直接修改填报值")
+        raise ValidationError(_("该数字为人工填报项，请直接修改填报值"))
     if c.get("src") == "unwired":
-        raise ValidationError("该数据来源尚未接入，不能调整")
+        raise ValidationError(_("该数据来源尚未接入，不能调整"))
     try:
         number = T.parse_figure(value, table=table, row=row, col=col)
     except T.FigureError as exc:
         raise ValidationError({"value": str(exc)}) from None
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
-        raise ValidationError({"reason": "调整统计数字必须说明理由（至少4个字）"})
+        raise ValidationError({"reason": _("调整统计数字必须说明理由（至少4个字）")})
     computed = c.get("computed") if c.get("src") == "adjusted" else c.get("v")
     old = c.get("v")
     new = {**c, "v": number, "computed": computed, "note": reason[:500]}
@@ -310,10 +311,12 @@ def report_publish(
     # reviewer sees the current figures and the failing checks.
     if changed or failing:
         if changed:
-            raise PublishBlocked(report, "自上次统计以来相关记录有变化，数字已按最新记录更新，请重新核对后再发布", [])
-        raise PublishBlocked(report, "核对未通过，不能发布：", failing)
+            raise PublishBlocked(
+                report, _("自上次统计以来相关记录有变化，数字已按最新记录更新，请重新核对后再发布"), []
+            )
+        raise PublishBlocked(report, _("核对未通过，不能发布："), failing)
     if not report.overview.strip():
-        raise PublishBlocked(report, "请先填写“一、总体情况”", [])
+        raise PublishBlocked(report, _("请先填写“一、总体情况”"), [])
     previous = report.supersedes
     if previous is not None:
         previous = AnnualReport.objects.select_for_update().get(pk=previous.pk)
@@ -362,12 +365,12 @@ def report_correct(*, actor: User | None, report: AnnualReport, note: str) -> An
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _authorise(actor, PUBLISH_ROLES, report.unit)
     if report.status != ReportStatus.PUBLISHED:
-        raise ValidationError("只能更正当前已发布的版本")
+        raise ValidationError(_("只能更正当前已发布的版本"))
     if AnnualReport.objects.filter(unit=report.unit, year=report.year, status=ReportStatus.DRAFT).exists():
-        raise ValidationError("该年度已有一个更正草稿")
+        raise ValidationError(_("该年度已有一个更正草稿"))
     note = (note or "").strip()
     if len(note) < MIN_REASON:
-        raise ValidationError({"note": "请说明更正的内容和原因"})
+        raise ValidationError({"note": _("请说明更正的内容和原因")})
     new = AnnualReport(
         unit=report.unit,
         year=report.year,

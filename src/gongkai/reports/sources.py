@@ -25,6 +25,8 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 
+from django.utils.translation import gettext, gettext_noop
+
 from gongkai.credit import selectors as credit_selectors
 from gongkai.interaction import selectors as interaction_selectors
 from gongkai.publications import selectors as publication_selectors
@@ -42,17 +44,20 @@ class SourceUnavailable(Exception):
 
 # What each source feeds (shown with a report so a reader knows where its figures come from).
 SOURCES = (
-    ("requests", "依申请公开（表三、表四）"),
-    ("publications", "规章和规范性文件库（表二）、主动公开及时率"),
-    ("search", "热门检索词"),
-    ("interaction", "互动交流（诉求）统计"),
-    ("catalogue", "标准目录事项（浏览量排行）"),
-    ("credit", "双公示（表二 行政许可、行政处罚决定数量）"),
+    ("requests", gettext_noop("依申请公开（表三、表四）")),
+    ("publications", gettext_noop("规章和规范性文件库（表二）、主动公开及时率")),
+    ("search", gettext_noop("热门检索词")),
+    ("interaction", gettext_noop("互动交流（诉求）统计")),
+    ("catalogue", gettext_noop("标准目录事项（浏览量排行）")),
+    ("credit", gettext_noop("双公示（表二 行政许可、行政处罚决定数量）")),
 )
 
 
 def statuses() -> list[dict]:
-    return [{"key": key, "label": label, "status": "wired", "status_label": "已接入"} for key, label in SOURCES]
+    return [
+        {"key": key, "label": label, "status": "wired", "status_label": gettext_noop("已接入")}
+        for key, label in SOURCES
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +148,7 @@ def _matrix(raw) -> dict:
         return raw.as_dict()
     if isinstance(raw, dict):
         return raw
-    raise ValueError("无法识别的统计表格式")
+    raise ValueError(gettext("无法识别的统计表格式"))
 
 
 def normalise_table3(raw) -> dict:
@@ -166,7 +171,7 @@ def normalise_table3(raw) -> dict:
                 continue
             out[rkey][ckey] = to_cell(value)
     if unknown:
-        raise ValueError("依申请公开统计返回了不认识的行或列：" + "、".join(unknown[:5]))
+        raise ValueError(gettext("依申请公开统计返回了不认识的行或列：") + "、".join(unknown[:5]))
     return out
 
 
@@ -214,7 +219,7 @@ def normalise_table4(raw) -> dict:
             continue
         out[ckey] = to_cell(value)
     if unknown:
-        raise ValueError("行政复议、诉讼统计返回了不认识的列：" + "、".join(unknown[:5]))
+        raise ValueError(gettext("行政复议、诉讼统计返回了不认识的列：") + "、".join(unknown[:5]))
     return {T.T4_ROW: out}
 
 
@@ -298,7 +303,7 @@ def optional(fn: Callable, *args, **kwargs):
     try:
         return fn(*args, **kwargs), None
     except SourceUnavailable as exc:
-        return None, f"数据来源未接入（{exc}）"
+        return None, gettext("数据来源未接入（%(error)s）") % {"error": exc}
     except Exception as exc:  # a source's bug must not take the dashboard down
         log.exception("report source failed: %s", fn.__name__)
-        return None, f"数据来源出错：{exc}"
+        return None, gettext("数据来源出错：%(error)s") % {"error": exc}

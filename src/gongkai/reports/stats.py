@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongkai.core.models import Organisation
 
@@ -64,14 +65,14 @@ def _rows_from(raw, label_keys=("label", "name", "key", "unit", "month", "type",
 def _publication_charts(units, year: int) -> list[Chart]:
     out = []
     specs = [
-        ("by_unit", "主动公开信息数量（按单位）", "hbar"),
-        ("by_type", "主动公开信息数量（按类型）", "pie"),
-        ("by_domain", "主动公开信息数量（按领域）", "hbar"),
-        ("by_month", "主动公开信息数量（按月份）", "line"),
+        ("by_unit", gettext("主动公开信息数量（按单位）"), "hbar"),
+        ("by_type", gettext("主动公开信息数量（按类型）"), "pie"),
+        ("by_domain", gettext("主动公开信息数量（按领域）"), "hbar"),
+        ("by_month", gettext("主动公开信息数量（按月份）"), "line"),
     ]
     raw, err = sources.optional(lambda: _publication_counts(units, year))
     for key, title, kind in specs:
-        c = Chart(f"pub_{key}", title, kind, ["分组", "信息数量"])
+        c = Chart(f"pub_{key}", title, kind, [gettext("分组"), gettext("信息数量")])
         if err:
             c.error = err
         else:
@@ -87,9 +88,9 @@ def _publication_counts(units, year: int) -> dict:
 def _timeliness_chart(units, year: int) -> Chart:
     c = Chart(
         "timeliness",
-        "主动公开及时率（对照标准目录公开时限）",
+        gettext("主动公开及时率（对照标准目录公开时限）"),
         "bar",
-        ["单位", "应公开", "按时公开", "及时率（%）"],
+        [gettext("单位"), gettext("应公开"), gettext("按时公开"), gettext("及时率（%）")],
         plot=[3],
     )
     raw, err = sources.optional(sources.timeliness, units, year)
@@ -108,15 +109,22 @@ def _timeliness_chart(units, year: int) -> Chart:
         total_due, total_on_time = total_due + due, total_on_time + on_time
     rows.sort(key=lambda r: r[3])
     if total_due:
-        rows.append(["合计", total_due, total_on_time, round(100 * total_on_time / total_due, 1)])
+        rows.append([gettext("合计"), total_due, total_on_time, round(100 * total_on_time / total_due, 1)])
     c.rows = rows
-    c.note = "及时率 = 在标准目录规定时限内公开的数量 ÷ 应公开数量（《条例》第二十六条：20个工作日）"
+    c.note = gettext("及时率 = 在标准目录规定时限内公开的数量 ÷ 应公开数量（《条例》第二十六条：20个工作日）")
     return c
 
 
 def _request_charts(units, year: int) -> list[Chart]:
-    vol = Chart("requests_by_applicant", "依申请公开：本年新收申请（按申请人类型）", "bar", ["申请人类型", "申请数量"])
-    outcomes = Chart("requests_by_outcome", "依申请公开：本年度办理结果", "pie", ["办理结果", "数量"])
+    vol = Chart(
+        "requests_by_applicant",
+        gettext("依申请公开：本年新收申请（按申请人类型）"),
+        "bar",
+        [gettext("申请人类型"), gettext("申请数量")],
+    )
+    outcomes = Chart(
+        "requests_by_outcome", gettext("依申请公开：本年度办理结果"), "pie", [gettext("办理结果"), gettext("数量")]
+    )
     data, err = sources.optional(sources.table3, units, year)
     if err:
         vol.error = outcomes.error = err
@@ -125,18 +133,22 @@ def _request_charts(units, year: int) -> list[Chart]:
             [c.label if not c.group else f"{c.label}", data["new"][c.key]["v"]] for c in T.T3_COLS if not c.total
         ]
         groups = [
-            ("（一）予以公开", ["open"]),
-            ("（二）部分公开", ["partial"]),
-            ("（三）不予公开", [r for r in T.T3_RESULT_LEAVES if r.startswith("withheld_")]),
-            ("（四）无法提供", [r for r in T.T3_RESULT_LEAVES if r.startswith("unavailable_")]),
-            ("（五）不予处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("not_handled_")]),
-            ("（六）其他处理", [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")]),
+            (gettext("（一）予以公开"), ["open"]),
+            (gettext("（二）部分公开"), ["partial"]),
+            (gettext("（三）不予公开"), [r for r in T.T3_RESULT_LEAVES if r.startswith("withheld_")]),
+            (gettext("（四）无法提供"), [r for r in T.T3_RESULT_LEAVES if r.startswith("unavailable_")]),
+            (gettext("（五）不予处理"), [r for r in T.T3_RESULT_LEAVES if r.startswith("not_handled_")]),
+            (gettext("（六）其他处理"), [r for r in T.T3_RESULT_LEAVES if r.startswith("other_")]),
         ]
         outcomes.rows = [
             [label, sum(int(data[r][c]["v"] or 0) for r in rows for c in T.T3_APPLICANT_COLS)] for label, rows in groups
         ]
     ontime = Chart(
-        "requests_on_time", "依申请公开：按期答复率", "bar", ["单位", "已答复", "按期答复", "按期率（%）"], plot=[3]
+        "requests_on_time",
+        gettext("依申请公开：按期答复率"),
+        "bar",
+        [gettext("单位"), gettext("已答复"), gettext("按期答复"), gettext("按期率（%）")],
+        plot=[3],
     )
     raw, err2 = sources.optional(_on_time, units, year)
     if err2:
@@ -145,7 +157,7 @@ def _request_charts(units, year: int) -> list[Chart]:
         rows = []
         items = raw.get("by_unit", raw) if isinstance(raw, dict) else raw
         if isinstance(items, dict):
-            items = [{"label": "合计", **items}]
+            items = [{"label": gettext("合计"), **items}]
         for it in items or []:
             answered = int(it.get("answered", it.get("total", 0)) or 0)
             on_time = int(it.get("on_time", 0) or 0)
@@ -166,13 +178,17 @@ def _on_time(units, year: int) -> list[dict]:
     out = [{"label": r["unit"], **r} for r in sources.request_selectors.answered_on_time(units, year)]
     if out:
         out.append(
-            {"label": "合计", "answered": sum(r["answered"] for r in out), "on_time": sum(r["on_time"] for r in out)}
+            {
+                "label": gettext("合计"),
+                "answered": sum(r["answered"] for r in out),
+                "on_time": sum(r["on_time"] for r in out),
+            }
         )
     return out
 
 
 def _search_chart(since: dt.date) -> Chart:
-    c = Chart("top_terms", "热门检索词", "hbar", ["检索词", "检索次数"])
+    c = Chart("top_terms", gettext("热门检索词"), "hbar", [gettext("检索词"), gettext("检索次数")])
     rows, err = sources.optional(sources.top_terms, since, 20)
     if err:
         c.error = err
@@ -189,20 +205,28 @@ def catalogue_item_names(ids: list[str]) -> dict[str, str]:
 
 
 def _viewed_chart(since: dt.date) -> Chart:
-    c = Chart("top_viewed", "浏览最多的标准目录事项（高频事项热度）", "hbar", ["目录事项", "浏览次数"])
+    c = Chart(
+        "top_viewed",
+        gettext("浏览最多的标准目录事项（高频事项热度）"),
+        "hbar",
+        [gettext("目录事项"), gettext("浏览次数")],
+    )
     top = selectors.top_viewed("catalogue.item", since=since, limit=15)
     names = catalogue_item_names([i for i, _ in top])
     # only items that (still) exist and are named by the catalogue; deleted ones are dropped
     c.rows = [[names[i], n] for i, n in top if i in names] if names or not top else []
     if top and not names:
-        c.error = "标准目录应用未接入，无法显示事项名称"
-    c.note = "浏览次数由本应用的页面计数器统计（只计次数，不记录访问者）"
+        c.error = gettext("标准目录应用未接入，无法显示事项名称")
+    c.note = gettext("浏览次数由本应用的页面计数器统计（只计次数，不记录访问者）")
     return c
 
 
 def _interaction_chart(units, year: int) -> Chart:
     c = Chart(
-        "interaction", "互动交流（诉求）办理情况（按单位）", "bar", ["单位", "受理", "已答复", "按期答复", "逾期未办结"]
+        "interaction",
+        gettext("互动交流（诉求）办理情况（按单位）"),
+        "bar",
+        [gettext("单位"), gettext("受理"), gettext("已答复"), gettext("按期答复"), gettext("逾期未办结")],
     )
     raw, err = sources.optional(sources.interaction_stats, units, year)
     if err:

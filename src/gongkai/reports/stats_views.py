@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from gongkai.core import permissions
 from gongkai.core.decorators import staff_required
@@ -32,7 +33,7 @@ def _staff_root(request) -> Organisation:
         try:
             unit = visible.get(pk=int(unit_id))
         except (Organisation.DoesNotExist, ValueError):
-            raise PermissionDenied("您无权查看该单位的统计") from None
+            raise PermissionDenied(_("您无权查看该单位的统计")) from None
         return unit
     roots = list(selectors.oversight_roots(request.user))
     if roots:
@@ -41,7 +42,7 @@ def _staff_root(request) -> Organisation:
         return request.user.unit
     unit = visible.order_by("depth").first()
     if unit is None:
-        raise PermissionDenied("您没有可查看的单位")
+        raise PermissionDenied(_("您没有可查看的单位"))
     return unit
 
 
@@ -82,7 +83,7 @@ def workbench_csv(request, chart):
     root, year = _staff_root(request), _year(request)
     found = next((c for c in stats.dashboard(root, year, public=False) if c.key == chart), None)
     if found is None:
-        raise Http404("没有这个图表")
+        raise Http404(_("没有这个图表"))
     return _csv(found, f"{root.name}{year}")
 
 
@@ -116,5 +117,5 @@ def public_csv(request, chart):
     root, year = _public_root(request)[0], _year(request)
     found = next((c for c in stats.dashboard(root, year, public=True) if c.key == chart), None) if root else None
     if found is None:
-        raise Http404("没有这个图表")
+        raise Http404(_("没有这个图表"))
     return _csv(found, f"{root.name}{year}")

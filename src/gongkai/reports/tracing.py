@@ -4,6 +4,7 @@ source selectors returned them); this module turns ids into rows with links into
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy
 
 from gongkai.publications import selectors as publication_selectors
 from gongkai.requests import selectors as request_selectors
@@ -22,14 +23,18 @@ TRACE_URLS = {
 }
 # extra facts shown per record (never personal data): (attribute or get_X_display, heading)
 TRACE_FACTS = {
-    "t3": [("received_on", "收到日期"), ("finished_on", "办结日期"), ("get_outcome_display", "答复类型")],
-    "t4": [
-        ("request", "申请查询码"),
-        ("get_kind_display", "类型"),
-        ("filed_on", "受理日期"),
-        ("get_outcome_display", "结果"),
+    "t3": [
+        ("received_on", gettext_lazy("收到日期")),
+        ("finished_on", gettext_lazy("办结日期")),
+        ("get_outcome_display", gettext_lazy("答复类型")),
     ],
-    "t2": [("document_number", "发文字号"), ("published_on", "发布日期")],
+    "t4": [
+        ("request", gettext_lazy("申请查询码")),
+        ("get_kind_display", gettext_lazy("类型")),
+        ("filed_on", gettext_lazy("受理日期")),
+        ("get_outcome_display", gettext_lazy("结果")),
+    ],
+    "t2": [("document_number", gettext_lazy("发文字号")), ("published_on", gettext_lazy("发布日期"))],
 }
 
 

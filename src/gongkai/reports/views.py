@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
@@ -39,7 +41,7 @@ def _get_report(request, pk) -> AnnualReport:
     try:
         return selectors.report_for(request.user, pk)
     except AnnualReport.DoesNotExist:
-        raise Http404("报告不存在") from None
+        raise Http404(_("报告不存在")) from None
 
 
 @staff_required
@@ -69,7 +71,7 @@ def generate(request):
     try:
         unit = Organisation.objects.get(pk=int(request.POST.get("unit", "0")))
     except (Organisation.DoesNotExist, ValueError):
-        messages.error(request, "请选择单位")
+        messages.error(request, _("请选择单位"))
         return redirect("reports_wb:index")
     try:
         report = services.report_generate(actor=request.user, unit=unit, year=year)
@@ -79,7 +81,7 @@ def generate(request):
         for m in _errors(exc):
             messages.error(request, m)
         return redirect("reports_wb:index")
-    messages.success(request, f"已根据记录生成 {report.title} 草稿")
+    messages.success(request, _("已根据记录生成 %(title)s 草稿") % {"title": report.title})
     return redirect("reports_wb:detail", pk=report.pk)
 
 
@@ -104,7 +106,7 @@ def detail(request, pk):
             "can_publish": can_publish,
             "versions": AnnualReport.objects.filter(unit=report.unit, year=report.year).order_by("version"),
             "changes": selectors.changes_for(report)[:50],
-            "sources": report.sources,
+            "sources": _translated_sources(report.sources),
             "units_counted": Organisation.objects.filter(pk__in=report.unit_ids).order_by("path"),
         },
     )
@@ -116,7 +118,7 @@ def refresh(request, pk):
     report = _get_report(request, pk)
     try:
         services.report_generate(actor=request.user, unit=report.unit, year=report.year)
-        messages.success(request, "已按最新记录重新统计")
+        messages.success(request, _("已按最新记录重新统计"))
     except ValidationError as exc:
         for m in _errors(exc):
             messages.error(request, m)
@@ -124,34 +126,45 @@ def refresh(request, pk):
 
 
 class TextForm(forms.Form):
-    title = forms.CharField(label="报告标题", max_length=200)
+    title = forms.CharField(label=gettext_lazy("报告标题"), max_length=200)
     overview = forms.CharField(
-        label="一、总体情况", widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=20000
+        label=gettext_lazy("一、总体情况"), widget=forms.Textarea(attrs={"rows": 8}), required=False, max_length=20000
     )
     proactive_text = forms.CharField(
-        label="二、主动公开政府信息情况（表二之外的说明）",
+        label=gettext_lazy("二、主动公开政府信息情况（表二之外的说明）"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=20000,
     )
     requests_text = forms.CharField(
-        label="三、收到和处理政府信息公开申请情况（表三之外的说明）",
+        label=gettext_lazy("三、收到和处理政府信息公开申请情况（表三之外的说明）"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=20000,
     )
     appeals_text = forms.CharField(
-        label="四、政府信息公开行政复议、行政诉讼情况（表四之外的说明）",
+        label=gettext_lazy("四、政府信息公开行政复议、行政诉讼情况（表四之外的说明）"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=20000,
     )
     problems = forms.CharField(
-        label="五、存在的主要问题及改进情况", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
+        label=gettext_lazy("五、存在的主要问题及改进情况"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=20000,
     )
     other_matters = forms.CharField(
-        label="六、其他需要报告的事项", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000
+        label=gettext_lazy("六、其他需要报告的事项"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
     )
+
+
+def _translated_sources(stored: list[dict]) -> list[dict]:
+    """Source labels are stored in 简体 (gettext_noop) and translated for display."""
+    return [{**s, **{k: _(s[k]) for k in ("label", "status_label") if s.get(k)}} for s in stored]
 
 
 @staff_required
@@ -159,14 +172,14 @@ def edit_text(request, pk):
     report = _get_report(request, pk)
     permissions.require(request.user, services.EDIT_ROLES, report.unit)
     if report.status != ReportStatus.DRAFT:
-        messages.error(request, "已发布的报告不能修改；如需更正，请创建更正版本")
+        messages.error(request, _("已发布的报告不能修改；如需更正，请创建更正版本"))
         return redirect("reports_wb:detail", pk=pk)
     initial = {"title": report.title, **{f: getattr(report, f) for f, _ in NARRATIVE_FIELDS}}
     form = TextForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_update_text(actor=request.user, report=report, **form.cleaned_data)
-            messages.success(request, "报告正文已保存")
+            messages.success(request, _("报告正文已保存"))
             return redirect("reports_wb:detail", pk=pk)
         except ValidationError as exc:
             for m in _errors(exc):
@@ -175,8 +188,8 @@ def edit_text(request, pk):
 
 
 class FigureForm(forms.Form):
-    value = forms.CharField(label="数值", max_length=40)
-    reason = forms.CharField(label="理由或来源", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+    value = forms.CharField(label=gettext_lazy("数值"), max_length=40)
+    reason = forms.CharField(label=gettext_lazy("理由或来源"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
 
 
 @staff_required
@@ -184,7 +197,7 @@ def figure(request, pk, table, row, col):
     report = _get_report(request, pk)
     permissions.require(request.user, services.EDIT_ROLES, report.unit)
     if not T.valid_cell(table, row, col):
-        raise Http404("表格中没有这个位置")
+        raise Http404(_("表格中没有这个位置"))
     info = selectors.cell_info(report, table, row, col)
     manual = T.is_manual_cell(report.figures, table, row, col)
     form = FigureForm(
@@ -192,11 +205,11 @@ def figure(request, pk, table, row, col):
         initial={"value": info.get("v") if info.get("v") is not None else "", "reason": info.get("note", "")},
     )
     if manual:
-        form.fields["reason"].label = "数据来源"
-        form.fields["reason"].help_text = "如：县行政审批局《2025年度行政许可统计表》"
+        form.fields["reason"].label = _("数据来源")
+        form.fields["reason"].help_text = _("如：县行政审批局《2025年度行政许可统计表》")
     else:
-        form.fields["reason"].label = "调整理由"
-        form.fields["reason"].help_text = "系统统计值以外的数字必须说明理由，例如纸质登记的申请未录入系统"
+        form.fields["reason"].label = _("调整理由")
+        form.fields["reason"].help_text = _("系统统计值以外的数字必须说明理由，例如纸质登记的申请未录入系统")
     if request.method == "POST" and form.is_valid():
         try:
             if manual:
@@ -218,7 +231,7 @@ def figure(request, pk, table, row, col):
                     value=form.cleaned_data["value"],
                     reason=form.cleaned_data["reason"],
                 )
-            messages.success(request, "数字已保存，核对结果已更新")
+            messages.success(request, _("数字已保存，核对结果已更新"))
             return redirect(reverse("reports_wb:detail", args=[pk]) + f"#{table}")
         except ValidationError as exc:
             if hasattr(exc, "message_dict"):
@@ -246,7 +259,7 @@ def figure(request, pk, table, row, col):
 def trace(request, pk, table, row, col):
     report = _get_report(request, pk)
     if not T.valid_cell(table, row, col):
-        raise Http404("表格中没有这个位置")
+        raise Http404(_("表格中没有这个位置"))
     info = selectors.cell_info(report, table, row, col)
     from . import tracing
 
@@ -285,13 +298,13 @@ def publish(request, pk):
         for m in _errors(exc):
             messages.error(request, m)
         return redirect("reports_wb:detail", pk=pk)
-    messages.success(request, "报告已发布，数字已冻结；已在门户“年度报告”栏目公开")
+    messages.success(request, _("报告已发布，数字已冻结；已在门户“年度报告”栏目公开"))
     return redirect("reports_wb:detail", pk=pk)
 
 
 class CorrectForm(forms.Form):
     note = forms.CharField(
-        label="更正说明（将随更正版本公开）", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=gettext_lazy("更正说明（将随更正版本公开）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
 
 
@@ -303,7 +316,7 @@ def correct(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             new = services.report_correct(actor=request.user, report=report, note=form.cleaned_data["note"])
-            messages.success(request, f"已创建第{new.version}版更正草稿；原版本在更正版本发布前继续公开")
+            messages.success(request, _("已创建第%(v)s版更正草稿；原版本在更正版本发布前继续公开") % {"v": new.version})
             return redirect("reports_wb:detail", pk=new.pk)
         except ValidationError as exc:
             for m in _errors(exc):
@@ -321,7 +334,7 @@ def delete_draft(request, pk):
         for m in _errors(exc):
             messages.error(request, m)
         return redirect("reports_wb:detail", pk=pk)
-    messages.success(request, "草稿已删除")
+    messages.success(request, _("草稿已删除"))
     return redirect("reports_wb:index")
 
 
@@ -336,11 +349,11 @@ def oversight(request):
     year = _year(request)
     roots = list(selectors.oversight_roots(request.user))
     if not roots:
-        raise PermissionDenied("只有政务公开办可以查看各单位的发布进度")
+        raise PermissionDenied(_("只有政务公开办可以查看各单位的发布进度"))
     try:
         root = next(r for r in roots if str(r.pk) == request.GET.get("root")) if request.GET.get("root") else roots[0]
     except StopIteration:
-        raise PermissionDenied("您无权查看该范围") from None
+        raise PermissionDenied(_("您无权查看该范围")) from None
     rows = selectors.progress(root, year)
     return render(
         request,
@@ -364,7 +377,7 @@ def generate_all(request):
     roots = list(selectors.oversight_roots(request.user))
     root = next((r for r in roots if str(r.pk) == request.POST.get("root")), roots[0] if roots else None)
     if root is None:
-        raise PermissionDenied("只有政务公开办可以批量生成草稿")
+        raise PermissionDenied(_("只有政务公开办可以批量生成草稿"))
     permissions.require(request.user, Role.DISCLOSURE_OFFICE, root)
     job = tasks.start_generation(actor=request.user, root=root, year=year)
     return redirect("reports_wb:job", pk=job.pk)
