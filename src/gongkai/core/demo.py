@@ -16,7 +16,7 @@ from django.db import transaction
 from . import credit_code, services
 from .models import Level, Membership, Organisation, OrgKind, Role, User
 
-DEMO_PASSWORD = "gongkai-demo"  # noqa: S105 - the documented demo password
+DEMO_PASSWORD = "Gongkai-Demo-2026"  # noqa: S105 - the documented demo password
 COUNTY_DIVISION = "331124"
 
 TOWNSHIPS = [
