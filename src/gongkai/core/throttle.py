@@ -19,7 +19,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 from rest_framework.throttling import BaseThrottle
 
@@ -27,7 +26,9 @@ from .client_address import client_address
 
 
 def _usage(request, group: str, rate: str, *, increment: bool):
-    return get_usage(request, group=group, key="ip", rate=rate, method=ALL, increment=increment)
+    # method="POST" exactly as the forms' @ratelimit(method="POST"): the method is part of the
+    # counter's cache key, so the API and the form count into the same counter.
+    return get_usage(request, group=group, key="ip", rate=rate, method="POST", increment=increment)
 
 
 def public_write_limited(request, group: str, *, rate: str | None = None) -> int:
