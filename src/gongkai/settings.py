@@ -78,9 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions: idle timeout, forced password change, audited superuser use (gongkai.core.auth_middleware).
     "gongkai.core.auth_middleware.StaffSessionMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gongkai.core.db.ReplicaReadsMiddleware",
