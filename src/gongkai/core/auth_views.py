@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, authn, permissions, selectors
@@ -138,6 +139,7 @@ class OtpForm(forms.Form):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def login_otp(request):
     """Second step for accounts with a TOTP device: the code from the authenticator app."""
@@ -253,6 +255,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # --- the user's own security settings, the security administrator's lock list ------------------------
 
 
+@never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
 def security(request):
@@ -295,6 +298,7 @@ def security(request):
     )
 
 
+@never_cache
 @staff_required
 @require_http_methods(["GET", "POST"])
 def lock_list(request):
