@@ -208,6 +208,8 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
     if not user.is_active:
         raise ValidationError({"user": _("该账号已停用，不能分配角色")})
     if role in ADMIN_ROLES:
+        # Two grants racing for one person must not both pass the separation check: lock the user row.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         _require_separation(user, role)
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
