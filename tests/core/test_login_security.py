@@ -283,3 +283,27 @@ def test_security_admin_sets_a_temporary_password(client_for, tree):
     user = User.objects.get(pk=tree.editor_a.pk)
     assert user.check_password("Linshi-2026!") and user.must_change_password
     assert AuditEvent.objects.get(action=AuditAction.PASSWORD_SET).actor == security
+
+
+@pytest.mark.browser
+def test_security_pages_pass_axe(tree, login_page, page):
+    from tests.conftest import assert_accessible
+
+    staff(tree.county, Role.SECURITY_ADMIN, username="aq_admin")
+    page.goto("/staff/password/reset/")
+    assert_accessible(page, context="password reset")
+    login_page("aq_admin")
+    assert page.get_by_text("这是该账号的首次登录").is_visible()
+    for url in [
+        "/staff/security/",
+        "/staff/security/locks/",
+        "/staff/password/",
+        f"/staff/users/{tree.editor_a.pk}/",
+    ]:
+        page.goto(url)
+        assert page.locator("main#main h1").count() == 1, url
+        assert_accessible(page, context=url)
+    page.goto("/staff/security/")
+    page.get_by_role("button", name="绑定动态口令").click()
+    assert page.locator("code.secret").is_visible()
+    assert_accessible(page, context="TOTP enrolment")
