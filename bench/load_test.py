@@ -36,6 +36,8 @@ kept in var/bench-static and reused until the project's static files change).
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import re
@@ -49,6 +51,8 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# = gongkai.core.crypto.DEV_DATA_KEYS (not imported: Django stays out of the load generator)
+DEV_DATA_KEYS = "dev1:" + base64.b64encode(hashlib.sha256(b"gongkai public demo data key 1").digest()).decode()
 PAGES = ["home", "search", "publication", "request form", "request submit"]
 
 
@@ -369,6 +373,9 @@ def server_env(args) -> dict:
         "DEBUG": "0",
         "GONGKAI_DEMO": "0",
         "LOG_LEVEL": "WARNING",
+        # Personal data at rest: a production key first, the demo key (which prepared the data) to read.
+        "GONGKAI_DATA_KEYS": "lt1:" + base64.b64encode(os.urandom(32)).decode() + "," + DEV_DATA_KEYS,
+        "GONGKAI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
 
 

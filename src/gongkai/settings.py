@@ -23,10 +23,14 @@ DEBUG = env.bool("DEBUG", default=DEMO)
 DATA_DIR = Path(env.str("GONGKAI_DATA_DIR", default=str(Path.cwd() / "var")))
 
 _INSECURE_KEY = "insecure-demo-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if (DEMO or DEBUG or TESTING) else "")
-if not SECRET_KEY:
+# Only the embedded demo and the test suite may run on the public demo key; DEBUG alone does not
+# (a debugging production copy would otherwise sign sessions with a key anyone can read).
+SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if (DEMO or TESTING) else "")
+if not SECRET_KEY or (SECRET_KEY == _INSECURE_KEY and not (DEMO or TESTING)) or len(SECRET_KEY) < 32:
     raise environ.ImproperlyConfigured(
-        "SECRET_KEY must be set in production (or set GONGKAI_DEMO=1 for the embedded demo)."
+        "SECRET_KEY must be set to a random value of at least 32 characters unless GONGKAI_DEMO=1 "
+        "(the embedded demo); DEBUG=1 does not change this. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env.list(
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",  # second factor (TOTP) for administrators: devices, drift, replay protection
     "django_otp.plugins.otp_totp",
+    "csp",
     "gongkai.core",
     "gongkai.portal",
     "gongkai.workbench",
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "gongkai.core.auth_middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.core.middleware.NoStoreMiddleware",
     "gongkai.core.db.ReplicaReadsMiddleware",
     "gongkai.core.middleware.TraditionalChineseMiddleware",
     "gongkai.core.middleware.ServiceUnavailableMiddleware",
@@ -180,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+    "search-prune-visits": {"task": "search.prune_visits", "schedule": crontab(hour=0, minute=30)},
     "guides-send-digests": {"task": "guides.send_digests", "schedule": crontab(hour=7, minute=0)},
     "benefits-expire-items": {"task": "benefits.expire_items", "schedule": crontab(hour=0, minute=20)},
     # 双公示: penalties whose display period ended leave the public pages (kept internally)
@@ -292,6 +300,21 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 GONGKAI_MAX_UPLOAD_BYTES = env.int("GONGKAI_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Uploads (gongkai.core.uploads, docs/security.md 恶意代码防范): ZIP-based formats (DOCX/XLSX/PPTX/ODT/ZIP)
+# are refused from their directory, before extraction, past these limits; text extraction runs in a
+# child process limited in address space and time.
+GONGKAI_MAX_UNCOMPRESSED_BYTES = env.int("GONGKAI_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+GONGKAI_MAX_ARCHIVE_MEMBERS = env.int("GONGKAI_MAX_ARCHIVE_MEMBERS", default=5_000)
+GONGKAI_MAX_COMPRESSION_RATIO = env.float("GONGKAI_MAX_COMPRESSION_RATIO", default=100.0)
+GONGKAI_EXTRACT_ISOLATED = env.bool("GONGKAI_EXTRACT_ISOLATED", default=True)
+GONGKAI_EXTRACT_MEMORY_MB = env.int("GONGKAI_EXTRACT_MEMORY_MB", default=512)
+GONGKAI_EXTRACT_TIMEOUT = env.float("GONGKAI_EXTRACT_TIMEOUT", default=20.0)
+# Virus scanning of every upload: a dotted path scan(data, name), or ClamAV's clamd (INSTREAM) on a
+# Unix socket or host:port. Unset = no scanning (manage.py check --deploy warns).
+GONGKAI_ATTACHMENT_SCANNER = env.str("GONGKAI_ATTACHMENT_SCANNER", default="")
+GONGKAI_CLAMD_SOCKET = env.str("GONGKAI_CLAMD_SOCKET", default="")
+GONGKAI_CLAMD_HOST = env.str("GONGKAI_CLAMD_HOST", default="")
+GONGKAI_CLAMD_TIMEOUT = env.float("GONGKAI_CLAMD_TIMEOUT", default=30.0)
 
 # --- Security ---------------------------------------------------------------
 _secure = not (DEBUG or DEMO or TESTING)
@@ -299,7 +322,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_secure)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_secure)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+# HSTS: only behind TLS (docs/security.md 入侵防范). Start with a short max-age (300), then a year.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -307,6 +333,51 @@ CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers, never from 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 X_FRAME_OPTIONS = "DENY"
+# Pages and exports holding personal data are never kept by browsers or shared caches:
+# responses under these prefixes, and every download (Content-Disposition: attachment) or
+# page served to a signed-in user, carry Cache-Control: no-store (gongkai.core.middleware).
+GONGKAI_NO_STORE_PREFIXES = tuple(
+    env.list(
+        "GONGKAI_NO_STORE_PREFIXES",
+        default=[
+            "/workbench/",
+            "/staff/",
+            "/api/v1/staff/",
+            "/admin/",
+            "/requests/track/",
+            "/interaction/track/",
+            "/api/v1/requests/status/",
+        ],
+    )
+)
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline scripts, inline styles or eval. Map tiles (GONGKAI_MAP_TILE_URL / 天地图) are added to
+# img-src below; GONGKAI_CSP_REPORT_URI collects violation reports; GONGKAI_CSP_REPORT_ONLY=1
+# sends the policy as Content-Security-Policy-Report-Only while a deployment checks its pages.
+_csp_img = ["'self'", "data:"]
+GONGKAI_CSP_REPORT_ONLY = env.bool("GONGKAI_CSP_REPORT_ONLY", default=False)
+_csp_policy = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _csp_img,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **(
+            {"report-uri": [env.str("GONGKAI_CSP_REPORT_URI")]} if env.str("GONGKAI_CSP_REPORT_URI", default="") else {}
+        ),
+    }
+}
+if GONGKAI_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
+else:
+    CONTENT_SECURITY_POLICY = _csp_policy
 
 # --- Email ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if (DEMO or DEBUG) else "smtp://localhost:25")
@@ -320,6 +391,12 @@ GONGKAI_MAP_TILES = env.str("GONGKAI_MAP_TILES", default="none")
 GONGKAI_MAP_TILE_URL = env.str("GONGKAI_MAP_TILE_URL", default="")
 GONGKAI_MAP_ATTRIBUTION = env.str("GONGKAI_MAP_ATTRIBUTION", default="")
 GONGKAI_TIANDITU_KEY = env.str("GONGKAI_TIANDITU_KEY", default="")
+if GONGKAI_MAP_TILES == "selfhosted" and GONGKAI_MAP_TILE_URL:  # the tile server may serve images
+    _scheme, _rest = GONGKAI_MAP_TILE_URL.split("://", 1) if "://" in GONGKAI_MAP_TILE_URL else ("https", "")
+    if _rest:
+        _csp_img.append(f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}")
+elif GONGKAI_MAP_TILES == "tianditu":
+    _csp_img.append("https://*.tianditu.gov.cn")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -366,6 +443,12 @@ GONGKAI_SITE_POLICE_RECORD = env.str("GONGKAI_SITE_POLICE_RECORD", default="")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Popular search terms (热门检索, autocomplete, statistics) become public only after this many
+# visitor-days (distinct daily visitor hashes) on this many different days (docs/search.md).
+GONGKAI_SEARCH_TERM_MIN_VISITORS = env.int("GONGKAI_SEARCH_TERM_MIN_VISITORS", default=5)
+GONGKAI_SEARCH_TERM_MIN_DAYS = env.int("GONGKAI_SEARCH_TERM_MIN_DAYS", default=2)
+# Key of the daily visitor hashes (never the raw address is stored); default derived from SECRET_KEY.
+GONGKAI_VISITOR_HASH_KEY = env.str("GONGKAI_VISITOR_HASH_KEY", default="")
 # Portal search and suggestion rate limits per client address (behind one NAT, raise them).
 GONGKAI_SEARCH_RATE = env.str("GONGKAI_SEARCH_RATE", default="120/m")
 GONGKAI_SUGGEST_RATE = env.str("GONGKAI_SUGGEST_RATE", default="600/m")
@@ -418,6 +501,25 @@ if not GONGKAI_AUDIT_KEY:
     )
 if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
     raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# --- Personal data at rest (gongkai.core.crypto, docs/core.md "Keys and rotation") -------------
+# GONGKAI_CRYPTO: default (AES-256-GCM, HMAC-SHA-256) | gm (国密: SM4-GCM, HMAC-SM3).
+# GONGKAI_DATA_KEYS: "v2:<base64>,v1:<base64>" (first = current; older ones until `gongkai crypto rotate`);
+# GONGKAI_BLIND_INDEX_KEY: the key of the blind indexes (lookups of phones, ID numbers), not a data key.
+# The embedded demo and the test suite use fixed public keys; anything else must set its own.
+GONGKAI_CRYPTO = env.str("GONGKAI_CRYPTO", default="default")
+_dev_keys = DEMO or TESTING
+GONGKAI_DATA_KEYS = env.str("GONGKAI_DATA_KEYS", default="")
+GONGKAI_BLIND_INDEX_KEY = env.str("GONGKAI_BLIND_INDEX_KEY", default="")
+if _dev_keys:
+    from gongkai.core.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
+
+    GONGKAI_DATA_KEYS = GONGKAI_DATA_KEYS or DEV_DATA_KEYS
+    GONGKAI_BLIND_INDEX_KEY = GONGKAI_BLIND_INDEX_KEY or DEV_BLIND_INDEX_KEY
+elif not (GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY):
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY must be set outside the demo: personal data is "
+        "encrypted at rest. Create keys with `GONGKAI_DEMO=1 gongkai crypto genkey` (see docs/core.md)."
+    )
 # The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
 # Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
 # how events are chained ("deferred": inserted without the chain lock and linked after commit by one
