@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",  # second factor (TOTP) for administrators: devices, drift, replay protection
+    "django_otp.plugins.otp_totp",
     "csp",
     "gongkai.core",
     "gongkai.portal",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions: idle timeout, forced password change, audited superuser use (gongkai.core.auth_middleware).
+    "gongkai.core.auth_middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -204,16 +208,43 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Auth ---------------------------------------------------------------
+# Password rules (等保 2.0 身份鉴别): at least 10 characters from three of four classes, not like the
+# account's name or e-mail, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "full_name", "email"]},
+    },
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "gongkai.core.password_validation.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+# Login lockout (docs/security.md): failures per account and per client address, lock duration.
+GONGKAI_LOGIN_FAILURE_LIMIT = env.int("GONGKAI_LOGIN_FAILURE_LIMIT", default=5)
+GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+GONGKAI_LOGIN_LOCKOUT_MINUTES = env.int("GONGKAI_LOGIN_LOCKOUT_MINUTES", default=30)
+# Password expiry in days (0 = off): an older password must be changed at the next login.
+GONGKAI_PASSWORD_MAX_AGE_DAYS = env.int("GONGKAI_PASSWORD_MAX_AGE_DAYS", default=0)
+# A staff session ends after this many minutes without a request.
+GONGKAI_SESSION_IDLE_MINUTES = env.int("GONGKAI_SESSION_IDLE_MINUTES", default=30)
+# Administrators (system, security, audit, superuser) must enrol a TOTP second factor before working.
+GONGKAI_ADMIN_2FA_REQUIRED = env.bool("GONGKAI_ADMIN_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)  # reset links work for one hour
+
+# --- Client address and throttles -------------------------------------------------
+# Reverse proxies in front of the app whose X-Forwarded-For entries are believed (0 = ignore the
+# header; N = the Nth entry from the right is the client). See gongkai.core.client_address.
+GONGKAI_TRUSTED_PROXIES = env.int("GONGKAI_TRUSTED_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "gongkai.core.client_address.client_address"
+# Wrong guesses of one tracking code (with the phone's last four digits) before it is locked for everyone.
+GONGKAI_GUESS_LIMIT = env.int("GONGKAI_GUESS_LIMIT", default=5)
+GONGKAI_GUESS_LOCK_SECONDS = env.int("GONGKAI_GUESS_LOCK_SECONDS", default=3600)
 
 # --- I18N -------------------------------------------------------------------
 # Source strings are Simplified Chinese (the default UI). The 繁體 catalogue is
@@ -382,6 +413,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "gongkai.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public_form": env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/hour")},
+    "NUM_PROXIES": env.int("GONGKAI_TRUSTED_PROXIES", default=0),  # DRF's own reading; ours: client_address
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "gongkai API",

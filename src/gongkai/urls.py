@@ -8,9 +8,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from gongkai.core import auth_views as core_auth_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/login/", core_auth_views.admin_login),  # one staff login: lockout, second factor, audit
     path("admin/", admin.site.urls),
     path("api/3/action/", include("gongkai.opendata.ckan_urls")),  # CKAN-compatible read API (open data)
     path("api/action/", include("gongkai.opendata.ckan_urls")),  # the same, unversioned (ckanapi's default)

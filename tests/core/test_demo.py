@@ -25,7 +25,7 @@ def test_load_demo_twice_is_idempotent(capsys):
     call_command("load_demo")
     first = _counts()
     out = capsys.readouterr().out
-    assert "松阳县人民政府" in out and "admin / gongkai-demo" in out
+    assert "松阳县人民政府" in out and "admin / Gongkai-Demo-2026" in out
     call_command("load_demo")
     assert _counts() == first  # nothing created, nothing audited the second time
 

@@ -173,8 +173,11 @@ def test_audit_log_scoped_to_overseen_units(tree, client_for):
     page = _names(client_for(tree.office).get(reverse("core:audit-list")))
     assert "test.dept_b" in page
     assert "test.city" not in page and "test.province" not in page
-    page = _names(client_for(tree.sysadmin).get(reverse("core:audit-list")))
+    auditor = staff(tree.county, Role.AUDIT_ADMIN, username="sj_admin")
+    page = _names(client_for(auditor).get(reverse("core:audit-list")))
     assert "test.city" in page and "test.province" in page
+    # 三员分立: the system administrator does not read the audit log.
+    assert client_for(tree.sysadmin).get(reverse("core:audit-list")).status_code == 403
 
 
 def test_town_office_sees_only_its_township(tree, client_for):
@@ -311,7 +314,9 @@ def test_api_audit_events_only_for_office_and_scoped(tree, api_for):
     ids = _ids(api_for(tree.office).get("/api/v1/audit-events/"))
     assert mine.pk in ids and theirs.pk not in ids
     assert api_for(tree.office).get(f"/api/v1/audit-events/{theirs.pk}/").status_code == 404
-    assert api_for(tree.sysadmin).get(f"/api/v1/audit-events/{theirs.pk}/").status_code == 200
+    auditor = staff(tree.county, Role.AUDIT_ADMIN, username="sj_admin")
+    assert api_for(auditor).get(f"/api/v1/audit-events/{theirs.pk}/").status_code == 200
+    assert api_for(tree.sysadmin).get(f"/api/v1/audit-events/{theirs.pk}/").status_code == 403
     assert api_for(tree.office).delete(f"/api/v1/audit-events/{mine.pk}/").status_code == 405
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from gongkai.core import permissions, services
 from gongkai.core.models import AuditEvent, Membership, Role, User
 from gongkai.core.privacy import mask_phone
+from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -143,8 +144,9 @@ def test_deactivated_user_gets_no_new_roles(tree):
         )
 
 
-def test_sysadmin_grants_sysadmin(tree):
-    services.membership_grant(actor=tree.sysadmin, user=tree.office, unit=tree.county, role=Role.SYSADMIN)
+def test_security_admin_grants_sysadmin(tree):
+    security = staff(tree.county, Role.SECURITY_ADMIN, username="aq_admin")
+    services.membership_grant(actor=security, user=tree.office, unit=tree.county, role=Role.SYSADMIN)
     office = User.objects.get(pk=tree.office.pk)
     assert permissions.is_sysadmin(office) and office.is_staff
 

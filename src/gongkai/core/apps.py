@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _permissions():
+    from . import permissions  # models are not loaded when this module is imported
+
+    return permissions
+
+
 class CoreConfig(AppConfig):
     name = "gongkai.core"
     label = "core"
@@ -9,7 +15,9 @@ class CoreConfig(AppConfig):
     # Navigation entries contributed to the shells: (label, url name, order, required role or None).
     workbench_nav = [
         (_("组织机构"), "core:org-list", 90, None),
-        (_("审计日志"), "core:audit-list", 95, "disclosure_office"),
+        (_("审计日志"), "core:audit-list", 95, lambda user: _permissions().may_read_audit(user)),
+        (_("登录锁定"), "core:lock-list", 93, lambda user: _permissions().is_security_admin(user)),
+        (_("安全设置"), "core:security", 99, None),
         (_("工作人员"), "core:user-list", 92, None),
         (_("工作日历"), "core:holiday-list", 96, None),
         (_("法定期限"), "core:period-list", 97, None),
@@ -71,4 +79,44 @@ class CoreConfig(AppConfig):
                     ],
                 }
             )
+        panels += self._security_panels(user)
+        return panels
+
+    def _security_panels(self, user) -> list[dict]:
+        """三员分立: the superuser's use is flagged to the security and audit administrators (and itself)."""
+        import datetime as dt
+
+        from django.urls import reverse
+        from django.utils import timezone
+        from django.utils.translation import gettext
+
+        from . import authn, permissions
+        from .audit import AuditAction
+        from .models import AuditEvent
+
+        panels = []
+        if permissions.is_security_admin(user) or permissions.is_audit_admin(user):
+            since = timezone.now() - dt.timedelta(days=30)
+            recent = AuditEvent.objects.filter(
+                action__in=[AuditAction.SUPERUSER_LOGIN, AuditAction.SUPERUSER_USE], created_at__gte=since
+            )
+            logins = recent.filter(action=AuditAction.SUPERUSER_LOGIN).count()
+            uses = recent.filter(action=AuditAction.SUPERUSER_USE).count()
+            items = []
+            if logins or uses:
+                link = reverse("core:audit-list") + "?action=auth.superuser" if permissions.may_read_audit(user) else ""
+                items.append(
+                    (
+                        gettext("近30天超级用户登录 %(logins)s 次、操作 %(uses)s 次（超级用户仅用于安装）")
+                        % {"logins": logins, "uses": uses},
+                        link or reverse("workbench:home"),
+                    )
+                )
+            if permissions.is_security_admin(user):
+                locked = sum(1 for _lock, active in authn.current_locks() if active)
+                if locked:
+                    items.append(
+                        (gettext("当前有 %(n)s 个账号或地址被锁定") % {"n": locked}, reverse("core:lock-list"))
+                    )
+            panels.append({"title": gettext("安全提示"), "items": items, "empty": gettext("近30天无超级用户使用记录")})
         return panels

@@ -21,7 +21,10 @@ def _nav(attr: str, user) -> list[dict]:
     entries = []
     for config in apps.get_app_configs():
         for label, url_name, order, role in getattr(config, attr, []):
-            if role and not (permissions.is_sysadmin(user) or permissions.units_with_role(user, role).exists()):
+            if callable(role):  # a predicate, e.g. permissions.is_security_admin (三员分立 pages)
+                if not role(user):
+                    continue
+            elif role and not (permissions.is_sysadmin(user) or permissions.units_with_role(user, role).exists()):
                 continue
             try:
                 url = reverse(url_name)

@@ -16,7 +16,7 @@ from django.db import transaction
 from . import credit_code, services
 from .models import Level, Membership, Organisation, OrgKind, Role, User
 
-DEMO_PASSWORD = "gongkai-demo"  # noqa: S105 - the documented demo password
+DEMO_PASSWORD = "Gongkai-Demo-2026"  # noqa: S105 - the documented demo password
 COUNTY_DIVISION = "331124"
 
 TOWNSHIPS = [
@@ -91,6 +91,9 @@ STAFF = [
     ("gs_editor", "毛丽萍", "古市镇", [Role.EDITOR, Role.REVIEWER]),
     ("gs_leader", "包卫东", "古市镇", [Role.LEADER]),
     ("sysadmin", "系统管理员", None, [Role.SYSADMIN]),
+    # 三员分立: three administrators, three people.
+    ("secadmin", "安全管理员", None, [Role.SECURITY_ADMIN]),
+    ("auditor", "审计管理员", None, [Role.AUDIT_ADMIN]),
 ]
 
 

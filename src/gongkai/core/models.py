@@ -130,6 +130,13 @@ class Role(models.TextChoices):
     LEADER = "leader", _("单位负责人")
     DISCLOSURE_OFFICE = "disclosure_office", _("政务公开办管理员")
     SYSADMIN = "sysadmin", _("系统管理员")
+    # 三员分立 (等保 2.0): the system, security and audit administrators are three people.
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# No account may hold two of these (enforced by gongkai.core.services.membership_grant).
+ADMIN_ROLES = (Role.SYSADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
 
 class User(AbstractUser):
@@ -140,6 +147,10 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("所属单位")
     )
+    # 身份鉴别: where the last login came from (shown at the next login), password age, forced change.
+    last_login_address = models.GenericIPAddressField(_("上次登录地址"), null=True, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("工作人员")
@@ -168,6 +179,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class LockKind(models.TextChoices):
+    ACCOUNT = "account", _("账号")
+    ADDRESS = "address", _("地址")
+
+
+class LoginLock(models.Model):
+    """Failed logins of one account name or one client address, and the lock they caused.
+
+    Kept in the database (shared by every app server, listed for the security administrator);
+    written by :mod:`gongkai.core.authn` only.
+    """
+
+    kind = models.CharField(_("类型"), max_length=10, choices=LockKind.choices)
+    key = models.CharField(_("账号或地址"), max_length=150)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    first_failure_at = models.DateTimeField(_("首次失败时间"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("最近失败时间"), null=True, blank=True)
+    last_address = models.CharField(_("最近来源地址"), max_length=45, blank=True)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="uniq_login_lock")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
 
 
 AUDIT_RETENTION_DAYS_MINIMUM = 180  # 网络安全法 art. 21: network logs kept at least six months

@@ -5,7 +5,11 @@ Rules:
 - a 政务公开办 administrator (disclosure_office) at a unit has oversight of that
   unit and every unit below it: can see everything there and perform the
   supervisory actions (catalogues, assessment, reports, audit log);
-- a system administrator may do everything;
+- a system administrator may do everything in the business records and configuration, but
+  (三员分立, 等保 2.0) neither manages accounts, roles, lockouts and passwords — the security
+  administrator does (:func:`manages_accounts`) — nor reads the audit log — the audit
+  administrator does, and changes nothing (:func:`audit_scope`);
+- the Django superuser is for installation only: it passes every check, and its use is audited;
 - nobody else sees or changes another unit's records.
 
 ``visible_units(user)`` answers "which units' records may this user list/read";
@@ -21,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organisation, Role, User
+from .models import ADMIN_ROLES, Membership, Organisation, Role, User
 
 
 def is_sysadmin(user) -> bool:
@@ -142,3 +146,78 @@ def scope(qs: QuerySet, user, unit_field: str = "unit") -> QuerySet:
 
 def is_staff_user(user) -> bool:
     return getattr(user, "is_authenticated", False) and (user.is_superuser or bool(_roles(user)))
+
+
+# --- 三员分立: the security and audit administrators --------------------------------------------
+
+
+def _holds(user, role: str) -> bool:
+    return getattr(user, "is_authenticated", False) and (user.is_superuser or bool(_roles(user).get(role)))
+
+
+def is_security_admin(user) -> bool:
+    """Accounts, roles, lockouts, passwords (the superuser too, for installation)."""
+    return _holds(user, Role.SECURITY_ADMIN)
+
+
+def is_audit_admin(user) -> bool:
+    """Reads and exports the audit log (the superuser too, for installation)."""
+    return _holds(user, Role.AUDIT_ADMIN)
+
+
+def is_administrator(user) -> bool:
+    """Holds one of the three administrator roles, or is the superuser."""
+    return getattr(user, "is_authenticated", False) and (
+        user.is_superuser or any(_roles(user).get(r) for r in ADMIN_ROLES)
+    )
+
+
+def _office_paths(user) -> list[str]:
+    """Units the user oversees through a real disclosure-office membership (no system-administrator shortcut)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(_roles(user).get(Role.DISCLOSURE_OFFICE, []))
+
+
+def _subtrees(paths: list[str]) -> QuerySet[Organisation]:
+    if not paths:
+        return Organisation.objects.none()
+    q = Q()
+    for p in paths:
+        q |= Q(path__startswith=p)
+    return Organisation.objects.filter(q)
+
+
+def manages_accounts(user, unit: Organisation | None) -> bool:
+    """May ``user`` create, change, grant roles to, or revoke roles of staff in ``unit``?
+
+    The security administrator everywhere; a disclosure office in the units it oversees. The
+    system administrator does not (三员分立), unless it also holds one of these roles.
+    """
+    if is_security_admin(user):
+        return True
+    return unit is not None and any(unit.path.startswith(p) for p in _office_paths(user))
+
+
+def account_units(user) -> QuerySet[Organisation]:
+    """Units in which :func:`manages_accounts` holds."""
+    if is_security_admin(user):
+        return Organisation.objects.all()
+    return _subtrees(_office_paths(user))
+
+
+def require_manages_accounts(user, unit: Organisation | None) -> None:
+    if not manages_accounts(user, unit):
+        raise PermissionDenied(_("只有安全管理员或该单位的政务公开办管理员可以管理工作人员账号"))
+
+
+def audit_scope(user) -> QuerySet[Organisation] | None:
+    """Units whose audit events the user may read: ``None`` = all (audit administrator), else a queryset."""
+    if is_audit_admin(user):
+        return None
+    return _subtrees(_office_paths(user))
+
+
+def may_read_audit(user) -> bool:
+    scope_ = audit_scope(user)
+    return scope_ is None or scope_.exists()

@@ -45,11 +45,11 @@ def audit_events_for(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Events the user may browse: disclosure office sees events of the units it oversees."""
+    """Events the user may browse: all for the audit administrator, a disclosure office its units."""
     qs = AuditEvent.objects.select_related("unit", "actor")
-    if not permissions.is_sysadmin(user):
-        overseen = permissions.units_with_role(user, "disclosure_office")
-        qs = qs.filter(unit__in=overseen)
+    scope = permissions.audit_scope(user)  # the audit administrator reads all; a disclosure office its units
+    if scope is not None:
+        qs = qs.filter(unit__in=scope)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if action:

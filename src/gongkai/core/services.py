@@ -12,11 +12,13 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, credit_code, deadlines, permissions, workdays
 from .audit import AuditAction
 from .models import (
+    ADMIN_ROLES,
     CalendarYear,
     Holiday,
     HolidayKind,
@@ -156,10 +158,10 @@ def user_create(
 ) -> User:
     if actor is not None:
         if unit is None:
-            if not permissions.is_sysadmin(actor):
-                raise permissions.PermissionDenied(_("只有系统管理员可以创建不属于任何单位的账号"))
+            if not permissions.is_security_admin(actor):
+                raise permissions.PermissionDenied(_("只有安全管理员可以创建不属于任何单位的账号"))
         else:
-            permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+            permissions.require_manages_accounts(actor, unit)
     if roles and unit is None:
         raise ValidationError({"unit": _("分配角色前须指定所属单位")})
     username = (username or "").strip()
@@ -173,6 +175,9 @@ def user_create(
     user = User(username=username, full_name=full_name, unit=unit, phone=phone, email=email, is_staff=False)
     if password:
         user.set_password(password)
+        user.password_changed_at = timezone.now()
+        # An initial password chosen by an administrator is changed by its owner at the first login.
+        user.must_change_password = actor is not None
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -194,12 +199,18 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
     if actor is not None:
-        if role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied(_("只有系统管理员可以授予系统管理员角色"))
-        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+        if role in ADMIN_ROLES and not permissions.is_security_admin(actor):
+            raise permissions.PermissionDenied(_("只有安全管理员可以授予管理员角色"))
+        permissions.require_manages_accounts(actor, unit)
         _require_manages_user(actor, user)
+        if role in ADMIN_ROLES and user.pk == actor.pk:
+            raise ValidationError({"role": _("不能给自己授予管理员角色")})
     if not user.is_active:
         raise ValidationError({"user": _("该账号已停用，不能分配角色")})
+    if role in ADMIN_ROLES:
+        # Two grants racing for one person must not both pass the separation check: lock the user row.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        _require_separation(user, role)
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit.record(
@@ -218,20 +229,38 @@ def membership_grant(*, actor: User | None, user: User, unit: Organisation, role
 @transaction.atomic
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     if actor is not None:
-        if membership.role == Role.SYSADMIN and not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied(_("只有系统管理员可以撤销系统管理员角色"))
-        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], membership.unit)
+        if membership.role in ADMIN_ROLES and not permissions.is_security_admin(actor):
+            raise permissions.PermissionDenied(_("只有安全管理员可以撤销管理员角色"))
+        permissions.require_manages_accounts(actor, membership.unit)
     before = {"user": membership.user.username, "unit": membership.unit_id, "role": membership.role}
     audit.record(actor=actor, action=AuditAction.MEMBERSHIP_REVOKE, obj=membership, unit=membership.unit, before=before)
     membership.delete()
 
 
 def _require_manages_user(actor: User, user: User) -> None:
-    """Staff accounts are managed by the disclosure office over the user's own unit, or a sysadmin."""
-    if permissions.is_sysadmin(actor):
+    """Staff accounts are managed by the disclosure office over the user's own unit, or the security
+    administrator; accounts holding an administrator role (or the superuser) by the security administrator only."""
+    if permissions.is_security_admin(actor):
         return
-    if user.unit is None or not permissions.has_any_role(actor, [Role.DISCLOSURE_OFFICE], user.unit):
+    if user.is_superuser or user.memberships.filter(role__in=ADMIN_ROLES).exists():
+        raise permissions.PermissionDenied(_("管理员账号只能由安全管理员管理"))
+    if not permissions.manages_accounts(actor, user.unit):
         raise permissions.PermissionDenied(_("您无权管理该工作人员账号"))
+
+
+def _require_separation(user: User, role: str) -> None:
+    """三员分立: the system, security and audit administrators are three different accounts."""
+    labels = dict(Role.choices)
+    if user.is_superuser:
+        raise ValidationError({"role": _("三员分立：超级用户仅用于安装，不能担任%(role)s") % {"role": labels[role]}})
+    held = set(user.memberships.filter(role__in=ADMIN_ROLES).exclude(role=role).values_list("role", flat=True))
+    if held:
+        raise ValidationError(
+            {
+                "role": _("三员分立：该账号已是%(held)s，不能同时担任%(role)s")
+                % {"held": "、".join(str(labels[r]) for r in sorted(held)), "role": labels[role]}
+            }
+        )
 
 
 USER_FIELDS = ["full_name", "phone", "email", "unit", "is_active"]
@@ -248,9 +277,9 @@ def user_update(*, actor: User | None, user: User, **data) -> User:
         _require_manages_user(actor, user)
         new_unit = data.get("unit", user.unit)
         if new_unit is not None and new_unit != user.unit:
-            permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], new_unit)
-        if new_unit is None and not permissions.is_sysadmin(actor):
-            raise permissions.PermissionDenied(_("只有系统管理员可以取消账号的所属单位"))
+            permissions.require_manages_accounts(actor, new_unit)
+        if new_unit is None and not permissions.is_security_admin(actor):
+            raise permissions.PermissionDenied(_("只有安全管理员可以取消账号的所属单位"))
         if data.get("is_active") is False and user.pk == actor.pk:
             raise ValidationError({"is_active": _("不能停用自己的账号")})
     fields = ["full_name", "phone", "email", "unit_id", "is_active"]

@@ -6,32 +6,15 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, privacy, selectors, services, uploads
+from . import authn, permissions, privacy, selectors, services, uploads
 from .decorators import staff_required
-from .models import LegalPeriod, Level, Membership, Organisation, OrgKind, Role, User
-
-
-class LoginForm(AuthenticationForm):
-    """Django's form without ``autofocus``: keyboard users start at the skip link like on every page."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.fields["username"].widget.attrs["autocomplete"] = "username"
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "core/login.html"
-    redirect_authenticated_user = True
-    authentication_form = LoginForm
+from .models import ADMIN_ROLES, LegalPeriod, Level, Membership, Organisation, OrgKind, Role, User
 
 
 @staff_required
@@ -163,11 +146,11 @@ class AuditFilterForm(forms.Form):
 
 @staff_required
 def audit_list(request):
-    overseen = permissions.units_with_role(request.user, Role.DISCLOSURE_OFFICE)
-    if not overseen.exists():
-        raise PermissionDenied(_("只有政务公开办管理员可以查看审计日志"))
+    if not permissions.may_read_audit(request.user):
+        raise PermissionDenied(_("只有审计管理员或政务公开办管理员可以查看审计日志"))
+    scope = permissions.audit_scope(request.user)
     form = AuditFilterForm(request.GET or None)
-    form.fields["unit"].queryset = overseen.order_by("path")
+    form.fields["unit"].queryset = (Organisation.objects.all() if scope is None else scope).order_by("path")
     filters = {}
     if form.is_valid():
         data = form.cleaned_data
@@ -184,7 +167,16 @@ def audit_list(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_export": permissions.is_audit_admin(request.user),
+        },
+    )
 
 
 class HolidayForm(forms.Form):
@@ -295,18 +287,19 @@ def period_edit(request, code: str):
 
 
 def _manageable_units(user):
-    return permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).order_by("path")
+    return permissions.account_units(user).order_by("path")
 
 
 def _require_staff_manager(user) -> None:
-    if not (permissions.is_sysadmin(user) or _manageable_units(user).exists()):
-        raise PermissionDenied(_("只有政务公开办管理员或系统管理员可以管理工作人员账号"))
+    if not _manageable_units(user).exists():
+        raise PermissionDenied(_("只有安全管理员或政务公开办管理员可以管理工作人员账号"))
 
 
 def _role_choices(user):
+    """The administrator roles (三员分立) are handed out by the security administrator only."""
     choices = list(Role.choices)
-    if not permissions.is_sysadmin(user):
-        choices = [c for c in choices if c[0] != Role.SYSADMIN]
+    if not permissions.is_security_admin(user):
+        choices = [c for c in choices if c[0] not in ADMIN_ROLES]
     return choices
 
 
@@ -330,7 +323,7 @@ def user_list(request):
     rows = [(u, u.phone if privacy.can_see_phone(request.user, u) else privacy.mask_phone(u.phone)) for u in page]
     query = request.GET.copy()
     query.pop("page", None)
-    can_create = permissions.is_sysadmin(request.user) or _manageable_units(request.user).exists()
+    can_create = _manageable_units(request.user).exists()
     return render(
         request,
         "core/user_list.html",
@@ -362,7 +355,7 @@ class UserCreateForm(forms.Form):
         label=_("初始密码"),
         widget=forms.PasswordInput(render_value=False),
         required=False,
-        help_text=_("至少 8 位；留空则账号暂不能登录，须由管理员设置密码"),
+        help_text=_("至少 10 位，含大写字母、小写字母、数字、符号中的三类；本人首次登录时须修改。留空则账号暂不能登录"),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -429,17 +422,37 @@ class GrantForm(forms.Form):
         self.fields["role"].choices = _role_choices(user)
 
 
+class AdminPasswordForm(forms.Form):
+    new_password1 = forms.CharField(
+        label=_("临时密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 10 位，含大写字母、小写字母、数字、符号中的三类；本人下次登录时须修改"),
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的密码不一致"))
+        return data
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def user_detail(request, pk: int):
     staff_user = get_object_or_404(User.objects.select_related("unit"), pk=pk)
-    if staff_user.unit is None:
+    if permissions.is_security_admin(request.user):
+        pass  # the security administrator manages every account
+    elif staff_user.unit is None:
         if not permissions.is_sysadmin(request.user):
             raise PermissionDenied
     else:
         permissions.require_view(request.user, staff_user.unit)
-    can_manage = permissions.is_sysadmin(request.user) or (
-        staff_user.unit is not None and permissions.oversees(request.user, staff_user.unit)
+    is_admin_account = staff_user.is_superuser or staff_user.memberships.filter(role__in=ADMIN_ROLES).exists()
+    can_manage = permissions.is_security_admin(request.user) or (
+        not is_admin_account and permissions.manages_accounts(request.user, staff_user.unit)
     )
     edit_form = grant_form = None
     if can_manage:
@@ -461,6 +474,11 @@ def user_detail(request, pk: int):
             user=request.user,
             initial={"unit": staff_user.unit_id},
             prefix="g",
+        )
+    password_form = None
+    if permissions.is_security_admin(request.user) and staff_user.pk != request.user.pk:
+        password_form = AdminPasswordForm(
+            request.POST if request.POST.get("action") == "password" else None, prefix="p"
         )
     if request.method == "POST":
         if not can_manage:
@@ -485,10 +503,21 @@ def user_detail(request, pk: int):
                 services.membership_revoke(actor=request.user, membership=membership)
                 messages.success(request, _("角色已撤销"))
                 return redirect("core:user-detail", pk=staff_user.pk)
-            if action not in {"edit", "grant", "revoke"}:
+            if action == "password" and password_form is not None and password_form.is_valid():
+                authn.password_set_by_admin(
+                    actor=request.user, user=staff_user, new_password=password_form.cleaned_data["new_password1"]
+                )
+                messages.success(request, _("已设置临时密码，该工作人员下次登录时须修改"))
+                return redirect("core:user-detail", pk=staff_user.pk)
+            if action == "otp_remove":
+                authn.otp_remove(actor=request.user, user=staff_user)
+                messages.success(request, _("已解除该账号的动态口令"))
+                return redirect("core:user-detail", pk=staff_user.pk)
+            if action not in {"edit", "grant", "revoke", "password", "otp_remove"}:
                 messages.error(request, _("未知操作"))
         except ValidationError as exc:
-            add_service_errors(edit_form if action == "edit" else grant_form, exc)
+            target = {"edit": edit_form, "password": password_form}.get(action, grant_form)
+            add_service_errors(target, exc)
     memberships = staff_user.memberships.select_related("unit").order_by("unit__path", "role")
     phone = (
         staff_user.phone if privacy.can_see_phone(request.user, staff_user) else privacy.mask_phone(staff_user.phone)
@@ -503,6 +532,9 @@ def user_detail(request, pk: int):
             "can_manage": can_manage,
             "edit_form": edit_form,
             "grant_form": grant_form,
+            "password_form": password_form,
+            "has_otp": authn.needs_second_factor(staff_user),
+            "is_security_admin": permissions.is_security_admin(request.user),
             "manageable_ids": set(_manageable_units(request.user).values_list("pk", flat=True))
             if can_manage
             else set(),

@@ -301,7 +301,7 @@ class Open311Requests(APIView):
     def post(self, request):
         if is_ratelimited(
             request,
-            group="interaction:open311",
+            group="interaction:appeal",  # one allowance with the appeal form
             key="ip",
             rate=settings.GONGKAI_PUBLIC_FORM_RATE,
             method="POST",

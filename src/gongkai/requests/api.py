@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -19,9 +20,11 @@ from rest_framework.views import APIView
 from gongkai.core import permissions
 from gongkai.core.actions import add_api_actions, api_links
 from gongkai.core.api import OrgScopedPermission
+from gongkai.core.client_address import client_address
 from gongkai.core.models import Organisation
+from gongkai.core.throttle import ClientAddressMixin, PublicWriteThrottle
 
-from . import access, identity, selectors, services
+from . import access, identity, selectors, services, tracking
 from .actions import REQUEST_ACTIONS
 from .choices import Channel
 from .models import (
@@ -36,7 +39,9 @@ from .models import (
 )
 
 
-class PublicThrottle(ScopedRateThrottle):
+class TrackingThrottle(ClientAddressMixin, ScopedRateThrottle):
+    """Status lookups per client address (never per X-Forwarded-For value the caller chooses)."""
+
     scope_attr = "throttle_scope"
 
 
@@ -99,8 +104,8 @@ class PublicCreateView(APIView):
 
     permission_classes = [drf_permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicThrottle]
-    throttle_scope = "public_form"
+    throttle_classes = [PublicWriteThrottle]
+    throttle_group = "requests:apply"  # the same allowance as the public form
 
     @extend_schema(request=CreateSerializer, responses={201: StatusSerializer})
     def post(self, request):
@@ -117,14 +122,23 @@ class PublicStatusView(APIView):
 
     permission_classes = [drf_permissions.AllowAny]
     authentication_classes = []
-    throttle_classes = [PublicThrottle]
+    throttle_classes = [TrackingThrottle]
     throttle_scope = "public_form"
 
     @extend_schema(request=LookupSerializer, responses={200: StatusSerializer})
     def post(self, request):
         ser = LookupSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        req = selectors.public_lookup(ser.validated_data["tracking_code"], ser.validated_data["phone_tail"])
+        try:
+            req = tracking.lookup(
+                ser.validated_data["tracking_code"],
+                ser.validated_data["phone_tail"],
+                address=client_address(request._request),
+            )
+        except tracking.TrackingLocked as exc:
+            raise Throttled(
+                wait=exc.retry_after, detail=_("该查询码输错次数过多，已暂时锁定，请稍后再试或致电受理机关")
+            ) from exc
         if req is None:
             return Response({"detail": _("查询码或电话号码后4位不正确")}, status=404)
         return Response(StatusSerializer(req).data)

@@ -13,8 +13,9 @@ from django_ratelimit.decorators import ratelimit
 
 from gongkai.core import deadlines as core_deadlines
 from gongkai.core import numbering, workdays
+from gongkai.core.client_address import client_address
 
-from . import deadlines, selectors, services
+from . import deadlines, selectors, services, tracking
 from .choices import CHANNEL_RULES, Channel
 from .forms import HumanCheck, PublicRequestForm, TrackForm
 from .models import InformationRequest, LetterState, Status
@@ -38,11 +39,21 @@ def _authorised(request, code: str) -> InformationRequest:
     return get_object_or_404(InformationRequest.objects.select_related("unit"), tracking_code=code)
 
 
-def _limited(request):
-    return render(request, "requests/limited.html", status=429)
+def _limited(request, retry_after: int | None = None, *, code_locked: bool = False):
+    response = render(request, "requests/limited.html", {"code_locked": code_locked}, status=429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
-@ratelimit(key="ip", rate=lambda g, r: settings.GONGKAI_PUBLIC_FORM_RATE, method="POST", block=False)
+# One allowance for the form and POST /api/v1/requests/ (group "requests:apply", per client address).
+@ratelimit(
+    group="requests:apply",
+    key="ip",
+    rate=lambda g, r: settings.GONGKAI_PUBLIC_FORM_RATE,
+    method="POST",
+    block=False,
+)
 @require_http_methods(["GET", "POST"])
 def apply(request):
     check = HumanCheck(request.session)
@@ -115,7 +126,7 @@ def _track_form_for(code: str) -> tuple[TrackForm, str]:
     return TrackForm(initial={"code": numbering.normalise_tracking_code(code)}), notice
 
 
-@ratelimit(key="ip", rate=TRACK_RATE, method="POST", block=False)
+@ratelimit(group="requests:track", key="ip", rate=TRACK_RATE, method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "GET":
@@ -125,7 +136,12 @@ def track(request):
     if getattr(request, "limited", False):
         return _limited(request)
     if form.is_valid():
-        req = selectors.public_lookup(form.cleaned_data["code"], form.cleaned_data["phone_tail"])
+        try:
+            req = tracking.lookup(
+                form.cleaned_data["code"], form.cleaned_data["phone_tail"], address=client_address(request)
+            )
+        except tracking.TrackingLocked as exc:
+            return _limited(request, exc.retry_after, code_locked=True)
         if req is not None:
             _remember(request, req.tracking_code)
             return redirect("requests:status", code=req.tracking_code)

@@ -11,13 +11,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from gongkai.core.throttle import ClientAddressMixin
+
 from . import labels, selectors, services
 from .backends import SearchUnavailable, get_backend
 from .forms import SearchForm
 from .types import FACET_KEYS
 
 
-class SearchThrottle(AnonRateThrottle):
+class SearchThrottle(ClientAddressMixin, AnonRateThrottle):
     scope = "search"
 
     def __init__(self):
