@@ -15,6 +15,7 @@ HTTP status of ``code`` (400 bad input, 403 bad key, 404 unknown jurisdiction or
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from gongkai.core.numbering import normalise_tracking_code
 from . import screening, services
 from .models import Appeal, AppealStatus, AppealType, Policy, PublicStatus
 
+WELLFORMED_ID = re.compile(r"[A-Za-z0-9-]{4,40}")
 CLOSED = {AppealStatus.CLOSED, AppealStatus.REJECTED, AppealStatus.ANSWERED}
 MAX_RESULTS = 1000
 
@@ -391,11 +393,13 @@ class Open311Request(APIView):
             _check_jurisdiction(request)
         except Open311Error as exc:
             return exc.response()
-        appeal = (
-            Appeal.objects.select_related("type", "unit", "target_unit")
-            .filter(tracking_code=normalise_tracking_code(code))
-            .first()
-        )
+        appeal = None
+        if WELLFORMED_ID.fullmatch(code):
+            appeal = (
+                Appeal.objects.select_related("type", "unit", "target_unit")
+                .filter(tracking_code=normalise_tracking_code(code))
+                .first()
+            )
         if appeal is None:
             return Open311Error(404, _("service_request_id 不存在")).response()
         return Response([request_json(appeal, request)])
