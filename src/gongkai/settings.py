@@ -5,6 +5,8 @@ for production (DEBUG off, secure cookies) except in the embedded demo mode
 (GONGKAI_DEMO=1), which the README run command switches on.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -155,6 +157,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran: a killed worker's task runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks (crawls, reports) do not hold others back
+# The queue of every task (and the one workers consume): two platforms sharing one Redis use two names.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # Every periodic job of the product, in one place (run by one `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     # Stored due dates follow the calendar and periods at once (on commit of a change); this
@@ -186,6 +190,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Assessment: overdue rectifications become red cards; re-checks whose crawl has finished.
     "assessment-escalate-overdue": {"task": "assessment.escalate_overdue", "schedule": crontab(hour=6, minute=0)},
+    # Audit: link events a crashed process left unchained; export a signed checkpoint of the chain head.
+    "core-audit-chain-pending": {"task": "gongkai.core.tasks.audit_chain_pending", "schedule": crontab(minute="*")},
+    "core-audit-checkpoint": {"task": "gongkai.core.tasks.audit_checkpoint", "schedule": crontab(minute=5)},
 }
 
 # --- Auth ---------------------------------------------------------------
@@ -215,8 +222,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Public media (publication attachments, open data files) on the local file system (a volume
+# shared by the app servers and workers) or, with GONGKAI_STORAGE=s3, in S3-compatible object
+# storage through django-storages (`pip install 'gongkai[s3]'`; see docs/deployment.md).
+# Private files (request letters, applicants' files, screenshots) stay under
+# GONGKAI_PRIVATE_MEDIA_ROOT, which must then be a shared volume as well.
+GONGKAI_STORAGE = env.str("GONGKAI_STORAGE", default="filesystem").lower()
+if GONGKAI_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": None,  # the bucket's policy decides; never public-read by default
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "file_overwrite": False,
+        },
+    }
+elif GONGKAI_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise environ.ImproperlyConfigured(f"GONGKAI_STORAGE must be filesystem or s3, not {GONGKAI_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
@@ -311,10 +345,20 @@ SPECTACULAR_SETTINGS = {
 
 # --- gongkai ----------------------------------------------------------------
 GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
+# Site identifiers every government website shows (国办发〔2017〕47号《政府网站发展指引》): the 主办单位,
+# the 网站标识码 (also in <meta name="SiteIDCode">), the ICP filing and the public-security filing numbers.
+# The demo shows the demo county's values (松阳县, region code 331124) so the footer is seen filled in.
+GONGKAI_SITE_ORGANISER = env.str("GONGKAI_SITE_ORGANISER", default="松阳县人民政府办公室" if DEMO else "")
+GONGKAI_SITE_ID_CODE = env.str("GONGKAI_SITE_ID_CODE", default="3311240001" if DEMO else "")
+GONGKAI_SITE_ICP = env.str("GONGKAI_SITE_ICP", default="")
+GONGKAI_SITE_POLICE_RECORD = env.str("GONGKAI_SITE_POLICE_RECORD", default="")
 # 索引号 layout; fields: unit_code, category, year, seq (see gongkai.core.numbering).
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Portal search and suggestion rate limits per client address (behind one NAT, raise them).
+GONGKAI_SEARCH_RATE = env.str("GONGKAI_SEARCH_RATE", default="120/m")
+GONGKAI_SUGGEST_RATE = env.str("GONGKAI_SUGGEST_RATE", default="600/m")
 # Information requests (see docs/requests.md): reminder thresholds in working days before the due
 # date, attachment size, and private storage for letters and applicants' files (never served from
 # MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.
@@ -353,6 +397,38 @@ GONGKAI_MONITORING_A11Y_PAGES = env.int("GONGKAI_MONITORING_A11Y_PAGES", default
 GONGKAI_MONITORING_SCREENSHOTS = env.bool("GONGKAI_MONITORING_SCREENSHOTS", default=not TESTING)
 # The portal's own public address, so that it is registered and checked like any other site.
 GONGKAI_PORTAL_URL = env.str("GONGKAI_PORTAL_URL", default="")
+# Audit chain key (gongkai.core.audit): kept apart from SECRET_KEY, so that whoever can write the
+# database (or knows SECRET_KEY) but lacks this key cannot re-chain edited audit events.
+_DEV_AUDIT_KEY = "insecure-demo-audit-key-do-not-use-in-production"
+GONGKAI_AUDIT_KEY = env.str("GONGKAI_AUDIT_KEY", default=_DEV_AUDIT_KEY if (DEMO or DEBUG or TESTING) else "")
+if not GONGKAI_AUDIT_KEY:
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_AUDIT_KEY must be set in production: a random secret of at least 32 characters, different from "
+        "SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
+if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
+    raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
+# Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
+# how events are chained ("deferred": inserted without the chain lock and linked after commit by one
+# sequencer, so writers do not queue; "inline": linked under the lock inside the writer's transaction,
+# the default on SQLite, whose writers are serialised anyway), and where signed chain-head checkpoints go
+# (outside the database; copy them off the host). Tests get a throwaway directory.
+GONGKAI_AUDIT_RETENTION_DAYS = max(180, env.int("GONGKAI_AUDIT_RETENTION_DAYS", default=180))
+GONGKAI_AUDIT_CHAINING = env.str(
+    "GONGKAI_AUDIT_CHAINING",
+    default="inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "deferred",
+)
+GONGKAI_AUDIT_CHECKPOINT_DIR = Path(
+    env.str(
+        "GONGKAI_AUDIT_CHECKPOINT_DIR",
+        default=str(
+            Path(tempfile.gettempdir()) / f"gongkai-test-checkpoints-{os.getpid()}"
+            if TESTING
+            else DATA_DIR / "audit-checkpoints"
+        ),
+    )
+)
 GONGKAI_SEARCH_INDEX_DIR = Path(env.str("GONGKAI_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 
 LOGGING = {

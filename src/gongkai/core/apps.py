@@ -15,6 +15,12 @@ class CoreConfig(AppConfig):
         (_("法定期限"), "core:period-list", 97, None),
     ]
 
+    def ready(self):
+        from . import audit
+
+        # Refuse to start with an unusable audit key or a 国密 setting this host cannot honour (SM3).
+        audit.check_configuration()
+
     def workbench_panels(self, user) -> list[dict]:
         """Workbench home: the calendar reminder for everyone, an overview for the disclosure office."""
         import datetime as dt

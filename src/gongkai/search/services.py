@@ -50,7 +50,12 @@ def log_search_term(text: str) -> None:
         log.exception("search: could not log a search term")
 
 
-def run_search(q: SearchQuery, *, log_terms: bool = True, with_help: bool = True) -> SearchResults:
+RESULTS_TTL = 600  # seconds; a safety net: any write to the index changes the key first
+
+
+def run_search(
+    q: SearchQuery, *, log_terms: bool = True, with_help: bool = True, use_cache: bool = False
+) -> SearchResults:
     """Run a public search (portal, API and ``gongkai search`` alike).
 
     A question that matches no document with enough of its words is run again needing only
@@ -58,22 +63,15 @@ def run_search(q: SearchQuery, *, log_terms: bool = True, with_help: bool = True
     looser query, spelling/pinyin corrections and related FAQ entries or service guides
     (:mod:`gongkai.search.help`). Only first-page searches with text and results are counted
     (paging and facet clicks are not new searches; empty or meaningless queries never become
-    popular terms)."""
-    from . import analysis
-    from .help import zero_result_help
+    popular terms), also when the results come from the cache.
 
-    backend = get_backend()
+    ``use_cache`` (the portal's search page): the results of the same query in the same
+    language come from the shared cache until the index changes (:func:`backends.index_generation`:
+    every index write, i.e. every publication, change or withdrawal, renews it)."""
+    from . import analysis
+
     parsed = analysis.parse_query(q.text)
-    results = backend.search(q, parsed)
-    if not results.total and not parsed.issue:
-        relaxed = parsed.relaxed()
-        if relaxed is not None:
-            retry = backend.search(q, relaxed)
-            if retry.total:
-                retry.relaxed = True
-                results = retry
-    if not results.total and q.text.strip() and with_help:
-        results.help = zero_result_help(q, parsed, backend)
+    results = _cached_search(q, parsed, with_help) if use_cache else _search(q, parsed, with_help)
     if (
         log_terms
         and results.total
@@ -85,6 +83,43 @@ def run_search(q: SearchQuery, *, log_terms: bool = True, with_help: bool = True
         and not (q.date_from or q.date_to)
     ):
         log_search_term(q.text)
+    return results
+
+
+def _search(q: SearchQuery, parsed, with_help: bool) -> SearchResults:
+    from .help import zero_result_help
+
+    backend = get_backend()
+    results = backend.search(q, parsed)
+    if not results.total and not parsed.issue:
+        relaxed = parsed.relaxed()
+        if relaxed is not None:
+            retry = backend.search(q, relaxed)
+            if retry.total:
+                retry.relaxed = True
+                results = retry
+    if not results.total and q.text.strip() and with_help:
+        results.help = zero_result_help(q, parsed, backend)
+    return results
+
+
+def _cached_search(q: SearchQuery, parsed, with_help: bool) -> SearchResults:
+    import hashlib
+
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from .backends import backend_name, index_generation
+
+    what = repr((backend_name(), translation.get_language(), with_help, q))
+    key = f"search:results:{index_generation()}:{hashlib.sha1(what.encode(), usedforsecurity=False).hexdigest()}"
+    results = cache.get(key)
+    if results is None:
+        results = _search(q, parsed, with_help)
+        try:
+            cache.set(key, results, RESULTS_TTL)
+        except Exception:  # results that cannot be pickled are simply not cached
+            log.warning("search: results not cached", exc_info=True)
     return results
 
 
