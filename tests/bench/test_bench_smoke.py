@@ -26,6 +26,25 @@ EXPECTED = {
 }
 
 
+# Scripts that only run on PostgreSQL (app servers sharing one database): smoke-run in the PostgreSQL
+# pass of the suite, on a database of their own next to the test database.
+POSTGRES_ONLY = {"load_test.py": "gk_load_smoke"}
+
+
+def _postgres_database(name: str) -> str:
+    """URL of database ``name`` on the test run's PostgreSQL server (created if missing)."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.settings_dict
+    dsn = dict(host=params["HOST"] or "127.0.0.1", port=params["PORT"] or 5432, user=params["USER"])
+    with psycopg.connect(dbname="postgres", password=params["PASSWORD"] or None, autocommit=True, **dsn) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    auth = dsn["user"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
+    return f"postgres://{auth}@{dsn['host']}:{dsn['port']}/{name}"
+
+
 def test_every_benchmark_accepts_smoke():
     for name in SCRIPTS:
         assert "--smoke" in (ROOT / "bench" / name).read_text(encoding="utf-8"), f"bench/{name} has no --smoke"
@@ -33,13 +52,20 @@ def test_every_benchmark_accepts_smoke():
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_benchmark_smoke_run(script, tmp_path):
+    extra = []
+    if script in POSTGRES_ONLY:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip(f"bench/{script} needs PostgreSQL: smoke-run in the PostgreSQL pass")
+        extra = ["--db", _postgres_database(POSTGRES_ONLY[script])]
     # its own data directory and SQLite file: never the test database, never a shared server
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGKAI_TESTING")
     }
     env.update(GONGKAI_DATA_DIR=str(tmp_path), GONGKAI_DEMO="1", REDIS_URL="", PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), "--smoke"],
+        [sys.executable, str(ROOT / "bench" / script), "--smoke", *extra],
         cwd=tmp_path,
         env=env,
         capture_output=True,
