@@ -27,7 +27,7 @@ class AutoSchema(SpectacularAutoSchema):
     """
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        model_field = _model_field(field) if getattr(field, "read_only", False) else None
+        model_field = _model_field(field) if getattr(field, "read_only", False) else None  # (null/blank below)
         if model_field is not None:
             nullable = getattr(model_field, "null", False) and not getattr(field, "allow_null", False)
             blank = getattr(model_field, "blank", False) and isinstance(
@@ -39,12 +39,38 @@ class AutoSchema(SpectacularAutoSchema):
                 if blank:
                     field.allow_blank = True
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema and schema.get("type") == "integer":
+            _database_independent_range(schema, _model_field(field))
         if model_field is not None and getattr(field, "allow_blank", False) and schema and "format" in schema:
             # drf-spectacular adds the empty alternative only to writable fields: a blank URL/e-mail is ""
             outer = {"readOnly", "writeOnly", "nullable", "deprecated", "description", "title"}
             inner = {k: schema.pop(k) for k in list(schema) if k not in outer}
             schema["oneOf"] = [inner, {"type": "string", "maxLength": 0}]
         return schema
+
+
+def _database_independent_range(schema: dict, model_field) -> None:
+    """Integer bounds as PostgreSQL (production) has them, whatever database generates the schema.
+
+    DRF takes a model integer field's min/max from the current connection, and SQLite reports 64-bit
+    ranges for small and positive integers: docs/openapi.yaml must not depend on the test database.
+    """
+    from django.db import connection
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    internal = model_field.get_internal_type() if hasattr(model_field, "get_internal_type") else None
+    if internal not in BaseDatabaseOperations.integer_field_ranges:
+        return
+    here = connection.ops.integer_field_range(internal)
+    canonical = BaseDatabaseOperations.integer_field_ranges[internal]
+    for key, current, wanted in (("minimum", here[0], canonical[0]), ("maximum", here[1], canonical[1])):
+        if key in schema and current is not None and schema[key] == current:
+            schema[key] = wanted
+    big = schema.get("maximum", 0) > 2**31 - 1 or schema.get("minimum", 0) < -(2**31)
+    if big:
+        schema["format"] = "int64"
+    elif schema.get("format") == "int64":
+        del schema["format"]
 
 
 def _model_field(field):
