@@ -18,6 +18,7 @@ and checks that all of them give identical tables for the sampled units.
 Usage::
 
     python bench/reports_bench.py [--scale 0.01] [--sample 50] [--db sqlite|postgres://.../gk_reports_bench]
+    python bench/reports_bench.py --smoke      # seconds: 20 units, 200 requests, 2,000 publications
 
 The given PostgreSQL database is emptied (schema dropped) first; by default a temporary SQLite
 file is used. Rows are inserted with COPY (PostgreSQL) or executemany (SQLite) from values
@@ -30,6 +31,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -301,11 +303,11 @@ def naive_table3(unit, year: int) -> dict:
         Q(finished_on__isnull=True) | Q(finished_on__gte=start)
     )
     for req in qs:
-        col = record_sets._req_col_key(rstats.column_of(req))
+        col = record_sets._t3_col(rstats.column_of(req))
         keys = ["new" if req.received_on >= start else "carried_in"]
         if req.finished_on is not None and req.finished_on <= end:
             section, item = rstats.OUTCOME_ROWS.get(req.outcome, ("other", 3))
-            keys += [record_sets._req_row_key(section, item), "result_total"]
+            keys += [record_sets._t3_row(f"{section}.{item}" if item else section), "result_total"]
         else:
             keys.append("carried_out")
         for k in keys:
@@ -320,7 +322,12 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=50, help="units in the naive per-unit baseline sample")
     parser.add_argument("--db", default="sqlite", help="'sqlite' (fresh temp file) or a PostgreSQL DATABASE_URL")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--smoke", action="store_true", help="a tiny run (scale 0.001, 5 sampled units) for the test suite"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.scale, args.sample = 0.001, 5
 
     tmp = Path(tempfile.mkdtemp(prefix="gk-reports-bench-"))
     setup_django(args.db, tmp)
@@ -406,6 +413,9 @@ def main() -> None:
         f"(×{(est3 + est2) / (set_t3 + set_t2):.1f})"
     )
     print(f"result check on the sample: {'identical' if not mismatches else f'{mismatches} cells differ'}")
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if mismatches:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -78,6 +78,13 @@ def test_jurisdiction_mismatch(client, types):
     assert client.get(f"{BASE}/services.json", {"jurisdiction_id": "gongkai"}).status_code == 200
 
 
+@pytest.mark.parametrize("code", ["LY-0000-0000-0000", "%C2%9B%01", "x", "a" * 60])
+def test_unknown_or_malformed_id_gets_georeport_404(client, types, code):
+    response = client.get(f"{BASE}/requests/{code}.json")
+    assert response.status_code == 404
+    assert response.json() == [{"code": 404, "description": "service_request_id 不存在"}]
+
+
 def test_request_status_hides_unpublished_text_and_contact(client, tree, assigned):
     data = client.get(f"{BASE}/requests/{assigned.tracking_code}.json").json()[0]
     assert data["service_request_id"] == assigned.tracking_code

@@ -3,6 +3,7 @@ rectifications, result appeals — every workbench action as ``POST …/{id}/<ac
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, viewsets
 
 from gongkai.core import permissions
@@ -141,6 +142,7 @@ class RectificationSerializer(serializers.ModelSerializer):
         )
 
 
+@extend_schema_serializer(component_name="AssessmentAppeal")  # interaction has an "Appeal" component
 class AppealSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField()
 

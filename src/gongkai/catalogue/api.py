@@ -337,7 +337,7 @@ class CatalogueViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole history, not a page
     def versions(self, request, pk=None):
         catalogue = self.get_object()
         qs = catalogue.versions.all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, routers, serializers, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import api_view, permission_classes
@@ -225,7 +225,19 @@ class WorkdayQuerySerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=0, max_value=366)
 
 
-@extend_schema(parameters=[WorkdayQuerySerializer], responses={200: dict})
+class WorkdayResultSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField()
+    date = serializers.DateField()
+
+
+@extend_schema(
+    parameters=[WorkdayQuerySerializer],
+    responses={
+        200: WorkdayResultSerializer,
+        409: OpenApiResponse(description="该年度的节假日安排尚未录入工作日历"),
+    },
+)
 @api_view(["GET"])
 @permission_classes([drf_permissions.AllowAny])
 def add_working_days(request):

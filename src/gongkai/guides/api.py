@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
@@ -14,6 +15,7 @@ from .actions import GUIDE_ACTIONS, VERSION_ACTIONS
 from .models import Guide, GuideVersion, ServicePoint
 
 
+@extend_schema_serializer(component_name="GuideVersion")  # catalogue has a "Version" component
 class VersionSerializer(serializers.ModelSerializer):
     missing = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()

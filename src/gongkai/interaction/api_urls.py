@@ -14,7 +14,7 @@ urlpatterns = [
     re_path(r"^open311/services\.json$", open311.Open311Services.as_view(), name="open311-services"),
     re_path(r"^open311/requests\.json$", open311.Open311Requests.as_view(), name="open311-requests"),
     re_path(
-        r"^open311/requests/(?P<code>[A-Za-z0-9-]{4,40})\.json$",
+        r"^open311/requests/(?P<code>[^/]{1,80})\.json$",  # any id: a malformed one gets GeoReport's 404
         open311.Open311Request.as_view(),
         name="open311-request",
     ),

@@ -15,6 +15,7 @@ HTTP status of ``code`` (400 bad input, 403 bad key, 404 unknown jurisdiction or
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -37,6 +38,7 @@ from gongkai.core.numbering import normalise_tracking_code
 from . import screening, services
 from .models import Appeal, AppealStatus, AppealType, Policy, PublicStatus
 
+WELLFORMED_ID = re.compile(r"[A-Za-z0-9-]{4,40}")
 CLOSED = {AppealStatus.CLOSED, AppealStatus.REJECTED, AppealStatus.ANSWERED}
 MAX_RESULTS = 1000
 
@@ -126,11 +128,73 @@ def request_json(appeal: Appeal, request) -> dict:
     }
 
 
+# GeoReport v2 answers (documentation only: the views build the lists themselves).
+@extend_schema_serializer(component_name="Open311Service")
+class Open311ServiceSerializer(serializers.Serializer):
+    service_code = serializers.CharField()
+    service_name = serializers.CharField()
+    description = serializers.CharField()
+    metadata = serializers.BooleanField()
+    type = serializers.CharField()
+    keywords = serializers.CharField()
+    group = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="Open311Request")
+class Open311RequestSerializer(serializers.Serializer):
+    service_request_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=["open", "closed"])
+    status_notes = serializers.CharField()
+    service_name = serializers.CharField()
+    service_code = serializers.CharField()
+    description = serializers.CharField(allow_null=True, help_text="Only for published requests.")
+    agency_responsible = serializers.CharField()
+    service_notice = serializers.CharField()
+    requested_datetime = serializers.DateTimeField(allow_null=True)
+    updated_datetime = serializers.DateTimeField(allow_null=True)
+    expected_datetime = serializers.DateTimeField(allow_null=True)
+    address = serializers.CharField(allow_null=True)
+    address_id = serializers.CharField(allow_null=True)
+    zipcode = serializers.CharField(allow_null=True)
+    lat = serializers.FloatField(allow_null=True)
+    long = serializers.FloatField(allow_null=True)
+    media_url = serializers.URLField(allow_null=True)
+    answer = serializers.CharField(allow_null=True)
+    url = serializers.URLField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="Open311Submitted")
+class Open311SubmittedSerializer(serializers.Serializer):
+    service_request_id = serializers.CharField()
+    service_notice = serializers.CharField()
+    account_id = serializers.CharField(allow_null=True)
+
+
+# GeoReport's error answer: a list of {code, description} (a raw schema: lists are not built for errors).
+OPEN311_ERRORS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {code: OpenApiResponse(OPEN311_ERRORS, description="GeoReport error") for code in codes}
+
+
 class Open311Services(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(summary="Open311 GeoReport v2: service list", responses=dict)
+    @extend_schema(
+        summary="Open311 GeoReport v2: service list",
+        operation_id="open311_services_list",
+        parameters=[OpenApiParameter("jurisdiction_id", str)],
+        responses={200: Open311ServiceSerializer(many=True), **_errors(404)},
+    )
     def get(self, request):
         try:
             _check_jurisdiction(request)
@@ -279,6 +343,7 @@ class Open311Requests(APIView):
 
     @extend_schema(
         summary="Open311 GeoReport v2: list published requests",
+        operation_id="open311_requests_list",
         parameters=[
             OpenApiParameter("service_request_id", str, description="comma-separated ids"),
             OpenApiParameter("service_code", str),
@@ -287,7 +352,7 @@ class Open311Requests(APIView):
             OpenApiParameter("end_date", str),
             OpenApiParameter("jurisdiction_id", str),
         ],
-        responses=dict,
+        responses={200: Open311RequestSerializer(many=True), **_errors(400, 404)},
     )
     def get(self, request):
         try:
@@ -297,7 +362,18 @@ class Open311Requests(APIView):
         except Open311Error as exc:
             return exc.response()
 
-    @extend_schema(summary="Open311 GeoReport v2: submit a request", request=Open311PostSerializer, responses=dict)
+    @extend_schema(
+        summary="Open311 GeoReport v2: submit a request",
+        operation_id="open311_requests_create",
+        request=Open311PostSerializer,
+        responses={
+            201: Open311SubmittedSerializer(many=True),
+            200: OpenApiResponse(
+                Open311SubmittedSerializer(many=True), description="a duplicate: the existing request"
+            ),
+            **_errors(400, 403, 404, 429, 503),
+        },
+    )
     def post(self, request):
         if is_ratelimited(
             request,
@@ -318,17 +394,24 @@ class Open311Request(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(summary="Open311 GeoReport v2: one request", responses=dict)
+    @extend_schema(
+        summary="Open311 GeoReport v2: one request",
+        operation_id="open311_request_retrieve",
+        parameters=[OpenApiParameter("jurisdiction_id", str)],
+        responses={200: Open311RequestSerializer(many=True), **_errors(404)},
+    )
     def get(self, request, code):
         try:
             _check_jurisdiction(request)
         except Open311Error as exc:
             return exc.response()
-        appeal = (
-            Appeal.objects.select_related("type", "unit", "target_unit")
-            .filter(tracking_code=normalise_tracking_code(code))
-            .first()
-        )
+        appeal = None
+        if WELLFORMED_ID.fullmatch(code):
+            appeal = (
+                Appeal.objects.select_related("type", "unit", "target_unit")
+                .filter(tracking_code=normalise_tracking_code(code))
+                .first()
+            )
         if appeal is None:
             return Open311Error(404, _("service_request_id 不存在")).response()
         return Response([request_json(appeal, request)])

@@ -141,6 +141,8 @@ OUTCOME_BASIS = {
     Outcome.OTHER: "",
 }
 
+# The outcomes staff choose when replying; 逾期不补正 is set only by the system (correction lapsed).
+REPLY_OUTCOME_CHOICES = [c for c in Outcome.choices if c[0] != Outcome.OTHER_NO_CORRECTION]
 
 # Outcomes whose reply is a 不予公开 decision must state the exemption ground;
 # 予以公开/部分公开 must say how the information is provided.

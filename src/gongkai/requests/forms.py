@@ -14,6 +14,7 @@ from gongkai.core.actions import ActionForm
 from gongkai.core.models import Organisation, User
 
 from . import deadlines, selectors, services
+from .choices import REPLY_OUTCOME_CHOICES
 from .models import (
     ApplicantType,
     Channel,
@@ -24,7 +25,6 @@ from .models import (
     IdType,
     LetterKind,
     OrgType,
-    Outcome,
     ReviewCase,
     ReviewKind,
     ReviewOutcome,
@@ -405,7 +405,7 @@ class ExtensionDecisionForm(TodayDefaults):
 def _outcome_field():
     return forms.ChoiceField(
         label=gettext_lazy("答复类型"),
-        choices=[("", "—")] + [c for c in Outcome.choices if c[0] != Outcome.OTHER_NO_CORRECTION],
+        choices=[("", "—"), *REPLY_OUTCOME_CHOICES],
     )
 
 
