@@ -38,12 +38,12 @@ FACET_SIZE = 50
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A (title suggestions)
 # Up to this many index matches, every match is verified and ranked (exact: the embedded
 # backend's total, facets and order). Beyond, the answer is approximate (``results.approximate``):
-# a pool — the best title matches, the shortest bodies, the newest — is ranked by BM25
-# (``..ranking``), later pages continue with the other matches by date (verified in chunks),
-# and total and facets count the index matches (bags of bigrams: can be a little high).
+# a pool — the best title matches and the newest — is ranked by BM25 (``..ranking``), later
+# pages continue with the other matches by date (verified in chunks), and total and facets
+# count the index matches (bags of bigrams: can be a little high).
 EXACT_LIMIT = 2000
 POOL_TITLE = 300
-POOL_SHORT = 50
+POOL_TITLE_ANY = 100
 POOL_NEWEST = 50
 TITLE_RANK_NORMALISATION = 2  # ts_rank_cd divided by the title's length, like BM25's
 DATE_CHUNK = 200
@@ -346,22 +346,26 @@ class PostgresBackend(SearchBackend):
 
     def _approximate_page(self, cur, q, parsed, where: str, params: list, per_page: int, offset: int, stats):
         """More than ``EXACT_LIMIT`` matches: rank a bounded pool — the matches whose titles
-        match best (``ts_rank_cd`` over the inline ``title_tsv``, by title length), the shortest
-        bodies and the newest matches — then continue with the other matches by date, each
-        verified in Python before it is shown."""
+        match best (every required word, then any word; shortest titles first) and the newest
+        matches — then continue with the other matches by date, each verified in Python before
+        it is shown."""
         order: list[tuple[float, tuple]] = []
         pool_ids: list[int] = []
         if q.sort != "date":
-            needles = parsed.all_needles() + parsed.optional
-            title_q = " | ".join(needle_tsquery(n, exact=False) for n in needles)
-            rank_q = " | ".join(needle_tsquery(n) for n in needles)
+            # Title candidates: titles holding every required word (bags of bigrams, answered by
+            # the GIN index of ``title_tsv``), shortest first — for a title match BM25 is highest
+            # in short titles — walking the ``title_len`` index; then titles with any word; and
+            # the newest matches for body-only relevance. The pool is verified in Python.
+            all_q = " & ".join(term_tsquery(t, exact=False) for t in parsed.terms)
+            all_q = " & ".join(x for x in [all_q, *(needle_tsquery(n, exact=False) for n in parsed.phrases)] if x)
+            any_q = " | ".join(needle_tsquery(n, exact=False) for n in parsed.all_needles())
             cur.execute(
                 f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
-                f"ORDER BY ts_rank_cd(title_tsv, to_tsquery('simple', %s), {TITLE_RANK_NORMALISATION}) DESC, "
-                f"{_DATE_ORDER} LIMIT {POOL_TITLE}) UNION "
-                f"(SELECT id FROM search_searchentry WHERE {where} ORDER BY body_len LIMIT {POOL_SHORT}) UNION "
+                f"ORDER BY title_len, id LIMIT {POOL_TITLE}) UNION "
+                f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
+                f"ORDER BY title_len, id LIMIT {POOL_TITLE_ANY}) UNION "
                 f"(SELECT id FROM search_searchentry WHERE {where} ORDER BY {_DATE_ORDER} LIMIT {POOL_NEWEST})",
-                [*params, title_q, rank_q, *params, *params],
+                [*params, all_q, *params, any_q, *params],
             )
             pool_ids = [r[0] for r in cur.fetchall()]
             order = ranking.rank(parsed, self._rank_rows(cur, pool_ids), stats, fields=_rank_fields, normalised=True)

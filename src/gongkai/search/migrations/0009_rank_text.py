@@ -25,5 +25,8 @@ class Migration(migrations.Migration):
             model_name="searchentry", name="rank_title", field=models.TextField(blank=True, default="")
         ),
         migrations.AddField(model_name="searchentry", name="rank_body", field=models.TextField(blank=True, default="")),
+        migrations.AddIndex(
+            model_name="searchentry", index=models.Index(fields=["title_len", "id"], name="search_entry_title_len")
+        ),
         migrations.RunPython(forwards, backwards),
     ]
