@@ -106,3 +106,14 @@ def test_rows_indexed_before_the_normalised_columns_are_still_ranked(backend, do
     with connection.cursor() as cur:
         cur.execute("UPDATE search_searchentry SET rank_title = '', rank_body = ''")
     assert ids(search(backend, "医疗保障")) == before == [a.id, b.id]
+
+
+def test_the_api_says_whether_an_answer_is_approximate(backend, doc, client, monkeypatch):
+    from gongkai.search.backends import postgres
+
+    monkeypatch.setattr(postgres, "EXACT_LIMIT", 2)
+    backend.index([doc(f"第{i}号公告", "公告正文") for i in range(4)])
+    data = client.get("/api/v1/search/", {"q": "公告"}).json()
+    assert data["total"] >= 4 and len(data["results"]) == 4
+    # Only the PostgreSQL backend answers approximately, and only beyond EXACT_LIMIT matches.
+    assert data["approximate"] is (backend.name == "postgres")
