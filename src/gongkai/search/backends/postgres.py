@@ -346,26 +346,30 @@ class PostgresBackend(SearchBackend):
 
     def _approximate_page(self, cur, q, parsed, where: str, params: list, per_page: int, offset: int, stats):
         """More than ``EXACT_LIMIT`` matches: rank a bounded pool — the matches whose titles
-        match best (every required word, then any word; shortest titles first) and the newest
-        matches — then continue with the other matches by date, each verified in Python before
+        match best (``ts_rank`` per title length; every required word, shortest titles first)
+        and the newest matches — then continue with the other matches by date, each verified in Python before
         it is shown."""
         order: list[tuple[float, tuple]] = []
         pool_ids: list[int] = []
         if q.sort != "date":
-            # Title candidates: titles holding every required word (bags of bigrams, answered by
-            # the GIN index of ``title_tsv``), shortest first — for a title match BM25 is highest
-            # in short titles — walking the ``title_len`` index; then titles with any word; and
-            # the newest matches for body-only relevance. The pool is verified in Python.
+            # Title candidates, verified in Python: title matches by how often they hold the
+            # query's tokens per title length (ts_rank over the inline title_tsv), titles holding
+            # every required word shortest first (BM25 is highest in short titles), and the
+            # newest matches for body-only relevance.
             all_q = " & ".join(term_tsquery(t, exact=False) for t in parsed.terms)
             all_q = " & ".join(x for x in [all_q, *(needle_tsquery(n, exact=False) for n in parsed.phrases)] if x)
             any_q = " | ".join(needle_tsquery(n, exact=False) for n in parsed.all_needles())
+            # Titles with a word twice, or several alternatives of a term, score higher: rank
+            # the title matches by how often they hold the query's tokens, per title length.
+            rank_q = " | ".join(needle_tsquery(n) for n in parsed.all_needles() + parsed.optional)
             cur.execute(
                 f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
-                f"ORDER BY title_len, id LIMIT {POOL_TITLE}) UNION "
+                f"ORDER BY ts_rank(title_tsv, to_tsquery('simple', %s), {TITLE_RANK_NORMALISATION}) DESC, "
+                f"title_len, id LIMIT {POOL_TITLE}) UNION "
                 f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
                 f"ORDER BY title_len, id LIMIT {POOL_TITLE_ANY}) UNION "
                 f"(SELECT id FROM search_searchentry WHERE {where} ORDER BY {_DATE_ORDER} LIMIT {POOL_NEWEST})",
-                [*params, all_q, *params, any_q, *params],
+                [*params, any_q, rank_q, *params, all_q, *params],
             )
             pool_ids = [r[0] for r in cur.fetchall()]
             order = ranking.rank(parsed, self._rank_rows(cur, pool_ids), stats, fields=_rank_fields, normalised=True)
