@@ -7,11 +7,13 @@ PY="${PYTHON:-python3.11}"
 command -v "$PY" >/dev/null || PY=python3
 "$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"' || exit 1
 
-# Debian packages: a CJK font for PDFs (WeasyPrint), gettext; Chromium only for the test suite.
+# Debian packages: a CJK font and HarfBuzz's font subsetter for PDFs (WeasyPrint), gettext; Chromium only for the test suite.
 need=()
 fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v msgfmt >/dev/null || need+=(gettext)
+# WeasyPrint subsets fonts with HarfBuzz; without libharfbuzz-subset it warns on every PDF and embeds whole fonts.
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
 if [ "${1:-}" = "test" ]; then
   command -v chromium >/dev/null || need+=(chromium)
 fi

@@ -5,6 +5,8 @@ for production (DEBUG off, secure cookies) except in the embedded demo mode
 (GONGKAI_DEMO=1), which the README run command switches on.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -21,10 +23,14 @@ DEBUG = env.bool("DEBUG", default=DEMO)
 DATA_DIR = Path(env.str("GONGKAI_DATA_DIR", default=str(Path.cwd() / "var")))
 
 _INSECURE_KEY = "insecure-demo-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if (DEMO or DEBUG or TESTING) else "")
-if not SECRET_KEY:
+# Only the embedded demo and the test suite may run on the public demo key; DEBUG alone does not
+# (a debugging production copy would otherwise sign sessions with a key anyone can read).
+SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY if (DEMO or TESTING) else "")
+if not SECRET_KEY or (SECRET_KEY == _INSECURE_KEY and not (DEMO or TESTING)) or len(SECRET_KEY) < 32:
     raise environ.ImproperlyConfigured(
-        "SECRET_KEY must be set in production (or set GONGKAI_DEMO=1 for the embedded demo)."
+        "SECRET_KEY must be set to a random value of at least 32 characters unless GONGKAI_DEMO=1 "
+        "(the embedded demo); DEBUG=1 does not change this. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env.list(
@@ -46,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "gongkai.core",
     "gongkai.portal",
     "gongkai.workbench",
@@ -79,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gongkai.core.middleware.NoStoreMiddleware",
     "gongkai.core.db.ReplicaReadsMiddleware",
     "gongkai.core.middleware.TraditionalChineseMiddleware",
     "gongkai.core.middleware.ServiceUnavailableMiddleware",
@@ -155,6 +164,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran: a killed worker's task runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks (crawls, reports) do not hold others back
+# The queue of every task (and the one workers consume): two platforms sharing one Redis use two names.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # Every periodic job of the product, in one place (run by one `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     # Stored due dates follow the calendar and periods at once (on commit of a change); this
@@ -172,6 +183,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
+    "search-prune-visits": {"task": "search.prune_visits", "schedule": crontab(hour=0, minute=30)},
     "guides-send-digests": {"task": "guides.send_digests", "schedule": crontab(hour=7, minute=0)},
     "benefits-expire-items": {"task": "benefits.expire_items", "schedule": crontab(hour=0, minute=20)},
     # 双公示: penalties whose display period ended leave the public pages (kept internally)
@@ -186,6 +198,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Assessment: overdue rectifications become red cards; re-checks whose crawl has finished.
     "assessment-escalate-overdue": {"task": "assessment.escalate_overdue", "schedule": crontab(hour=6, minute=0)},
+    # Audit: link events a crashed process left unchained; export a signed checkpoint of the chain head.
+    "core-audit-chain-pending": {"task": "gongkai.core.tasks.audit_chain_pending", "schedule": crontab(minute="*")},
+    "core-audit-checkpoint": {"task": "gongkai.core.tasks.audit_checkpoint", "schedule": crontab(minute=5)},
 }
 
 # --- Auth ---------------------------------------------------------------
@@ -215,8 +230,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Public media (publication attachments, open data files) on the local file system (a volume
+# shared by the app servers and workers) or, with GONGKAI_STORAGE=s3, in S3-compatible object
+# storage through django-storages (`pip install 'gongkai[s3]'`; see docs/deployment.md).
+# Private files (request letters, applicants' files, screenshots) stay under
+# GONGKAI_PRIVATE_MEDIA_ROOT, which must then be a shared volume as well.
+GONGKAI_STORAGE = env.str("GONGKAI_STORAGE", default="filesystem").lower()
+if GONGKAI_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": None,  # the bucket's policy decides; never public-read by default
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=True),
+            "file_overwrite": False,
+        },
+    }
+elif GONGKAI_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise environ.ImproperlyConfigured(f"GONGKAI_STORAGE must be filesystem or s3, not {GONGKAI_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if (DEBUG or TESTING)
@@ -227,6 +269,21 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 GONGKAI_MAX_UPLOAD_BYTES = env.int("GONGKAI_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Uploads (gongkai.core.uploads, docs/security.md 恶意代码防范): ZIP-based formats (DOCX/XLSX/PPTX/ODT/ZIP)
+# are refused from their directory, before extraction, past these limits; text extraction runs in a
+# child process limited in address space and time.
+GONGKAI_MAX_UNCOMPRESSED_BYTES = env.int("GONGKAI_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+GONGKAI_MAX_ARCHIVE_MEMBERS = env.int("GONGKAI_MAX_ARCHIVE_MEMBERS", default=5_000)
+GONGKAI_MAX_COMPRESSION_RATIO = env.float("GONGKAI_MAX_COMPRESSION_RATIO", default=100.0)
+GONGKAI_EXTRACT_ISOLATED = env.bool("GONGKAI_EXTRACT_ISOLATED", default=True)
+GONGKAI_EXTRACT_MEMORY_MB = env.int("GONGKAI_EXTRACT_MEMORY_MB", default=512)
+GONGKAI_EXTRACT_TIMEOUT = env.float("GONGKAI_EXTRACT_TIMEOUT", default=20.0)
+# Virus scanning of every upload: a dotted path scan(data, name), or ClamAV's clamd (INSTREAM) on a
+# Unix socket or host:port. Unset = no scanning (manage.py check --deploy warns).
+GONGKAI_ATTACHMENT_SCANNER = env.str("GONGKAI_ATTACHMENT_SCANNER", default="")
+GONGKAI_CLAMD_SOCKET = env.str("GONGKAI_CLAMD_SOCKET", default="")
+GONGKAI_CLAMD_HOST = env.str("GONGKAI_CLAMD_HOST", default="")
+GONGKAI_CLAMD_TIMEOUT = env.float("GONGKAI_CLAMD_TIMEOUT", default=30.0)
 
 # --- Security ---------------------------------------------------------------
 _secure = not (DEBUG or DEMO or TESTING)
@@ -234,7 +291,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_secure)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_secure)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+# HSTS: only behind TLS (docs/security.md 入侵防范). Start with a short max-age (300), then a year.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -242,6 +302,51 @@ CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers, never from 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 X_FRAME_OPTIONS = "DENY"
+# Pages and exports holding personal data are never kept by browsers or shared caches:
+# responses under these prefixes, and every download (Content-Disposition: attachment) or
+# page served to a signed-in user, carry Cache-Control: no-store (gongkai.core.middleware).
+GONGKAI_NO_STORE_PREFIXES = tuple(
+    env.list(
+        "GONGKAI_NO_STORE_PREFIXES",
+        default=[
+            "/workbench/",
+            "/staff/",
+            "/api/v1/staff/",
+            "/admin/",
+            "/requests/track/",
+            "/interaction/track/",
+            "/api/v1/requests/status/",
+        ],
+    )
+)
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline scripts, inline styles or eval. Map tiles (GONGKAI_MAP_TILE_URL / 天地图) are added to
+# img-src below; GONGKAI_CSP_REPORT_URI collects violation reports; GONGKAI_CSP_REPORT_ONLY=1
+# sends the policy as Content-Security-Policy-Report-Only while a deployment checks its pages.
+_csp_img = ["'self'", "data:"]
+GONGKAI_CSP_REPORT_ONLY = env.bool("GONGKAI_CSP_REPORT_ONLY", default=False)
+_csp_policy = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _csp_img,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **(
+            {"report-uri": [env.str("GONGKAI_CSP_REPORT_URI")]} if env.str("GONGKAI_CSP_REPORT_URI", default="") else {}
+        ),
+    }
+}
+if GONGKAI_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp_policy
+else:
+    CONTENT_SECURITY_POLICY = _csp_policy
 
 # --- Email ------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if (DEMO or DEBUG) else "smtp://localhost:25")
@@ -255,6 +360,12 @@ GONGKAI_MAP_TILES = env.str("GONGKAI_MAP_TILES", default="none")
 GONGKAI_MAP_TILE_URL = env.str("GONGKAI_MAP_TILE_URL", default="")
 GONGKAI_MAP_ATTRIBUTION = env.str("GONGKAI_MAP_ATTRIBUTION", default="")
 GONGKAI_TIANDITU_KEY = env.str("GONGKAI_TIANDITU_KEY", default="")
+if GONGKAI_MAP_TILES == "selfhosted" and GONGKAI_MAP_TILE_URL:  # the tile server may serve images
+    _scheme, _rest = GONGKAI_MAP_TILE_URL.split("://", 1) if "://" in GONGKAI_MAP_TILE_URL else ("https", "")
+    if _rest:
+        _csp_img.append(f"{_scheme}://{_rest.split('/', 1)[0].replace('{s}', '*')}")
+elif GONGKAI_MAP_TILES == "tianditu":
+    _csp_img.append("https://*.tianditu.gov.cn")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -289,10 +400,26 @@ SPECTACULAR_SETTINGS = {
 
 # --- gongkai ----------------------------------------------------------------
 GONGKAI_SITE_NAME = env.str("GONGKAI_SITE_NAME", default="政务公开平台")
+# Site identifiers every government website shows (国办发〔2017〕47号《政府网站发展指引》): the 主办单位,
+# the 网站标识码 (also in <meta name="SiteIDCode">), the ICP filing and the public-security filing numbers.
+# The demo shows the demo county's values (松阳县, region code 331124) so the footer is seen filled in.
+GONGKAI_SITE_ORGANISER = env.str("GONGKAI_SITE_ORGANISER", default="松阳县人民政府办公室" if DEMO else "")
+GONGKAI_SITE_ID_CODE = env.str("GONGKAI_SITE_ID_CODE", default="3311240001" if DEMO else "")
+GONGKAI_SITE_ICP = env.str("GONGKAI_SITE_ICP", default="")
+GONGKAI_SITE_POLICE_RECORD = env.str("GONGKAI_SITE_POLICE_RECORD", default="")
 # 索引号 layout; fields: unit_code, category, year, seq (see gongkai.core.numbering).
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Popular search terms (热门检索, autocomplete, statistics) become public only after this many
+# visitor-days (distinct daily visitor hashes) on this many different days (docs/search.md).
+GONGKAI_SEARCH_TERM_MIN_VISITORS = env.int("GONGKAI_SEARCH_TERM_MIN_VISITORS", default=5)
+GONGKAI_SEARCH_TERM_MIN_DAYS = env.int("GONGKAI_SEARCH_TERM_MIN_DAYS", default=2)
+# Key of the daily visitor hashes (never the raw address is stored); default derived from SECRET_KEY.
+GONGKAI_VISITOR_HASH_KEY = env.str("GONGKAI_VISITOR_HASH_KEY", default="")
+# Portal search and suggestion rate limits per client address (behind one NAT, raise them).
+GONGKAI_SEARCH_RATE = env.str("GONGKAI_SEARCH_RATE", default="120/m")
+GONGKAI_SUGGEST_RATE = env.str("GONGKAI_SUGGEST_RATE", default="600/m")
 # Information requests (see docs/requests.md): reminder thresholds in working days before the due
 # date, attachment size, and private storage for letters and applicants' files (never served from
 # MEDIA_URL). The applicant's correction period is the legal period request.correction_deadline.
@@ -331,6 +458,57 @@ GONGKAI_MONITORING_A11Y_PAGES = env.int("GONGKAI_MONITORING_A11Y_PAGES", default
 GONGKAI_MONITORING_SCREENSHOTS = env.bool("GONGKAI_MONITORING_SCREENSHOTS", default=not TESTING)
 # The portal's own public address, so that it is registered and checked like any other site.
 GONGKAI_PORTAL_URL = env.str("GONGKAI_PORTAL_URL", default="")
+# Audit chain key (gongkai.core.audit): kept apart from SECRET_KEY, so that whoever can write the
+# database (or knows SECRET_KEY) but lacks this key cannot re-chain edited audit events.
+_DEV_AUDIT_KEY = "insecure-demo-audit-key-do-not-use-in-production"
+GONGKAI_AUDIT_KEY = env.str("GONGKAI_AUDIT_KEY", default=_DEV_AUDIT_KEY if (DEMO or DEBUG or TESTING) else "")
+if not GONGKAI_AUDIT_KEY:
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_AUDIT_KEY must be set in production: a random secret of at least 32 characters, different from "
+        "SECRET_KEY (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+    )
+if not (DEMO or DEBUG or TESTING) and (len(GONGKAI_AUDIT_KEY) < 32 or GONGKAI_AUDIT_KEY == SECRET_KEY):
+    raise environ.ImproperlyConfigured("GONGKAI_AUDIT_KEY must be at least 32 characters and differ from SECRET_KEY.")
+# --- Personal data at rest (gongkai.core.crypto, docs/core.md "Keys and rotation") -------------
+# GONGKAI_CRYPTO: default (AES-256-GCM, HMAC-SHA-256) | gm (国密: SM4-GCM, HMAC-SM3).
+# GONGKAI_DATA_KEYS: "v2:<base64>,v1:<base64>" (first = current; older ones until `gongkai crypto rotate`);
+# GONGKAI_BLIND_INDEX_KEY: the key of the blind indexes (lookups of phones, ID numbers), not a data key.
+# The embedded demo and the test suite use fixed public keys; anything else must set its own.
+GONGKAI_CRYPTO = env.str("GONGKAI_CRYPTO", default="default")
+_dev_keys = DEMO or TESTING
+GONGKAI_DATA_KEYS = env.str("GONGKAI_DATA_KEYS", default="")
+GONGKAI_BLIND_INDEX_KEY = env.str("GONGKAI_BLIND_INDEX_KEY", default="")
+if _dev_keys:
+    from gongkai.core.crypto import DEV_BLIND_INDEX_KEY, DEV_DATA_KEYS
+
+    GONGKAI_DATA_KEYS = GONGKAI_DATA_KEYS or DEV_DATA_KEYS
+    GONGKAI_BLIND_INDEX_KEY = GONGKAI_BLIND_INDEX_KEY or DEV_BLIND_INDEX_KEY
+elif not (GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY):
+    raise environ.ImproperlyConfigured(
+        "GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY must be set outside the demo: personal data is "
+        "encrypted at rest. Create keys with `GONGKAI_DEMO=1 gongkai crypto genkey` (see docs/core.md)."
+    )
+# The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
+# Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
+# how events are chained ("deferred": inserted without the chain lock and linked after commit by one
+# sequencer, so writers do not queue; "inline": linked under the lock inside the writer's transaction,
+# the default on SQLite, whose writers are serialised anyway), and where signed chain-head checkpoints go
+# (outside the database; copy them off the host). Tests get a throwaway directory.
+GONGKAI_AUDIT_RETENTION_DAYS = max(180, env.int("GONGKAI_AUDIT_RETENTION_DAYS", default=180))
+GONGKAI_AUDIT_CHAINING = env.str(
+    "GONGKAI_AUDIT_CHAINING",
+    default="inline" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "deferred",
+)
+GONGKAI_AUDIT_CHECKPOINT_DIR = Path(
+    env.str(
+        "GONGKAI_AUDIT_CHECKPOINT_DIR",
+        default=str(
+            Path(tempfile.gettempdir()) / f"gongkai-test-checkpoints-{os.getpid()}"
+            if TESTING
+            else DATA_DIR / "audit-checkpoints"
+        ),
+    )
+)
 GONGKAI_SEARCH_INDEX_DIR = Path(env.str("GONGKAI_SEARCH_INDEX_DIR", default=str(DATA_DIR / "search-index")))
 
 LOGGING = {

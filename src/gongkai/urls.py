@@ -4,8 +4,6 @@ Public pages live under ``/`` (portal) and each capability's public prefix;
 staff pages under ``/workbench/``; the API under ``/api/``. A new app adds its lines here.
 """
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -50,8 +48,8 @@ urlpatterns = [
 
 urlpatterns.append(path("", include("gongkai.portal.urls")))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served by path, not even in DEBUG or the demo: every file is downloaded
+# through a view that checks what it belongs to (drafts live in private storage anyway).
 
 handler400 = "gongkai.portal.errors.bad_request"
 handler403 = "gongkai.portal.errors.permission_denied"

@@ -5,8 +5,16 @@ an xdist worker, and every later monitoring crawl in that worker raised RuntimeE
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from gongkai.core import aio
+
+
+def _run_in_a_thread_with_its_own_loop(outer):
+    """Run ``outer()`` as the running loop of a fresh thread (this test's own thread may already run
+    Playwright's loop, which is exactly the situation aio.run handles)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, outer()).result()
 
 
 async def _answer():
@@ -22,7 +30,7 @@ def test_runs_inside_a_running_loop():
     async def outer():
         return aio.run(_answer())
 
-    assert asyncio.run(outer()) == 42
+    assert _run_in_a_thread_with_its_own_loop(outer) == 42
 
 
 def test_exceptions_reach_the_caller():
@@ -35,4 +43,4 @@ def test_exceptions_reach_the_caller():
         except ValueError as exc:
             return str(exc)
 
-    assert asyncio.run(outer()) == "坏输入"
+    assert _run_in_a_thread_with_its_own_loop(outer) == "坏输入"

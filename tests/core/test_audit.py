@@ -103,6 +103,7 @@ def test_each_core_service_writes_its_events(tree):
 def test_event_content(tree):
     start = _last_id()
     services.organisation_update(actor=tree.office, org=tree.dept_a, contact_phone="0578-8060001")
+    audit.chain_pending()  # deferred chaining (PostgreSQL) links after commit; tests never commit
     (event,) = _new_events(start)
     assert event.actor == tree.office and event.actor_name == "陈晓梅"
     assert event.unit == tree.dept_a
@@ -160,6 +161,7 @@ def _chain(tree, n=6):
                     after={"n": i + 1},
                 ).pk
             )
+    audit.chain_pending()  # deferred chaining (PostgreSQL) links after commit; tests never commit
     return ids
 
 

@@ -48,12 +48,34 @@ def test_demo_content():
     assert gkb.check_password(DEMO_PASSWORD)
     assert Membership.objects.filter(user=gkb, role=Role.DISCLOSURE_OFFICE, unit=county).exists()
     assert User.objects.get(username="admin").is_superuser
+    _last_years_reports(county)
+
+
+def _figures_sum(table: dict) -> float:
+    return sum(float(c["v"]) for row in table.values() for c in row.values() if isinstance(c.get("v"), int | float))
+
+
+def _last_years_reports(county):
+    """Seen in December, last year's reports went out in January (one late, one draft, one not started),
+    and their tables count last year's demo records."""
+    from gongkai.reports import selectors as reports
+    from gongkai.reports.models import AnnualReport, ReportStatus
+
+    year = reports.default_year()
+    published = AnnualReport.objects.get(unit=county, year=year, status=ReportStatus.PUBLISHED)
+    assert published.published_at.year == year + 1 and published.published_at.month == 1
+    assert _figures_sum(published.figures["t3"]) > 0  # requests received and answered last year
+    mz = AnnualReport.objects.get(unit__name="松阳县民政局", year=year)
+    assert _figures_sum(mz.figures["t3"]) >= 10
+    states = {p.state for p in reports.progress(county, year)}
+    assert {"已发布", "逾期发布", "已逾期未发布"} <= states, states
 
 
 def test_demo_is_audited_and_chain_verifies():
     call_command("load_demo")
     assert AuditEvent.objects.filter(action="organisation.create").count() == Organisation.objects.count()
     assert AuditEvent.objects.filter(action="membership.grant").count() == Membership.objects.count()
+    audit.chain_pending()  # deferred chaining (PostgreSQL) links after commit; the test never commits
     result = audit.verify()
     assert result.ok and result.checked == AuditEvent.objects.count()
     call_command("audit", "verify")

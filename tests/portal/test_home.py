@@ -36,10 +36,13 @@ def test_search_box_first_and_works_without_javascript(tree, client):
 
 def test_popular_search_terms_are_links_and_suggestions(tree, client):
     from gongkai.search import services as search_services
+    from gongkai.search.models import SearchTerm
 
     for _ in range(3):
         search_services.log_search_term("低保")
     search_services.log_search_term("养老服务补贴")
+    for q in ["低保", "养老服务补贴"]:  # enough visitors on enough days (tests/search/test_popular_terms.py)
+        SearchTerm.objects.create(query=q, visitor_days=5, days=2, qualified_on=dt.date(2026, 1, 1))
     html = client.get("/").content.decode()
     assert '<option value="低保">' in html  # the datalist works without typing or JavaScript
     hot = html[html.index('class="hot-terms"') :]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from gongkai.search.models import SearchLog
+from gongkai.search.models import SearchLog, SearchTerm
 from gongkai.search.selectors import popular_terms_with_prefix, top_terms
 from gongkai.search.services import log_search_term, normalise_term
 
@@ -30,6 +30,8 @@ def test_personal_data_is_not_logged():
 
 def test_top_terms_since_and_limit():
     today = timezone.localdate()
+    for q in ["旧词", "低保", "医保", "防汛"]:  # qualified for public display (test_popular_terms.py)
+        SearchTerm.objects.create(query=q, visitor_days=5, days=2, qualified_on=today)
     SearchLog.objects.create(day=today - dt.timedelta(days=40), query="旧词", count=100)
     SearchLog.objects.create(day=today - dt.timedelta(days=3), query="低保", count=5)
     SearchLog.objects.create(day=today, query="低保", count=2)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gongkai.search import get_backend
-from gongkai.search.models import SearchLog
+from gongkai.search.models import SearchLog, SearchTerm
 
 from .conftest import make_doc
 
@@ -114,6 +114,9 @@ def test_search_terms_are_logged_anonymously(client, indexed):
     client.get(reverse("search:search"), {"q": "13800138000"})  # looks like a phone number: not logged
     log = SearchLog.objects.get()
     assert (log.query, log.count) == ("低保", 2)
+    html = client.get(reverse("search:search")).content.decode()
+    assert "?q=%E4%BD%8E%E4%BF%9D" not in html  # one visitor: not a popular term (test_popular_terms.py)
+    SearchTerm.objects.filter(query="低保").update(visitor_days=5, days=2, qualified_on=log.day)
     html = client.get(reverse("search:search")).content.decode()
     assert "热门检索" in html and "?q=%E4%BD%8E%E4%BF%9D" in html
 

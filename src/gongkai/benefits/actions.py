@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongkai.core import permissions
+from gongkai.core import permissions, uploads
 from gongkai.core.actions import Action, ActionSet
 from gongkai.core.models import Role
 
@@ -28,6 +28,7 @@ def _batch_draft_editor(user, batch) -> bool:
 
 def read_csv(upload) -> list[dict]:
     data = upload.read()
+    uploads.check_text_file(upload.name, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -37,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gongkai.core import chinese
+from gongkai.core import chinese, uploads
 from gongkai.core.models import Organisation, User
 
 from . import elements as el
@@ -403,7 +403,15 @@ def _read(data: bytes, limit: int, report: ImportReport) -> list[RawSheet] | Non
     hint = limit < MAX_ROWS
     try:
         if sniff(data) == "xlsx":
+            # zip-bomb limits and the scanner before openpyxl opens anything
+            try:
+                uploads.check_file("import.xlsx", data, allowed={"xlsx"}, limit=MAX_BYTES, extract=False)
+            except ValidationError as exc:
+                if {e.code for e in exc.error_list} & {"archive", "too_large", "scan", "infected"}:
+                    raise
+                raise ValidationError(_("无法打开该 Excel 文件（文件损坏，或不是 .xlsx 工作簿）")) from exc
             return read_xlsx(data, limit, hint=hint)
+        uploads.check_text_file("import.csv", data, limit=MAX_BYTES)
         sheets, warnings = read_csv(data, limit, hint=hint)
     except ValidationError as exc:
         report.file_errors.extend(exc.messages)

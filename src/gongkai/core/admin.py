@@ -98,5 +98,10 @@ class MembershipAdmin(SysadminReadOnly, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(SysadminReadOnly, admin.ModelAdmin):
-    list_display = ["id", "created_at", "actor_name", "action", "object_type", "object_id"]
+    list_display = ["id", "created_at", "actor_name", "action", "object_type", "object_id", "chain_seq"]
     list_filter = ["action"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Never, for anyone (superusers included): events are kept at least 180 days (网络安全法 art. 21)
+        # and leave only through `gongkai audit purge`, which archives them and moves the chain anchor.
+        return False

@@ -32,13 +32,19 @@ class Router(routers.SimpleRouter):
         return super().get_lookup_regex(viewset, lookup_prefix)
 
 
+#: ValidationError codes of gongkai.core.uploads that mean "too large to accept" (HTTP 413)
+TOO_LARGE_CODES = frozenset({"too_large", "archive", "too_complex"})
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus the domain's own refusals (settings: REST_FRAMEWORK.EXCEPTION_HANDLER).
 
     * :class:`~gongkai.core.transitions.TransitionRefused` → 409 ``{"detail", "code"}``;
     * a Django ``ValidationError`` from a service or an action form → 400, by field
       (``non_field_errors`` for the rest), like DRF's own validation errors;
-    * :class:`~gongkai.core.workdays.CalendarMissing` → 409 naming the year to load.
+    * :class:`~gongkai.core.workdays.CalendarMissing` → 409 naming the year to load;
+    * an upload refused for its size, a zip bomb or too complex to read (codes
+      :data:`TOO_LARGE_CODES` of :mod:`gongkai.core.uploads`) → 413.
     """
     from django.core.exceptions import ValidationError as DjangoValidationError
     from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,6 +52,8 @@ def exception_handler(exc, context):
     if isinstance(exc, TransitionRefused):
         return Response({"detail": "；".join(exc.messages), "code": exc.code or "state"}, status=409)
     if isinstance(exc, DjangoValidationError):
+        if not hasattr(exc, "error_dict") and {e.code for e in exc.error_list} & TOO_LARGE_CODES:
+            return Response({"detail": "；".join(exc.messages), "code": "too_large"}, status=413)
         if hasattr(exc, "error_dict"):
             data = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
         else:

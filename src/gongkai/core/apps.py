@@ -15,6 +15,15 @@ class CoreConfig(AppConfig):
         (_("法定期限"), "core:period-list", 97, None),
     ]
 
+    def ready(self) -> None:
+        from . import audit, crypto
+
+        # Refuse to start with an unusable audit key or a 国密 setting this host cannot honour (SM3),
+        # or with a missing or malformed key setup for personal data at rest (core.crypto).
+        audit.check_configuration()
+        crypto.check_configuration()
+        from . import checks  # noqa: F401 - registers the deployment checks (uploads)
+
     def workbench_panels(self, user) -> list[dict]:
         """Workbench home: the calendar reminder for everyone, an overview for the disclosure office."""
         import datetime as dt

@@ -31,6 +31,19 @@ def _nav(attr: str, user) -> list[dict]:
     return sorted(entries, key=lambda e: e["order"])
 
 
+def site_identifiers() -> dict:
+    """The identifiers the footer and the <meta> tags show; empty values are left out of the page."""
+    from urllib.parse import urlsplit
+
+    return {
+        "organiser": settings.GONGKAI_SITE_ORGANISER,
+        "id_code": settings.GONGKAI_SITE_ID_CODE,
+        "icp": settings.GONGKAI_SITE_ICP,
+        "police_record": settings.GONGKAI_SITE_POLICE_RECORD,
+        "domain": urlsplit(settings.GONGKAI_SITE_URL).hostname or "",
+    }
+
+
 def gongkai(request):
     user = getattr(request, "user", None)
     large = request.COOKIES.get("gk_text") == "large"
@@ -43,6 +56,7 @@ def gongkai(request):
         "large_text": large,
         "portal_nav": _nav("portal_nav", user),
         "is_demo": settings.DEMO,
+        "site_ids": site_identifiers(),
     }
     if request.path.startswith("/workbench/") or request.path.startswith("/staff/"):
         context["workbench_nav"] = _nav("workbench_nav", user) if user and user.is_authenticated else []

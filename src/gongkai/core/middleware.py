@@ -199,3 +199,41 @@ def _is_outage(exception: BaseException) -> bool:
     except ImportError:  # pragma: no cover - redis is a dependency
         return False
     return isinstance(exception, RedisConnectionError | RedisTimeoutError)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (and ``Pragma: no-cache`` for HTTP/1.0 proxies) on responses
+    that may hold personal data: paths under ``GONGKAI_NO_STORE_PREFIXES`` (workbench, staff
+    login, staff API, admin, applicants' tracking pages) and everything served to a signed-in
+    user (so every staff export and download). Public pages and public downloads for anonymous
+    visitors keep their caching headers."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.prefixes = tuple(getattr(settings, "GONGKAI_NO_STORE_PREFIXES", ()))
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def _signed_in(self, request) -> bool:
+        # Only look at the user when a session cookie came: touching the session of an
+        # anonymous visitor would add "Vary: Cookie" to every public page.
+        if "HTTP_AUTHORIZATION" in request.META:  # API token: DRF authenticates in the view, not here
+            return True
+        if self.session_cookie not in request.COOKIES:
+            return False
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.prefixes) or self._signed_in(request):
+            from django.utils.cache import patch_cache_control
+
+            if "max-age" in response.get("Cache-Control", "") or "public" in response.get("Cache-Control", ""):
+                del response["Cache-Control"]
+            patch_cache_control(response, no_store=True, private=True)
+            response["Pragma"] = "no-cache"
+            if response.has_header("Expires"):
+                del response["Expires"]
+        return response

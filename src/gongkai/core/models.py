@@ -170,12 +170,28 @@ class Membership(models.Model):
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
+AUDIT_RETENTION_DAYS_MINIMUM = 180  # 网络安全法 art. 21: network logs kept at least six months
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def delete(self):
+        # Bulk deletes (admin actions, cascades written by hand, shell sessions) are refused like
+        # single ones; events past the retention period leave only through `gongkai audit purge`,
+        # which archives them first and moves the chain's anchor.
+        raise ValidationError(
+            f"审计事件至少保存{AUDIT_RETENTION_DAYS_MINIMUM}天（《网络安全法》第二十一条），不能删除；"
+            "超过保存期限的事件请用 gongkai audit purge 归档后清理"
+        )
+
+
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of every state change.
 
-    ``hash`` = SHA-256 over the previous event's hash and this event's canonical
-    content (see gongkai.core.audit). Changing or deleting any past row breaks
-    the chain, which ``gongkai audit verify`` detects.
+    ``hash`` = HMAC (SHA-256, or SM3 under 国密) keyed with ``GONGKAI_AUDIT_KEY`` over the
+    previous event's hash and this event's canonical content (see gongkai.core.audit).
+    Events are inserted unchained (``chain_seq`` empty) and linked in order by the sequencer
+    after commit. Changing or deleting any chained row breaks the chain, which
+    ``gongkai audit verify`` detects; without the key nobody can re-chain edited rows.
     """
 
     created_at = models.DateTimeField(_("时间"), db_index=True)
@@ -189,8 +205,14 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Chain position (1, 2, 3 … without gaps), set by the sequencer; empty = not yet chained.
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    # "hmac-sha256" or "hmac-sm3"; "sha256" marks an unkeyed event from before keying (`audit rekey`).
+    hash_alg = models.CharField(max_length=16, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计事件")
@@ -206,15 +228,22 @@ class AuditEvent(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("审计事件只能追加，不能删除")
+        AuditEvent.objects.filter(pk=self.pk).delete()  # refused, with the retention message
 
 
 class AuditChainHead(models.Model):
-    """Single row holding the hash of the newest event; locked while appending."""
+    """Single row: the newest chained event (locked while chaining) and the chain's anchor.
+
+    ``base_seq``/``base_hash`` are where the chain starts: 0 and the genesis hash, or the
+    last event removed by ``gongkai audit purge`` (recorded in a signed checkpoint file).
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
+    base_seq = models.BigIntegerField(default=0)
+    base_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_event_id}"

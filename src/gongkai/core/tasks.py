@@ -11,3 +11,20 @@ from . import deadlines
 def recompute_due_dates(reason: str = "scheduled") -> dict[str, int]:
     """Recompute every registered kind of stored due date (idempotent: safe to run twice)."""
     return deadlines.recompute_all()
+
+
+@shared_task(name="gongkai.core.tasks.audit_chain_pending", acks_late=True)
+def audit_chain_pending() -> int:
+    """Link audit events a crashed or killed process left unchained (idempotent: the sequencer holds the head lock)."""
+    from . import audit
+
+    return audit.chain_pending()
+
+
+@shared_task(name="gongkai.core.tasks.audit_checkpoint", acks_late=True)
+def audit_checkpoint() -> str:
+    """Export a signed checkpoint of the audit chain head to GONGKAI_AUDIT_CHECKPOINT_DIR (idempotent)."""
+    from . import audit
+
+    path = audit.write_checkpoint()
+    return str(path or "")

@@ -1,23 +1,29 @@
 """Upload validation for every app: size limit, type sniffed from the content (never trusted
 from the file name or the browser's Content-Type), limits on ZIP-based formats (DOCX, XLSX,
-ODT) checked from the archive's directory before anything is extracted, the virus-scan hook,
-and text extraction for search.
+PPTX, ODT, ZIP) checked from the archive's directory before anything is extracted, the
+virus-scan hook, and text extraction for search in a resource-limited child process.
 
     checked = uploads.check_file(name, data, allowed=uploads.DOCUMENT_KINDS)   # raises ValidationError
     checked.kind, checked.content_type, checked.sha256, checked.text
+    uploads.check_text_file(name, data, limit=...)   # CSV / JSON / JSONL imports: size, not binary, scanned
 
 Every upload of the product (publication attachments, request and appeal attachments,
-consultation drafts, imports) goes through :func:`check_file`; the hook and the limits
-apply to anonymous uploads exactly as to staff uploads.
+consultation drafts, standards texts, assessment evidence, catalogue/credit/opendata/guides/
+benefits/holiday imports) goes through :func:`check_file` or :func:`check_text_file`; the hook
+and the limits apply to anonymous uploads exactly as to staff uploads.
 
 Virus scanning
 --------------
-``settings.GONGKAI_ATTACHMENT_SCANNER`` may name a callable ``scan(data: bytes, name: str)``
-(dotted path). It must raise :class:`django.core.exceptions.ValidationError` (or any
-exception, treated as "infected / could not scan") to reject the file. The default,
-:func:`no_virus_scan`, accepts everything: **a production deployment that accepts files
-from many units should plug in a scanner here**, e.g. a function that streams ``data`` to
-clamd (``INSTREAM``) and raises on a ``FOUND`` reply.
+The scanner is chosen from the environment, in this order:
+
+- ``GONGKAI_ATTACHMENT_SCANNER``: dotted path of a callable ``scan(data: bytes, name: str)``;
+- ``GONGKAI_CLAMD_SOCKET`` (a Unix socket path) or ``GONGKAI_CLAMD_HOST`` (``host:port``):
+  ClamAV's daemon, through :func:`clamd_scan` (the ``INSTREAM`` command);
+- otherwise :func:`no_virus_scan`, which accepts everything (a production deployment should
+  set one of the above; ``manage.py check --deploy`` warns).
+
+A scanner raises :class:`django.core.exceptions.ValidationError` for an infected file; any other
+exception (clamd down, timeout) also refuses the file: scanning fails closed.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ import io
 import logging
 import os
 import re
+import socket
+import struct
 import unicodedata
 from dataclasses import dataclass
 
@@ -36,6 +44,8 @@ from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from . import extract_worker
+
 log = logging.getLogger(__name__)
 
 #: sniffed extension -> (MIME type, accepted file-name extensions)
@@ -43,14 +53,17 @@ KNOWN = {
     "pdf": ("application/pdf", {".pdf"}),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {".docx"}),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {".xlsx"}),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", {".pptx"}),
     "jpg": ("image/jpeg", {".jpg", ".jpeg"}),
     "png": ("image/png", {".png"}),
     "gif": ("image/gif", {".gif"}),
     "webp": ("image/webp", {".webp"}),
     "odt": ("application/vnd.oasis.opendocument.text", {".odt"}),
+    "zip": ("application/zip", {".zip"}),
 }
-IMAGE_KINDS = frozenset({"jpg", "png", "gif", "webp"})
-ZIP_KINDS = frozenset({"docx", "xlsx", "odt"})
+IMAGE_KINDS = extract_worker.IMAGE_KINDS
+ZIP_KINDS = frozenset({"docx", "xlsx", "pptx", "odt", "zip"})
+_OFFICE_EXTENSIONS = {".docx", ".xlsx", ".pptx", ".odt"}
 #: what publications accept (documents, spreadsheets and images)
 DOCUMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "jpg", "png", "gif", "webp"})
 #: evidence a citizen attaches to a request or an appeal
@@ -59,16 +72,24 @@ KIND_LABELS = {
     "pdf": "PDF",
     "docx": "Word（.docx）",
     "xlsx": "Excel（.xlsx）",
+    "pptx": "PowerPoint（.pptx）",
     "odt": "ODT",
     "jpg": "JPG",
     "png": "PNG",
     "gif": "GIF",
     "webp": "WebP",
+    "zip": "ZIP",
 }
-MAX_TEXT = 1_000_000  # characters of extracted text kept per file
-# Limits for ZIP-based formats, checked on the archive's central directory before extraction.
+MAX_TEXT = extract_worker.MAX_TEXT  # characters of extracted text kept per file
+# Limits for ZIP-based formats, checked on the archive's central directory before extraction
+# (defaults; settings GONGKAI_MAX_ARCHIVE_MEMBERS, GONGKAI_MAX_UNCOMPRESSED_BYTES,
+# GONGKAI_MAX_COMPRESSION_RATIO override them).
 MAX_ARCHIVE_MEMBERS = 5_000
 MAX_COMPRESSION_RATIO = 100
+#: a single member larger than this must also keep to the ratio limit (so one bomb member
+#: cannot hide behind large incompressible images); members' ratios may be up to twice the
+#: whole archive's limit, since XML compresses well.
+MEMBER_RATIO_FLOOR = 1024 * 1024
 
 
 def allowed_label(kinds) -> str:
@@ -91,13 +112,86 @@ class CheckedFile:
 
 
 def no_virus_scan(data: bytes, name: str) -> None:
-    """Default scanner: accepts every file. Replace via settings.GONGKAI_ATTACHMENT_SCANNER."""
+    """Default scanner: accepts every file. Replace via GONGKAI_ATTACHMENT_SCANNER or clamd."""
     return None
 
 
+class ScannerUnavailable(RuntimeError):
+    """clamd could not be reached or answered with an error: the file is refused (fail closed)."""
+
+
+def _clamd_connect() -> socket.socket:
+    timeout = float(getattr(settings, "GONGKAI_CLAMD_TIMEOUT", 30))
+    path = getattr(settings, "GONGKAI_CLAMD_SOCKET", "")
+    if path:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        sock.connect(path)
+        return sock
+    host, _sep, port = str(getattr(settings, "GONGKAI_CLAMD_HOST", "")).rpartition(":")
+    return socket.create_connection((host.strip("[]") or "127.0.0.1", int(port or 3310)), timeout=timeout)
+
+
+CLAMD_CHUNK = 64 * 1024
+
+
+def clamd_scan(data: bytes, name: str) -> None:
+    """Scan with ClamAV's daemon: ``zINSTREAM``, then chunks each prefixed with its length as a
+    4-byte big-endian integer, then a zero-length chunk; the reply is ``stream: OK`` or
+    ``stream: <signature> FOUND`` (or ``… ERROR``, e.g. past clamd's StreamMaxLength)."""
+    try:
+        with _clamd_connect() as sock:
+            sock.sendall(b"zINSTREAM\0")
+            view = memoryview(data)
+            for offset in range(0, len(data), CLAMD_CHUNK):
+                chunk = view[offset : offset + CLAMD_CHUNK]
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+            reply = b""
+            while not reply.endswith(b"\0"):
+                part = sock.recv(4096)
+                if not part:
+                    break
+                reply += part
+                if len(reply) > 4096:
+                    break
+    except OSError as exc:
+        raise ScannerUnavailable(f"clamd unreachable: {exc}") from exc
+    answer = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
+    if answer.endswith("FOUND"):
+        signature = answer.removeprefix("stream:").removesuffix("FOUND").strip()
+        log.warning("upload %s refused: clamd found %s", name, signature)
+        raise ValidationError(
+            _("“%(name)s”含有恶意代码（%(signature)s），不能上传。") % {"name": name, "signature": signature},
+            code="infected",
+        )
+    if not answer.endswith("OK"):
+        raise ScannerUnavailable(f"clamd answered {answer!r}")
+
+
+def scanner_path() -> str:
+    """The dotted path of the scanner in use (see the module docstring)."""
+    path = getattr(settings, "GONGKAI_ATTACHMENT_SCANNER", "")
+    if path:
+        return path
+    if getattr(settings, "GONGKAI_CLAMD_SOCKET", "") or getattr(settings, "GONGKAI_CLAMD_HOST", ""):
+        return "gongkai.core.uploads.clamd_scan"
+    return "gongkai.core.uploads.no_virus_scan"
+
+
 def _scanner():
-    path = getattr(settings, "GONGKAI_ATTACHMENT_SCANNER", "") or "gongkai.core.uploads.no_virus_scan"
-    return import_string(path)
+    return import_string(scanner_path())
+
+
+def scan(name: str, data: bytes) -> None:
+    """Run the configured scanner on one file; ValidationError if infected or not scannable."""
+    try:
+        _scanner()(data, name)
+    except ValidationError:
+        raise
+    except Exception as exc:  # a scanner failure must not let the file through
+        log.warning("attachment scanner rejected %s: %s", name, exc)
+        raise ValidationError(_("“%(name)s”未通过病毒扫描，不能上传。") % {"name": name}, code="scan") from exc
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -121,25 +215,50 @@ def max_uncompressed_bytes() -> int:
     return int(getattr(settings, "GONGKAI_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024))
 
 
+def _max_members() -> int:
+    return int(getattr(settings, "GONGKAI_MAX_ARCHIVE_MEMBERS", MAX_ARCHIVE_MEMBERS))
+
+
+def _max_ratio() -> float:
+    return float(getattr(settings, "GONGKAI_MAX_COMPRESSION_RATIO", MAX_COMPRESSION_RATIO))
+
+
+class ArchiveRefused(ValidationError):
+    """A ZIP-based file over the limits ("zip bomb"); views answer 413 for it."""
+
+
 def check_archive(name: str, data: bytes) -> None:
     """Refuse a ZIP-based file whose directory promises too much (a "zip bomb") before any
-    member is decompressed: member count, total uncompressed size and compression ratio.
+    member is decompressed: member count, total uncompressed size, the whole archive's
+    compression ratio and, for members over 1 MB, each member's ratio.
 
     The declared sizes are a safe bound: :mod:`zipfile` never yields more bytes than a
-    member's declared size (a lying header fails its CRC check instead).
+    member's declared size (a lying header fails its CRC check instead), and text extraction
+    runs in a memory-limited child process on top of that.
     """
     import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ValidationError(_("“%(name)s”已损坏或无法读取，请检查后重新上传。") % {"name": name}) from exc
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
-    if len(members) > MAX_ARCHIVE_MEMBERS or total > max_uncompressed_bytes() or total / packed > MAX_COMPRESSION_RATIO:
-        log.warning("upload %s refused: %d members, %d bytes uncompressed from %d", name, len(members), total, packed)
-        raise ValidationError(
+    ratio = _max_ratio()
+    worst = max(
+        (m.file_size / max(m.compress_size, 1) for m in members if m.file_size > MEMBER_RATIO_FLOOR), default=0.0
+    )
+    if len(members) > _max_members() or total > max_uncompressed_bytes() or total / packed > ratio or worst > 2 * ratio:
+        log.warning(
+            "upload %s refused: %d members, %d bytes uncompressed from %d (worst member ratio %.0f)",
+            name,
+            len(members),
+            total,
+            packed,
+            worst,
+        )
+        raise ArchiveRefused(
             _("“%(name)s”解压后过大或结构异常（可能是压缩炸弹），不能上传。") % {"name": name}, code="archive"
         )
 
@@ -161,7 +280,8 @@ def check_file(
     if len(data) > limit:
         raise ValidationError(
             _("“%(name)s”过大（%(size)s），单个附件不能超过 %(limit)s。")
-            % {"name": name, "size": _human(len(data)), "limit": _human(limit)}
+            % {"name": name, "size": _human(len(data)), "limit": _human(limit)},
+            code="too_large",
         )
     if not data:
         raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
@@ -171,7 +291,7 @@ def check_file(
     kind = guess.extension if guess else None
     if kind == "jpeg":
         kind = "jpg"
-    if kind == "zip" and os.path.splitext(name)[1].lower() in {".docx", ".xlsx", ".odt"}:
+    if kind == "zip" and os.path.splitext(name)[1].lower() in _OFFICE_EXTENSIONS:
         kind = os.path.splitext(name)[1].lower()[1:]  # an OOXML/ODF file that filetype could not tell apart
     if kind not in allowed or kind not in KNOWN:
         raise ValidationError(
@@ -187,13 +307,7 @@ def check_file(
     if kind in ZIP_KINDS:
         check_archive(name, data)
         _check_zip_member(name, data, kind)
-    try:
-        _scanner()(data, name)
-    except ValidationError:
-        raise
-    except Exception as exc:  # a scanner failure must not let the file through
-        log.warning("attachment scanner rejected %s: %s", name, exc)
-        raise ValidationError(_("“%(name)s”未通过病毒扫描，不能上传。") % {"name": name}) from exc
+    scan(name, data)
     text = extract_text(kind, data, name) if extract else ""
     return CheckedFile(
         name=name,
@@ -206,13 +320,39 @@ def check_file(
     )
 
 
-_ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "odt": "content.xml"}
+def check_text_file(name: str, data: bytes, *, limit: int | None = None) -> str:
+    """Validate a plain-text import (CSV, JSON, JSONL): size limit, not empty, not a binary or
+    ZIP file in disguise, scanned like every other upload. Returns the cleaned file name."""
+    name = clean_filename(name)
+    limit = limit or max_bytes()
+    if len(data) > limit:
+        raise ValidationError(
+            _("“%(name)s”过大（%(size)s），单个附件不能超过 %(limit)s。")
+            % {"name": name, "size": _human(len(data)), "limit": _human(limit)},
+            code="too_large",
+        )
+    if not data:
+        raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
+    if data[:4] == b"PK\x03\x04" or b"\x00" in data[:4096]:
+        raise ValidationError(_("“%(name)s”不是文本文件（CSV/JSON），请核对后重新上传。") % {"name": name}, code="type")
+    scan(name, data)
+    return name
+
+
+_ZIP_MARKERS = {
+    "docx": "word/document.xml",
+    "xlsx": "xl/workbook.xml",
+    "pptx": "ppt/presentation.xml",
+    "odt": "content.xml",
+}
 
 
 def _check_zip_member(name: str, data: bytes, kind: str) -> None:
     """A DOCX/XLSX/ODT is a ZIP with a known main part; anything else is not what it claims."""
     import zipfile
 
+    if kind not in _ZIP_MARKERS:
+        return
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if _ZIP_MARKERS[kind] not in archive.namelist():
             raise ValidationError(
@@ -222,73 +362,77 @@ def _check_zip_member(name: str, data: bytes, kind: str) -> None:
 
 
 def extract_text(kind: str, data: bytes, name: str = "") -> str:
-    """Text of a PDF/DOCX/XLSX (for search); images have none. A file that cannot be
-    parsed although its signature matched is rejected as damaged."""
+    """Text of a PDF/DOCX/XLSX (for search); images are verified and have none. A file that
+    cannot be parsed although its signature matched is rejected as damaged.
+
+    Parsing runs in a child process (:mod:`gongkai.core.extract_worker`) limited to
+    ``GONGKAI_EXTRACT_MEMORY_MB`` of address space and ``GONGKAI_EXTRACT_TIMEOUT`` seconds, so a
+    file built to exhaust memory or CPU (a bomb the archive limits did not catch, a PDF with
+    recursive objects) costs the web process nothing and is refused as too complex.
+    ``GONGKAI_EXTRACT_ISOLATED=0`` parses in-process (only for a trusted, single-user setup)."""
+    if kind not in {"pdf", "docx", "xlsx"} | IMAGE_KINDS:
+        return ""
+    if not getattr(settings, "GONGKAI_EXTRACT_ISOLATED", True):
+        try:
+            return extract_worker.extract(kind, data, MAX_TEXT)
+        except Exception as exc:
+            log.info("could not read %s (%s): %s", name, kind, exc)
+            raise ValidationError(_("“%(name)s”已损坏或无法读取，请检查后重新上传。") % {"name": name}) from exc
+    return _extract_isolated(kind, data, name)
+
+
+class ExtractionLimit(ValidationError):
+    """The file needed more memory or time than the extraction worker may use."""
+
+
+def _extract_isolated(kind: str, data: bytes, name: str) -> str:
+    import subprocess
+    import sys
+
+    memory = int(getattr(settings, "GONGKAI_EXTRACT_MEMORY_MB", 512)) * 1024 * 1024
+    timeout = float(getattr(settings, "GONGKAI_EXTRACT_TIMEOUT", 20))
+    too_complex = _("“%(name)s”内容过于复杂，超出了系统的处理限制（内存或时间），不能上传。请拆分或精简后重试。") % {
+        "name": name
+    }
     try:
-        if kind == "pdf":
-            return _pdf_text(data)
-        if kind == "docx":
-            return _docx_text(data)
-        if kind == "xlsx":
-            return _xlsx_text(data)
-        if kind in IMAGE_KINDS:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as img:
-                img.verify()
-            return ""
-    except Exception as exc:
-        log.info("could not read %s (%s): %s", name, kind, exc)
-        raise ValidationError(_("“%(name)s”已损坏或无法读取，请检查后重新上传。") % {"name": name}) from exc
-    return ""
-
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    parts, total = [], 0
-    for page in reader.pages:
-        text = page.extract_text() or ""
-        parts.append(text)
-        total += len(text)
-        if total > MAX_TEXT:
-            break
-    return "\n".join(parts).strip()
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs if p.text.strip()]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                parts.append(" ".join(cells))
-    return "\n".join(parts).strip()
+        proc = subprocess.run(  # noqa: S603 - fixed argv: this interpreter and our own worker script
+            [
+                sys.executable,
+                "-P",
+                extract_worker.__file__,
+                kind,
+                str(MAX_TEXT),
+                str(memory),
+                str(max(1, int(timeout))),
+            ],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            close_fds=True,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONPATH": _worker_path()},
+        )
+    except subprocess.TimeoutExpired as exc:
+        log.warning("upload %s refused: text extraction exceeded %.0f s", name, timeout)
+        raise ExtractionLimit(too_complex, code="too_complex") from exc
+    if proc.returncode == 0:
+        return proc.stdout.decode("utf-8", "replace")
+    if proc.returncode == 2:
+        log.info("could not read %s (%s): %s", name, kind, proc.stderr.decode("utf-8", "replace").strip())
+        raise ValidationError(_("“%(name)s”已损坏或无法读取，请检查后重新上传。") % {"name": name}, code="damaged")
+    log.warning(
+        "upload %s refused: extraction worker exit %s (%s)",
+        name,
+        proc.returncode,
+        proc.stderr.decode("utf-8", "replace").strip()[-200:],
+    )
+    raise ExtractionLimit(too_complex, code="too_complex")
 
 
-def _xlsx_text(data: bytes) -> str:
-    import openpyxl
+def _worker_path() -> str:
+    """sys.path of this process, so the worker finds the same pypdf/python-docx/openpyxl."""
+    import sys
 
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    parts, total = [], 0
-    try:
-        for ws in wb.worksheets:
-            parts.append(ws.title)
-            for row in ws.iter_rows(values_only=True):
-                cells = [str(v) for v in row if v is not None and str(v).strip()]
-                if cells:
-                    line = " ".join(cells)
-                    parts.append(line)
-                    total += len(line)
-                    if total > MAX_TEXT:
-                        return "\n".join(parts)
-    finally:
-        wb.close()
-    return "\n".join(parts).strip()
+    return os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
 
 
 def content_disposition(name: str) -> str:

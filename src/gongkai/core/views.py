@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, privacy, selectors, services
+from . import permissions, privacy, selectors, services, uploads
 from .decorators import staff_required
 from .models import LegalPeriod, Level, Membership, Organisation, OrgKind, Role, User
 
@@ -211,10 +211,15 @@ def holiday_list(request):
             import_form = HolidayImportForm(request.POST, request.FILES, prefix="i")
             if import_form.is_valid():
                 upload = import_form.cleaned_data["file"]
-                if upload.size > 2 * 1024 * 1024:
-                    import_errors = [_("文件过大（上限 2 MB）")]
+                data = upload.read() if upload.size <= 2 * 1024 * 1024 else b""
+                try:
+                    if not data:
+                        raise ValidationError(_("文件过大（上限 2 MB）"))
+                    uploads.check_text_file(upload.name, data, limit=2 * 1024 * 1024)
+                except ValidationError as exc:
+                    import_errors = exc.messages
                 else:
-                    report = services.parse_holiday_file(upload.read(), upload.name)
+                    report = services.parse_holiday_file(data, upload.name)
                     if report.ok:
                         try:
                             services.holidays_import(actor=request.user, report=report, source=upload.name)

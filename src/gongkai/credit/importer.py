@@ -118,6 +118,7 @@ def read_rows(name: str, data: bytes) -> Iterator[list[Any]]:
         raise ValidationError(_("文件过大"))
     if b"\x00" in data[:4096]:
         raise ValidationError(_("“%(name)s”不是 CSV 或 XLSX 文件") % {"name": name})
+    uploads.check_text_file(name, data, limit=MAX_CSV_BYTES)
     yield from _csv_rows(data)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gongkai.core import permissions
+from gongkai.core import permissions, uploads
 from gongkai.core.actions import action_view
 from gongkai.core.decorators import staff_required
 from gongkai.core.models import Organisation, Role
@@ -154,6 +154,11 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
+            uploads.check_text_file(form.cleaned_data["file"].name, data)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+            return render(request, "guides/wb/import.html", {"form": form, "report": None}, status=400)
+        try:
             report = importer.import_guides(
                 actor=request.user,
                 unit=form.cleaned_data["unit"],
@@ -231,7 +236,11 @@ def points_import(request):
     if request.method == "POST" and form.is_valid():
         raw = form.cleaned_data["file"].read()
         try:
+            uploads.check_text_file(form.cleaned_data["file"].name, raw)
             text = raw.decode("utf-8-sig")
+        except ValidationError as exc:
+            form.add_error("file", exc)
+            status = 400
         except UnicodeDecodeError:
             form.add_error("file", _("文件不是UTF-8编码（可能是GBK），请另存为UTF-8 CSV"))
             status = 400

@@ -21,13 +21,22 @@ class InteractionConfig(AppConfig):
     ]
 
     def ready(self):
-        from gongkai.core import deadlines
+        from gongkai.core import deadlines, rotation
 
-        from . import audit_actions, search_sources, services  # noqa: F401 - audit_actions registers its names
+        from . import audit_actions, models, search_sources, services  # noqa: F401 - audit_actions registers its names
+        from .services import _common
 
         deadlines.register_recompute("interaction.appeal", services.appeal_recompute_due_dates)
         deadlines.register_recompute("interaction.faq", services.faq_recompute_review_dates)
         search_sources.register()
+        # `gongkai crypto rotate` recomputes the keyed duplicate digests over the contact data.
+        rotation.register_refresh(models.Appeal, _common.appeal_digests)
+        rotation.register_refresh(models.Comment, _common.comment_digests)
+        from gongkai.core import privacy
+
+        from . import screening
+
+        privacy.register_term_screen(screening.term_is_sensitive)  # popular search terms
 
     def workbench_panels(self, user):
         from django.urls import reverse

@@ -83,6 +83,16 @@ def _limit_notice(appeal_type: AppealType) -> str:
     return _("办理时限：%(days)s个工作日") % {"days": appeal_type.time_limit_days}
 
 
+def public_address(appeal: Appeal) -> str | None:
+    """The appeal's 事发地点 for public output: masked by the same screening as other public text
+    (addresses with house numbers, phone and ID numbers, e-mail, plus the submitter's own name,
+    phone and e-mail wherever they appear)."""
+    if not appeal.address_string:
+        return None
+    known = [v for v in (appeal.name, appeal.phone, getattr(appeal, "email", "")) if v]
+    return screening.screen(appeal.address_string, known=known).masked
+
+
 def request_json(appeal: Appeal, request) -> dict:
     published = appeal.public_status == PublicStatus.PUBLISHED
     latest = appeal.steps.filter(is_internal=False).order_by("-created_at", "-pk").first()
@@ -101,11 +111,13 @@ def request_json(appeal: Appeal, request) -> dict:
         "requested_datetime": _dt(appeal.received_at),
         "updated_datetime": _dt(appeal.updated_at),
         "expected_datetime": _dt(expected),
-        "address": screening.screen(appeal.address_string).masked if published and appeal.address_string else None,
+        # 事发地点 as on the public appeal page: screened and masked (house numbers, phones, names
+        # the citizen gave); the point rounded to about 100 m, never a door.
+        "address": public_address(appeal) if published else None,
         "address_id": None,
         "zipcode": None,
-        "lat": float(appeal.lat) if (published and appeal.lat is not None) else None,
-        "long": float(appeal.long) if (published and appeal.long is not None) else None,
+        "lat": round(float(appeal.lat), 3) if (published and appeal.lat is not None) else None,
+        "long": round(float(appeal.long), 3) if (published and appeal.long is not None) else None,
         "media_url": None,
         "answer": appeal.public_answer if published else None,
         "url": request.build_absolute_uri(reverse("interaction:appeal-detail", args=[appeal.pk]))

@@ -262,3 +262,9 @@ def screen(text: str, *, known: list[str] | None = None) -> ScreeningResult:
 
 def contains_sensitive(text: str) -> list[str]:
     return screen(text).sensitive_words
+
+
+def term_is_sensitive(text: str) -> bool:
+    """For ``gongkai.core.privacy.register_term_screen``: a visitor's search term containing a
+    sensitive word never appears on public pages."""
+    return bool(contains_sensitive(text))

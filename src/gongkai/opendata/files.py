@@ -117,7 +117,7 @@ def check(name: str, data: bytes) -> CheckedResource:
         fmt = ext[1:].upper()
         if data[:4] == b"PK\x03\x04" or b"\x00" in data[:4096]:
             raise ValidationError(_("“%(name)s”的扩展名与文件内容不符，请核对后重新上传。") % {"name": name})
-        uploads._scanner()(data, name)
+        uploads.check_text_file(name, data)
     else:
         checked = uploads.check_file(name, data, allowed={"xlsx", "pdf", "docx"}, extract=False)
         fmt = checked.kind.upper()

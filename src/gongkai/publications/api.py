@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from gongkai.core import permissions
 from gongkai.core import uploads as att
 from gongkai.core.actions import add_api_actions, api_links
-from gongkai.core.api import OrgScopedPermission
+from gongkai.core.api import TOO_LARGE_CODES, OrgScopedPermission
 from gongkai.core.models import Organisation
 from gongkai.core.transitions import TransitionRefused
 
@@ -294,6 +294,8 @@ class StaffPublicationViewSet(
         except TransitionRefused:
             raise
         except DjangoValidationError as exc:  # the file itself: type, size, damaged, scanner
+            if {getattr(e, "code", None) for e in exc.error_list} & TOO_LARGE_CODES:
+                raise  # zip bomb / too complex: 413 (gongkai.core.api.exception_handler)
             raise ValidationError({"file": exc.messages}) from None
         return Response(AttachmentSerializer(a, context={"request": request}).data, status=status.HTTP_201_CREATED)
 

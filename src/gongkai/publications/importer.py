@@ -36,7 +36,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -330,8 +329,9 @@ class Importer:
                     sort_order=order,
                 )
                 name = attachment_path(a, checked.name)
-                if not default_storage.exists(name):
-                    name = default_storage.save(name, ContentFile(checked.data))
+                storage = Attachment._meta.get_field("file").storage  # private: drafts not reachable by path
+                if not storage.exists(name):
+                    name = storage.save(name, ContentFile(checked.data))
                 a.file.name = name
                 attachments.append(a)
             for order, (label, url) in enumerate(row.links, start=len(row.files)):

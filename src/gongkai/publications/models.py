@@ -20,6 +20,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from gongkai.core import workdays
 from gongkai.core.models import Organisation
+from gongkai.core.storage import private_storage
 
 from . import guards
 from .choices import (  # noqa: F401 - re-exported: other apps import them from here
@@ -369,7 +370,8 @@ class Attachment(models.Model):
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField(_("文件名"), max_length=255)
-    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255, blank=True)
+    # Private storage in every mode: a draft's file is never reachable by path (/media/...).
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255, blank=True, storage=private_storage)
     external_url = models.URLField(_("外部链接"), max_length=1000, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
     extension = models.CharField(max_length=10, blank=True)

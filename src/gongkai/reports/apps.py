@@ -20,6 +20,8 @@ class ReportsConfig(AppConfig):
 
         return selectors.workbench_panels(user)
 
+    demo_after_others = True  # the reports are computed from every other app's demo records
+
     def load_demo(self, ctx):
         from . import demo
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -288,9 +289,16 @@ def _values(figures: dict) -> dict:
 
 
 @transaction.atomic
-def report_publish(*, actor: User | None, report: AnnualReport) -> AnnualReport:
+def report_publish(
+    *, actor: User | None, report: AnnualReport, published_at: dt.datetime | None = None
+) -> AnnualReport:
     """Publish a draft: the figures are recomputed from the records; if they changed since the
-    reviewer last saw them, or if any check fails, nothing is published and the page says why."""
+    reviewer last saw them, or if any check fails, nothing is published and the page says why.
+
+    ``published_at`` (default now) records when a report already published elsewhere went out,
+    for reports migrated from an old website (and the demo's previous year); never in the future."""
+    if published_at is not None and published_at > timezone.now():
+        raise ValidationError("发布时间不能晚于当前时间")
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _authorise(actor, PUBLISH_ROLES, report.unit)
     _ensure_draft(report)
@@ -319,7 +327,7 @@ def report_publish(*, actor: User | None, report: AnnualReport) -> AnnualReport:
             after={"superseded_by_version": report.version},
         )
     report.publish()
-    report.published_at = timezone.now()
+    report.published_at = published_at or timezone.now()
     report.published_by = actor
     report.save()
     audit.record(
@@ -327,7 +335,12 @@ def report_publish(*, actor: User | None, report: AnnualReport) -> AnnualReport:
         action="reports.report.publish",
         obj=report,
         unit=report.unit,
-        after={"year": report.year, "version": report.version, "figures": _values(report.figures)},
+        after={
+            "year": report.year,
+            "version": report.version,
+            "published_at": report.published_at.isoformat(),
+            "figures": _values(report.figures),
+        },
     )
     return report
 

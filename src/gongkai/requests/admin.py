@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from gongkai.core import uploads
+
 from . import letters
 from .models import LetterKind, LetterTemplate, RequestPolicy
 
@@ -22,6 +24,8 @@ class LetterTemplateForm(forms.ModelForm):
             upload.seek(0)
             if data[:2] != b"PK":
                 raise forms.ValidationError(_("请上传 Word（.docx）格式的模板"))
+            name = upload.name if str(upload.name).lower().endswith(".docx") else "template.docx"
+            uploads.check_file(name, data, allowed={"docx"}, extract=False)  # zip-bomb limits, scanner
             try:
                 letters.check_template(data)
             except letters.LetterTemplateError as exc:

@@ -16,16 +16,19 @@ class RequestsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from gongkai.core import deadlines
+        from gongkai.core import deadlines, rotation
 
         from . import (
             audit_actions,  # noqa: F401 - registers the audit action names
+            models,
             services,
         )
 
         # A calendar or legal-period change recomputes every open request's due date on commit
         # (each change audited and shown to the applicant as a step); hourly on beat as well.
         deadlines.register_recompute("requests.request", lambda: services.recompute_due_dates().changed)
+        # `gongkai crypto rotate` recomputes the applicant's blind index with the phone's.
+        rotation.register_refresh(models.InformationRequest, models.applicant_digests)
 
     def workbench_panels(self, user):
         from . import selectors

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from gongkai.core import workdays
+from gongkai.core import crypto, workdays
 
 from . import identity, services
 from .models import (
@@ -100,7 +100,9 @@ def org(seq: int, name: str, org_type: str, description: str) -> services.Applic
 
 @transaction.atomic
 def load(ctx) -> None:
-    if InformationRequest.objects.filter(phone__startswith=DEMO_PHONE_PREFIX, unit__in=ctx["units"].values()).exists():
+    # Phones are encrypted at rest: the demo requests are recognised by their applicants' blind index.
+    demo_phones = {crypto.blind_index(f"{DEMO_PHONE_PREFIX}{seq:04d}", "phone") for seq in range(100)}
+    if InformationRequest.objects.filter(phone_bidx__in=demo_phones, unit__in=ctx["units"].values()).exists():
         return
     units, users = ctx["units"], ctx["users"]
     mz, rs, xp, jy = (
@@ -318,6 +320,7 @@ def load(ctx) -> None:
             outcome=ReviewOutcome.UPHELD,
             decided_on=ago(3),
         )
+        _last_year(units, users, signers, today.year - 1)
     except workdays.CalendarMissing:
         # A year without holiday data: the demo requests would carry "日历缺失"; load the calendar first.
         raise
@@ -325,3 +328,88 @@ def load(ctx) -> None:
     for name in ("松阳县自来水有限公司", "国网浙江松阳县供电有限公司"):
         if name in units:
             services.policy_update(actor=rsl_admin(ctx), unit=units[name], reply_signoff=True, accepts_requests=True)
+
+
+#: Last year's closed requests (so that last year's annual report has a real table 三): subject,
+#: reply type and the reason written in the letter. Received one or two a month at three units.
+LAST_YEAR = [
+    (
+        "请公开县民政局年度部门预算及三公经费预算",
+        Outcome.PUBLIC_ALREADY,
+        "该信息已在县政府门户网站“财政预决算”栏目主动公开。",
+    ),
+    (
+        "请公开城乡居民最低生活保障对象名单（本村）",
+        Outcome.PARTIAL,
+        "公开姓名、保障人数和金额；身份证号码等个人信息不予公开。",
+    ),
+    ("请公开县养老机构运营补贴发放明细", Outcome.PUBLIC, "现将补贴发放明细表提供给您。"),
+    (
+        "请公开某社会组织的年检材料原件",
+        Outcome.WITHHELD_THIRD_PARTY,
+        "所申请信息涉及第三方商业秘密，第三方不同意公开。",
+    ),
+    ("请公开县政府常务会议讨论殡葬改革的会议记录", Outcome.WITHHELD_PROCESS, "会议记录属于过程性信息。"),
+    (
+        "请公开全县困难群众名单及家庭住址",
+        Outcome.WITHHELD_THIRD_PARTY,
+        "涉及个人隐私，公开会对第三方合法权益造成损害。",
+    ),
+    ("请公开县人民医院院长的个人收入", Outcome.UNAVAILABLE_NOT_HELD, "本机关不掌握该信息。"),
+    (
+        "请统计近五年各乡镇低保人数变化并形成分析报告",
+        Outcome.UNAVAILABLE_NOT_READY,
+        "需对现有信息进行加工分析，不属于应当提供的政府信息。",
+    ),
+    (
+        "反映小区物业管理问题并要求处理",
+        Outcome.NOT_HANDLED_PETITION,
+        "该申请属于信访投诉事项，已告知通过信访渠道反映。",
+    ),
+    ("请公开临时救助审批流程和标准", Outcome.PUBLIC, "现将《松阳县临时救助实施办法》全文提供给您。"),
+    ("请公开事业单位公开招聘考试成绩", Outcome.PUBLIC_ALREADY, "考试成绩已在县人力社保局网站公示。"),
+    ("请公开企业职工养老保险缴费基数调整文件", Outcome.PUBLIC, "现将调整文件提供给您。"),
+    ("请公开工伤认定决定书（本人案件）", Outcome.WITHHELD_QUERY, "属于行政查询事项，已告知办理查询的途径。"),
+    ("请公开劳动保障监察投诉处理结果", Outcome.PARTIAL, "处理结果予以公开，涉及其他当事人的信息不予公开。"),
+    ("请公开街道旧城改造项目补偿标准", Outcome.PUBLIC, "现将补偿标准提供给您。"),
+    ("请公开街道办事处年度工作总结", Outcome.PUBLIC_ALREADY, "该信息已在街道信息公开专栏主动公开。"),
+    ("请公开街道某社区选举的投票记录", Outcome.WITHHELD_INTERNAL, "属于内部事务信息。"),
+    ("请再次提供已答复的养老补贴文件", Outcome.NOT_HANDLED_REPEAT, "本机关已就同一信息作出答复。"),
+]
+
+
+def _last_year(units, users, signers, year: int) -> None:
+    """Closed requests received through ``year`` and replied within the period; the December one
+    is answered in January (carried over, table 三 row 五)."""
+    from gongkai.core import workdays as wd
+
+    plan = [
+        (units["松阳县民政局"], users["mz_editor"]),
+        (units["松阳县人力资源和社会保障局"], users["rs_editor"]),
+        (units["西屏街道"], users["xp_editor"]),
+    ]
+    for i, (subject, outcome, reason) in enumerate(LAST_YEAR):
+        unit, handler = plan[0] if i < 10 else plan[1] if i < 14 else plan[2]
+        received = dt.date(year, 1 + (i * 11) // 18, 5 + (i * 7) % 20)
+        while not wd.is_working_day(received):
+            received += dt.timedelta(days=1)
+        req = services.request_submit(unit=unit, data=person(40 + i, f"{subject}（{year}年）"), received_on=received)
+        req = services.request_assign(actor=handler, req=req, handler=handler, on=received)
+        services.reply_submit(actor=handler, req=req, outcome=outcome, reason=reason, letter=False)
+        req = services.reply_approve(
+            actor=signers[unit.pk], req=req, replied_on=wd.add_working_days(received, 6 + (i * 5) % 13)
+        )
+        services.request_close(actor=handler, req=req)
+    # Received late in December, answered in January: counted as carried over in last year's report.
+    mz, ed = plan[0]
+    received = dt.date(year, 12, 28)
+    while not wd.is_working_day(received):
+        received -= dt.timedelta(days=1)
+    req = services.request_submit(
+        unit=mz, data=person(70, f"请公开{year}年度福利彩票公益金使用情况"), received_on=received
+    )
+    req = services.request_assign(actor=ed, req=req, handler=ed, on=received)
+    services.reply_submit(
+        actor=ed, req=req, outcome=Outcome.PUBLIC, reason="现将公益金使用情况公告提供给您。", letter=False
+    )
+    services.reply_approve(actor=signers[mz.pk], req=req, replied_on=wd.add_working_days(received, 12))

@@ -8,14 +8,14 @@ in the same transaction).
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
+from gongkai.core import crypto
+from gongkai.core.fields import BlindIndexField, EncryptedEmailField, EncryptedTextField
 from gongkai.core.models import Organisation, OrgKind
 from gongkai.core.transitions import condition
 
@@ -54,9 +54,24 @@ def outcome_row(outcome: str) -> tuple[str, int]:
 
 
 def id_hash(id_type: str, number: str) -> str:
-    """A keyed digest of an ID/credit code for duplicate lookups without reading numbers."""
-    norm = f"{id_type}:{(number or '').strip().upper()}"
-    return hashlib.sha256((settings.SECRET_KEY + "|" + norm).encode()).hexdigest()
+    """The applicant's blind index: a keyed hash (GONGKAI_BLIND_INDEX_KEY) of ID type and number or
+    credit code, for finding the same applicant's requests without reading numbers ("" if none)."""
+    number = crypto.normalise(number, "id")
+    return crypto.blind_index(f"{id_type}:{number}", "applicant") if number else ""
+
+
+def applicant_digests(req) -> dict[str, str]:
+    """The request's keyed digests computed from its (decrypted) fields, for ``crypto rotate``
+    and the data migration: works on historical models too."""
+    if req.applicant_type == "person":
+        return {"applicant_key": id_hash(req.id_type, req.id_number)}
+    return {"applicant_key": id_hash("credit", req.credit_code)}
+
+
+def id_hashes(id_type: str, number: str) -> list[str]:
+    """id_hash under every profile (lookups between a GONGKAI_CRYPTO switch and the rotation)."""
+    number = crypto.normalise(number, "id")
+    return crypto.blind_indexes(f"{id_type}:{number}", "applicant") if number else []
 
 
 # --- preconditions of the transitions (each with the message a user sees) -----------------
@@ -171,14 +186,16 @@ class InformationRequest(ConcurrentTransitionMixin, models.Model):
     org_type = models.CharField(_("组织类型"), max_length=20, choices=OrgType.choices, blank=True)
     name = models.CharField(_("姓名/名称"), max_length=100)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, blank=True)
-    id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    # Personal data: encrypted at rest (gongkai.core.crypto); applicant_key and phone_bidx are blind indexes.
+    id_number = EncryptedTextField(_("证件号码"), max_length=40, blank=True)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
     contact_person = models.CharField(_("联系人"), max_length=60, blank=True)
     applicant_key = models.CharField(max_length=64, db_index=True, editable=False)
-    phone = models.CharField(_("联系电话"), max_length=20)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    address = models.CharField(_("通信地址"), max_length=200)
+    phone = EncryptedTextField(_("联系电话"), max_length=20)
+    phone_bidx = BlindIndexField(source="phone", kind="phone")
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
+    address = EncryptedTextField(_("通信地址"), max_length=200)
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
 
     description = models.TextField(_("所需信息的名称、文号或便于查询的其他特征性描述"))
@@ -454,7 +471,7 @@ class Consultation(models.Model):
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="consultations")
     kind = models.CharField(_("类型"), max_length=20, choices=ConsultationKind.choices)
     recipient = models.CharField(_("征求对象"), max_length=200)
-    recipient_address = models.CharField(_("送达地址"), max_length=200, blank=True)
+    recipient_address = EncryptedTextField(_("送达地址"), max_length=200, blank=True)
     question = models.TextField(_("征求意见事项"))
     sent_on = models.DateField(_("发函日期"))
     reply_due = models.DateField(_("答复期限"), null=True, blank=True)

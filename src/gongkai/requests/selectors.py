@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from gongkai.core import numbering, permissions, workdays
+from gongkai.core import crypto, numbering, permissions, workdays
 
 from . import identity, services, stats
-from .models import OPEN_STATUSES, InformationRequest, Status
+from .models import OPEN_STATUSES, InformationRequest, Status, id_hashes
 
 DUE_SOON_DAYS = 5
 
@@ -139,7 +139,14 @@ def similar_requests(req: InformationRequest, *, threshold: float = 0.5, limit: 
     Similarity is the Jaccard index of the normalised word sets (gongkai.core.chinese.words).
     Returns [(other, score, likely_repeat)], most similar first.
     """
-    same = InformationRequest.objects.filter(Q(applicant_key=req.applicant_key) | Q(phone=req.phone)).exclude(pk=req.pk)
+    # Personal data is encrypted: compare blind indexes (keyed hashes), under either crypto profile.
+    if req.applicant_type == "person":
+        keys = id_hashes(req.id_type, req.id_number)
+    else:
+        keys = id_hashes("credit", req.credit_code)
+    keys = [k for k in {req.applicant_key, *keys} if k]
+    phones = crypto.blind_indexes(req.phone, "phone")
+    same = InformationRequest.objects.filter(Q(applicant_key__in=keys) | Q(phone_bidx__in=phones)).exclude(pk=req.pk)
     mine = set(req.content_words.split())
     result = []
     for other in same.select_related("unit").order_by("-received_on")[:200]:

@@ -126,7 +126,7 @@ class SearchAPIView(APIView):
             return Response({"errors": {"per_page": [{"message": _("每页条数应在 1 到 100 之间。")}]}}, status=400)
         q = form.to_query(per_page=per_page)
         try:
-            res = services.run_search(q)
+            res = services.run_search(q, visitor=services.visitor_of(request))
         except SearchUnavailable:
             return Response({"detail": _("检索服务暂时不可用，请稍后再试。")}, status=503)
         results = []

@@ -8,7 +8,10 @@ class SearchConfig(AppConfig):
     verbose_name = _("一网通查")
     default_auto_field = "django.db.models.BigAutoField"
     portal_nav = [(_("一网通查"), "search:search", 50, None)]
-    workbench_nav = [(_("日常说法词典"), "search_wb:names", 60, "disclosure_office")]
+    workbench_nav = [
+        (_("日常说法词典"), "search_wb:names", 60, "disclosure_office"),
+        (_("热门检索词"), "search_wb:terms", 61, "disclosure_office"),
+    ]
 
     def ready(self):
         from . import services  # noqa: F401 - registers the search app's audit action names

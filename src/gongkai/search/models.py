@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +53,8 @@ class SearchEntry(models.Model):
 
 
 class SearchLog(models.Model):
-    """How often a normalised query was searched on a day. No user, IP or session is stored."""
+    """How often a normalised query was searched on a day (searches with results). No user, IP
+    or session is stored; whether the term may be shown publicly is :class:`SearchTerm`'s."""
 
     day = models.DateField(_("日期"))
     query = models.CharField(_("检索词"), max_length=100)
@@ -66,6 +68,59 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.query} ×{self.count}"
+
+
+class SearchTerm(models.Model):
+    """A normalised search term and the evidence that many people searched it.
+
+    A term becomes public (热门检索, autocomplete, statistics) only when it is *qualified* —
+    searched by at least ``GONGKAI_SEARCH_TERM_MIN_VISITORS`` visitor-days (distinct daily
+    visitor hashes, summed over days) on at least ``GONGKAI_SEARCH_TERM_MIN_DAYS`` different
+    days, each search having returned results — passes the personal-data and sensitive-word
+    screening when shown, and is not hidden by staff (see ``gongkai.search.services``).
+    Qualification is kept once reached; hiding is the staff's answer to a bad term.
+    """
+
+    query = models.CharField(_("检索词"), max_length=100, unique=True)
+    visitor_days = models.PositiveIntegerField(_("访客人次（按日去重）"), default=0)
+    days = models.PositiveIntegerField(_("检索天数"), default=0)
+    first_day = models.DateField(_("首次检索"), null=True, blank=True)
+    last_day = models.DateField(_("最近检索"), null=True, blank=True)
+    qualified_on = models.DateField(_("达到公开门槛日期"), null=True, blank=True, db_index=True)
+    hidden_at = models.DateTimeField(_("隐藏时间"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("隐藏人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    hidden_reason = models.CharField(_("隐藏理由"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("检索词")
+        verbose_name_plural = _("检索词")
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class SearchVisit(models.Model):
+    """That one visitor (a keyed hash of the address, valid for one day only:
+    ``gongkai.core.privacy.visitor_hash``) searched a term on a day — only to count distinct
+    visitors. Rows older than two days are deleted (``search.prune_visits``); no raw address is
+    ever stored."""
+
+    day = models.DateField(_("日期"))
+    query = models.CharField(_("检索词"), max_length=100)
+    visitor = models.CharField(_("访客标识（当日密钥散列）"), max_length=32)
+
+    class Meta:
+        verbose_name = _("检索访客记录")
+        verbose_name_plural = _("检索访客记录")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "query", "visitor"], name="search_visit_day_query_visitor")
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.query}"
 
 
 class IndexFailure(models.Model):

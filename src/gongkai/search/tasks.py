@@ -174,3 +174,11 @@ def embed_texts(namespace: str) -> dict:
     from . import semantic
 
     return semantic.embed_namespace(namespace)
+
+
+@shared_task(name="search.prune_visits")
+def prune_visits() -> int:
+    """Daily: delete visitor hashes older than yesterday (gongkai.search.services.prune_visits)."""
+    from . import services
+
+    return services.prune_visits()

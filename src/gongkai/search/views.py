@@ -76,7 +76,7 @@ def search(request):
             context["form"] = form
         q = form.to_query(per_page=PER_PAGE)
         try:
-            results = services.run_search(q)
+            results = services.run_search(q, use_cache=True, visitor=services.visitor_of(request))
         except SearchUnavailable as exc:
             log.error("search unavailable: %s", exc)
             context["error"] = _("检索服务暂时不可用，请稍后再试。")

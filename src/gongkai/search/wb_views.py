@@ -1,4 +1,5 @@
-"""Workbench: the 政务公开办 keeps the everyday ↔ official name dictionary (add, edit, disable)."""
+"""Workbench: the 政务公开办 keeps the everyday ↔ official name dictionary (add, edit, disable)
+and manages visitors' search terms (see the evidence, hide a term from public lists)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
+from gongkai.core.actions import action_view
 from gongkai.core.decorators import staff_required
 from gongkai.core.models import Role
 
-from . import services
-from .models import NamePair
+from . import actions, selectors, services
+from .models import NamePair, SearchTerm
 
 
 class NamePairForm(forms.Form):
@@ -106,3 +109,54 @@ def name_set_active(request, pk):
     services.name_pair_set_active(actor=request.user, pair=pair, active=active)
     messages.success(request, (_("已启用：%(pair)s") if active else _("已停用：%(pair)s")) % {"pair": str(pair)})
     return redirect(request.POST.get("next") or "search_wb:names")
+
+
+# --- visitors' search terms: staff see the evidence and hide a term -----------------------
+
+
+def _terms_office_only(request) -> None:
+    if not actions.may_manage_terms(request.user):
+        raise PermissionDenied(_("只有政务公开办或系统管理员可以管理热门检索词"))
+
+
+@staff_required
+def term_list(request):
+    _terms_office_only(request)
+    q = (request.GET.get("q") or "").strip()[:100]
+    state = request.GET.get("state", "")
+    page = Paginator(selectors.search_terms_for_staff(q=q, state=state), 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    rows = [
+        {
+            "term": t,
+            "state": selectors.term_state(t),
+            "actions": actions.SEARCH_TERM_ACTIONS.bound(
+                request.user, t, url=lambda name, pk=t.pk: reverse("search_wb:term-act", args=[pk, name])
+            ),
+        }
+        for t in page
+    ]
+    return render(
+        request,
+        "search/wb/terms.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": q,
+            "state": state,
+            "page_query": params.urlencode(),
+            "min_visitors": services.min_visitors(),
+            "min_days": services.min_days(),
+        },
+    )
+
+
+def _get_term(request, pk: int):
+    _terms_office_only(request)
+    return get_object_or_404(SearchTerm, pk=pk)
+
+
+term_act = action_view(
+    actions.SEARCH_TERM_ACTIONS, get_object=_get_term, success_url=lambda t: reverse("search_wb:terms")
+)

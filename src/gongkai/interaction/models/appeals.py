@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from gongkai.core import deadlines
+from gongkai.core.fields import EncryptedEmailField, EncryptedTextField
 from gongkai.core.models import Organisation
 from gongkai.core.transitions import condition
 
@@ -143,11 +144,12 @@ class Appeal(ConcurrentTransitionMixin, models.Model):
     content = models.TextField(_("内容"))
     # Contact data: never public, visible only to handlers of the assigned units.
     name = models.CharField(_("姓名"), max_length=40, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
+    # Encrypted at rest (gongkai.core.crypto); duplicates are found through the keyed content_hash.
+    phone = EncryptedTextField(_("手机号码"), max_length=20, blank=True)
+    email = EncryptedEmailField(_("电子邮箱"), blank=True)
     anonymous = models.BooleanField(_("公开时匿名"), default=True)
     publish_consent = models.BooleanField(_("同意公开办理结果"), default=False)
-    address_string = models.CharField(_("地点"), max_length=200, blank=True)
+    address_string = EncryptedTextField(_("地点"), max_length=200, blank=True)
     lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     long = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     channel = models.CharField(_("渠道"), max_length=20, default="web")

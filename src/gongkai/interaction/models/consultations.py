@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from gongkai.core import deadlines
+from gongkai.core.fields import EncryptedTextField
 from gongkai.core.models import Organisation
 from gongkai.core.transitions import condition
 
@@ -209,7 +210,7 @@ def consultation_not_reported(comment) -> bool:
 class Comment(ConcurrentTransitionMixin, models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="comments")
     author_name = models.CharField(_("署名"), max_length=40, blank=True)
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True)  # never public
+    contact = EncryptedTextField(_("联系方式"), max_length=100, blank=True)  # never public; encrypted at rest
     content = models.TextField(_("意见内容"))
     public_content = models.TextField(_("公开内容"), blank=True)
     content_hash = models.CharField(max_length=64, db_index=True)

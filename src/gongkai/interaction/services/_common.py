@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongkai.core import crypto
 from gongkai.core.chinese import normalise
 
 TITLE_MAX = 100
@@ -31,9 +30,28 @@ def check_text(value: str, field: str, label, max_len: int) -> str:
     return value
 
 
+def _joined(parts) -> str:
+    return "\x1f".join(normalise(p or "").replace(" ", "") for p in parts)
+
+
 def content_hash(*parts: str) -> str:
-    joined = "\x1f".join(normalise(p or "").replace(" ", "") for p in parts)
-    return hashlib.sha256(joined.encode()).hexdigest()
+    """Duplicate-detection digest of a submission (text and contact data): keyed
+    (GONGKAI_BLIND_INDEX_KEY), so the contact data cannot be guessed back from it."""
+    return crypto.blind_index(_joined(parts), "content")
+
+
+def content_hashes(*parts: str) -> list[str]:
+    """content_hash under every profile, to look duplicates up with (crypto.blind_indexes)."""
+    return crypto.blind_indexes(_joined(parts), "content")
+
+
+def appeal_digests(appeal) -> dict[str, str]:
+    """An appeal's keyed duplicate digest from its (decrypted) fields (``crypto rotate``, migration)."""
+    return {"content_hash": content_hash(appeal.title, appeal.content, appeal.phone, appeal.email)}
+
+
+def comment_digests(comment) -> dict[str, str]:
+    return {"content_hash": content_hash(comment.content, comment.contact, str(comment.consultation_id))}
 
 
 def serialise_on(digest: str) -> None:

@@ -26,7 +26,16 @@ from gongkai.core.transitions import TransitionRefused
 from .. import access, screening, search_sources
 from ..audit_actions import AuditAction
 from ..models import HANDLING, Appeal, AppealStatus, AppealStep, AppealType, Policy, StepKind
-from ._common import ANSWER_MAX, CONTENT_MAX, TITLE_MAX, check_text, content_hash, mail_after_commit, serialise_on
+from ._common import (
+    ANSWER_MAX,
+    CONTENT_MAX,
+    TITLE_MAX,
+    check_text,
+    content_hash,
+    content_hashes,
+    mail_after_commit,
+    serialise_on,
+)
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +171,11 @@ def appeal_submit(
     since = timezone.now() - dt.timedelta(hours=Policy.get().duplicate_window_hours)
     with transaction.atomic():
         serialise_on(digest)
-        existing = Appeal.objects.filter(content_hash=digest, received_at__gte=since).order_by("pk").first()
+        existing = (
+            Appeal.objects.filter(content_hash__in=content_hashes(title, content, phone, email), received_at__gte=since)
+            .order_by("pk")
+            .first()
+        )
         if existing:
             return existing, False
         now = timezone.now()

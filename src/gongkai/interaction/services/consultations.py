@@ -25,7 +25,7 @@ from gongkai.core.models import Organisation
 from .. import access, screening, search_sources
 from ..audit_actions import AuditAction
 from ..models import Adoption, Comment, Consultation, ConsultationAttachment, ConsultationStatus, Policy
-from ._common import COMMENT_MAX, check_text, content_hash, serialise_on
+from ._common import COMMENT_MAX, check_text, content_hash, content_hashes, serialise_on
 
 ATTACHMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "odt", "png", "jpg"})
 DRAFT_MAX = 200_000
@@ -222,7 +222,11 @@ def comment_submit(
     since = timezone.now() - dt.timedelta(hours=Policy.get().duplicate_window_hours)
     with transaction.atomic():
         serialise_on(digest)
-        existing = Comment.objects.filter(consultation=consultation, content_hash=digest, created_at__gte=since).first()
+        existing = Comment.objects.filter(
+            consultation=consultation,
+            content_hash__in=content_hashes(content, contact, str(consultation.pk)),
+            created_at__gte=since,
+        ).first()
         if existing:
             return existing, False
         comment = Comment.objects.create(

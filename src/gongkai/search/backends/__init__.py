@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -14,10 +17,65 @@ class SearchUnavailable(RuntimeError):
     """The configured backend cannot run here (e.g. the PostgreSQL backend on SQLite)."""
 
 
+log = logging.getLogger(__name__)
+
+# The index generation: a token in the shared cache that changes after every write to the index
+# (every app server and worker sees the same one), so cached search results (``services.run_search``
+# with ``use_cache``) are keyed by it and never outlive a publication, change or withdrawal.
+GENERATION_KEY = "search:generation"
+
+
+def index_generation() -> str:
+    from django.core.cache import cache
+
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # first use, or evicted: a new token (never one that keyed older results)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY) or uuid.uuid4().hex
+    return generation
+
+
+def index_changed() -> None:
+    """A new generation now and again once the current transaction commits (a search between
+    the two may cache what it read before the commit). Never raises: with the cache down,
+    cached results expire by their time to live."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    def bump():
+        try:
+            cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        except Exception:
+            log.warning("search: could not renew the index generation; cached results expire by themselves")
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+def _announcing(write):
+    @functools.wraps(write)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return write(self, *args, **kwargs)
+        finally:
+            index_changed()
+
+    return wrapper
+
+
 class SearchBackend:
-    """Interface every backend implements."""
+    """Interface every backend implements. Its writes (``index``, ``delete``, ``clear``,
+    ``delete_kind``) renew the index generation when they return."""
 
     name = "base"
+    WRITES = ("index", "delete", "clear", "delete_kind")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.WRITES:
+            if name in cls.__dict__:
+                setattr(cls, name, _announcing(cls.__dict__[name]))
 
     def index(self, docs: Iterable[SearchDocument]) -> int:
         """Add or replace documents (by id). Returns the number indexed."""

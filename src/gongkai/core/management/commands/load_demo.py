@@ -12,7 +12,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             ctx = demo.load()
             # Capability apps add their own demo content through AppConfig.load_demo(ctx).
-            for config in apps.get_app_configs():
+            # ``demo_after_others``: apps that summarise the others' records (the annual reports) go last.
+            configs = sorted(apps.get_app_configs(), key=lambda c: getattr(c, "demo_after_others", False))
+            for config in configs:
                 loader = getattr(config, "load_demo", None)
                 if loader:
                     loader(ctx)
