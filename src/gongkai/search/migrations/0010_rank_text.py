@@ -19,7 +19,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0008_postgres_ranking")]
+    dependencies = [("search", "0009_search_terms_visitors")]
     operations = [
         migrations.AddField(
             model_name="searchentry", name="rank_title", field=models.TextField(blank=True, default="")
