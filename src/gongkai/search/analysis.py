@@ -102,8 +102,8 @@ class Analysed:
     unigrams: str
 
 
-def analyse(text: str) -> Analysed:
-    norm = normalise(text or "")
+def analyse(text: str, *, normalised: bool = False) -> Analysed:
+    norm = (text or "") if normalised else normalise(text or "")
     bigrams: list[str] = []
     cjk: list[str] = []
     for m in _RUN.finditer(norm):

@@ -83,6 +83,9 @@ class SearchResponseSerializer(serializers.Serializer):
     q = serializers.CharField()
     total = serializers.IntegerField()
     relaxed = serializers.BooleanField(help_text="没有结果包含足够多的检索词时，改为只需包含其中一个词")
+    approximate = serializers.BooleanField(
+        help_text="匹配极多时（PostgreSQL 检索后端）：排序只比较部分候选，总数和分面计数为近似值"
+    )
     ignored = serializers.ListField(child=serializers.CharField(), help_text="忽略的疑问词和虚词")
     help = HelpSerializer(allow_null=True, help_text="没有结果时的帮助")
     page = serializers.IntegerField()
@@ -156,6 +159,7 @@ class SearchAPIView(APIView):
             "q": q.text,
             "total": res.total,
             "relaxed": res.relaxed,
+            "approximate": res.approximate,
             "ignored": list(res.parsed.ignored) if res.parsed else [],
             "help": res.help.to_dict() if res.help else None,
             "page": q.page,

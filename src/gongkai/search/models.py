@@ -37,10 +37,16 @@ class SearchEntry(models.Model):
     title_len = models.PositiveIntegerField(default=0)  # tokens, for BM25 length normalisation
     body_len = models.PositiveIntegerField(default=0)
     py = SearchVectorField(null=True)
+    # Title and body as indexed, normalised (NFKC, 繁→简, lower case) once when indexing: the
+    # ranking counts needles in them without normalising candidates at query time.
+    rank_title = models.TextField(blank=True, default="")
+    rank_body = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("检索条目")
         verbose_name_plural = _("检索条目")
+        # Title candidates of a query with very many matches: shortest titles first.
+        indexes = [models.Index(fields=["title_len", "id"], name="search_entry_title_len")]
 
     def __str__(self) -> str:
         return f"{self.doc_id} {self.title}"

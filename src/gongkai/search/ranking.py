@@ -33,14 +33,31 @@ class Stats:
     avg_title: float
     avg_body: float
     df: Callable[[str], float]
+    # Document frequency among titles: the embedded index keeps title and body in separate
+    # fields, each with its own statistics (a word in few titles weighs more there).
+    df_title: Callable[[str], float] | None = None
 
     def idf(self, token: str) -> float:
-        df = min(max(self.df(token), 0.5), self.docs)
+        return self._idf(self.df(token))
+
+    def idf_title(self, token: str) -> float:
+        return self._idf(self.df_title(token)) if self.df_title else self.idf(token)
+
+    def _idf(self, df: float) -> float:
+        df = min(max(df, 0.5), self.docs)
         return math.log(1 + (self.docs - df + 0.5) / (df + 0.5))
 
 
 def needle_tokens(needle: analysis.Needle) -> list[str]:
     return [token for _kind, tokens in needle.part_queries() for _offset, token in tokens]
+
+
+def _scored_parts(needle: analysis.Needle, stats: Stats) -> list[tuple[str, float, float]]:
+    """``[(run, title idf, body idf)]`` for each run of a needle."""
+    out = []
+    for (_is_cjk, run), (_kind, tokens) in zip(needle.parts, needle.part_queries(), strict=True):
+        out.append((run, sum(stats.idf_title(t) for _o, t in tokens), sum(stats.idf(t) for _o, t in tokens)))
+    return out
 
 
 def _bm25(tf: int, length: int, avg: float) -> float:
@@ -63,14 +80,30 @@ def score(
     """Score one document (normalised ``title`` and ``body``) for ``parsed``."""
 
     def needle_score(needle: analysis.Needle) -> float:
-        idf = idf_cache.get(needle.text)
-        if idf is None:
-            idf = idf_cache[needle.text] = sum(stats.idf(t) for t in needle_tokens(needle))
-        tf_title = title.count(needle.text)
-        tf_body = body.count(needle.text)
-        return idf * (
-            TITLE_BOOST * _bm25(tf_title, title_len, stats.avg_title) + _bm25(tf_body, body_len, stats.avg_body)
-        )
+        parts = idf_cache.get(needle.text)
+        if parts is None:
+            parts = idf_cache[needle.text] = _scored_parts(needle, stats)
+        if len(parts) == 1:
+            text, idf_title, idf_body = parts[0]
+            tf_title = title.count(text)
+            tf_body = body.count(text)
+            if not tf_title and not tf_body:
+                return 0.0
+            return idf_title * TITLE_BOOST * _bm25(tf_title, title_len, stats.avg_title) + idf_body * _bm25(
+                tf_body, body_len, stats.avg_body
+            )
+        # Several runs (2025年, a-b): each must occur in the field, each scores (as tantivy's
+        # boolean query of the parts in one field does).
+        total = 0.0
+        tfs = [title.count(text) for text, _t, _b in parts]
+        if all(tfs):
+            total += TITLE_BOOST * sum(
+                p[1] * _bm25(tf, title_len, stats.avg_title) for p, tf in zip(parts, tfs, strict=True)
+            )
+        tfs = [body.count(text) for text, _t, _b in parts]
+        if all(tfs):
+            total += sum(p[2] * _bm25(tf, body_len, stats.avg_body) for p, tf in zip(parts, tfs, strict=True))
+        return total
 
     total = 0.0
     phrases_ok = True
@@ -89,24 +122,23 @@ def score(
 
 
 def rank(
-    parsed: analysis.ParsedQuery, candidates: list, stats: Stats, *, fields: Callable
+    parsed: analysis.ParsedQuery, candidates: list, stats: Stats, *, fields: Callable, normalised: bool = False
 ) -> list[tuple[float, object]]:
     """``[(score, candidate)]`` of the candidates that really match (contiguous needles,
     ``min_should_match`` of the terms, every phrase), best first. ``fields(candidate)`` returns
-    ``(title, body, title_len, body_len, published_on, pk)`` with title and body as stored."""
+    ``(title, body, title_len, body_len, published_on, pk)`` with title and body as stored, or
+    already normalised (``normalised=True``: the whole body is scored, as the embedded index does)."""
     idf_cache: dict = {}
     out = []
     for cand in candidates:
         title, body, title_len, body_len, published, pk = fields(cand)
-        s = score(
-            parsed,
-            analysis.normalise(title or ""),
-            analysis.normalise((body or "")[:SCORED_BODY_CHARS]),
-            title_len or 1,
-            min(body_len or 1, SCORED_BODY_CHARS),
-            stats,
-            idf_cache,
-        )
+        if normalised:
+            title, body = title or "", body or ""
+        else:
+            title = analysis.normalise(title or "")
+            body = analysis.normalise((body or "")[:SCORED_BODY_CHARS])
+            body_len = min(body_len or 1, SCORED_BODY_CHARS)
+        s = score(parsed, title, body, title_len or 1, body_len or 1, stats, idf_cache)
         if not s.phrases_ok or s.matched_terms < parsed.min_should_match:
             continue
         out.append((s.score, -(published.toordinal() if published else 0), -pk, cand))

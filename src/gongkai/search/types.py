@@ -110,6 +110,9 @@ class SearchResults:
     query: SearchQuery | None = None
     parsed: Any = None  # the analysis.ParsedQuery that ran (terms, ignored words, issue)
     relaxed: bool = False  # nothing matched enough terms: these hits match some of them
+    # The PostgreSQL backend on a query with very many matches: a bounded candidate set was
+    # ranked, and total and facet counts can be slightly high (``backends.postgres``).
+    approximate: bool = False
     help: Any = None  # services.ZeroResultHelp when nothing was found
 
     @property

@@ -16,10 +16,12 @@ CJK bigram/unigram tokens, and ``to_tsvector('simple', ...)`` indexes them in
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -34,10 +36,19 @@ from . import SearchBackend, SearchUnavailable, empty_results
 MAX_BODY_CHARS = 30_000
 FACET_SIZE = 50
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A (title suggestions)
-# The ranking pool: the newest matches with a query word in the title, and the newest matches;
-# they are ranked by BM25 (``..ranking``), later pages continue with the other matches by date.
-POOL_TITLE = 200
-POOL_NEWEST = 100
+# Up to this many index matches, every match is verified and ranked (exact: the embedded
+# backend's total, facets and order). Beyond, the answer is approximate (``results.approximate``):
+# a pool — the best title matches and the newest — is ranked by BM25 (``..ranking``), later
+# pages continue with the other matches by date (verified in chunks), and total and facets
+# count the index matches (bags of bigrams: can be a little high).
+EXACT_LIMIT = 2000
+POOL_TITLE = 300
+POOL_TITLE_ANY = 100
+POOL_NEWEST = 50
+TITLE_RANK_NORMALISATION = 2  # ts_rank_cd divided by the title's length, like BM25's
+DATE_CHUNK = 200
+DATE_CHUNKS = 5
+_MIN_DATE = dt.date.min
 _DATE_ORDER = "published_on DESC NULLS LAST, id DESC"
 STATS_TTL = 300  # seconds
 EXACT_STATS_BELOW = 20_000  # documents: count document frequencies exactly
@@ -91,12 +102,15 @@ def term_tsquery(term: analysis.Term, weight: str = "", *, exact: bool = True) -
 MAX_COMBINATIONS = 64
 
 
-def match_conditions(parsed: analysis.ParsedQuery, *, exact: bool = True) -> tuple[list[str], list]:
+def match_conditions(
+    parsed: analysis.ParsedQuery, *, exact: bool = True, bag_phrases: bool = False
+) -> tuple[list[str], list]:
     """SQL conditions (and their parameters) for the phrases and the min_should_match of terms.
-    With ``exact=False`` free words are bags of bigrams (phrases stay exact)."""
+    With ``exact=False`` free words are bags of bigrams, with ``bag_phrases`` quoted phrases too
+    (the GIN index answers without reading the stored vectors; the caller verifies)."""
     where: list[str] = []
     params: list = []
-    musts = [needle_tsquery(n) for n in parsed.phrases]
+    musts = [needle_tsquery(n, exact=not bag_phrases) for n in parsed.phrases]
     terms = [term_tsquery(t, exact=exact) for t in parsed.terms]
     k = parsed.min_should_match
     if terms and k >= len(terms):
@@ -107,8 +121,10 @@ def match_conditions(parsed: analysis.ParsedQuery, *, exact: bool = True) -> tup
             musts.append("(" + " | ".join("(" + " & ".join(c) + ")" for c in itertools.combinations(terms, k)) + ")")
         else:
             musts.append("(" + " | ".join(terms) + ")")
-            where.append("(" + " + ".join(["(tsv @@ to_tsquery('simple', %s))::int"] * len(terms)) + f") >= {int(k)}")
-            params += terms
+            if not bag_phrases:  # else the caller counts the terms of each candidate
+                count = " + ".join(["(tsv @@ to_tsquery('simple', %s))::int"] * len(terms))
+                where.append(f"({count}) >= {int(k)}")
+                params += terms
     musts += ["!" + needle_tsquery(n) for n in parsed.excluded]
     if parsed.phrases or parsed.terms:
         where.insert(0, "tsv @@ to_tsquery('simple', %s)")
@@ -138,9 +154,11 @@ class PostgresBackend(SearchBackend):
     # --- writing ---------------------------------------------------------------
 
     def _row(self, doc: SearchDocument) -> tuple:
-        title = analysis.analyse(doc.title)
+        norm_title = analysis.normalise(doc.title or "")
         extra = " ".join(x for x in (doc.document_number, doc.index_number) if x)
-        body = analysis.analyse((doc.body or "")[:MAX_BODY_CHARS] + ("\n" + extra if extra else ""))
+        norm_body = analysis.normalise((doc.body or "")[:MAX_BODY_CHARS] + ("\n" + extra if extra else ""))
+        title = analysis.analyse(norm_title, normalised=True)
+        body = analysis.analyse(norm_body, normalised=True)
         return (
             doc.id,
             doc.kind,
@@ -163,17 +181,22 @@ class PostgresBackend(SearchBackend):
             len(title.bigrams.split()),
             len(body.bigrams.split()),
             analysis.pinyin_keys(doc.title),
+            norm_title,
+            norm_body,
         )
 
     _UPSERT = (
-        f"INSERT INTO search_searchentry ({_COLUMNS}, tsv, title_tsv, title_len, body_len, py) VALUES "
-        "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+        f"INSERT INTO search_searchentry ({_COLUMNS}, tsv, title_tsv, title_len, body_len, py, rank_title, rank_body) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
         "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'), "
-        "to_tsvector('simple', %s), %s, %s, to_tsvector('simple', %s)) "
+        "to_tsvector('simple', %s), %s, %s, to_tsvector('simple', %s), %s, %s) "
         "ON CONFLICT (doc_id) DO UPDATE SET "
         + ", ".join(
             f"{c} = EXCLUDED.{c}"
-            for c in [*(c.strip() for c in _COLUMNS.split(",")), "tsv", "title_tsv", "title_len", "body_len", "py"]
+            for c in [
+                *(c.strip() for c in _COLUMNS.split(",")),
+                *("tsv", "title_tsv", "title_len", "body_len", "py", "rank_title", "rank_body"),
+            ]
             if c != "doc_id"
         )
     )
@@ -224,8 +247,8 @@ class PostgresBackend(SearchBackend):
 
     # --- reading ---------------------------------------------------------------
 
-    def _where(self, q: SearchQuery, parsed: analysis.ParsedQuery) -> tuple[str, list]:
-        where, params = match_conditions(parsed, exact=False)
+    def _where(self, q: SearchQuery, parsed: analysis.ParsedQuery, *, bags: bool = True) -> tuple[str, list]:
+        where, params = match_conditions(parsed, exact=False, bag_phrases=bags)
         for key, values in (q.filters or {}).items():
             values = [str(v) for v in values if str(v)]
             if key not in _FACET_COLUMN or not values:
@@ -254,40 +277,39 @@ class PostgresBackend(SearchBackend):
         parsed = parsed or analysis.parse_query(q.text)
         if parsed.issue:
             return empty_results(q, parsed, started)
-        where, params = self._where(q, parsed)
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
-        ranked = not parsed.empty and q.sort != "date"
+        approximate = False
         with transaction.atomic(), connection.cursor() as cur:
-            if not parsed.empty:
+            if parsed.empty:  # browsing (filters only): newest first
+                where, params = self._where(q, parsed)
+                total, facets = self._facets(cur, where, params)
+                page = [(pk, 0.0) for pk in self._by_date(cur, where, params, per_page, offset)] if total else []
+            else:
+                stats = self._stats(cur)  # (small tables count exactly: before seqscans are off)
                 # The planner prices a sequential scan of the token vectors far too low.
                 cur.execute("SET LOCAL enable_seqscan = off")
-            total, facets = self._facets(cur, where, params)
-            page: list[tuple[int, float]] = []
-            scored: dict[int, tuple] = {}
-            if ranked and total:
-                pool = self._pool(cur, where, params, parsed)
-                order = ranking.rank(parsed, pool, self._stats(cur), fields=_ranking_fields)
-                scored = {r[0]: r for _s, r in order}
-                page = [(r[0], sc) for sc, r in order[offset : offset + per_page]]
-                if len(page) < per_page and offset + per_page > len(order):
-                    rest_offset = max(0, offset - len(order))
-                    page += [
-                        (pk, 0.0)
-                        for pk in self._by_date(
-                            cur, where, params, per_page - len(page), rest_offset, exclude=[r[0] for r in pool]
-                        )
-                    ]
-            elif total:
-                page = [(pk, 0.0) for pk in self._by_date(cur, where, params, per_page, offset)]
-            rows = self._rows(cur, [pk for pk, _s in page if pk not in scored])
+                where, params = self._where(q, parsed)
+                cols = ", ".join(_FACET_COLUMN[k] + "::text" for k in FACET_KEYS)
+                cur.execute(
+                    f"SELECT id, {cols} FROM search_searchentry WHERE {where} LIMIT %s", [*params, EXACT_LIMIT + 1]
+                )
+                matches = cur.fetchall()
+                if len(matches) <= EXACT_LIMIT:
+                    total, facets, order = self._exact(cur, q, parsed, matches, stats)
+                    page = order[offset : offset + per_page]
+                else:
+                    approximate = True
+                    total, facets = self._facets(cur, where, params)
+                    page = self._approximate_page(cur, q, parsed, where, params, per_page, offset, stats)
+            rows = self._rows(cur, [pk for pk, _s in page])
         terms = parsed.highlight_terms()
         hits = []
         for pk, sc in page:
-            row = rows.get(pk) or scored.get(pk)
+            row = rows.get(pk)
             if row is None:
                 continue
-            doc = _doc(row[7:])
+            doc = _doc(row[1:])
             hits.append(
                 Hit(
                     id=doc.id,
@@ -304,9 +326,74 @@ class PostgresBackend(SearchBackend):
             took_ms=(time.perf_counter() - started) * 1000,
             query=q,
             parsed=parsed,
+            approximate=approximate,
         )
 
     # --- the steps of a search ------------------------------------------------------
+
+    def _exact(self, cur, q, parsed, matches: list[tuple], stats) -> tuple[int, dict, list[tuple[int, float]]]:
+        """At most ``EXACT_LIMIT`` index matches: each is verified (contiguous needles, phrases,
+        ``min_should_match``) and ranked in Python, and the total and the facets counted over the
+        verified ones — the embedded backend's answer."""
+        cands = self._rank_rows(cur, [m[0] for m in matches])
+        order = ranking.rank(parsed, cands, stats, fields=_rank_fields, normalised=True)
+        keep = {r[0] for _s, r in order}
+        facets = _count_facets([m[1:] for m in matches if m[0] in keep])
+        if q.sort == "date":
+            order.sort(key=lambda sr: (sr[1][5] or _MIN_DATE, sr[1][0]), reverse=True)
+            return len(keep), facets, [(r[0], 0.0) for _s, r in order]
+        return len(keep), facets, [(r[0], sc) for sc, r in order]
+
+    def _approximate_page(self, cur, q, parsed, where: str, params: list, per_page: int, offset: int, stats):
+        """More than ``EXACT_LIMIT`` matches: rank a bounded pool — the matches whose titles
+        match best (``ts_rank`` per title length; every required word, shortest titles first)
+        and the newest matches — then continue with the other matches by date, each verified in Python before
+        it is shown."""
+        order: list[tuple[float, tuple]] = []
+        pool_ids: list[int] = []
+        if q.sort != "date":
+            # Title candidates, verified in Python: title matches by how often they hold the
+            # query's tokens per title length (ts_rank over the inline title_tsv), titles holding
+            # every required word shortest first (BM25 is highest in short titles), and the
+            # newest matches for body-only relevance.
+            all_q = " & ".join(term_tsquery(t, exact=False) for t in parsed.terms)
+            all_q = " & ".join(x for x in [all_q, *(needle_tsquery(n, exact=False) for n in parsed.phrases)] if x)
+            any_q = " | ".join(needle_tsquery(n, exact=False) for n in parsed.all_needles())
+            # Titles with a word twice, or several alternatives of a term, score higher: rank
+            # the title matches by how often they hold the query's tokens, per title length.
+            rank_q = " | ".join(needle_tsquery(n) for n in parsed.all_needles() + parsed.optional)
+            cur.execute(
+                f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
+                f"ORDER BY ts_rank(title_tsv, to_tsquery('simple', %s), {TITLE_RANK_NORMALISATION}) DESC, "
+                f"title_len, id LIMIT {POOL_TITLE}) UNION "
+                f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
+                f"ORDER BY title_len, id LIMIT {POOL_TITLE_ANY}) UNION "
+                f"(SELECT id FROM search_searchentry WHERE {where} ORDER BY {_DATE_ORDER} LIMIT {POOL_NEWEST})",
+                [*params, any_q, rank_q, *params, all_q, *params],
+            )
+            pool_ids = [r[0] for r in cur.fetchall()]
+            order = ranking.rank(parsed, self._rank_rows(cur, pool_ids), stats, fields=_rank_fields, normalised=True)
+        page = [(r[0], sc) for sc, r in order[offset : offset + per_page]]
+        if len(page) < per_page:
+            # The rest by date, verified chunk by chunk (bounded), skipping the ranked pool.
+            skip = max(0, offset - len(order))
+            seen = 0
+            exclude = pool_ids
+            for chunk in range(DATE_CHUNKS):
+                ids = self._by_date(cur, where, params, DATE_CHUNK, chunk * DATE_CHUNK, exclude=exclude)
+                if not ids:
+                    break
+                verified = ranking.rank(parsed, self._rank_rows(cur, ids), stats, fields=_rank_fields, normalised=True)
+                ok = {r[0] for _s, r in verified}
+                for pk in ids:
+                    if pk not in ok:
+                        continue
+                    seen += 1
+                    if seen > skip:
+                        page.append((pk, 0.0))
+                    if len(page) >= per_page:
+                        return page
+        return page
 
     def _facets(self, cur, where: str, params: list) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         cols = [_FACET_COLUMN[k] for k in FACET_KEYS]
@@ -326,31 +413,7 @@ class PostgresBackend(SearchBackend):
             i = list(grouping).index(0)
             if values[i] not in (None, ""):
                 buckets[FACET_KEYS[i]].append((values[i], count))
-        for key, items in buckets.items():
-            if key == "year":
-                items.sort(key=lambda kv: kv[0], reverse=True)
-            else:
-                items.sort(key=lambda kv: (-kv[1], kv[0]))
-            buckets[key] = items[:FACET_SIZE]
-        return total, buckets
-
-    def _pool(self, cur, where: str, params: list, parsed: analysis.ParsedQuery) -> list[tuple]:
-        """The ranking candidates, with every column: the newest matches with a query word in the
-        title, then the newest matches overall."""
-        needles = parsed.all_needles() + parsed.optional
-        title_q = " | ".join(needle_tsquery(n, exact=False) for n in needles)
-        # Title candidates by how well the title matches (exact needles, the chunk as typed and
-        # adjacent words count): the title tokens are stored inline, so this reads no vectors.
-        rank_q = " | ".join(needle_tsquery(n) for n in needles)
-        cur.execute(
-            f"(SELECT id FROM search_searchentry WHERE {where} AND title_tsv @@ to_tsquery('simple', %s) "
-            f"ORDER BY ts_rank_cd(title_tsv, to_tsquery('simple', %s)) DESC, {_DATE_ORDER} LIMIT {POOL_TITLE}) UNION "
-            f"(SELECT id FROM search_searchentry WHERE {where} ORDER BY {_DATE_ORDER} LIMIT {POOL_NEWEST})",
-            [*params, title_q, rank_q, *params],
-        )
-        ids = [r[0] for r in cur.fetchall()]
-        rows = self._rows(cur, ids)
-        return [rows[i] for i in ids if i in rows]
+        return total, _sorted_facets(buckets)
 
     def _by_date(self, cur, where, params, limit: int, offset: int, exclude=()) -> list[int]:
         extra = " AND NOT (id = ANY(%s))" if exclude else ""
@@ -360,16 +423,25 @@ class PostgresBackend(SearchBackend):
         )
         return [r[0] for r in cur.fetchall()]
 
-    def _rows(self, cur, ids: list[int]) -> dict[int, tuple]:
-        """``{pk: (pk, title, body, title_len, body_len, published_on, pk, *_COLUMNS)}``: what
-        ``ranking.rank`` (``row[1:7]``) and ``_doc`` (``row[7:]``) read."""
+    def _rank_rows(self, cur, ids: list[int]) -> list[tuple]:
+        """What the ranking reads: ``(pk, normalised title, normalised body, title_len, body_len,
+        published_on, title, body)``; title and body only for rows indexed before the normalised
+        columns existed (then normalised here)."""
         if not ids:
-            return {}
+            return []
         cur.execute(
-            f"SELECT id, title, body, title_len, body_len, published_on, id, {_COLUMNS} "
+            "SELECT id, rank_title, rank_body, title_len, body_len, published_on, "
+            "CASE WHEN rank_title = '' THEN title END, CASE WHEN rank_title = '' THEN body END "
             "FROM search_searchentry WHERE id = ANY(%s)",
             [list(ids)],
         )
+        return cur.fetchall()
+
+    def _rows(self, cur, ids: list[int]) -> dict[int, tuple]:
+        """``{pk: (pk, *_COLUMNS)}`` for the page."""
+        if not ids:
+            return {}
+        cur.execute(f"SELECT id, {_COLUMNS} FROM search_searchentry WHERE id = ANY(%s)", [list(ids)])
         return {row[0]: row for row in cur.fetchall()}
 
     def _stats(self, cur) -> ranking.Stats:
@@ -400,35 +472,29 @@ class PostgresBackend(SearchBackend):
             _exact_cache.update(key=key, at=time.monotonic(), df={})
         cache: dict[str, float] = _exact_cache["df"]  # kept while the table is unchanged
 
-        def df(token: str) -> float:
-            if token not in cache:
-                cur.execute(
-                    "SELECT count(*) FROM search_searchentry WHERE tsv @@ to_tsquery('simple', %s)", [_tok(token)]
-                )
-                cache[token] = cur.fetchone()[0]
-            return cache[token]
+        def counter(column: str):
+            def df(token: str) -> float:
+                key = (column, token)
+                if key not in cache:
+                    cur.execute(
+                        f"SELECT count(*) FROM search_searchentry WHERE {column} @@ to_tsquery('simple', %s)",
+                        [_tok(token)],
+                    )
+                    cache[key] = cur.fetchone()[0]
+                return cache[key]
 
-        return ranking.Stats(max(docs, 1), float(avg_title), float(avg_body), df)
+            return df
+
+        return ranking.Stats(max(docs, 1), float(avg_title), float(avg_body), counter("tsv"), counter("title_tsv"))
 
     def _planner_stats(self, cur, docs: int) -> ranking.Stats:
-        cur.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = 'search_searchentry' AND attname = 'tsv'"
-        )
-        row = cur.fetchone()
-        freqs: dict[str, float] = {}
-        floor = 0.0005
-        if row and row[0]:
-            elems, values = row
-            freqs = dict(zip(elems, values[: len(elems)], strict=False))
-            if len(values) > len(elems):
-                floor = values[len(elems)]  # the least frequency among the common elements
         cur.execute(
             "SELECT coalesce(avg(title_len), 1), coalesce(avg(body_len), 1) FROM search_searchentry TABLESAMPLE SYSTEM (1)"
         )
         avg_title, avg_body = cur.fetchone()
-        # A token not among the common elements is rarer than the rarest of them.
-        return ranking.Stats(docs, float(avg_title), float(avg_body), lambda token: freqs.get(token, floor / 2) * docs)
+        return ranking.Stats(
+            docs, float(avg_title), float(avg_body), _element_df(cur, "tsv", docs), _element_df(cur, "title_tsv", docs)
+        )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         self._check()
@@ -458,13 +524,52 @@ class PostgresBackend(SearchBackend):
         return titles[:limit]
 
 
-def _ranking_fields(row) -> tuple:
-    """What the index holds of a ``_rows`` row for ranking: the body as indexed (document and
-    index numbers appended), lengths, date and primary key."""
-    title, body, title_len, body_len, published, pk = row[1:7]
-    index_number, document_number = row[19], row[20]
-    extra = " ".join(x for x in (document_number, index_number) if x)
-    return title, (body or "")[:MAX_BODY_CHARS] + ("\n" + extra if extra else ""), title_len, body_len, published, pk
+def _element_df(cur, column: str, docs: int):
+    """Document frequencies of a token column from the planner's statistics: the most common
+    elements with their frequencies; a token not among them is rarer than the rarest of them."""
+    cur.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE tablename = 'search_searchentry' AND attname = %s",
+        [column],
+    )
+    row = cur.fetchone()
+    freqs: dict[str, float] = {}
+    floor = 0.0005
+    if row and row[0]:
+        elems, values = row
+        freqs = dict(zip(elems, values[: len(elems)], strict=False))
+        if len(values) > len(elems):
+            floor = values[len(elems)]  # the least frequency among the common elements
+    return lambda token: freqs.get(token, floor / 2) * docs
+
+
+def _rank_fields(row) -> tuple:
+    """``ranking.rank``'s view of a ``_rank_rows`` row: normalised title and body (normalised
+    here for a row indexed before the normalised columns existed), lengths, date, primary key."""
+    pk, title, body, title_len, body_len, published, raw_title, raw_body = row
+    if raw_title is not None:
+        title = analysis.normalise(raw_title)
+        body = analysis.normalise((raw_body or "")[:MAX_BODY_CHARS])
+    return title, body, title_len, body_len, published, pk
+
+
+def _count_facets(rows: list[tuple]) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts of ``rows`` (the facet columns in ``FACET_KEYS`` order, as text)."""
+    buckets: dict[str, list[tuple[str, int]]] = {}
+    for i, key in enumerate(FACET_KEYS):
+        counts = Counter(r[i] for r in rows if r[i] not in (None, ""))
+        buckets[key] = list(counts.items())
+    return _sorted_facets(buckets)
+
+
+def _sorted_facets(buckets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+    for key, items in buckets.items():
+        if key == "year":
+            items.sort(key=lambda kv: kv[0], reverse=True)
+        else:
+            items.sort(key=lambda kv: (-kv[1], kv[0]))
+        buckets[key] = items[:FACET_SIZE]
+    return buckets
 
 
 def _doc(row) -> SearchDocument:

@@ -75,6 +75,7 @@ class Command(BaseCommand):
             out = {
                 "total": res.total,
                 "relaxed": res.relaxed,
+                "approximate": res.approximate,
                 "ignored": list(res.parsed.ignored) if res.parsed else [],
                 "help": res.help.to_dict() if res.help else None,
                 "took_ms": round(res.took_ms, 2),
