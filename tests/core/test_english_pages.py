@@ -120,7 +120,10 @@ def _untranslated(page: str, data: list[str]) -> list[str]:
 # made, not rendered from a msgid): a report's generated notes on its figures (document text),
 # assessment scoring notes and crawler findings stored with their records, one truncated summary.
 KNOWN = {
-    r"/workbench/reports/\d+/": {"信息内容", "工填报", "情况", "日", "月", "等"},
+    r"/workbench/reports/\d+/": {"信息内容", "工填报", "情况", "日", "月", "等", "来源"},
+    # a published annual report is the unit's official document in the national format: its table notes
+    # (人工填报, 信息内容 ..., source lines) are document text, shown as published
+    r"/reports/\d+/": {"信息内容", "工填报", "情况", "来源"},
     r"/workbench/assessment/sets/\d+/": {"工"},
     r"/workbench/monitoring/(findings|sites/\d+)/": {"手机号码"},
     r"/workbench/guides/events/": {"是"},

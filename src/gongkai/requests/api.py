@@ -355,6 +355,12 @@ class StaffRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             return RegisterSerializer
         return StaffListSerializer
 
+    def retrieve(self, request, *args, **kwargs):
+        req = self.get_object()
+        if services.can_see_personal_data(request.user, req):
+            services.personal_data_viewed(actor=request.user, req=req, where="api")
+        return Response(self.get_serializer(req).data)
+
     @extend_schema(request=RegisterSerializer, responses={201: StaffDetailSerializer})
     def create(self, request):
         ser = RegisterSerializer(data=request.data)

@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     REPLY_APPROVED = "requests.request.reply_approved", _("签发答复")
     REPLY_RETURNED = "requests.request.reply_returned", _("退回答复稿")
     CLOSE = "requests.request.close", _("办结归档")
+    PERSONAL_DATA_VIEW = "requests.request.personal_data_view", _("查看申请人个人信息")
     DUE_RECOMPUTED = "requests.request.due_recomputed", _("重新计算答复期限")
     LETTER_ISSUE = "requests.letter.issue", _("出具文书")
     REVIEW_CASE_CREATE = "requests.review_case.create", _("登记复议诉讼")

@@ -189,7 +189,10 @@ def _detail_context(request, req):
 @staff_required
 def detail(request, pk: int):
     req = selectors.get_visible(request.user, pk)
-    return render(request, "requests/wb_detail.html", _detail_context(request, req))
+    context = _detail_context(request, req)
+    if context["clear"]:
+        services.personal_data_viewed(actor=request.user, req=req, where="workbench")
+    return render(request, "requests/wb_detail.html", context)
 
 
 act = staff_required(
@@ -217,6 +220,7 @@ def attachment_download(request, pk: int, att_pk: int):
     if not services.can_see_personal_data(request.user, req):
         raise PermissionDenied(_("附件含个人信息，仅承办人和单位负责人可以查看"))
     att = get_object_or_404(req.attachments, pk=att_pk)
+    services.personal_data_viewed(actor=request.user, req=req, where=f"attachment:{att.pk}")
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
 
 

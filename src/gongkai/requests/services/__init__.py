@@ -11,7 +11,16 @@ Split by subdomain; import from here (``from gongkai.requests import services``)
 """
 
 from ..access import HANDLER_ROLES, can_see_personal_data
-from .common import audit_view, cn_date, compute_due, content_words, pauses_of, refresh_due, today
+from .common import (
+    audit_view,
+    cn_date,
+    compute_due,
+    content_words,
+    pauses_of,
+    personal_data_viewed,
+    refresh_due,
+    today,
+)
 from .handling import (
     consultation_answer,
     consultation_send,

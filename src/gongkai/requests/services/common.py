@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -199,3 +200,19 @@ def run(
 
 def locked(req: InformationRequest) -> InformationRequest:
     return InformationRequest.objects.select_for_update().select_related("unit").get(pk=req.pk)
+
+
+@transaction.atomic
+def personal_data_viewed(*, actor, req: InformationRequest, where: str) -> None:
+    """Record that ``actor`` was shown the applicant's unmasked personal data (等保 安全审计, 个人信息保护法
+    art. 51): the request page, an attachment, or the API's detail. Called only when the data is shown
+    in clear; masked views are not events."""
+    from ..audit_actions import AuditAction
+
+    audit.record(
+        actor=actor,
+        action=AuditAction.PERSONAL_DATA_VIEW,
+        obj=req,
+        unit=req.unit,
+        after={"where": where, "tracking_code": req.tracking_code},
+    )
