@@ -81,6 +81,7 @@ __all__ = [
     "pauses_of",
     "policy_update",
     "recompute_due_dates",
+    "personal_data_viewed",
     "refresh_due",
     "reminder_thresholds",
     "reply_approve",
