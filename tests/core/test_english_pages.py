@@ -77,6 +77,18 @@ def _strings(value):
             yield from _strings(getattr(value, name))
 
 
+@pytest.fixture(autouse=True)
+def _own_search_index(settings, tmp_path):
+    """A fresh embedded index: documents indexed by earlier tests of this worker (their rows rolled
+    back) would otherwise show on /search/ as text that is in no table."""
+    from gongkai.search.backends import reset_backends
+
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path / "search-index"
+    reset_backends()
+    yield
+    reset_backends()
+
+
 def _official_labels() -> set[str]:
     """The annual-report form's row, column and section labels, in their official wording."""
     from gongkai.reports import tables

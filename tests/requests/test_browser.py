@@ -52,6 +52,7 @@ def due_on_page(pg) -> str:
 
 def test_request_lifecycle_in_browser(page, browser, live_server, tree, settings):
     settings.SESSION_COOKIE_AGE = 365 * 24 * 3600  # the server clock jumps weeks ahead below
+    settings.GONGKAI_SESSION_IDLE_MINUTES = 365 * 24 * 60  # … so the idle timeout must not log staff out
     with time_machine.travel(dt.datetime(2026, 9, 17, 10, 0, tzinfo=CST), tick=True) as clock:
         # --- the applicant files on the portal -------------------------------------------
         page.goto("/requests/")
