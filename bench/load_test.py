@@ -360,6 +360,7 @@ def server_env(args) -> dict:
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "gongkai.settings",
         "SECRET_KEY": "load-test-" + uuid.uuid4().hex,
+        "GONGKAI_AUDIT_KEY": "load-test-audit-" + uuid.uuid4().hex,  # production mode needs its own audit key
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
