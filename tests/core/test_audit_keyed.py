@@ -181,6 +181,66 @@ def test_deferred_events_are_linked_after_commit_in_id_order(settings, django_ca
     assert result.ok and result.pending == 0 and result.checked == AuditEvent.objects.count()
 
 
+def test_a_burst_of_commits_is_linked_by_one_pass(settings, django_capture_on_commit_callbacks):
+    """Coalescing: the first writer's run links every committed event; the others' runs cost one query."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.GONGKAI_AUDIT_CHAINING = "deferred"
+    _record(1)
+    head_before = AuditChainHead.objects.get().last_seq
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        events = []
+        for i in range(5):
+            with transaction.atomic():
+                events.append(
+                    audit.record(
+                        actor=None,
+                        action="test.burst",
+                        object_type="requests.informationrequest",
+                        object_id=f"YSQ-2026-{i:04d}",
+                        object_repr=f"依申请公开第{i + 1}件：乡镇卫生院建设资金",
+                        before=None if i % 2 else {"状态": "待受理", "期限": dt.date(2026, 12, 31)},
+                        after={"状态": "已受理", "经办人": "李建国", "页数": i},
+                    )
+                )
+    assert len(callbacks) == 5
+    with CaptureQueriesContext(connection) as first:
+        callbacks[0]()
+    assert any("auditchainhead" in q["sql"].lower() for q in first.captured_queries)  # the one pass
+    seqs = list(AuditEvent.objects.filter(action="test.burst").order_by("id").values_list("chain_seq", flat=True))
+    assert seqs == list(range(head_before + 1, head_before + 6))  # all five, in id order, by that one pass
+    for callback in callbacks[1:]:
+        with CaptureQueriesContext(connection) as later:
+            callback()
+        assert len(later.captured_queries) == 1, later.captured_queries  # "anything pending?" and no lock
+        assert "auditchainhead" not in later.captured_queries[0]["sql"].lower()
+    assert AuditChainHead.objects.get().last_seq == head_before + 5
+    result = audit.verify()
+    assert result.ok and result.pending == 0 and result.checked == AuditEvent.objects.count(), result
+
+
+def test_sequencer_hashes_what_verify_reads_back(settings):
+    """The sequencer reads events with plain SQL on PostgreSQL; verify reads them through the ORM."""
+    settings.GONGKAI_AUDIT_CHAINING = "deferred"
+    with transaction.atomic():
+        event = audit.record(
+            actor=None,
+            action="test.content",
+            object_type="benefits.item",
+            object_id=42,
+            object_repr="城乡居民最低生活保障金发放（2026年第4季度）" * 20,
+            before={"金额": dt.date(2026, 10, 1), "名单": ["王秀英", "张桂兰"], "嵌套": {"b": 1, "a": [1.5, None]}},
+            after={"引号": 'he said "好"\n换行', "emoji": "🏛", "空": {}},
+        )
+    assert AuditEvent.objects.get(pk=event.pk).chain_seq is None
+    assert audit.chain_pending() >= 1
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.before["名单"] == ["王秀英", "张桂兰"] and stored.after["emoji"] == "🏛"
+    assert len(stored.object_repr) == 255
+    assert stored.hash == audit.compute_hash(stored.prev_hash, stored, stored.hash_alg)
+    assert audit.verify().ok
+
+
 def test_switching_to_inline_links_pending_events_first(settings):
     settings.GONGKAI_AUDIT_CHAINING = "deferred"
     with transaction.atomic():
@@ -403,20 +463,30 @@ def test_parallel_writers_and_sequencers_lose_nothing_and_chain_nothing_twice(se
         pytest.skip("row-lock concurrency test needs PostgreSQL")
     from django.db import connections
 
+    from gongkai.core import services
+
     settings.GONGKAI_AUDIT_CHAINING = "deferred"
     writers, per_writer = 8, 30
     errors: list[BaseException] = []
     barrier = threading.Barrier(writers + 2)
     done = threading.Event()
+    clerks = [
+        get_user_model().objects.create(username=f"clerk{n}", full_name=f"窗口经办人{n}") for n in range(writers // 2)
+    ]
 
     def writer(n):
         try:
             barrier.wait()
             for i in range(per_writer):
-                with transaction.atomic():
-                    audit.record(
-                        actor=None, action="test.parallel", object_type="t", object_id=f"{n}-{i}", after={"i": i}
+                if n < len(clerks):  # a real service: row lock, validation, save, event
+                    services.user_update(
+                        actor=None, user=clerks[n], phone=f"1390851{i:04d}", full_name=f"经办人{n}-{i}"
                     )
+                else:
+                    with transaction.atomic():
+                        audit.record(
+                            actor=None, action="test.parallel", object_type="t", object_id=f"{n}-{i}", after={"i": i}
+                        )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -442,8 +512,11 @@ def test_parallel_writers_and_sequencers_lose_nothing_and_chain_nothing_twice(se
     for t in threads[writers:]:
         t.join()
     assert errors == []
-    assert AuditEvent.objects.filter(action="test.parallel").count() == writers * per_writer
+    assert AuditEvent.objects.filter(action="test.parallel").count() == (writers - len(clerks)) * per_writer
+    for clerk in clerks:  # every service write has its event
+        assert AuditEvent.objects.filter(action="user.update", object_id=str(clerk.pk)).count() == per_writer
     assert not AuditEvent.objects.filter(chain_seq__isnull=True).exists()
+    assert AuditEvent.objects.values("hash").distinct().count() == AuditEvent.objects.count()  # none linked twice
     seqs = list(AuditEvent.objects.order_by("chain_seq").values_list("chain_seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1))  # every event once, no gap, no duplicate
     result = audit.verify()

@@ -184,12 +184,25 @@ def _hmac(key: bytes, data: bytes, alg: str) -> str:
     raise ValueError(f"unknown audit hash algorithm {alg!r}")
 
 
+_DERIVED_KEYS: dict[tuple[str, str, str], bytes] = {}
+
+
 def _key(purpose: str, alg: str, secret: str | None = None) -> bytes:
-    """A key per purpose derived from GONGKAI_AUDIT_KEY (chain hashes and checkpoint signatures differ)."""
+    """A key per purpose derived from GONGKAI_AUDIT_KEY (chain hashes and checkpoint signatures differ).
+
+    Derived once per (purpose, algorithm, secret): the sequencer hashes every event with it.
+    """
     secret = secret if secret is not None else getattr(settings, "GONGKAI_AUDIT_KEY", "")
     if not secret:
         raise ImproperlyConfigured("GONGKAI_AUDIT_KEY is not set")
-    return bytes.fromhex(_hmac(secret.encode(), f"gongkai-audit-{purpose}".encode(), alg))
+    cache_key = (purpose, alg, secret)
+    key = _DERIVED_KEYS.get(cache_key)
+    if key is None:
+        key = bytes.fromhex(_hmac(secret.encode(), f"gongkai-audit-{purpose}".encode(), alg))
+        if len(_DERIVED_KEYS) > 32:  # only rotations and tests add entries
+            _DERIVED_KEYS.clear()
+        _DERIVED_KEYS[cache_key] = key
+    return key
 
 
 def compute_hash(prev_hash: str, event: AuditEvent, alg: str | None = None, *, secret: str | None = None) -> str:
@@ -206,6 +219,7 @@ def compute_hash(prev_hash: str, event: AuditEvent, alg: str | None = None, *, s
 
 def check_configuration() -> None:
     """Fail at start-up rather than at the first audited write (called from CoreConfig.ready)."""
+    _DERIVED_KEYS.clear()  # derive afresh: the check is that the algorithm is available now
     _key("chain", configured_alg())
 
 
@@ -224,23 +238,194 @@ def _locked_head() -> AuditChainHead:
         return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
-def _link(head: AuditChainHead, events: list[AuditEvent]) -> None:
+def _assign(head: AuditChainHead, events: list) -> None:
     """Give ``events`` (in this order) the next chain positions and hashes; the caller holds the head lock."""
     alg = configured_alg()
+    key = None if alg == LEGACY_ALG else _key("chain", alg)
     for event in events:
         head.last_seq += 1
         event.chain_seq = head.last_seq
         event.prev_hash = head.last_hash
         event.hash_alg = alg
-        event.hash = compute_hash(head.last_hash, event, alg)
+        data = head.last_hash.encode() + b"\n" + _canonical(event)
+        event.hash = _hmac(key, data, alg) if key is not None else hashlib.sha256(data).hexdigest()
         head.last_hash = event.hash
         head.last_event_id = event.pk
-    head.save(update_fields=["last_hash", "last_event_id", "last_seq"])
+
+
+def _link(head: AuditChainHead, events: list) -> None:
+    """Chain ``events`` after the head and write the chain columns and the head (one statement on PostgreSQL)."""
+    _assign(head, events)
+    if connection.vendor == "postgresql":
+        _pg_write(events, head)
+    else:
+        head.save(update_fields=["last_hash", "last_event_id", "last_seq"])
+        _write_chain_columns(events)
 
 
 def _write_chain_columns(events: list[AuditEvent]) -> None:
+    if connection.vendor == "postgresql":
+        _pg_write(events)
+        return
     # A plain QuerySet: AuditEvent.save() refuses updates, the sequencer alone fills these columns.
     models.QuerySet(AuditEvent).bulk_update(events, ["chain_seq", "prev_hash", "hash_alg", "hash"], batch_size=500)
+
+
+# The sequencer's statements on PostgreSQL, as plain SQL: it runs after every audited commit, and
+# building them through the ORM cost more CPU than the write it follows (issue 18).
+_EVENT_TABLE = AuditEvent._meta.db_table
+_HEAD_TABLE = AuditChainHead._meta.db_table
+_CANONICAL_COLUMNS = (
+    "id, created_at, actor_id, actor_name, unit_id, action, object_type, object_id, object_repr, before, after, "
+    "request_id"
+)
+_PG_PENDING_EXISTS = f"SELECT 1 FROM {_EVENT_TABLE} WHERE chain_seq IS NULL LIMIT 1"  # noqa: S608 - model's table
+_PG_LOCK_HEAD = (
+    # Linking needs no durability of its own: a crash before the WAL reaches the disk undoes the
+    # chain columns and the head together (same transaction), so the events are simply pending
+    # again and linked by the next run. Saves one synchronous disk flush per pass.
+    "SELECT set_config('synchronous_commit', 'off', true), last_hash, last_event_id, last_seq, base_seq, base_hash "  # noqa: S608
+    f"FROM {_HEAD_TABLE} WHERE id = 1 FOR UPDATE"
+)
+_PG_PENDING = f"SELECT {_CANONICAL_COLUMNS} FROM {_EVENT_TABLE} WHERE chain_seq IS NULL ORDER BY id LIMIT %s"  # noqa: S608
+
+
+class _Pending:
+    """An unchained event as the sequencer reads it: the canonical fields and the chain columns."""
+
+    __slots__ = (
+        "pk",
+        "created_at",
+        "actor_id",
+        "actor_name",
+        "unit_id",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "request_id",
+        "chain_seq",
+        "prev_hash",
+        "hash_alg",
+        "hash",
+    )
+
+    def __init__(self, row) -> None:
+        (
+            self.pk,
+            self.created_at,
+            self.actor_id,
+            self.actor_name,
+            self.unit_id,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.object_repr,
+            before,
+            after,
+            self.request_id,
+        ) = row
+        # jsonb arrives as text (Django's psycopg loader); parse it as JSONField.from_db_value does
+        self.before = json.loads(before) if isinstance(before, str) else before
+        self.after = json.loads(after) if isinstance(after, str) else after
+
+
+def _pg_pending_exists() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_PENDING_EXISTS)
+        return cursor.fetchone() is not None
+
+
+def _pg_locked_head() -> AuditChainHead:
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_LOCK_HEAD)
+        row = cursor.fetchone()
+    if row is None:
+        return _locked_head()  # first event ever: create the row
+    _, last_hash, last_event_id, last_seq, base_seq, base_hash = row
+    return AuditChainHead(
+        id=1,
+        last_hash=last_hash,
+        last_event_id=last_event_id,
+        last_seq=last_seq,
+        base_seq=base_seq,
+        base_hash=base_hash,
+    )
+
+
+def _pg_pending(size: int) -> list[_Pending]:
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_PENDING, [size])
+        return [_Pending(row) for row in cursor.fetchall()]
+
+
+def _pg_write(events: list, head: AuditChainHead | None = None) -> None:
+    """One statement: the chain columns of ``events`` and, given ``head``, the chain head."""
+    for start in range(0, len(events), CHAIN_BATCH):
+        chunk = events[start : start + CHAIN_BATCH]
+        values = ", ".join(["(%s::bigint, %s::bigint, %s::varchar, %s::varchar, %s::varchar)"] * len(chunk))
+        params: list = []
+        for event in chunk:
+            params += [event.pk, event.chain_seq, event.prev_hash, event.hash_alg, event.hash]
+        prefix = ""
+        if head is not None and start + CHAIN_BATCH >= len(events):
+            prefix = (
+                f"WITH head AS (UPDATE {_HEAD_TABLE} "  # noqa: S608 - the model's table name, values bound
+                "SET last_hash = %s, last_event_id = %s, last_seq = %s WHERE id = 1) "
+            )
+            params = [head.last_hash, head.last_event_id, head.last_seq, *params]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{prefix}UPDATE {_EVENT_TABLE} AS e SET chain_seq = v.seq, prev_hash = v.prev, hash_alg = v.alg, "  # noqa: S608
+                f"hash = v.hash FROM (VALUES {values}) AS v(id, seq, prev, alg, hash) WHERE e.id = v.id",
+                params,
+            )
+
+
+_PG_INSERT = (
+    f"INSERT INTO {_EVENT_TABLE} (created_at, actor_id, actor_name, unit_id, action, object_type, object_id, "  # noqa: S608
+    "object_repr, before, after, request_id, hash_alg, prev_hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, '', '') RETURNING id"
+)
+
+
+def _insert(event: AuditEvent) -> None:
+    """Insert a new, unchained event (plain SQL on PostgreSQL: every audited write pays for it).
+
+    Stores what ``event.save()`` stores (``None`` → SQL NULL, dicts → jsonb); AuditEvent has no
+    save signals to send.
+    """
+    if connection.vendor != "postgresql":
+        event.save()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PG_INSERT,
+            [
+                event.created_at,
+                event.actor_id,
+                event.actor_name,
+                event.unit_id,
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.object_repr,
+                None if event.before is None else json.dumps(event.before),
+                None if event.after is None else json.dumps(event.after),
+                event.request_id,
+            ],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
+def _pending_exists() -> bool:
+    if connection.vendor == "postgresql":
+        return _pg_pending_exists()
+    return AuditEvent.objects.filter(chain_seq__isnull=True).exists()
 
 
 def chain_pending(max_events: int | None = None) -> int:
@@ -251,21 +436,19 @@ def chain_pending(max_events: int | None = None) -> int:
     committed before the lock was granted is visible to the query that follows it).
     """
     linked = 0
+    postgres = connection.vendor == "postgresql"
     while max_events is None or linked < max_events:
         size = CHAIN_BATCH if max_events is None else min(CHAIN_BATCH, max_events - linked)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # Linking needs no durability of its own: a crash before the WAL reaches the disk undoes
-                # the chain columns and the head together (same transaction), so the events are simply
-                # pending again and linked by the next run. Saves one synchronous disk flush per write.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            head = _locked_head()
-            batch = list(AuditEvent.objects.filter(chain_seq__isnull=True).order_by("id")[:size])
+            if postgres:
+                head = _pg_locked_head()
+                batch: list = _pg_pending(size)
+            else:
+                head = _locked_head()
+                batch = list(AuditEvent.objects.filter(chain_seq__isnull=True).order_by("id")[:size])
             if not batch:
                 break
             _link(head, batch)
-            _write_chain_columns(batch)
         linked += len(batch)
         if len(batch) < size:
             break  # drained: an event committed after this batch's query is linked by its own writer's run
@@ -273,10 +456,16 @@ def chain_pending(max_events: int | None = None) -> int:
 
 
 def _chain_after_commit() -> None:
-    if not AuditEvent.objects.filter(chain_seq__isnull=True).exists():
-        return  # another writer's sequencer run already linked ours
+    """The writer's sequencer run after its commit, coalesced with the other writers'.
+
+    A burst of commits does not cost one linking pass each: a writer whose event another
+    writer's pass has already linked returns after one cheap query; the others queue on the
+    chain-head lock, and the first to get it links everything committed so far, so those
+    behind it find nothing left (an empty pass: lock, one query, commit).
+    """
     try:
-        chain_pending()
+        if _pending_exists():
+            chain_pending()
     except Exception:  # the change itself is committed; the beat task links what is left
         logger.exception("audit: chaining after commit failed; the periodic task will retry")
 
@@ -321,18 +510,17 @@ def record(
         request_id=current_request_id(),
     )
     if _chaining_mode() == "deferred":
-        event.save()
+        _insert(event)
         transaction.on_commit(_chain_after_commit)
         return event
     head = _locked_head()
-    event.save()  # the id first: the head records it
+    _insert(event)  # the id first: the head records it
     # Events left pending (by the deferred mode, before a switch) go first, in id order.
     batch = [
         *AuditEvent.objects.filter(chain_seq__isnull=True).exclude(pk=event.pk).order_by("id")[:CHAIN_BATCH],
         event,
     ]
     _link(head, batch)
-    _write_chain_columns(batch)
     return event
 
 

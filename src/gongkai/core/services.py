@@ -286,8 +286,10 @@ def user_update(*, actor: User | None, user: User, **data) -> User:
     before = audit.snapshot(user, fields)
     for key, value in data.items():
         setattr(user, key, value)
-    user.full_clean(exclude=["password"])
-    user.save()
+    user.full_clean(exclude=["password"], validate_unique=False)
+    # Only a changed field can newly collide with another account (a username check per write otherwise).
+    user.validate_unique(exclude=[f.name for f in User._meta.fields if f.name not in data])
+    user.save(update_fields=list(data))  # the row is locked: the other columns are as just read
     audit.record(
         actor=actor,
         action=AuditAction.USER_UPDATE,
