@@ -100,7 +100,8 @@ def org_detail(request, pk: int):
         raise PermissionDenied
     members = org.memberships.select_related("user").order_by("role", "user__username")
     # Creating units and staff below ``org`` needs authority over ``org`` itself (editing it needs its parent).
-    can_manage_staff = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org)
+    can_add_child = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org)
+    can_manage_staff = permissions.manages_accounts(request.user, org)  # not the system administrator
     children = org.children.order_by("sort_order", "name")
     return render(
         request,
@@ -115,7 +116,7 @@ def org_detail(request, pk: int):
                 a.pk for a in org.ancestors() if permissions.may_view_organisation(request.user, a)
             },
             "can_manage_staff": can_manage_staff,
-            "can_add_child": can_manage_staff,
+            "can_add_child": can_add_child,
         },
     )
 
