@@ -58,6 +58,14 @@ def staff(unit: Organisation, *roles: str, username: str | None = None, full_nam
     return user
 
 
+def unit_clerk(unit: Organisation) -> User:
+    """A member of ``unit`` who drafts, reviews and signs (editor, reviewer, leader): test set-up that
+    once used the system administrator, which no longer acts in units' business (三员分立)."""
+    username = f"clerk_{unit.pk}"
+    user = User.objects.filter(username=username).first()
+    return user or staff(unit, Role.EDITOR, Role.REVIEWER, Role.LEADER, username=username, full_name="王晓红")
+
+
 @dataclass
 class OrgTree:
     province: Organisation

@@ -542,6 +542,9 @@ elif not (GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY):
         "GONGKAI_DATA_KEYS and GONGKAI_BLIND_INDEX_KEY must be set outside the demo: personal data is "
         "encrypted at rest. Create keys with `GONGKAI_DEMO=1 gongkai crypto genkey` (see docs/core.md)."
     )
+# GONGKAI_BACKUP_KEY: 32 random bytes, base64 (`gongkai crypto genkey`), kept off the backup host: when set,
+# `gongkai backup` encrypts its archives (AES-256-GCM, or SM4 under GONGKAI_CRYPTO=gm) unless --no-encrypt.
+GONGKAI_BACKUP_KEY = env.str("GONGKAI_BACKUP_KEY", default="")
 # The chain uses HMAC-SM3 when GONGKAI_CRYPTO == "gm" (国密; the setting belongs to gongkai.core.crypto).
 # Audit log (docs/deployment.md, "Backup and restore"): retention (never below 180 days, 网络安全法 art. 21),
 # how events are chained ("deferred": inserted without the chain lock and linked after commit by one

@@ -26,7 +26,9 @@ def test_visible_units(tree):
     assert set(permissions.visible_units(tree.editor_a)) == {tree.dept_a}
     office_sees = set(permissions.visible_units(tree.office))
     assert {tree.county, tree.town_a, tree.town_b, tree.dept_a, tree.dept_b, tree.school} == office_sees
-    assert set(permissions.visible_units(tree.sysadmin)) >= {tree.province, tree.city}
+    # 三员分立: the system administrator configures; it sees no unit's business records.
+    assert not permissions.visible_units(tree.sysadmin).exists()
+    assert set(permissions.organisation_units(tree.sysadmin)) >= {tree.province, tree.city}
     assert not permissions.visible_units(UserFactory()).exists()
 
 
@@ -37,7 +39,9 @@ def test_roles_are_not_inherited_downwards_except_oversight(tree):
     assert permissions.has_role(tree.office, Role.DISCLOSURE_OFFICE, tree.school)
     assert not permissions.has_role(tree.office, Role.DISCLOSURE_OFFICE, tree.city)
     assert not permissions.has_role(tree.office, Role.EDITOR, tree.dept_a)  # oversight is not authorship
-    assert permissions.has_role(tree.sysadmin, Role.EDITOR, tree.province)
+    assert not permissions.has_role(tree.sysadmin, Role.EDITOR, tree.province)
+    assert not permissions.has_role(tree.sysadmin, Role.DISCLOSURE_OFFICE, tree.county)
+    assert permissions.has_role(tree.sysadmin, Role.SYSADMIN, tree.province)  # configuration everywhere
 
 
 def test_inactive_unit_gives_no_rights(tree):
@@ -74,7 +78,7 @@ PAGE_CASES = [
     ("core:user-detail", "editor_b", "leader_a", 403),
     ("core:user-detail", "editor_b", "reviewer_b", 200),
     ("core:user-detail", "editor_b", "office", 200),
-    ("core:user-detail", "editor_b", "sysadmin", 200),
+    ("core:user-detail", "editor_b", "sysadmin", 403),  # accounts are the security administrator's
 ]
 
 
@@ -213,7 +217,7 @@ def test_user_list_scoped_and_phones_masked(tree, client_for):
     page = _names(client_for(tree.office).get(reverse("core:user-list")))
     assert "13905781234" in page and "13905785678" in page
     page = _names(client_for(tree.sysadmin).get(reverse("core:user-list")))
-    assert "13905781234" in page
+    assert "mz_editor" not in page and "13905781234" not in page  # 三员分立: not the system administrator's
 
 
 def test_user_detail_phone_masked_for_colleague(tree, client_for):

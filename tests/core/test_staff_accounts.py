@@ -148,7 +148,7 @@ def test_security_admin_grants_sysadmin(tree):
     security = staff(tree.county, Role.SECURITY_ADMIN, username="aq_admin")
     services.membership_grant(actor=security, user=tree.office, unit=tree.county, role=Role.SYSADMIN)
     office = User.objects.get(pk=tree.office.pk)
-    assert permissions.is_sysadmin(office) and office.is_staff
+    assert permissions.is_configuration_admin(office) and office.is_staff
 
 
 def test_org_detail_links_to_staff_and_add(tree, client_for):

@@ -12,7 +12,7 @@ import time_machine
 from gongkai.credit import services as credit_services
 from tests.conftest import assert_accessible
 from tests.credit.factories import natural_person, penalty_data
-from tests.factories import build_org_tree
+from tests.factories import build_org_tree, unit_clerk
 from tests.opendata.factories import published_dataset
 from tests.standards import putuo
 
@@ -61,7 +61,7 @@ def test_penalty_due_date_and_end_of_display(page, login_page):
 def test_open_data_and_standards_pages(page):
     tree = build_org_tree()
     ds = published_dataset(tree.editor_a, tree.dept_a)
-    putuo.build(tree.sysadmin, tree.county)
+    putuo.build(unit_clerk(tree.county), tree.county)
     page.goto("/opendata/")
     assert page.get_by_role("link", name="松阳县公交站点信息").is_visible()
     assert_accessible(page, context="open data list")

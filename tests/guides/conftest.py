@@ -2,6 +2,7 @@ import pytest
 
 from gongkai.guides import services
 from gongkai.guides.models import Guide
+from tests.factories import unit_clerk
 
 COMPLETE = {
     "name": "生育登记",
@@ -39,14 +40,14 @@ def make_guide(tree):
     def _make(unit=None, publish=True, everyday="", **overrides):
         unit = unit or tree.dept_a
         guide = services.guide_create(
-            actor=tree.editor_a if unit == tree.dept_a else tree.sysadmin, unit=unit, data={**COMPLETE, **overrides}
+            actor=tree.editor_a if unit == tree.dept_a else unit_clerk(unit), unit=unit, data={**COMPLETE, **overrides}
         )
         version = guide.versions.get()
         if publish:
-            version = services.guide_version_submit(actor=tree.sysadmin, version=version)
-            services.guide_version_publish(actor=tree.sysadmin, version=version)
+            version = services.guide_version_submit(actor=unit_clerk(unit), version=version)
+            services.guide_version_publish(actor=unit_clerk(unit), version=version)
         if everyday:
-            services.guide_wording_save(actor=tree.sysadmin, guide=guide, everyday_name=everyday, aliases=[])
+            services.guide_wording_save(actor=unit_clerk(unit), guide=guide, everyday_name=everyday, aliases=[])
         return Guide.objects.get(pk=guide.pk)
 
     return _make

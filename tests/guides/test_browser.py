@@ -8,7 +8,7 @@ from gongkai.benefits import services as benefits
 from gongkai.benefits.models import Attribute
 from gongkai.guides import services
 from tests.conftest import assert_accessible
-from tests.factories import build_org_tree
+from tests.factories import build_org_tree, unit_clerk
 
 from .conftest import COMPLETE
 
@@ -18,11 +18,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def county():
     tree = build_org_tree()
-    guide = services.guide_create(actor=tree.sysadmin, unit=tree.dept_a, data=COMPLETE)
-    version = services.guide_version_submit(actor=tree.sysadmin, version=guide.versions.get())
-    services.guide_version_publish(actor=tree.sysadmin, version=version)
+    minzheng, county_clerk = unit_clerk(tree.dept_a), unit_clerk(tree.county)
+    guide = services.guide_create(actor=minzheng, unit=tree.dept_a, data=COMPLETE)
+    version = services.guide_version_submit(actor=minzheng, version=guide.versions.get())
+    services.guide_version_publish(actor=minzheng, version=version)
     services.guide_wording_save(
-        actor=tree.sysadmin,
+        actor=minzheng,
         guide=guide,
         everyday_name="准生证",
         aliases=["生育服务证"],
@@ -30,7 +31,7 @@ def county():
     )
     for name, lng, lat in [("县行政服务中心", 119.4836, 28.4506), ("古市镇便民服务中心", 119.40, 28.528)]:
         services.point_save(
-            actor=tree.sysadmin,
+            actor=county_clerk,
             unit=tree.county,
             data={"name": name, "address": name, "township": tree.town_b if "古市" in name else tree.town_a},
             lng=lng,
@@ -45,13 +46,13 @@ def county():
             {"kind": "note", "title": "其他", "note": "可咨询12345"},
         ],
     )
-    policy = benefits.policy_save(actor=tree.sysadmin, unit=tree.dept_a, data={"title": "促进就业政策"})
+    policy = benefits.policy_save(actor=minzheng, unit=tree.dept_a, data={"title": "促进就业政策"})
     for title, criteria in [
         ("高新技术企业认定奖励", [("registered_in", "in", ["松阳县"]), ("high_tech", "eq", "是")]),
         ("技术改造补助", [("registered_in", "in", ["松阳县"]), ("annual_revenue", "ge", "2000")]),
     ]:
         item = benefits.item_save(
-            actor=tree.sysadmin,
+            actor=minzheng,
             policy=policy,
             data={
                 "title": title,
@@ -62,9 +63,9 @@ def county():
         )
         for code, op, value in criteria:
             benefits.criterion_add(
-                actor=tree.sysadmin, item=item, attribute=Attribute.objects.get(code=code), operator=op, value=value
+                actor=minzheng, item=item, attribute=Attribute.objects.get(code=code), operator=op, value=value
             )
-        benefits.item_publish(actor=tree.sysadmin, item=benefits.item_submit(actor=tree.sysadmin, item=item))
+        benefits.item_publish(actor=minzheng, item=benefits.item_submit(actor=minzheng, item=item))
     return tree, guide
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from gongkai.guides import selectors, services
 from gongkai.guides.models import GuideStat, StatKind
+from tests.factories import unit_clerk
 
 from .conftest import reindex
 
@@ -21,7 +22,7 @@ def county_guides(tree, make_guide, search_index):
         no_fee=False,
         fees=[{"item": "不动产登记费", "standard": "住宅每件80元", "basis": ""}],
     )
-    services.guide_wording_save(actor=tree.sysadmin, guide=estate, everyday_name="办房本", aliases=["房产证"])
+    services.guide_wording_save(actor=unit_clerk(estate.unit), guide=estate, everyday_name="办房本", aliases=["房产证"])
     event = services.event_save(
         actor=tree.office,
         unit=tree.county,

@@ -1,8 +1,13 @@
 """Public submission, tracking, rating and reopening through HTTP; anti-abuse and XSS."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import override_settings
 
+from gongkai.core.audit import AuditAction
+from gongkai.core.models import AuditEvent
 from gongkai.interaction import services
 from gongkai.interaction.models import Appeal, AppealStatus
 
@@ -129,6 +134,46 @@ def test_tracking_needs_code_and_second_factor(client, submit):
     )
     assert r.status_code == 302
     assert appeal.title in client.get(r["Location"]).content.decode()
+
+
+def _track(client, code, factor, address):
+    client.get("/interaction/track/")  # a fresh human check (a success or a refusal may clear it)
+    return client.post(
+        "/interaction/track/",
+        {"code": code, "factor": factor, "human_check": human_answer(client, "track")},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_tracking_code_locked_after_five_wrong_contacts_from_any_address(client, submit):
+    """The per-code lock of the requests' tracking (core.throttle.GuessLock), for appeals: five wrong
+    phone numbers or e-mails lock the code for an hour, whatever address the guesses come from."""
+    appeal = submit(email="wuxiuying@example.cn")
+    other = submit(title="古市镇路灯不亮", content="古市镇老街的路灯坏了两个星期，晚上出行不便。", phone="13757805678")
+    client.get("/interaction/track/")
+    for i in range(5):  # a new address per guess: the per-address limit never bites
+        r = _track(client, appeal.tracking_code, f"1390578{i:04d}", f"198.51.100.{i}")
+        assert r.status_code == 200 and "查询码或联系方式不正确" in r.content.decode()
+    for right in ("13905781234", "wuxiuying@example.cn"):  # the right phone or e-mail, a fresh address
+        r = _track(client, appeal.tracking_code, right, "203.0.113.77")
+        assert r.status_code == 429 and 3500 <= int(r["Retry-After"]) <= 3600
+        assert "已暂时锁定1小时" in r.content.decode() and appeal.title not in r.content.decode()
+    # Other codes are not affected; the lock was audited once, naming the code.
+    assert _track(client, other.tracking_code, "13757805678", "198.51.100.1").status_code == 302
+    events = AuditEvent.objects.filter(action=AuditAction.GUESS_LOCK)
+    assert [(e.object_type, e.object_id) for e in events] == [("interaction.tracking", appeal.tracking_code)]
+    # After an hour the requester can look the appeal up again.
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=61)):
+        assert _track(client, appeal.tracking_code, "13905781234", "203.0.113.78").status_code == 302
+
+
+def test_right_contact_clears_earlier_wrong_guesses(client, submit):
+    appeal = submit()
+    client.get("/interaction/track/")
+    for _round in range(2):
+        for i in range(4):
+            _track(client, appeal.tracking_code, f"1390578{i:04d}", f"198.51.100.{i}")
+        assert _track(client, appeal.tracking_code, "13905781234", "198.51.100.20").status_code == 302
 
 
 def test_requester_supplements_rates_and_reopens(client, tree, assigned):

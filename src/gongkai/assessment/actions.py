@@ -17,7 +17,7 @@ def _office_over(obj_unit):
 
 
 def _is_office(user, obj) -> bool:
-    return permissions.is_sysadmin(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists()
+    return permissions.is_superuser(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists()
 
 
 SET_ACTIONS = ActionSet(

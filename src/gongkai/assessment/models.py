@@ -24,7 +24,7 @@ def oversees(obj, user) -> bool:
 
 
 def office_anywhere(obj, user) -> bool:
-    return permissions.is_sysadmin(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists()
+    return permissions.is_superuser(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists()
 
 
 def unit_staff(obj, user) -> bool:

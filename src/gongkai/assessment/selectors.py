@@ -17,12 +17,12 @@ OPEN_RECT = [RectStatus.NOTIFIED, RectStatus.RESPONDED, RectStatus.RECHECKING]
 
 
 def is_office(user) -> bool:
-    return permissions.is_sysadmin(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists()
+    return permissions.is_superuser(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists()
 
 
 def periods_for(user) -> QuerySet[Period]:
     qs = Period.objects.select_related("indicator_set", "root")
-    return qs if permissions.is_sysadmin(user) else qs.filter(root__in=permissions.visible_units(user))
+    return qs if permissions.is_superuser(user) else qs.filter(root__in=permissions.visible_units(user))
 
 
 def indicator_sets() -> QuerySet[IndicatorSet]:

@@ -23,11 +23,11 @@ from .models import Catalogue, UnitItem
 
 
 def may_keep(user, catalogue: Catalogue) -> bool:
-    return permissions.has_any_role(user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], catalogue.owner)
+    return permissions.has_any_role(user, [Role.DISCLOSURE_OFFICE], catalogue.owner)
 
 
 def may_edit_list(user, item: UnitItem) -> bool:
-    return permissions.has_any_role(user, services.UNIT_LIST_ROLES + [Role.SYSADMIN], item.unit)
+    return permissions.has_any_role(user, services.UNIT_LIST_ROLES, item.unit)
 
 
 # --- versions ------------------------------------------------------------------------------

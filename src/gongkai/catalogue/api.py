@@ -301,7 +301,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _office_scope_q(user) -> Q:
     q = Q(versions__status=VersionStatus.PUBLISHED)
-    if permissions.is_sysadmin(user):
+    if permissions.is_superuser(user):
         return Q()
     if getattr(user, "is_authenticated", False):
         q |= Q(owner__in=selectors.office_units(user))
@@ -376,7 +376,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         qs = CatalogueVersion.objects.select_related("catalogue__owner").order_by("catalogue_id", "-number")
-        if permissions.is_sysadmin(user):
+        if permissions.is_superuser(user):
             return qs
         kept = Q(catalogue__owner__in=selectors.office_units(user)) if user.is_authenticated else Q(pk__in=[])
         if self.action and self.action.startswith("act_"):  # as the workbench: the keeping office's
@@ -398,7 +398,7 @@ class CatalogueItemViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, vi
         user = self.request.user
         qs = CatalogueItem.objects.select_related("version__catalogue").order_by("version_id", "sort_order", "id")
         visible = Q(version__status=VersionStatus.PUBLISHED)
-        if permissions.is_sysadmin(user):
+        if permissions.is_superuser(user):
             visible = Q()
         elif getattr(user, "is_authenticated", False):
             visible |= Q(version__catalogue__owner__in=selectors.office_units(user))

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.apps import office_or_configuration
+
 
 class CatalogueConfig(AppConfig):
     name = "gongkai.catalogue"
@@ -13,8 +15,8 @@ class CatalogueConfig(AppConfig):
     workbench_nav = [
         (_("标准目录"), "catalogue_wb:catalogue-list", 10, "disclosure_office"),
         (_("本单位公开目录"), "catalogue_wb:my-lists", 11, None),
-        (_("公开领域"), "catalogue_wb:domain-list", 12, "disclosure_office"),
-        (_("要素模板"), "catalogue_wb:template-list", 13, "disclosure_office"),
+        (_("公开领域"), "catalogue_wb:domain-list", 12, office_or_configuration),
+        (_("要素模板"), "catalogue_wb:template-list", 13, office_or_configuration),
         (_("目录导入"), "catalogue_wb:import", 14, "disclosure_office"),
     ]
 

@@ -167,8 +167,8 @@ class VersionStatus(models.TextChoices):
 
 
 def may_keep_catalogue(version: CatalogueVersion, user) -> bool:
-    """The disclosure office of the owning unit (or above), or a system administrator."""
-    return permissions.has_any_role(user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], version.catalogue.owner)
+    """The disclosure office of the owning unit (or above)."""
+    return permissions.has_any_role(user, [Role.DISCLOSURE_OFFICE], version.catalogue.owner)
 
 
 @condition(_("草稿中没有事项，不能发布"))

@@ -239,14 +239,14 @@ def office_units(user) -> QuerySet[Organisation]:
 
 def catalogues_for_staff(user) -> QuerySet[Catalogue]:
     qs = Catalogue.objects.select_related("domain", "owner", "template")
-    if permissions.is_sysadmin(user):
+    if permissions.is_superuser(user):
         return qs
     return qs.filter(owner__in=office_units(user))
 
 
 def templates_for_staff(user) -> QuerySet[ElementTemplate]:
     qs = ElementTemplate.objects.annotate(element_count=Count("elements", distinct=True))
-    if permissions.is_sysadmin(user):
+    if permissions.is_configuration_admin(user):
         return qs
     return qs.filter(Q(is_builtin=True) | Q(owner_unit__in=office_units(user)))
 

@@ -13,19 +13,19 @@ class SysadminReferenceData:
     """Reference data is maintained by system administrators (role or Django superuser)."""
 
     def has_module_permission(self, request):
-        return permissions.is_sysadmin(request.user)
+        return permissions.is_configuration_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return permissions.is_sysadmin(request.user)
+        return permissions.is_configuration_admin(request.user)
 
     def has_add_permission(self, request):
-        return permissions.is_sysadmin(request.user)
+        return permissions.is_configuration_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.is_sysadmin(request.user)
+        return permissions.is_configuration_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.is_sysadmin(request.user)
+        return permissions.is_configuration_admin(request.user)
 
 
 class SysadminReadOnly(SysadminReferenceData):

@@ -99,17 +99,22 @@ class OrgScopedPermission(drf_permissions.BasePermission):
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Units visible to the current user (own units and those overseen)."""
+    """Units visible to the current user (own units and those overseen; every unit for the system
+    and security administrators, who maintain the tree and grant roles)."""
 
     serializer_class = OrganisationSerializer
     permission_classes = [OrgScopedPermission]
     filterset_fields = ["kind", "level", "parent"]
 
     def get_queryset(self):
-        return permissions.visible_units(self.request.user).order_by("path")
+        return permissions.organisation_units(self.request.user).order_by("path")
 
     def unit_of(self, obj):
         return obj
+
+    def check_object_permissions(self, request, obj):
+        if not permissions.may_view_organisation(request.user, obj):
+            self.permission_denied(request)
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

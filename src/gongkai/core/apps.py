@@ -8,19 +8,32 @@ def _permissions():
     return permissions
 
 
+def _business_or(user, *admins: str) -> bool:
+    """Workbench navigation: business staff, or one of the named administrators (三员分立)."""
+    p = _permissions()
+    checks = {"configuration": p.is_configuration_admin, "security": p.is_security_admin}
+    return p.is_business_staff(user) or any(checks[a](user) for a in admins)
+
+
+def office_or_configuration(user) -> bool:
+    """Configuration screens shared by the disclosure office and the system administrator."""
+    p = _permissions()
+    return p.is_configuration_admin(user) or p.units_with_role(user, "disclosure_office").exists()
+
+
 class CoreConfig(AppConfig):
     name = "gongkai.core"
     label = "core"
     verbose_name = _("基础")
     # Navigation entries contributed to the shells: (label, url name, order, required role or None).
     workbench_nav = [
-        (_("组织机构"), "core:org-list", 90, None),
+        (_("组织机构"), "core:org-list", 90, lambda user: _business_or(user, "configuration", "security")),
         (_("审计日志"), "core:audit-list", 95, lambda user: _permissions().may_read_audit(user)),
         (_("登录锁定"), "core:lock-list", 93, lambda user: _permissions().is_security_admin(user)),
-        (_("安全设置"), "core:security", 99, None),
-        (_("工作人员"), "core:user-list", 92, None),
-        (_("工作日历"), "core:holiday-list", 96, None),
-        (_("法定期限"), "core:period-list", 97, None),
+        (_("安全设置"), "core:security", 99, lambda user: True),
+        (_("工作人员"), "core:user-list", 92, lambda user: _business_or(user, "security")),
+        (_("工作日历"), "core:holiday-list", 96, lambda user: _business_or(user, "configuration")),
+        (_("法定期限"), "core:period-list", 97, lambda user: _business_or(user, "configuration")),
     ]
 
     def ready(self) -> None:
@@ -60,7 +73,7 @@ class CoreConfig(AppConfig):
                     ],
                 }
             )
-        if permissions.is_sysadmin(user) or permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists():
+        if permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).exists():
             units = permissions.units_with_role(user, Role.DISCLOSURE_OFFICE)
             staff = selectors.staff_list_for(user)
             panels.append(

@@ -14,6 +14,11 @@ Restore checks the signature and every checksum before touching anything, replac
 database and the file trees (the previous trees are kept beside them as
 ``<dir>.before-restore-<time>``), adds checkpoint files the host does not have, and then runs
 the audit chain verification. See docs/deployment.md, "Backup and restore".
+
+With a backup key (``GONGKAI_BACKUP_KEY``) the archive is encrypted as it is written
+(:mod:`gongkai.core.backup_crypto`: AES-256-GCM, or SM4 under ``GONGKAI_CRYPTO=gm``, in sealed
+chunks); restore recognises an encrypted archive, refuses a wrong key, and decrypts it (checking
+every chunk) before anything else is read.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from . import audit
+from . import audit, backup_crypto
 
 FORMAT = "gongkai-backup"
 VERSION = 1
@@ -109,8 +114,8 @@ def _dump_database(target_dir: Path) -> str:
     raise BackupError(f"不支持的数据库：{connection.vendor}")
 
 
-def create_backup(output: Path) -> dict:
-    """Write the archive to ``output``; returns its manifest."""
+def create_backup(output: Path, *, key: bytes | None = None) -> dict:
+    """Write the archive to ``output`` (encrypted with ``key`` when given); returns its manifest."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     audit.chain_pending()
@@ -138,16 +143,41 @@ def create_backup(output: Path) -> dict:
         manifest_path = staging / "manifest.json"
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as tar:
-            tar.add(manifest_path, arcname="manifest.json")
-            for name, path in entries:
-                tar.add(path, arcname=name)
+        with partial.open("wb") as raw:
+            sink = backup_crypto.EncryptingWriter(raw, key) if key else raw
+            with tarfile.open(fileobj=sink, mode="w|gz") as tar:  # streamed: nothing held in memory
+                tar.add(manifest_path, arcname="manifest.json")
+                for name, path in entries:
+                    tar.add(path, arcname=name)
+            if key:
+                sink.close()
         os.replace(partial, output)
     Path(f"{output}.sha256").write_text(f"{_sha256(output)}  {output.name}\n", encoding="utf-8")
     return manifest
 
 
+def _plain_archive(archive: Path, workdir: Path) -> Path:
+    """``archive`` itself, or its decrypted copy in ``workdir`` (authenticated chunk by chunk)."""
+    try:
+        encrypted = backup_crypto.is_encrypted(archive)
+    except OSError as exc:
+        raise BackupError(f"备份文件无法读取：{exc}") from exc
+    if not encrypted:
+        return archive
+    plain = workdir / "archive.tar.gz"
+    try:
+        backup_crypto.decrypt_file(archive, plain, backup_crypto.configured_key())
+    except (backup_crypto.BackupKeyError, backup_crypto.BackupCorrupt) as exc:
+        plain.unlink(missing_ok=True)
+        raise BackupError(str(exc)) from exc
+    return plain
+
+
 def _extract(archive: Path, into: Path) -> dict:
+    """Unpack and verify ``archive`` into ``into`` (an empty directory); its decrypted copy, if any,
+    goes beside ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = _plain_archive(archive, into.parent)
     try:
         with tarfile.open(archive, "r:*") as tar:
             tar.extractall(into, filter="data")  # refuses absolute paths, "..", devices, links out of the tree
@@ -177,7 +207,7 @@ def _extract(archive: Path, into: Path) -> dict:
 def check_backup(archive: Path) -> dict:
     """Verify an archive's signature and checksums without restoring anything."""
     with tempfile.TemporaryDirectory(prefix="gongkai-check-") as tmp:
-        return _extract(Path(archive), Path(tmp))
+        return _extract(Path(archive), Path(tmp) / "files")
 
 
 def _restore_database(db_file: Path, vendor: str) -> None:
@@ -227,7 +257,7 @@ def restore_backup(archive: Path) -> tuple[dict, audit.VerifyResult]:
     """Check, then restore ``archive``; returns its manifest and the audit verification afterwards."""
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     with tempfile.TemporaryDirectory(prefix="gongkai-restore-") as tmp:
-        into = Path(tmp)
+        into = Path(tmp) / "files"
         manifest = _extract(Path(archive), into)
         _restore_database(into / manifest["database"]["file"], manifest["database"]["vendor"])
         roots = file_roots()

@@ -24,7 +24,11 @@ def _nav(attr: str, user) -> list[dict]:
             if callable(role):  # a predicate, e.g. permissions.is_security_admin (三员分立 pages)
                 if not role(user):
                     continue
-            elif role and not (permissions.is_sysadmin(user) or permissions.units_with_role(user, role).exists()):
+            elif role and not permissions.units_with_role(user, role).exists():
+                continue
+            elif not role and attr == "workbench_nav" and not permissions.is_business_staff(user):
+                # Business pages are for business staff: the three administrators (三员分立) see only
+                # the entries whose predicate names them (configuration, accounts, audit).
                 continue
             try:
                 url = reverse(url_name)

@@ -5,10 +5,13 @@ Rules:
 - a 政务公开办 administrator (disclosure_office) at a unit has oversight of that
   unit and every unit below it: can see everything there and perform the
   supervisory actions (catalogues, assessment, reports, audit log);
-- a system administrator may do everything in the business records and configuration, but
-  (三员分立, 等保 2.0) neither manages accounts, roles, lockouts and passwords — the security
-  administrator does (:func:`manages_accounts`) — nor reads the audit log — the audit
-  administrator does, and changes nothing (:func:`audit_scope`);
+- 三员分立 (等保 2.0): the system administrator does configuration only — the organisation tree,
+  the working-day calendar, legal periods, catalogue domains and element templates, appeal types,
+  the monitoring registry, the search dictionary (:func:`is_configuration_admin`); it neither reads
+  nor changes units' business records (requests, publications, appeals, reports, credit records…)
+  unless it also holds a business membership in that unit. The security administrator manages
+  accounts, roles, lockouts and passwords (:func:`manages_accounts`); the audit administrator reads
+  and exports the audit log and changes nothing (:func:`audit_scope`);
 - the Django superuser is for installation only: it passes every check, and its use is audited;
 - nobody else sees or changes another unit's records.
 
@@ -28,12 +31,21 @@ from django.utils.translation import gettext as _
 from .models import ADMIN_ROLES, Membership, Organisation, Role, User
 
 
-def is_sysadmin(user) -> bool:
+def is_superuser(user) -> bool:
+    """The Django superuser (installation only): passes every check; its use is audited and flagged."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def is_configuration_admin(user) -> bool:
+    """May ``user`` change the platform's configuration (organisation tree, calendar, legal periods,
+    catalogue domains and templates, appeal types, monitoring registry, search dictionary…)?
+
+    The system administrator (and the superuser, for installation). This grants nothing over units'
+    business records: those checks (:func:`has_role`, :func:`can_view`, :func:`scope`…) ignore it.
+    """
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
-    return _roles(user).get(Role.SYSADMIN) is not None
+    return user.is_superuser or bool(_roles(user).get(Role.SYSADMIN))
 
 
 def _roles(user: User) -> dict[str, list[str]]:
@@ -45,6 +57,16 @@ def _roles(user: User) -> dict[str, list[str]]:
             cached.setdefault(role, []).append(path)
         user._gk_roles = cached
     return cached
+
+
+def _business_roles(user: User) -> dict[str, list[str]]:
+    """The user's unit roles, without the three administrator roles (which grant no business access)."""
+    return {r: paths for r, paths in _roles(user).items() if r not in ADMIN_ROLES}
+
+
+def is_business_staff(user) -> bool:
+    """Holds a business role (editor, reviewer, leader, disclosure office) somewhere, or is the superuser."""
+    return is_superuser(user) or bool(getattr(user, "is_authenticated", False) and _business_roles(user))
 
 
 def roles_of(user) -> set[str]:
@@ -59,13 +81,19 @@ def roles_of(user) -> set[str]:
 def has_role(user, role: str, unit: Organisation) -> bool:
     """May ``user`` act as ``role`` for ``unit``?
 
-    Holds if the user has that role in the unit itself, or (for the
-    disclosure-office role) in an ancestor unit, or is a system administrator.
+    Holds if the user has that role in the unit itself, or (for the disclosure-office role) in an
+    ancestor unit, or is the superuser. ``Role.SYSADMIN`` is a configuration authority over every
+    unit (e.g. editing the organisation tree): it holds for :func:`is_configuration_admin` and lets
+    nobody act in another role.
     """
     if not getattr(user, "is_authenticated", False) or unit is None:
         return False
-    if is_sysadmin(user):
+    if user.is_superuser:
         return True
+    if role == Role.SYSADMIN:
+        return is_configuration_admin(user)
+    if role in ADMIN_ROLES:
+        return bool(_roles(user).get(role))
     paths = _roles(user).get(role, [])
     if role == Role.DISCLOSURE_OFFICE:
         return any(unit.path.startswith(p) for p in paths)
@@ -84,9 +112,9 @@ def can_view(user, unit: Organisation) -> bool:
     """May ``user`` read ``unit``'s staff-side records?"""
     if not getattr(user, "is_authenticated", False) or unit is None:
         return False
-    if is_sysadmin(user):
+    if user.is_superuser:
         return True
-    roles = _roles(user)
+    roles = _business_roles(user)
     if any(unit.path in paths for paths in roles.values()):
         return True
     return oversees(user, unit)
@@ -108,9 +136,9 @@ def visible_units(user) -> QuerySet[Organisation]:
     """Units whose records the user may list: own units plus everything overseen."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    if is_sysadmin(user):
+    if user.is_superuser:
         return Organisation.objects.all()
-    roles = _roles(user)
+    roles = _business_roles(user)
     exact = {p for r, paths in roles.items() if r != Role.DISCLOSURE_OFFICE for p in paths}
     q = Q(path__in=exact)
     for p in roles.get(Role.DISCLOSURE_OFFICE, []):
@@ -124,8 +152,10 @@ def units_with_role(user, role: str) -> QuerySet[Organisation]:
     """Units in which the user may act as ``role`` (incl. oversight for disclosure office)."""
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    if is_sysadmin(user):
+    if user.is_superuser:
         return Organisation.objects.all()
+    if role == Role.SYSADMIN:
+        return Organisation.objects.all() if is_configuration_admin(user) else Organisation.objects.none()
     paths = _roles(user).get(role, [])
     if not paths:
         return Organisation.objects.none()
@@ -139,9 +169,22 @@ def units_with_role(user, role: str) -> QuerySet[Organisation]:
 
 def scope(qs: QuerySet, user, unit_field: str = "unit") -> QuerySet:
     """Restrict a queryset of unit-owned records to what the user may see."""
-    if is_sysadmin(user):
+    if is_superuser(user):
         return qs
     return qs.filter(**{f"{unit_field}__in": visible_units(user)})
+
+
+def organisation_units(user) -> QuerySet[Organisation]:
+    """Units whose own page (name, codes, place in the tree) the user may see: :func:`visible_units`,
+    or every unit for the system administrator (who maintains the tree) and the security
+    administrator (who grants roles in any unit). Grants no access to the units' records."""
+    if is_configuration_admin(user) or is_security_admin(user):
+        return Organisation.objects.all()
+    return visible_units(user)
+
+
+def may_view_organisation(user, unit: Organisation) -> bool:
+    return can_view(user, unit) or is_configuration_admin(user) or is_security_admin(user)
 
 
 def is_staff_user(user) -> bool:

@@ -35,13 +35,13 @@ def mask_phone(value: str | None) -> str:
 
 
 def sees_contact_details(user) -> bool:
-    """Disclosure-office administrators and system administrators see staff phone numbers."""
-    return permissions.is_sysadmin(user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(user)
+    """Disclosure-office administrators (and the superuser) see staff phone numbers."""
+    return permissions.is_superuser(user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(user)
 
 
 def can_see_phone(viewer, staff_user) -> bool:
-    """Unmasked phone for the disclosure office over the staff member's unit, or a sysadmin."""
-    if permissions.is_sysadmin(viewer):
+    """Unmasked phone for the disclosure office over the staff member's unit, or the superuser."""
+    if permissions.is_superuser(viewer):
         return True
     return staff_user.unit is not None and permissions.oversees(viewer, staff_user.unit)
 

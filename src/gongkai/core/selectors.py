@@ -19,7 +19,7 @@ def organisation_tree(*, root: Organisation | None = None, active_only: bool = T
 
 
 def organisation_list_for(user, *, q: str = "", kind: str = "", level: str = "") -> QuerySet[Organisation]:
-    qs = permissions.visible_units(user).select_related("parent").order_by("path")
+    qs = permissions.organisation_units(user).select_related("parent").order_by("path")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(credit_code__icontains=q))
     if kind:
@@ -97,10 +97,12 @@ def periods_by_app() -> list[tuple[str, list]]:
 
 
 def staff_list_for(user, *, q: str = "", unit_id: int | None = None, active: bool | None = None):
-    """Staff accounts whose unit the viewer may see (own units, or everything overseen)."""
+    """Staff accounts whose unit the viewer may see (own units, everything overseen, or every unit for
+    the security administrator)."""
     from .models import User
 
-    qs = User.objects.filter(unit__in=permissions.visible_units(user)).select_related("unit")
+    units = permissions.visible_units(user) | permissions.account_units(user)
+    qs = User.objects.filter(unit__in=units.values("pk")).select_related("unit")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if unit_id:

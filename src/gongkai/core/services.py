@@ -76,7 +76,7 @@ def _check_authority(actor: User | None, parent: Organisation | None) -> None:
     if actor is None:  # system (migrations, demo loader, management commands)
         return
     if parent is None:
-        if not permissions.is_sysadmin(actor):
+        if not permissions.is_configuration_admin(actor):
             raise permissions.PermissionDenied(_("只有系统管理员可以创建顶级单位"))
         return
     permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
@@ -118,7 +118,7 @@ def organisation_update(*, actor: User | None, org: Organisation, parent=..., **
     moved = parent is not ... and (parent.pk if parent else None) != org.parent_id
     if moved:
         if actor is not None:
-            if parent is None and not permissions.is_sysadmin(actor):
+            if parent is None and not permissions.is_configuration_admin(actor):
                 raise permissions.PermissionDenied(_("只有系统管理员可以把单位设为顶级单位"))
             if parent is not None:
                 permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], parent)
@@ -463,7 +463,7 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
     """Save a parsed holiday file all-or-nothing; the years it covers become known."""
     if not report.ok:
         raise ValidationError(report.errors)
-    if actor is not None and not permissions.is_sysadmin(actor):
+    if actor is not None and not permissions.is_configuration_admin(actor):
         raise permissions.PermissionDenied(_("只有系统管理员可以导入工作日历"))
     for row in report.rows:
         _holiday, created = Holiday.objects.update_or_create(
@@ -490,7 +490,7 @@ def holidays_import(*, actor: User | None, report: HolidayImportReport, source: 
 
 @transaction.atomic
 def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> Holiday:
-    if actor is not None and not permissions.is_sysadmin(actor):
+    if actor is not None and not permissions.is_configuration_admin(actor):
         raise permissions.PermissionDenied(_("只有系统管理员可以修改工作日历"))
     existing = Holiday.objects.filter(date=date).first()
     before = audit.snapshot(existing) if existing else None
@@ -510,7 +510,7 @@ def holiday_save(*, actor: User | None, date: dt.date, kind: str, name: str) -> 
 
 @transaction.atomic
 def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
-    if actor is not None and not permissions.is_sysadmin(actor):
+    if actor is not None and not permissions.is_configuration_admin(actor):
         raise permissions.PermissionDenied(_("只有系统管理员可以修改工作日历"))
     snapshot = audit.snapshot(holiday)
     holiday_id = holiday.pk
@@ -530,7 +530,7 @@ def holiday_delete(*, actor: User | None, holiday: Holiday) -> None:
 @transaction.atomic
 def period_update(*, actor: User | None, period: LegalPeriod, length: int, note: str | None = None) -> LegalPeriod:
     """Change a legal period's length (and note); every stored due date using it is recomputed on commit."""
-    if actor is not None and not permissions.is_sysadmin(actor):
+    if actor is not None and not permissions.is_configuration_admin(actor):
         raise permissions.PermissionDenied(_("只有系统管理员可以修改法定期限"))
     row = LegalPeriod.objects.select_for_update().get(pk=period.pk)
     before = audit.snapshot(row)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +25,8 @@ from django_ratelimit.core import get_usage
 from rest_framework.throttling import BaseThrottle
 
 from .client_address import client_address
+
+T = TypeVar("T")
 
 
 def _usage(request, group: str, rate: str, *, increment: bool):
@@ -55,6 +59,14 @@ class ClientAddressMixin:
 
     def get_ident(self, request):
         return client_address(request._request if hasattr(request, "_request") else request)
+
+
+class GuessLocked(Exception):
+    """The secret is locked after too many wrong guesses; ``retry_after`` seconds remain."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 class GuessLock:
@@ -95,3 +107,21 @@ class GuessLock:
 
     def succeeded(self, subject: str) -> None:
         cache.delete(self._key("count", subject))
+
+    def guard(self, subject: str, find: Callable[[], T | None], *, address: str) -> T | None:
+        """Run the lookup ``find`` for ``subject`` (e.g. a normalised tracking code; "" = not well-formed,
+        nothing to lock): :class:`GuessLocked` while the subject is locked, else ``find()``'s result,
+        counting a ``None`` as a wrong guess. The lock is audited once (core ``auth.guess_lock``)."""
+        if subject:
+            wait = self.retry_after(subject)
+            if wait:
+                raise GuessLocked(wait)
+        found = find()
+        if subject:
+            if found is not None:
+                self.succeeded(subject)
+            elif self.failed(subject):
+                from . import authn
+
+                authn.guess_lock_recorded(scope=self.scope, subject=subject, address=address)
+        return found

@@ -60,18 +60,22 @@ class OrganisationEditForm(OrganisationForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         org = self.instance
-        allowed = permissions.units_with_role(user, Role.DISCLOSURE_OFFICE) if user else Organisation.objects.none()
+        if user is not None and permissions.is_configuration_admin(user):
+            allowed = Organisation.objects.all()
+        else:
+            allowed = permissions.units_with_role(user, Role.DISCLOSURE_OFFICE) if user else Organisation.objects.none()
         allowed = allowed.exclude(path__startswith=org.path) if org.pk else allowed
         if org.parent_id:
             allowed = allowed | Organisation.objects.filter(pk=org.parent_id)
         self.fields["parent"].queryset = allowed.distinct().order_by("path")
-        self.fields["parent"].required = org.parent_id is not None and not permissions.is_sysadmin(user)
+        self.fields["parent"].required = org.parent_id is not None and not permissions.is_configuration_admin(user)
 
 
 @staff_required
 def org_detail(request, pk: int):
     org = get_object_or_404(Organisation, pk=pk)
-    permissions.require_view(request.user, org)
+    if not permissions.may_view_organisation(request.user, org):
+        raise PermissionDenied(_("您无权查看该单位的信息"))
     can_edit = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org.parent or org)
     form = None
     if can_edit:
@@ -96,7 +100,8 @@ def org_detail(request, pk: int):
         raise PermissionDenied
     members = org.memberships.select_related("user").order_by("role", "user__username")
     # Creating units and staff below ``org`` needs authority over ``org`` itself (editing it needs its parent).
-    can_manage_staff = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org)
+    can_add_child = permissions.has_any_role(request.user, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], org)
+    can_manage_staff = permissions.manages_accounts(request.user, org)  # not the system administrator
     children = org.children.order_by("sort_order", "name")
     return render(
         request,
@@ -107,9 +112,11 @@ def org_detail(request, pk: int):
             "members": members,
             "children": children,
             "ancestors": org.ancestors(),
-            "viewable_ancestor_ids": {a.pk for a in org.ancestors() if permissions.can_view(request.user, a)},
+            "viewable_ancestor_ids": {
+                a.pk for a in org.ancestors() if permissions.may_view_organisation(request.user, a)
+            },
             "can_manage_staff": can_manage_staff,
-            "can_add_child": can_manage_staff,
+            "can_add_child": can_add_child,
         },
     )
 
@@ -192,7 +199,7 @@ class HolidayImportForm(forms.Form):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def holiday_list(request):
-    can_edit = permissions.is_sysadmin(request.user)
+    can_edit = permissions.is_configuration_admin(request.user)
     form = HolidayForm(prefix="h")
     import_form = HolidayImportForm(prefix="i")
     import_errors: list[str] = []
@@ -259,7 +266,7 @@ def period_list(request):
     return render(
         request,
         "core/period_list.html",
-        {"groups": selectors.periods_by_app(), "can_edit": permissions.is_sysadmin(request.user)},
+        {"groups": selectors.periods_by_app(), "can_edit": permissions.is_configuration_admin(request.user)},
     )
 
 
@@ -267,7 +274,7 @@ def period_list(request):
 @require_http_methods(["GET", "POST"])
 def period_edit(request, code: str):
     period = get_object_or_404(LegalPeriod, pk=code)
-    if not permissions.is_sysadmin(request.user):
+    if not permissions.is_configuration_admin(request.user):
         raise PermissionDenied(_("只有系统管理员可以修改法定期限"))
     form = PeriodForm(request.POST or None, initial={"length": period.length, "note": period.note})
     if request.method == "POST" and form.is_valid():
@@ -313,7 +320,7 @@ class StaffFilterForm(forms.Form):
 @staff_required
 def user_list(request):
     form = StaffFilterForm(request.GET or None)
-    form.fields["unit"].queryset = permissions.visible_units(request.user).order_by("path")
+    form.fields["unit"].queryset = permissions.organisation_units(request.user).order_by("path")
     q, unit_id = "", None
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
@@ -446,7 +453,7 @@ def user_detail(request, pk: int):
     if permissions.is_security_admin(request.user):
         pass  # the security administrator manages every account
     elif staff_user.unit is None:
-        if not permissions.is_sysadmin(request.user):
+        if not permissions.is_superuser(request.user):
             raise PermissionDenied
     else:
         permissions.require_view(request.user, staff_user.unit)

@@ -301,7 +301,7 @@ def event_edit(request, pk: int | None = None):
 
 @staff_required
 def stats(request):
-    if not (permissions.is_sysadmin(request.user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(request.user)):
+    if not (permissions.is_superuser(request.user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(request.user)):
         raise PermissionDenied(_("统计仅供政务公开办查看"))
     today = timezone.localdate()
     try:

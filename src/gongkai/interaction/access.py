@@ -53,7 +53,7 @@ def can_view_appeal(user, appeal) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return (
-        permissions.is_sysadmin(user)
+        permissions.is_superuser(user)
         or dispatches(user, appeal)
         or (appeal.unit is not None and permissions.oversees(user, appeal.unit))
         or leads(user, appeal)
@@ -72,7 +72,7 @@ def require_view_appeal(user, appeal) -> None:
 
 
 def visible_appeals(qs: QuerySet, user) -> QuerySet:
-    if permissions.is_sysadmin(user):
+    if permissions.is_superuser(user):
         return qs
     mine = handler_units(user)
     q = Q(unit__in=mine) | Q(co_units__in=mine)
@@ -99,7 +99,7 @@ def require_unit_approver(user, unit) -> None:
 
 def content_units(user) -> QuerySet[Organisation]:
     """Units whose FAQ entries and consultations the user may manage."""
-    if permissions.is_sysadmin(user):
+    if permissions.is_superuser(user):
         return Organisation.objects.all()
     q = Q(pk__in=handler_units(user).values("pk"))
     q |= Q(pk__in=permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).values("pk"))
@@ -157,6 +157,6 @@ def dispatch_units(user, appeal) -> QuerySet[Organisation]:
     """Units the user may assign this appeal to: the receiving government and the units below it that
     the user oversees."""
     units = appeal.target_unit.descendants()
-    if not permissions.is_sysadmin(user):
+    if not permissions.is_superuser(user):
         units = units.filter(pk__in=permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).values("pk"))
     return units.filter(is_active=True).order_by("path")

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from gongkai.core import transitions
+from gongkai.core.client_address import client_address
 
-from . import selectors, services
+from . import selectors, services, tracking
 from .forms import AppealForm, CommentForm, RateForm, ReopenForm, SupplementForm, TrackForm
 from .models import (
     Appeal,
@@ -153,7 +154,14 @@ def track(request):
     if _limited(request, "track"):
         return _too_many(request, template, {"form": form})
     if form.is_valid():
-        appeal = services.appeal_find(form.cleaned_data["code"], form.cleaned_data["factor"])
+        try:
+            appeal = tracking.lookup(
+                form.cleaned_data["code"], form.cleaned_data["factor"], address=client_address(request)
+            )
+        except tracking.TrackingLocked as exc:
+            response = _too_many(request, template, {"form": form, "code_locked": True})
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         if appeal is None:
             form.add_error(None, _("查询码或联系方式不正确，请核对后重新输入"))
         else:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.apps import office_or_configuration
+
 
 class MonitoringConfig(AppConfig):
     name = "gongkai.monitoring"
@@ -9,7 +11,7 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     workbench_nav = [
-        (_("网站监测"), "monitoring_wb:site-list", 60, "disclosure_office"),
+        (_("网站监测"), "monitoring_wb:site-list", 60, office_or_configuration),
         (_("监测发现"), "monitoring_wb:finding-list", 61, "disclosure_office"),
         (_("政务新媒体"), "monitoring_wb:account-list", 62, "disclosure_office"),
     ]

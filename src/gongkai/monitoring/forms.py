@@ -10,6 +10,8 @@ from .models import Platform, SiteKind, WordKind
 
 
 def _office_units(user):
+    if permissions.is_configuration_admin(user):  # the system administrator keeps the registry of sites
+        return Organisation.objects.filter(is_active=True).order_by("path")
     return permissions.units_with_role(user, Role.DISCLOSURE_OFFICE).order_by("path")
 
 

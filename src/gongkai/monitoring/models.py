@@ -24,7 +24,7 @@ def oversees(obj, user) -> bool:
     """The disclosure office over the record's unit (or a sysadmin for unassigned records)."""
     unit = getattr(obj, "unit", None)
     if unit is None:
-        return permissions.is_sysadmin(user)
+        return permissions.is_configuration_admin(user)
     return permissions.oversees(user, unit)
 
 

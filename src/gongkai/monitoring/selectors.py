@@ -19,7 +19,7 @@ OPEN = [FindingStatus.NEW, FindingStatus.CONFIRMED]
 
 def sites_for(user) -> QuerySet[Site]:
     qs = Site.objects.select_related("unit")
-    if permissions.is_sysadmin(user):
+    if permissions.is_configuration_admin(user):  # the registry of sites is configuration
         return qs
     return qs.filter(unit__in=permissions.visible_units(user))
 
@@ -38,7 +38,7 @@ def findings_for(
     severity: str = "",
 ) -> QuerySet[Finding]:
     qs = Finding.objects.select_related("site", "unit", "account", "column", "reviewed_by")
-    if not permissions.is_sysadmin(user):
+    if not permissions.is_superuser(user):
         qs = qs.filter(unit__in=permissions.visible_units(user))
     if status:
         qs = qs.filter(status=status)
@@ -180,7 +180,7 @@ def recheck_outcome(ids, *, since) -> str:
 def workbench_panels(user) -> list[dict]:
     from django.urls import reverse
 
-    if not (permissions.is_sysadmin(user) or permissions.units_with_role(user, "disclosure_office").exists()):
+    if not (permissions.is_superuser(user) or permissions.units_with_role(user, "disclosure_office").exists()):
         return []
     figures = findings_for(user)
     new = figures.filter(status=FindingStatus.NEW).count()

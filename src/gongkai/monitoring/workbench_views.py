@@ -208,7 +208,8 @@ def account_detail(request, pk):
 @staff_required
 def word_lists(request):
     if not (
-        permissions.is_sysadmin(request.user) or permissions.units_with_role(request.user, "disclosure_office").exists()
+        permissions.is_configuration_admin(request.user)
+        or permissions.units_with_role(request.user, "disclosure_office").exists()
     ):
         raise PermissionDenied(_("只有政务公开办管理员可以维护词表"))
     lists = WordList.objects.prefetch_related("entries").select_related("created_by")

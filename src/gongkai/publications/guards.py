@@ -89,7 +89,7 @@ def own_draft_blocked(pub, user) -> bool:
         bool(pub.created_by_id)
         and pub.created_by_id == getattr(user, "pk", None)
         and review_policy(pub.unit).separate_reviewer
-        and not permissions.is_sysadmin(user)
+        and not permissions.is_superuser(user)
     )
 
 

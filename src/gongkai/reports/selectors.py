@@ -50,7 +50,7 @@ def editable_units(user) -> QuerySet[Organisation]:
 
 def oversight_roots(user) -> QuerySet[Organisation]:
     """The governments whose disclosure office this user is (top-most first)."""
-    if permissions.is_sysadmin(user):
+    if permissions.is_superuser(user):
         return Organisation.objects.filter(kind="government", is_active=True).order_by("depth", "path")[:1]
     return Organisation.objects.filter(
         memberships__user=user, memberships__role=Role.DISCLOSURE_OFFICE, is_active=True

@@ -8,33 +8,18 @@ is audited once (core ``auth.guess_lock``); the applicant can still phone the un
 
 from __future__ import annotations
 
-from gongkai.core import authn, numbering
-from gongkai.core.throttle import GuessLock
+from gongkai.core import numbering
+from gongkai.core.throttle import GuessLock, GuessLocked
 
 from . import selectors
 from .models import InformationRequest
 
 SCOPE = "requests.tracking"
 LOCK = GuessLock(SCOPE)
-
-
-class TrackingLocked(Exception):
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+TrackingLocked = GuessLocked  # the name the views and the API catch
 
 
 def lookup(code: str, phone_tail: str, *, address: str) -> InformationRequest | None:
     """The request, ``None`` for a wrong pair, or :class:`TrackingLocked` while the code is locked."""
     subject = numbering.normalise_tracking_code(code) if numbering.tracking_code_is_wellformed(code) else ""
-    if subject:
-        wait = LOCK.retry_after(subject)
-        if wait:
-            raise TrackingLocked(wait)
-    req = selectors.public_lookup(code, phone_tail)
-    if subject:
-        if req is not None:
-            LOCK.succeeded(subject)
-        elif LOCK.failed(subject):
-            authn.guess_lock_recorded(scope=SCOPE, subject=subject, address=address)
-    return req
+    return LOCK.guard(subject, lambda: selectors.public_lookup(code, phone_tail), address=address)

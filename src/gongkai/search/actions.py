@@ -13,7 +13,7 @@ from . import services
 
 
 def may_manage_terms(user) -> bool:
-    return permissions.is_sysadmin(user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(user)
+    return permissions.is_configuration_admin(user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(user)
 
 
 class HideTermForm(ActionForm):

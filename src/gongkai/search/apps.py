@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.apps import office_or_configuration
+
 
 class SearchConfig(AppConfig):
     name = "gongkai.search"
@@ -9,7 +11,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     portal_nav = [(_("一网通查"), "search:search", 50, None)]
     workbench_nav = [
-        (_("日常说法词典"), "search_wb:names", 60, "disclosure_office"),
+        (_("日常说法词典"), "search_wb:names", 60, office_or_configuration),
         (_("热门检索词"), "search_wb:terms", 61, "disclosure_office"),
     ]
 
@@ -20,7 +22,7 @@ class SearchConfig(AppConfig):
         """System administrators see the state of the search index."""
         from gongkai.core import permissions
 
-        if not permissions.is_sysadmin(user):
+        if not permissions.is_configuration_admin(user):
             return []
         from .backends import SearchUnavailable, backend_name, get_backend
         from .models import IndexFailure

@@ -233,7 +233,7 @@ def _require_office(actor, message=None) -> None:
     from gongkai.core import permissions
     from gongkai.core.models import Role
 
-    if not (permissions.is_sysadmin(actor) or Role.DISCLOSURE_OFFICE in permissions.roles_of(actor)):
+    if not (permissions.is_configuration_admin(actor) or Role.DISCLOSURE_OFFICE in permissions.roles_of(actor)):
         raise PermissionDenied(message or _("只有政务公开办或系统管理员可以维护日常说法词典"))
 
 

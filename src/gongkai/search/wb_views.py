@@ -40,7 +40,7 @@ class NamePairForm(forms.Form):
 
 
 def _can_edit(user) -> bool:
-    return permissions.is_sysadmin(user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(user)
+    return permissions.is_configuration_admin(user) or Role.DISCLOSURE_OFFICE in permissions.roles_of(user)
 
 
 def _office_only(request) -> None:

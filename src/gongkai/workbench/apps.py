@@ -6,4 +6,4 @@ class WorkbenchConfig(AppConfig):
     name = "gongkai.workbench"
     label = "workbench"
     verbose_name = _("工作台")
-    workbench_nav = [(_("工作台首页"), "workbench:home", 0, None)]
+    workbench_nav = [(_("工作台首页"), "workbench:home", 0, lambda user: True)]

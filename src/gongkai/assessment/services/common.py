@@ -31,9 +31,9 @@ def today() -> dt.date:
 
 def _require_office(actor, unit: Organisation) -> None:
     if actor is not None:
-        permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
+        permissions.require(actor, Role.DISCLOSURE_OFFICE, unit)
 
 
 def _office_anywhere(actor) -> None:
-    if not (permissions.is_sysadmin(actor) or permissions.units_with_role(actor, Role.DISCLOSURE_OFFICE).exists()):
+    if not (permissions.is_superuser(actor) or permissions.units_with_role(actor, Role.DISCLOSURE_OFFICE).exists()):
         raise PermissionDenied(_("只有政务公开办管理员可以管理指标体系"))

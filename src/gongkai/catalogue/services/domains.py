@@ -17,7 +17,7 @@ from .. import elements as el
 from ..audit import AuditAction
 from ..builtin import ensure_builtin
 from ..models import Domain, ElementDefinition, ElementTemplate, ElementType
-from ._common import office, sysadmin
+from ._common import configuration, sysadmin
 
 ELEMENT_SPEC_FIELDS = ("key", "name", "type", "required", "allowed_values", "aliases", "help_text")
 
@@ -47,7 +47,7 @@ def _domain_authority(actor: User | None, owner_unit: Organisation | None) -> No
     if owner_unit is None:
         sysadmin(actor, _("国家试点领域"))
     else:
-        office(actor, owner_unit)
+        configuration(actor, owner_unit)
 
 
 @transaction.atomic
@@ -102,7 +102,7 @@ def _template_authority(actor: User | None, template: ElementTemplate) -> None:
     if template.is_builtin or template.owner_unit is None:
         sysadmin(actor, _("内置要素模板"))
     else:
-        office(actor, template.owner_unit)
+        configuration(actor, template.owner_unit)
 
 
 def _clean_list(value) -> list[str]:
@@ -144,7 +144,7 @@ def template_create(
     elements: Iterable[dict] = (),
     copy_from: ElementTemplate | None = None,
 ) -> ElementTemplate:
-    office(actor, owner_unit)
+    configuration(actor, owner_unit)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写模板名称")})

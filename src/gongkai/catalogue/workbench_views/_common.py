@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from gongkai.core import permissions
-from gongkai.core.models import OrgKind, Role
+from gongkai.core.models import Organisation, OrgKind, Role
 
 from .. import selectors
 from ..models import Catalogue, CatalogueVersion, UnitItem, UnitList
@@ -28,8 +28,16 @@ def office_units(request):
     return selectors.office_units(request.user).filter(is_active=True, kind=OrgKind.GOVERNMENT).order_by("path")
 
 
+def configuration_units(request):
+    """Candidate owners of local domains and element templates: the user's office units, or every
+    government for the system administrator (domains and templates are configuration)."""
+    if permissions.is_configuration_admin(request.user):
+        return Organisation.objects.filter(is_active=True, kind=OrgKind.GOVERNMENT).order_by("path")
+    return office_units(request)
+
+
 def require_office_any(request) -> None:
-    if not (permissions.is_sysadmin(request.user) or office_units(request).exists()):
+    if not (permissions.is_configuration_admin(request.user) or office_units(request).exists()):
         raise PermissionDenied(_("只有政务公开办管理员可以管理标准目录"))
 
 

@@ -15,13 +15,13 @@ from gongkai.core.models import Organisation, Role
 from .. import forms as f
 from .. import selectors, services
 from ..models import Domain, ElementDefinition, ElementTemplate
-from ._common import errors_text, office_units, require_office_any
+from ._common import configuration_units, errors_text, require_office_any
 
 
 @staff_required
 def domain_list(request):
     require_office_any(request)
-    form = f.DomainForm(request.POST or None, units=office_units(request))
+    form = f.DomainForm(request.POST or None, units=configuration_units(request))
     if request.method == "POST" and form.is_valid():
         try:
             domain = services.domain_create(
@@ -43,7 +43,7 @@ def domain_list(request):
 def domain_edit(request, pk):
     domain = get_object_or_404(Domain, pk=pk)
     if domain.owner_unit is None or not permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, domain.owner_unit):
-        if not permissions.is_sysadmin(request.user):
+        if not permissions.is_configuration_admin(request.user):
             raise PermissionDenied(_("国家试点领域只能由系统管理员修改"))
     form = f.DomainForm(
         request.POST or None,
@@ -72,7 +72,7 @@ def domain_edit(request, pk):
 @staff_required
 def template_list(request):
     require_office_any(request)
-    form = f.TemplateForm(request.POST or None, units=office_units(request))
+    form = f.TemplateForm(request.POST or None, units=configuration_units(request))
     if request.method == "POST" and form.is_valid():
         try:
             template = services.template_create(
@@ -93,7 +93,7 @@ def template_list(request):
 
 def _can_edit_template(user, template: ElementTemplate) -> bool:
     if template.is_builtin or template.owner_unit is None:
-        return permissions.is_sysadmin(user)
+        return permissions.is_configuration_admin(user)
     return permissions.has_role(user, Role.DISCLOSURE_OFFICE, template.owner_unit)
 
 
@@ -108,7 +108,7 @@ def _element_data(form) -> dict:
 def template_detail(request, pk):
     require_office_any(request)
     template = get_object_or_404(ElementTemplate, pk=pk)
-    visible = template.is_builtin or permissions.is_sysadmin(request.user)
+    visible = template.is_builtin or permissions.is_configuration_admin(request.user)
     if not visible and template.owner_unit is not None:
         visible = permissions.has_role(request.user, Role.DISCLOSURE_OFFICE, template.owner_unit)
     if not visible:

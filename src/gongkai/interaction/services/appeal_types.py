@@ -25,7 +25,7 @@ TYPE_FIELDS = ["code", "name", "description", "period_id", "sort_order", "is_act
 
 
 def _require_admin(actor) -> None:
-    if actor is not None and not permissions.is_sysadmin(actor):
+    if actor is not None and not permissions.is_configuration_admin(actor):
         raise PermissionDenied(_("只有系统管理员可以设置留言类型"))
 
 

@@ -34,7 +34,7 @@ def _require_office(actor, unit: Organisation | None) -> None:
     if actor is None:  # the system (a command, a scheduled task)
         return
     if unit is None:
-        if not permissions.is_sysadmin(actor):
+        if not permissions.is_configuration_admin(actor):
             raise PermissionDenied(_("只有系统管理员可以管理未指定主办单位的网站"))
         return
     permissions.require(actor, [Role.DISCLOSURE_OFFICE, Role.SYSADMIN], unit)
@@ -237,7 +237,9 @@ def account_change_status(*, actor, account: Account, transition: str, reason: s
 
 @transaction.atomic
 def wordlist_create(*, actor, name: str, kind: str, source: str = "") -> WordList:
-    if not (permissions.is_sysadmin(actor) or permissions.units_with_role(actor, Role.DISCLOSURE_OFFICE).exists()):
+    if not (
+        permissions.is_configuration_admin(actor) or permissions.units_with_role(actor, Role.DISCLOSURE_OFFICE).exists()
+    ):
         raise PermissionDenied(_("只有政务公开办管理员可以维护词表"))
     wl = WordList(name=name, kind=kind, source=source, created_by=actor)
     wl.full_clean()
@@ -248,7 +250,9 @@ def wordlist_create(*, actor, name: str, kind: str, source: str = "") -> WordLis
 
 @transaction.atomic
 def word_add(*, actor, word_list: WordList, text: str, correct: str = "", note: str = "") -> WordEntry:
-    if not (permissions.is_sysadmin(actor) or permissions.units_with_role(actor, Role.DISCLOSURE_OFFICE).exists()):
+    if not (
+        permissions.is_configuration_admin(actor) or permissions.units_with_role(actor, Role.DISCLOSURE_OFFICE).exists()
+    ):
         raise PermissionDenied(_("只有政务公开办管理员可以维护词表"))
     text = text.strip()
     if not text:
