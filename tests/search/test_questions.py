@@ -45,7 +45,10 @@ def test_a_long_document_with_more_of_the_words_outranks_a_short_one_with_fewer(
     filler = "各级人民政府应当加强对本行政区域内有关工作的领导，所需经费列入本级预算。" * 40
     regulation = doc(
         "校车安全管理条例",
-        filler + "学校应当配备随车照管人员，校车驾驶人应当依法取得相应准驾车型驾驶证。" + filler + "接送学生应当遵守道路交通安全法律法规。",
+        filler
+        + "学校应当配备随车照管人员，校车驾驶人应当依法取得相应准驾车型驾驶证。"
+        + filler
+        + "接送学生应当遵守道路交通安全法律法规。",
     )
     notice = doc("关于做好学生接送工作的通知", "学生接送车辆应当保证安全。")
     backend.index([regulation, notice, doc("植树造林规定", "绿化。"), doc("防汛工作部署", "防汛。")])
