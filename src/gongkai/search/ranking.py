@@ -4,7 +4,7 @@ The PostgreSQL backend selects candidates with its GIN indexes and ranks them he
 formula tantivy uses (k1 1.2, b 0.75; a needle — a word matched as contiguous text — scores
 like tantivy's phrase query: the sum of its tokens' idf times the saturated phrase frequency;
 title matches ×4; a term scores the sum of its alternatives, as tantivy's boolean query does;
-each free term matched beyond ``min_should_match`` adds :func:`coordination_weight`), so both backends put the same
+each matched free term adds :func:`coordination_weight`), so both backends put the same
 documents first. Document frequencies come from the backend (PostgreSQL: the planner's
 statistics of the token column, see ``backends.postgres``).
 """
@@ -20,25 +20,21 @@ from . import analysis
 K1 = 1.2
 B = 0.75
 TITLE_BOOST = 4.0
-# Coordination (issue 19): every free term a document matches beyond ``min_should_match`` adds
-# this share of ln(1 + N) — about the idf of a rare word in an index of N documents — so a long
-# document holding most of a question's words outranks a short one holding two of them (BM25
-# alone favours the short one: its length normalisation is strong). Measured on the tuning half
-# of the natural-language questions (``bench/search_bench.py``).
+# Coordination (issue 19): every free term a document matches adds this share of ln(1 + N) —
+# about the idf of a rare word in an index of N documents — so a long document holding most of a
+# question's words outranks a short one holding two of them (BM25 alone favours the short one:
+# its length normalisation is strong). Every hit matches at least ``min_should_match`` terms, so
+# only the terms beyond it change the order. Measured on the tuning half of the
+# natural-language questions (``bench/search_bench.py``).
 COORDINATION = 3.5
 
 
-def coordination_weight(docs: int) -> float:
-    """The score a document gains for each free term it matches beyond ``min_should_match``."""
-    return COORDINATION * math.log(1 + max(docs, 1))
-
-
-def coordination_levels(parsed: analysis.ParsedQuery) -> range:
-    """The numbers of matched terms that each earn one :func:`coordination_weight`: a document
-    matching ``m`` terms earns ``len([k for k in levels if m >= k])`` of them."""
+def coordination_weight(parsed: analysis.ParsedQuery, docs: int) -> float:
+    """The score a document gains for each free term it matches (0 for fewer than two terms:
+    every hit matches the one term)."""
     if len(parsed.terms) < 2:
-        return range(0)
-    return range(max(parsed.min_should_match, 1) + 1, len(parsed.terms) + 1)
+        return 0.0
+    return COORDINATION * math.log(1 + max(docs, 1))
 
 
 # Occurrences are counted in the first part of a body (normalising very long bodies — full
@@ -140,9 +136,7 @@ def score(
             matched += 1
             total += s
     total += sum(needle_score(n) for n in parsed.optional)
-    levels = coordination_levels(parsed)
-    if levels and matched >= levels.start:
-        total += (min(matched, levels.stop - 1) - levels.start + 1) * coordination_weight(stats.docs)
+    total += matched * coordination_weight(parsed, stats.docs)
     return Scored(total, matched, phrases_ok)
 
 

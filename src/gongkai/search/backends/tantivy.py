@@ -296,12 +296,11 @@ class TantivyBackend(SearchBackend):
                         tantivy.Query.boolean_query(terms, minimum_number_should_match=parsed.min_should_match),
                     )
                 )
-                # Coordination: each term matched beyond min_should_match adds a constant
-                # (``ranking.coordination_weight``; the PostgreSQL backend adds the same).
-                weight = ranking.coordination_weight(self._searcher().num_docs if docs is None else docs)
-                for k in ranking.coordination_levels(parsed):
-                    at_least = tantivy.Query.boolean_query(terms, minimum_number_should_match=k)
-                    clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(at_least, weight)))
+                # Coordination: each matched term adds a constant (``ranking.coordination_weight``;
+                # the PostgreSQL backend adds the same).
+                weight = ranking.coordination_weight(parsed, self._searcher().num_docs if docs is None else docs)
+                for _occur, term_query in terms:
+                    clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(term_query, weight)))
         for needle in parsed.optional:
             clauses.append((tantivy.Occur.Should, self._needle_query(needle)))
         for needle in parsed.excluded:
