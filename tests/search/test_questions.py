@@ -38,6 +38,24 @@ def test_min_should_match_keeps_keyword_precision_and_lets_questions_through(bac
     assert res.hits[0].id == a.id and c.id not in [h.id for h in res.hits]
 
 
+def test_a_long_document_with_more_of_the_words_outranks_a_short_one_with_fewer(backend, doc):
+    # BM25 alone favours the short notice (strong length normalisation); coordination — a bonus
+    # for every term matched beyond min_should_match — puts the regulation that holds all of
+    # the question's words first, on both backends.
+    filler = "各级人民政府应当加强对本行政区域内有关工作的领导，所需经费列入本级预算。" * 40
+    regulation = doc(
+        "校车安全管理条例",
+        filler
+        + "学校应当配备随车照管人员，校车驾驶人应当依法取得相应准驾车型驾驶证。"
+        + filler
+        + "接送学生应当遵守道路交通安全法律法规。",
+    )
+    notice = doc("关于做好学生接送工作的通知", "学生接送车辆应当保证安全。")
+    backend.index([regulation, notice, doc("植树造林规定", "绿化。"), doc("防汛工作部署", "防汛。")])
+    res = services.run_search(SearchQuery(text="学生接送车 驾驶人 照管 安全"), log_terms=False)
+    assert [h.id for h in res.hits] == [regulation.id, notice.id]
+
+
 def test_a_question_without_enough_words_in_any_document_is_relaxed(backend, doc):
     a = doc("关于高龄津贴发放的通知", "八十周岁以上老年人高龄津贴。")
     backend.index([a, doc("防汛工作部署", "防汛。")])

@@ -3,7 +3,8 @@
 The PostgreSQL backend selects candidates with its GIN indexes and ranks them here, with the
 formula tantivy uses (k1 1.2, b 0.75; a needle — a word matched as contiguous text — scores
 like tantivy's phrase query: the sum of its tokens' idf times the saturated phrase frequency;
-title matches ×4; a term scores its best alternative), so both backends put the same
+title matches ×4; a term scores the sum of its alternatives, as tantivy's boolean query does;
+each matched free term adds :func:`coordination_weight`), so both backends put the same
 documents first. Document frequencies come from the backend (PostgreSQL: the planner's
 statistics of the token column, see ``backends.postgres``).
 """
@@ -19,6 +20,23 @@ from . import analysis
 K1 = 1.2
 B = 0.75
 TITLE_BOOST = 4.0
+# Coordination (issue 19): every free term a document matches adds this share of ln(1 + N) —
+# about the idf of a rare word in an index of N documents — so a long document holding most of a
+# question's words outranks a short one holding two of them (BM25 alone favours the short one:
+# its length normalisation is strong). Every hit matches at least ``min_should_match`` terms, so
+# only the terms beyond it change the order. Measured on the tuning half of the
+# natural-language questions (``bench/search_bench.py``).
+COORDINATION = 3.5
+
+
+def coordination_weight(parsed: analysis.ParsedQuery, docs: int) -> float:
+    """The score a document gains for each free term it matches (0 for fewer than two terms:
+    every hit matches the one term)."""
+    if len(parsed.terms) < 2:
+        return 0.0
+    return COORDINATION * math.log(1 + max(docs, 1))
+
+
 # Occurrences are counted in the first part of a body (normalising very long bodies — full
 # regulations, attachments — for every candidate would cost more than the rest of a search).
 SCORED_BODY_CHARS = 6000
@@ -118,6 +136,7 @@ def score(
             matched += 1
             total += s
     total += sum(needle_score(n) for n in parsed.optional)
+    total += matched * coordination_weight(parsed, stats.docs)
     return Scored(total, matched, phrases_ok)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tantivy
 
-from .. import analysis
+from .. import analysis, ranking
 from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
 from . import SearchBackend, empty_results
 
@@ -280,7 +280,7 @@ class TantivyBackend(SearchBackend):
             return self._needle_query(term.needles[0])
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._needle_query(n)) for n in term.needles])
 
-    def build_query(self, q: SearchQuery, parsed: analysis.ParsedQuery) -> tantivy.Query:
+    def build_query(self, q: SearchQuery, parsed: analysis.ParsedQuery, docs: int | None = None) -> tantivy.Query:
         clauses: list[tuple] = []
         for needle in parsed.phrases:
             clauses.append((tantivy.Occur.Must, self._needle_query(needle)))
@@ -296,6 +296,11 @@ class TantivyBackend(SearchBackend):
                         tantivy.Query.boolean_query(terms, minimum_number_should_match=parsed.min_should_match),
                     )
                 )
+                # Coordination: each matched term adds a constant (``ranking.coordination_weight``;
+                # the PostgreSQL backend adds the same).
+                weight = ranking.coordination_weight(parsed, self._searcher().num_docs if docs is None else docs)
+                for _occur, term_query in terms:
+                    clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(term_query, weight)))
         for needle in parsed.optional:
             clauses.append((tantivy.Occur.Should, self._needle_query(needle)))
         for needle in parsed.excluded:
@@ -311,7 +316,7 @@ class TantivyBackend(SearchBackend):
         if parsed.issue:
             return empty_results(q, parsed, started)
         searcher = self._searcher()
-        query = self.build_query(q, parsed)
+        query = self.build_query(q, parsed, docs=searcher.num_docs)
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
         if q.sort == "date" or parsed.empty:
