@@ -188,6 +188,7 @@ CELERY_BEAT_SCHEDULE = {
     "interaction-faq-stale-check": {"task": "interaction.faq_stale_check", "schedule": crontab(hour=7, minute=30)},
     "search-retry-failed-updates": {"task": "search.retry_failed_updates", "schedule": crontab(minute="*/5")},
     "search-prune-visits": {"task": "search.prune_visits", "schedule": crontab(hour=0, minute=30)},
+    "search-compact-journal": {"task": "search.compact_journal", "schedule": crontab(hour=0, minute=40)},
     "guides-send-digests": {"task": "guides.send_digests", "schedule": crontab(hour=7, minute=0)},
     "benefits-expire-items": {"task": "benefits.expire_items", "schedule": crontab(hour=0, minute=20)},
     # 双公示: penalties whose display period ended leave the public pages (kept internally)
@@ -465,6 +466,10 @@ GONGKAI_SITE_POLICE_RECORD = env.str("GONGKAI_SITE_POLICE_RECORD", default="")
 GONGKAI_INDEX_NUMBER_FORMAT = env.str("GONGKAI_INDEX_NUMBER_FORMAT", default="{unit_code}-{category}-{year}-{seq:05d}")
 GONGKAI_PUBLIC_FORM_RATE = env.str("GONGKAI_PUBLIC_FORM_RATE", default="20/h")
 GONGKAI_SEARCH_BACKEND = env.str("GONGKAI_SEARCH_BACKEND", default="")
+# Replicated backend (several app servers, docs/search.md): how long a search waits for another
+# process of the host that is updating the local index, and how many journal entries are kept.
+GONGKAI_SEARCH_SYNC_WAIT = env.float("GONGKAI_SEARCH_SYNC_WAIT", default=5.0)
+GONGKAI_SEARCH_JOURNAL_KEEP = env.int("GONGKAI_SEARCH_JOURNAL_KEEP", default=100_000)
 # Popular search terms (热门检索, autocomplete, statistics) become public only after this many
 # visitor-days (distinct daily visitor hashes) on this many different days (docs/search.md).
 GONGKAI_SEARCH_TERM_MIN_VISITORS = env.int("GONGKAI_SEARCH_TERM_MIN_VISITORS", default=5)

@@ -27,9 +27,10 @@ def search_index(settings, tmp_path):
     registry._sources.update(saved)
 
 
-@pytest.fixture(params=["tantivy", "postgres"])
+@pytest.fixture(params=["tantivy", "replicated", "postgres"])
 def backend(request, settings, db):
-    """Each behaviour test runs on the embedded backend and, on PostgreSQL, on the PG backend."""
+    """Each behaviour test runs on the embedded backend, the replicated one (journal in the
+    database, local index) and, on PostgreSQL, on the PG backend."""
     if request.param == "postgres" and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL backend: run with DATABASE_URL=postgres://...")
     settings.GONGKAI_SEARCH_BACKEND = request.param

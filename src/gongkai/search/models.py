@@ -52,6 +52,56 @@ class SearchEntry(models.Model):
         return f"{self.doc_id} {self.title}"
 
 
+class ReplicaDocument(models.Model):
+    """An indexed document of the replicated backend (``GONGKAI_SEARCH_BACKEND=replicated``):
+    the source of truth every app server's local index is built from (``backends/replicated.py``)."""
+
+    doc_id = models.CharField(_("文档标识"), max_length=200, unique=True)
+    kind = models.CharField(_("来源"), max_length=50, db_index=True)
+    payload = models.JSONField()  # SearchDocument.to_dict()
+    seq = models.BigIntegerField(default=0)  # journal number of its last change
+
+    class Meta:
+        verbose_name = _("检索副本文档")
+        verbose_name_plural = _("检索副本文档")
+
+    def __str__(self) -> str:
+        return self.doc_id
+
+
+class ReplicaChange(models.Model):
+    """The append-only change journal of the replicated backend: entry ``seq`` says that
+    document ``doc_id`` was indexed or removed (``*``: everything, a clear). Gapless, in commit
+    order; compacted by ``search.compact_journal``."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    doc_id = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检索变更记录")
+        verbose_name_plural = _("检索变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.doc_id}"
+
+
+class ReplicaState(models.Model):
+    """One row: the journal's last number, the compaction horizon (entries up to it deleted)
+    and the epoch (a new database starts a new one, so local indexes built from another rebuild)."""
+
+    epoch = models.CharField(max_length=32)
+    seq = models.BigIntegerField(default=0)
+    horizon = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("检索副本状态")
+        verbose_name_plural = _("检索副本状态")
+
+    def __str__(self) -> str:
+        return f"{self.epoch} {self.seq}"
+
+
 class SearchLog(models.Model):
     """How often a normalised query was searched on a day (searches with results). No user, IP
     or session is stored; whether the term may be shown publicly is :class:`SearchTerm`'s."""

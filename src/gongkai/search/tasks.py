@@ -182,3 +182,14 @@ def prune_visits() -> int:
     from . import services
 
     return services.prune_visits()
+
+
+@shared_task(name="search.compact_journal")
+def compact_journal() -> int:
+    """Daily (replicated backend): delete all but the newest ``GONGKAI_SEARCH_JOURNAL_KEEP``
+    journal entries; an app server that had not applied them rebuilds its index."""
+    from .backends import backend_name
+
+    if backend_name() != "replicated":
+        return 0
+    return get_backend().compact(keep=int(getattr(settings, "GONGKAI_SEARCH_JOURNAL_KEEP", 100_000)))

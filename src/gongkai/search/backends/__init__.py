@@ -132,12 +132,12 @@ def backend_name() -> str:
 
 def get_backend(name: str | None = None) -> SearchBackend:
     name = (name or backend_name()).lower()
-    if name == "tantivy":
+    if name in ("tantivy", "replicated"):
         key = (name, str(settings.GONGKAI_SEARCH_INDEX_DIR))
     elif name == "postgres":
         key = (name,)
     else:
-        raise SearchUnavailable(f"未知的检索后端：{name}（可选 tantivy、postgres）")
+        raise SearchUnavailable(f"未知的检索后端：{name}（可选 tantivy、replicated、postgres）")
     with _lock:
         backend = _cache.get(key)
         if backend is None:
@@ -145,6 +145,10 @@ def get_backend(name: str | None = None) -> SearchBackend:
                 from .tantivy import TantivyBackend
 
                 backend = TantivyBackend(settings.GONGKAI_SEARCH_INDEX_DIR)
+            elif name == "replicated":
+                from .replicated import ReplicatedBackend
+
+                backend = ReplicatedBackend(settings.GONGKAI_SEARCH_INDEX_DIR)
             else:
                 from .postgres import PostgresBackend
 
