@@ -17,8 +17,16 @@ class CreditCodeError(ValueError):
     pass
 
 
+_VALUES = {c: i for i, c in enumerate(ALPHABET)}
+
+
 def check_character(first17: str) -> str:
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("check_character() needs the first 17 characters")
+    try:
+        total = sum(map(int.__mul__, map(_VALUES.__getitem__, first17), WEIGHTS))
+    except KeyError as exc:
+        raise ValueError(f"not in the code alphabet: {exc.args[0]!r}") from None
     return ALPHABET[(31 - total % 31) % 31]
 
 

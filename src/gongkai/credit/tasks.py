@@ -11,3 +11,11 @@ from . import services
 def expire_displays() -> int:
     """Penalties whose display period ended leave the public pages (kept internally)."""
     return services.expire_displays()
+
+
+@shared_task(name="gongkai.credit.tasks.index_imported", acks_late=True)
+def index_imported(kind: str, ids: list[int]) -> int:
+    """Index one batch of imported records (queued by the importer after its commit)."""
+    from . import indexing
+
+    return indexing.index_batch(kind, ids)

@@ -46,6 +46,11 @@ def parse_date(value: Any) -> dt.date | None:
     text = str(value).strip()
     if text.endswith(" 00:00:00"):
         text = text[:-9]
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+        try:  # the common case (YYYY-MM-DD), without strptime
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            pass  # fall through to the formats (and their error message)
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -125,27 +130,41 @@ def _field_limits(kind: str) -> dict[str, int]:
     return {f.name: f.max_length for f in model._meta.concrete_fields if getattr(f, "max_length", None)}
 
 
-_LIMITS: dict[str, dict[str, int]] = {}
+_PLANS: dict[str, list[tuple[template.Column, bool, int | None]]] = {}
+
+
+def _plan(kind: str) -> list[tuple[template.Column, bool, int | None]]:
+    """Per column: the column, whether it must be filled in, its length limit (computed once)."""
+    plan = _PLANS.get(kind)
+    if plan is None:
+        limits = _field_limits(kind)
+        plan = _PLANS[kind] = [
+            (
+                column,
+                column.required and column.field not in template.DEFAULTED,
+                limits.get(column.field) if column.kind != "choice" else None,
+            )
+            for column in template.columns(kind, with_severity=True)
+        ]
+    return plan
 
 
 def clean(kind: str, raw: dict[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
     """Typed, checked values of one record; ``ValidationError({field: [messages]})`` otherwise."""
     today = today or timezone.localdate()
-    limits = _LIMITS.setdefault(kind, _field_limits(kind))
     errors: dict[str, list[str]] = {}
     data: dict[str, Any] = {}
-    for column in template.columns(kind, with_severity=True):
+    for column, required, limit in _plan(kind):
         value = raw.get(column.field)
         try:
             parsed = _parse(column, value)
         except ValueError as exc:
             errors.setdefault(column.field, []).append(str(exc))
             continue
-        if column.required and parsed in ("", None, []) and column.field not in template.DEFAULTED:
+        if required and parsed in ("", None, []):
             errors.setdefault(column.field, []).append(_("“%(header)s”必须填写") % {"header": column.header})
             continue
-        limit = limits.get(column.field)
-        if limit and isinstance(parsed, str) and len(parsed) > limit and column.kind != "choice":
+        if limit and isinstance(parsed, str) and len(parsed) > limit:
             errors.setdefault(column.field, []).append(
                 _("“%(header)s”不能超过%(limit)s个字符") % {"header": column.header, "limit": limit}
             )

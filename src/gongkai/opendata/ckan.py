@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import selectors
-from .models import DataLicence, Dataset, Theme
+from .models import DataLicence, Dataset, Frequency, OpenType, Theme
 
 ROWS_MAX = 1000
 CKAN_VERSION = "2.10.4"
@@ -138,15 +138,30 @@ def resource_dict(resource, request, dataset: Dataset) -> dict:
     }
 
 
+def _related(dataset: Dataset, name: str) -> list:
+    """Related objects from the prefetch cache when :func:`selectors.with_details` filled it
+    (without building a related manager per dataset), else from the database."""
+    cache = getattr(dataset, "_prefetched_objects_cache", {})
+    if name in cache:
+        return list(cache[name])
+    return list(getattr(dataset, name).all())
+
+
+def _label(choices, value: str) -> str:
+    """``get_FOO_display()`` without casting every label of the field (one translation)."""
+    label = dict(choices.choices).get(value)
+    return value if label is None else str(label)
+
+
 def package_dict(dataset: Dataset, request) -> dict:
     unit = dataset.unit
-    tags = sorted(dataset.tags.all(), key=lambda t: t.name)
-    resources = list(dataset.resources.all())
+    tags = sorted(_related(dataset, "tags"), key=lambda t: t.name)
+    resources = _related(dataset, "resources")
     extras = {
         "identifier": dataset.identifier,
         "domain": dataset.domain,
-        "update_frequency": dataset.get_update_frequency_display(),
-        "open_type": dataset.get_open_type_display(),
+        "update_frequency": _label(Frequency, dataset.update_frequency),
+        "open_type": _label(OpenType, dataset.open_type),
         "access_conditions": dataset.access_conditions,
         "spatial_text": dataset.spatial,
         "temporal_start": dataset.temporal_start.isoformat() if dataset.temporal_start else "",
@@ -181,7 +196,7 @@ def package_dict(dataset: Dataset, request) -> dict:
             for t in tags
         ],
         "num_tags": len(tags),
-        "groups": [group_dict(t) for t in dataset.themes.all()],
+        "groups": [group_dict(t) for t in _related(dataset, "themes")],
         "resources": [resource_dict(r, request, dataset) for r in resources],
         "num_resources": len(resources),
         "extras": [{"key": k, "value": v} for k, v in extras.items() if v],

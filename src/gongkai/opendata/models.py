@@ -182,7 +182,12 @@ class Dataset(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("数据集")
         verbose_name_plural = _("数据集")
         ordering = ["-modified_at", "-pk"]
-        indexes = [models.Index(fields=["state", "modified_at"]), models.Index(fields=["unit", "state"])]
+        indexes = [
+            models.Index(fields=["state", "modified_at"]),
+            models.Index(fields=["unit", "state"]),
+            # the catalogue's default order (CKAN package_search, portal list): newest first, then by key
+            models.Index(fields=["state", "-modified_at", "id"], name="opendata_ds_state_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
