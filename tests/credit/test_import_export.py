@@ -233,3 +233,24 @@ def test_import_command(tree, tmp_path):
         call_command("import_credit", str(bad), kind="penalty", unit=tree.dept_a.credit_code, user="mz_editor")
     with pytest.raises(CommandError):
         call_command("import_credit", str(good), kind="penalty", unit=tree.dept_a.credit_code, user="rs_editor")
+
+
+def test_a_concurrent_entry_of_the_same_number_gives_a_clear_error(tree):
+    """Between the import's duplicate check and its insert another writer takes a decision number:
+    the unique constraint stops the import, which answers with a message instead of a traceback."""
+    from django.core.exceptions import ValidationError
+
+    from gongkai.credit import services
+
+    rows = penalties(3)
+
+    class RacedImporter(importer.Importer):
+        def _write(self, rows_to_write):
+            services.record_create(actor=tree.editor_a, unit=tree.dept_a, kind="penalty", data=rows[1])
+            return super()._write(rows_to_write)
+
+    with pytest.raises(ValidationError, match="相同的文号"):
+        RacedImporter(actor=tree.editor_a, unit=tree.dept_a, kind="penalty").run(
+            "q2.csv", as_csv(rows_for("penalty", rows))
+        )
+    assert not Penalty.objects.exists()

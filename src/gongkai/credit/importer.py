@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import JSONField
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,6 +202,10 @@ class Importer:
                     transaction.on_commit(lambda: _index_later(self.kind, ids))
         except ImportAborted:
             result.committed = False
+        except IntegrityError as exc:  # another import or entry wrote the same decision number meanwhile
+            raise ValidationError(
+                _("导入期间另有记录使用了相同的文号，本次导入未保存任何记录，请重新导入以查看重复的行")
+            ) from exc
         if not result.committed:
             result.created = result.published = 0
             result.ids = []
@@ -357,7 +361,8 @@ class Importer:
         known = {name for name, _how, _x in plan}
         table = self.model._meta.db_table
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        # wrap_database_errors: psycopg's own errors (a concurrent duplicate number) become Django's
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                 [table, self.model._meta.pk.column, len(rows)],
