@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from gongkai.assessment import services
 from gongkai.assessment.models import PeriodStatus, Score
@@ -224,3 +225,31 @@ def test_county_set_reads_appeals_through_the_interaction_selector(tree, county_
     a.refresh_from_db()
     # applicable: 1.3 (0/10), 3 (15/15), 4 (25/25) → 40 of 50 points → 80 after rescaling
     assert a.base == D(80)
+
+
+def test_scoring_notes_follow_the_visitors_language_and_ranking_keeps_the_staff_note(
+    sites, tree, website_set, client_for
+):
+    period = make_period(tree, website_set)
+    services.period_refresh_inputs(actor=tree.office, period=period)
+    a = period.assessees.get(unit=tree.dept_a)
+    services.score_manual(
+        actor=tree.office,
+        assessee=a,
+        indicator=website_set.indicators.get(code="1.3"),
+        points=D(10),
+        note="栏目设置基本齐全，缺少政策解读专栏",
+    )
+    services.period_rank(actor=tree.office, period=period)
+    leaked = Score.objects.get(assessee=a, indicator__code="4.3")
+    assert leaked.note == "" and leaked.auto_note["msg"] == "%(count)s处，扣%(points)s分"
+    assert leaked.auto_note["params"]["count"] == "1"
+    # what the person typed is theirs: ranking writes only the system's note
+    assert Score.objects.get(assessee=a, indicator__code="1.3").note == "栏目设置基本齐全，缺少政策解读专栏"
+    c = client_for(tree.office)
+    url = reverse("assessment_wb:assessee-detail", args=[a.pk])
+    en = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 found, 2" in en and "points deducted" in en and "扣" not in en
+    assert "栏目设置基本齐全，缺少政策解读专栏" in en
+    hant = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hant").content.decode()
+    assert "1處，扣2" in hant

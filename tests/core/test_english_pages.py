@@ -67,6 +67,11 @@ def _strings(value):
             yield value.strip()
             yield from (part.strip() for part in value.splitlines() if HAN.search(part))
     elif isinstance(value, dict):
+        if isinstance(value.get("msg"), str):
+            # a system message (gongkai.core.messages): its 简体 source is UI text translated when shown,
+            # not data; only its parameters (names, dates, quoted text) are data
+            yield from _strings(value.get("params"))
+            return
         for item in value.values():
             yield from _strings(item)
     elif isinstance(value, (list, tuple)):
@@ -128,18 +133,9 @@ def _untranslated(page: str, data: list[str]) -> list[str]:
     return sorted(set(HAN.findall(page)))
 
 
-# Chinese still left on demo-county workbench pages, by page, for the integrator (text stored when it was
-# made, not rendered from a msgid): a report's generated notes on its figures (document text),
-# assessment scoring notes and crawler findings stored with their records, one truncated summary.
-KNOWN = {
-    r"/workbench/reports/\d+/": {"信息内容", "工填报", "情况", "日", "月", "等", "来源"},
-    # a published annual report is the unit's official document in the national format: its table notes
-    # (人工填报, 信息内容 ..., source lines) are document text, shown as published
-    r"/reports/\d+/": {"信息内容", "工填报", "情况", "来源"},
-    r"/workbench/assessment/sets/\d+/": {"工"},
-    r"/workbench/monitoring/(findings|sites/\d+)/": {"手机号码"},
-    r"/workbench/guides/events/": {"是"},
-}
+# Chinese allowed on some pages beyond database content, by page (none: system-generated notes, check
+# messages and findings are stored as messages and translated when shown).
+KNOWN: dict[str, set[str]] = {}
 
 
 def _known(url: str) -> set[str]:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from gongkai.core import aio
+from gongkai.core.messages import render
 from gongkai.monitoring import loopback, services
 from gongkai.monitoring.engine import crawl
 from gongkai.monitoring.engine.fetch import Fetcher, Limits
@@ -38,7 +39,7 @@ def test_check_registers_proposes_columns_and_finds_problems(farm, tree):
     got = {(f.rule, f.column_name) for f in findings}
     assert ("column_not_updated", "通知公告") in got and ("column_blank", "政策解读") in got
     leak = next(f for f in findings if f.rule == "personal_data")
-    assert "139****1234" in leak.evidence and "13905781234" not in leak.evidence + leak.context
+    assert "139****1234" in leak.evidence_text and "13905781234" not in leak.evidence_text + leak.context
     assert leak.url.endswith("/xp/dt/0.html") and len(leak.html_sha256) == 64
     assert ("home_not_updated", "") not in got and not any(f.rule == "footer_missing" for f in findings)
     assert crawl_.pages >= 15
@@ -191,7 +192,9 @@ def test_attachment_with_personal_data(farm):
     farm.add("/a/1.html", "<html><body><a href='/a/list.docx'>附件</a></body></html>")
     farm.add("/a/list.docx", loopback.Page(buf.getvalue(), content_type="application/octet-stream"))
     report = crawl.crawl_one(crawl.SiteSpec(farm.url("/a/")), LIMITS)
-    assert [(h.url.rsplit("/", 1)[1], h.evidence) for h in report.hits] == [("list.docx", "手机号码：138****8000")]
+    assert [(h.url.rsplit("/", 1)[1], render(h.evidence)) for h in report.hits] == [
+        ("list.docx", "手机号码：138****8000")
+    ]
 
 
 def test_finding_rows_are_unique_per_fingerprint_across_crawls(farm, tree):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from gongkai.core.models import AuditEvent
 from gongkai.core.transitions import TransitionRefused
@@ -61,7 +62,7 @@ def test_the_creator_of_a_word_list_cannot_review_its_findings(farm, tree):
     site = services.site_register(actor=tree.office, home_url=url, unit=tree.dept_a)
     services.crawl_sites([site.pk], as_of=AS_OF)
     f = Finding.objects.get(site=site, rule="wrong_expression", word_entry__word_list=wl)
-    assert "“西屏镇”应为“西屏街道”" in f.evidence and f.rule_creator == tree.office
+    assert "“西屏镇”应为“西屏街道”" in f.evidence_text and f.rule_creator == tree.office
     with pytest.raises(PermissionDenied):
         services.finding_confirm(actor=tree.office, finding=f)
     from tests.factories import staff
@@ -133,3 +134,23 @@ def test_an_unreachable_recrawl_resolves_nothing(site_with_leak, tree):
 
 def test_default_word_lists_are_seeded():
     assert set(WordList.objects.values_list("kind", flat=True)) == {"wrong", "confusable", "sensitive"}
+
+
+def test_evidence_is_stored_as_a_message_and_shown_in_the_visitors_language(site_with_leak, client_for, api_for, tree):
+    _farm, site = site_with_leak
+    f = leak(site)
+    # stored: the 简体 source and the masked number, never a sentence in one language
+    assert f.evidence == "" and f.evidence_msg == {
+        "msg": "%(kind)s：%(value)s",
+        "params": {"kind": {"msg": "手机号码", "params": {}}, "value": "139****1234"},
+    }
+    c = client_for(tree.office)
+    url = reverse("monitoring_wb:finding-detail", args=[f.pk])
+    en = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mobile phone: 139****1234" in en and "手机号码" not in en
+    hant = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hant").content.decode()
+    assert "手機號碼：139****1234" in hant
+    listing = c.get(reverse("monitoring_wb:finding-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mobile phone: 139****1234" in listing
+    api = api_for(tree.office).get(f"/api/v1/monitoring/findings/{f.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 200 and api.json()["evidence"] == "Mobile phone: 139****1234"

@@ -54,7 +54,7 @@ def rules_of(findings, rule):
 
 def test_unreachable_at_five_percent_is_a_veto():
     found = rules.availability(report(), ctx(availability=rules.Availability(probes=140, failed=7)))
-    assert [f.severity for f in found] == ["veto"] and "5.0%" in found[0].evidence
+    assert [f.severity for f in found] == ["veto"] and "5.0%" in found[0].evidence_text
 
 
 def test_unreachable_just_below_five_percent_is_not():
@@ -99,12 +99,12 @@ def test_future_dates_on_a_list_are_not_updates():
     c = col("规范性文件", "policy", dt.date(2028, 7, 15))
     c.dates = [dt.date(2025, 1, 3), dt.date(2028, 7, 15)]  # an effective date in the future
     found = rules.columns([c], ctx())
-    assert found and "2025-01-03" in found[0].evidence
+    assert found and "2025-01-03" in found[0].evidence_text
 
 
 def test_undated_column_counts_as_not_updated():
     found = rules.columns([col("通知公告", "notice", None)], ctx())
-    assert found[0].rule == "column_not_updated" and "无日期" in found[0].evidence
+    assert found[0].rule == "column_not_updated" and "无日期" in found[0].evidence_text
 
 
 def _stale_news(n):
@@ -168,21 +168,21 @@ def test_each_missing_footer_identifier_is_one_finding():
     r = report()
     r.footer = {"organiser": "松阳县人民政府办公室"}
     found = rules.footer(r, ctx())
-    assert sorted(f.evidence for f in found) == sorted(
+    assert sorted(f.evidence_text for f in found) == sorted(
         ["网站底部未标注网站标识码", "网站底部未标注ICP备案编号", "网站底部未标注公安机关备案号"]
     )
 
 
 def test_footer_code_differing_from_registry():
     found = rules.footer(report(), ctx(registered_code="3311240002"))
-    assert found and "不符" in found[0].evidence
+    assert found and "不符" in found[0].evidence_text
 
 
 def test_meta_missing_lists_the_tags():
     r = report()
     r.home.meta = {"SiteName": "x"}
     found = rules.meta(r)
-    assert found[0].rule == "meta_missing" and "SiteDomain" in found[0].evidence and found[0].severity == "notice"
+    assert found[0].rule == "meta_missing" and "SiteDomain" in found[0].evidence_text and found[0].severity == "notice"
 
 
 def test_https_and_ipv6():

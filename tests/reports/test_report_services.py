@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from gongkai.core.messages import render
 from gongkai.core.models import AuditEvent
 from gongkai.reports import engine, services
 from gongkai.reports.models import AnnualReport, FigureChange, ReportStatus
@@ -106,21 +107,21 @@ def test_adjustment_needs_reason_breaks_balance_and_is_audited(tree, county_reco
     assert cell["v"] == 5 and cell["computed"] == 4 and cell["src"] == "adjusted"
     assert report.figures["t3"]["new"]["total"]["v"] == 8
     failing = {c["code"]: c for c in report.checks if not c["ok"]}
-    assert "t3_balance" in failing and "自然人列" in failing["t3_balance"]["message"]
+    assert "t3_balance" in failing and "自然人列" in render(failing["t3_balance"]["message"])
     with pytest.raises(services.PublishBlocked):
         services.report_publish(actor=tree.office, report=report)
     # completing the adjustment (the paper request was answered: 予以公开) restores the balance
     report = services.report_adjust_figure(
         actor=tree.office, report=report, table="t3", row="open", col="natural", value=4, reason="该纸质申请已予以公开"
     )
-    assert all(c["ok"] for c in report.checks), [c["message"] for c in report.checks if not c["ok"]]
+    assert all(c["ok"] for c in report.checks), [c["message"] for c in report.check_results if not c["ok"]]
     assert FigureChange.objects.filter(report=report, kind="adjust").count() == 2
     ev = AuditEvent.objects.filter(action="reports.figure.adjust").order_by("-id").first()
     assert ev.after["reason"] == "该纸质申请已予以公开" and ev.before["computed"] == 3
     # adjustments survive a recomputation
     report = services.report_generate(actor=tree.office, unit=tree.county, year=2025)
     assert report.figures["t3"]["new"]["natural"]["v"] == 5
-    assert all(c["ok"] for c in report.checks), [c["message"] for c in report.checks if not c["ok"]]
+    assert all(c["ok"] for c in report.checks), [c["message"] for c in report.check_results if not c["ok"]]
     published = services.report_publish(actor=tree.office, report=report)
     assert published.status == ReportStatus.PUBLISHED
 
@@ -148,7 +149,7 @@ def test_table2_library_check_fails_on_adjusted_counts(tree, county_records):
         actor=tree.office, report=report, table="t2", row="normative", col="made", value=3, reason="含一件联合发文"
     )
     failing = {c["code"]: c for c in report.checks if not c["ok"]}
-    assert "t2_library" in failing and "报告 3，文件库 2" in failing["t2_library"]["message"]
+    assert "t2_library" in failing and "报告 3，文件库 2" in render(failing["t2_library"]["message"])
 
 
 def test_correction_creates_new_version_and_supersedes_on_publish(tree, county_records):

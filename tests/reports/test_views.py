@@ -300,3 +300,20 @@ def test_trace_of_a_total_lists_the_records_of_its_parts(tree, county_records, d
     assert r["open_eoy"].tracking_code not in page
     page = c.get(reverse("reports_wb:trace", args=[draft.pk, "t4", "count", "review_total"])).content.decode()
     assert r["process"].tracking_code in page and r["not_held"].tracking_code not in page
+
+
+def test_check_messages_and_figure_notes_follow_the_visitors_language(tree, county_records, client_for):
+    report = fill_manual(services.report_generate(actor=tree.office, unit=tree.county, year=2025), tree.office)
+    stored = next(c for c in report.checks if c["code"] == "t2_manual_notes")
+    # stored: the 简体 source of the message, translated when shown
+    assert stored["ok"] and stored["message"] == {"msg": "人工填报的数字均注明了来源", "params": {}}
+    c = client_for(tree.office)
+    url = reverse("reports_wb:detail", args=[report.pk])
+    en = c.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Every figure entered by hand names its source" in en and "注明了来源" not in en
+    # the source note is what staff typed: shown as typed, in any language
+    assert "entered by hand, source: 县行政审批局、县综合执法局2025年度统计报表" in en
+    hant = c.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hant").content.decode()
+    assert "人工填報的數字均註明" in hant and "注明了来源" not in hant
+    # (GET pages in 繁體 also show database text converted)
+    assert "：人工填報，來源：縣行政審批局、縣綜合執法局2025年度統計報表" in hant

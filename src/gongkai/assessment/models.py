@@ -240,7 +240,9 @@ class Score(models.Model):
     points = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True)
     applicable = models.BooleanField(default=True)
     vetoed = models.BooleanField(default=False)
-    note = models.CharField(_("说明"), max_length=300, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)  # typed by the person who scored
+    # how the system reached the points (a message of gongkai.core.messages, shown in the visitor's language)
+    auto_note = models.JSONField(_("计分说明"), default=dict, blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from gongkai.core.messages import N_, message
+
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 SCORED = ("deduction", "ratio", "boolean", "manual")
@@ -47,32 +49,40 @@ class Ind:
 class Outcome:
     points: Decimal | None  # None: not applicable
     vetoed: bool = False
-    note: str = ""
+    note: dict | str = ""  # a stored message (gongkai.core.messages), translated when shown
 
 
 def score_leaf(ind: Ind, inputs: dict, manual: Decimal | None = None) -> Outcome:
     m = ind.method
     if m == "veto":
         hit = int(inputs.get("veto", 0) or 0) > 0 or bool(inputs.get("manual_veto"))
-        return Outcome(None, vetoed=hit, note=f"否决：{inputs.get('veto', 0)}处" if hit else "")
+        return Outcome(
+            None, vetoed=hit, note=message(N_("否决：%(count)s处"), count=str(inputs.get("veto", 0))) if hit else ""
+        )
     if m == "deduction":
         count = int(inputs.get("count", 0) or 0)
         cap = ind.cap if ind.cap is not None else ind.weight
         deduct = min(cap, ind.per_item * count)
-        return Outcome(q(max(ZERO, ind.weight - deduct)), note=f"{count}处，扣{q(deduct)}分")
+        return Outcome(
+            q(max(ZERO, ind.weight - deduct)),
+            note=message(N_("%(count)s处，扣%(points)s分"), count=str(count), points=str(q(deduct))),
+        )
     if m == "ratio":
         den = int(inputs.get("den", 0) or 0)
         if den <= 0:
-            return Outcome(None, note="无可计算的记录，不适用")
+            return Outcome(None, note=message(N_("无可计算的记录，不适用")))
         num = min(int(inputs.get("num", 0) or 0), den)
         return Outcome(q(ind.weight * num / den), note=f"{num}/{den}")
     if m == "boolean":
         if inputs.get("applicable") is False:
-            return Outcome(None, note="不适用")
-        return Outcome(ind.weight if inputs.get("ok") else ZERO, note="达标" if inputs.get("ok") else "未达标")
+            return Outcome(None, note=message(N_("不适用")))
+        return Outcome(
+            ind.weight if inputs.get("ok") else ZERO,
+            note=message(N_("达标")) if inputs.get("ok") else message(N_("未达标")),
+        )
     if m == "manual":
         if manual is None:
-            return Outcome(None, note="尚未评分")
+            return Outcome(None, note=message(N_("尚未评分")))
         return Outcome(q(min(max(manual, ZERO), ind.weight)))
     if m == "bonus":
         given = manual if manual is not None else Decimal(str(inputs.get("points", 0) or 0))

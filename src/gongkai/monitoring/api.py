@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -78,6 +79,7 @@ class SiteCreateSerializer(serializers.Serializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField()
+    evidence = serializers.CharField(source="evidence_text", read_only=True, label=gettext_lazy("证据"))
 
     class Meta:
         model = Finding

@@ -328,7 +328,9 @@ class Finding(ConcurrentTransitionMixin, models.Model):
     confidence = models.FloatField(_("置信度"), default=1.0)
     url = models.URLField(_("页面地址"), max_length=1000, blank=True)
     column_name = models.CharField(_("栏目"), max_length=60, blank=True)
-    evidence = models.TextField(_("证据"), blank=True)
+    evidence = models.TextField(_("证据"), blank=True)  # quoted text, shown as it is
+    # what a check found, written by the system: a message of gongkai.core.messages, shown in the visitor's language
+    evidence_msg = models.JSONField(_("证据说明"), default=dict, blank=True)
     context = models.TextField(_("上下文"), blank=True)
     html_sha256 = models.CharField(_("页面哈希"), max_length=64, blank=True)
     screenshot = models.FileField(
@@ -356,6 +358,13 @@ class Finding(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("监测发现")
         ordering = ["-last_seen_at", "-pk"]
         indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["site", "fingerprint"])]
+
+    @property
+    def evidence_text(self) -> str:
+        """The evidence in the active language (a system message translated, quoted text as it is)."""
+        from gongkai.core.messages import render
+
+        return render(self.evidence_msg) if self.evidence_msg else self.evidence
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} · {self.url or self.site or self.account}"

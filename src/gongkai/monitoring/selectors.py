@@ -145,7 +145,7 @@ def findings_by_ids(ids) -> list[dict]:
             "status_label": str(f.get_status_display()),
             "url": f.url,
             "column": f.column_name,
-            "evidence": f.evidence,
+            "evidence": f.evidence_text,
             "site": f.site.name if f.site else "",
             "unit_id": f.unit_id,
             "from_crawl": f.site_id is not None,

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
+from gongkai.core.messages import N_, join, message
 from gongkai.core.models import PUBLIC_INSTITUTION_KINDS, Organisation, OrgKind
 
 from . import sources
@@ -215,9 +216,11 @@ def traceability_check(figures: dict) -> T.Check:
     return T.Check(
         "traceable",
         not bad,
-        "每个统计数字都能追溯到对应的记录"
+        message(N_("每个统计数字都能追溯到对应的记录"))
         if not bad
-        else "以下数字与可追溯的记录条数不一致："
-        + "；".join(f"{T.row_label(t, r)}·{T.col_label(t, r, c)}" for t, r, c in bad[:10]),
+        else message(
+            N_("以下数字与可追溯的记录条数不一致：%(cells)s"),
+            cells=join([f"{T.row_label(t, r)}·{T.col_label(t, r, c)}" for t, r, c in bad[:10]], T.SEMI),
+        ),
         bad,
     )

@@ -90,7 +90,7 @@ def to_json(report) -> dict:
         "sections": [{"heading": label, "text": text} for _k, label, text in report.narrative()],
         "tables": T.as_json_tables(report.figures),
         "notes": layout.manual_notes(report),
-        "checks": report.checks,
+        "checks": report.check_results,
     }
 
 

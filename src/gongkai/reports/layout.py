@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import tables as T
 
@@ -39,7 +40,7 @@ class VCell:
 
     @property
     def marker(self) -> str:
-        return {"manual": "人工填报", "adjusted": "人工调整", "unwired": "未接入"}.get(self.src, "")
+        return {"manual": _("人工填报"), "adjusted": _("人工调整"), "unwired": _("未接入")}.get(self.src, "")
 
 
 @dataclass
@@ -67,7 +68,10 @@ def _v(report, table, row, col, links: bool) -> VCell:
 def table2(report, links: bool = False) -> list[Layout]:
     out = []
     for b in T.T2_BLOCKS:
-        head = [[HCell(b.heading, colspan=1 + len(b.cols))], [HCell("信息内容")] + [HCell(c.label) for c in b.cols]]
+        head = [
+            [HCell(b.heading, colspan=1 + len(b.cols))],
+            [HCell(T.T2_CONTENT_LABEL)] + [HCell(c.label) for c in b.cols],
+        ]
         body = [([HCell(r.label)], [_v(report, "t2", r.key, c.key, links) for c in b.cols]) for r in b.rows]
         out.append(Layout(head, body, 1 + len(b.cols), caption=b.heading, caption_hidden=True))
     return out
@@ -77,7 +81,7 @@ def table3(report, links: bool = False) -> Layout:
     head = [
         [
             HCell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rowspan=3, colspan=3),
-            HCell("申请人情况", colspan=7),
+            HCell(T.T3_APPLICANT_HEADING, colspan=7),
         ],
         [HCell("自然人", rowspan=2), HCell("法人或其他组织", colspan=5), HCell("总计", rowspan=2)],
         [HCell(c.label) for c in T.T3_COLS if c.group],
@@ -136,11 +140,19 @@ def manual_notes(report) -> list[str]:
             for c, cell in cols.items():
                 if cell.get("src") == "manual" and cell.get("note"):
                     notes.append(
-                        f"{T.row_label(table, r)}（{T.col_label(table, r, c)}）：人工填报，来源：{cell['note']}"
+                        _("%(row)s（%(col)s）：人工填报，来源：%(note)s")
+                        % {"row": T.row_label(table, r), "col": T.col_label(table, r, c), "note": cell["note"]}
                     )
                 elif cell.get("src") == "adjusted":
                     notes.append(
-                        f"{T.TABLES[table][:2]} {T.row_label(table, r)}（{T.col_label(table, r, c)}）："
-                        f"系统统计 {cell.get('computed')}，调整为 {cell.get('v')}，理由：{cell.get('note')}"
+                        _("%(table)s %(row)s（%(col)s）：系统统计 %(computed)s，调整为 %(value)s，理由：%(note)s")
+                        % {
+                            "table": T.TABLE_NUMBERS[table],
+                            "row": T.row_label(table, r),
+                            "col": T.col_label(table, r, c),
+                            "computed": cell.get("computed"),
+                            "value": cell.get("v"),
+                            "note": cell.get("note"),
+                        }
                     )
     return notes

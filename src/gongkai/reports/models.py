@@ -95,6 +95,13 @@ class AnnualReport(FSMModelMixin, models.Model):
         return f"{self.title}{suffix}"
 
     @property
+    def check_results(self) -> list[dict]:
+        """The stored checks with their messages in the active language."""
+        from gongkai.core.messages import render
+
+        return [{**c, "message": render(c.get("message"))} for c in self.checks or []]
+
+    @property
     def failing_count(self) -> int:
         return sum(1 for c in self.checks or [] if not c.get("ok"))
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from gongkai.core.messages import N_, join, message, render
+
 # ---------------------------------------------------------------------------------------------
 # Sections
 SECTIONS = [
@@ -55,6 +57,9 @@ class Block:
 
 # ---------------------------------------------------------------------------------------------
 # Table 二 — 主动公开政府信息情况
+#: the first column heading of every 表二 block (official wording)
+T2_CONTENT_LABEL = "信息内容"
+
 T2_BLOCKS = (
     Block(
         "第二十条第（一）项",
@@ -168,6 +173,10 @@ TABLES = {
     "t3": "表三 收到和处理政府信息公开申请情况",
     "t4": "表四 政府信息公开行政复议、行政诉讼情况",
 }
+#: the tables' official numbers (表二 …), as notes and checks name them
+TABLE_NUMBERS = {key: label.split()[0] for key, label in TABLES.items()}
+#: the heading over table 三's applicant columns (official wording)
+T3_APPLICANT_HEADING = "申请人情况"
 
 
 def row_label(table: str, row: str) -> str:
@@ -354,11 +363,19 @@ def parse_figure(raw, *, table: str, row: str, col: str):
 class Check:
     code: str
     ok: bool
-    message: str
+    msg: dict  # a stored message (gongkai.core.messages): translated when shown
     cells: list[tuple[str, str, str]] = field(default_factory=list)
 
+    @property
+    def message(self) -> str:
+        """The check's text in the active language."""
+        return render(self.msg)
+
     def as_dict(self) -> dict:
-        return {"code": self.code, "ok": self.ok, "message": self.message, "cells": [list(c) for c in self.cells]}
+        return {"code": self.code, "ok": self.ok, "message": self.msg, "cells": [list(c) for c in self.cells]}
+
+
+SEMI = N_("；")
 
 
 def _num(v) -> Decimal:
@@ -387,14 +404,20 @@ def run_checks(
         Check(
             "complete",
             not missing,
-            "所有数字均已填写"
+            message(N_("所有数字均已填写"))
             if not missing
-            else "以下数字尚未填写："
-            + "；".join(f"{TABLES[t].split()[0]} {row_label(t, r)}·{col_label(t, r, c)}" for t, r, c in missing),
+            else message(
+                N_("以下数字尚未填写：%(cells)s"),
+                cells=join([f"{TABLE_NUMBERS[t]} {row_label(t, r)}·{col_label(t, r, c)}" for t, r, c in missing], SEMI),
+            ),
             missing,
         )
     )
-    checks.append(Check("non_negative", not negative, "没有负数" if not negative else "存在负数", negative))
+    checks.append(
+        Check(
+            "non_negative", not negative, message(N_("没有负数")) if not negative else message(N_("存在负数")), negative
+        )
+    )
 
     # 一 + 二 = 三（七） + 四, for every column of table 三
     bad = []
@@ -407,10 +430,20 @@ def run_checks(
         Check(
             "t3_balance",
             not bad,
-            "表三各列：一＋二＝三（七）＋四"
+            message(N_("表三各列：一＋二＝三（七）＋四"))
             if not bad
-            else "表三“一＋二＝三（七）＋四”不成立："
-            + "；".join(f"{col_label('t3', 'new', c)}列 {lhs} ≠ {rhs}" for c, lhs, rhs in bad),
+            else message(
+                N_("表三“一＋二＝三（七）＋四”不成立：%(columns)s"),
+                columns=join(
+                    [
+                        message(
+                            N_("%(col)s列 %(lhs)s ≠ %(rhs)s"), col=col_label("t3", "new", c), lhs=str(lhs), rhs=str(rhs)
+                        )
+                        for c, lhs, rhs in bad
+                    ],
+                    SEMI,
+                ),
+            ),
             [("t3", r, c) for c, _, _ in bad for r in ("new", "carried_in", "result_total", "carried_out")],
         )
     )
@@ -433,11 +466,15 @@ def run_checks(
         Check(
             "t3_totals",
             ok,
-            "表三“总计”列与“（七）总计”行等于各项之和"
+            message(N_("表三“总计”列与“（七）总计”行等于各项之和"))
             if ok
-            else "表三合计不等于各项之和："
-            + "；".join(
-                [f"{row_label('t3', r)}行" for r in bad_rows] + [f"{col_label('t3', 'new', c)}列" for c in bad_cols]
+            else message(
+                N_("表三合计不等于各项之和：%(items)s"),
+                items=join(
+                    [message(N_("%(row)s行"), row=row_label("t3", r)) for r in bad_rows]
+                    + [message(N_("%(col)s列"), col=col_label("t3", "new", c)) for c in bad_cols],
+                    SEMI,
+                ),
             ),
             [("t3", r, "total") for r in bad_rows] + [("t3", "result_total", c) for c in bad_cols],
         )
@@ -452,9 +489,12 @@ def run_checks(
         Check(
             "t4_totals",
             not bad4,
-            "表四各“总计”等于各项之和"
+            message(N_("表四各“总计”等于各项之和"))
             if not bad4
-            else "表四“总计”不等于各项之和：" + "；".join(col_label("t4", T4_ROW, f"{g}_total") for g in bad4),
+            else message(
+                N_("表四“总计”不等于各项之和：%(columns)s"),
+                columns=join([col_label("t4", T4_ROW, f"{g}_total") for g in bad4], SEMI),
+            ),
             [("t4", T4_ROW, f"{g}_total") for g in bad4],
         )
     )
@@ -465,7 +505,7 @@ def run_checks(
             Check(
                 "t2_library",
                 False,
-                "规章和行政规范性文件库未接入，无法核对表二的件数",
+                message(N_("规章和行政规范性文件库未接入，无法核对表二的件数")),
                 [("t2", r, c) for r in T2_LIBRARY_ROWS for c in ("made", "repealed", "in_force")],
             )
         )
@@ -480,11 +520,22 @@ def run_checks(
             Check(
                 "t2_library",
                 not diffs,
-                "表二规章、行政规范性文件件数与文件库一致"
+                message(N_("表二规章、行政规范性文件件数与文件库一致"))
                 if not diffs
-                else "表二与规范性文件库不一致："
-                + "；".join(
-                    f"{row_label('t2', r)}·{col_label('t2', r, c)} 报告 {m}，文件库 {t}" for r, c, m, t in diffs
+                else message(
+                    N_("表二与规范性文件库不一致：%(diffs)s"),
+                    diffs=join(
+                        [
+                            message(
+                                N_("%(cell)s 报告 %(mine)s，文件库 %(theirs)s"),
+                                cell=f"{row_label('t2', r)}·{col_label('t2', r, c)}",
+                                mine=str(m),
+                                theirs=str(t),
+                            )
+                            for r, c, m, t in diffs
+                        ],
+                        SEMI,
+                    ),
                 ),
                 [("t2", r, c) for r, c, _, _ in diffs],
             )
@@ -501,9 +552,11 @@ def run_checks(
         Check(
             "t2_manual_notes",
             not unnoted,
-            "人工填报的数字均注明了来源"
+            message(N_("人工填报的数字均注明了来源"))
             if not unnoted
-            else "人工填报的数字须注明来源：" + "、".join(row_label("t2", r) for r, _ in unnoted),
+            else message(
+                N_("人工填报的数字须注明来源：%(rows)s"), rows=join([row_label("t2", r) for r, _ in unnoted], N_("、"))
+            ),
             [("t2", r, c) for r, c in unnoted],
         )
     )
@@ -515,12 +568,22 @@ def run_checks(
             Check(
                 "t3_carry_over",
                 not bad_prev,
-                "上年结转数与上年度报告的结转下年度数一致"
+                message(N_("上年结转数与上年度报告的结转下年度数一致"))
                 if not bad_prev
-                else "“二、上年结转”与上年度报告“四、结转下年度继续办理”不一致："
-                + "；".join(
-                    f"{col_label('t3', 'new', c)}列 本年 {t3['carried_in'][c]['v']}，上年 {previous_carried_out.get(c)}"
-                    for c in bad_prev
+                else message(
+                    N_("“二、上年结转”与上年度报告“四、结转下年度继续办理”不一致：%(columns)s"),
+                    columns=join(
+                        [
+                            message(
+                                N_("%(col)s列 本年 %(this)s，上年 %(last)s"),
+                                col=col_label("t3", "new", c),
+                                this=str(t3["carried_in"][c]["v"]),
+                                last=str(previous_carried_out.get(c)),
+                            )
+                            for c in bad_prev
+                        ],
+                        SEMI,
+                    ),
                 ),
                 [("t3", "carried_in", c) for c in bad_prev],
             )
@@ -540,7 +603,7 @@ def as_json_tables(figures: dict) -> dict:
         t2.append(
             {
                 "heading": b.heading,
-                "columns": ["信息内容"] + [c.label for c in b.cols],
+                "columns": [T2_CONTENT_LABEL] + [c.label for c in b.cols],
                 "rows": [[r.label] + [_jsonnum(figures["t2"][r.key][c.key]["v"]) for c in b.cols] for r in b.rows],
                 "manual": [r.key in T2_MANUAL_ROWS for r in b.rows],
                 "notes": [
@@ -548,7 +611,7 @@ def as_json_tables(figures: dict) -> dict:
                 ],
             }
         )
-    t3_cols = ["申请人情况"] + [f"{c.group}·{c.label}" if c.group else c.label for c in T3_COLS]
+    t3_cols = [T3_APPLICANT_HEADING] + [f"{c.group}·{c.label}" if c.group else c.label for c in T3_COLS]
     t3_rows = []
     for r in T3_ROWS:
         if r.header:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
 from gongkai.core.decorators import staff_required
+from gongkai.core.messages import render as render_message
 from gongkai.core.models import Organisation, Role
 
 from . import exports, layout, selectors, services, tasks
@@ -292,7 +293,7 @@ def publish(request, pk):
             services.report_generate(actor=request.user, unit=report.unit, year=report.year)
         except ValidationError:
             pass
-        messages.error(request, exc.messages[0] + "；".join(c["message"] for c in exc.failing))
+        messages.error(request, exc.messages[0] + "；".join(render_message(c.get("message")) for c in exc.failing))
         return redirect("reports_wb:detail", pk=pk)
     except ValidationError as exc:
         for m in _errors(exc):

@@ -98,6 +98,18 @@ def org(seq: int, name: str, org_type: str, description: str) -> services.Applic
     )
 
 
+def _assign(req, handler):
+    """The request assigned to ``handler`` on the day it was received."""
+    return services.request_assign(actor=handler, req=req, handler=handler, on=req.received_on)
+
+
+def _reply(req, handler, signer, outcome, replied_on: dt.date, *, reason: str = "", letter: bool = True):
+    """The reply drafted by the handler and signed off by ``signer`` (a reviewer or leader, the default
+    policy), sent on ``replied_on``."""
+    services.reply_submit(actor=handler, req=req, outcome=outcome, reason=reason, letter=letter)
+    return services.reply_approve(actor=signer, req=req, replied_on=replied_on)
+
+
 @transaction.atomic
 def load(ctx) -> None:
     # Phones are encrypted at rest: the demo requests are recognised by their applicants' blind index.
@@ -130,21 +142,16 @@ def load(ctx) -> None:
             actor=actor, unit=unit, data=data, channel=channel, received_on=ago(days_ago), receipt_evidence=evidence
         )
 
-    def assign(req, user):
-        return services.request_assign(actor=user, req=req, handler=user, on=req.received_on)
-
     def reply(req, user, outcome, days_ago, reason="", letter=True):
-        """Drafted by the handler, signed off by a reviewer or leader (the default policy)."""
-        services.reply_submit(actor=user, req=req, outcome=outcome, reason=reason, letter=letter)
-        return services.reply_approve(actor=signers[req.unit_id], req=req, replied_on=ago(days_ago))
+        return _reply(req, user, signers[req.unit_id], outcome, ago(days_ago), reason=reason, letter=letter)
 
     try:
         # 1 just arrived online, not yet assigned
         new(mz, person(1, "请公开松阳县2026年度城乡居民最低生活保障标准调整文件"), 2)
         # 2 in progress
-        assign(new(mz, person(2, "申请公开西屏街道2025年临时救助资金发放汇总情况"), 8), ed)
+        _assign(new(mz, person(2, "申请公开西屏街道2025年临时救助资金发放汇总情况"), 8), ed)
         # 3 due soon (received ~4 weeks ago)
-        assign(
+        _assign(
             new(
                 mz,
                 person(
@@ -161,7 +168,7 @@ def load(ctx) -> None:
             ed,
         )
         # 4 overdue
-        assign(new(mz, person(4, "请公开县民政局2025年部门决算及三公经费支出情况"), 40), ed)
+        _assign(new(mz, person(4, "请公开县民政局2025年部门决算及三公经费支出情况"), 40), ed)
         # 5 waiting for correction
         r = new(mz, person(5, "我要民政的文件"), 12)
         services.request_correction_notice(
@@ -174,7 +181,7 @@ def load(ctx) -> None:
         )
         services.request_deem_withdrawn(actor=ed, req=r, on=ago(28))
         # 7 corrected: the 20 working days run again from the correction
-        r = assign(new(mz, person(7, "申请公开殡葬管理的收费"), 30), ed)
+        r = _assign(new(mz, person(7, "申请公开殡葬管理的收费"), 30), ed)
         services.request_correction_notice(
             actor=ed, req=r, items="请写明所需收费项目（如公墓、火化）及年份", sent_on=ago(28)
         )
@@ -182,7 +189,7 @@ def load(ctx) -> None:
             actor=ed, req=r, corrected_on=ago(14), note="申请人补正：2025年公墓收费标准"
         )
         # 8 consulting a third party right now (clock paused), with the consultation letter
-        r = assign(new(mz, person(8, "请公开松阳县某养老机构2025年获得的运营补贴金额"), 20), ed)
+        r = _assign(new(mz, person(8, "请公开松阳县某养老机构2025年获得的运营补贴金额"), 20), ed)
         c = services.consultation_send(
             actor=ed,
             req=r,
@@ -193,7 +200,7 @@ def load(ctx) -> None:
             letter=True,
         )
         # 9 consultation answered, back in progress
-        r = assign(new(mz, person(9, "请公开2025年度福利彩票公益金使用情况"), 35), ed)
+        r = _assign(new(mz, person(9, "请公开2025年度福利彩票公益金使用情况"), 35), ed)
         c = services.consultation_send(
             actor=ed,
             req=r,
@@ -204,10 +211,10 @@ def load(ctx) -> None:
         )
         services.consultation_answer(actor=ed, consultation=c, answered_on=ago(16), answer="同意公开", agrees=True)
         # 10 extension requested, waiting for the leader
-        r = assign(new(mz, person(10, "请公开近三年全县社会组织年检结果"), 27), ed)
+        r = _assign(new(mz, person(10, "请公开近三年全县社会组织年检结果"), 27), ed)
         services.extension_request(actor=ed, req=r, days=15, reason="涉及三个年度的档案，需调阅汇总")
         # 11 extension approved, notice sent
-        r = assign(
+        r = _assign(
             new(
                 mz,
                 org(
@@ -226,11 +233,11 @@ def load(ctx) -> None:
         ext = services.extension_request(actor=ed, req=r, days=20, reason="需对多年度文件进行检索和区分处理")
         services.extension_decide(actor=leader, extension=ext, approve=True, on=ago(5), letter=True)
         # 12 replied (public) and archived
-        r = assign(new(mz, person(12, "请公开2025年度松阳县困难残疾人生活补贴标准"), 50), ed)
+        r = _assign(new(mz, person(12, "请公开2025年度松阳县困难残疾人生活补贴标准"), 50), ed)
         r = reply(r, ed, Outcome.PUBLIC, 30, reason="现将《关于调整困难残疾人生活补贴标准的通知》全文提供给您。")
         services.request_close(actor=ed, req=r)
         # 13 withheld: third-party privacy (with a review case)
-        r = assign(new(mz, person(13, "请公开邻居张某的低保审批材料"), 55), ed)
+        r = _assign(new(mz, person(13, "请公开邻居张某的低保审批材料"), 55), ed)
         r13 = reply(
             r,
             ed,
@@ -239,7 +246,7 @@ def load(ctx) -> None:
             reason="所申请信息包含第三方个人隐私，经征求意见第三方不同意公开，且不公开不会对公共利益造成重大影响。",
         )
         # 14 not held by this body
-        r = assign(new(mz, person(14, "请公开县人民医院2025年医疗设备采购合同"), 45), ed)
+        r = _assign(new(mz, person(14, "请公开县人民医院2025年医疗设备采购合同"), 45), ed)
         reply(
             r,
             ed,
@@ -249,7 +256,7 @@ def load(ctx) -> None:
         )
         # 15 organisation, in progress at 人社局
         rse = users["rs_editor"]
-        assign(
+        _assign(
             new(
                 rs,
                 org(
@@ -263,19 +270,19 @@ def load(ctx) -> None:
             rse,
         )
         # 16 partial disclosure (with a lawsuit)
-        r = assign(new(rs, person(16, "请公开2025年松阳县事业单位公开招聘面试成绩及评分细则"), 48), rse)
+        r = _assign(new(rs, person(16, "请公开2025年松阳县事业单位公开招聘面试成绩及评分细则"), 48), rse)
         r16 = reply(
             r, rse, Outcome.PARTIAL, 29, reason="面试成绩予以公开；评分细则中考官评分记录属于过程性信息，不予公开。"
         )
         # 17 the same person asks again: repeat request
-        r = assign(new(rs, person(16, "请公开2025年松阳县事业单位公开招聘面试成绩和评分细则"), 20), rse)
+        r = _assign(new(rs, person(16, "请公开2025年松阳县事业单位公开招聘面试成绩和评分细则"), 20), rse)
         reply(r, rse, Outcome.NOT_HANDLED_REPEAT, 15, reason="您于此前已就同一政府信息提出申请，本机关已作出答复。")
         # 18 township, due soon
         xpe = users["xp_editor"]
-        assign(new(xp, person(18, "请公开西屏街道2025年旧城改造项目征收补偿方案"), 23), xpe)
+        _assign(new(xp, person(18, "请公开西屏街道2025年旧城改造项目征收补偿方案"), 23), xpe)
         # 19 education: already public
         jye = users["jy_editor"]
-        r = assign(
+        r = _assign(
             new(
                 jy,
                 org(19, "松阳县教育发展研究会", OrgType.CHARITY, "请提供2026年松阳县义务教育学校招生学区划分方案"),
@@ -292,9 +299,9 @@ def load(ctx) -> None:
             letter=False,
         )
         # 20 overdue at 人社局 (never disappears from the queue)
-        assign(new(rs, person(20, "请公开2025年度被征地农民养老保险参保人数和资金情况"), 42), rse)
+        _assign(new(rs, person(20, "请公开2025年度被征地农民养老保险参保人数和资金情况"), 42), rse)
         # 21 a reply drafted by the handler, waiting for the reviewer's sign-off
-        r = assign(new(mz, person(21, "请公开2025年松阳县孤儿基本生活费发放标准"), 15), ed)
+        r = _assign(new(mz, person(21, "请公开2025年松阳县孤儿基本生活费发放标准"), 15), ed)
         services.reply_submit(
             actor=ed,
             req=r,
@@ -394,10 +401,14 @@ def _last_year(units, users, signers, year: int) -> None:
         while not wd.is_working_day(received):
             received += dt.timedelta(days=1)
         req = services.request_submit(unit=unit, data=person(40 + i, f"{subject}（{year}年）"), received_on=received)
-        req = services.request_assign(actor=handler, req=req, handler=handler, on=received)
-        services.reply_submit(actor=handler, req=req, outcome=outcome, reason=reason, letter=False)
-        req = services.reply_approve(
-            actor=signers[unit.pk], req=req, replied_on=wd.add_working_days(received, 6 + (i * 5) % 13)
+        req = _reply(
+            _assign(req, handler),
+            handler,
+            signers[unit.pk],
+            outcome,
+            wd.add_working_days(received, 6 + (i * 5) % 13),
+            reason=reason,
+            letter=False,
         )
         services.request_close(actor=handler, req=req)
     # Received late in December, answered in January: counted as carried over in last year's report.
@@ -408,8 +419,12 @@ def _last_year(units, users, signers, year: int) -> None:
     req = services.request_submit(
         unit=mz, data=person(70, f"请公开{year}年度福利彩票公益金使用情况"), received_on=received
     )
-    req = services.request_assign(actor=ed, req=req, handler=ed, on=received)
-    services.reply_submit(
-        actor=ed, req=req, outcome=Outcome.PUBLIC, reason="现将公益金使用情况公告提供给您。", letter=False
+    _reply(
+        _assign(req, ed),
+        ed,
+        signers[mz.pk],
+        Outcome.PUBLIC,
+        wd.add_working_days(received, 12),
+        reason="现将公益金使用情况公告提供给您。",
+        letter=False,
     )
-    services.reply_approve(actor=signers[mz.pk], req=req, replied_on=wd.add_working_days(received, 12))

@@ -178,7 +178,7 @@ def period_rank(*, actor, period: Period) -> Period:
                     "points": out.points,
                     "applicable": out.points is not None or out.vetoed,
                     "vetoed": out.vetoed,
-                    "note": out.note[:300],
+                    "auto_note": out.note,
                 },
             )
         Assessee.objects.filter(pk=a.pk).update(

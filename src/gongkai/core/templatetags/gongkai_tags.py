@@ -18,3 +18,11 @@ def audit_action(value):
     from gongkai.core.audit import action_label
 
     return action_label(value)
+
+
+@register.filter
+def message(value):
+    """A stored system message (``gongkai.core.messages``) in the visitor's language; plain text as it is."""
+    from gongkai.core.messages import render
+
+    return render(value)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from gongkai.core import aio
+from gongkai.core.messages import N_, message
 
 from . import extract, pii
 from .fetch import Fetched, Fetcher, Limits
@@ -76,7 +77,7 @@ class ContentHit:
     rule: str  # personal_data | wrong_expression | sensitive_word
     url: str
     column: str
-    evidence: str
+    evidence: dict | str  # a message (gongkai.core.messages), translated when shown
     context: str
     confidence: float
     key: str
@@ -243,7 +244,7 @@ class SiteCrawler:
                     "personal_data",
                     url,
                     column,
-                    f"{pii.KIND_LABELS[hit.kind]}：{hit.masked}",
+                    message(N_("%(kind)s：%(value)s"), kind=message(pii.KIND_LABELS[hit.kind]), value=hit.masked),
                     hit.context,
                     hit.confidence,
                     hit.key,
@@ -253,11 +254,13 @@ class SiteCrawler:
         for hit in self.scanner.scan(text, allowed=self.spec.allowed):
             entry = hit.entry
             if entry.kind == "sensitive":
-                rule, evidence = "sensitive_word", f"敏感词：{entry.text}"
+                rule, evidence = "sensitive_word", message(N_("敏感词：%(word)s"), word=entry.text)
             else:
                 rule, evidence = (
                     "wrong_expression",
-                    f"“{entry.text}”应为“{entry.correct}”" if entry.correct else f"错误表述：{entry.text}",
+                    message(N_("“%(word)s”应为“%(correct)s”"), word=entry.text, correct=entry.correct)
+                    if entry.correct
+                    else message(N_("错误表述：%(word)s"), word=entry.text),
                 )
             self.report.hits.append(
                 ContentHit(

@@ -17,6 +17,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
+from gongkai.core.messages import N_
+
 FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?(?!\d)")
 SHORT_DATE = re.compile(r"(?<![\d\-/.])[\[【(（]?\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[\]】)）]?(?![\d\-/.])")
 YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d{2})\s*年?(?:度)?\s*$")
@@ -256,7 +258,12 @@ FOOTER_PATTERNS = {
     "icp": re.compile(r"[\u4e00-\u9fa5]\s*ICP\s*备\s*\d{4,}\s*号(?:\s*-\s*\d+)?", re.I),
     "police": re.compile(r"公网安备\s*\d{8,}\s*号?"),
 }
-FOOTER_LABELS = {"organiser": "主办单位", "site_code": "网站标识码", "icp": "ICP备案编号", "police": "公安机关备案号"}
+FOOTER_LABELS = {
+    "organiser": N_("主办单位"),
+    "site_code": N_("网站标识码"),
+    "icp": N_("ICP备案编号"),
+    "police": N_("公安机关备案号"),
+}
 
 
 def footer_text(tree: HTMLParser) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from gongkai.core.messages import N_
 from gongkai.core.privacy import mask_phone
 
 ID_RE = re.compile(
@@ -130,4 +131,4 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-KIND_LABELS = {"id_number": "身份证号码", "mobile": "手机号码", "bank_card": "银行卡号"}
+KIND_LABELS = {"id_number": N_("身份证号码"), "mobile": N_("手机号码"), "bank_card": N_("银行卡号")}

@@ -32,6 +32,8 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from gongkai.core.messages import N_, join, message, render
+
 from . import extract
 from .crawl import ColumnResult, SiteReport
 
@@ -78,7 +80,7 @@ class FindingData:
     severity: str
     url: str = ""
     column: str = ""
-    evidence: str = ""
+    evidence: dict | str = ""  # a message (gongkai.core.messages), translated when shown
     context: str = ""
     confidence: float = 1.0
     key: str = ""
@@ -86,6 +88,10 @@ class FindingData:
     column_id: int | None = None
     entry_id: int | None = None
     creator_id: int | None = None
+
+    @property
+    def evidence_text(self) -> str:
+        return render(self.evidence)
 
     def fingerprint(self, site_key: str) -> str:
         raw = "\x1f".join([site_key, self.rule, self.key or "", self.url if self.rule in URL_BOUND else ""])
@@ -97,7 +103,7 @@ class FindingData:
             "severity": self.severity,
             "url": self.url or None,
             "column": self.column or None,
-            "evidence": self.evidence,
+            "evidence": self.evidence_text,
         }
 
 
@@ -149,9 +155,15 @@ def availability(report: SiteReport, ctx: Context) -> list[FindingData]:
         if not report.unreachable:
             return []
         home = report.home
-        why = (home.error if home and home.error else f"HTTP {home.status}") if home else "未访问"
+        why = (home.error if home and home.error else f"HTTP {home.status}") if home else message(N_("未访问"))
         return [
-            FindingData("site_unreachable", VETO, report.home_url, evidence=f"首页无法访问（{why}）", key="unreachable")
+            FindingData(
+                "site_unreachable",
+                VETO,
+                report.home_url,
+                evidence=message(N_("首页无法访问（%(why)s）"), why=why),
+                key="unreachable",
+            )
         ]
     if a.probes and a.ratio >= ctx.thresholds.unreachable_ratio:
         pct = round(100 * a.ratio, 1)
@@ -160,7 +172,16 @@ def availability(report: SiteReport, ctx: Context) -> list[FindingData]:
                 "site_unreachable",
                 VETO,
                 report.home_url,
-                evidence=f"近{a.days}天监测{a.probes}次，{a.failed}次无法访问或超过15秒（{pct}%，达到{ctx.thresholds.unreachable_ratio:.0%}否决标准）",
+                evidence=message(
+                    N_(
+                        "近%(days)s天监测%(probes)s次，%(failed)s次无法访问或超过15秒（%(pct)s%%，达到%(limit)s否决标准）"
+                    ),
+                    days=str(a.days),
+                    probes=str(a.probes),
+                    failed=str(a.failed),
+                    pct=str(pct),
+                    limit=f"{ctx.thresholds.unreachable_ratio:.0%}",
+                ),
                 key="unreachable",
             )
         ]
@@ -187,7 +208,9 @@ def home_freshness(report: SiteReport, ctx: Context) -> list[FindingData]:
     if not stale(latest, "monitoring.home_update", ctx):
         return []
     evidence = (
-        f"首页最新信息日期为{latest:%Y-%m-%d}，超过2周未更新" if latest else "首页未发现带日期的信息（视为未更新）"
+        message(N_("首页最新信息日期为%(date)s，超过2周未更新"), date=f"{latest:%Y-%m-%d}")
+        if latest
+        else message(N_("首页未发现带日期的信息（视为未更新）"))
     )
     return [
         FindingData("home_not_updated", VETO, report.home_url, evidence=evidence, key="home", sha256=report.home.sha256)
@@ -215,32 +238,50 @@ def columns(results: list[ColumnResult], ctx: Context) -> list[FindingData]:
     out = []
     for c in stale_cols:
         newest = column_newest(c, ctx.as_of)
-        when = f"最新信息日期为{newest:%Y-%m-%d}" if newest else "栏目条目均无日期（视为未更新）"
-        window = "2周" if c.spec.kind == "news" else "6个月"
-        summary = f"；本站动态要闻/通知公告/政策文件类不更新栏目{news_like}个，不更新栏目共{len(stale_cols)}个"
-        summary += "（达到单项否决标准）" if stale_veto else ""
+        when = (
+            message(N_("最新信息日期为%(date)s"), date=f"{newest:%Y-%m-%d}")
+            if newest
+            else message(N_("栏目条目均无日期（视为未更新）"))
+        )
+        window = message(N_("2周")) if c.spec.kind == "news" else message(N_("6个月"))
+        summary = message(
+            N_("；本站动态要闻/通知公告/政策文件类不更新栏目%(news)s个，不更新栏目共%(total)s个%(veto)s"),
+            news=str(news_like),
+            total=str(len(stale_cols)),
+            veto=message(N_("（达到单项否决标准）")) if stale_veto else "",
+        )
         out.append(
             FindingData(
                 "column_not_updated",
                 VETO if stale_veto else DEDUCTION,
                 c.spec.list_url,
                 c.spec.name,
-                f"“{c.spec.name}”{when}，超过{window}未更新{summary}",
+                message(
+                    N_("“%(column)s”%(when)s，超过%(window)s未更新%(summary)s"),
+                    column=c.spec.name,
+                    when=when,
+                    window=window,
+                    summary=summary,
+                ),
                 key=f"column:{c.spec.list_url}",
                 sha256=c.page.sha256,
                 column_id=c.spec.column_id,
             )
         )
     for c in blank_cols:
-        why = "显示“暂无信息”" if c.says_empty else "没有任何条目"
-        summary = f"；本站空白栏目共{len(blank_cols)}个" + ("（达到单项否决标准）" if blank_veto else "")
+        why = message(N_("显示“暂无信息”")) if c.says_empty else message(N_("没有任何条目"))
+        summary = message(
+            N_("；本站空白栏目共%(total)s个%(veto)s"),
+            total=str(len(blank_cols)),
+            veto=message(N_("（达到单项否决标准）")) if blank_veto else "",
+        )
         out.append(
             FindingData(
                 "column_blank",
                 VETO if blank_veto else DEDUCTION,
                 c.spec.list_url,
                 c.spec.name,
-                f"“{c.spec.name}”{why}{summary}",
+                message(N_("“%(column)s”%(why)s%(summary)s"), column=c.spec.name, why=why, summary=summary),
                 key=f"blank:{c.spec.list_url}",
                 sha256=c.page.sha256,
                 column_id=c.spec.column_id,
@@ -254,7 +295,7 @@ def columns(results: list[ColumnResult], ctx: Context) -> list[FindingData]:
                 DEDUCTION,
                 c.spec.list_url,
                 c.spec.name,
-                f"栏目列表页无法打开（{why}）",
+                message(N_("栏目列表页无法打开（%(why)s）"), why=why),
                 key=f"link:{c.spec.list_url}",
                 column_id=c.spec.column_id,
             )
@@ -266,15 +307,22 @@ def dead_links(report: SiteReport) -> list[FindingData]:
     out = []
     home = report.home_url.rstrip("/")
     for d in report.dead_links:
-        where = "首页" if d.page_url.rstrip("/") == home else "页面"
-        what = {"image": "图片", "attachment": "附件"}.get(d.kind, "链接")
+        on_home = d.page_url.rstrip("/") == home
+        what = {"image": N_("图片"), "attachment": N_("附件")}.get(d.kind, N_("链接"))
         why = d.error or f"HTTP {d.status}"
         out.append(
             FindingData(
                 "dead_link",
                 DEDUCTION,
                 d.page_url,
-                evidence=f"{where}{what}不可用：{d.url}（{why}）",
+                evidence=message(
+                    N_("首页%(what)s不可用：%(url)s（%(why)s）")
+                    if on_home
+                    else N_("页面%(what)s不可用：%(url)s（%(why)s）"),
+                    what=message(what),
+                    url=d.url,
+                    why=why,
+                ),
                 key=f"link:{d.url}",
             )
         )
@@ -287,7 +335,11 @@ def footer(report: SiteReport, ctx: Context) -> list[FindingData]:
         if key not in report.footer:
             out.append(
                 FindingData(
-                    "footer_missing", DEDUCTION, report.home_url, evidence=f"网站底部未标注{label}", key=f"footer:{key}"
+                    "footer_missing",
+                    DEDUCTION,
+                    report.home_url,
+                    evidence=message(N_("网站底部未标注%(label)s"), label=message(label)),
+                    key=f"footer:{key}",
                 )
             )
     code = report.footer.get("site_code")
@@ -297,7 +349,9 @@ def footer(report: SiteReport, ctx: Context) -> list[FindingData]:
                 "footer_missing",
                 DEDUCTION,
                 report.home_url,
-                evidence=f"网站标识码{code}与登记的{ctx.registered_code}不符",
+                evidence=message(
+                    N_("网站标识码%(code)s与登记的%(registered)s不符"), code=code, registered=ctx.registered_code
+                ),
                 key="footer:site_code_mismatch",
             )
         )
@@ -311,12 +365,13 @@ def meta(report: SiteReport) -> list[FindingData]:
     for page, wanted in pages:
         missing = [m for m in wanted if not page.meta.get(m)]
         if missing:
-            what = "首页" if page.kind == "home" else f"栏目页“{page.column}”"
-            out.append(
-                FindingData(
-                    "meta_missing", NOTICE, page.url, page.column, f"{what}缺少元数据：{'、'.join(missing)}", key="meta"
-                )
+            names = join(missing, N_("、"))
+            evidence = (
+                message(N_("首页缺少元数据：%(names)s"), names=names)
+                if page.kind == "home"
+                else message(N_("栏目页“%(column)s”缺少元数据：%(names)s"), column=page.column, names=names)
             )
+            out.append(FindingData("meta_missing", NOTICE, page.url, page.column, evidence, key="meta"))
     articles = [p for p in report.pages if not p.error and (p.status or 0) < 400]
     lacking = [(p, [m for m in ARTICLE_META if not p.meta.get(m)]) for p in articles]
     lacking = [(p, m) for p, m in lacking if m]
@@ -328,7 +383,11 @@ def meta(report: SiteReport) -> list[FindingData]:
                 NOTICE,
                 first.url,
                 first.column,
-                f"{len(lacking)}篇文章页缺少元数据（如：{'、'.join(missing)}）",
+                message(
+                    N_("%(count)s篇文章页缺少元数据（如：%(names)s）"),
+                    count=str(len(lacking)),
+                    names=join(missing, N_("、")),
+                ),
                 key="meta:articles",
             )
         )
@@ -378,7 +437,7 @@ def interaction(report: SiteReport, ctx: Context) -> list[FindingData]:
                     VETO,
                     spec.list_url,
                     spec.name,
-                    f"“{spec.name}”有{veto}条留言超过3个月未回复",
+                    message(N_("“%(column)s”有%(count)s条留言超过3个月未回复"), column=spec.name, count=str(veto)),
                     key=f"interaction:veto:{spec.list_url}",
                     column_id=spec.column_id,
                 )
@@ -390,7 +449,9 @@ def interaction(report: SiteReport, ctx: Context) -> list[FindingData]:
                     DEDUCTION,
                     spec.list_url,
                     spec.name,
-                    f"“{spec.name}”有{slow}条留言超过5个工作日未回复或答复",
+                    message(
+                        N_("“%(column)s”有%(count)s条留言超过5个工作日未回复或答复"), column=spec.name, count=str(slow)
+                    ),
                     key=f"interaction:slow:{spec.list_url}",
                     column_id=spec.column_id,
                 )
@@ -418,10 +479,14 @@ def transport(report: SiteReport) -> list[FindingData]:
     out = []
     if report.https is False:
         out.append(
-            FindingData("https_missing", DEDUCTION, report.home_url, evidence="网站未提供HTTPS访问", key="https")
+            FindingData(
+                "https_missing", DEDUCTION, report.home_url, evidence=message(N_("网站未提供HTTPS访问")), key="https"
+            )
         )
     if report.ipv6 is False:
         out.append(
-            FindingData("ipv6_missing", NOTICE, report.home_url, evidence="网站域名无可连接的IPv6地址", key="ipv6")
+            FindingData(
+                "ipv6_missing", NOTICE, report.home_url, evidence=message(N_("网站域名无可连接的IPv6地址")), key="ipv6"
+            )
         )
     return out

@@ -9,9 +9,10 @@ import random
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gongkai.core import aio, audit, deadlines, transitions
+from gongkai.core.messages import N_, is_message, join, message
 from gongkai.core.models import Organisation
 
 from ..audit_actions import AuditAction
@@ -208,6 +209,19 @@ def crawl_persist(
     return crawl, findings
 
 
+def _source_label(label) -> str:
+    """A choice label in 简体 (its msgid), to be stored in a message and translated when shown."""
+    with translation.override("zh-hans"):
+        return str(label())
+
+
+def _evidence_fields(fd: rules.FindingData) -> dict:
+    """A message goes to ``evidence_msg`` (translated when shown); plain text stays in ``evidence``."""
+    if is_message(fd.evidence):
+        return {"evidence": "", "evidence_msg": fd.evidence}
+    return {"evidence": fd.evidence or "", "evidence_msg": {}}
+
+
 def _upsert(site: Site, crawl: Crawl, fd: rules.FindingData, now, as_of) -> Finding:
     fp = fd.fingerprint(str(site.pk))
     existing = Finding.objects.filter(site=site, fingerprint=fp).order_by("-pk").first()
@@ -220,7 +234,7 @@ def _upsert(site: Site, crawl: Crawl, fd: rules.FindingData, now, as_of) -> Find
         if existing.status != FindingStatus.DISMISSED:
             fields.update(
                 severity=fd.severity,
-                evidence=fd.evidence,
+                **_evidence_fields(fd),
                 context=fd.context,
                 html_sha256=fd.sha256,
                 confidence=fd.confidence,
@@ -237,7 +251,7 @@ def _upsert(site: Site, crawl: Crawl, fd: rules.FindingData, now, as_of) -> Find
         confidence=fd.confidence,
         url=fd.url[:1000],
         column_name=fd.column[:60],
-        evidence=fd.evidence,
+        **_evidence_fields(fd),
         context=fd.context,
         html_sha256=fd.sha256,
         fingerprint=fp,
@@ -319,9 +333,24 @@ def accessibility_record(*, site: Site, results: list[tuple[str, list[dict]]], a
     for url, violations in results:
         if not violations:
             continue
-        ids = "、".join(f"{v['id']}（{v.get('impact') or '-'}，{len(v.get('nodes', []))}处）" for v in violations[:8])
+        ids = join(
+            [
+                message(
+                    N_("%(rule)s（%(impact)s，%(count)s处）"),
+                    rule=v["id"],
+                    impact=v.get("impact") or "-",
+                    count=str(len(v.get("nodes", []))),
+                )
+                for v in violations[:8]
+            ],
+            N_("、"),
+        )
         fd = rules.FindingData(
-            "accessibility", rules.NOTICE, url, evidence=f"axe 检出 {len(violations)} 类问题：{ids}", key="axe"
+            "accessibility",
+            rules.NOTICE,
+            url,
+            evidence=message(N_("axe 检出 %(count)s 类问题：%(rules)s"), count=str(len(violations)), rules=ids),
+            key="axe",
         )
         out.append(_upsert(site, crawl, fd, now, as_of))
     audit.record(
@@ -364,7 +393,12 @@ def accounts_check(*, as_of: dt.date | None = None, limits: Limits | None = None
                     "account_duplicate",
                     rules.DEDUCTION,
                     account.feed_url,
-                    evidence=f"{account.unit.name}在{account.get_platform_display()}已有运营中的账号，“{account.name}”为重复开设",
+                    evidence=message(
+                        N_("%(unit)s在%(platform)s已有运营中的账号，“%(account)s”为重复开设"),
+                        unit=account.unit.name,
+                        platform=message(_source_label(account.get_platform_display)),
+                        account=account.name,
+                    ),
                     key="duplicate",
                 )
             )
@@ -374,13 +408,17 @@ def accounts_check(*, as_of: dt.date | None = None, limits: Limits | None = None
             newest = max(dates) if dates else None
             Account.objects.filter(pk=account.pk).update(last_post_on=newest)
             if newest is None or _due(newest, "monitoring.account_update") < as_of:
-                when = f"最近发文日期为{newest:%Y-%m-%d}" if newest else "内容页面未发现发文日期"
+                when = (
+                    message(N_("最近发文日期为%(date)s"), date=f"{newest:%Y-%m-%d}")
+                    if newest
+                    else message(N_("内容页面未发现发文日期"))
+                )
                 found.append(
                     rules.FindingData(
                         "account_not_updated",
                         rules.VETO,
                         account.feed_url,
-                        evidence=f"“{account.name}”{when}，超过2周未更新",
+                        evidence=message(N_("“%(account)s”%(when)s，超过2周未更新"), account=account.name, when=when),
                         key="stale",
                     )
                 )
@@ -408,7 +446,7 @@ def _upsert_account(account, fd: rules.FindingData, as_of: dt.date) -> Finding:
         rule=fd.rule,
         severity=fd.severity,
         url=fd.url[:1000],
-        evidence=fd.evidence,
+        **_evidence_fields(fd),
         fingerprint=fp,
         first_seen_at=now,
         last_seen_at=now,

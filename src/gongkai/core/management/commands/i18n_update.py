@@ -44,9 +44,10 @@ PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdfr]|%[sdfr]|\{[A-Za-z_0
 
 
 class MakeMessages(makemessages.Command):
-    """Django's makemessages, also recognising ``_l`` (``gettext_lazy as _l``)."""
+    """Django's makemessages, also recognising ``_l`` (``gettext_lazy as _l``) and ``N_`` (``gettext_noop``,
+    the sources of stored system messages, ``gongkai.core.messages``)."""
 
-    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=_l"]
+    xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=_l", "--keyword=N_"]
 
 
 def run_makemessages(app_path: Path, locales: list[str]) -> None:

@@ -74,7 +74,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{site.name} {site.home_url} — {crawl.pages} pages, {len(shown)} findings")
             for f in shown:
                 where = f" [{f.column_name}]" if f.column_name else ""
-                self.stdout.write(f"  {f.severity:9} {f.rule:22} {f.url}{where}\n            {f.evidence}")
+                self.stdout.write(f"  {f.severity:9} {f.rule:22} {f.url}{where}\n            {f.evidence_text}")
         if any(f.severity == "veto" for f in shown):
             raise SystemExit(1)
 
@@ -103,5 +103,5 @@ def _json(f: Finding) -> dict:
         "severity": f.severity,
         "url": f.url or None,
         "column": f.column_name or None,
-        "evidence": f.evidence,
+        "evidence": f.evidence_text,
     }

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             self.stdout.write(data.decode())
         else:
             Path(output).write_bytes(data)
-            failing = [c["message"] for c in report.checks if not c["ok"]]
+            failing = [c["message"] for c in report.check_results if not c["ok"]]
             self.stderr.write(f"{report}（{report.get_status_display()}）→ {output}")
             for msg in failing:
                 self.stderr.write(f"  核对未通过：{msg}")
