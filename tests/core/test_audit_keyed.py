@@ -453,6 +453,128 @@ def test_data_migration_keys_an_intact_legacy_chain():
     assert audit.verify().ok
 
 
+# --- the sequencer task, queued by the writers (app servers with a worker) -----------------------
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_alive() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(REDIS, timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def as_app_server(settings, monkeypatch):
+    """As an app server with ``REDIS_URL``: the shared Redis cache, Celery tasks sent to the broker.
+
+    The broker is the test run's in-memory transport (no worker consumes it): the test runs the
+    task body itself, as the worker would. Returns the names of the tasks published.
+    """
+    import uuid
+
+    from celery.signals import before_task_publish
+
+    from gongkai.celery import app
+
+    if not _redis_alive():
+        pytest.skip("needs Redis at 127.0.0.1:6379")
+    eager = app.conf.task_always_eager  # read before the Django setting changes (the conf loads lazily)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/13",
+            "KEY_PREFIX": "gk-audit-test-" + uuid.uuid4().hex[:12],
+        }
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.GONGKAI_AUDIT_CHAINING = "deferred"
+    app.conf.task_always_eager = False
+    monkeypatch.setattr(audit, "_window_end", 0.0)
+    monkeypatch.setattr(audit, "SEQUENCER_WINDOW_S", 30)  # the Redis key outlives a slow test run
+    published: list[str] = []
+
+    def on_publish(sender=None, **kwargs):
+        published.append(sender)
+
+    before_task_publish.connect(on_publish, weak=False)
+    yield published
+    before_task_publish.disconnect(on_publish)
+    app.conf.task_always_eager = eager
+
+
+def _committed_event(n: int) -> AuditEvent:
+    with transaction.atomic():
+        return audit.record(
+            actor=None,
+            action="test.window",
+            object_type="requests.informationrequest",
+            object_id=f"YSQ-2026-{n:04d}",
+            object_repr=f"依申请公开第{n}件：农村危房改造补助名单",
+            after={"状态": "已受理"},
+        )
+
+
+def test_writers_queue_one_sequencer_run_per_window(as_app_server, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from gongkai.core.tasks import audit_chain_pending
+
+    published = as_app_server
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _committed_event(1)
+    assert published == ["gongkai.core.tasks.audit_chain_pending"]  # queued to start after the window
+    window_end = float(cache.get(audit.SEQUENCER_WINDOW_KEY))
+    assert audit._window_end == window_end
+    cache.delete(audit.SEQUENCER_WINDOW_KEY)  # the other writes of this process must not even ask the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        later = [_committed_event(n) for n in (2, 3)]
+    assert len(published) == 1 and cache.get(audit.SEQUENCER_WINDOW_KEY) is None
+    first.refresh_from_db()
+    assert first.chain_seq is None and audit.verify().pending == 3  # nothing linked by the writers
+
+    # Another process, window still open (the key in the cache): it remembers the end, queues nothing.
+    cache.add(audit.SEQUENCER_WINDOW_KEY, window_end, 30)
+    audit._window_end = 0.0
+    with django_capture_on_commit_callbacks(execute=True):
+        later.append(_committed_event(4))
+    assert len(published) == 1 and audit._window_end == window_end
+
+    assert audit_chain_pending.apply().get() == 4  # the worker's run links the whole window, in order
+    seqs = [e.chain_seq for e in AuditEvent.objects.filter(pk__in=[first.pk] + [e.pk for e in later]).order_by("id")]
+    assert seqs == list(range(seqs[0], seqs[0] + 4))
+    result = audit.verify()
+    assert result.ok and result.pending == 0, result
+
+    # The window over (its key expired): the next write opens a new one.
+    cache.delete(audit.SEQUENCER_WINDOW_KEY)
+    with time_machine.travel(window_end + 1, tick=False), django_capture_on_commit_callbacks(execute=True):
+        _committed_event(5)
+    assert len(published) == 2
+
+
+def test_a_dead_cache_loses_no_event(as_app_server, settings, django_capture_on_commit_callbacks, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        event = _committed_event(1)  # the writer does not fail
+    assert as_app_server == [] and "could not queue the sequencer" in caplog.text
+    assert AuditEvent.objects.filter(pk=event.pk, chain_seq__isnull=True).exists()  # committed, pending
+    assert audit.chain_pending() == 1  # the beat task's run links it
+    result = audit.verify()
+    assert result.ok and result.pending == 0, result
+
+
 # --- PostgreSQL: parallel writers with deferred chaining ---------------------------------------
 
 

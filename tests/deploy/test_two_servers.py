@@ -390,3 +390,11 @@ def test_two_app_servers_and_a_worker_act_as_one(tree, cluster):
     )
     req.refresh_from_db()
     assert req.due_date == new_due
+
+    # Every write above was audited on A or B without the chain lock; the worker's sequencer runs
+    # (queued at most once a second by the servers) link them all, in order.
+    from gongkai.core import audit
+
+    eventually(lambda: audit.verify().pending == 0, "the audit events linked by the worker", cluster)
+    result = audit.verify()
+    assert result.ok and result.checked > 0, result

@@ -173,7 +173,7 @@ def test_direct_reply_with_letter_is_one_step(api_for, tree, submit, django_capt
     assert r.status_code == 200 and r.json()["status"] == Status.REPLIED
     from gongkai.core import audit
 
-    letters = [c for c in callbacks if c is not audit._chain_after_commit]  # PostgreSQL also chains the audit log
+    letters = [c for c in callbacks if c is not audit.wake_sequencer]  # PostgreSQL also chains the audit log
     assert len(letters) == 1  # the letter renders after commit
     letter = req.letters.get()
     assert letter.state == LetterState.READY and letter.docx and letter.pdf

@@ -11,9 +11,13 @@ Chaining (issue 18): in the ``deferred`` mode (default on PostgreSQL) an event i
 without any shared lock; after commit one sequencer (:func:`chain_pending`, under the
 chain-head row lock) links every committed, unchained event in id order, giving each its
 position ``chain_seq`` (1, 2, 3 … without gaps). Writers no longer queue behind one lock for
-the length of their transactions. ``inline`` (default on SQLite, whose writers are serialised
-anyway) links the event inside the writer's transaction. :func:`verify` checks the chained
-part exactly and reports the unchained tail.
+the length of their transactions. With a Celery worker (``REDIS_URL``) the sequencer is a task:
+at most one run per second is queued, by the first writer of that second (one shared-cache
+``add`` per app process and second, :func:`wake_sequencer`), and it links the whole second's
+events in batches, so a writer's cost after commit is usually one clock read; without a worker
+(eager Celery) the writer runs the coalesced pass itself. ``inline`` (default on SQLite,
+whose writers are serialised anyway) links the event inside the writer's transaction.
+:func:`verify` checks the chained part exactly and reports the unchained tail.
 
 Signed checkpoints of the chain head are written outside the database
 (``GONGKAI_AUDIT_CHECKPOINT_DIR``, :func:`write_checkpoint`); :func:`verify` checks that the
@@ -30,6 +34,7 @@ import hmac
 import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
@@ -455,8 +461,49 @@ def chain_pending(max_events: int | None = None) -> int:
     return linked
 
 
+# The sequencer task runs at most once per window: the first writer of a window stores the
+# window's end in the shared cache (``add``: one writer wins) and queues the task to start just
+# after it, so that run links every event committed during the window. Writers that find the
+# window open only remember its end; until then they skip the cache altogether. Correctness never
+# depends on this: a lost task (worker killed, broker down, clocks apart) only leaves events
+# pending until the next run or the beat task (every minute); the sequencer itself holds the
+# chain-head lock, so no event is linked twice or skipped.
+SEQUENCER_WINDOW_KEY = "gongkai:audit:sequencer-window"
+SEQUENCER_WINDOW_S = 1  # seconds; the cache takes whole seconds
+SEQUENCER_DELAY_S = 0.25  # the task starts this long after the window ends (clock skew between hosts)
+_window_end = 0.0  # this process: a sequencer run is queued to start after this time (epoch seconds)
+
+
+def wake_sequencer() -> None:
+    """After an audited commit (deferred mode): have the committed events linked. Never raises.
+
+    With a worker, make sure a sequencer run is queued to start after now (usually nothing to
+    do: one cache round trip per process and window, one task per window). Without one (eager
+    Celery: the embedded install, tests), this process links the events itself.
+    """
+    global _window_end
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        _chain_after_commit()
+        return
+    now = time.time()
+    if now < _window_end:
+        return
+    try:
+        end = now + SEQUENCER_WINDOW_S
+        if cache.add(SEQUENCER_WINDOW_KEY, end, SEQUENCER_WINDOW_S):
+            from .tasks import audit_chain_pending
+
+            audit_chain_pending.apply_async(countdown=SEQUENCER_WINDOW_S + SEQUENCER_DELAY_S)
+        else:
+            stored = cache.get(SEQUENCER_WINDOW_KEY)  # None: it expired just now; the next write opens one
+            end = float(stored) if stored is not None else 0.0
+        _window_end = end
+    except Exception:  # cache or broker down: the change is committed, the event pending
+        logger.exception("audit: could not queue the sequencer; the periodic task will link the events")
+
+
 def _chain_after_commit() -> None:
-    """The writer's sequencer run after its commit, coalesced with the other writers'.
+    """The writer's sequencer run after its commit (no worker), coalesced with the other writers'.
 
     A burst of commits does not cost one linking pass each: a writer whose event another
     writer's pass has already linked returns after one cheap query; the others queue on the
@@ -485,7 +532,8 @@ def record(
     """Append one event. Must run inside the caller's transaction.
 
     Deferred chaining (default on PostgreSQL): the event is inserted unchained and linked after
-    commit, so concurrent writers do not wait for each other. Inline chaining (SQLite): the
+    commit by the sequencer (:func:`wake_sequencer`), so concurrent writers do not wait for
+    each other. Inline chaining (SQLite): the
     event is linked under the chain-head row lock, held until the transaction ends; call
     ``record()`` as the last step of a service there, after its own ``select_for_update()``.
     """
@@ -511,7 +559,7 @@ def record(
     )
     if _chaining_mode() == "deferred":
         _insert(event)
-        transaction.on_commit(_chain_after_commit)
+        transaction.on_commit(wake_sequencer)
         return event
     head = _locked_head()
     _insert(event)  # the id first: the head records it

@@ -15,7 +15,11 @@ def recompute_due_dates(reason: str = "scheduled") -> dict[str, int]:
 
 @shared_task(name="gongkai.core.tasks.audit_chain_pending", acks_late=True)
 def audit_chain_pending() -> int:
-    """Link audit events a crashed or killed process left unchained (idempotent: the sequencer holds the head lock)."""
+    """The audit sequencer: link committed, unchained events in id order (idempotent: it holds the head lock).
+
+    Queued after audited commits (``audit.wake_sequencer``) and every minute by beat, which also
+    links what a crashed or killed process left unchained.
+    """
     from . import audit
 
     return audit.chain_pending()
