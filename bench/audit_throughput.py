@@ -2,6 +2,7 @@
 
 Usage:
     python bench/audit_throughput.py --db postgres://postgres@127.0.0.1:5432/gk_audit_bench [--json]
+    python bench/audit_throughput.py --db … --no-worker       # no Celery worker: writers link themselves
     python bench/audit_throughput.py --db … --hold-ms 20     # transactions that stay open 20 ms longer
     python bench/audit_throughput.py --smoke                  # seconds; SQLite in a temp dir unless --db is given
 
@@ -18,6 +19,13 @@ chain lock, linked after commit by the sequencer), and, as the baseline in the s
 end it links anything pending and verifies the whole chain (``audit.verify``): the chain must
 stay linear and intact, and no event may be lost.
 
+The sequencer: as in production with ``REDIS_URL``, a real Celery worker (``--pool solo``, its
+own queue on the Redis given by ``--redis``) runs the sequencer task that the writers queue
+after commit (at most one run per second, ``audit.wake_sequencer``); its CPU, plus the parent's
+linking of the last window at the end of a phase, is reported beside the writers'. With
+``--no-worker`` (or without Redis) Celery is eager and each writer runs the coalesced linking
+pass itself after its commit, as the embedded install does.
+
 CPU per write: each writer reports its own CPU time and, when PostgreSQL runs on this host,
 the CPU time of its server backend (``/proc/<pid>/stat``; the WAL writer and other background
 processes are not included), so the ceiling the cores put on the rate can be computed:
@@ -30,10 +38,12 @@ other jobs share the same two cores.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing as mp
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -106,12 +116,46 @@ def _writer(user_pk: int, n: int, tag: str, hold: float, barrier, results) -> No
         connections.close_all()
 
 
-def main() -> int:
+def _redis_up(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _start_worker() -> subprocess.Popen:
+    """A Celery worker on this run's queue (environment as the parent's), once it answers a ping."""
+    from gongkai.celery import app
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "gongkai", "worker", "--pool", "solo", "--loglevel", "WARNING"]
+        + ["--without-gossip", "--without-mingle", "-Q", os.environ["CELERY_QUEUE"]],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the Celery worker exited at start")
+        # Its own connection, closed here: a pooled broker connection in the parent would be
+        # inherited by the forked writers, whose after-fork cleanup then blocks on its socket.
+        with app.connection_for_write() as conn:
+            answered = app.control.ping(timeout=0.5, connection=conn)
+        if answered:
+            return proc
+    proc.terminate()
+    raise SystemExit("the Celery worker did not answer within 60 s")
+
+
+def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database URL (PostgreSQL for real figures)")
     parser.add_argument("--writers", type=int, default=16, help="concurrent writer processes (default 16)")
-    parser.add_argument("--single", type=int, default=600, help="writes for the one-writer run (default 600)")
-    parser.add_argument("--per-writer", type=int, default=100, help="writes per writer in the concurrent runs")
+    parser.add_argument("--single", type=int, default=3000, help="writes for the one-writer run (default 3000)")
+    parser.add_argument(
+        "--per-writer", type=int, default=300, help="writes per writer in the concurrent runs (default 300)"
+    )
     parser.add_argument(
         "--hold-ms",
         type=float,
@@ -120,20 +164,45 @@ def main() -> int:
         "more work after their audit event, or a slow commit; 0 = the bare service",
     )
     parser.add_argument("--no-inline", action="store_true", help="skip the inline-mode baseline")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="Redis for the cache and the Celery broker of the sequencer worker",
+    )
+    parser.add_argument("--no-worker", action="store_true", help="no Celery worker: each writer links after commit")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--smoke", action="store_true", help="tiny run (seconds); works on SQLite")
     args = parser.parse_args()
     if args.smoke:
         args.single, args.per_writer = 10, 5
+    return args
+
+
+def _configure(args: argparse.Namespace) -> bool:
+    """The environment of the run (inherited by the forked writers and the worker); True: with a worker."""
     if args.db:
         os.environ["DATABASE_URL"] = args.db
-    elif not args.smoke:
-        print("Give --db postgres://… (or run --smoke)", file=sys.stderr)
-        return 2
+    worker = not (args.smoke or args.no_worker) and _redis_up(args.redis)
+    if worker:
+        os.environ["REDIS_URL"] = args.redis
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+        os.environ["CELERY_QUEUE"] = f"gk-audit-bench-{os.getpid()}"
+    else:
+        os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     os.environ.setdefault("GONGKAI_DEMO", "1")
+    os.environ.setdefault("DEBUG", "0")  # production's setting: no query log in the writers
     os.environ.setdefault("GONGKAI_DATA_DIR", tempfile.mkdtemp(prefix="audit-bench-"))
     os.environ.setdefault("GONGKAI_AUDIT_CHECKPOINT_DIR", tempfile.mkdtemp(prefix="audit-bench-cp-"))
+    return worker
+
+
+def main() -> int:
+    args = _parse_args()
+    if not (args.db or args.smoke):
+        print("Give --db postgres://… (or run --smoke)", file=sys.stderr)
+        return 2
+    worker = _configure(args)
 
     import django
 
@@ -158,12 +227,15 @@ def main() -> int:
         for i in range(max(args.writers, 1))
     ]
     audit.chain_pending()
+    sequencer = _start_worker() if worker else None
     hold = args.hold_ms / 1000 if connection.vendor == "postgresql" else 0
     ctx = mp.get_context("fork")
 
     def phase(mode: str, writers: int, per_writer: int) -> dict:
         settings.GONGKAI_AUDIT_CHAINING = mode  # inherited by the forked writers
         connections.close_all()  # never share a connection with a child
+        gc.collect()
+        gc.freeze()  # as gunicorn with preload: the children do not copy the parent's heap on first touch
         barrier, results = ctx.Barrier(writers + 1), ctx.Queue()
         procs = [
             ctx.Process(
@@ -176,19 +248,25 @@ def main() -> int:
         barrier.wait(timeout=600)
         t0 = time.perf_counter()
         busy0, total0 = _machine_busy()
+        seq0 = _proc_cpu_s(sequencer.pid) if sequencer else None
         reports = [results.get(timeout=3600) for _ in procs]
         for p in procs:
             p.join()
         failed = [r["error"] for r in reports if not r["ok"]]
         if failed:
             raise SystemExit(f"writer failed ({mode}, {writers} writers): {failed[0]}")
-        audit.chain_pending()  # whatever is still pending is part of the cost
+        tail0 = time.process_time()
+        audit.chain_pending()  # whatever is still pending is part of the cost (a worker's run of the last window)
         elapsed = time.perf_counter() - t0
         busy1, total1 = _machine_busy()
+        seq1 = _proc_cpu_s(sequencer.pid) if sequencer else None
+        if seq1 is not None:
+            seq1 += time.process_time() - tail0
         n = writers * per_writer
         db = [r["db_cpu"] for r in reports]
         return {
             "per_s": n / elapsed,
+            "sequencer_cpu_ms": (1000 * (seq1 - seq0) / n) if (seq0 is not None and seq1 is not None) else None,
             "app_cpu_ms": 1000 * sum(r["cpu"] for r in reports) / n,
             "db_cpu_ms": (1000 * sum(db) / n) if all(v is not None for v in db) else None,
             "machine_busy_pct": 100 * (busy1 - busy0) / (total1 - total0) if total1 > total0 else None,
@@ -196,9 +274,14 @@ def main() -> int:
 
     before = AuditEvent.objects.count()
     load0 = os.getloadavg()
-    one = phase("deferred", 1, args.single)
-    many = phase("deferred", args.writers, args.per_writer)
-    inline_many = None if args.no_inline else phase("inline", args.writers, args.per_writer)
+    try:
+        one = phase("deferred", 1, args.single)
+        many = phase("deferred", args.writers, args.per_writer)
+        inline_many = None if args.no_inline else phase("inline", args.writers, args.per_writer)
+    finally:
+        if sequencer:
+            sequencer.terminate()
+            sequencer.wait(timeout=30)
     settings.GONGKAI_AUDIT_CHAINING = "deferred"
     written = AuditEvent.objects.count() - before
     phases = 1 if args.no_inline else 2
@@ -214,13 +297,14 @@ def main() -> int:
     def ceiling(p: dict) -> float | None:
         if p["db_cpu_ms"] is None:
             return None
-        return round(cores * 1000 / (p["app_cpu_ms"] + p["db_cpu_ms"]), 1)
+        return round(cores * 1000 / (p["app_cpu_ms"] + p["db_cpu_ms"] + (p["sequencer_cpu_ms"] or 0)), 1)
 
     figures = {
         "database": connection.vendor,
         "writers": args.writers,
         "writer_kind": "processes",
         "hold_ms": args.hold_ms if hold else 0,
+        "sequencer": "celery worker" if sequencer else "writers (eager Celery)",
         "writers_1_per_s": round(one["per_s"], 1),
         "writers_16_per_s": round(many["per_s"], 1),
         "scaling_ratio": round(many["per_s"] / one["per_s"], 2),
@@ -230,6 +314,8 @@ def main() -> int:
         "db_cpu_ms_per_write_1": rounded(one["db_cpu_ms"]),
         "app_cpu_ms_per_write_16": rounded(many["app_cpu_ms"]),
         "db_cpu_ms_per_write_16": rounded(many["db_cpu_ms"]),
+        "sequencer_cpu_ms_per_write_1": rounded(one["sequencer_cpu_ms"]),
+        "sequencer_cpu_ms_per_write_16": rounded(many["sequencer_cpu_ms"]),
         "cpu_ceiling_per_s_16": ceiling(many),
         "cores": cores,
         "machine_busy_pct_1": rounded(one["machine_busy_pct"], 0),
