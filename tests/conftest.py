@@ -177,3 +177,18 @@ def assert_accessible(page, *, context: str = "") -> None:
             f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
         ]
         raise AssertionError(f"axe violations {context} on {page.url}:\n" + "\n".join(lines))
+
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379  # the machine's Redis (tests that need one skip without it)
+
+
+def redis_alive(host: str = REDIS_HOST, port: int = REDIS_PORT) -> bool:
+    """Whether a Redis answers PING at host:port (one-second timeout)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

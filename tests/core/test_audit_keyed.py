@@ -29,6 +29,7 @@ from django.test import RequestFactory
 
 from gongkai.core import audit
 from gongkai.core.models import AuditChainHead, AuditEvent
+from tests.conftest import REDIS_HOST, REDIS_PORT, redis_alive
 
 pytestmark = pytest.mark.django_db
 
@@ -455,19 +456,6 @@ def test_data_migration_keys_an_intact_legacy_chain():
 
 # --- the sequencer task, queued by the writers (app servers with a worker) -----------------------
 
-REDIS = ("127.0.0.1", 6379)
-
-
-def _redis_alive() -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(REDIS, timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
 
 @pytest.fixture
 def as_app_server(settings, monkeypatch):
@@ -482,13 +470,13 @@ def as_app_server(settings, monkeypatch):
 
     from gongkai.celery import app
 
-    if not _redis_alive():
-        pytest.skip("needs Redis at 127.0.0.1:6379")
+    if not redis_alive():
+        pytest.skip(f"needs Redis at {REDIS_HOST}:{REDIS_PORT}")
     eager = app.conf.task_always_eager  # read before the Django setting changes (the conf loads lazily)
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://{REDIS[0]}:{REDIS[1]}/13",
+            "LOCATION": f"redis://{REDIS_HOST}:{REDIS_PORT}/13",
             "KEY_PREFIX": "gk-audit-test-" + uuid.uuid4().hex[:12],
         }
     }

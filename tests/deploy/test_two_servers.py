@@ -41,23 +41,15 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.conftest import REDIS_HOST, REDIS_PORT, redis_alive
+
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REPO = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"two-servers"
 BOOT_TIMEOUT = 60.0  # seconds for the servers to answer (upper bound: a loaded 2-core machine)
 SETTLE_TIMEOUT = 45.0  # seconds for the worker to index / recompute (upper bound)
 PASSWORD = "pw-12345678"
-
-
-def _redis_alive() -> bool:
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _free_port() -> int:
@@ -215,7 +207,7 @@ def eventually(check, what: str, cluster: Cluster):
 def cluster(transactional_db, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL=postgres://… (app servers and a worker share one PostgreSQL)")
-    if not _redis_alive():
+    if not redis_alive():
         pytest.skip(f"needs Redis on {REDIS_HOST}:{REDIS_PORT} (shared cache, sessions, throttles, broker)")
     httpx = pytest.importorskip("httpx")
     c = Cluster(tmp_path)
