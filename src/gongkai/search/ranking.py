@@ -30,9 +30,10 @@ COORDINATION = 3.5
 
 
 def coordination_weight(parsed: analysis.ParsedQuery, docs: int) -> float:
-    """The score a document gains for each free term it matches (0 for fewer than two terms:
-    every hit matches the one term)."""
-    if len(parsed.terms) < 2:
+    """The score a document gains for each free term it matches (0 for fewer than two terms
+    and when every term is required: every hit matches all of them, so a bonus would raise
+    every score alike and cost the embedded index a second pass over the terms)."""
+    if len(parsed.terms) < 2 or parsed.strict:
         return 0.0
     return COORDINATION * math.log(1 + max(docs, 1))
 

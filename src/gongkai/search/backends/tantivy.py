@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -25,9 +26,11 @@ from .. import analysis, ranking
 from ..types import FACET_KEYS, Hit, SearchDocument, SearchQuery, SearchResults
 from . import SearchBackend, empty_results
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 TITLE_BOOST = 4.0
 FACET_SIZE = 50
+# From this many documents a search runs as two halves of the index on two threads (below).
+SPLIT_MIN_DOCS = 100_000
 _FACET_FIELD = {
     "unit": "unit",
     "type": "doc_type",
@@ -38,12 +41,31 @@ _FACET_FIELD = {
 }
 
 
+_facet_pool: tuple[int, ThreadPoolExecutor] | None = None
+_facet_pool_lock = threading.Lock()
+
+
+def _facet_executor() -> ThreadPoolExecutor:
+    """This process's threads for the facet pass. tantivy releases the GIL while it searches
+    and aggregates, so a search's facets are counted on a second core while the calling
+    thread collects the hits (issue 18 item 2: 1,000,000 documents). Made per process: a
+    pool created before a fork (gunicorn, Celery prefork) would have no threads in the child."""
+    global _facet_pool
+    pid = os.getpid()
+    with _facet_pool_lock:
+        if _facet_pool is None or _facet_pool[0] != pid:
+            _facet_pool = (pid, ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search-facets"))
+        return _facet_pool[1]
+
+
 def _build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     for name in ("kind", "unit", "unit_id", "doc_type", "year", "domain", "status"):
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_date_field("published", indexed=True, fast=True)
+    # Write order (1, 2, 3 … per index): splits a search into two halves of the index.
+    sb.add_unsigned_field("seq", fast=True)
     sb.add_text_field("title_bi", tokenizer_name="ws", index_option="position")
     sb.add_text_field("title_uni", tokenizer_name="ws", index_option="freq")
     sb.add_text_field("body_bi", tokenizer_name="ws", index_option="position")
@@ -62,12 +84,19 @@ def _to_datetime(d: dt.date) -> dt.datetime:
 
 
 class _WriterGuard:
-    """Holds the tantivy IndexWriter for the duration of one write; releasable on demand."""
+    """Holds the tantivy IndexWriter for the duration of one write; releasable on demand.
+    Numbers every added document in write order (``seq``, after the highest in the index)."""
 
-    __slots__ = ("writer",)
+    __slots__ = ("writer", "next_seq")
 
-    def __init__(self, writer: tantivy.IndexWriter):
+    def __init__(self, writer: tantivy.IndexWriter, next_seq: int):
         self.writer = writer
+        self.next_seq = next_seq
+
+    def add_document(self, document: tantivy.Document) -> None:
+        document.add_unsigned("seq", self.next_seq)
+        self.next_seq += 1
+        self.writer.add_document(document)
 
     def __getattr__(self, name):
         if self.writer is None:
@@ -87,6 +116,8 @@ class TantivyBackend(SearchBackend):
         self._index: tantivy.Index | None = None
         self._meta_mtime = 0.0
         self._open_lock = threading.RLock()
+        self.split_min_docs = SPLIT_MIN_DOCS
+        self._middle: tuple[float, int] | None = None  # (index generation, median seq)
 
     # --- index lifecycle -------------------------------------------------------
 
@@ -138,7 +169,9 @@ class TantivyBackend(SearchBackend):
     def _writer(self, heap: int = 64_000_000, threads: int = 1) -> Iterator[_WriterGuard]:
         index = self._open()
         with self._write_lock():
-            guard = _WriterGuard(index.writer(heap_size=heap, num_threads=threads))
+            index.reload()  # another process may have committed since our last look
+            top = index.searcher().aggregate(tantivy.Query.all_query(), {"top": {"max": {"field": "seq"}}})
+            guard = _WriterGuard(index.writer(heap_size=heap, num_threads=threads), int(top["top"]["value"] or 0) + 1)
             try:
                 yield guard
                 guard.writer.commit()
@@ -236,10 +269,40 @@ class TantivyBackend(SearchBackend):
                 q = tantivy.Query.term_query(self.schema, field, tokens[0][1])
             else:
                 q = tantivy.Query.phrase_query(self.schema, field, tokens)
+                guard = self._rarest_gap(field, tokens)
+                if guard:
+                    # Every document holding the run holds this bigram too: a second required
+                    # clause (scoring 0, so the phrase's score is unchanged) that tantivy leads
+                    # the intersection with, checking positions only where it occurs.
+                    q = tantivy.Query.boolean_query(
+                        [
+                            (tantivy.Occur.Must, q),
+                            (
+                                tantivy.Occur.Must,
+                                tantivy.Query.const_score_query(
+                                    tantivy.Query.term_query(self.schema, field, guard), 0.0
+                                ),
+                            ),
+                        ]
+                    )
             clauses.append(q)
         if len(clauses) == 1:
             return clauses[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, c) for c in clauses])
+
+    def _rarest_gap(self, field: str, tokens: list[tuple[int, str]]) -> str | None:
+        """A phrase of every other bigram (农村@0 危房@2 改造@4) skips the bigrams between them
+        (村危, 房改). For common words the skipped ones are often far rarer (安全生产检查: 安全,
+        生产, 检查 in most documents, 产检 in few): the rarest of them when it is rarer than
+        every bigram of the phrase, else ``None``."""
+        gaps = [a[1][1] + b[1][0] for a, b in zip(tokens, tokens[1:], strict=False) if b[0] - a[0] == 2]
+        if not gaps:
+            return None
+        searcher = self._searcher()
+        rarest = min(gaps, key=lambda t: searcher.doc_freq(field, t))
+        if searcher.doc_freq(field, rarest) < min(searcher.doc_freq(field, t) for _o, t in tokens):
+            return rarest
+        return None
 
     def _needle_query(self, needle: analysis.Needle) -> tantivy.Query:
         return tantivy.Query.boolean_query(
@@ -284,23 +347,32 @@ class TantivyBackend(SearchBackend):
         clauses: list[tuple] = []
         for needle in parsed.phrases:
             clauses.append((tantivy.Occur.Must, self._needle_query(needle)))
-        if parsed.terms:
-            terms = [(tantivy.Occur.Should, self._term_query(t)) for t in parsed.terms]
-            if len(terms) == 1:
-                clauses.append((tantivy.Occur.Must, terms[0][1]))
-            else:
-                # min_should_match of the free terms (all of 1–2, 60 % of longer questions).
-                clauses.append(
-                    (
-                        tantivy.Occur.Must,
-                        tantivy.Query.boolean_query(terms, minimum_number_should_match=parsed.min_should_match),
-                    )
+        if len(parsed.terms) == 1 or (parsed.terms and parsed.strict):
+            # Every term required: an intersection, led by the rarest term (tantivy seeks the
+            # others to its documents instead of visiting all of theirs).
+            clauses += [(tantivy.Occur.Must, self._term_query(t)) for t in parsed.terms]
+        elif parsed.terms:
+            # min_should_match of the free terms (60 % of longer questions). Coordination: each
+            # matched term adds a constant (``ranking.coordination_weight``; the PostgreSQL
+            # backend adds the same) — inside the term's own clause, so tantivy evaluates every
+            # term once (a separate constant-score clause per term doubled the work).
+            weight = ranking.coordination_weight(parsed, self._searcher().num_docs if docs is None else docs)
+            bonus = tantivy.Query.const_score_query(tantivy.Query.all_query(), weight)
+            terms = [
+                (
+                    tantivy.Occur.Should,
+                    tantivy.Query.boolean_query(
+                        [(tantivy.Occur.Must, self._term_query(t)), (tantivy.Occur.Should, bonus)]
+                    ),
                 )
-                # Coordination: each matched term adds a constant (``ranking.coordination_weight``;
-                # the PostgreSQL backend adds the same).
-                weight = ranking.coordination_weight(parsed, self._searcher().num_docs if docs is None else docs)
-                for _occur, term_query in terms:
-                    clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(term_query, weight)))
+                for t in parsed.terms
+            ]
+            clauses.append(
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.boolean_query(terms, minimum_number_should_match=parsed.min_should_match),
+                )
+            )
         for needle in parsed.optional:
             clauses.append((tantivy.Occur.Should, self._needle_query(needle)))
         for needle in parsed.excluded:
@@ -319,16 +391,16 @@ class TantivyBackend(SearchBackend):
         query = self.build_query(q, parsed, docs=searcher.num_docs)
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
-        if q.sort == "date" or parsed.empty:
-            result = searcher.search(query, limit=per_page, offset=offset, order_by_field="published")
-        else:
-            result = searcher.search(query, limit=per_page, offset=offset)
+        pool = _facet_executor()
+        facets = pool.submit(self._facets, searcher, query)
+        by_date = q.sort == "date" or parsed.empty
+        total, found = self._top(searcher, query, per_page, offset, by_date, pool)
         terms = parsed.highlight_terms()
         hits = []
-        for key, address in result.hits:
+        for key, address in found:
             stored = searcher.doc(address)
             doc = SearchDocument.from_dict(json.loads(bytes(stored.get_first("payload"))))
-            score = float(key) if parsed and not (q.sort == "date" or parsed.empty) else 0.0
+            score = 0.0 if by_date else float(key)
             hits.append(
                 Hit(
                     id=doc.id,
@@ -338,15 +410,57 @@ class TantivyBackend(SearchBackend):
                     document=doc,
                 )
             )
-        facets = self._facets(searcher, query)
         return SearchResults(
-            total=result.count or 0,
+            total=total,
             hits=hits,
-            facets=facets,
+            facets=facets.result(),
             took_ms=(time.perf_counter() - started) * 1000,
             query=q,
             parsed=parsed,
         )
+
+    def _top(self, searcher, query, limit: int, offset: int, by_date: bool, pool) -> tuple[int, list]:
+        """Total and one page of ``(order key, address)``, best first. A large index is searched
+        as two halves (``seq`` up to the median, and above it) on two threads — tantivy releases
+        the GIL and skips the other half's documents — and the pages merged: the same scores
+        (statistics are the whole index's; the half filter scores 0), so the same page."""
+        order = {"order_by_field": "published"} if by_date else {}
+        middle = self._median_seq(searcher)
+        if middle is None:
+            result = searcher.search(query, limit=limit, offset=offset, **order)
+            return result.count or 0, result.hits
+        halves = [
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, query),
+                    (
+                        tantivy.Occur.Must,
+                        tantivy.Query.const_score_query(
+                            tantivy.Query.range_query(self.schema, "seq", tantivy.FieldType.Unsigned, lo, hi), 0.0
+                        ),
+                    ),
+                ]
+            )
+            for lo, hi in ((None, middle), (middle + 1, None))
+        ]
+        first = pool.submit(searcher.search, halves[0], limit=offset + limit, **order)
+        second = searcher.search(halves[1], limit=offset + limit, **order)
+        first = first.result()
+        hits = sorted(first.hits + second.hits, key=lambda h: (-h[0], h[1].segment_ord, h[1].doc))
+        return (first.count or 0) + (second.count or 0), hits[offset : offset + limit]
+
+    def _median_seq(self, searcher: tantivy.Searcher) -> int | None:
+        """The median ``seq`` of the index (once per index generation), or ``None`` below
+        ``split_min_docs`` documents (two threads would cost more than they save)."""
+        if searcher.num_docs < max(self.split_min_docs, 2):
+            return None
+        generation = self._meta_mtime
+        if self._middle is None or self._middle[0] != generation:
+            raw = searcher.aggregate(
+                tantivy.Query.all_query(), {"m": {"percentiles": {"field": "seq", "percents": [50]}}}
+            )
+            self._middle = (generation, int((raw["m"]["values"] or {}).get("50.0") or 0))
+        return self._middle[1]
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
         spec = {key: {"terms": {"field": field, "size": FACET_SIZE}} for key, field in _FACET_FIELD.items()}
