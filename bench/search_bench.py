@@ -157,6 +157,7 @@ def setup_django(pg_url: str | None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
     if pg_url:
         os.environ["DATABASE_URL"] = pg_url
+        ensure_database(pg_url)
     import django
 
     django.setup()
@@ -164,6 +165,20 @@ def setup_django(pg_url: str | None) -> None:
 
     # The shipped dictionary, whatever the database holds.
     dictionary.use(dictionary.Dictionary([(a, b) for a, b, _s in dictionary.shipped_pairs()]))
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's database when it does not exist (a fresh PostgreSQL server)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def load_regulations() -> list[dict]:

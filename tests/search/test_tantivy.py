@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import threading
 
 import tantivy
@@ -155,3 +156,25 @@ def test_a_word_is_matched_through_its_rarest_bigram_without_changing_its_score(
     plain = backend.search(SearchQuery(text="人民政府"))
     assert {h.id for h in plain.hits} == {"publication:gov", "publication:odd"}  # the phrase alone
     assert next(h.score for h in plain.hits if h.id == "publication:gov") == guarded.hits[0].score
+
+
+def _search_in_child(path, out):
+    out.put(TantivyBackend(path).search(SearchQuery(text="防汛")).total)
+
+
+def test_a_process_forked_after_a_search_still_searches(tmp_path):
+    """gunicorn --preload and Celery prefork fork after the parent may have searched: the
+    child must not wait for the parent's search threads (they do not exist in the child)."""
+    path = tmp_path / "idx"
+    backend = TantivyBackend(path)
+    backend.index([make_doc("防汛抗旱应急预案", "防汛")])
+    assert backend.search(SearchQuery(text="防汛")).total == 1  # the parent's threads now exist
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_search_in_child, args=(path, out))
+    child.start()
+    child.join(30)
+    if child.is_alive():  # pragma: no cover - the assertion below reports it
+        child.kill()
+    assert child.exitcode == 0
+    assert out.get(timeout=5) == 1

@@ -41,21 +41,22 @@ _FACET_FIELD = {
 }
 
 
-_facet_pool: tuple[int, ThreadPoolExecutor] | None = None
-_facet_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+_pool_lock = threading.Lock()
 
 
-def _facet_executor() -> ThreadPoolExecutor:
-    """This process's threads for the facet pass. tantivy releases the GIL while it searches
-    and aggregates, so a search's facets are counted on a second core while the calling
-    thread collects the hits (issue 18 item 2: 1,000,000 documents). Made per process: a
-    pool created before a fork (gunicorn, Celery prefork) would have no threads in the child."""
-    global _facet_pool
+def _search_threads() -> ThreadPoolExecutor:
+    """This process's threads for the parts of a search that run beside the calling thread:
+    the facet pass, and the first half of a split search. tantivy releases the GIL while it
+    searches and aggregates, so they use the other cores (issue 18 item 2: 1,000,000
+    documents). Made per process: a pool created before a fork (gunicorn, Celery prefork)
+    would have no threads in the child."""
+    global _pool
     pid = os.getpid()
-    with _facet_pool_lock:
-        if _facet_pool is None or _facet_pool[0] != pid:
-            _facet_pool = (pid, ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search-facets"))
-        return _facet_pool[1]
+    with _pool_lock:
+        if _pool is None or _pool[0] != pid:
+            _pool = (pid, ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="search"))
+        return _pool[1]
 
 
 def _build_schema() -> tantivy.Schema:
@@ -391,7 +392,7 @@ class TantivyBackend(SearchBackend):
         query = self.build_query(q, parsed, docs=searcher.num_docs)
         per_page = max(1, min(q.per_page, 100))
         offset = (max(q.page, 1) - 1) * per_page
-        pool = _facet_executor()
+        pool = _search_threads()
         facets = pool.submit(self._facets, searcher, query)
         by_date = q.sort == "date" or parsed.empty
         total, found = self._top(searcher, query, per_page, offset, by_date, pool)
