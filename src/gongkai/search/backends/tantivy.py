@@ -59,6 +59,12 @@ def _search_threads() -> ThreadPoolExecutor:
         return _pool[1]
 
 
+def _required(condition: tantivy.Query) -> tuple:
+    """A boolean clause every hit must satisfy that adds nothing to the score (filters, the
+    half of the index a split search covers, the guard bigram of a phrase)."""
+    return (tantivy.Occur.Must, tantivy.Query.const_score_query(condition, 0.0))
+
+
 def _build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
@@ -276,15 +282,7 @@ class TantivyBackend(SearchBackend):
                     # clause (scoring 0, so the phrase's score is unchanged) that tantivy leads
                     # the intersection with, checking positions only where it occurs.
                     q = tantivy.Query.boolean_query(
-                        [
-                            (tantivy.Occur.Must, q),
-                            (
-                                tantivy.Occur.Must,
-                                tantivy.Query.const_score_query(
-                                    tantivy.Query.term_query(self.schema, field, guard), 0.0
-                                ),
-                            ),
-                        ]
+                        [(tantivy.Occur.Must, q), _required(tantivy.Query.term_query(self.schema, field, guard))]
                     )
             clauses.append(q)
         if len(clauses) == 1:
@@ -300,8 +298,9 @@ class TantivyBackend(SearchBackend):
         if not gaps:
             return None
         searcher = self._searcher()
-        rarest = min(gaps, key=lambda t: searcher.doc_freq(field, t))
-        if searcher.doc_freq(field, rarest) < min(searcher.doc_freq(field, t) for _o, t in tokens):
+        gap_df = {gap: searcher.doc_freq(field, gap) for gap in gaps}
+        rarest = min(gap_df, key=gap_df.__getitem__)
+        if gap_df[rarest] < min(searcher.doc_freq(field, t) for _o, t in tokens):
             return rarest
         return None
 
@@ -327,7 +326,7 @@ class TantivyBackend(SearchBackend):
                         (tantivy.Occur.Should, tantivy.Query.term_set_query(self.schema, "unit_id", values)),
                     ]
                 )
-            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(sub, 0.0)))
+            clauses.append(_required(sub))
         if q.date_from or q.date_to:
             rq = tantivy.Query.range_query(
                 self.schema,
@@ -336,7 +335,7 @@ class TantivyBackend(SearchBackend):
                 _to_datetime(q.date_from) if q.date_from else None,
                 _to_datetime(q.date_to) if q.date_to else None,
             )
-            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(rq, 0.0)))
+            clauses.append(_required(rq))
         return clauses
 
     def _term_query(self, term: analysis.Term) -> tantivy.Query:
@@ -380,7 +379,7 @@ class TantivyBackend(SearchBackend):
             clauses.append((tantivy.Occur.MustNot, self._needle_query(needle)))
         clauses.extend(self._filter_clauses(q))
         if parsed.empty:
-            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)))
+            clauses.append(_required(tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(clauses)
 
     def search(self, q: SearchQuery, parsed: analysis.ParsedQuery | None = None) -> SearchResults:
@@ -434,12 +433,7 @@ class TantivyBackend(SearchBackend):
             tantivy.Query.boolean_query(
                 [
                     (tantivy.Occur.Must, query),
-                    (
-                        tantivy.Occur.Must,
-                        tantivy.Query.const_score_query(
-                            tantivy.Query.range_query(self.schema, "seq", tantivy.FieldType.Unsigned, lo, hi), 0.0
-                        ),
-                    ),
+                    _required(tantivy.Query.range_query(self.schema, "seq", tantivy.FieldType.Unsigned, lo, hi)),
                 ]
             )
             for lo, hi in ((None, middle), (middle + 1, None))
