@@ -29,7 +29,9 @@ pass itself after its commit, as the embedded install does.
 CPU per write: each writer reports its own CPU time and, when PostgreSQL runs on this host,
 the CPU time of its server backend (``/proc/<pid>/stat``; the WAL writer and other background
 processes are not included), so the ceiling the cores put on the rate can be computed:
-``cores / (app CPU + database CPU per write)``.
+``cores / (app CPU + database CPU per write)``. The share of the whole machine that one writer
+keeps busy (``machine_busy_pct_1``: its Python, its backend, the commit) bounds the scaling
+ratio on this machine: ``ratio_ceiling_of_these_cores`` = 100 / that share.
 
 Figures depend on the machine: on the 2-core development machine the writers, PostgreSQL and
 other jobs share the same two cores.
@@ -317,6 +319,9 @@ def main() -> int:
         "sequencer_cpu_ms_per_write_1": rounded(one["sequencer_cpu_ms"]),
         "sequencer_cpu_ms_per_write_16": rounded(many["sequencer_cpu_ms"]),
         "cpu_ceiling_per_s_16": ceiling(many),
+        # One writer kept this share of the machine busy: with no more cores, 16 writers can at most
+        # reach 100 / busy % of its rate, however little they wait for each other.
+        "ratio_ceiling_of_these_cores": rounded(one["machine_busy_pct"] and 100 / one["machine_busy_pct"]),
         "cores": cores,
         "machine_busy_pct_1": rounded(one["machine_busy_pct"], 0),
         "machine_busy_pct_16": rounded(many["machine_busy_pct"], 0),

@@ -29,7 +29,8 @@ EXPECTED = {
 
 # Scripts that only run on PostgreSQL (app servers sharing one database): smoke-run in the PostgreSQL
 # pass of the suite, on a database of their own next to the test database.
-POSTGRES_ONLY = {"load_test.py": "gk_load_smoke"}
+POSTGRES_ONLY = {"load_test.py": "gk_load_smoke", "pg_rum_probe.py": "gk_rum_smoke"}
+NEEDS_EXTENSION = {"pg_rum_probe.py": "rum"}  # on the PostgreSQL server
 
 
 def _postgres_database(name: str) -> str:
@@ -59,7 +60,15 @@ def test_benchmark_smoke_run(script, tmp_path):
 
         if connection.vendor != "postgresql":
             pytest.skip(f"bench/{script} needs PostgreSQL: smoke-run in the PostgreSQL pass")
-        extra = ["--db", _postgres_database(POSTGRES_ONLY[script])]
+        url = _postgres_database(POSTGRES_ONLY[script])
+        if script in NEEDS_EXTENSION:
+            import psycopg
+
+            with psycopg.connect(url) as conn:
+                sql = "SELECT 1 FROM pg_available_extensions WHERE name = %s"
+                if not conn.execute(sql, [NEEDS_EXTENSION[script]]).fetchone():
+                    pytest.skip(f"bench/{script} needs the {NEEDS_EXTENSION[script]} extension (.ci/run installs it)")
+        extra = ["--db", url]
     # its own data directory and SQLite file: never the test database, never a shared server
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GONGKAI_TESTING")

@@ -247,8 +247,10 @@ class PostgresBackend(SearchBackend):
 
     # --- reading ---------------------------------------------------------------
 
-    def _where(self, q: SearchQuery, parsed: analysis.ParsedQuery, *, bags: bool = True) -> tuple[str, list]:
-        where, params = match_conditions(parsed, exact=False, bag_phrases=bags)
+    def _where(
+        self, q: SearchQuery, parsed: analysis.ParsedQuery, *, bags: bool = True, exact: bool = False
+    ) -> tuple[str, list]:
+        where, params = match_conditions(parsed, exact=exact, bag_phrases=bags)
         for key, values in (q.filters or {}).items():
             values = [str(v) for v in values if str(v)]
             if key not in _FACET_COLUMN or not values:
