@@ -11,12 +11,12 @@ documents and the same 1,200 mixed queries) against the embedded index in the sa
   body D), no total, no facets;
 * ``rum_pool_bm25``: the RUM-ordered top ``--pool`` (100), re-ranked with gongkai's BM25 as
   the PostgreSQL backend ranks (``ranking.rank``), top 10;
-* ``count``: what a page's total costs on top of either (``count(*)`` over the matches, GIN).
+* ``count``: what a page's total costs on top of either (``count(*)`` over the matches).
 
 For each: p50/p95 per query kind, and recall@10 against the embedded top 10 (tie-aware, as
-``search_bench.py`` computes it). Run ``search_bench.py --docs N --pg-fts --keep`` first with
-the same ``--index-dir``: this script reuses that index and table and creates the RUM index
-(timed) if it is missing (``--drop-rum`` removes it at the end).
+``search_bench.py`` computes it). It reuses the index and table a ``search_bench.py --docs N
+--pg-fts --keep`` run left (same ``--index-dir`` and database), builds what is missing itself,
+and creates the RUM index (timed) if there is none (``--drop-rum`` removes it at the end).
 
 Usage::
 
@@ -127,7 +127,7 @@ def _parse_args() -> argparse.Namespace:
     return args
 
 
-def _build_missing(sb, args, docs, embedded, backend, log) -> None:
+def _build_missing(docs, embedded, backend, log) -> None:
     """Index the corpus where the kept index or table does not hold it (as search_bench.py --keep would)."""
     from django.core.management import call_command
 
@@ -186,7 +186,7 @@ def main() -> int:
     queries = sb.make_queries(corpus, generated, args.queries, rng, questions)
     embedded = TantivyBackend(Path(args.index_dir))
     backend = pgb.PostgresBackend()
-    _build_missing(sb, args, docs, embedded, backend, log)
+    _build_missing(docs, embedded, backend, log)
     with connection.cursor() as cur:
         rum = _rum_index(cur, log)
     if rum is None:
