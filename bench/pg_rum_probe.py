@@ -29,7 +29,6 @@ a clear message and exits 2 without it.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import random
 import shutil
@@ -39,22 +38,26 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
-def _search_bench():
-    spec = importlib.util.spec_from_file_location("search_bench", HERE / "search_bench.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["search_bench"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
-def _timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, (time.perf_counter() - t) * 1000
+def _ordered(cur, where: str, params: list, rank_q: str, limit: int) -> list[int]:
+    """The ``limit`` best matches by RUM's distance (an ordered index scan)."""
+    cur.execute(
+        f"SELECT id FROM search_searchentry WHERE {where} "  # noqa: S608 - the backend's own SQL
+        "ORDER BY tsv <=> to_tsquery('simple', %s) LIMIT %s",
+        [*params, rank_q, limit],
+    )
+    return [r[0] for r in cur.fetchall()]
+
+
+def _doc_ids(cur, backend, pks: list[int]) -> list[str]:
+    rows = backend._rows(cur, pks)
+    return [rows[pk][1] for pk in pks if pk in rows]
 
 
 def _probe(cur, backend, queries, pool_size: int) -> tuple[dict, dict]:
@@ -76,36 +79,22 @@ def _probe(cur, backend, queries, pool_size: int) -> tuple[dict, dict]:
         where, params = backend._where(q, parsed, bags=False, exact=True)
         rank_q = " | ".join(pgb.needle_tsquery(n) for n in parsed.all_needles() + parsed.optional)
 
-        def ordered(limit: int, where=where, params=params, rank_q=rank_q) -> list[int]:
-            cur.execute(
-                f"SELECT id FROM search_searchentry WHERE {where} "  # noqa: S608 - the backend's own SQL
-                "ORDER BY tsv <=> to_tsquery('simple', %s) LIMIT %s",
-                [*params, rank_q, limit],
-            )
-            return [r[0] for r in cur.fetchall()]
+        started = time.perf_counter()
+        ids = _doc_ids(cur, backend, _ordered(cur, where, params, rank_q, 10))
+        lat["rum_top10"].setdefault(kind, []).append(_ms_since(started))
+        top10["rum_top10"].append(ids)
 
-        def doc_ids(pks: list[int]) -> list[str]:
-            rows = backend._rows(cur, pks)
-            return [rows[pk][1] for pk in pks if pk in rows]
+        started = time.perf_counter()
+        cands = backend._rank_rows(cur, _ordered(cur, where, params, rank_q, pool_size))
+        order = ranking.rank(parsed, cands, stats, fields=pgb._rank_fields, normalised=True)
+        ids = _doc_ids(cur, backend, [r[0] for _s, r in order[:10]])
+        lat["rum_pool_bm25"].setdefault(kind, []).append(_ms_since(started))
+        top10["rum_pool_bm25"].append(ids)
 
-        def pooled(ordered=ordered, parsed=parsed) -> list[str]:
-            cands = backend._rank_rows(cur, ordered(pool_size))
-            order = ranking.rank(parsed, cands, stats, fields=pgb._rank_fields, normalised=True)
-            return doc_ids([r[0] for _s, r in order[:10]])
-
-        def count(where=where, params=params) -> int:
-            cur.execute(f"SELECT count(*) FROM search_searchentry WHERE {where}", params)  # noqa: S608
-            return cur.fetchone()[0]
-
-        for key, fn in (
-            ("rum_top10", lambda ordered=ordered, doc_ids=doc_ids: doc_ids(ordered(10))),
-            ("rum_pool_bm25", pooled),
-        ):
-            ids, ms = _timed(fn)
-            lat[key].setdefault(kind, []).append(ms)
-            top10[key].append(ids)
-        _n, ms = _timed(count)
-        lat["count"].setdefault(kind, []).append(ms)
+        started = time.perf_counter()
+        cur.execute(f"SELECT count(*) FROM search_searchentry WHERE {where}", params)  # noqa: S608
+        cur.fetchone()
+        lat["count"].setdefault(kind, []).append(_ms_since(started))
     return lat, top10
 
 
@@ -165,7 +154,8 @@ def _rum_index(cursor, log) -> tuple[float, float | None] | None:
 
 def main() -> int:
     args = _parse_args()
-    sb = _search_bench()
+    import search_bench as sb  # this script's directory is on sys.path
+
     out = sys.stderr if args.json else sys.stdout
 
     def log(msg: str) -> None:
@@ -178,12 +168,8 @@ def main() -> int:
     from gongkai.search.backends.tantivy import TantivyBackend
 
     rng = random.Random(args.seed)
-    regulations, questions = sb.load_regulations(), sb.load_questions()
-    corpus = sb.Corpus(regulations, args.seed)
-    real = sb.regulation_documents(regulations)
-    generated = [corpus.document(i) for i in range(1, max(0, args.docs - len(real)) + 1)]
-    docs = real + [g.doc for g in generated]
-    queries = sb.make_queries(corpus, generated, args.queries, rng, questions)
+    corpus, _real, generated, docs = sb.build_corpus(args.docs, args.seed)
+    queries = sb.make_queries(corpus, generated, args.queries, rng, sb.load_questions())
     embedded = TantivyBackend(Path(args.index_dir))
     backend = pgb.PostgresBackend()
     _build_missing(docs, embedded, backend, log)

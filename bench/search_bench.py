@@ -296,6 +296,16 @@ class Corpus:
         return Generated(doc, key)
 
 
+def build_corpus(n_docs: int, seed: int) -> tuple[Corpus, list, list[Generated], list]:
+    """(corpus, the real regulations' documents, the generated ones, all N documents): the same
+    documents for the same N and seed, in every script that measures on them."""
+    regulations = load_regulations()
+    corpus = Corpus(regulations, seed)
+    real = regulation_documents(regulations)
+    generated = [corpus.document(i) for i in range(1, max(0, n_docs - len(real)) + 1)]
+    return corpus, real, generated, real + [g.doc for g in generated]
+
+
 def regulation_documents(regulations: list[dict]):
     from gongkai.search.types import SearchDocument
 
@@ -846,12 +856,8 @@ def main() -> None:
     log(f"# gongkai search benchmark: {args.docs:,} documents, {args.queries} queries, {args.known} known items")
     log(f"# machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     t0 = time.perf_counter()
-    regulations = load_regulations()
     questions = load_questions()
-    corpus = Corpus(regulations, args.seed)
-    real = regulation_documents(regulations)
-    generated = [corpus.document(i) for i in range(1, max(0, args.docs - len(real)) + 1)]
-    docs = real + [g.doc for g in generated]
+    corpus, real, generated, docs = build_corpus(args.docs, args.seed)
     reg_ids = {d.title: d.id for d in real}
     log(
         f"corpus: {len(real)} real regulations + {len(generated):,} resampled documents in {time.perf_counter() - t0:.1f} s "
